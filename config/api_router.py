@@ -1,0 +1,7 @@
+"""Everything under /api/v1/. Each app contributes its router's routes."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("parks.api.urls")),
+]

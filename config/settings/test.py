@@ -1,0 +1,23 @@
+"""Test suite: real PostgreSQL and Redis on this host unless the environment says otherwise."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+SECRET_KEY = "test-key"  # noqa: S105
+DEBUG = False
+DATABASES = {
+    "default": env.db_url(
+        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/park_reform"
+    ),
+}
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+AXES_FAILURE_LIMIT = 5

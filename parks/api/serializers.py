@@ -1,0 +1,103 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from ..models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from ..selectors import parks_visible_to
+
+
+class VisibleParkField(serializers.PrimaryKeyRelatedField):
+    """A park reference the requesting user is allowed to see; others read as "does not exist"."""
+
+    def get_queryset(self):
+        return parks_visible_to(self.context["request"].user)
+
+
+class SubdistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Subdistrict
+        fields = ["id", "district", "name"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind", "kind_display", "subdistrict", "park", "is_active"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """Who a person is at work; contact details stay out of the API."""
+
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name", "role"]
+
+
+class ParkSerializer(serializers.ModelSerializer):
+    industries = serializers.SlugRelatedField(
+        many=True,
+        slug_field="name",
+        queryset=Industry.objects.all(),
+        required=False,
+        help_text=_("Industry names, e.g. 水产."),
+    )
+    subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    pilot_status_display = serializers.CharField(
+        source="get_pilot_status_display", read_only=True
+    )
+    grid_zone_count = serializers.IntegerField(read_only=True)
+    facility_area = serializers.DecimalField(
+        max_digits=10, decimal_places=1, read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Park
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "kind_display",
+            "subdistrict",
+            "subdistrict_name",
+            "industries",
+            "pilot_status",
+            "pilot_status_display",
+            "designation_year",
+            "address",
+            "motto",
+            "honours",
+            "description",
+            "grid_zone_count",
+            "facility_area",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class GridZoneSerializer(serializers.ModelSerializer):
+    park = VisibleParkField()
+    liaison = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), allow_null=True, required=False
+    )
+    liaison_detail = PersonSerializer(source="liaison", read_only=True)
+
+    class Meta:
+        model = GridZone
+        fields = ["id", "park", "code", "name", "liaison", "liaison_detail", "boundary"]
+        # Uniqueness of (park, code) is checked by the model's full_clean in the service.
+        validators = []
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    park = VisibleParkField()
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0.1)
+
+    class Meta:
+        model = Facility
+        fields = ["id", "park", "kind", "kind_display", "name", "area_m2", "location", "description"]
+        validators = []

@@ -1,0 +1,163 @@
+"""REST API v1 for the parks app: queryset from the scope selector + serializer + filterset."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from .. import selectors, services
+from ..filters import (
+    FacilityFilter,
+    GridZoneFilter,
+    OrganisationFilter,
+    ParkFilter,
+    SubdistrictFilter,
+)
+from ..models import Facility, GridZone, Park
+from .permissions import OfficeWritePermission, ParkWritePermission
+from .serializers import (
+    FacilitySerializer,
+    GridZoneSerializer,
+    OrganisationSerializer,
+    ParkSerializer,
+    SubdistrictSerializer,
+)
+
+
+class ParkScopedViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Rows that belong to a park: visible through the park, written by whoever manages it.
+
+    Services raise Django's ValidationError; the API's exception handler turns it into a 400.
+    """
+
+    permission_classes = [ParkWritePermission]
+
+    def park_of(self, obj):
+        return obj.park
+
+    def can_create(self, request):
+        return True  # the park named in the body is checked in perform_create
+
+    def perform_create(self, serializer):
+        if not selectors.user_can_manage_park(
+            self.request.user, serializer.validated_data["park"]
+        ):
+            raise PermissionDenied
+        serializer.instance = self.save_with_service(
+            self.queryset.model(), dict(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer):
+        new_park = serializer.validated_data.get("park")
+        if new_park is not None and not selectors.user_can_manage_park(
+            self.request.user, new_park
+        ):
+            raise PermissionDenied
+        serializer.instance = self.save_with_service(
+            serializer.instance, dict(serializer.validated_data)
+        )
+
+    def save_with_service(self, instance, data):
+        raise NotImplementedError
+
+
+def _assign(instance, data):
+    for field, value in data.items():
+        setattr(instance, field, value)
+    return instance
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List parks in your scope"),
+    retrieve=extend_schema(summary="One park"),
+    create=extend_schema(summary="Add a park (office staff)"),
+    update=extend_schema(summary="Replace a park's details"),
+    partial_update=extend_schema(summary="Change some of a park's details"),
+)
+class ParkViewSet(ParkScopedViewSet):
+    serializer_class = ParkSerializer
+    filterset_class = ParkFilter
+    queryset = Park.objects.none()
+    ordering_fields = ["name", "designation_year", "created_at"]
+
+    def get_queryset(self):
+        return selectors.park_list(user=self.request.user)
+
+    def park_of(self, obj):
+        return obj
+
+    def can_create(self, request):
+        return selectors.user_can_create_parks(request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = self.save_with_service(Park(), dict(serializer.validated_data))
+
+    def save_with_service(self, park, data):
+        industries = data.pop("industries", None)
+        saved = services.park_save(
+            park=_assign(park, data), industries=industries, actor=self.request.user
+        )
+        # Re-read with the list annotations so the response shows the same fields as GET.
+        return get_object_or_404(self.get_queryset(), pk=saved.pk)
+
+
+@extend_schema_view(list=extend_schema(summary="List grid zones in your scope"))
+class GridZoneViewSet(ParkScopedViewSet):
+    serializer_class = GridZoneSerializer
+    filterset_class = GridZoneFilter
+    queryset = GridZone.objects.none()
+    ordering_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return (
+            selectors.grid_zones_visible_to(self.request.user)
+            .select_related("park", "liaison")
+            .order_by("park_id", "code")
+        )
+
+    def save_with_service(self, grid_zone, data):
+        return services.grid_zone_save(grid_zone=_assign(grid_zone, data), actor=self.request.user)
+
+
+@extend_schema_view(list=extend_schema(summary="List facilities (阵地) in your scope"))
+class FacilityViewSet(ParkScopedViewSet):
+    serializer_class = FacilitySerializer
+    filterset_class = FacilityFilter
+    queryset = Facility.objects.none()
+    ordering_fields = ["name", "area_m2", "kind"]
+
+    def get_queryset(self):
+        return (
+            selectors.facilities_visible_to(self.request.user)
+            .select_related("park")
+            .order_by("park_id", "kind", "pk")
+        )
+
+    def save_with_service(self, facility, data):
+        return services.facility_save(facility=_assign(facility, data), actor=self.request.user)
+
+
+@extend_schema_view(list=extend_schema(summary="List the district's subdistricts"))
+class SubdistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SubdistrictSerializer
+    filterset_class = SubdistrictFilter
+    permission_classes = [OfficeWritePermission]
+
+    def get_queryset(self):
+        return selectors.subdistricts_visible_to(self.request.user).order_by("pk")
+
+
+@extend_schema_view(list=extend_schema(summary="List organisations in your scope"))
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    permission_classes = [OfficeWritePermission]
+
+    def get_queryset(self):
+        return selectors.organisations_visible_to(self.request.user).order_by("kind", "pk")

@@ -1,0 +1,91 @@
+"""Every write to parks, grid zones, facilities, people and API tokens goes through here.
+
+Each function checks the actor may do it, validates the whole row (model validation and
+database constraints) and saves in one transaction. A unique clash that slips past validation
+because two people saved at once comes back as a ValidationError, never as a server error.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
+
+from .models import Facility, GridZone, Park, User
+from .selectors import user_can_create_parks, user_can_manage_park, user_can_manage_people
+
+
+def _save_validated(instance, *, exclude=None):
+    instance.full_clean(exclude=exclude)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone else saved a conflicting record at the same time. Check and try again.")
+        ) from error
+    return instance
+
+
+def park_save(*, park: Park, industries=None, actor: User) -> Park:
+    """Create or update a park. Only office staff create; park managers edit their own."""
+    is_new = park.pk is None
+    if (is_new and not user_can_create_parks(actor)) or (
+        not is_new and not user_can_manage_park(actor, park)
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        _save_validated(park)
+        if industries is not None:
+            park.industries.set(industries)
+    return park
+
+
+def grid_zone_save(*, grid_zone: GridZone, actor: User) -> GridZone:
+    if not user_can_manage_park(actor, grid_zone.park):
+        raise PermissionDenied
+    grid_zone.code = grid_zone.code.strip().upper()
+    return _save_validated(grid_zone)
+
+
+def facility_save(*, facility: Facility, actor: User) -> Facility:
+    if not user_can_manage_park(actor, facility.park):
+        raise PermissionDenied
+    return _save_validated(facility)
+
+
+def user_save(*, user: User, actor: User, password: str | None = None) -> User:
+    """Create or update a person. Only office staff manage people."""
+    if not user_can_manage_people(actor):
+        raise PermissionDenied
+    if password:
+        user.set_password(password)
+    elif user.pk is None:
+        user.set_unusable_password()
+    # Password validation happened in the form; the hash itself needs no field check.
+    return _save_validated(user, exclude=["password"])
+
+
+def api_token_create(*, owner: User, actor: User, days: int | None = None):
+    """Make an API token for `owner`. Returns (row, key); the key is shown once, stored hashed.
+
+    Anyone may make tokens for themselves; office staff may make them for others.
+    """
+    if owner.pk != actor.pk and not user_can_manage_people(actor):
+        raise PermissionDenied
+    if not owner.is_active:
+        raise ValidationError(_("Tokens cannot be made for an inactive account."))
+    days = settings.API_TOKEN_DEFAULT_DAYS if days is None else days
+    if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError(
+            _("A token lives between 1 and %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}
+        )
+    return AuthToken.objects.create(user=owner, expiry=timedelta(days=days))
+
+
+def api_token_revoke(*, token: AuthToken, actor: User) -> None:
+    if token.user_id != actor.pk and not user_can_manage_people(actor):
+        raise PermissionDenied
+    token.delete()
