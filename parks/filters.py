@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus
-from .selectors import parks_visible_to
 from .models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from .selectors import parks_visible_to
 
 
 def _visible_parks(request):

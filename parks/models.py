@@ -134,7 +134,9 @@ class Park(models.Model):
                 condition=~Q(pilot_status__in=DESIGNATED_STATUSES)
                 | Q(designation_year__isnull=False),
                 name="park_designated_has_year",
-                violation_error_message=_("A pilot, newly cultivated or graduated park needs the year it was designated."),
+                violation_error_message=_(
+                    "A pilot, newly cultivated or graduated park needs the year it was designated."
+                ),
             ),
         ]
 
@@ -275,7 +277,10 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.OFFICE and (self.park_id or self.subdistrict_id):
             raise ValidationError(
-                _("District office staff work across the district: leave park and subdistrict empty.")
+                _(
+                    "District office staff work across the district: "
+                    "leave park and subdistrict empty."
+                )
             )
 
     @property
@@ -321,24 +326,24 @@ class GridZone(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^\S+$"), name="grid_zone_code_no_spaces"
             ),
-            models.CheckConstraint(
-                condition=Q(name__regex=r"\S"), name="grid_zone_name_not_blank"
-            ),
+            models.CheckConstraint(condition=Q(name__regex=r"\S"), name="grid_zone_name_not_blank"),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    def get_absolute_url(self):
+        return reverse("parks:grid_zone_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         liaison = self.liaison
-        if liaison is not None and (liaison.role != Role.LIAISON or liaison.park_id != self.park_id):
+        if liaison is not None and (
+            liaison.role != Role.LIAISON or liaison.park_id != self.park_id
+        ):
             raise ValidationError(
                 {"liaison": _("The liaison must be a grid liaison of this park.")}
             )
-
-    def get_absolute_url(self):
-        return reverse("parks:grid_zone_detail", args=[self.pk])
 
 
 class Facility(models.Model):

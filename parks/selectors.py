@@ -50,9 +50,7 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if user.is_office:
         return Organisation.objects.all()
-    return Organisation.objects.filter(
-        Q(park__isnull=True) | Q(park__in=parks_visible_to(user))
-    )
+    return Organisation.objects.filter(Q(park__isnull=True) | Q(park__in=parks_visible_to(user)))
 
 
 def user_can_manage_park(user, park) -> bool:

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -46,9 +48,7 @@ class ParkSerializer(serializers.ModelSerializer):
     )
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    pilot_status_display = serializers.CharField(
-        source="get_pilot_status_display", read_only=True
-    )
+    pilot_status_display = serializers.CharField(source="get_pilot_status_display", read_only=True)
     grid_zone_count = serializers.IntegerField(read_only=True)
     facility_area = serializers.DecimalField(
         max_digits=10, decimal_places=1, read_only=True, allow_null=True
@@ -95,9 +95,18 @@ class GridZoneSerializer(serializers.ModelSerializer):
 class FacilitySerializer(serializers.ModelSerializer):
     park = VisibleParkField()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=0.1)
+    area_m2 = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=Decimal("0.1"))
 
     class Meta:
         model = Facility
-        fields = ["id", "park", "kind", "kind_display", "name", "area_m2", "location", "description"]
+        fields = [
+            "id",
+            "park",
+            "kind",
+            "kind_display",
+            "name",
+            "area_m2",
+            "location",
+            "description",
+        ]
         validators = []

@@ -45,9 +45,7 @@ class ParkScopedViewSet(
         return True  # the park named in the body is checked in perform_create
 
     def perform_create(self, serializer):
-        if not selectors.user_can_manage_park(
-            self.request.user, serializer.validated_data["park"]
-        ):
+        if not selectors.user_can_manage_park(self.request.user, serializer.validated_data["park"]):
             raise PermissionDenied
         serializer.instance = self.save_with_service(
             self.queryset.model(), dict(serializer.validated_data)
@@ -55,9 +53,7 @@ class ParkScopedViewSet(
 
     def perform_update(self, serializer):
         new_park = serializer.validated_data.get("park")
-        if new_park is not None and not selectors.user_can_manage_park(
-            self.request.user, new_park
-        ):
+        if new_park is not None and not selectors.user_can_manage_park(self.request.user, new_park):
             raise PermissionDenied
         serializer.instance = self.save_with_service(
             serializer.instance, dict(serializer.validated_data)

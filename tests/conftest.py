@@ -1,0 +1,81 @@
+"""Shared fixtures: two parks in two subdistricts, and a user of each role."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from parks.choices import Role
+from tests.factories import (
+    GridZoneFactory,
+    OrganisationFactory,
+    ParkFactory,
+    SubdistrictFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def subdistrict():
+    return SubdistrictFactory(name="广益街道")
+
+
+@pytest.fixture
+def park(subdistrict):
+    return ParkFactory(name="无锡华夏家居港建材市场", subdistrict=subdistrict)
+
+
+@pytest.fixture
+def other_park():
+    return ParkFactory(name="无锡盛阳食品城", subdistrict=SubdistrictFactory(name="北大街街道"))
+
+
+@pytest.fixture
+def office_user():
+    return UserFactory(username="office", role=Role.OFFICE)
+
+
+@pytest.fixture
+def park_manager(park):
+    return UserFactory(username="manager", role=Role.PARK_MANAGER, park=park)
+
+
+@pytest.fixture
+def liaison(park):
+    return UserFactory(username="liaison", role=Role.LIAISON, park=park)
+
+
+@pytest.fixture
+def subdistrict_user(subdistrict):
+    return UserFactory(username="subdistrict", role=Role.SUBDISTRICT, subdistrict=subdistrict)
+
+
+@pytest.fixture
+def member_unit_user():
+    return UserFactory(
+        username="unit", role=Role.MEMBER_UNIT, organisation=OrganisationFactory(name="区总工会")
+    )
+
+
+@pytest.fixture
+def grid_zone(park, liaison):
+    return GridZoneFactory(park=park, code="G01", name="瓷砖区", liaison=liaison)
+
+
+@pytest.fixture
+def other_grid_zone(other_park):
+    return GridZoneFactory(park=other_park, code="G01", name="水产批发区")
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(api_client):
+    """An API client signed in as the given user (session-free, force-authenticated)."""
+
+    def sign_in(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return sign_in

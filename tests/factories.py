@@ -1,0 +1,82 @@
+"""factory_boy factories for every model the tests build."""
+
+from decimal import Decimal
+
+import factory
+
+from parks.choices import FacilityKind, ParkKind, PilotStatus, Role
+from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+
+TEST_PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+class SubdistrictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subdistrict
+        django_get_or_create = ("district", "name")
+
+    district = "梁溪区"
+    name = factory.Sequence(lambda n: f"测试街道{n}")
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Industry
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"行业{n}")
+
+
+class ParkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Park
+
+    name = factory.Sequence(lambda n: f"测试园区{n}")
+    kind = ParkKind.MARKET
+    subdistrict = factory.SubFactory(SubdistrictFactory)
+    pilot_status = PilotStatus.PILOT
+    designation_year = 2021
+    address = "无锡市梁溪区"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"成员单位{n}")
+    kind = "member_unit"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    role = Role.OFFICE
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class GridZoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GridZone
+
+    park = factory.SubFactory(ParkFactory)
+    code = factory.Sequence(lambda n: f"G{n:02d}")
+    name = factory.Sequence(lambda n: f"第{n}网格")
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    park = factory.SubFactory(ParkFactory)
+    kind = FacilityKind.WORKERS_LIBRARY
+    name = factory.Sequence(lambda n: f"职工书屋{n}")
+    area_m2 = Decimal("30.0")
