@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -29,6 +29,26 @@ LAST_DESIGNATION_YEAR = 2100
 
 def _choice_values(choices):
     return [value for value, _label in choices.choices]
+
+
+class ConstraintErrorsOnFieldsMixin:
+    """Report a violated constraint against the field it is about, so forms show it there.
+
+    Django reports multi-field unique constraints as errors of the whole form; a constraint
+    listed in `constraint_fields` (violation code -> field name) is moved onto its field.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            for message in errors.pop(NON_FIELD_ERRORS, []):
+                field = self.constraint_fields.get(getattr(message, "code", None))
+                errors.setdefault(field or NON_FIELD_ERRORS, []).append(message)
+            raise ValidationError(errors) from error
 
 
 class Subdistrict(models.Model):
@@ -288,8 +308,10 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.OFFICE
 
 
-class GridZone(models.Model):
+class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
     """One grid zone (网格) of a park, looked after by a liaison."""
+
+    constraint_fields = {"duplicate_code": "code"}
 
     park = models.ForeignKey(
         Park, on_delete=models.PROTECT, related_name="grid_zones", verbose_name=_("park")
@@ -322,6 +344,7 @@ class GridZone(models.Model):
                 fields=["park", "code"],
                 name="grid_zone_unique_code_in_park",
                 violation_error_message=_("This park already has a grid zone with this code."),
+                violation_error_code="duplicate_code",
             ),
             models.CheckConstraint(
                 condition=Q(code__regex=r"^\S+$"), name="grid_zone_code_no_spaces"
@@ -346,8 +369,10 @@ class GridZone(models.Model):
             )
 
 
-class Facility(models.Model):
+class Facility(ConstraintErrorsOnFieldsMixin, models.Model):
     """A room or position (阵地) the park sets aside for the reform."""
+
+    constraint_fields = {"duplicate_name": "name", "area_not_positive": "area_m2"}
 
     park = models.ForeignKey(
         Park, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("park")
@@ -371,6 +396,7 @@ class Facility(models.Model):
                 condition=Q(area_m2__gt=0),
                 name="facility_area_positive",
                 violation_error_message=_("The area must be greater than zero."),
+                violation_error_code="area_not_positive",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=_choice_values(FacilityKind)), name="facility_kind_valid"
@@ -380,6 +406,7 @@ class Facility(models.Model):
                 fields=["park", "name"],
                 name="facility_unique_name_in_park",
                 violation_error_message=_("This park already has a facility with this name."),
+                violation_error_code="duplicate_name",
             ),
         ]
 

@@ -21,3 +21,4 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+STATIC_ROOT = None  # static files come from the finders; nothing is collected

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 
 from .. import selectors, services
 from ..filters import (
@@ -36,7 +37,7 @@ class ParkScopedViewSet(
     Services raise Django's ValidationError; the API's exception handler turns it into a 400.
     """
 
-    permission_classes = [ParkWritePermission]
+    permission_classes = [IsAuthenticated, ParkWritePermission]
 
     def park_of(self, obj):
         return obj.park
@@ -143,7 +144,7 @@ class FacilityViewSet(ParkScopedViewSet):
 class SubdistrictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SubdistrictSerializer
     filterset_class = SubdistrictFilter
-    permission_classes = [OfficeWritePermission]
+    permission_classes = [IsAuthenticated, OfficeWritePermission]
 
     def get_queryset(self):
         return selectors.subdistricts_visible_to(self.request.user).order_by("pk")
@@ -153,7 +154,7 @@ class SubdistrictViewSet(viewsets.ReadOnlyModelViewSet):
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    permission_classes = [OfficeWritePermission]
+    permission_classes = [IsAuthenticated, OfficeWritePermission]
 
     def get_queryset(self):
         return selectors.organisations_visible_to(self.request.user).order_by("kind", "pk")

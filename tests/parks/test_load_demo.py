@@ -89,11 +89,15 @@ def test_running_twice_creates_no_duplicates_and_changes_nothing(demo):
 
 def test_running_again_repairs_a_changed_row(demo):
     GridZone.objects.filter(code="G01", park__name=HUAXIA).update(liaison=None)
-    User.objects.get(username="observer").set_password("changed")
+    observer = User.objects.get(username="observer")
+    observer.set_password("changed")
+    observer.save()
 
     load_demo()
 
     assert GridZone.objects.get(code="G01", park__name=HUAXIA).liaison.username == "liaison_hx01"
+    observer.refresh_from_db()
+    assert observer.check_password(DEMO_PASSWORD)
 
 
 @override_settings(SETTINGS_MODULE="config.settings.production")

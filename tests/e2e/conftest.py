@@ -1,0 +1,88 @@
+"""Fixtures for browser tests: one Chromium per test module, a fresh context per test.
+
+The browser is the system's Debian Chromium; Playwright never downloads one here.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM, used by fixtures
+# and assertions beside the live server, would otherwise refuse to run in it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.factories import TEST_PASSWORD  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-gpu",
+]
+DESKTOP = {"width": 1280, "height": 900}
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def viewport():
+    """The window size of `page`; a test overrides it with its own `viewport` fixture."""
+    return DESKTOP
+
+
+@pytest.fixture
+def page(browser, viewport):
+    # No Accept-Language preference is forced: the portal must speak Chinese by default.
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir):
+    """Save a full-page screenshot as tests/e2e/screenshots/<name>.png."""
+
+    def take(name):
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign in through the real login form and land on the page it redirects to."""
+
+    def submit(user, password=TEST_PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        return page
+
+    return submit
