@@ -62,7 +62,7 @@ def user_save(*, user: User, actor: User, password: str | None = None) -> User:
         raise PermissionDenied
     if password:
         user.set_password(password)
-    elif user.pk is None:
+    elif user.pk is None and not user.password:
         user.set_unusable_password()
     # Password validation happened in the form; the hash itself needs no field check.
     return _save_validated(user, exclude=["password"])
