@@ -115,7 +115,9 @@ class Park(models.Model):
             MinValueValidator(FIRST_DESIGNATION_YEAR),
             MaxValueValidator(LAST_DESIGNATION_YEAR),
         ],
-        help_text=_("The year the park was made a pilot or newly cultivated pilot."),
+        help_text=_(
+            "The year the park was designated a pilot, newly cultivated pilot or graduate."
+        ),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     motto = models.CharField(
@@ -228,7 +230,10 @@ class User(AbstractUser):
     """A person who signs in: their role and the park or subdistrict it applies to."""
 
     display_name = models.CharField(
-        _("name"), max_length=50, blank=True, help_text=_("The person's name as colleagues say it.")
+        _("full name"),
+        max_length=50,
+        blank=True,
+        help_text=_("The person's name as colleagues say it."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OBSERVER)

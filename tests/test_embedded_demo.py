@@ -58,7 +58,8 @@ def test_migrate_and_load_demo_work_on_sqlite_and_twice(demo_env):
     names = _shell(
         demo_env,
         "from parks.models import Park; from parks.db import chinese_order; "
-        "print(','.join(Park.objects.order_by(chinese_order('name')).values_list('name', flat=True)))",
+        "names = Park.objects.order_by(chinese_order('name')).values_list('name', flat=True); "
+        "print(','.join(names))",
     )
     assert names == "无锡华夏家居港建材市场,无锡盛阳食品城"
 

@@ -44,7 +44,7 @@ class ParkSerializer(serializers.ModelSerializer):
         slug_field="name",
         queryset=Industry.objects.all(),
         required=False,
-        help_text=_("Industry names, e.g. 水产."),
+        help_text=_("Names of existing industries."),
     )
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
