@@ -31,11 +31,10 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (demo accounts in README.md)"
-	trap 'kill 0' EXIT INT TERM; \
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & \
-	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT) --noreload & \
-	wait -n
+		--schedule=var/celerybeat-schedule & worker=$$!; \
+	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
+	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT) --noreload
 
 test: install
 	$(BIN)/ruff check .

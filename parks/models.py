@@ -312,6 +312,11 @@ class User(AbstractUser):
     def is_office(self):
         return self.is_superuser or self.role == Role.OFFICE
 
+    @property
+    def scope(self):
+        """The park, subdistrict or organisation the person's work is tied to, if any."""
+        return self.park or self.subdistrict or self.organisation
+
 
 class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
     """One grid zone (网格) of a park, looked after by a liaison."""

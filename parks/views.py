@@ -219,7 +219,7 @@ def _require_people_manager(request):
 def people_list(request):
     _require_people_manager(request)
     people = User.objects.select_related("organisation", "subdistrict", "park").order_by(
-        "role", chinese_order("display_name"), "username"
+        chinese_order("display_name"), "username"
     )
     role = request.GET.get("role", "")
     if role:

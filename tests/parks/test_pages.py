@@ -221,3 +221,22 @@ def test_the_pages_serve_their_css_framework_locally(client, office_user):
     html = client.get(reverse("parks:park_list")).content.decode()
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
     assert "cdn" not in html.lower()
+
+
+def test_office_staff_see_everyone_with_their_scope(
+    client, office_user, liaison, subdistrict_user, member_unit_user
+):
+    client.force_login(office_user)
+    response = client.get(reverse("parks:people_list"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for scope in [liaison.park.name, subdistrict_user.subdistrict.name, "区总工会"]:
+        assert scope in html
+
+
+def test_the_people_list_runs_the_same_queries_for_2_and_50_people(client, office_user, park):
+    client.force_login(office_user)
+    UserFactory(role=Role.LIAISON, park=park)
+    few = _queries(client, reverse("parks:people_list"))
+    UserFactory.create_batch(23, role=Role.LIAISON, park=park)
+    assert _queries(client, reverse("parks:people_list")) == few
