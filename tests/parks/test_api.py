@@ -201,3 +201,30 @@ def test_the_docs_page_uses_only_local_assets(client, office_user):
     html = client.get(reverse("api-docs")).content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html and "jsdelivr" not in html
+
+
+def test_the_command_prints_a_working_token(office_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_api_token", "office", "--days", "7", stdout=out, stderr=StringIO())
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}")
+    assert client.get("/api/v1/parks/").status_code == 200
+
+
+def test_the_command_refuses_an_unknown_user():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("create_api_token", "nobody")
+
+
+def test_the_schema_generates_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    # --fail-on-warn turns any endpoint drf-spectacular cannot describe into an error.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yml"))
+    assert "/api/v1/parks/" in (tmp_path / "s.yml").read_text()
