@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from .models import Facility, GridZone, Park, User
+from .models import Facility, GridZone, Notification, Park, User
 from .selectors import user_can_create_parks, user_can_manage_park, user_can_manage_people
 
 
@@ -89,3 +91,26 @@ def api_token_revoke(*, token: AuthToken, actor: User) -> None:
     if token.user_id != actor.pk and not user_can_manage_people(actor):
         raise PermissionDenied
     token.delete()
+
+
+def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Notification:
+    """Put a message in the person's notification list and e-mail it once the data commits."""
+    notification = Notification.objects.create(recipient=recipient, title=title, body=body, url=url)
+    if recipient.email:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=title,
+                message=f"{body}\n\n{url}".strip(),
+                from_email=None,
+                recipient_list=[recipient.email],
+                fail_silently=True,  # the in-app notification stands even if mail is down
+            )
+        )
+    return notification
+
+
+def notifications_mark_read(*, recipient: User, ids=None) -> int:
+    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())

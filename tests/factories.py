@@ -1,5 +1,6 @@
 """factory_boy factories for every model the tests build."""
 
+from datetime import date
 from decimal import Decimal
 
 import factory
@@ -80,3 +81,36 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     kind = FacilityKind.WORKERS_LIBRARY
     name = factory.Sequence(lambda n: f"职工书屋{n}")
     area_m2 = Decimal("30.0")
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reforms.Plan"
+
+    title = factory.Sequence(lambda n: f"产改实施方案{n}")
+    issuer = factory.SubFactory(OrganisationFactory, kind="district_office")
+    year = 2026
+    scope = "district"
+
+
+class TaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reforms.Task"
+
+    code = factory.Sequence(lambda n: f"T-{n:03d}")
+    plan = factory.SubFactory(PlanFactory)
+    category = "care"
+    title = factory.Sequence(lambda n: f"产改任务{n}")
+    lead_unit = factory.SubFactory(OrganisationFactory)
+    start_date = factory.LazyFunction(lambda: date(2026, 1, 1))
+    due_date = factory.LazyFunction(lambda: date(2026, 12, 31))
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reforms.Milestone"
+
+    task = factory.SubFactory(TaskFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"节点{n}")
+    due_date = factory.LazyFunction(lambda: date(2026, 6, 30))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -131,6 +132,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -165,6 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-api-tokens": {
         "task": "parks.tasks.purge_expired_api_tokens",
         "schedule": 60 * 60,  # hourly
+    },
+    "send-task-reminders": {
+        "task": "reforms.tasks.send_task_reminders",
+        "schedule": crontab(hour=8, minute=30),  # every morning, Asia/Shanghai
     },
 }
 
@@ -218,3 +224,12 @@ LOGGING = {
 
 # --- Portal ---------------------------------------------------------------------------------
 PORTAL_DISTRICT_NAME = env.str("PORTAL_DISTRICT_NAME", default="梁溪区")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+
+# Reform task warnings (督查督办). Yellow: behind the scheduled pace (序时进度) by more than
+# PACE_MARGIN percentage points, or due within DUE_SOON_DAYS and not done. Red: past due.
+REFORM_PACE_MARGIN = env.int("REFORM_PACE_MARGIN", default=20)
+REFORM_DUE_SOON_DAYS = env.int("REFORM_DUE_SOON_DAYS", default=7)
+# Evidence attached to progress updates.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+TASK_IMPORT_MAX_ROWS = 2000

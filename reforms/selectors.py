@@ -1,0 +1,170 @@
+"""Reads of plans and tasks shared by pages, the API, exports, reminders and reports.
+
+The warning level of a task is one SQL expression (`warning_expression`), so the construction
+table, its filters, the API, the league table and the reports can never disagree about it.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from parks.choices import Role
+from parks.db import chinese_order
+from parks.models import Organisation
+from parks.selectors import parks_visible_to
+
+from .choices import CLOSED_STATUSES, PlanScope, TaskStatus, WarningLevel
+from .models import Milestone, Plan, Task
+
+# Roles that read the whole district when given no park or subdistrict (as in parks.selectors).
+DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (end - start), on PostgreSQL and on SQLite."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # date - date is an integer number of days in PostgreSQL.
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def with_warning(tasks: QuerySet[Task], *, today: date | None = None) -> QuerySet[Task]:
+    """Annotate each task's `warning`: green, yellow, red, done_late or none (cancelled).
+
+    Red: past due and not done. Yellow: due within REFORM_DUE_SOON_DAYS, or behind the
+    scheduled pace (序时进度) — the elapsed share of the start→due span exceeds reported progress
+    by more than REFORM_PACE_MARGIN points. That is compared as
+    elapsed*100 - (progress + margin)*span > 0 (`pace_gap`), in whole numbers, so SQL does no
+    division. `days_left` (negative when overdue) is annotated too.
+    """
+    today = today or timezone.localdate()
+    elapsed = DaysBetween(Value(today), F("start_date"))
+    span = DaysBetween(F("due_date"), F("start_date"))
+    behind_pace = Q(start_date__lt=today, pace_gap__gt=0)
+    due_soon = Q(days_left__lte=settings.REFORM_DUE_SOON_DAYS)
+    return tasks.annotate(
+        pace_gap=elapsed * 100 - (F("progress") + settings.REFORM_PACE_MARGIN) * span,
+        days_left=DaysBetween(F("due_date"), Value(today)),
+    ).annotate(
+        warning=Case(
+            When(status=TaskStatus.CANCELLED, then=Value(WarningLevel.NONE)),
+            When(
+                status=TaskStatus.DONE,
+                done_on__gt=F("due_date"),
+                then=Value(WarningLevel.DONE_LATE),
+            ),
+            When(status=TaskStatus.DONE, then=Value(WarningLevel.GREEN)),
+            When(due_date__lt=today, then=Value(WarningLevel.RED)),
+            When(due_soon | behind_pace, then=Value(WarningLevel.YELLOW)),
+            default=Value(WarningLevel.GREEN),
+            output_field=CharField(),
+        )
+    )
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    """Office staff see every task. Others see the tasks of the parks they see, the tasks their
+    unit leads or supports, and the district- or subdistrict-wide tasks of their scope."""
+    tasks = Task.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return tasks.none()
+    if user.is_office:
+        return tasks
+    visible = Q(park__in=parks_visible_to(user))
+    if user.organisation_id:
+        visible |= Q(lead_unit_id=user.organisation_id) | Q(
+            pk__in=Task.supporting_units.through.objects.filter(
+                organisation_id=user.organisation_id
+            ).values("task_id")
+        )
+    if user.subdistrict_id:
+        visible |= Q(park__isnull=True, plan__subdistrict_id=user.subdistrict_id)
+    if not user.park_id and not user.subdistrict_id and user.role in DISTRICT_READERS:
+        visible |= Q(park__isnull=True)
+    return tasks.filter(visible)
+
+
+def user_can_update_task(user, task) -> bool:
+    """Office staff, the task's owner, and staff of its lead unit report progress on it."""
+    if user.is_office:
+        return True
+    return task.owner_id == user.pk or (
+        user.organisation_id is not None and user.organisation_id == task.lead_unit_id
+    )
+
+
+def user_can_manage_tasks(user) -> bool:
+    """Creating, editing, importing and reopening tasks is the district office's work."""
+    return user.is_authenticated and user.is_office
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    """District plans, plans of visible parks, and plans holding a task the user sees."""
+    if not user.is_authenticated or not user.is_active:
+        return Plan.objects.none()
+    if user.is_office:
+        return Plan.objects.all()
+    return Plan.objects.filter(
+        Q(scope=PlanScope.DISTRICT)
+        | Q(park__in=parks_visible_to(user))
+        | Q(subdistrict_id=user.subdistrict_id, subdistrict__isnull=False)
+        | Q(pk__in=tasks_visible_to(user).values("plan_id"))
+    )
+
+
+def task_table(*, user, today: date | None = None) -> QuerySet[Task]:
+    """The construction table: visible tasks with their warning and what the rows show."""
+    return with_warning(
+        tasks_visible_to(user)
+        .select_related("plan", "park", "lead_unit", "owner")
+        .prefetch_related(
+            Prefetch("supporting_units", queryset=Organisation.objects.order_by("name"))
+        ),
+        today=today,
+    ).order_by("due_date", "code")
+
+
+def milestones_visible_to(user) -> QuerySet[Milestone]:
+    return Milestone.objects.filter(task__in=tasks_visible_to(user))
+
+
+def unit_league_table(*, user, today: date | None = None):
+    """Per lead unit: tasks, done on time, done late, yellow and red — one grouped query."""
+    tasks = with_warning(tasks_visible_to(user), today=today)
+    return (
+        tasks.values("lead_unit", "lead_unit__name")
+        .annotate(
+            total=Count("pk"),
+            done_on_time=Count("pk", filter=Q(status=TaskStatus.DONE, warning=WarningLevel.GREEN)),
+            done_late=Count("pk", filter=Q(warning=WarningLevel.DONE_LATE)),
+            yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
+            red=Count("pk", filter=Q(warning=WarningLevel.RED)),
+            open=Count("pk", filter=~Q(status__in=CLOSED_STATUSES)),
+        )
+        .order_by("-red", "-yellow", chinese_order("lead_unit__name"))
+    )
