@@ -331,3 +331,40 @@ class TaskReminder(models.Model):
 
     def __str__(self):
         return f"{self.task.code} {self.level} {self.day}"
+
+
+class TaskImport(models.Model):
+    """An uploaded construction table: parsed and checked rows waiting for the user to commit."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Waiting for confirmation")
+        COMMITTED = "committed", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    # One entry per data row: {"row": n, "values": {...}, "errors": [...], "action": ...}.
+    rows = models.JSONField(_("rows"), default=list)
+    # Problems with the sheet as a whole (wrong headers, too many rows).
+    sheet_errors = models.JSONField(_("sheet errors"), default=list)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREVIEW
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task import")
+        verbose_name_plural = _("task imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def error_count(self):
+        return len(self.sheet_errors) + sum(1 for row in self.rows if row.get("errors"))

@@ -19,6 +19,7 @@ from django.db import transaction
 from parks import services
 from parks.choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus, Role
 from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from parks.signals import demo_data_loaded
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (published in README; never loaded in production)
 OFFICE_GROUP = "District office"
@@ -198,7 +199,9 @@ class Command(BaseCommand):
             )
         self.tally = Counter()
         with transaction.atomic():
-            self._load()
+            office = self._load()
+            # Other apps (reform tasks, grievances…) add their demo data here.
+            demo_data_loaded.send(sender=self.__class__, office=office, stdout=self.stdout)
         kinds = dict.fromkeys(kind for kind, _state in self.tally)
         for kind in kinds:
             counts = ", ".join(
@@ -268,6 +271,7 @@ class Command(BaseCommand):
                     },
                     save=lambda room: services.facility_save(facility=room, actor=office),
                 )
+        return office
 
     def _upsert(self, model, key, values=None, *, save=None, stale=None):
         """Find the row by its natural key, create it or bring it to `values`; save only on change.
