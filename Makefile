@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# 127.0.0.1 keeps the demo (DEBUG on, a published password) off the network; HOST=0.0.0.0 opens it.
+HOST ?= 127.0.0.1
 # Installs again only when the dependency lists change.
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
@@ -34,7 +36,7 @@ run: install
 	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
 		--schedule=var/celerybeat-schedule & worker=$$!; \
 	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
-	$(BIN)/python manage.py runserver 0.0.0.0:$(PORT) --noreload
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
 test: install
 	$(BIN)/ruff check .

@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .db import chinese_order
-from .models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from .models import (
+    Facility,
+    GridZone,
+    Industry,
+    Notification,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
 
 
 class ChineseNameAdmin(admin.ModelAdmin):
@@ -197,3 +206,31 @@ class UserAdmin(DjangoUserAdmin):
     list_select_related = ["park", "subdistrict", "organisation"]
     search_fields = ["username", "display_name", "first_name", "last_name", "email", "phone"]
     autocomplete_fields = ["organisation", "subdistrict", "park"]
+
+    # Only a superuser hands out superuser rights or raw permissions, or touches a superuser.
+    PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.PRIVILEGE_FIELDS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["title", "recipient__username"]
+    readonly_fields = ["recipient", "title", "body", "url", "created_at"]

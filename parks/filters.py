@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus
 from .models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
-from .selectors import parks_visible_to
+from .selectors import liaisons_visible_to, parks_visible_to
 
 
 def _visible_parks(request):
@@ -14,6 +14,12 @@ def _visible_parks(request):
     if request is None:
         return Park.objects.none()
     return parks_visible_to(request.user)
+
+
+def _visible_liaisons(request):
+    if request is None:
+        return User.objects.none()
+    return liaisons_visible_to(request.user)
 
 
 class ParkFilter(django_filters.FilterSet):
@@ -45,7 +51,7 @@ class GridZoneFilter(django_filters.FilterSet):
     subdistrict = django_filters.ModelChoiceFilter(
         field_name="park__subdistrict", queryset=Subdistrict.objects.all(), label=_("Subdistrict")
     )
-    liaison = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Liaison"))
+    liaison = django_filters.ModelChoiceFilter(queryset=_visible_liaisons, label=_("Liaison"))
     has_liaison = django_filters.BooleanFilter(
         field_name="liaison", lookup_expr="isnull", exclude=True, label=_("Has a liaison")
     )

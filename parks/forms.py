@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role
 from .db import chinese_order
 from .models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
 from .selectors import liaisons_for_park
@@ -146,6 +147,15 @@ class PersonForm(BootstrapFormMixin, forms.ModelForm):
             except forms.ValidationError as error:
                 self.add_error("password", error)
         return cleaned
+
+
+class PeopleSearchForm(forms.Form):
+    """The people page's search box and role filter (Django's fields refuse NUL and junk)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=50)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", "---------"), *Role.choices]
+    )
 
 
 class ApiTokenForm(BootstrapFormMixin, forms.Form):

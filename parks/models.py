@@ -22,7 +22,7 @@ from .choices import (
     Role,
 )
 
-# The first pilot parks were designated in 2021; nothing before the programme is plausible.
+# The first pilot parks were designated in 2021; these bounds only catch typing mistakes.
 FIRST_DESIGNATION_YEAR = 2000
 LAST_DESIGNATION_YEAR = 2100
 
@@ -284,6 +284,14 @@ class User(AbstractUser):
                 violation_error_message=_("Subdistrict staff must be given their subdistrict."),
             ),
             models.CheckConstraint(
+                condition=~Q(role=Role.OFFICE) | Q(park__isnull=True, subdistrict__isnull=True),
+                name="user_office_has_no_narrower_scope",
+                violation_error_message=_(
+                    "District office staff work across the district: "
+                    "leave park and subdistrict empty."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(park__isnull=True) | Q(subdistrict__isnull=True),
                 name="user_scope_park_or_subdistrict",
                 violation_error_message=_("Give a park or a subdistrict, not both."),
@@ -298,16 +306,6 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.username
 
-    def clean(self):
-        super().clean()
-        if self.role == Role.OFFICE and (self.park_id or self.subdistrict_id):
-            raise ValidationError(
-                _(
-                    "District office staff work across the district: "
-                    "leave park and subdistrict empty."
-                )
-            )
-
     @property
     def is_office(self):
         return self.is_superuser or self.role == Role.OFFICE
@@ -321,7 +319,7 @@ class User(AbstractUser):
 class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
     """One grid zone (网格) of a park, looked after by a liaison."""
 
-    constraint_fields = {"duplicate_code": "code"}
+    constraint_fields = {"duplicate_code": "code", "bad_code": "code"}
 
     park = models.ForeignKey(
         Park, on_delete=models.PROTECT, related_name="grid_zones", verbose_name=_("park")
@@ -357,7 +355,12 @@ class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
                 violation_error_code="duplicate_code",
             ),
             models.CheckConstraint(
-                condition=Q(code__regex=r"^\S+$"), name="grid_zone_code_no_spaces"
+                condition=Q(code__regex=r"^[A-Z0-9-]+$"),
+                name="grid_zone_code_format",
+                violation_error_message=_(
+                    "Use capital letters, digits and hyphens only, without spaces, e.g. G01."
+                ),
+                violation_error_code="bad_code",
             ),
             models.CheckConstraint(condition=Q(name__regex=r"\S"), name="grid_zone_name_not_blank"),
         ]

@@ -9,7 +9,7 @@ Everything else (grid zones, facilities, organisations) is visible through its p
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from .choices import OrganisationKind, Role
+from .choices import Role
 from .db import chinese_order
 from .models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
 
@@ -108,6 +108,11 @@ def facilities_of_park(park):
     return park.facilities.order_by("kind", chinese_order("name"))
 
 
+def liaisons_visible_to(user) -> QuerySet[User]:
+    """Liaisons of the parks the user sees: the people a zone's liaison may be chosen from."""
+    return User.objects.filter(role=Role.LIAISON, park__in=parks_visible_to(user))
+
+
 def liaisons_for_park(park):
     """People who may be made liaison of a grid zone in this park."""
     return User.objects.filter(park=park, role=Role.LIAISON, is_active=True).order_by(
@@ -115,7 +120,11 @@ def liaisons_for_park(park):
     )
 
 
-def district_organisations():
-    return Organisation.objects.exclude(
-        kind__in=[OrganisationKind.PARK_COMMITTEE, OrganisationKind.UNION_FEDERATION]
-    )
+def people_list(*, search="", role="") -> QuerySet[User]:
+    """Everyone, for the office's people page: by name in pinyin order, with their scope."""
+    people = User.objects.select_related("organisation", "subdistrict", "park")
+    if role:
+        people = people.filter(role=role)
+    if search:
+        people = people.filter(Q(display_name__icontains=search) | Q(username__icontains=search))
+    return people.order_by(chinese_order("display_name"), "username")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
+from .choices import Role
 from .models import Facility, GridZone, Notification, Park, User
 from .selectors import user_can_create_parks, user_can_manage_park, user_can_manage_people
 
@@ -31,6 +32,11 @@ def _save_validated(instance, *, exclude=None):
     return instance
 
 
+# Which parks are pilots, where they sit and what they are called is the office's decision;
+# a park manager edits the rest of their park's page.
+PARK_OFFICE_ONLY_FIELDS = ("name", "kind", "subdistrict", "pilot_status", "designation_year")
+
+
 def park_save(*, park: Park, industries=None, actor: User) -> Park:
     """Create or update a park. Only office staff create; park managers edit their own."""
     is_new = park.pk is None
@@ -38,6 +44,15 @@ def park_save(*, park: Park, industries=None, actor: User) -> Park:
         not is_new and not user_can_manage_park(actor, park)
     ):
         raise PermissionDenied
+    if not is_new and not actor.is_office:
+        stored = Park.objects.get(pk=park.pk)
+        changed = [
+            name for name in PARK_OFFICE_ONLY_FIELDS if getattr(stored, name) != getattr(park, name)
+        ]
+        if changed:
+            raise ValidationError(
+                {name: _("Only the district reform office can change this.") for name in changed}
+            )
     with transaction.atomic():
         _save_validated(park)
         if industries is not None:
@@ -59,9 +74,28 @@ def facility_save(*, facility: Facility, actor: User) -> Facility:
 
 
 def user_save(*, user: User, actor: User, password: str | None = None) -> User:
-    """Create or update a person. Only office staff manage people."""
+    """Create or update a person. Only office staff manage people; only superusers, superusers.
+
+    A liaison who moves to another park or role must first hand their grid zones over, so that
+    no zone keeps a liaison who may no longer work in it.
+    """
     if not user_can_manage_people(actor):
         raise PermissionDenied
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied
+    if user.pk is not None:
+        stranded = GridZone.objects.filter(liaison=user)
+        if user.role == Role.LIAISON and user.is_active:
+            stranded = stranded.exclude(park_id=user.park_id)
+        codes = [f"{zone.park} {zone.code}" for zone in stranded.select_related("park")]
+        if codes:
+            raise ValidationError(
+                _(
+                    "%(name)s is still the liaison of %(zones)s. "
+                    "Give those zones another liaison first."
+                )
+                % {"name": user, "zones": "、".join(codes)}
+            )
     if password:
         user.set_password(password)
     elif user.pk is None and not user.password:

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,10 +15,15 @@ from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
 from . import selectors, services
-from .choices import Role
-from .db import chinese_order
 from .filters import ParkFilter
-from .forms import ApiTokenForm, FacilityForm, GridZoneForm, ParkForm, PersonForm
+from .forms import (
+    ApiTokenForm,
+    FacilityForm,
+    GridZoneForm,
+    ParkForm,
+    PeopleSearchForm,
+    PersonForm,
+)
 from .models import Park, User
 
 PAGE_SIZE = 25
@@ -218,19 +222,13 @@ def _require_people_manager(request):
 @login_required
 def people_list(request):
     _require_people_manager(request)
-    people = User.objects.select_related("organisation", "subdistrict", "park").order_by(
-        chinese_order("display_name"), "username"
-    )
-    role = request.GET.get("role", "")
-    if role:
-        people = people.filter(role=role)
-    search = request.GET.get("q", "").strip()
-    if search:
-        people = people.filter(Q(display_name__icontains=search) | Q(username__icontains=search))
+    search = PeopleSearchForm(request.GET or None)
+    criteria = search.cleaned_data if search.is_valid() else {}
+    people = selectors.people_list(search=criteria.get("q", ""), role=criteria.get("role", ""))
     return render(
         request,
         "parks/people_list.html",
-        {"page": _paginate(request, people), "roles": Role.choices, "role": role, "q": search},
+        {"page": _paginate(request, people), "search": search},
     )
 
 
@@ -302,3 +300,25 @@ def api_token_revoke(request, digest):
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("parks:api_tokens")
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    notifications = request.user.notifications.order_by("-created_at", "-pk")
+    return render(
+        request,
+        "parks/notifications.html",
+        {"nav": "notifications", "page": _paginate(request, notifications)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    """Mark all of the person's notifications read, or only those named by `id`."""
+    ids = [value for value in request.POST.getlist("id") if value.isdigit()] or None
+    services.notifications_mark_read(recipient=request.user, ids=ids)
+    return redirect("parks:notifications")

@@ -1,6 +1,13 @@
-"""Shared fixtures: two parks in two subdistricts, and a user of each role."""
+"""Shared fixtures: two parks in two subdistricts, a user of each role, a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from rest_framework.test import APIClient
 
 from parks.choices import Role
@@ -11,6 +18,8 @@ from tests.factories import (
     SubdistrictFactory,
     UserFactory,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -79,3 +88,39 @@ def api_as(api_client):
         return api_client
 
     return sign_in
+
+
+@pytest.fixture
+def worker_queue():
+    """A worker listening on a queue of its own, reading this test's database."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    database = connection.settings_dict
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        TEST_DATABASE_URL=(
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+            f"{database['NAME']}"
+        ),
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    yield queue
+    worker.terminate()
+    worker.wait(timeout=30)

@@ -6,6 +6,15 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine here: this settings module refuses nothing but is never used in production.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="local-demo-key-not-for-production")  # noqa: S105
+PORTAL_DEMO_DATA_ALLOWED = True
+# The browsable API helps developers; production answers JSON only.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )

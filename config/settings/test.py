@@ -21,4 +21,7 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+PORTAL_DEMO_DATA_ALLOWED = True
+# Tests make many requests in a burst; throttling is tested where it matters, not everywhere.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 STATIC_ROOT = None  # static files come from the finders; nothing is collected

@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..selectors import user_can_create_parks, user_can_manage_park, user_can_manage_people
+from ..selectors import user_can_manage_park, user_can_manage_people
 
 
 class ParkWritePermission(BasePermission):
@@ -22,6 +22,3 @@ class OfficeWritePermission(BasePermission):
 
     def has_permission(self, request, view):
         return request.method in SAFE_METHODS or user_can_manage_people(request.user)
-
-
-__all__ = ["OfficeWritePermission", "ParkWritePermission", "user_can_create_parks"]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
-from ..selectors import parks_visible_to
+from ..selectors import liaisons_visible_to, parks_visible_to
 
 
 class VisibleParkField(serializers.PrimaryKeyRelatedField):
@@ -12,6 +12,13 @@ class VisibleParkField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         return parks_visible_to(self.context["request"].user)
+
+
+class VisibleLiaisonField(serializers.PrimaryKeyRelatedField):
+    """A liaison of a park the requesting user sees; nobody else can be named or discovered."""
+
+    def get_queryset(self):
+        return liaisons_visible_to(self.context["request"].user)
 
 
 class SubdistrictSerializer(serializers.ModelSerializer):
@@ -80,9 +87,7 @@ class ParkSerializer(serializers.ModelSerializer):
 
 class GridZoneSerializer(serializers.ModelSerializer):
     park = VisibleParkField()
-    liaison = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), allow_null=True, required=False
-    )
+    liaison = VisibleLiaisonField(allow_null=True, required=False)
     liaison_detail = PersonSerializer(source="liaison", read_only=True)
 
     class Meta:

@@ -82,6 +82,7 @@ class ParkViewSet(ParkScopedViewSet):
     filterset_class = ParkFilter
     queryset = Park.objects.none()
     ordering_fields = ["name", "designation_year", "created_at"]
+    chinese_ordering_fields = ["name"]
 
     def get_queryset(self):
         return selectors.park_list(user=self.request.user)
@@ -110,6 +111,7 @@ class GridZoneViewSet(ParkScopedViewSet):
     filterset_class = GridZoneFilter
     queryset = GridZone.objects.none()
     ordering_fields = ["code", "name"]
+    chinese_ordering_fields = ["name"]
 
     def get_queryset(self):
         return (
@@ -128,6 +130,7 @@ class FacilityViewSet(ParkScopedViewSet):
     filterset_class = FacilityFilter
     queryset = Facility.objects.none()
     ordering_fields = ["name", "area_m2", "kind"]
+    chinese_ordering_fields = ["name"]
 
     def get_queryset(self):
         return (

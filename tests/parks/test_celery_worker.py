@@ -1,58 +1,14 @@
 """A real Celery worker, on the test suite's Redis broker, runs the portal's scheduled jobs."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 
 from parks import services
 from parks.tasks import purge_expired_api_tokens
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def worker_queue():
-    """A worker listening on a queue of its own, reading this test's database."""
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    database = connection.settings_dict
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="config.settings.test",
-        TEST_DATABASE_URL=(
-            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
-            f"{database['NAME']}"
-        ),
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    yield queue
-    worker.terminate()
-    worker.wait(timeout=30)
 
 
 @pytest.mark.django_db(transaction=True)

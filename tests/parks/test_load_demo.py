@@ -100,8 +100,25 @@ def test_running_again_repairs_a_changed_row(demo):
     assert observer.check_password(DEMO_PASSWORD)
 
 
-@override_settings(SETTINGS_MODULE="config.settings.production")
-def test_it_refuses_under_production_settings():
-    with pytest.raises(CommandError, match="production"):
+@override_settings(PORTAL_DEMO_DATA_ALLOWED=False)
+def test_it_refuses_where_settings_do_not_allow_demo_data():
+    with pytest.raises(CommandError, match="PORTAL_DEMO_DATA_ALLOWED"):
         load_demo()
     assert Park.objects.count() == 0
+
+
+def test_production_settings_do_not_allow_demo_data():
+    import ast
+    from pathlib import Path
+
+    from config.settings import base
+
+    production = Path(base.__file__).with_name("production.py").read_text()
+    assert base.PORTAL_DEMO_DATA_ALLOWED is False
+    assert "PORTAL_DEMO_DATA_ALLOWED" not in {
+        target.id
+        for node in ast.walk(ast.parse(production))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }

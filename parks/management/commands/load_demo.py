@@ -192,10 +192,10 @@ class Command(BaseCommand):
     help = "Load the demo parks, grid zones, facilities, organisations and accounts (idempotent)."
 
     def handle(self, *args, **options):
-        if (settings.SETTINGS_MODULE or "").endswith(".production"):
+        if not settings.PORTAL_DEMO_DATA_ALLOWED:
             raise CommandError(
-                "load_demo refuses to run under production settings: "
-                "its accounts share a published password."
+                "load_demo refuses to run here: its accounts share a published password, and "
+                "these settings do not allow demo data (PORTAL_DEMO_DATA_ALLOWED)."
             )
         self.tally = Counter()
         with transaction.atomic():

@@ -1,0 +1,19 @@
+"""Template context every page needs: the unread count for the navbar's bell."""
+
+from functools import cache
+
+
+def unread_notifications(request):
+    """`unread_notification_count`: one query, run only if the page shows it, and only once.
+
+    Templates call a callable they are given, so the count is taken when first shown.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    @cache
+    def unread_notification_count():
+        return user.notifications.filter(read_at__isnull=True).count()
+
+    return {"unread_notification_count": unread_notification_count}
