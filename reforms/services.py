@@ -90,11 +90,21 @@ def plan_save(*, plan: Plan, actor: User) -> Plan:
 
 
 @transaction.atomic
-def task_save(*, task: Task, actor: User, supporting_units=None, expected_updated_at=None) -> Task:
+def task_save(
+    *,
+    task: Task,
+    actor: User,
+    supporting_units=None,
+    expected_updated_at=None,
+    checked_constraints=False,
+) -> Task:
     """Create or edit a task's details. Status and progress are not touched here.
 
     `expected_updated_at` is the version the editor started from; if someone saved the task
     since, the edit is refused rather than silently overwriting their change.
+    `checked_constraints=True` skips re-checking the check constraints row by row (one query
+    each) when the caller has validated the values already, as a previewed import has; the
+    database still enforces them, and a violation rolls the caller's transaction back.
     """
     if not user_can_manage_tasks(actor):
         raise PermissionDenied
@@ -108,12 +118,15 @@ def task_save(*, task: Task, actor: User, supporting_units=None, expected_update
         task.status, task.progress, task.done_on = current.status, current.progress, current.done_on
     else:
         task.status, task.progress, task.done_on = TaskStatus.PLANNED, 0, None
-    task.full_clean()
+    task.full_clean(validate_constraints=not checked_constraints)
     try:
         with transaction.atomic():
             task.save()
     except IntegrityError as error:
-        raise ValidationError(_("A task with this code was saved at the same time.")) from error
+        raise ValidationError(
+            _("Task %(code)s conflicts with data saved meanwhile (%(reason)s).")
+            % {"code": task.code, "reason": str(error).splitlines()[0]}
+        ) from error
     if supporting_units is not None:
         task.supporting_units.set(supporting_units)
     return task

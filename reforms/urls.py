@@ -6,4 +6,23 @@ app_name = "reforms"
 
 urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/export/", views.task_export, name="task_export"),
+    path("tasks/new/", views.task_create, name="task_create"),
+    path("tasks/import/", views.task_import, name="task_import"),
+    path("tasks/import/sample.xlsx", views.task_import_sample, name="task_import_sample"),
+    path("tasks/import/<int:pk>/", views.task_import_preview, name="task_import_preview"),
+    path("tasks/import/<int:pk>/commit/", views.task_import_commit, name="task_import_commit"),
+    path("tasks/import/<int:pk>/discard/", views.task_import_discard, name="task_import_discard"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/status/", views.task_transition, name="task_transition"),
+    path("tasks/<int:pk>/progress/", views.progress_create, name="progress_create"),
+    path("tasks/<int:pk>/milestones/new/", views.milestone_create, name="milestone_create"),
+    path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
+    path("milestones/<int:pk>/done/", views.milestone_toggle, name="milestone_toggle"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("my/", views.my_tasks, name="my_tasks"),
+    path("parks/<int:park_id>/roadmap/", views.park_roadmap, name="park_roadmap"),
+    path("roadmap/", views.district_roadmap, name="district_roadmap"),
+    path("units/", views.unit_league, name="unit_league"),
 ]

@@ -249,4 +249,4 @@ REFORM_PACE_MARGIN = env.int("REFORM_PACE_MARGIN", default=20)
 REFORM_DUE_SOON_DAYS = env.int("REFORM_DUE_SOON_DAYS", default=7)
 # Evidence attached to progress updates.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
-TASK_IMPORT_MAX_ROWS = 2000
+TASK_IMPORT_MAX_ROWS = 1000

@@ -1,0 +1,128 @@
+"""Importing a construction table: upload and preview, then commit all rows or none.
+
+The preview (a TaskImport row) keeps every row's values, errors and action, so the user sees
+what will happen before anything is saved. Commit writes every task through
+reforms.services.task_save in one transaction; status and progress are never imported.
+"""
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parks.models import User
+
+from .excel import References, read_task_table
+from .models import Task, TaskImport
+from .selectors import user_can_manage_tasks
+from .services import task_save
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def task_import_preview(*, uploaded_file, actor: User) -> TaskImport:
+    """Read and check an uploaded .xlsx and keep the result for the user to confirm.
+
+    A file that is not a workbook, has the wrong headers or too many rows still gives a
+    TaskImport, with `sheet_errors` saying why; a wrong extension or size is refused outright.
+    """
+    if not user_can_manage_tasks(actor):
+        raise PermissionDenied
+    name = Path(uploaded_file.name or "").name
+    if Path(name).suffix.lower() != ".xlsx":
+        raise ValidationError(_("Upload the construction table as an Excel .xlsx file."))
+    if (uploaded_file.size or 0) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)d MB.") % {"limit": MAX_UPLOAD_BYTES // 1024**2}
+        )
+    rows, sheet_errors = read_task_table(uploaded_file)
+    return TaskImport.objects.create(
+        created_by=actor, file_name=name[:200], rows=rows, sheet_errors=sheet_errors
+    )
+
+
+def task_import_commit(*, task_import: TaskImport, actor: User) -> dict[str, int]:
+    """Create and update every task of a clean preview, all or nothing. Returns the counts.
+
+    The import row is locked first, so a double submit commits once; the second is refused.
+    """
+    if not user_can_manage_tasks(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = TaskImport.objects.select_for_update().get(pk=task_import.pk)
+        _check_open(locked)
+        if locked.error_count:
+            raise ValidationError(
+                _("The sheet has errors: correct them and upload it again. Nothing was imported.")
+            )
+        counts = _apply(locked.rows, actor=actor)
+        locked.state = TaskImport.State.COMMITTED
+        locked.committed_at = timezone.now()
+        locked.save(update_fields=["state", "committed_at"])
+    task_import.state, task_import.committed_at = locked.state, locked.committed_at
+    return counts
+
+
+@transaction.atomic
+def task_import_discard(*, task_import: TaskImport, actor: User) -> TaskImport:
+    """Drop a preview without importing anything."""
+    if not user_can_manage_tasks(actor):
+        raise PermissionDenied
+    locked = TaskImport.objects.select_for_update().get(pk=task_import.pk)
+    _check_open(locked)
+    locked.state = TaskImport.State.DISCARDED
+    locked.save(update_fields=["state"])
+    return locked
+
+
+def _check_open(task_import):
+    if task_import.state == TaskImport.State.COMMITTED:
+        raise ValidationError(_("This sheet has already been imported."))
+    if task_import.state != TaskImport.State.PREVIEW:
+        raise ValidationError(_("This import was discarded. Upload the sheet again."))
+
+
+def _apply(rows, *, actor):
+    """Save each row's task; the first failure raises and the caller's transaction undoes all."""
+    references = References([row["values"] for row in rows])
+    counts = Counter({"created": 0, "updated": 0, "unchanged": 0})
+    for row in rows:
+        values = row["values"]
+        existing = references.tasks.get(values["code"])
+        # Names are resolved again: a unit or plan may have gone since the preview.
+        problems = references.errors(values)
+        if row["action"] != "create" and existing is None:
+            problems.append(_("The task %(code)s no longer exists.") % {"code": values["code"]})
+        if problems:
+            raise _row_error(row, problems)
+        if row["action"] == "unchanged":
+            counts["unchanged"] += 1
+            continue
+        # A task created with this code since the preview makes task_save refuse the row.
+        task = existing if row["action"] == "update" else Task(code=values["code"])
+        task.plan = references.plans[values["plan_title"], values["plan_year"]]
+        task.park = references.parks.get(values["park"])
+        task.lead_unit = references.units[values["lead_unit"]]
+        task.owner = references.users.get(values["owner"])
+        task.category, task.title = values["category"], values["title"]
+        task.description, task.weight = values["description"], values["weight"]
+        task.start_date = date.fromisoformat(values["start_date"])
+        task.due_date = date.fromisoformat(values["due_date"])
+        supporting = [references.units[name] for name in values["supporting_units"]]
+        try:
+            task_save(task=task, actor=actor, supporting_units=supporting, checked_constraints=True)
+        except ValidationError as error:
+            raise _row_error(row, error.messages) from error
+        counts["created" if row["action"] == "create" else "updated"] += 1
+    return dict(counts)
+
+
+def _row_error(row, messages):
+    return ValidationError(
+        _("Row %(row)d (%(code)s): %(errors)s Nothing was imported.")
+        % {"row": row["row"], "code": row["values"]["code"], "errors": " ".join(messages)}
+    )

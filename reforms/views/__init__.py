@@ -1,0 +1,47 @@
+"""Browser pages of the reforms app, split by topic."""
+
+from .charts import district_roadmap, park_roadmap, unit_league
+from .imports import (
+    task_import,
+    task_import_commit,
+    task_import_discard,
+    task_import_preview,
+    task_import_sample,
+)
+from .tasks import (
+    evidence_download,
+    milestone_create,
+    milestone_edit,
+    milestone_toggle,
+    my_tasks,
+    progress_create,
+    task_create,
+    task_detail,
+    task_edit,
+    task_export,
+    task_list,
+    task_transition,
+)
+
+__all__ = [
+    "district_roadmap",
+    "evidence_download",
+    "milestone_create",
+    "milestone_edit",
+    "milestone_toggle",
+    "my_tasks",
+    "park_roadmap",
+    "progress_create",
+    "task_create",
+    "task_detail",
+    "task_edit",
+    "task_export",
+    "task_import",
+    "task_import_commit",
+    "task_import_discard",
+    "task_import_preview",
+    "task_import_sample",
+    "task_list",
+    "task_transition",
+    "unit_league",
+]

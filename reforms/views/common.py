@@ -1,0 +1,99 @@
+"""Helpers shared by the reforms pages: saving through services, paging and sorting."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from parks.db import chinese_order
+
+from ..choices import WarningLevel
+
+PAGE_SIZE = 25
+
+# Worst first: red, yellow, done late, on track, not chased.
+WARNING_RANK = [
+    WarningLevel.RED,
+    WarningLevel.YELLOW,
+    WarningLevel.DONE_LATE,
+    WarningLevel.GREEN,
+    WarningLevel.NONE,
+]
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def save_form(form, save):
+    """Run a service on a valid form; its validation errors land on the form."""
+    try:
+        return save()
+    except ValidationError as error:
+        known = {*form.fields, NON_FIELD_ERRORS}
+        if hasattr(error, "error_dict") and not set(error.error_dict) <= known:
+            error = ValidationError(error.messages)
+        form.add_error(None, error)
+        return None
+
+
+def with_warning_rank(tasks: QuerySet) -> QuerySet:
+    """Annotate `warning_rank` (0 = red … 4 = not chased) on tasks that carry `warning`."""
+    return tasks.annotate(
+        warning_rank=Case(
+            *(When(warning=level, then=Value(rank)) for rank, level in enumerate(WARNING_RANK)),
+            default=Value(len(WARNING_RANK)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def _unit_order(descending):
+    return [chinese_order("lead_unit__name", descending=descending), "code"]
+
+
+# The columns the construction table may be sorted by: GET `ordering=<key>` or `-<key>`.
+ORDERINGS = {
+    "code": lambda desc: ["-code" if desc else "code"],
+    "due_date": lambda desc: ["-due_date" if desc else "due_date", "code"],
+    "progress": lambda desc: ["-progress" if desc else "progress", "due_date", "code"],
+    "warning": lambda desc: ["-warning_rank" if desc else "warning_rank", "due_date", "code"],
+    "unit": _unit_order,
+}
+
+
+def ordered(tasks: QuerySet, ordering: str) -> tuple[QuerySet, str]:
+    """Sort tasks by a whitelisted `ordering`; anything else keeps the default (due date)."""
+    key = ordering.removeprefix("-")
+    if key not in ORDERINGS:
+        return tasks, ""
+    terms = ORDERINGS[key](ordering.startswith("-"))
+    if key == "warning":
+        tasks = with_warning_rank(tasks)
+    return tasks.order_by(*terms), ordering
+
+
+def sort_links(request, current: str):
+    """Header links for the sortable columns, keeping the filters and dropping the page."""
+    labels = {
+        "code": _("Code"),
+        "due_date": _("Due date"),
+        "progress": _("Progress"),
+        "warning": _("Warning"),
+        "unit": _("Lead unit"),
+    }
+    links = {}
+    for key, label in labels.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        direction = ""
+        if current == key:
+            direction = "asc"
+            query["ordering"] = f"-{key}"
+        elif current == f"-{key}":
+            direction = "desc"
+            query["ordering"] = key
+        else:
+            query["ordering"] = key
+        links[key] = {"label": label, "url": f"?{query.urlencode()}", "direction": direction}
+    return links
