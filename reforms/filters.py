@@ -14,7 +14,7 @@ from parks.selectors import organisations_visible_to, parks_visible_to
 
 from .choices import PlanScope, TaskCategory, TaskStatus, WarningLevel
 from .models import Milestone, Plan, Task
-from .selectors import plans_visible_to, tasks_visible_to, with_warning
+from .selectors import plans_visible_to, tasks_visible_to, updatable_by, with_warning
 
 
 def _visible_parks(request):
@@ -117,9 +117,7 @@ class TaskFilter(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated:
             return queryset.none()
-        mine = Q(owner=user)
-        if user.organisation_id:
-            mine |= Q(lead_unit_id=user.organisation_id)
+        mine = updatable_by(user)
         return queryset.filter(mine) if value else queryset.exclude(mine)
 
 

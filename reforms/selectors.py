@@ -109,6 +109,14 @@ def tasks_visible_to(user) -> QuerySet[Task]:
     return tasks.filter(visible)
 
 
+def updatable_by(user) -> Q:
+    """The condition "this non-office user may report on the task" (see user_can_update_task)."""
+    condition = Q(owner_id=user.pk)
+    if user.organisation_id:
+        condition |= Q(lead_unit_id=user.organisation_id)
+    return condition
+
+
 def user_can_update_task(user, task) -> bool:
     """Office staff, the task's owner, and staff of its lead unit report progress on it."""
     if user.is_office:

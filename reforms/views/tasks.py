@@ -7,7 +7,6 @@ exists or not; every change goes through reforms.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -104,10 +103,9 @@ def task_export(request):
 @login_required
 def my_tasks(request):
     """The tasks this person may report on: owned by them or led by their unit; worst first."""
-    mine = Q(owner=request.user)
-    if request.user.organisation_id:
-        mine |= Q(lead_unit_id=request.user.organisation_id)
-    tasks = selectors.task_table(user=request.user, today=timezone.localdate()).filter(mine)
+    tasks = selectors.task_table(user=request.user, today=timezone.localdate()).filter(
+        selectors.updatable_by(request.user)
+    )
     show_closed = request.GET.get("closed") == "1"
     if not show_closed:
         tasks = tasks.exclude(status__in=CLOSED_STATUSES)
