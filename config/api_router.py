@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("parks.api.urls")),
     path("", include("reforms.api.urls")),
+    path("", include("grievances.api.urls")),
 ]

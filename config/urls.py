@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("parks.urls")),
     path("accounts/", include("parks.account_urls")),
     path("reforms/", include("reforms.urls")),
+    path("", include("grievances.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GrievancesConfig(AppConfig):
     name = "grievances"
+    verbose_name = _("Worker grievances")
+
+    def ready(self):
+        from parks.signals import demo_data_loaded
+
+        from . import demo
+
+        demo_data_loaded.connect(demo.load_grievance_demo, dispatch_uid="grievances_demo")

@@ -1,6 +1,6 @@
 """factory_boy factories for every model the tests build."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -114,3 +114,32 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"节点{n}")
     due_date = factory.LazyFunction(lambda: date(2026, 6, 30))
+
+
+class GrievanceFactory(factory.django.DjangoModelFactory):
+    """A grievance received at a fixed moment with a 24-hour / 15-day limit, status received."""
+
+    class Meta:
+        model = "grievances.Grievance"
+
+    park = factory.SubFactory(ParkFactory)
+    channel = "gm_mailbox"
+    category = "wages"
+    title = factory.Sequence(lambda n: f"职工诉求{n}")
+    description = "拖欠工资两个月。"
+    complainant_name = "张三丰"
+    complainant_phone = "13812345678"
+    received_at = factory.LazyFunction(lambda: datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+    response_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(hours=24))
+    resolution_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=15))
+
+
+class SurveyCampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "grievances.SurveyCampaign"
+
+    park = factory.SubFactory(ParkFactory)
+    title = "经营户满意度调查"
+    held_on = factory.LazyFunction(lambda: date(2026, 5, 20))
+    handed_out = 900
+    returned = 600

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reforms.tasks.send_task_reminders",
         "schedule": crontab(hour=8, minute=30),  # every morning, Asia/Shanghai
     },
+    "send-grievance-reminders": {
+        "task": "grievances.tasks.send_grievance_reminders",
+        "schedule": 15 * 60,  # time limits run in hours: check every quarter hour
+    },
 }
 
 # --- REST API -------------------------------------------------------------------------------
@@ -250,3 +254,12 @@ REFORM_DUE_SOON_DAYS = env.int("REFORM_DUE_SOON_DAYS", default=7)
 # Evidence attached to progress updates.
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 TASK_IMPORT_MAX_ROWS = 1000
+
+# Worker grievances: time limits come from the policy table; these apply to a category that
+# has no policy row yet. Warnings go out this long before a limit; mediation runs 15 days.
+GRIEVANCE_DEFAULT_RESPOND_HOURS = env.int("GRIEVANCE_DEFAULT_RESPOND_HOURS", default=24)
+GRIEVANCE_DEFAULT_RESOLVE_DAYS = env.int("GRIEVANCE_DEFAULT_RESOLVE_DAYS", default=15)
+GRIEVANCE_RESPONSE_WARN_HOURS = env.int("GRIEVANCE_RESPONSE_WARN_HOURS", default=4)
+GRIEVANCE_RESOLUTION_WARN_DAYS = env.int("GRIEVANCE_RESOLUTION_WARN_DAYS", default=2)
+GRIEVANCE_MEDIATION_DAYS = 15
+GRIEVANCE_ATTACHMENT_MAX_BYTES = env.int("GRIEVANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,0 +1,430 @@
+"""Workers' grievances (职工诉求), their timeline, time-limit policies, extensions, mediation,
+survey campaigns, reminders, and the log of who saw a complainant's personal data."""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import GridZone, Organisation, Park
+
+from .choices import (
+    Category,
+    Channel,
+    DataView,
+    ExtensionState,
+    MediationOutcome,
+    ReminderLevel,
+    Satisfaction,
+    Status,
+)
+
+# Unambiguous characters only: workers read tracking codes off a phone screen.
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code():
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+def _values(choices):
+    return [value for value, _label in choices.choices]
+
+
+class TimeLimitPolicy(models.Model):
+    """How fast grievances of one category must be answered and resolved."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices, unique=True)
+    respond_within_hours = models.PositiveSmallIntegerField(
+        _("respond within (hours)"), validators=[MinValueValidator(1), MaxValueValidator(720)]
+    )
+    resolve_within_days = models.PositiveSmallIntegerField(
+        _("resolve within (days)"), validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+
+    class Meta:
+        verbose_name = _("time-limit policy")
+        verbose_name_plural = _("time-limit policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(respond_within_hours__gte=1, respond_within_hours__lte=720),
+                name="policy_respond_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolve_within_days__gte=1, resolve_within_days__lte=365),
+                name="policy_resolve_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=_values(Category)), name="policy_category_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_category_display()
+
+
+class SurveyCampaign(models.Model):
+    """A satisfaction survey handed out in a park; its opinions are grievances of channel survey."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("park")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    handed_out = models.PositiveIntegerField(_("handed out"))
+    returned = models.PositiveIntegerField(_("returned"))
+
+    class Meta:
+        verbose_name = _("survey campaign")
+        verbose_name_plural = _("survey campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(returned__lte=F("handed_out")),
+                name="survey_returned_not_above_handed_out",
+                violation_error_message=_("More surveys cannot come back than were handed out."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}（{self.held_on}）"
+
+
+class Grievance(models.Model):
+    """A worker's request, complaint, dispute or opinion, handled against time limits."""
+
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    park = models.ForeignKey(
+        Park, on_delete=models.PROTECT, related_name="grievances", verbose_name=_("park")
+    )
+    grid_zone = models.ForeignKey(
+        GridZone,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("grid zone"),
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    survey = models.ForeignKey(
+        SurveyCampaign,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="opinions",
+        verbose_name=_("survey"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000)
+    # Personal data: optional, masked for roles that do not need it, views logged.
+    complainant_name = models.CharField(_("name"), max_length=50, blank=True)
+    complainant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    complainant_employer = models.CharField(_("employer"), max_length=100, blank=True)
+
+    handling_unit = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("handling unit"),
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handled_grievances",
+        verbose_name=_("handler"),
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logged_grievances",
+        verbose_name=_("logged by"),
+        help_text=_("Empty when the worker submitted it through the public page."),
+    )
+    # Changed only by grievances.services.
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"))
+    response_due_at = models.DateTimeField(_("respond by"))
+    resolution_due_at = models.DateTimeField(_("resolve by"))
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    rectified = models.BooleanField(
+        _("rectified"), default=False, help_text=_("For opinions: the problem was put right.")
+    )
+    reply = models.TextField(_("reply"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("grievance")
+        verbose_name_plural = _("grievances")
+        indexes = [
+            # The inbox: open grievances of a park by deadline.
+            models.Index(fields=["park", "status", "resolution_due_at"], name="grievance_inbox"),
+            # A unit's inbox.
+            models.Index(fields=["handling_unit", "status"], name="grievance_unit_status"),
+            # Rates and reports count by the time of receipt.
+            models.Index(fields=["received_at"], name="grievance_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(title__regex=r"\S"), name="grievance_title_set"),
+            models.CheckConstraint(
+                condition=Q(status__in=_values(Status)), name="grievance_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=_values(Channel)), name="grievance_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=_values(Category)), name="grievance_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction="") | Q(satisfaction__in=_values(Satisfaction)),
+                name="grievance_satisfaction_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(response_due_at__gte=F("received_at"))
+                & Q(resolution_due_at__gte=F("received_at")),
+                name="grievance_deadlines_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(survey__isnull=True) | Q(channel=Channel.SURVEY),
+                name="grievance_survey_only_for_survey_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[Status.RECEIVED, Status.RETURNED, Status.WITHDRAWN])
+                | Q(handling_unit__isnull=False),
+                name="grievance_assigned_has_unit",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.FOLLOWED_UP, Status.CLOSED]) | ~Q(satisfaction=""),
+                name="grievance_followed_up_has_satisfaction",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("grievances:grievance_detail", args=[self.pk])
+
+
+class Attachment(models.Model):
+    """A file a worker or the office attached to a grievance."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("grievance")
+    )
+    file = models.FileField(_("file"), upload_to="grievances/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class GrievanceEvent(models.Model):
+    """One step on a grievance's timeline: who did what, when, from which status to which."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, related_name="events", verbose_name=_("grievance")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty for the worker on the public page and for the scheduler."),
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("grievance event")
+        verbose_name_plural = _("grievance events")
+        ordering = ["grievance_id", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.grievance.tracking_code} {self.action}"
+
+
+class ExtensionRequest(models.Model):
+    """A handling unit asks for more time; the office approves (moving the deadline) or not."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("grievance")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    days = models.PositiveSmallIntegerField(
+        _("extra days"), validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    reason = models.TextField(_("reason"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(days__gte=1, days__lte=60), name="extension_days_range"
+            ),
+            # One open request at a time per grievance.
+            models.UniqueConstraint(
+                fields=["grievance"],
+                condition=Q(state=ExtensionState.PENDING),
+                name="extension_one_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grievance.tracking_code} +{self.days}"
+
+
+class Mediation(models.Model):
+    """Mediation of a dispute (劳动争议调解): parties, mediator, sessions and the outcome.
+
+    After MEDIATION_DAYS from the application without agreement a party may seek arbitration.
+    """
+
+    grievance = models.OneToOneField(
+        Grievance, on_delete=models.CASCADE, related_name="mediation", verbose_name=_("grievance")
+    )
+    applied_on = models.DateField(_("applied on"))
+    parties = models.TextField(_("parties"), help_text=_("Who is in dispute, one per line."))
+    mediator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="mediations",
+        verbose_name=_("mediator"),
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=MediationOutcome.choices, blank=True
+    )
+    amount_agreed = models.DecimalField(
+        _("amount agreed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mediation")
+        verbose_name_plural = _("mediations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_agreed__isnull=True) | Q(amount_agreed__gte=0),
+                name="mediation_amount_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(Q(outcome="") & Q(concluded_on__isnull=True))
+                | (~Q(outcome="") & Q(concluded_on__isnull=False)),
+                name="mediation_outcome_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("applied_on")),
+                name="mediation_concluded_after_applied",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grievance.tracking_code} mediation"
+
+
+class MediationSession(models.Model):
+    """One sitting of a mediation."""
+
+    mediation = models.ForeignKey(
+        Mediation, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("mediation")
+    )
+    held_at = models.DateTimeField(_("held at"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("mediation session")
+        verbose_name_plural = _("mediation sessions")
+        ordering = ["mediation_id", "held_at"]
+
+    def __str__(self):
+        return f"{self.mediation} {self.held_at:%Y-%m-%d}"
+
+
+class GrievanceReminder(models.Model):
+    """A reminder or escalation sent about a grievance: at most one per grievance and level."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("grievance")
+    )
+    level = models.CharField(_("level"), max_length=30, choices=ReminderLevel.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grievance reminder")
+        verbose_name_plural = _("grievance reminders")
+        constraints = [
+            # Exactly once per grievance and level, however often the job runs.
+            models.UniqueConstraint(fields=["grievance", "level"], name="grievance_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.grievance.tracking_code} {self.level}"
+
+
+class PersonalDataView(models.Model):
+    """Who saw a complainant's unmasked name and phone, when, and where."""
+
+    grievance = models.ForeignKey(
+        Grievance,
+        on_delete=models.CASCADE,
+        related_name="personal_data_views",
+        verbose_name=_("grievance"),
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    via = models.CharField(_("via"), max_length=10, choices=DataView.choices)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        indexes = [models.Index(fields=["grievance", "-at"], name="pdv_grievance_time")]
+
+    def __str__(self):
+        return f"{self.viewer} {self.grievance.tracking_code} {self.at:%Y-%m-%d %H:%M}"
