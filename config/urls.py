@@ -1,10 +1,10 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+# Nothing serves MEDIA_URL, not even in development: every uploaded file goes out through a
+# view that checks who is asking (e.g. reforms:plan_document, reforms:evidence_download).
 urlpatterns = [
     path("", include("parks.urls")),
     path("accounts/", include("parks.account_urls")),
@@ -17,6 +17,3 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -77,10 +77,13 @@ def mask_name(name: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """13812345678 -> 138****5678; short numbers keep only their last two digits."""
+    """13812345678 -> 138****5678; shorter numbers keep only their last two digits.
+
+    (3 + 4 visible characters of an 8-digit landline would give away all but one digit.)
+    """
     if not phone:
         return ""
-    if len(phone) >= 8:
+    if len(phone) >= 11:
         return f"{phone[:3]}****{phone[-4:]}"
     return "*" * (len(phone) - 2) + phone[-2:]
 
@@ -101,13 +104,15 @@ def with_deadline_flags(grievances: QuerySet, *, now: datetime | None = None) ->
     response_warn = now + timedelta(hours=settings.GRIEVANCE_RESPONSE_WARN_HOURS)
     resolution_warn = now + timedelta(days=settings.GRIEVANCE_RESOLUTION_WARN_DAYS)
     is_open = ~Q(status__in=FINAL_STATUSES)
+    # The IS NOT NULL halves keep these false rather than NULL (NULL > x is NULL in SQL), so
+    # `response_breached=False` filters and the API's booleans see every on-time row.
     response_breached = Q(
         responded_at__isnull=True,
         response_due_at__lt=now,
         status__in=[Status.RECEIVED, Status.ASSIGNED, Status.RETURNED],
-    ) | Q(responded_at__gt=F("response_due_at"))
+    ) | Q(responded_at__isnull=False, responded_at__gt=F("response_due_at"))
     resolution_breached = (Q(resolved_at__isnull=True, resolution_due_at__lt=now) & is_open) | Q(
-        resolved_at__gt=F("resolution_due_at")
+        resolved_at__isnull=False, resolved_at__gt=F("resolution_due_at")
     )
     due_soon = is_open & (
         Q(responded_at__isnull=True, response_due_at__gte=now, response_due_at__lte=response_warn)

@@ -206,7 +206,9 @@ def grievance_act(
         grievance.resolved_at = None
         grievance.satisfaction = ""
     grievance.status = target
-    grievance.full_clean()
+    # The step's own checks above cover what a user can get wrong; the database still enforces
+    # every constraint, and re-checking each one here would cost a query apiece.
+    grievance.full_clean(validate_constraints=False)
     grievance.save()
     _event(grievance, actor=actor, action=action, from_status=from_status, note=note)
     return grievance
@@ -236,6 +238,9 @@ def extension_request(*, grievance: Grievance, actor: User, days: int, reason: s
         raise ValidationError(_("More time can be asked only while the grievance is handled."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why more time is needed.")})
+    # Checked before full_clean, whose generic constraint message would hide this one.
+    if grievance.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise ValidationError(_("An extension request is already waiting for approval."))
     extension = ExtensionRequest(grievance=grievance, requested_by=actor, days=days, reason=reason)
     extension.full_clean()
     try:
@@ -390,7 +395,10 @@ def send_grievance_reminders(*, now=None) -> int:
         if grievance.responded_at is None:
             if grievance.response_due_at < now:
                 levels.append(ReminderLevel.RESPONSE_BREACHED)
-            elif grievance.due_soon:
+            # Not `due_soon`: that flag is also set when only the resolution limit is near.
+            elif grievance.response_due_at <= now + timedelta(
+                hours=settings.GRIEVANCE_RESPONSE_WARN_HOURS
+            ):
                 levels.append(ReminderLevel.RESPONSE_DUE_SOON)
         if grievance.resolved_at is None:
             if grievance.resolution_due_at < now:

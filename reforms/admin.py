@@ -1,6 +1,14 @@
-"""Admin for reform plans and tasks. Status and progress stay read-only: the workflow owns them."""
+"""Admin for reform plans and tasks. Status and progress stay read-only: the workflow owns them.
 
+Saves go through reforms.services, and files are linked through the views that check who asks,
+never through MEDIA_URL."""
+
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Evidence,
@@ -12,21 +20,68 @@ from .models import (
     TaskImport,
     TaskReminder,
 )
-from .services import task_save
+from .services import TASK_DETAIL_FIELDS, plan_save, task_save, validate_plan_document
+
+
+class _StoredFile:
+    """A stored file as ClearableFileInput shows it: its name, linked to a checking view."""
+
+    def __init__(self, name, url):
+        self.name, self.url = name, url
+
+    def __str__(self):
+        return self.name
+
+
+class PlanDocumentInput(forms.ClearableFileInput):
+    """Links the current document through reforms:plan_document instead of MEDIA_URL."""
+
+    def __init__(self, *args, plan_pk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_pk = plan_pk
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        if self.plan_pk is not None and self.is_initial(value):
+            return _StoredFile(value.name, reverse("reforms:plan_document", args=[self.plan_pk]))
+        return value
+
+
+class PlanAdminForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["title", "issuer", "year", "scope", "subdistrict", "park", "document"]
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if isinstance(document, UploadedFile):
+            validate_plan_document(document)
+        return document
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
+    form = PlanAdminForm
     list_display = ["title", "year", "scope", "issuer", "subdistrict", "park"]
     list_filter = ["year", "scope"]
     search_fields = ["title"]
     list_select_related = ["issuer", "subdistrict", "park"]
     autocomplete_fields = ["issuer"]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.base_fields["document"].widget = PlanDocumentInput(plan_pk=obj.pk if obj else None)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        plan_save(plan=obj, actor=request.user)
+
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
+    # Ticked off through the services, which date it and write the task's history.
+    readonly_fields = ["done_on"]
 
 
 @admin.register(Task)
@@ -40,7 +95,22 @@ class TaskAdmin(admin.ModelAdmin):
     inlines = [MilestoneInline]
 
     def save_model(self, request, obj, form, change):
-        task_save(task=obj, actor=request.user)
+        changed = set(form.changed_data)
+        task_save(
+            task=obj,
+            actor=request.user,
+            # Only what was changed on the form: the rest may have moved on since it was drawn.
+            fields=[name for name in TASK_DETAIL_FIELDS if name in changed] if change else None,
+            supporting_units=(
+                form.cleaned_data["supporting_units"] if "supporting_units" in changed else None
+            ),
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # A task someone has reported on or moved is a record; cancel it instead.
+        if obj is not None and (obj.updates.exists() or obj.events.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -67,6 +137,13 @@ class ProgressUpdateAdmin(ReadOnlyAdmin):
 class EvidenceAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "size", "update"]
     list_select_related = ["update__task"]
+    fields = ["update", "original_name", "size", "download"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, evidence):
+        url = reverse("reforms:evidence_download", args=[evidence.pk])
+        return format_html('<a href="{}">{}</a>', url, evidence.original_name)
 
 
 @admin.register(TaskEvent)

@@ -35,11 +35,23 @@ ALLOWED_TRANSITIONS = {
     TaskStatus.PLANNED: {TaskStatus.IN_PROGRESS, TaskStatus.SUSPENDED, TaskStatus.CANCELLED},
     TaskStatus.IN_PROGRESS: {TaskStatus.DONE, TaskStatus.SUSPENDED, TaskStatus.CANCELLED},
     TaskStatus.SUSPENDED: {TaskStatus.IN_PROGRESS, TaskStatus.CANCELLED},
-    TaskStatus.DONE: {TaskStatus.IN_PROGRESS},  # reopening: office staff only
-    TaskStatus.CANCELLED: set(),
+    TaskStatus.DONE: {TaskStatus.IN_PROGRESS},  # reopening
+    TaskStatus.CANCELLED: {TaskStatus.PLANNED},  # reinstating
 }
-# Moves that must say why.
-TRANSITIONS_NEEDING_REASON = {TaskStatus.SUSPENDED, TaskStatus.CANCELLED}
+# Moves that must say why, by the status they lead to. A task only becomes planned again by
+# being reinstated after a cancellation.
+TRANSITIONS_NEEDING_REASON = {TaskStatus.SUSPENDED, TaskStatus.CANCELLED, TaskStatus.PLANNED}
+# Ending a task, and undoing an end, are the district reform office's decisions: a unit could
+# otherwise drop its own task for good.
+OFFICE_ONLY_FROM = {TaskStatus.DONE, TaskStatus.CANCELLED}  # reopening, reinstating
+OFFICE_ONLY_TO = {TaskStatus.CANCELLED}
+
+
+def office_only_move(from_status: str, to_status: str) -> bool:
+    """Whether only the district reform office may move a task from `from_status` to `to_status`."""
+    return from_status in OFFICE_ONLY_FROM or to_status in OFFICE_ONLY_TO
+
+
 # Statuses in which a task is no longer chased.
 CLOSED_STATUSES = (TaskStatus.DONE, TaskStatus.CANCELLED)
 

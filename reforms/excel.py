@@ -25,7 +25,7 @@ from openpyxl.utils.datetime import from_excel
 from parks.models import Organisation, Park, User
 
 from .choices import TaskCategory, TaskStatus, WarningLevel
-from .models import Plan, Task
+from .models import TASK_DATE_MAX, TASK_DATE_MESSAGE, TASK_DATE_MIN, Plan, Task
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -279,11 +279,20 @@ def _check_rows(raw):
         elif code:
             first_row_of[code] = number
         existing = references.tasks.get(code)
-        action = "create" if existing is None else "update"
-        if not errors and existing and comparable(task_values(existing)) == comparable(values):
-            action = "unchanged"
-        rows.append({"row": number, "values": values, "errors": errors, "action": action})
+        row = {"row": number, "values": values, "errors": errors, "action": "create"}
+        if existing is not None:
+            # What the sheet changes, against the task as it is now: the commit writes only
+            # these, so an edit made after the preview to anything else survives it.
+            row["changes"] = changed_keys(task_values(existing), values) if not errors else []
+            row["action"] = "update" if row["changes"] or errors else "unchanged"
+        rows.append(row)
     return rows
+
+
+def changed_keys(before: dict, after: dict) -> list[str]:
+    """The keys of the row values that differ between two rows of the same task."""
+    before, after = comparable(before), comparable(after)
+    return [key for key in HEADER_OF if before.get(key) != after.get(key)]
 
 
 def comparable(values: dict) -> dict:
@@ -344,6 +353,8 @@ def _parse_row(cells, categories):
         day = _date(cell[key])
         if day is not None:
             values[key] = day.isoformat()
+            if not TASK_DATE_MIN <= day <= TASK_DATE_MAX:
+                errors.append(f"{HEADER_OF[key]}: {TASK_DATE_MESSAGE}")
         elif values[key]:
             errors.append(
                 _("%(column)s: “%(value)s” is not a date (write it as 2026-03-31).")
@@ -406,7 +417,8 @@ class References:
                 )
         if values["park"] and values["park"] not in self.parks:
             errors.append(_("Unknown park “%(name)s”.") % {"name": values["park"]})
-        elif plan and plan.park_id and values["park"] and plan.park.name != values["park"]:
+        elif plan and plan.park_id and plan.park.name != values["park"]:
+            # A park plan's tasks are that park's, the park column left empty included.
             errors.append(_("The plan belongs to the park “%(name)s”.") % {"name": plan.park.name})
         if values["owner"] and values["owner"] not in self.users:
             errors.append(

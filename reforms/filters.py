@@ -35,6 +35,13 @@ def _visible_organisations(request):
     return organisations_visible_to(request.user)
 
 
+def _visible_owners(request):
+    # Owners of tasks the user sees, so the filter cannot be used to probe who has an account.
+    if request is None:
+        return User.objects.none()
+    return User.objects.filter(pk__in=tasks_visible_to(request.user).values("owner_id"))
+
+
 def _visible_tasks(request):
     if request is None:
         return Task.objects.none()
@@ -70,7 +77,7 @@ class TaskFilter(django_filters.FilterSet):
     due_after = django_filters.DateFilter(
         field_name="due_date", lookup_expr="gte", label=_("Due on or after")
     )
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.all(), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=_visible_owners, label=_("Owner"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My tasks"))
 
     class Meta:

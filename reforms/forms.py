@@ -14,7 +14,7 @@ from parks.selectors import parks_visible_to
 from .choices import TRANSITIONS_NEEDING_REASON, TaskStatus
 from .models import Milestone, Task
 from .selectors import plans_visible_to
-from .services import MAX_EVIDENCE_FILES, validate_evidence_file
+from .services import MAX_EVIDENCE_FILES, reason_needed_message, validate_evidence_file
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -94,7 +94,7 @@ class TaskForm(BootstrapFormMixin, forms.ModelForm):
 
 
 class TransitionForm(BootstrapFormMixin, forms.Form):
-    """A workflow step; suspending and cancelling must say why."""
+    """A workflow step; suspending, cancelling and reinstating must say why."""
 
     to_status = forms.ChoiceField(choices=TaskStatus.choices, widget=forms.HiddenInput)
     note = forms.CharField(
@@ -106,11 +106,9 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("to_status") in TRANSITIONS_NEEDING_REASON
-            and not (cleaned.get("note") or "").strip()
-        ):
-            self.add_error("note", _("Say why the task is suspended or cancelled."))
+        to_status = cleaned.get("to_status")
+        if to_status in TRANSITIONS_NEEDING_REASON and not (cleaned.get("note") or "").strip():
+            self.add_error("note", reason_needed_message(to_status))
         return cleaned
 
 

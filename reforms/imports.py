@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from parks.models import User
 
-from .excel import References, read_task_table
+from .excel import References, changed_keys, read_task_table, task_values
 from .models import Task, TaskImport
 from .selectors import user_can_manage_tasks
 from .services import task_save
@@ -86,6 +86,22 @@ def _check_open(task_import):
         raise ValidationError(_("This import was discarded. Upload the sheet again."))
 
 
+# The task field each sheet column sets; the plan is named by two columns.
+FIELD_OF_COLUMN = {
+    "plan_title": "plan",
+    "plan_year": "plan",
+    "park": "park",
+    "category": "category",
+    "title": "title",
+    "description": "description",
+    "lead_unit": "lead_unit",
+    "owner": "owner",
+    "start_date": "start_date",
+    "due_date": "due_date",
+    "weight": "weight",
+}
+
+
 def _apply(rows, *, actor):
     """Save each row's task; the first failure raises and the caller's transaction undoes all."""
     references = References([row["values"] for row in rows])
@@ -102,23 +118,48 @@ def _apply(rows, *, actor):
         if row["action"] == "unchanged":
             counts["unchanged"] += 1
             continue
-        # A task created with this code since the preview makes task_save refuse the row.
-        task = existing if row["action"] == "update" else Task(code=values["code"])
-        task.plan = references.plans[values["plan_title"], values["plan_year"]]
-        task.park = references.parks.get(values["park"])
-        task.lead_unit = references.units[values["lead_unit"]]
-        task.owner = references.users.get(values["owner"])
-        task.category, task.title = values["category"], values["title"]
-        task.description, task.weight = values["description"], values["weight"]
-        task.start_date = date.fromisoformat(values["start_date"])
-        task.due_date = date.fromisoformat(values["due_date"])
-        supporting = [references.units[name] for name in values["supporting_units"]]
+        if row["action"] == "update":
+            # Only what the preview showed the sheet changing; a preview kept from before
+            # rows carried their changes is compared with the task as it is now.
+            changed = row.get("changes")
+            if changed is None:
+                changed = changed_keys(task_values(existing), values)
+            task = existing
+        else:
+            # A task created with this code since the preview makes task_save refuse the row.
+            changed, task = list(FIELD_OF_COLUMN), Task(code=values["code"])
+        fields = list(
+            dict.fromkeys(FIELD_OF_COLUMN[key] for key in changed if key in FIELD_OF_COLUMN)
+        )
+        _set_from_row(task, values, fields, references)
+        supporting = None
+        if row["action"] == "create" or "supporting_units" in changed:
+            supporting = [references.units[name] for name in values["supporting_units"]]
         try:
-            task_save(task=task, actor=actor, supporting_units=supporting, checked_constraints=True)
+            task_save(
+                task=task,
+                actor=actor,
+                fields=fields if row["action"] == "update" else None,
+                supporting_units=supporting,
+                checked_constraints=True,
+            )
         except ValidationError as error:
             raise _row_error(row, error.messages) from error
         counts["created" if row["action"] == "create" else "updated"] += 1
     return dict(counts)
+
+
+def _set_from_row(task, values, fields, references):
+    setters = {
+        "plan": lambda: references.plans[values["plan_title"], values["plan_year"]],
+        "park": lambda: references.parks.get(values["park"]),
+        "lead_unit": lambda: references.units[values["lead_unit"]],
+        "owner": lambda: references.users.get(values["owner"]),
+        "start_date": lambda: date.fromisoformat(values["start_date"]),
+        "due_date": lambda: date.fromisoformat(values["due_date"]),
+    }
+    for name in fields:
+        setattr(task, name, setters[name]() if name in setters else values[name])
 
 
 def _row_error(row, messages):

@@ -1,6 +1,8 @@
 """Implementation plans, the reform tasks of the construction table, their roadmap steps,
 progress updates with evidence, the task history, and reminders sent about them."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +18,16 @@ from .choices import PlanScope, ReminderLevel, TaskCategory, TaskStatus
 
 def _values(choices):
     return [value for value, _label in choices.choices]
+
+
+# Task dates stay within these, so a typo (0026, 9999) cannot stretch the roadmap's axis.
+TASK_DATE_MIN = date(2000, 1, 1)
+TASK_DATE_MAX = date(2100, 12, 31)
+TASK_DATE_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
+TASK_DATE_VALIDATORS = [
+    MinValueValidator(TASK_DATE_MIN, message=TASK_DATE_MESSAGE),
+    MaxValueValidator(TASK_DATE_MAX, message=TASK_DATE_MESSAGE),
+]
 
 
 class Plan(models.Model):
@@ -77,11 +89,40 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.title}（{self.year}）"
 
+    def clean(self):
+        super().clean()
+        # A park plan's tasks belong to its park (Task.clean); the plan cannot move from under
+        # them, or they would no longer save or import.
+        if self.pk is None or self.scope != PlanScope.PARK or self.park_id is None:
+            return
+        elsewhere = list(
+            self.tasks.exclude(park_id=self.park_id)
+            .order_by("code")
+            .values_list("code", flat=True)[:6]
+        )
+        if elsewhere:
+            codes = "、".join(elsewhere[:5]) + ("…" if len(elsewhere) > 5 else "")
+            raise ValidationError(
+                {
+                    "park": _(
+                        "Tasks of this plan are not in the park “%(park)s” (%(codes)s). Move "
+                        "them to that park first, or keep the plan's scope."
+                    )
+                    % {"park": self.park.name, "codes": codes}
+                }
+            )
+
 
 class Task(ConstraintErrorsOnFieldsMixin, models.Model):
     """A reform task: one row of the construction table (施工表), chased until done."""
 
-    constraint_fields = {"due_before_start": "due_date", "duplicate_code": "code"}
+    constraint_fields = {
+        "due_before_start": "due_date",
+        "duplicate_code": "code",
+        "code_has_spaces": "code",
+        "start_date_range": "start_date",
+        "due_date_range": "due_date",
+    }
 
     code = models.CharField(
         _("code"),
@@ -121,8 +162,8 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
         verbose_name=_("owner"),
         help_text=_("The person who answers for the task; reminders go to them."),
     )
-    start_date = models.DateField(_("start date"))
-    due_date = models.DateField(_("due date"))
+    start_date = models.DateField(_("start date"), validators=TASK_DATE_VALIDATORS)
+    due_date = models.DateField(_("due date"), validators=TASK_DATE_VALIDATORS)
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
@@ -149,12 +190,29 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(title__regex=r"\S"), name="task_title_not_blank"),
-            models.CheckConstraint(condition=Q(code__regex=r"^\S+$"), name="task_code_no_spaces"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\S+$"),
+                name="task_code_no_spaces",
+                violation_error_message=_("The code cannot contain spaces."),
+                violation_error_code="code_has_spaces",
+            ),
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("start_date")),
                 name="task_due_not_before_start",
                 violation_error_message=_("The due date cannot be before the start date."),
                 violation_error_code="due_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=TASK_DATE_MIN, start_date__lte=TASK_DATE_MAX),
+                name="task_start_date_range",
+                violation_error_message=TASK_DATE_MESSAGE,
+                violation_error_code="start_date_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=TASK_DATE_MIN, due_date__lte=TASK_DATE_MAX),
+                name="task_due_date_range",
+                violation_error_message=TASK_DATE_MESSAGE,
+                violation_error_code="due_date_range",
             ),
             models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="task_progress_0_100"
@@ -185,8 +243,15 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def clean(self):
         super().clean()
-        if self.park_id and self.plan_id and self.plan.park_id not in (None, self.park_id):
-            raise ValidationError({"park": _("The plan belongs to another park.")})
+        # A park plan's tasks are that park's: a task without it, or in another park, would
+        # fall out of the park's roadmap and fail to import back.
+        if self.plan_id and self.plan.park_id is not None and self.park_id != self.plan.park_id:
+            raise ValidationError(
+                {
+                    "park": _("The plan belongs to the park “%(name)s”.")
+                    % {"name": self.plan.park.name}
+                }
+            )
 
 
 class Milestone(models.Model):

@@ -87,6 +87,30 @@ def with_warning(tasks: QuerySet[Task], *, today: date | None = None) -> QuerySe
     )
 
 
+# Worst first: red, yellow, done late, on track, not chased. The pages' and the API's
+# "sort by warning" order.
+WARNING_RANK = [
+    WarningLevel.RED,
+    WarningLevel.YELLOW,
+    WarningLevel.DONE_LATE,
+    WarningLevel.GREEN,
+    WarningLevel.NONE,
+]
+
+
+def with_warning_rank(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate `warning_rank` (0 = red … 4 = not chased); adds `warning` if it is missing."""
+    if "warning" not in tasks.query.annotations:
+        tasks = with_warning(tasks)
+    return tasks.annotate(
+        warning_rank=Case(
+            *(When(warning=level, then=Value(rank)) for rank, level in enumerate(WARNING_RANK)),
+            default=Value(len(WARNING_RANK)),
+            output_field=IntegerField(),
+        )
+    )
+
+
 def tasks_visible_to(user) -> QuerySet[Task]:
     """Office staff see every task. Others see the tasks of the parks they see, the tasks their
     unit leads or supports, and the district- or subdistrict-wide tasks of their scope."""

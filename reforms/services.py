@@ -5,12 +5,14 @@ Status moves only along reforms.choices.ALLOWED_TRANSITIONS. Each write locks th
 its history row in the same transaction.
 """
 
+import copy
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from parks.models import User
@@ -20,8 +22,10 @@ from .choices import (
     ALLOWED_TRANSITIONS,
     TRANSITIONS_NEEDING_REASON,
     ReminderLevel,
+    TaskCategory,
     TaskStatus,
     WarningLevel,
+    office_only_move,
 )
 from .models import Evidence, Milestone, Plan, ProgressUpdate, Task, TaskEvent, TaskReminder
 from .selectors import user_can_manage_tasks, user_can_update_task, with_warning
@@ -38,18 +42,23 @@ EVIDENCE_SIGNATURES = {
     ".doc": (b"\xd0\xcf\x11\xe0",),
     ".xls": (b"\xd0\xcf\x11\xe0",),
 }
+# What a plan's document may be: the text of the plan, as PDF or Word.
+PLAN_DOCUMENT_SIGNATURES = {
+    extension: EVIDENCE_SIGNATURES[extension] for extension in (".pdf", ".doc", ".docx")
+}
 MAX_EVIDENCE_FILES = 10
 
 
-def validate_evidence_file(upload) -> None:
-    """Refuse a file that is too big, of a type not allowed, or not what its name says."""
+def _check_upload(upload, *, signatures, refusal) -> None:
+    """Refuse a file that is too big, of a type not in `signatures`, or not what its name says.
+
+    The type is judged by the extension and the first bytes together, never by the browser's
+    content type, so a page or a program renamed .pdf is refused.
+    """
     name = upload.name or ""
     extension = Path(name).suffix.lower()
-    if extension not in EVIDENCE_SIGNATURES:
-        raise ValidationError(
-            _("“%(name)s”: only PDF, images (JPG, PNG) and Office documents are accepted.")
-            % {"name": name}
-        )
+    if extension not in signatures:
+        raise ValidationError(refusal % {"name": name})
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is larger than %(limit)d MB.")
@@ -58,11 +67,29 @@ def validate_evidence_file(upload) -> None:
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    if not head.startswith(EVIDENCE_SIGNATURES[extension]):
+    if not head.startswith(signatures[extension]):
         raise ValidationError(
             _("“%(name)s” is not a real %(type)s file.")
             % {"name": name, "type": extension[1:].upper()}
         )
+
+
+def validate_evidence_file(upload) -> None:
+    """Refuse evidence that is too big, of a type not allowed, or not what its name says."""
+    _check_upload(
+        upload,
+        signatures=EVIDENCE_SIGNATURES,
+        refusal=_("“%(name)s”: only PDF, images (JPG, PNG) and Office documents are accepted."),
+    )
+
+
+def validate_plan_document(upload) -> None:
+    """Refuse a plan document that is not a real PDF or Word (.doc, .docx) file."""
+    _check_upload(
+        upload,
+        signatures=PLAN_DOCUMENT_SIGNATURES,
+        refusal=_("“%(name)s”: a plan document is a PDF or Word (.doc, .docx) file."),
+    )
 
 
 def _locked(task: Task) -> Task:
@@ -81,12 +108,50 @@ def _event(task, *, actor, from_status, from_progress, note=""):
     )
 
 
+def _detail_event(task, *, actor, note):
+    """A history row for a change that moves neither the status nor the progress."""
+    _event(task, actor=actor, from_status=task.status, from_progress=task.progress, note=note)
+
+
+@transaction.atomic
 def plan_save(*, plan: Plan, actor: User) -> Plan:
+    """Create or edit a plan. A new document must be a real PDF or Word file.
+
+    An existing plan is locked first, so its scope cannot change while someone saves a task
+    under it (task_save locks the plan too); Plan.clean then refuses a scope or park that its
+    tasks would contradict.
+    """
     if not user_can_manage_tasks(actor):
         raise PermissionDenied
+    if plan.pk is not None:
+        Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
+    document = plan.document
+    # An uncommitted file is a new upload; a stored one was checked when it came in.
+    if document and not document._committed:
+        try:
+            validate_plan_document(document.file)
+        except ValidationError as error:
+            raise ValidationError({"document": error.messages}) from error
     plan.full_clean()
     plan.save()
     return plan
+
+
+# The details of a task an editor may change. Status, progress and completion belong to the
+# workflow and to progress updates.
+TASK_DETAIL_FIELDS = (
+    "code",
+    "plan",
+    "park",
+    "category",
+    "title",
+    "description",
+    "lead_unit",
+    "owner",
+    "start_date",
+    "due_date",
+    "weight",
+)
 
 
 @transaction.atomic
@@ -94,42 +159,129 @@ def task_save(
     *,
     task: Task,
     actor: User,
+    fields=None,
     supporting_units=None,
     expected_updated_at=None,
     checked_constraints=False,
 ) -> Task:
-    """Create or edit a task's details. Status and progress are not touched here.
+    """Create or edit a task's details, writing what changed to its history. Returns the task.
 
-    `expected_updated_at` is the version the editor started from; if someone saved the task
-    since, the edit is refused rather than silently overwriting their change.
+    `fields` names the details the caller changes. For an existing task only those are copied
+    from `task` onto the row as it is now (locked) and written, so two people changing different
+    details at once both keep their change. `None` means every detail, as a whole form sends
+    them; such a caller passes `expected_updated_at`, the version the editor started from, and
+    if someone saved the task since, the edit is refused rather than silently overwriting their
+    change. `supporting_units=None` leaves them as they are.
     `checked_constraints=True` skips re-checking the check constraints row by row (one query
     each) when the caller has validated the values already, as a previewed import has; the
     database still enforces them, and a violation rolls the caller's transaction back.
     """
     if not user_can_manage_tasks(actor):
         raise PermissionDenied
-    if task.pk is not None:
-        current = _locked(task)
-        if expected_updated_at is not None and current.updated_at != expected_updated_at:
-            raise ValidationError(
-                _("Someone else changed this task while you were editing. Reload and try again.")
-            )
-        # Status, progress and completion belong to the workflow, whatever the caller sent.
-        task.status, task.progress, task.done_on = current.status, current.progress, current.done_on
-    else:
-        task.status, task.progress, task.done_on = TaskStatus.PLANNED, 0, None
+    fields = TASK_DETAIL_FIELDS if fields is None else tuple(fields)
+    unknown = set(fields) - set(TASK_DETAIL_FIELDS)
+    if unknown:
+        raise ValueError(f"task_save cannot change {', '.join(sorted(unknown))}")
+    if task.pk is None:
+        return _task_create(task, supporting_units, checked_constraints)
+
+    current = _locked(task)
+    if expected_updated_at is not None and current.updated_at != expected_updated_at:
+        raise ValidationError(
+            _("Someone else changed this task while you were editing. Reload and try again.")
+        )
+    before = copy.copy(current)
+    for name in fields:
+        setattr(current, name, getattr(task, name))
+    if {"plan", "park"} & set(fields):
+        current.plan = _locked_plan(current.plan_id)
+    current.full_clean(validate_constraints=not checked_constraints)
+    _save_task(current, update_fields=[*fields, "updated_at"])
+    changes = [
+        _change_line(name, _shown(before, name), _shown(current, name))
+        for name in fields
+        if _raw(before, name) != _raw(current, name)
+    ]
+    if supporting_units is not None:
+        units_before = _unit_names(current.supporting_units.all())
+        current.supporting_units.set(supporting_units)
+        units_after = _unit_names(supporting_units)
+        if units_after != units_before:
+            changes.append(_change_line("supporting_units", units_before, units_after))
+    if changes:
+        _detail_event(current, actor=actor, note="\n".join(changes))
+    # The caller's instance follows what was saved, as a model's save() would leave it.
+    for name in ("status", "progress", "done_on", "updated_at", *fields):
+        setattr(task, name, getattr(current, name))
+    return current
+
+
+def _task_create(task, supporting_units, checked_constraints):
+    task.status, task.progress, task.done_on = TaskStatus.PLANNED, 0, None
+    task.plan = _locked_plan(task.plan_id)
     task.full_clean(validate_constraints=not checked_constraints)
+    _save_task(task)
+    if supporting_units is not None:
+        task.supporting_units.set(supporting_units)
+    return task
+
+
+def _locked_plan(plan_id):
+    """The task's plan, read under a lock that plan_save's would wait for: the plan's park,
+    which the task must match, cannot change before this transaction ends."""
+    if plan_id is None:
+        return None
+    plans = Plan.objects.select_for_update(no_key=True, of=("self",)).select_related("park")
+    return plans.get(pk=plan_id)
+
+
+def _save_task(task, **kwargs):
     try:
         with transaction.atomic():
-            task.save()
+            task.save(**kwargs)
     except IntegrityError as error:
         raise ValidationError(
             _("Task %(code)s conflicts with data saved meanwhile (%(reason)s).")
             % {"code": task.code, "reason": str(error).splitlines()[0]}
         ) from error
-    if supporting_units is not None:
-        task.supporting_units.set(supporting_units)
-    return task
+
+
+def _raw(task, name):
+    return getattr(task, Task._meta.get_field(name).attname)
+
+
+def _shown(task, name):
+    """A detail of a task as the history shows it."""
+    value = getattr(task, name)
+    if name == "category":
+        return str(TaskCategory(value).label) if value in TaskCategory.values else value
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _unit_names(units):
+    return "、".join(sorted(unit.name for unit in units)) or "—"
+
+
+def _change_line(name, before, after):
+    label = capfirst(Task._meta.get_field(name).verbose_name)
+    if name == "description":
+        # Long text: the history says that it changed; the task page shows the new text.
+        return _("%(field)s changed.") % {"field": label}
+    return _("%(field)s: %(before)s → %(after)s") % {
+        "field": label,
+        "before": before,
+        "after": after,
+    }
+
+
+def reason_needed_message(to_status) -> str:
+    if to_status == TaskStatus.PLANNED:
+        return _("Say why the task is reinstated.")
+    return _("Say why the task is suspended or cancelled.")
 
 
 @transaction.atomic
@@ -145,11 +297,16 @@ def task_transition(*, task: Task, to_status: str, actor: User, note: str = "") 
             if to_status in TaskStatus.values
             else _("Unknown status.")
         )
-    if task.status == TaskStatus.DONE and not user_can_manage_tasks(actor):
-        raise PermissionDenied(_("Only the district reform office can reopen a finished task."))
+    if office_only_move(task.status, to_status) and not user_can_manage_tasks(actor):
+        raise PermissionDenied(
+            _(
+                "Only the district reform office can cancel a task, reopen a finished one or "
+                "reinstate a cancelled one."
+            )
+        )
     note = (note or "").strip()
     if to_status in TRANSITIONS_NEEDING_REASON and not note:
-        raise ValidationError({"note": _("Say why the task is suspended or cancelled.")})
+        raise ValidationError({"note": reason_needed_message(to_status)})
     from_status, from_progress = task.status, task.progress
     task.status = to_status
     if to_status == TaskStatus.DONE:
@@ -218,12 +375,16 @@ def milestone_save(*, milestone: Milestone, actor: User) -> Milestone:
 @transaction.atomic
 def milestone_set_done(*, milestone: Milestone, actor: User, done: bool = True) -> Milestone:
     """Tick a roadmap step off (today), or untick it."""
-    _locked(milestone.task)
+    task = _locked(milestone.task)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    if not user_can_update_task(actor, milestone.task):
+    if not user_can_update_task(actor, task):
         raise PermissionDenied
+    if (milestone.done_on is not None) == done:
+        return milestone  # already so: a second click keeps the first date
     milestone.done_on = timezone.localdate() if done else None
     milestone.save(update_fields=["done_on"])
+    note = _("Milestone “%(title)s” done.") if done else _("Milestone “%(title)s” open again.")
+    _detail_event(task, actor=actor, note=note % {"title": milestone.title})
     return milestone
 
 

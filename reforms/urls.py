@@ -21,6 +21,7 @@ urlpatterns = [
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone_edit"),
     path("milestones/<int:pk>/done/", views.milestone_toggle, name="milestone_toggle"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("plans/<int:pk>/document/", views.plan_document, name="plan_document"),
     path("my/", views.my_tasks, name="my_tasks"),
     path("parks/<int:park_id>/roadmap/", views.park_roadmap, name="park_roadmap"),
     path("roadmap/", views.district_roadmap, name="district_roadmap"),

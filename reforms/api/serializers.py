@@ -34,6 +34,14 @@ class PlanSerializer(serializers.ModelSerializer):
         queryset=Subdistrict.objects.all(), allow_null=True, required=False
     )
     park = VisibleParkField(allow_null=True, required=False)
+    document = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text=_("The plan's text: a PDF or Word (.doc, .docx) file. Send as multipart."),
+    )
+    document_url = serializers.SerializerMethodField(
+        help_text=_("Where signed-in users who see the plan download its document; null if none.")
+    )
 
     class Meta:
         model = Plan
@@ -48,8 +56,17 @@ class PlanSerializer(serializers.ModelSerializer):
             "subdistrict",
             "park",
             "document",
+            "document_url",
             "created_at",
         ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_document_url(self, plan) -> str | None:
+        if not plan.document:
+            return None
+        url = reverse("reforms:plan_document", args=[plan.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class MilestoneSerializer(serializers.ModelSerializer):

@@ -5,9 +5,10 @@ goes through reforms.services; the services' ValidationError and PermissionDenie
 403 in parks.api.errors.
 """
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -15,6 +16,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+
+from parks.api.ordering import ChineseOrderingFilter
 
 from .. import selectors, services
 from ..choices import TaskStatus
@@ -75,6 +78,23 @@ class CrudViewSet(
         raise NotImplementedError
 
 
+class TaskOrderingFilter(ChineseOrderingFilter):
+    """`?ordering=warning` sorts worst first (selectors.WARNING_RANK), as the pages do, rather
+    than alphabetically by the level's name; ties go by due date."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering or not any(term.lstrip("-") == "warning" for term in ordering):
+            return super().filter_queryset(request, queryset, view)
+        terms = []
+        for term in ordering:
+            if term.lstrip("-") == "warning":
+                terms += [term.replace("warning", "warning_rank"), "due_date"]
+            else:
+                terms.append(term)
+        return selectors.with_warning_rank(queryset).order_by(*terms, "code", "pk")
+
+
 def _assign(instance, data):
     for field, value in data.items():
         setattr(instance, field, value)
@@ -128,13 +148,15 @@ class TaskViewSet(CrudViewSet):
     * `none` — cancelled, no longer chased.
 
     `status`, `progress` and `done_on` are read-only here: they change through the workflow actions
-    (`start`, `complete`, `suspend`, `resume`, `cancel`, `reopen`) and progress updates. Only the
-    district reform office creates and edits tasks; the office, a task's owner and staff of its lead
-    unit take workflow actions and report progress. Reopening a done task is for the office only.
+    (`start`, `complete`, `suspend`, `resume`, `cancel`, `reopen`, `reinstate`) and progress
+    updates. Only the district reform office creates and edits tasks; the office, a task's owner
+    and staff of its lead unit take workflow actions and report progress. Cancelling a task,
+    reopening a done one and reinstating a cancelled one are for the office only.
     """
 
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
+    filter_backends = [DjangoFilterBackend, TaskOrderingFilter]
     queryset = Task.objects.none()
     ordering_fields = [
         "code",
@@ -169,6 +191,9 @@ class TaskViewSet(CrudViewSet):
         saved = services.task_save(
             task=_assign(task, data),
             actor=self.request.user,
+            # Only what the client sent: the row was read before the service locks it, and
+            # the other fields may have changed since.
+            fields=list(data) if task.pk is not None else None,
             supporting_units=supporting_units,
             expected_updated_at=expected_updated_at,
         )
@@ -244,11 +269,24 @@ class TaskViewSet(CrudViewSet):
         )
 
     @extend_schema(
-        summary="Cancel a task, saying why", request=ReasonSerializer, responses=TaskSerializer
+        summary="Cancel a task, saying why (office staff)",
+        request=ReasonSerializer,
+        responses=TaskSerializer,
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._transition(request, TaskStatus.CANCELLED, ReasonSerializer, "reason")
+
+    @extend_schema(
+        summary="Reinstate a cancelled task, saying why (office staff; cancelled → planned)",
+        request=ReasonSerializer,
+        responses=TaskSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        return self._transition(
+            request, TaskStatus.PLANNED, ReasonSerializer, "reason", TaskStatus.CANCELLED
+        )
 
     @extend_schema(
         summary="Reopen a done task (office staff; done → in progress)",
@@ -390,6 +428,8 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         evidence = self.get_object()
-        return FileResponse(
-            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
-        )
+        try:
+            handle = evidence.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)

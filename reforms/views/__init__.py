@@ -8,6 +8,7 @@ from .imports import (
     task_import_preview,
     task_import_sample,
 )
+from .plans import plan_document
 from .tasks import (
     evidence_download,
     milestone_create,
@@ -31,6 +32,7 @@ __all__ = [
     "milestone_toggle",
     "my_tasks",
     "park_roadmap",
+    "plan_document",
     "progress_create",
     "task_create",
     "task_detail",

@@ -2,23 +2,14 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from parks.db import chinese_order
 
-from ..choices import WarningLevel
+from ..selectors import with_warning_rank
 
 PAGE_SIZE = 25
-
-# Worst first: red, yellow, done late, on track, not chased.
-WARNING_RANK = [
-    WarningLevel.RED,
-    WarningLevel.YELLOW,
-    WarningLevel.DONE_LATE,
-    WarningLevel.GREEN,
-    WarningLevel.NONE,
-]
 
 
 def paginate(request, queryset):
@@ -35,17 +26,6 @@ def save_form(form, save):
             error = ValidationError(error.messages)
         form.add_error(None, error)
         return None
-
-
-def with_warning_rank(tasks: QuerySet) -> QuerySet:
-    """Annotate `warning_rank` (0 = red … 4 = not chased) on tasks that carry `warning`."""
-    return tasks.annotate(
-        warning_rank=Case(
-            *(When(warning=level, then=Value(rank)) for rank, level in enumerate(WARNING_RANK)),
-            default=Value(len(WARNING_RANK)),
-            output_field=IntegerField(),
-        )
-    )
 
 
 def _unit_order(descending):

@@ -15,11 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors, services
-from ..choices import ALLOWED_TRANSITIONS, CLOSED_STATUSES, TRANSITIONS_NEEDING_REASON, TaskStatus
+from ..choices import (
+    ALLOWED_TRANSITIONS,
+    CLOSED_STATUSES,
+    TRANSITIONS_NEEDING_REASON,
+    TaskStatus,
+    office_only_move,
+)
 from ..filters import TaskFilter
 from ..forms import MilestoneForm, ProgressForm, TaskForm, TransitionForm
 from ..models import Evidence, Task
-from .common import ordered, paginate, save_form, sort_links, with_warning_rank
+from .common import ordered, paginate, save_form, sort_links
 
 # The filters the construction table offers, in the order they are shown.
 TABLE_FILTERS = ("park", "unit", "category", "status", "warning")
@@ -74,6 +80,11 @@ def task_list(request):
         ),
         None,
     )
+    # The league table links to one lead unit's tasks; that filter has no select of its own.
+    lead_unit = None if task_filter.errors else task_filter.form.cleaned_data.get("lead_unit")
+    without_lead_unit = request.GET.copy()
+    without_lead_unit.pop("lead_unit", None)
+    without_lead_unit.pop("page", None)
     return render(
         request,
         "reforms/task_list.html",
@@ -81,6 +92,8 @@ def task_list(request):
             "nav": "tasks",
             "filter": task_filter,
             "controls": controls,
+            "lead_unit": lead_unit,
+            "without_lead_unit": without_lead_unit.urlencode(),
             "page": page,
             "sort": sort_links(request, ordering),
             "query": request.GET.urlencode(),
@@ -109,7 +122,7 @@ def my_tasks(request):
     show_closed = request.GET.get("closed") == "1"
     if not show_closed:
         tasks = tasks.exclude(status__in=CLOSED_STATUSES)
-    tasks = with_warning_rank(tasks).order_by("warning_rank", "due_date", "code")
+    tasks = selectors.with_warning_rank(tasks).order_by("warning_rank", "due_date", "code")
     return render(
         request,
         "reforms/my_tasks.html",
@@ -120,6 +133,7 @@ def my_tasks(request):
 # --- One task -------------------------------------------------------------------------------
 
 MOVE_ORDER = [
+    TaskStatus.PLANNED,
     TaskStatus.IN_PROGRESS,
     TaskStatus.DONE,
     TaskStatus.SUSPENDED,
@@ -135,6 +149,7 @@ def _move_label(from_status, to_status):
             TaskStatus.DONE: _("Reopen"),
         }.get(from_status, _("Start"))
     return {
+        TaskStatus.PLANNED: _("Reinstate"),
         TaskStatus.DONE: _("Mark done"),
         TaskStatus.SUSPENDED: _("Suspend"),
         TaskStatus.CANCELLED: _("Cancel task"),
@@ -142,11 +157,11 @@ def _move_label(from_status, to_status):
 
 
 def available_moves(user, task):
-    """The workflow steps this user may take on this task now, as buttons to draw."""
+    """The workflow steps this user may take on this task now, as buttons to draw. The same
+    rules as reforms.services.task_transition, which has the last word."""
     if not selectors.user_can_update_task(user, task):
         return []
-    if task.status == TaskStatus.DONE and not selectors.user_can_manage_tasks(user):
-        return []
+    is_office = selectors.user_can_manage_tasks(user)
     allowed = ALLOWED_TRANSITIONS.get(TaskStatus(task.status), set())
     return [
         {
@@ -155,7 +170,7 @@ def available_moves(user, task):
             "needs_reason": move in TRANSITIONS_NEEDING_REASON,
         }
         for move in MOVE_ORDER
-        if move in allowed
+        if move in allowed and (is_office or not office_only_move(task.status, move))
     ]
 
 

@@ -1,6 +1,7 @@
 """REST API v1 for reforms: plans, tasks, workflow actions, progress, evidence, milestones."""
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,11 +10,12 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from parks.choices import Role
 from reforms import services
 from reforms.choices import PlanScope, WarningLevel
-from reforms.models import Milestone, Plan, ProgressUpdate, Task, TaskEvent
+from reforms.models import Evidence, Milestone, Plan, ProgressUpdate, Task, TaskEvent
 from tests.factories import (
     MilestoneFactory,
     OrganisationFactory,
@@ -116,6 +118,29 @@ def test_tasks_can_be_sorted_by_warning_and_due_date(api_as, office_user):
     assert [row["code"] for row in rows] == [soon.code, late.code]
 
 
+def test_sorting_by_warning_puts_the_worst_first(api_as, office_user):
+    _green(code="GREEN")
+    _red(code="RED")
+    TaskFactory(code="NONE", status="cancelled")
+    _yellow(code="YELLOW")
+    TaskFactory(
+        code="LATE",
+        status="done",
+        progress=100,
+        start_date=_days(-60),
+        due_date=_days(-10),
+        done_on=_days(-5),
+    )
+    client = api_as(office_user)
+
+    worst_first = client.get("/api/v1/tasks/", {"ordering": "warning"}).json()["results"]
+    best_first = client.get("/api/v1/tasks/", {"ordering": "-warning"}).json()["results"]
+
+    expected = ["RED", "YELLOW", "LATE", "GREEN", "NONE"]
+    assert [row["code"] for row in worst_first] == expected
+    assert [row["code"] for row in best_first] == expected[::-1]
+
+
 # --- Filters ----------------------------------------------------------------------------------
 
 
@@ -174,6 +199,20 @@ def test_filter_by_status_park_search_and_due_dates(api_as, office_user, park, o
 def test_a_hidden_park_cannot_be_used_as_a_filter(api_as, liaison, other_park):
     response = api_as(liaison).get("/api/v1/tasks/", {"park": other_park.pk})
     assert response.status_code == 400 and "park" in response.json()
+
+
+def test_the_owner_filter_offers_only_owners_of_visible_tasks(api_as, liaison, park, other_park):
+    here, there = UserFactory(), UserFactory()
+    task = _green(park=park, owner=here)
+    _green(park=other_park, owner=there)
+    client = api_as(liaison)
+
+    assert _codes(client.get("/api/v1/tasks/", {"owner": here.pk})) == [task.code]
+    # Someone who owns only hidden tasks looks exactly like nobody at all.
+    hidden = client.get("/api/v1/tasks/", {"owner": there.pk})
+    missing = client.get("/api/v1/tasks/", {"owner": 999_999})
+    assert hidden.status_code == missing.status_code == 400
+    assert "owner" in hidden.json()
 
 
 def test_mine_lists_the_tasks_i_may_update(api_as, member_unit_user, unit):
@@ -238,6 +277,82 @@ def test_over_long_text_and_a_duplicate_code_are_400s(api_as, office_user, unit)
     assert duplicate.status_code == 400 and "code" in duplicate.json()
 
 
+def test_a_code_with_a_space_is_a_400_on_code_with_a_readable_message(api_as, office_user, unit):
+    response = api_as(office_user).post(
+        "/api/v1/tasks/", _task_body(PlanFactory(), unit, code="2026 NEW 01")
+    )
+    assert response.status_code == 400
+    assert "code" in response.json(), response.json()
+    assert "task_code_no_spaces" not in str(response.json())
+    assert not Task.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("start_date", "1999-12-31"),
+        ("start_date", "0001-01-01"),
+        ("due_date", "2101-01-01"),
+        ("due_date", "9999-12-31"),
+    ],
+)
+def test_dates_outside_2000_to_2100_are_400s(api_as, office_user, unit, field, value):
+    body = _task_body(PlanFactory(), unit, **{field: value})
+    if field == "start_date":
+        body["due_date"] = "2026-09-30"
+    response = api_as(office_user).post("/api/v1/tasks/", body)
+    assert response.status_code == 400
+    assert field in response.json(), response.json()
+    assert not Task.objects.exists()
+
+
+def test_a_task_of_a_park_plan_without_its_park_is_a_400_on_park(api_as, office_user, park, unit):
+    plan = PlanFactory(scope="park", park=park)
+    response = api_as(office_user).post("/api/v1/tasks/", _task_body(plan, unit))
+    assert response.status_code == 400
+    assert "park" in response.json(), response.json()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_edits_of_different_fields_at_once_are_both_kept(monkeypatch):
+    office = UserFactory(role=Role.OFFICE)
+    task = TaskFactory(title="原标题", description="原说明")
+    # Both requests have read the task before either takes the row lock: the moment in which
+    # the second one used to write back the first one's field as it had read it.
+    both_read = threading.Barrier(2)
+    lock = services._locked
+
+    def locked_after_both_read(row):
+        both_read.wait(timeout=10)
+        return lock(row)
+
+    monkeypatch.setattr(services, "_locked", locked_after_both_read)
+    errors, statuses = [], []
+
+    def patch(body):
+        try:
+            client = APIClient()
+            client.force_authenticate(office)
+            statuses.append(client.patch(f"/api/v1/tasks/{task.pk}/", body).status_code)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=patch, args=({"title": "新标题"},)),
+        threading.Thread(target=patch, args=({"description": "新说明"},)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert not errors and statuses == [200, 200]
+    task.refresh_from_db()
+    assert (task.title, task.description) == ("新标题", "新说明")
+
+
 def test_status_and_progress_cannot_be_changed_by_editing(api_as, office_user):
     task = _green(title="旧标题")
 
@@ -251,7 +366,10 @@ def test_status_and_progress_cannot_be_changed_by_editing(api_as, office_user):
     assert task.title == "新标题"
     assert (task.status, task.progress, task.done_on) == ("planned", 0, None)
     assert response.json()["status"] == "planned"
-    assert not TaskEvent.objects.exists()
+    # The edit is in the history, as a change of details, not of status or progress.
+    event = TaskEvent.objects.get(task=task)
+    assert (event.from_status, event.to_status) == ("planned", "planned")
+    assert (event.from_progress, event.to_progress) == (0, 0)
 
 
 def test_an_edit_based_on_a_stale_version_is_refused(api_as, office_user):
@@ -357,6 +475,35 @@ def test_only_the_office_reopens_a_done_task(api_as, office_user, member_unit_us
     reopened = _post(api_as(office_user), task, "reopen", note="验收未通过")
     assert reopened.status_code == 200
     assert reopened.json()["status"] == "in_progress" and reopened.json()["done_on"] is None
+
+
+def test_a_unit_cannot_cancel_its_own_task(api_as, member_unit_user, unit):
+    task = _red(lead_unit=unit)
+
+    response = _post(api_as(member_unit_user), task, "cancel", reason="不想做了")
+
+    assert response.status_code == 403
+    task.refresh_from_db()
+    assert task.status == "in_progress"
+    assert not TaskEvent.objects.exists()
+
+
+def test_the_office_reinstates_a_cancelled_task_with_a_reason(
+    api_as, office_user, member_unit_user, unit
+):
+    task = _red(lead_unit=unit)
+    office = api_as(office_user)
+    assert _post(office, task, "cancel", reason="政策调整").status_code == 200
+    assert _post(office, _green(), "reinstate", reason="x").status_code == 400  # not cancelled
+
+    assert _post(api_as(member_unit_user), task, "reinstate", reason="恢复").status_code == 403
+    missing_reason = _post(api_as(office_user), task, "reinstate")
+    assert missing_reason.status_code == 400 and "reason" in missing_reason.json()
+    reinstated = _post(api_as(office_user), task, "reinstate", reason="误撤销")
+
+    assert reinstated.status_code == 200, reinstated.json()
+    assert reinstated.json()["status"] == "planned"
+    assert TaskEvent.objects.filter(task=task).last().note == "误撤销"
 
 
 def test_a_unit_user_cannot_move_another_units_task(api_as, member_unit_user, park):
@@ -471,6 +618,19 @@ def test_evidence_downloads_only_within_scope(api_as, office_user, liaison, othe
     )
     assert api_as(other_liaison).get(url).status_code == 404
     assert api_as(other_liaison).get(f"/api/v1/tasks/{task.pk}/progress/").status_code == 404
+
+
+def test_an_evidence_file_missing_on_disk_is_a_404(api_as, office_user):
+    update = ProgressUpdate.objects.create(
+        task=_green(), author=office_user, percent=10, text="文件已丢失"
+    )
+    evidence = Evidence.objects.create(
+        update=update, file="evidence/2026/01/gone.pdf", original_name="gone.pdf", size=10
+    )
+
+    response = api_as(office_user).get(f"/api/v1/evidence/{evidence.pk}/download/")
+
+    assert response.status_code == 404
 
 
 # --- Scope per role ---------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from parks.choices import Role
 from parks.models import User
+from reforms import services
 from reforms.excel import HEADERS, XLSX_CONTENT_TYPE, task_table_response, write_task_table
 from reforms.imports import task_import_commit, task_import_discard, task_import_preview
 from reforms.models import Milestone, ProgressUpdate, Task, TaskImport
@@ -27,6 +28,13 @@ from tests.factories import OrganisationFactory, PlanFactory, TaskFactory, UserF
 pytestmark = pytest.mark.django_db
 
 PLAN = "梁溪区特色产业园区产改工作推进方案"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """Messages in English, so the assertions hold whatever the Chinese catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -288,6 +296,35 @@ def test_committing_twice_creates_once(office_user, plan, units):
     assert Task.objects.count() == 2
 
 
+def test_a_row_of_a_park_plan_without_that_park_is_an_error_in_the_preview(office_user, park):
+    PlanFactory(title="园区方案", year=2026, scope="park", park=park)
+    OrganisationFactory(name="区总工会")
+
+    task_import = preview(
+        sheet(
+            [
+                row(实施方案="园区方案", 配合单位=None),
+                row("2026-LX-02", 实施方案="园区方案", 园区=park.name, 配合单位=None),
+            ]
+        ),
+        office_user,
+    )
+
+    first, second = task_import.rows
+    assert any(park.name in message for message in first["errors"])
+    assert second["errors"] == []
+
+
+def test_dates_outside_2000_to_2100_are_errors_in_the_preview(office_user, plan, units):
+    task_import = preview(
+        sheet([row(开始日期=date(1999, 12, 31)), row("2026-LX-02", 完成时限=date(2101, 1, 1))]),
+        office_user,
+    )
+
+    for item in task_import.rows:
+        assert any("2000-01-01" in message for message in item["errors"]), item["errors"]
+
+
 def test_a_discarded_preview_imports_nothing(office_user, plan, units):
     task_import = preview(sheet([row()]), office_user)
     task_import_discard(task_import=task_import, actor=office_user)
@@ -365,6 +402,31 @@ def test_an_edited_sheet_updates_details_but_never_status_or_progress(office_use
     task = Task.objects.get(code="2026-HX-01")
     assert (task.title, task.status, task.progress) == ("新标题", "in_progress", 40)
     assert list(task.supporting_units.values_list("name", flat=True)) == ["区司法局"]
+
+
+def test_a_commit_keeps_an_edit_made_after_the_preview_to_what_the_sheet_does_not_change(
+    office_user, varied_tasks
+):
+    upload = exported(office_user)
+    workbook = load_workbook(BytesIO(upload.read()))
+    for line in workbook.active.iter_rows(min_row=2):
+        if line[0].value == "2026-HX-01":
+            line[HEADERS.index("任务名称")].value = "表格里的新标题"
+    stream = BytesIO()
+    workbook.save(stream)
+    task_import = preview(SimpleUploadedFile("改.xlsx", stream.getvalue()), office_user)
+
+    # After the preview, a colleague moves the due date and rewrites the description.
+    edited = Task.objects.get(code="2026-HX-01")
+    edited.due_date, edited.description = date(2026, 7, 31), "同事改过的说明"
+    services.task_save(task=edited, actor=office_user)
+
+    task_import_commit(task_import=task_import, actor=office_user)
+
+    task = Task.objects.get(code="2026-HX-01")
+    assert task.title == "表格里的新标题"
+    assert (task.due_date, task.description) == (date(2026, 7, 31), "同事改过的说明")
+    assert task.supporting_units.count() == 2
 
 
 def test_the_export_writes_headers_dates_and_read_only_columns(office_user, varied_tasks):

@@ -325,10 +325,11 @@ def test_a_task_outside_the_users_scope_is_not_found(client, liaison, tasks):
 @pytest.mark.parametrize(
     ("status", "progress", "done_on", "expected"),
     [
-        ("planned", 0, None, ["in_progress", "suspended", "cancelled"]),
-        ("in_progress", 40, None, ["done", "suspended", "cancelled"]),
-        ("suspended", 40, None, ["in_progress", "cancelled"]),
-        ("done", 100, date(2026, 5, 1), []),  # reopening is the office's
+        # Cancelling, reopening and reinstating are the office's.
+        ("planned", 0, None, ["in_progress", "suspended"]),
+        ("in_progress", 40, None, ["done", "suspended"]),
+        ("suspended", 40, None, ["in_progress"]),
+        ("done", 100, date(2026, 5, 1), []),
         ("cancelled", 0, None, []),
     ],
 )
@@ -344,6 +345,47 @@ def test_office_staff_may_reopen_a_done_task(client, office_user, tasks):
     client.force_login(office_user)
     html = _detail(client, tasks["done_late"])
     assert _moves(html) == ["in_progress"]
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("planned", ["in_progress", "suspended", "cancelled"]),
+        ("suspended", ["in_progress", "cancelled"]),
+        ("cancelled", ["planned"]),
+    ],
+)
+def test_office_staff_may_cancel_and_reinstate(client, office_user, status, expected):
+    task = TaskFactory(status=status)
+    client.force_login(office_user)
+    html = _detail(client, task)
+    assert _moves(html) == expected
+    if status == "cancelled":
+        assert 'id="move-planned"' in html  # the reason is asked for in a dialog
+
+
+def test_reinstating_from_the_page_needs_a_reason(client, office_user):
+    task = TaskFactory(status="cancelled")
+    client.force_login(office_user)
+    url = reverse("reforms:task_transition", args=[task.pk])
+
+    html = _html(client.post(url, {"to_status": "planned", "note": ""}))
+    assert "is-invalid" in html
+    task.refresh_from_db()
+    assert task.status == "cancelled"
+
+    assert client.post(url, {"to_status": "planned", "note": "误撤销"}).status_code == 302
+    task.refresh_from_db()
+    assert task.status == "planned"
+
+
+def test_a_unit_user_cannot_cancel_from_the_page(client, member_unit_user, union):
+    task = TaskFactory(lead_unit=union)
+    client.force_login(member_unit_user)
+    url = reverse("reforms:task_transition", args=[task.pk])
+    assert client.post(url, {"to_status": "cancelled", "note": "不做了"}).status_code == 403
+    task.refresh_from_db()
+    assert task.status == "planned"
 
 
 def test_a_reader_sees_no_action_buttons(client, liaison, tasks):
@@ -429,6 +471,23 @@ def test_milestones_are_ticked_and_unticked_by_those_who_may_update(
     client.post(url, {"done": "0"})
     milestone.refresh_from_db()
     assert milestone.done_on is None
+
+
+def test_a_ticked_milestone_and_an_edited_due_date_show_in_the_history(
+    client, office_user, member_unit_user, tasks
+):
+    task = tasks["red"]
+    milestone = MilestoneFactory(task=task, order=1, title="发放问卷")
+    client.force_login(member_unit_user)
+    client.post(reverse("reforms:milestone_toggle", args=[milestone.pk]), {"done": "1"})
+    task.due_date = date(2026, 6, 30)
+    services.task_save(task=task, actor=office_user)
+
+    html = _detail(client, task)
+
+    notes = re.findall(r'<td class="small text-break event-note">(.*?)</td>', html, re.S)
+    assert "2026-05-01 → 2026-06-30" in notes[0]
+    assert "发放问卷" in notes[1]
 
 
 def test_office_staff_add_a_milestone(client, office_user, member_unit_user, tasks):
@@ -577,6 +636,24 @@ def test_a_due_date_before_the_start_is_shown_beside_the_field(client, office_us
     assert not Task.objects.filter(code="2026-NEW-01").exists()
 
 
+def test_a_code_with_a_space_is_shown_beside_the_field_in_words(client, office_user):
+    client.force_login(office_user)
+    html = _html(client.post(reverse("reforms:task_create"), _task_form_data(code="2026 NEW 01")))
+    assert re.search(r'id="id_code"[^>]*is-invalid|is-invalid[^>]*id="id_code"', html)
+    assert "task_code_no_spaces" not in html
+    assert "spaces" in html
+    assert not Task.objects.exists()
+
+
+def test_dates_outside_2000_to_2100_are_shown_beside_the_fields(client, office_user):
+    client.force_login(office_user)
+    data = _task_form_data(start_date="1999-12-31", due_date="9999-12-31")
+    html = _html(client.post(reverse("reforms:task_create"), data))
+    for field in ("start_date", "due_date"):
+        assert re.search(rf'id="id_{field}"[^>]*is-invalid|is-invalid[^>]*id="id_{field}"', html)
+    assert not Task.objects.exists()
+
+
 def test_an_edit_on_top_of_someone_elses_change_is_refused(client, office_user, tasks):
     task = tasks["red"]
     client.force_login(office_user)
@@ -650,6 +727,19 @@ def test_the_league_table_counts_each_units_tasks_worst_first(client, office_use
     assert counts["区总工会"] == [3, 1, 0, 0, 1, 2]
     assert counts["区人社局"] == [2, 0, 1, 1, 0, 1]
     assert 'id="league-data"' in html and "js/league.js" in html
+
+
+def test_a_league_row_links_to_the_tasks_that_unit_leads(client, office_user, tasks, union):
+    # 区总工会 also supports T-YELLOW, which another unit leads: not part of its league row.
+    tasks["yellow"].supporting_units.add(union)
+    client.force_login(office_user)
+    html = _html(client.get(reverse("reforms:unit_league")))
+    link = re.search(rf'<tr data-unit="{union.name}">\s*<td><a href="([^"]+)"', html).group(1)
+
+    listed = _codes(_html(client.get(link.replace("&amp;", "&"))))
+
+    assert f"lead_unit={union.pk}" in link
+    assert sorted(listed) == ["T-GREEN", "T-RED"]
 
 
 def test_the_league_table_counts_only_visible_tasks(client, liaison, tasks):

@@ -12,8 +12,15 @@ from django.test import override_settings
 from parks.choices import Role
 from reforms import services
 from reforms.choices import TaskStatus
-from reforms.models import Evidence, ProgressUpdate, Task, TaskEvent
-from tests.factories import OrganisationFactory, TaskFactory, UserFactory
+from reforms.models import Evidence, Plan, ProgressUpdate, Task, TaskEvent
+from tests.factories import (
+    MilestoneFactory,
+    OrganisationFactory,
+    ParkFactory,
+    PlanFactory,
+    TaskFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +36,8 @@ ALLOWED = {
     ("in_progress", "cancelled"),
     ("suspended", "in_progress"),
     ("suspended", "cancelled"),
-    ("done", "in_progress"),
+    ("done", "in_progress"),  # reopening: office staff only
+    ("cancelled", "planned"),  # reinstating: office staff only, with a reason
 }
 EVERY_MOVE = [(a, b) for a in TaskStatus.values for b in TaskStatus.values]
 
@@ -123,6 +131,39 @@ def test_only_the_office_reopens_a_done_task(office_user, unit_user):
     services.task_transition(task=task, to_status="in_progress", actor=office_user, note="返工")
     task.refresh_from_db()
     assert task.status == "in_progress" and task.done_on is None
+
+
+@pytest.mark.parametrize("from_status", ["planned", "in_progress", "suspended"])
+def test_only_the_office_cancels_a_task(office_user, unit_user, from_status):
+    task = _task_in(from_status, lead_unit=unit_user.organisation)
+
+    with pytest.raises(PermissionDenied):
+        services.task_transition(task=task, to_status="cancelled", actor=unit_user, note="不做了")
+    task.refresh_from_db()
+    assert task.status == from_status
+    assert not TaskEvent.objects.exists()
+
+    services.task_transition(task=task, to_status="cancelled", actor=office_user, note="政策调整")
+    task.refresh_from_db()
+    assert task.status == "cancelled"
+
+
+def test_only_the_office_reinstates_a_cancelled_task_and_says_why(office_user, unit_user):
+    task = _task_in("cancelled", lead_unit=unit_user.organisation)
+
+    with pytest.raises(PermissionDenied):
+        services.task_transition(task=task, to_status="planned", actor=unit_user, note="恢复")
+    with pytest.raises(ValidationError) as error:
+        services.task_transition(task=task, to_status="planned", actor=office_user, note=" ")
+    assert "note" in error.value.message_dict
+    task.refresh_from_db()
+    assert task.status == "cancelled" and not TaskEvent.objects.exists()
+
+    services.task_transition(task=task, to_status="planned", actor=office_user, note="误撤销")
+    task.refresh_from_db()
+    assert task.status == "planned"
+    event = TaskEvent.objects.get(task=task)
+    assert (event.from_status, event.to_status, event.note) == ("cancelled", "planned", "误撤销")
 
 
 def test_a_lead_unit_user_moves_their_own_task_but_not_another(unit_user):
@@ -279,11 +320,152 @@ def test_task_save_refuses_a_due_date_before_the_start(office_user):
     assert "due_date" in error.value.message_dict
 
 
+def test_task_save_writes_only_the_fields_it_is_told_about(office_user):
+    task = _task_in("planned", title="原标题", description="原说明")
+    mine = Task.objects.get(pk=task.pk)  # read before a colleague's save
+    colleague = Task.objects.get(pk=task.pk)
+    colleague.description = "同事的说明"
+    services.task_save(task=colleague, actor=office_user)
+
+    mine.title = "我的标题"
+    services.task_save(task=mine, actor=office_user, fields=["title"])
+
+    task.refresh_from_db()
+    assert (task.title, task.description) == ("我的标题", "同事的说明")
+
+
+def test_task_save_refuses_workflow_fields(office_user):
+    task = _task_in("planned")
+    task.status = "done"
+    with pytest.raises(ValueError, match="status"):
+        services.task_save(task=task, actor=office_user, fields=["status"])
+
+
 def test_only_the_office_saves_tasks(unit_user):
     task = _task_in("planned", lead_unit=unit_user.organisation)
     task.title = "越权修改"
     with pytest.raises(PermissionDenied):
         services.task_save(task=task, actor=unit_user)
+
+
+# --- History of details and milestones -----------------------------------------------------
+
+
+def test_editing_a_due_date_writes_a_history_row(office_user):
+    task = _task_in("in_progress", due_date=date(2026, 4, 21))
+    task.due_date = date(2026, 5, 21)
+
+    services.task_save(task=task, actor=office_user, fields=["due_date"])
+
+    event = TaskEvent.objects.get(task=task)
+    assert event.actor == office_user
+    assert (event.from_status, event.to_status) == ("in_progress", "in_progress")
+    assert (event.from_progress, event.to_progress) == (40, 40)
+    assert "2026-04-21 → 2026-05-21" in event.note
+
+
+def test_a_whole_form_save_records_each_change_and_the_units(office_user):
+    helper = OrganisationFactory(name="区妇联")
+    task = _task_in("planned", title="旧标题", weight=1)
+
+    task.title, task.weight = "新标题", 5
+    services.task_save(task=task, actor=office_user, supporting_units=[helper])
+
+    note = TaskEvent.objects.get(task=task).note
+    assert "旧标题 → 新标题" in note and "1 → 5" in note and "区妇联" in note
+
+
+def test_saving_a_task_unchanged_writes_no_history(office_user):
+    task = _task_in("planned")
+    services.task_save(task=task, actor=office_user)
+    assert not TaskEvent.objects.exists()
+
+
+def test_ticking_and_unticking_a_milestone_writes_history(office_user):
+    milestone = MilestoneFactory(task=_task_in("in_progress"), title="完成选址")
+
+    services.milestone_set_done(milestone=milestone, actor=office_user, done=True)
+    services.milestone_set_done(milestone=milestone, actor=office_user, done=False)
+
+    ticked, unticked = TaskEvent.objects.filter(task=milestone.task).order_by("pk")
+    for event in (ticked, unticked):
+        assert event.actor == office_user
+        assert (event.from_status, event.to_status) == ("in_progress", "in_progress")
+        assert (event.from_progress, event.to_progress) == (40, 40)
+        assert "完成选址" in event.note
+    assert ticked.note != unticked.note
+
+
+def test_ticking_a_milestone_twice_keeps_the_first_date_and_one_history_row(office_user):
+    milestone = MilestoneFactory(task=_task_in("in_progress"), done_on=date(2026, 3, 1))
+
+    services.milestone_set_done(milestone=milestone, actor=office_user, done=True)
+
+    milestone.refresh_from_db()
+    assert milestone.done_on == date(2026, 3, 1)
+    assert not TaskEvent.objects.exists()
+
+
+# --- Plans and the tasks under them ---------------------------------------------------------
+
+
+def test_a_task_of_a_park_plan_must_be_in_that_park(office_user, park, other_park):
+    plan = PlanFactory(scope="park", park=park)
+    for wrong in (None, other_park):
+        task = TaskFactory.build(
+            code="T-PARK", plan=plan, park=wrong, lead_unit=OrganisationFactory()
+        )
+        with pytest.raises(ValidationError) as error:
+            services.task_save(task=task, actor=office_user)
+        assert "park" in error.value.message_dict
+    assert not Task.objects.exists()
+
+    task = TaskFactory.build(code="T-PARK", plan=plan, park=park, lead_unit=OrganisationFactory())
+    services.task_save(task=task, actor=office_user)
+    assert Task.objects.get().park == park
+
+
+def test_a_plan_cannot_become_the_plan_of_a_park_its_tasks_are_not_in(office_user, park):
+    plan = PlanFactory(scope="district")
+    TaskFactory(code="T-ELSEWHERE", plan=plan, park=ParkFactory())
+    TaskFactory(code="T-DISTRICT", plan=plan, park=None)
+
+    changed = Plan.objects.get(pk=plan.pk)
+    changed.scope, changed.park = "park", park
+    with pytest.raises(ValidationError) as error:
+        services.plan_save(plan=changed, actor=office_user)
+
+    assert "T-ELSEWHERE" in " ".join(error.value.messages)
+    plan.refresh_from_db()
+    assert (plan.scope, plan.park) == ("district", None)
+
+
+def test_a_park_plan_moves_to_another_park_only_with_its_tasks(office_user, park, other_park):
+    plan = PlanFactory(scope="park", park=park)
+    task = TaskFactory(plan=plan, park=park)
+
+    moved = Plan.objects.get(pk=plan.pk)
+    moved.park = other_park
+    with pytest.raises(ValidationError):
+        services.plan_save(plan=moved, actor=office_user)
+    plan.refresh_from_db()
+    assert plan.park == park
+
+    Task.objects.filter(pk=task.pk).delete()
+    services.plan_save(plan=moved, actor=office_user)
+    plan.refresh_from_db()
+    assert plan.park == other_park
+
+
+def test_a_plan_of_a_park_may_become_district_wide_over_its_tasks(office_user, park):
+    plan = PlanFactory(scope="park", park=park)
+    TaskFactory(plan=plan, park=park)
+
+    plan.scope, plan.park = "district", None
+    services.plan_save(plan=plan, actor=office_user)
+
+    plan.refresh_from_db()
+    assert plan.scope == "district"
 
 
 # --- Two people at once ---------------------------------------------------------------------

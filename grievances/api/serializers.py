@@ -1,0 +1,600 @@
+"""Serializers of the grievances API.
+
+`status`, the deadlines and the handling times are read-only: they move only through the
+workflow actions (grievances.services). The complainant's name, phone and employer are masked
+unless the view has decided, for this response, that the requester may see them; that decision
+and its log live in the view (see GrievanceViewSet.represent), never here.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from parks.api.serializers import VisibleParkField
+from parks.models import Organisation, Subdistrict, User
+from parks.selectors import grid_zones_visible_to, organisations_visible_to
+
+from ..choices import (
+    Action,
+    Category,
+    Channel,
+    ExtensionState,
+    MediationOutcome,
+    Satisfaction,
+    Status,
+)
+from ..filters import DEADLINE_FLAGS
+from ..models import (
+    Attachment,
+    ExtensionRequest,
+    Grievance,
+    GrievanceEvent,
+    Mediation,
+    MediationSession,
+    SurveyCampaign,
+    TimeLimitPolicy,
+)
+from ..selectors import mask_name, mask_phone, surveys_visible_to
+from ..services import MAX_ATTACHMENTS
+
+PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
+
+# Timeline entries that are not workflow steps.
+EVENT_LABELS = {
+    **{action.value: action.label for action in Action},
+    "receive": _("Received"),
+    "extension_requested": _("More time requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_rejected": _("Extension rejected"),
+    "mediation_opened": _("Mediation opened"),
+    "mediation_concluded": _("Mediation concluded"),
+}
+
+
+def mask_employer(employer: str) -> str:
+    return "***" if employer else ""
+
+
+class NamedEnumField(serializers.ChoiceField):
+    """A choice field documented as a schema component of its own name. The reforms API has
+    `status` and `category` fields with other choices; automatic enum naming would collide."""
+
+    component_name = ""
+    choice_class = None
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self.choice_class.choices, **kwargs)
+
+
+class StatusField(NamedEnumField):
+    component_name = "GrievanceStatusEnum"
+    choice_class = Status
+
+
+class CategoryField(NamedEnumField):
+    component_name = "GrievanceCategoryEnum"
+    choice_class = Category
+
+
+class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedEnumField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        component = ResolvedComponent(
+            name=field.component_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.component_name,
+            schema={
+                "type": "string",
+                "enum": list(field.choice_class.values),
+                "description": "\n".join(
+                    f"* `{value}` - {label}" for value, label in field.choice_class.choices
+                ),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "maxLength": 0}]}
+        return component.ref
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ParkIdField(VisibleParkField):
+    pass
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleGridZoneField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return grid_zones_visible_to(self.context["request"].user)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleOrganisationField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return organisations_visible_to(self.context["request"].user)
+
+
+class VisibleSurveyField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return surveys_visible_to(self.context["request"].user)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "size", "download_url"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_download_url(self, attachment):
+        url = reverse("grievance-attachment-download", args=[attachment.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class GrievanceSerializer(serializers.ModelSerializer):
+    """A grievance as lists and details show it. Expects rows annotated by
+    selectors.with_deadline_flags (selectors.inbox does it)."""
+
+    park_name = serializers.CharField(source="park.name", read_only=True)
+    grid_zone_code = serializers.CharField(
+        source="grid_zone.code", read_only=True, allow_null=True, default=None
+    )
+    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    category = CategoryField(read_only=True)
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    status = StatusField(read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True)
+    handling_unit_name = serializers.CharField(
+        source="handling_unit.name", read_only=True, allow_null=True, default=None
+    )
+    handler_name = serializers.SerializerMethodField()
+    deadline_flag = serializers.ChoiceField(
+        choices=DEADLINE_FLAGS,
+        read_only=True,
+        help_text=_(
+            "breached: a time limit was missed (answered or resolved late counts too); "
+            "due_soon: open and a time limit is near; ok: open and on time; done: closed or "
+            "withdrawn within the limits."
+        ),
+    )
+    response_breached = serializers.BooleanField(
+        read_only=True, help_text=_("Not accepted by the response time limit, or accepted late.")
+    )
+    resolution_breached = serializers.BooleanField(
+        read_only=True, help_text=_("No reply by the resolution time limit, or replied late.")
+    )
+    due_soon = serializers.BooleanField(
+        read_only=True, help_text=_("Open, not breached, and the next time limit is near.")
+    )
+    personal_data_masked = serializers.SerializerMethodField(
+        help_text=_("True when name, phone and employer are masked in this response.")
+    )
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Grievance
+        fields = [
+            "id",
+            "tracking_code",
+            "park",
+            "park_name",
+            "grid_zone",
+            "grid_zone_code",
+            "channel",
+            "channel_display",
+            "category",
+            "category_display",
+            "survey",
+            "title",
+            "description",
+            "complainant_name",
+            "complainant_phone",
+            "complainant_employer",
+            "personal_data_masked",
+            "handling_unit",
+            "handling_unit_name",
+            "handler",
+            "handler_name",
+            "logged_by",
+            "status",
+            "status_display",
+            "received_at",
+            "response_due_at",
+            "resolution_due_at",
+            "responded_at",
+            "resolved_at",
+            "closed_at",
+            "satisfaction",
+            "satisfaction_display",
+            "rectified",
+            "reply",
+            "deadline_flag",
+            "response_breached",
+            "resolution_breached",
+            "due_soon",
+            "attachments",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def _unmasked(self, grievance) -> bool:
+        return grievance.pk in self.context.get("unmasked_ids", ())
+
+    def get_handler_name(self, grievance) -> str | None:
+        return str(grievance.handler) if grievance.handler_id else None
+
+    def get_personal_data_masked(self, grievance) -> bool:
+        return not self._unmasked(grievance)
+
+    def to_representation(self, grievance):
+        data = super().to_representation(grievance)
+        if not self._unmasked(grievance):
+            data["complainant_name"] = mask_name(grievance.complainant_name)
+            data["complainant_phone"] = mask_phone(grievance.complainant_phone)
+            data["complainant_employer"] = mask_employer(grievance.complainant_employer)
+        return data
+
+
+class GrievanceCreateSerializer(serializers.ModelSerializer):
+    """Log a grievance. Send multipart/form-data to attach files (repeat `attachments`)."""
+
+    park = VisibleParkField()
+    grid_zone = VisibleGridZoneField(allow_null=True, required=False)
+    survey = VisibleSurveyField(
+        allow_null=True,
+        required=False,
+        help_text=_("The survey campaign an opinion came from; only with channel survey."),
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    category = CategoryField()
+    attachments = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        max_length=MAX_ATTACHMENTS,
+        help_text=_("Photos (JPG, PNG) or PDF files. Repeat the field for each file."),
+    )
+
+    class Meta:
+        model = Grievance
+        fields = [
+            "park",
+            "grid_zone",
+            "channel",
+            "category",
+            "survey",
+            "title",
+            "description",
+            "complainant_name",
+            "complainant_phone",
+            "complainant_employer",
+            "attachments",
+        ]
+
+
+class GrievanceEventSerializer(serializers.ModelSerializer):
+    from_status = StatusField(
+        read_only=True, allow_blank=True, help_text=_("Empty for the receipt.")
+    )
+    to_status = StatusField(read_only=True)
+    action_display = serializers.SerializerMethodField()
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = GrievanceEvent
+        fields = [
+            "id",
+            "at",
+            "action",
+            "action_display",
+            "actor",
+            "actor_name",
+            "from_status",
+            "to_status",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_action_display(self, event) -> str:
+        return str(EVENT_LABELS.get(event.action, event.action))
+
+    def get_actor_name(self, event) -> str | None:
+        return str(event.actor) if event.actor_id else None
+
+
+# --- Workflow step inputs ---------------------------------------------------------------------
+
+
+class StepNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text=_("Optional remark.")
+    )
+
+
+class StepRequiredNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=2000, help_text=_("Why, or what the worker is told; kept on the timeline.")
+    )
+
+
+class AssignSerializer(StepNoteSerializer):
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True),
+        help_text=_("The organisation that will handle the grievance."),
+    )
+    handler = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=_("A person of that unit; optional."),
+    )
+
+
+class FollowUpSerializer(StepNoteSerializer):
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices)
+    rectified = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("For opinions: the problem was put right."),
+    )
+
+
+# --- Surveys and policies ---------------------------------------------------------------------
+
+
+class SurveySerializer(serializers.ModelSerializer):
+    park = VisibleParkField()
+    park_name = serializers.CharField(source="park.name", read_only=True)
+    opinions = serializers.IntegerField(
+        source="opinion_count",
+        read_only=True,
+        help_text=_("Grievances logged as opinions from this survey."),
+    )
+    rectified = serializers.IntegerField(
+        source="rectified_count", read_only=True, help_text=_("Opinions put right.")
+    )
+
+    class Meta:
+        model = SurveyCampaign
+        fields = [
+            "id",
+            "park",
+            "park_name",
+            "title",
+            "held_on",
+            "handed_out",
+            "returned",
+            "opinions",
+            "rectified",
+        ]
+
+    def validate_park(self, park):
+        survey = self.instance
+        if survey is not None and park != survey.park and survey.opinions.exists():
+            raise serializers.ValidationError(
+                _("Opinions were logged from this survey; it cannot move to another park.")
+            )
+        return park
+
+
+class TimeLimitPolicySerializer(serializers.ModelSerializer):
+    category = CategoryField(
+        validators=[
+            UniqueValidator(
+                queryset=TimeLimitPolicy.objects.all(),
+                message=_("This category already has a policy; change that one."),
+            )
+        ]
+    )
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = TimeLimitPolicy
+        fields = [
+            "id",
+            "category",
+            "category_display",
+            "respond_within_hours",
+            "resolve_within_days",
+        ]
+
+
+# --- Extensions -------------------------------------------------------------------------------
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    requested_by_name = serializers.CharField(source="requested_by.__str__", read_only=True)
+    state = serializers.ChoiceField(choices=ExtensionState.choices, read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "grievance",
+            "requested_by",
+            "requested_by_name",
+            "requested_at",
+            "days",
+            "reason",
+            "state",
+            "state_display",
+            "decided_by",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+
+class ExtensionInputSerializer(serializers.Serializer):
+    days = serializers.IntegerField(
+        min_value=1, max_value=60, help_text=_("Extra days to resolve.")
+    )
+    reason = serializers.CharField(max_length=2000, help_text=_("Why more time is needed."))
+
+
+# --- Mediation --------------------------------------------------------------------------------
+
+
+class MediationSessionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MediationSession
+        fields = ["id", "held_at", "place", "notes"]
+
+
+class MediationSerializer(serializers.ModelSerializer):
+    mediator_name = serializers.CharField(source="mediator.__str__", read_only=True)
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    sessions = MediationSessionSerializer(many=True, read_only=True)
+    arbitration_available_on = serializers.SerializerMethodField(
+        help_text=_(
+            "The day a party may seek arbitration if no agreement has been reached: "
+            "the application day plus GRIEVANCE_MEDIATION_DAYS (15)."
+        )
+    )
+    may_seek_arbitration = serializers.SerializerMethodField(
+        help_text=_("That day has come and the mediation has no outcome yet.")
+    )
+
+    class Meta:
+        model = Mediation
+        fields = [
+            "id",
+            "grievance",
+            "applied_on",
+            "parties",
+            "mediator",
+            "mediator_name",
+            "outcome",
+            "outcome_display",
+            "amount_agreed",
+            "concluded_on",
+            "sessions",
+            "arbitration_available_on",
+            "may_seek_arbitration",
+        ]
+        read_only_fields = fields
+
+    def get_arbitration_available_on(self, mediation) -> OpenApiTypes.DATE:
+        return mediation.applied_on + timedelta(days=settings.GRIEVANCE_MEDIATION_DAYS)
+
+    def get_may_seek_arbitration(self, mediation) -> bool:
+        available_on = self.get_arbitration_available_on(mediation)
+        return not mediation.outcome and timezone.localdate() >= available_on
+
+
+class MediationOpenSerializer(serializers.Serializer):
+    applied_on = serializers.DateField(help_text=_("The day the mediation was applied for."))
+    parties = serializers.CharField(
+        max_length=2000, help_text=_("Who is in dispute, one per line.")
+    )
+    mediator = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+
+
+class MediationConcludeSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=MediationOutcome.choices)
+    concluded_on = serializers.DateField(
+        required=False, help_text=_("Defaults to today in the portal's time zone.")
+    )
+    amount_agreed = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        allow_null=True,
+        help_text=_("Yuan, when an agreement names an amount."),
+    )
+
+
+# --- Rates ------------------------------------------------------------------------------------
+
+
+class RatesQuerySerializer(serializers.Serializer):
+    """Scope and period of /grievances/rates/. `from` and `to` are Python keywords, hence
+    get_fields."""
+
+    park = ParkIdField(required=False, help_text=_("Only this park."))
+    subdistrict = serializers.PrimaryKeyRelatedField(
+        queryset=Subdistrict.objects.all(),
+        required=False,
+        help_text=_("Only parks of this subdistrict."),
+    )
+    grid_zone = VisibleGridZoneField(required=False, help_text=_("Only this grid zone."))
+    unit = VisibleOrganisationField(
+        required=False, help_text=_("Only grievances handled by this unit.")
+    )
+    group_by = serializers.ChoiceField(
+        choices=[
+            ("park", _("Park")),
+            ("grid_zone", _("Grid zone")),
+            ("unit", _("Handling unit")),
+            ("month", _("Month of receipt")),
+        ],
+        required=False,
+        help_text=_("Break the rates down; `groups` is empty without it."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(
+            required=False, help_text=_("First day of receipt, inclusive.")
+        )
+        fields["to"] = serializers.DateField(
+            required=False, help_text=_("Last day of receipt, inclusive.")
+        )
+        return fields
+
+    def validate(self, data):
+        if data.get("from") and data.get("to") and data["from"] > data["to"]:
+            raise serializers.ValidationError({"to": _("The period ends before it starts.")})
+        return data
+
+
+class RateCountsSerializer(serializers.Serializer):
+    received = serializers.IntegerField(help_text=_("Received, withdrawn ones not counted."))
+    responded_in_time = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolved_in_time = serializers.IntegerField()
+    followed_up = serializers.IntegerField()
+    satisfied = serializers.IntegerField(help_text=_("Satisfied or basically satisfied."))
+    response_rate = serializers.FloatField(
+        allow_null=True, help_text=_("Percent, one decimal; null when nothing was received.")
+    )
+    resolution_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+
+
+class RateGroupSerializer(RateCountsSerializer):
+    key = serializers.CharField(
+        allow_null=True,
+        help_text=_("The park, grid zone or unit id, or the month as YYYY-MM; null for none."),
+    )
+    label = serializers.CharField(allow_null=True)
+
+
+class SurveyFunnelSerializer(serializers.Serializer):
+    handed_out = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    opinions = serializers.IntegerField()
+    rectified = serializers.IntegerField()
+
+
+class RatesSerializer(serializers.Serializer):
+    definitions = serializers.DictField(child=serializers.CharField())
+    totals = RateCountsSerializer()
+    groups = RateGroupSerializer(many=True)
+    funnel = SurveyFunnelSerializer()

@@ -1,0 +1,686 @@
+"""REST API v1 for workers' grievances: intake, the workflow steps, timeline, extensions,
+mediation, survey campaigns, time-limit policies, attachments and the three rates.
+
+Querysets come from the scope selectors, so rows outside a user's scope are 404s. Every write
+goes through grievances.services. Their ValidationError with field messages is a 400, their
+PermissionDenied a 403 (parks.api.errors); a ValidationError without a field, raised when the
+grievance's current state forbids the step, is a 409 Conflict here.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, ProtectedError, Q
+from django.http import FileResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..choices import ACTIONS_NEEDING_NOTE, Action, DataView
+from ..filters import GrievanceFilter, SurveyFilter
+from ..models import (
+    Attachment,
+    ExtensionRequest,
+    Grievance,
+    Mediation,
+    SurveyCampaign,
+    TimeLimitPolicy,
+)
+from .serializers import (
+    PERSONAL_FIELDS,
+    AssignSerializer,
+    AttachmentSerializer,
+    ExtensionInputSerializer,
+    ExtensionSerializer,
+    FollowUpSerializer,
+    GrievanceCreateSerializer,
+    GrievanceEventSerializer,
+    GrievanceSerializer,
+    MediationConcludeSerializer,
+    MediationOpenSerializer,
+    MediationSerializer,
+    MediationSessionSerializer,
+    RatesQuerySerializer,
+    RatesSerializer,
+    StepNoteSerializer,
+    StepRequiredNoteSerializer,
+    SurveySerializer,
+    TimeLimitPolicySerializer,
+)
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This step does not fit the grievance's current state.")
+    default_code = "conflict"
+
+
+def _state_conflicts_as_409(call):
+    """Run a service call; a ValidationError that names no field means the state forbids it."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise Conflict(" ".join(error.messages)) from error
+
+
+CONFLICT_RESPONSE = OpenApiResponse(
+    inline_serializer("Conflict", fields={"detail": serializers.CharField()}),
+    description=_("The grievance's current state does not allow this step."),
+)
+UNMASK_PARAMETER = OpenApiParameter(
+    "unmask",
+    OpenApiTypes.BOOL,
+    description=_(
+        "Show complainants' name, phone and employer unmasked. Granted only to the district "
+        "office and the unit handling a grievance, and every unmasked view is logged. "
+        "Otherwise they come masked (张** / 138****5678 / ***)."
+    ),
+)
+
+
+def _wants_unmask(request) -> bool:
+    return request.query_params.get("unmask", "").strip().lower() in ("true", "1", "yes")
+
+
+def _has_personal_data(grievance) -> bool:
+    return any(getattr(grievance, field) for field in PERSONAL_FIELDS)
+
+
+class GrievanceRepresentation:
+    """Serialize grievances as the API shows them: masked unless asked and allowed, logged."""
+
+    def represent(self, grievances, *, many=False):
+        items = list(grievances) if many else [grievances]
+        unmasked = set()
+        if _wants_unmask(self.request):
+            user = self.request.user
+            allowed = [g for g in items if selectors.user_may_see_personal_data(user, g)]
+            unmasked = {g.pk for g in allowed}
+            seen = [g for g in allowed if _has_personal_data(g)]
+            if seen:
+                services.record_personal_data_views(grievances=seen, viewer=user, via=DataView.API)
+        context = {**self.get_serializer_context(), "unmasked_ids": unmasked}
+        return GrievanceSerializer(items if many else grievances, many=many, context=context).data
+
+
+def _fresh(grievance):
+    """Re-read a grievance with its deadline flags and everything the serializer shows."""
+    return (
+        selectors.with_deadline_flags(Grievance.objects.filter(pk=grievance.pk))
+        .select_related("park", "grid_zone", "handling_unit", "handler")
+        .prefetch_related("attachments")
+        .get()
+    )
+
+
+def _note_for(step):
+    return StepRequiredNoteSerializer if step in ACTIONS_NEEDING_NOTE else StepNoteSerializer
+
+
+def _step_schema(summary, input_serializer):
+    return extend_schema(
+        summary=summary,
+        request=input_serializer,
+        responses={200: GrievanceSerializer, 409: CONFLICT_RESPONSE},
+        parameters=[UNMASK_PARAMETER],
+        filters=False,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List grievances in your scope, most urgent deadline first",
+        parameters=[UNMASK_PARAMETER],
+    ),
+    retrieve=extend_schema(summary="One grievance", parameters=[UNMASK_PARAMETER]),
+)
+class GrievanceViewSet(
+    GrievanceRepresentation,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Workers' grievances (职工诉求) in the requesting user's scope.
+
+    `status`, the deadlines and the handling times are read-only: they change through the
+    workflow actions (`assign`, `accept`, `return`, `start`, `reply`, `follow-up`, `close`,
+    `reopen`, `withdraw`), which follow the workflow map and answer 409 Conflict for a step the
+    grievance's status does not allow. `deadline_flag`, `response_breached`,
+    `resolution_breached` and `due_soon` are computed in SQL at the time of the request.
+    """
+
+    queryset = Grievance.objects.none()
+    serializer_class = GrievanceSerializer
+    filterset_class = GrievanceFilter
+    lookup_value_regex = r"\d+"
+    ordering_fields = [
+        "received_at",
+        "response_due_at",
+        "resolution_due_at",
+        "status",
+        "updated_at",
+    ]
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.action in ("list", "retrieve"):
+            return selectors.inbox(user=user).prefetch_related("attachments")
+        # Steps and sub-resources only need the row; the services lock it themselves.
+        return selectors.grievances_visible_to(user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return GrievanceCreateSerializer
+        return GrievanceSerializer
+
+    def list(self, request, *args, **kwargs):
+        grievances = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(grievances)
+        if page is None:
+            return Response(self.represent(grievances, many=True))
+        return self.get_paginated_response(self.represent(page, many=True))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.represent(self.get_object()))
+
+    @extend_schema(
+        summary="Log a grievance (office anywhere; liaisons and park managers in their park)",
+        request={
+            "multipart/form-data": GrievanceCreateSerializer,
+            "application/json": GrievanceCreateSerializer,
+        },
+        responses={201: GrievanceSerializer},
+        parameters=[UNMASK_PARAMETER],
+    )
+    def create(self, request, *args, **kwargs):
+        data = GrievanceCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        files = fields.pop("attachments", None) or []
+        grievance = services.grievance_receive(
+            grievance=Grievance(**fields), actor=request.user, files=files
+        )
+        return Response(self.represent(_fresh(grievance)), status=status.HTTP_201_CREATED)
+
+    # --- Workflow steps: POST /grievances/{id}/<step>/ ------------------------------------------
+
+    def _step(self, request, step, input_serializer):
+        grievance = self.get_object()
+        data = input_serializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        grievance = _state_conflicts_as_409(
+            lambda: services.grievance_act(
+                grievance=grievance, action=step, actor=request.user, **data.validated_data
+            )
+        )
+        return Response(self.represent(_fresh(grievance)))
+
+    @_step_schema("Assign to a unit (office; received or returned → assigned)", AssignSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        return self._step(request, Action.ASSIGN, AssignSerializer)
+
+    @_step_schema(
+        "Accept (the handling unit; assigned → accepted; the response time)",
+        _note_for(Action.ACCEPT),
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._step(request, Action.ACCEPT, _note_for(Action.ACCEPT))
+
+    @_step_schema("Return to the office, saying why (the handling unit)", _note_for(Action.RETURN))
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_office(self, request, pk=None):
+        return self._step(request, Action.RETURN, _note_for(Action.RETURN))
+
+    @_step_schema(
+        "Start handling (the handling unit; accepted → in progress)", _note_for(Action.START)
+    )
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._step(request, Action.START, _note_for(Action.START))
+
+    @_step_schema(
+        "Reply to the worker (the handling unit; the resolution time)", _note_for(Action.REPLY)
+    )
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        return self._step(request, Action.REPLY, _note_for(Action.REPLY))
+
+    @_step_schema(
+        "Record the follow-up call and the worker's satisfaction (office)", FollowUpSerializer
+    )
+    @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
+    def follow_up(self, request, pk=None):
+        return self._step(request, Action.FOLLOW_UP, FollowUpSerializer)
+
+    @_step_schema("Close (office; followed up and satisfied → closed)", _note_for(Action.CLOSE))
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._step(request, Action.CLOSE, _note_for(Action.CLOSE))
+
+    @_step_schema(
+        "Reopen after an unsatisfied follow-up, saying why (office)", _note_for(Action.REOPEN)
+    )
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._step(request, Action.REOPEN, _note_for(Action.REOPEN))
+
+    @_step_schema(
+        "Withdraw on the worker's behalf, saying why (office)", _note_for(Action.WITHDRAW)
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._step(request, Action.WITHDRAW, _note_for(Action.WITHDRAW))
+
+    # --- Timeline, extensions, mediation -------------------------------------------------------
+
+    @extend_schema(
+        summary="The grievance's timeline, oldest first",
+        responses=GrievanceEventSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, pk=None):
+        grievance = self.get_object()
+        events = grievance.events.select_related("actor").order_by("at", "pk")
+        return Response(
+            GrievanceEventSerializer(events, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Extension requests of the grievance, newest first",
+        responses=ExtensionSerializer(many=True),
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Ask the office for more days to resolve (the handling unit)",
+        request=ExtensionInputSerializer,
+        responses={201: ExtensionSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def extensions(self, request, pk=None):
+        grievance = self.get_object()
+        if request.method == "GET":
+            extensions = grievance.extensions.select_related("requested_by").order_by(
+                "-requested_at", "-pk"
+            )
+            return Response(ExtensionSerializer(extensions, many=True).data)
+        data = ExtensionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = _state_conflicts_as_409(
+            lambda: services.extension_request(
+                grievance=grievance, actor=request.user, **data.validated_data
+            )
+        )
+        return Response(ExtensionSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+    def _mediation_of(self, grievance):
+        mediation = (
+            Mediation.objects.filter(grievance=grievance)
+            .select_related("mediator", "grievance")
+            .prefetch_related("sessions")
+            .first()
+        )
+        if mediation is None:
+            raise NotFound(_("This grievance has no mediation."))
+        return mediation
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The grievance's mediation with its sessions and the 15-day clock",
+        responses=MediationSerializer,
+        filters=False,
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Open mediation of a dispute (the handling unit or the office)",
+        request=MediationOpenSerializer,
+        responses={201: MediationSerializer, 409: CONFLICT_RESPONSE},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def mediation(self, request, pk=None):
+        grievance = self.get_object()
+        if request.method == "GET":
+            return Response(MediationSerializer(self._mediation_of(grievance)).data)
+        data = MediationOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        mediation = _state_conflicts_as_409(
+            lambda: services.mediation_open(
+                grievance=grievance, actor=request.user, **data.validated_data
+            )
+        )
+        return Response(
+            MediationSerializer(self._mediation_of(mediation.grievance)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Record a mediation session",
+        request=MediationSessionSerializer,
+        responses={201: MediationSerializer, 409: CONFLICT_RESPONSE},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="mediation/sessions",
+        url_name="mediation-sessions",
+    )
+    def mediation_sessions(self, request, pk=None):
+        mediation = self._mediation_of(self.get_object())
+        data = MediationSessionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _state_conflicts_as_409(
+            lambda: services.mediation_session_add(
+                mediation=mediation, actor=request.user, **data.validated_data
+            )
+        )
+        return Response(
+            MediationSerializer(self._mediation_of(mediation.grievance)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="Conclude the mediation: agreement, referred to arbitration, or withdrawn",
+        request=MediationConcludeSerializer,
+        responses={200: MediationSerializer, 409: CONFLICT_RESPONSE},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="mediation/conclude",
+        url_name="mediation-conclude",
+    )
+    def mediation_conclude(self, request, pk=None):
+        mediation = self._mediation_of(self.get_object())
+        data = MediationConcludeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.setdefault("concluded_on", timezone.localdate())
+        _state_conflicts_as_409(
+            lambda: services.mediation_conclude(mediation=mediation, actor=request.user, **values)
+        )
+        return Response(MediationSerializer(self._mediation_of(mediation.grievance)).data)
+
+    # --- The three rates -----------------------------------------------------------------------
+
+    @extend_schema(
+        summary="The three rates (三率) and the survey funnel for a scope and period",
+        description=(
+            "Counts and rates over the grievances you may see, received in the period "
+            "(`from`/`to`, inclusive, in the portal's time zone) and narrowed by `park`, "
+            "`subdistrict`, `grid_zone` and `unit`. Withdrawn grievances are not counted. "
+            "Rates are percentages with one decimal, null when their denominator is 0.\n\n"
+            + "\n".join(
+                f"* `{name}`: {definition}"
+                for name, definition in selectors.RATE_DEFINITIONS.items()
+            )
+            + "\n\n`groups` breaks the same numbers down by `group_by`. `funnel`: survey "
+            "campaigns held in the period in the parks of the scope (handed out, returned) and "
+            "the opinions logged from surveys among the grievances counted, and how many of "
+            "them were rectified."
+        ),
+        parameters=[RatesQuerySerializer],
+        responses={200: RatesSerializer},
+        filters=False,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def rates(self, request):
+        query = RatesQuerySerializer(data=request.query_params, context={"request": request})
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        grievances = selectors.grievances_visible_to(request.user)
+        surveys = selectors.surveys_visible_to(request.user)
+        if params.get("park"):
+            grievances = grievances.filter(park=params["park"])
+            surveys = surveys.filter(park=params["park"])
+        if params.get("subdistrict"):
+            grievances = grievances.filter(park__subdistrict=params["subdistrict"])
+            surveys = surveys.filter(park__subdistrict=params["subdistrict"])
+        if params.get("grid_zone"):
+            grievances = grievances.filter(grid_zone=params["grid_zone"])
+        if params.get("unit"):
+            grievances = grievances.filter(handling_unit=params["unit"])
+        start, last = params.get("from"), params.get("to")
+        grievances = selectors.grievances_in_period(
+            grievances, start=start, end=last + timedelta(days=1) if last else None
+        )
+        if start:
+            surveys = surveys.filter(held_on__gte=start)
+        if last:
+            surveys = surveys.filter(held_on__lte=last)
+        group = params.get("group_by")
+        return Response(
+            {
+                "definitions": selectors.RATE_DEFINITIONS,
+                "totals": selectors.rates(grievances),
+                "groups": _rate_groups(grievances, group) if group else [],
+                "funnel": selectors.survey_funnel(surveys=surveys, grievances=grievances),
+            }
+        )
+
+
+def _rate_groups(grievances, group):
+    key_field, label_field = selectors.RATE_GROUPS[group]
+    groups = []
+    for row in selectors.rates_by(grievances, group):
+        key = row.pop(key_field)
+        label = row.pop(label_field) if label_field else None
+        if group == "month":
+            key = label = timezone.localtime(key).strftime("%Y-%m")
+        groups.append({"key": None if key is None else str(key), "label": label, **row})
+    return groups
+
+
+# --- Extensions, attachments ----------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Extension requests of grievances in your scope"),
+    retrieve=extend_schema(summary="One extension request"),
+)
+class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests for more time; the office approves (moving the resolution deadline) or rejects.
+    Filter with `?state=pending` for the ones waiting."""
+
+    serializer_class = ExtensionSerializer
+    queryset = ExtensionRequest.objects.none()
+    filterset_fields = ["state"]
+    ordering_fields = ["requested_at"]
+
+    def get_queryset(self):
+        return (
+            ExtensionRequest.objects.filter(
+                grievance__in=selectors.grievances_visible_to(self.request.user)
+            )
+            .select_related("requested_by")
+            .order_by("-requested_at", "-pk")
+        )
+
+    def _decide(self, request, approve):
+        extension = self.get_object()
+        data = StepNoteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        extension = _state_conflicts_as_409(
+            lambda: services.extension_decide(
+                extension=extension,
+                actor=request.user,
+                approve=approve,
+                note=data.validated_data.get("note", ""),
+            )
+        )
+        return Response(ExtensionSerializer(extension).data)
+
+    @extend_schema(
+        summary="Approve: the grievance's resolution deadline moves by the days asked (office)",
+        request=StepNoteSerializer,
+        responses={200: ExtensionSerializer, 409: CONFLICT_RESPONSE},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(
+        summary="Reject (office)",
+        request=StepNoteSerializer,
+        responses={200: ExtensionSerializer, 409: CONFLICT_RESPONSE},
+        filters=False,
+    )
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, False)
+
+
+@extend_schema_view(retrieve=extend_schema(summary="One grievance attachment's details"))
+class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Files attached to grievances, readable by whoever sees the grievance."""
+
+    serializer_class = AttachmentSerializer
+    queryset = Attachment.objects.none()
+    filter_backends = []
+
+    def get_queryset(self):
+        return Attachment.objects.filter(
+            grievance__in=selectors.grievances_visible_to(self.request.user)
+        )
+
+    @extend_schema(
+        summary="Download a grievance attachment",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description=_("The file, as an attachment.")
+            )
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        attachment = self.get_object()
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+        )
+
+
+# --- Surveys and policies -------------------------------------------------------------------
+
+
+class OfficeWrites(BasePermission):
+    """Everyone signed in reads; the district office writes."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or request.user.is_office
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Grievance time-limit policies, one per category"),
+    retrieve=extend_schema(summary="One time-limit policy"),
+    create=extend_schema(summary="Set the time limits of a category (office staff)"),
+    update=extend_schema(summary="Change a category's time limits (office staff)"),
+    partial_update=extend_schema(summary="Change a category's time limits (office staff)"),
+)
+class TimeLimitPolicyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """How fast grievances of each category must be answered (hours) and resolved (days).
+    Changes apply to grievances received from then on; categories without a policy use the
+    portal's defaults."""
+
+    serializer_class = TimeLimitPolicySerializer
+    queryset = TimeLimitPolicy.objects.order_by("category")
+    permission_classes = [IsAuthenticated, OfficeWrites]
+    filter_backends = []
+
+    def perform_create(self, serializer):
+        serializer.instance = services.policy_save(
+            policy=TimeLimitPolicy(**serializer.validated_data), actor=self.request.user
+        )
+
+    def perform_update(self, serializer):
+        policy = serializer.instance
+        for field, value in serializer.validated_data.items():
+            setattr(policy, field, value)
+        serializer.instance = services.policy_save(policy=policy, actor=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Satisfaction survey campaigns in your scope"),
+    retrieve=extend_schema(summary="One survey campaign with its opinion counts"),
+    create=extend_schema(summary="Record a survey campaign (office, or staff of that park)"),
+    update=extend_schema(summary="Replace a survey campaign's details"),
+    partial_update=extend_schema(summary="Change some of a survey campaign's details"),
+    destroy=extend_schema(
+        summary="Delete a survey campaign that has no opinions logged",
+        responses={204: None, 409: CONFLICT_RESPONSE},
+    ),
+)
+class SurveyViewSet(viewsets.ModelViewSet):
+    """Satisfaction survey campaigns (满意度调查): handed out and returned, with the opinions
+    logged from them as grievances of channel `survey` and how many of those were rectified.
+    Written by the office, or by a liaison or park manager of the survey's park."""
+
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilter
+    queryset = SurveyCampaign.objects.none()
+    ordering_fields = ["held_on", "handed_out", "returned"]
+
+    def get_queryset(self):
+        return (
+            selectors.surveys_visible_to(self.request.user)
+            .select_related("park")
+            .annotate(
+                opinion_count=Count("opinions"),
+                rectified_count=Count("opinions", filter=Q(opinions__rectified=True)),
+            )
+            .order_by("-held_on", "-pk")
+        )
+
+    def _check_may_write(self, survey):
+        if not selectors.user_can_log_grievances(self.request.user, survey.park):
+            raise PermissionDenied
+
+    def _saved(self, survey, data):
+        for field, value in data.items():
+            setattr(survey, field, value)
+        survey = services.survey_save(survey=survey, actor=self.request.user)
+        return self.get_queryset().get(pk=survey.pk)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._saved(SurveyCampaign(), serializer.validated_data)
+
+    def perform_update(self, serializer):
+        self._check_may_write(serializer.instance)
+        serializer.instance = self._saved(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, survey):
+        self._check_may_write(survey)
+        refusal = Conflict(_("Opinions were logged from this survey; it cannot be deleted."))
+        if survey.opinion_count:
+            raise refusal
+        try:
+            survey.delete()
+        except ProtectedError as error:  # an opinion was logged since the row was read
+            raise refusal from error

@@ -1,0 +1,165 @@
+"""The inbox as an Excel sheet (职工诉求台账), written row by row with openpyxl's write-only mode.
+
+The headers are fixed Chinese strings whatever the UI language: the sheet is passed around
+offices. Complainants' names and phones are masked unless the caller's `reveal(grievance)` says
+otherwise; the caller logs what was revealed (grievances.services.record_personal_data_views).
+"""
+
+import tempfile
+from datetime import datetime
+from urllib.parse import quote
+
+from django.http import FileResponse
+from django.utils import timezone, translation
+from django.utils.translation import pgettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .choices import Category, Channel, Satisfaction, Status
+from .selectors import mask_name, mask_phone
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+SHEET_TITLE = "职工诉求"
+# Rows are fetched from the database in chunks, never all at once.
+CHUNK_SIZE = 1000
+
+# (header, column width). Chinese characters are about two units wide.
+COLUMNS = [
+    ("查询码", 14),
+    ("园区", 26),
+    ("网格", 18),
+    ("渠道", 14),
+    ("类别", 14),
+    ("标题", 30),
+    ("诉求内容", 50),
+    ("诉求人", 10),
+    ("联系电话", 15),
+    ("工作单位", 20),
+    ("状态", 12),
+    ("承办单位", 20),
+    ("承办人", 10),
+    ("受理时间", 17),
+    ("响应时限", 17),
+    ("办结时限", 17),
+    ("响应时间", 17),
+    ("反馈时间", 17),
+    ("办结时间", 17),
+    ("时限预警", 12),
+    ("满意度", 10),
+    ("已整改", 8),
+    ("答复", 40),
+]
+HEADERS = [header for header, _width in COLUMNS]
+# The time-limit flags of selectors.with_deadline_flags, worded as the pages' badges.
+FLAG_LABELS = {
+    "breached": pgettext_lazy("time limit", "Breached"),
+    "due_soon": pgettext_lazy("time limit", "Due soon"),
+    "ok": pgettext_lazy("time limit", "On time"),
+    "done": pgettext_lazy("time limit", "Done"),
+}
+
+
+def _label(choices, value):
+    return str(choices(value).label) if value in choices.values else value
+
+
+def _local(value: datetime | None):
+    # Excel has no time zones: write the wall-clock time of the portal's zone.
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def grievance_row(grievance, *, revealed: bool) -> list:
+    """One grievance as the sheet's cells (labels in the active language)."""
+    name, phone = grievance.complainant_name, grievance.complainant_phone
+    employer = grievance.complainant_employer
+    if not revealed:
+        name, phone = mask_name(name), mask_phone(phone)
+        employer = "***" if employer else ""
+    zone = grievance.grid_zone
+    flag = getattr(grievance, "deadline_flag", "")
+    return [
+        grievance.tracking_code,
+        grievance.park.name,
+        f"{zone.code} {zone.name}" if zone else "",
+        _label(Channel, grievance.channel),
+        _label(Category, grievance.category),
+        grievance.title,
+        grievance.description,
+        name,
+        phone,
+        employer,
+        _label(Status, grievance.status),
+        grievance.handling_unit.name if grievance.handling_unit else "",
+        str(grievance.handler) if grievance.handler else "",
+        _local(grievance.received_at),
+        _local(grievance.response_due_at),
+        _local(grievance.resolution_due_at),
+        _local(grievance.responded_at),
+        _local(grievance.resolved_at),
+        _local(grievance.closed_at),
+        str(FLAG_LABELS.get(flag, "")) if flag else "",
+        _label(Satisfaction, grievance.satisfaction) if grievance.satisfaction else "",
+        "是" if grievance.rectified else "",
+        grievance.reply,
+    ]
+
+
+def _cell(sheet, value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # a title that starts with "=" stays text, never a formula
+    return cell
+
+
+def write_grievances(grievances, stream, *, reveal) -> list[int]:
+    """Write grievances (related rows joined) as .xlsx to `stream`; return the revealed ids."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    sheet.freeze_panes = "A2"
+    for index, (_header, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    revealed = []
+    with translation.override("zh-hans"):
+        for grievance in grievances.iterator(chunk_size=CHUNK_SIZE):
+            shown = bool(reveal(grievance))
+            if shown:
+                revealed.append(grievance.pk)
+            sheet.append(
+                [_cell(sheet, value) for value in grievance_row(grievance, revealed=shown)]
+            )
+    workbook.save(stream)
+    return revealed
+
+
+def grievances_response(grievances, *, reveal, filename=None):
+    """A streamed .xlsx download of `grievances` and the ids whose personal data it shows."""
+    # write_only keeps rows out of memory; the file on disk is then streamed in chunks.
+    stream = tempfile.TemporaryFile()  # closed by the response
+    revealed = write_grievances(grievances, stream, reveal=reveal)
+    stream.seek(0)
+    day = timezone.localdate()
+    filename = filename or f"职工诉求-{day:%Y%m%d}.xlsx"
+    response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
+    # Old clients read the plain `filename`, so it is ASCII; the rest read the Chinese one.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"grievances-{day:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response, revealed

@@ -1,0 +1,119 @@
+"""Filters for grievances and survey campaigns, shared by the API and the pages.
+
+Choices that name other rows (parks, grid zones, units) offer only what the requesting user may
+see, so a filter never confirms that a hidden row exists; without a request they offer nothing.
+The search never looks at the complainant's name, phone or employer: a search box must not
+become a way round the masking of personal data.
+"""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import GridZone, Organisation, Park
+from parks.selectors import grid_zones_visible_to, organisations_visible_to, parks_visible_to
+
+from .choices import Category, Channel, Satisfaction, Status
+from .models import Grievance, SurveyCampaign
+from .selectors import with_deadline_flags
+
+# The values of selectors.with_deadline_flags' `deadline_flag` annotation.
+DEADLINE_FLAGS = [
+    ("breached", _("Time limit breached")),
+    ("due_soon", _("Due soon")),
+    ("ok", _("On time")),
+    ("done", _("Done")),
+]
+
+
+def _user(request):
+    return getattr(request, "user", None)
+
+
+def _visible_parks(request):
+    user = _user(request)
+    return parks_visible_to(user) if user is not None else Park.objects.none()
+
+
+def _visible_grid_zones(request):
+    user = _user(request)
+    return grid_zones_visible_to(user) if user is not None else GridZone.objects.none()
+
+
+def _visible_organisations(request):
+    user = _user(request)
+    return organisations_visible_to(user) if user is not None else Organisation.objects.none()
+
+
+class GrievanceFilter(django_filters.FilterSet):
+    """The inbox's filters. `flag` uses the SQL annotation of selectors.with_deadline_flags,
+    added here when the queryset does not carry it yet."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    grid_zone = django_filters.ModelChoiceFilter(queryset=_visible_grid_zones, label=_("Grid zone"))
+    handling_unit = django_filters.ModelChoiceFilter(
+        queryset=_visible_organisations, label=_("Handling unit")
+    )
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    flag = django_filters.ChoiceFilter(
+        choices=DEADLINE_FLAGS, method="filter_flag", label=_("Time limit")
+    )
+    received_after = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__gte", label=_("Received on or after")
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_at", lookup_expr="date__lte", label=_("Received on or before")
+    )
+    satisfaction = django_filters.ChoiceFilter(
+        choices=Satisfaction.choices, label=_("Satisfaction")
+    )
+    rectified = django_filters.BooleanFilter(label=_("Rectified"))
+
+    class Meta:
+        model = Grievance
+        fields = [
+            "q",
+            "park",
+            "grid_zone",
+            "handling_unit",
+            "channel",
+            "category",
+            "status",
+            "flag",
+            "received_after",
+            "received_before",
+            "satisfaction",
+            "rectified",
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(tracking_code__icontains=value)
+        )
+
+    def filter_flag(self, queryset, name, value):
+        if "deadline_flag" not in queryset.query.annotations:
+            queryset = with_deadline_flags(queryset)
+        return queryset.filter(deadline_flag=value)
+
+
+class SurveyFilter(django_filters.FilterSet):
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    held_after = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="gte", label=_("Held on or after")
+    )
+    held_before = django_filters.DateFilter(
+        field_name="held_on", lookup_expr="lte", label=_("Held on or before")
+    )
+
+    class Meta:
+        model = SurveyCampaign
+        fields = ["park", "held_after", "held_before"]

@@ -1,0 +1,37 @@
+"""Browser pages of the grievances app for signed-in staff, split by topic.
+
+The workers' public pages (no account) live in grievances.public_views.
+"""
+
+from .detail import (
+    attachment_download,
+    extension_decide,
+    extension_request,
+    grievance_act,
+    grievance_detail,
+    mediation_conclude,
+    mediation_open,
+    mediation_session_add,
+)
+from .inbox import grievance_create, grievance_export, inbox
+from .rates import rates
+from .surveys import policies, survey_create, survey_edit, survey_list
+
+__all__ = [
+    "attachment_download",
+    "extension_decide",
+    "extension_request",
+    "grievance_act",
+    "grievance_create",
+    "grievance_detail",
+    "grievance_export",
+    "inbox",
+    "mediation_conclude",
+    "mediation_open",
+    "mediation_session_add",
+    "policies",
+    "rates",
+    "survey_create",
+    "survey_edit",
+    "survey_list",
+]

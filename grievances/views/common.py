@@ -1,0 +1,96 @@
+"""Helpers shared by the grievance pages: fetching in scope, saving through services, paging,
+status groups and the time left to a grievance's next deadline."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+
+from parks.selectors import parks_visible_to
+
+from ..choices import FINAL_STATUSES, Status
+from ..selectors import grievances_visible_to, user_can_log_grievances, with_deadline_flags
+
+PAGE_SIZE = 25
+
+# The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
+STATUS_GROUPS = {
+    "open": (
+        pgettext_lazy("grievance group", "Open"),
+        [s for s in Status if s not in FINAL_STATUSES],
+    ),
+    "to_assign": (gettext_lazy("To assign"), [Status.RECEIVED, Status.RETURNED]),
+    "waiting_reply": (
+        gettext_lazy("Waiting for reply"),
+        [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS],
+    ),
+    "follow_up": (gettext_lazy("Follow-up"), [Status.REPLIED, Status.FOLLOWED_UP]),
+    "closed": (pgettext_lazy("grievance group", "Closed"), list(FINAL_STATUSES)),
+    "all": (gettext_lazy("All"), None),
+}
+DEFAULT_GROUP = "open"
+# Before the unit accepts, the clock that runs is the response limit.
+AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def save_form(form, save):
+    """Run a service on a valid form; its validation errors land on the form."""
+    try:
+        return save()
+    except ValidationError as error:
+        known = {*form.fields, NON_FIELD_ERRORS}
+        if hasattr(error, "error_dict") and not set(error.error_dict) <= known:
+            error = ValidationError(error.messages)
+        form.add_error(None, error)
+        return None
+
+
+def visible_grievance(request, pk):
+    """One grievance the user may see, with its deadline flags: a 404 otherwise."""
+    grievances = with_deadline_flags(grievances_visible_to(request.user)).select_related(
+        "park", "grid_zone", "handling_unit", "handler", "logged_by", "survey"
+    )
+    return get_object_or_404(grievances, pk=pk)
+
+
+def can_log_somewhere(user) -> bool:
+    return any(user_can_log_grievances(user, park) for park in parks_visible_to(user))
+
+
+def _duration(seconds: float) -> str:
+    minutes = int(abs(seconds) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        text = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+        if hours:
+            text += " " + ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+        return text
+    if hours:
+        return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
+
+
+def next_deadline(grievance, now=None):
+    """The limit that runs now (respond, else resolve) and the time left to it, or None."""
+    if grievance.status in FINAL_STATUSES:
+        return None
+    if grievance.responded_at is None and grievance.status in AWAITING_RESPONSE:
+        at, kind = grievance.response_due_at, _("Respond")
+    elif grievance.resolved_at is None:
+        at, kind = grievance.resolution_due_at, _("Resolve")
+    else:
+        return None
+    seconds = (at - (now or timezone.now())).total_seconds()
+    duration = _duration(seconds)
+    if seconds < 0:
+        text = _("%(duration)s overdue") % {"duration": duration}
+    else:
+        text = _("%(duration)s left") % {"duration": duration}
+    return {"at": at, "kind": kind, "text": text, "overdue": seconds < 0}

@@ -1,0 +1,168 @@
+"""The inbox (by status and deadline), logging a grievance, and the inbox as Excel.
+
+Grievances come through grievances.selectors, so one outside the user's scope never shows;
+the inbox's filters are grievances.filters.GrievanceFilter, shared with the API.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import selectors, services
+from ..choices import DataView
+from ..filters import GrievanceFilter
+from ..forms import GrievanceForm
+from ..models import Grievance
+from .common import (
+    DEFAULT_GROUP,
+    STATUS_GROUPS,
+    can_log_somewhere,
+    next_deadline,
+    paginate,
+    save_form,
+)
+
+# The filters the inbox offers as selects, in the order they are shown.
+INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
+
+
+def filtered_grievances(request):
+    """The visible grievances after the inbox's filters and status tab, most urgent first."""
+    now = timezone.now()
+    grievance_filter = GrievanceFilter(
+        request.GET, queryset=selectors.inbox(user=request.user, now=now), request=request
+    )
+    zones = grievance_filter.form.fields["grid_zone"]
+    zones.queryset = zones.queryset.select_related("park").order_by("park__name", "code")
+    zones.label_from_instance = lambda zone: f"{zone.park.name} · {zone.code} {zone.name}"
+    # A filter naming something unknown or hidden matches nothing rather than being ignored.
+    grievances = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
+    group = request.GET.get("group", DEFAULT_GROUP)
+    if group not in STATUS_GROUPS:
+        group = DEFAULT_GROUP
+    statuses = STATUS_GROUPS[group][1]
+    in_group = grievances if statuses is None else grievances.filter(status__in=statuses)
+    return grievance_filter, grievances, in_group, group
+
+
+def _filter_controls(grievance_filter):
+    form = grievance_filter.form
+    data = grievance_filter.data
+    controls = []
+    for name in INBOX_FILTERS:
+        bound = form[name]
+        controls.append(
+            {
+                "name": name,
+                "id": bound.id_for_label,
+                "label": bound.label,
+                "choices": [(str(v), label) for v, label in bound.field.choices if v != ""],
+                "selected": data.get(name, ""),
+                "errors": bound.errors,
+            }
+        )
+    return controls
+
+
+def _tabs(request, grievances, current):
+    """Each status group with its count (one query) and a link keeping the filters."""
+    counts = grievances.order_by().aggregate(
+        **{
+            key: Count("pk", filter=Q(status__in=statuses)) if statuses else Count("pk")
+            for key, (_label, statuses) in STATUS_GROUPS.items()
+        }
+    )
+    tabs = []
+    for key, (label, _statuses) in STATUS_GROUPS.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["group"] = key
+        tabs.append(
+            {
+                "key": key,
+                "label": label,
+                "count": counts[key],
+                "url": f"?{query.urlencode()}",
+                "active": key == current,
+            }
+        )
+    return tabs
+
+
+@login_required
+def inbox(request):
+    grievance_filter, grievances, in_group, group = filtered_grievances(request)
+    page = paginate(request, in_group)
+    now = timezone.now()
+    for grievance in page:
+        grievance.next_deadline = next_deadline(grievance, now)
+        grievance.masked_name = selectors.mask_name(grievance.complainant_name)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "grievances/inbox.html",
+        {
+            "nav": "grievances",
+            "filter": grievance_filter,
+            "controls": _filter_controls(grievance_filter),
+            "tabs": _tabs(request, grievances, group),
+            "group": group,
+            "page": page,
+            "query": query.urlencode(),
+            "can_log": can_log_somewhere(request.user),
+            "can_export_unmasked": request.user.is_office or bool(request.user.organisation_id),
+        },
+    )
+
+
+@login_required
+def grievance_export(request):
+    """The inbox as Excel, with the same filters and tab. Names and phones stay masked unless
+    the user may see them and asks (`unmask=1`); then each revealed row is logged."""
+    from ..excel import grievances_response
+
+    _filter, _all, grievances, _group = filtered_grievances(request)
+    user = request.user
+    unmask = request.GET.get("unmask") == "1"
+
+    def reveal(grievance):
+        return unmask and selectors.user_may_see_personal_data(user, grievance)
+
+    response, revealed = grievances_response(grievances, reveal=reveal)
+    if revealed:
+        services.record_personal_data_views(
+            grievances=[Grievance(pk=pk) for pk in revealed], viewer=user, via=DataView.EXPORT
+        )
+    return response
+
+
+@login_required
+def grievance_create(request):
+    if not can_log_somewhere(request.user):
+        raise PermissionDenied
+    post = request.method == "POST"
+    form = GrievanceForm(
+        request.POST if post else None, request.FILES if post else None, user=request.user
+    )
+    if post and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.grievance_receive(
+                grievance=form.save(commit=False),
+                actor=request.user,
+                files=form.cleaned_data["attachments"],
+            ),
+        )
+        if saved:
+            messages.success(
+                request,
+                _("Grievance %(code)s logged. Its time limits run from now.")
+                % {"code": saved.tracking_code},
+            )
+            return redirect(saved)
+    return render(request, "grievances/grievance_form.html", {"nav": "grievances", "form": form})
