@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Channel(models.TextChoices):
@@ -33,7 +34,7 @@ class Status(models.TextChoices):
     RECEIVED = "received", _("Received")
     ASSIGNED = "assigned", _("Assigned")
     ACCEPTED = "accepted", _("Accepted")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("grievance", "In progress")
     REPLIED = "replied", _("Replied")
     FOLLOWED_UP = "followed_up", _("Followed up")
     CLOSED = "closed", _("Closed")
@@ -50,8 +51,8 @@ class Action(models.TextChoices):
     START = "start", _("Start handling")
     REPLY = "reply", _("Reply to the worker")
     FOLLOW_UP = "follow_up", _("Record the follow-up call")
-    CLOSE = "close", _("Close")
-    REOPEN = "reopen", _("Reopen")
+    CLOSE = "close", pgettext_lazy("grievance action", "Close")
+    REOPEN = "reopen", pgettext_lazy("grievance action", "Reopen")
     WITHDRAW = "withdraw", _("Withdraw")
 
 

@@ -9,6 +9,7 @@ become a way round the masking of personal data.
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks.models import GridZone, Organisation, Park
 from parks.selectors import grid_zones_visible_to, organisations_visible_to, parks_visible_to
@@ -21,7 +22,7 @@ from .selectors import with_deadline_flags
 DEADLINE_FLAGS = [
     ("breached", _("Time limit breached")),
     ("due_soon", _("Due soon")),
-    ("ok", _("On time")),
+    ("ok", pgettext_lazy("time limit", "On time")),
     ("done", _("Done")),
 ]
 

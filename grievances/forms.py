@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks.db import chinese_order
-from parks.forms import BootstrapFormMixin
+from parks.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
 from parks.models import GridZone, Organisation, Park, Subdistrict, User
 from parks.selectors import (
     grid_zones_visible_to,
@@ -35,27 +36,6 @@ def loggable_parks(user):
     """The parks this user may log grievances and surveys in (the rule: selectors)."""
     ids = [park.pk for park in parks_visible_to(user) if user_can_log_grievances(user, park)]
     return Park.objects.filter(pk__in=ids).order_by(chinese_order("name"))
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that accepts several files at once and cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data if item]
-        return [clean_one(data, initial)] if data else []
-
-
-# --- Intake ---------------------------------------------------------------------------------
 
 
 class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
@@ -391,7 +371,9 @@ class RatesScopeForm(BootstrapFormMixin, forms.Form):
         empty_label=_("All"),
     )
     date_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("to"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(
+        label=pgettext_lazy("period", "to"), required=False, widget=DATE_INPUT
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

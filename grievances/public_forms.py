@@ -12,7 +12,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parks.forms import BootstrapFormMixin
+from parks.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
 
 from .choices import Category
 from .models import TRACKING_ALPHABET
@@ -41,24 +41,6 @@ def new_stamp() -> str:
 def normalise_tracking_code(value: str) -> str:
     """What a worker types from a screen: any case, spaces or dashes in between."""
     return re.sub(r"[\s-]", "", value or "").upper()
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that accepts several files at once and cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data if item]
-        return [clean_one(data, initial)] if data else []
 
 
 class PublicGrievanceForm(BootstrapFormMixin, forms.Form):

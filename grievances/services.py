@@ -8,7 +8,6 @@ transaction.
 """
 
 from datetime import timedelta
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from parks.choices import Role
 from parks.models import Organisation, User
 from parks.services import notify
+from parks.uploads import check_upload
 
 from .choices import (
     ACTIONS_NEEDING_NOTE,
@@ -58,25 +58,13 @@ MAX_ATTACHMENTS = 5
 
 
 def validate_attachment(upload) -> None:
-    name = upload.name or ""
-    extension = Path(name).suffix.lower()
-    if extension not in ATTACHMENT_SIGNATURES:
-        raise ValidationError(
-            _("“%(name)s”: only photos (JPG, PNG) and PDF files can be attached.") % {"name": name}
-        )
-    if upload.size > settings.GRIEVANCE_ATTACHMENT_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": settings.GRIEVANCE_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ATTACHMENT_SIGNATURES[extension]):
-        raise ValidationError(
-            _("“%(name)s” is not a real %(type)s file.")
-            % {"name": name, "type": extension[1:].upper()}
-        )
+    """Refuse an attachment that is too big, not a photo or PDF, or not what its name says."""
+    check_upload(
+        upload,
+        signatures=ATTACHMENT_SIGNATURES,
+        max_bytes=settings.GRIEVANCE_ATTACHMENT_MAX_BYTES,
+        refusal=_("“%(name)s”: only photos (JPG, PNG) and PDF files can be attached."),
+    )
 
 
 def deadlines_for(category: str, received_at):

@@ -11,6 +11,24 @@ from .models import Facility, GridZone, Industry, Organisation, Park, Subdistric
 from .selectors import liaisons_for_park
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that accepts several files at once and cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple):
+            return [clean_one(item, initial) for item in data if item]
+        return [clean_one(data, initial)] if data else []
+
+
 class BootstrapFormMixin:
     """Give every widget Bootstrap's classes, and mark invalid fields after validation."""
 

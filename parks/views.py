@@ -6,8 +6,7 @@ Every object is fetched through the scope selectors, so an object outside the us
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,21 +24,9 @@ from .forms import (
     PersonForm,
 )
 from .models import Park, User
+from .view_helpers import paginate, save_form
 
 PAGE_SIZE = 25
-
-
-def _paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _save_form(form, save):
-    """Run a service on a valid form; its validation errors land on the form."""
-    try:
-        return save()
-    except ValidationError as error:
-        form.add_error(None, error)
-        return None
 
 
 def _form_page(request, form, title, cancel_url, *, park=None):
@@ -57,7 +44,7 @@ def park_list(request):
     park_filter = ParkFilter(
         request.GET, queryset=selectors.park_list(user=request.user), request=request
     )
-    page = _paginate(request, park_filter.qs)
+    page = paginate(request, park_filter.qs)
     return render(
         request,
         "parks/park_list.html",
@@ -96,7 +83,7 @@ def _park_form_page(request, park, *, is_new):
     form = ParkForm(request.POST or None, instance=park, user=request.user)
     if request.method == "POST" and form.is_valid():
         park = form.save(commit=False)
-        saved = _save_form(
+        saved = save_form(
             form,
             lambda: services.park_save(
                 park=park, industries=form.cleaned_data["industries"], actor=request.user
@@ -154,7 +141,7 @@ def _managed_park(request, park_pk):
 def _grid_zone_form_page(request, park, grid_zone):
     form = GridZoneForm(request.POST or None, instance=grid_zone, park=park)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
+        saved = save_form(
             form,
             lambda: services.grid_zone_save(grid_zone=form.save(commit=False), actor=request.user),
         )
@@ -184,7 +171,7 @@ def grid_zone_edit(request, pk):
 def _facility_form_page(request, park, facility):
     form = FacilityForm(request.POST or None, instance=facility, park=park)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
+        saved = save_form(
             form,
             lambda: services.facility_save(facility=form.save(commit=False), actor=request.user),
         )
@@ -228,14 +215,14 @@ def people_list(request):
     return render(
         request,
         "parks/people_list.html",
-        {"page": _paginate(request, people), "search": search},
+        {"page": paginate(request, people), "search": search},
     )
 
 
 def _person_form_page(request, person):
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
-        saved = _save_form(
+        saved = save_form(
             form,
             lambda: services.user_save(
                 user=form.save(commit=False),
@@ -271,7 +258,7 @@ def api_tokens(request):
     new_key = None
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data.get("owner") or request.user
-        created = _save_form(
+        created = save_form(
             form,
             lambda: services.api_token_create(
                 owner=owner, actor=request.user, days=form.cleaned_data["days"]
@@ -311,7 +298,7 @@ def notification_list(request):
     return render(
         request,
         "parks/notifications.html",
-        {"nav": "notifications", "page": _paginate(request, notifications)},
+        {"nav": "notifications", "page": paginate(request, notifications)},
     )
 
 

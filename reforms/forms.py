@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from parks.db import chinese_order
-from parks.forms import BootstrapFormMixin
+from parks.forms import BootstrapFormMixin, MultipleFileField
 from parks.models import Organisation, User
 from parks.selectors import parks_visible_to
 
@@ -17,24 +17,6 @@ from .selectors import plans_visible_to
 from .services import MAX_EVIDENCE_FILES, reason_needed_message, validate_evidence_file
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that accepts several files at once and cleans to a list."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        clean_one = super().clean
-        if isinstance(data, list | tuple):
-            return [clean_one(item, initial) for item in data]
-        return [clean_one(data, initial)] if data else []
 
 
 class TaskForm(BootstrapFormMixin, forms.ModelForm):

@@ -6,7 +6,6 @@ its history row in the same transaction.
 """
 
 import copy
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from parks.models import User
 from parks.services import notify
+from parks.uploads import check_upload
 
 from .choices import (
     ALLOWED_TRANSITIONS,
@@ -49,45 +49,22 @@ PLAN_DOCUMENT_SIGNATURES = {
 MAX_EVIDENCE_FILES = 10
 
 
-def _check_upload(upload, *, signatures, refusal) -> None:
-    """Refuse a file that is too big, of a type not in `signatures`, or not what its name says.
-
-    The type is judged by the extension and the first bytes together, never by the browser's
-    content type, so a page or a program renamed .pdf is refused.
-    """
-    name = upload.name or ""
-    extension = Path(name).suffix.lower()
-    if extension not in signatures:
-        raise ValidationError(refusal % {"name": name})
-    if upload.size > settings.EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            _("“%(name)s” is larger than %(limit)d MB.")
-            % {"name": name, "limit": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(signatures[extension]):
-        raise ValidationError(
-            _("“%(name)s” is not a real %(type)s file.")
-            % {"name": name, "type": extension[1:].upper()}
-        )
-
-
 def validate_evidence_file(upload) -> None:
     """Refuse evidence that is too big, of a type not allowed, or not what its name says."""
-    _check_upload(
+    check_upload(
         upload,
         signatures=EVIDENCE_SIGNATURES,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
         refusal=_("“%(name)s”: only PDF, images (JPG, PNG) and Office documents are accepted."),
     )
 
 
 def validate_plan_document(upload) -> None:
     """Refuse a plan document that is not a real PDF or Word (.doc, .docx) file."""
-    _check_upload(
+    check_upload(
         upload,
         signatures=PLAN_DOCUMENT_SIGNATURES,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
         refusal=_("“%(name)s”: a plan document is a PDF or Word (.doc, .docx) file."),
     )
 

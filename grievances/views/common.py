@@ -1,19 +1,16 @@
 """Helpers shared by the grievance pages: fetching in scope, saving through services, paging,
 status groups and the time left to a grievance's next deadline."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from parks.selectors import parks_visible_to
+from parks.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 from ..choices import FINAL_STATUSES, Status
 from ..selectors import grievances_visible_to, user_can_log_grievances, with_deadline_flags
-
-PAGE_SIZE = 25
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
 STATUS_GROUPS = {
@@ -33,22 +30,6 @@ STATUS_GROUPS = {
 DEFAULT_GROUP = "open"
 # Before the unit accepts, the clock that runs is the response limit.
 AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def save_form(form, save):
-    """Run a service on a valid form; its validation errors land on the form."""
-    try:
-        return save()
-    except ValidationError as error:
-        known = {*form.fields, NON_FIELD_ERRORS}
-        if hasattr(error, "error_dict") and not set(error.error_dict) <= known:
-            error = ValidationError(error.messages)
-        form.add_error(None, error)
-        return None
 
 
 def visible_grievance(request, pk):

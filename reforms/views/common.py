@@ -1,31 +1,12 @@
 """Helpers shared by the reforms pages: saving through services, paging and sorting."""
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from parks.db import chinese_order
+from parks.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 from ..selectors import with_warning_rank
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def save_form(form, save):
-    """Run a service on a valid form; its validation errors land on the form."""
-    try:
-        return save()
-    except ValidationError as error:
-        known = {*form.fields, NON_FIELD_ERRORS}
-        if hasattr(error, "error_dict") and not set(error.error_dict) <= known:
-            error = ValidationError(error.messages)
-        form.add_error(None, error)
-        return None
 
 
 def _unit_order(descending):

@@ -1,0 +1,25 @@
+"""Small pieces every app's pages share: pagination and running a service from a form."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, *, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def save_form(form, save):
+    """Run a service on a valid form; its validation errors land on the form, never a 500.
+
+    Errors about fields the form does not show are reported at the top of the form.
+    """
+    try:
+        return save()
+    except ValidationError as error:
+        known = {*form.fields, NON_FIELD_ERRORS}
+        if hasattr(error, "error_dict") and not set(error.error_dict) <= known:
+            error = ValidationError(error.messages)
+        form.add_error(None, error)
+        return None
