@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from parks.choices import Role
@@ -20,6 +21,17 @@ from tests.factories import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Messages made outside a request (services, tasks) come out in English in every test.
+
+    Requests still pick their own language (Chinese by default) through the middleware; this
+    only stops one test's active language from leaking into the next one's assertions.
+    """
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
