@@ -43,7 +43,7 @@ from ..models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from ..selectors import mask_name, mask_phone, surveys_visible_to
+from ..selectors import mask_name, mask_phone, surveys_visible_to, user_may_see_personal_data
 from ..services import MAX_ATTACHMENTS
 
 PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
@@ -469,6 +469,14 @@ class MediationSerializer(serializers.ModelSerializer):
     may_seek_arbitration = serializers.SerializerMethodField(
         help_text=_("That day has come and the mediation has no outcome yet.")
     )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The parties are named people: personal data, shown only to roles that need it.
+        request = self.context.get("request")
+        if request is None or not user_may_see_personal_data(request.user, instance.grievance):
+            data["parties"] = "***"
+        return data
 
     class Meta:
         model = Mediation

@@ -360,7 +360,11 @@ class GrievanceViewSet(
     def mediation(self, request, pk=None):
         grievance = self.get_object()
         if request.method == "GET":
-            return Response(MediationSerializer(self._mediation_of(grievance)).data)
+            return Response(
+                MediationSerializer(
+                    self._mediation_of(grievance), context=self.get_serializer_context()
+                ).data
+            )
         data = MediationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mediation = _state_conflicts_as_409(
@@ -369,7 +373,9 @@ class GrievanceViewSet(
             )
         )
         return Response(
-            MediationSerializer(self._mediation_of(mediation.grievance)).data,
+            MediationSerializer(
+                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -395,7 +401,9 @@ class GrievanceViewSet(
             )
         )
         return Response(
-            MediationSerializer(self._mediation_of(mediation.grievance)).data,
+            MediationSerializer(
+                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -420,7 +428,11 @@ class GrievanceViewSet(
         _state_conflicts_as_409(
             lambda: services.mediation_conclude(mediation=mediation, actor=request.user, **values)
         )
-        return Response(MediationSerializer(self._mediation_of(mediation.grievance)).data)
+        return Response(
+            MediationSerializer(
+                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
+            ).data
+        )
 
     # --- The three rates -----------------------------------------------------------------------
 
