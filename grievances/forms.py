@@ -7,11 +7,11 @@ never lists something its user may not see.
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.db import chinese_order
 from parks.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
 from parks.models import GridZone, Organisation, Park, Subdistrict, User
@@ -24,7 +24,7 @@ from parks.selectors import (
 
 from .choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
 from .models import Grievance, SurveyCampaign, TimeLimitPolicy
-from .selectors import surveys_visible_to, user_can_log_grievances
+from .selectors import mediators_for, surveys_visible_to, user_can_log_grievances
 from .services import MAX_ATTACHMENTS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -239,16 +239,6 @@ class ExtensionDecisionForm(BootstrapFormMixin, forms.Form):
     )
 
 
-def mediators_for(grievance):
-    """Who may mediate: office staff, the handling unit's staff and the park's own people."""
-    scope = Q(role="office") | Q(park_id=grievance.park_id)
-    if grievance.handling_unit_id:
-        scope |= Q(organisation_id=grievance.handling_unit_id)
-    return User.objects.filter(scope, is_active=True).order_by(
-        chinese_order("display_name"), "username"
-    )
-
-
 class MediationOpenForm(BootstrapFormMixin, forms.Form):
     applied_on = forms.DateField(label=_("Applied on"), widget=DATE_INPUT)
     parties = forms.CharField(
@@ -370,9 +360,17 @@ class RatesScopeForm(BootstrapFormMixin, forms.Form):
         queryset=Organisation.objects.none(),
         empty_label=_("All"),
     )
-    date_from = forms.DateField(label=_("Received from"), required=False, widget=DATE_INPUT)
+    date_from = forms.DateField(
+        label=_("Received from"),
+        required=False,
+        widget=DATE_INPUT,
+        validators=PORTAL_DATE_VALIDATORS,
+    )
     date_to = forms.DateField(
-        label=pgettext_lazy("period", "to"), required=False, widget=DATE_INPUT
+        label=pgettext_lazy("period", "to"),
+        required=False,
+        widget=DATE_INPUT,
+        validators=PORTAL_DATE_VALIDATORS,
     )
 
     def __init__(self, *args, user, **kwargs):

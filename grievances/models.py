@@ -2,14 +2,18 @@
 survey campaigns, reminders, and the log of who saw a complainant's personal data."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parks.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
 from parks.models import GridZone, Organisation, Park
 
 from .choices import (
@@ -327,7 +331,7 @@ class Mediation(models.Model):
     grievance = models.OneToOneField(
         Grievance, on_delete=models.CASCADE, related_name="mediation", verbose_name=_("grievance")
     )
-    applied_on = models.DateField(_("applied on"))
+    applied_on = models.DateField(_("applied on"), validators=PORTAL_DATE_VALIDATORS)
     parties = models.TextField(_("parties"), help_text=_("Who is in dispute, one per line."))
     mediator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -341,7 +345,9 @@ class Mediation(models.Model):
     amount_agreed = models.DecimalField(
         _("amount agreed (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    concluded_on = models.DateField(
+        _("concluded on"), null=True, blank=True, validators=PORTAL_DATE_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("mediation")
@@ -360,10 +366,30 @@ class Mediation(models.Model):
                 condition=Q(concluded_on__isnull=True) | Q(concluded_on__gte=F("applied_on")),
                 name="mediation_concluded_after_applied",
             ),
+            # The 15-day arbitration clock is computed from applied_on; bounded, it cannot overflow.
+            models.CheckConstraint(
+                condition=Q(applied_on__gte=PORTAL_DATE_MIN, applied_on__lte=PORTAL_DATE_MAX),
+                name="mediation_applied_on_range",
+            ),
         ]
 
     def __str__(self):
         return f"{self.grievance.tracking_code} mediation"
+
+    def clean(self):
+        # Both dates record what has happened, so neither lies ahead of today.
+        today = timezone.localdate()
+        errors = {}
+        if self.applied_on and self.applied_on > today:
+            errors["applied_on"] = _("The application date cannot be in the future.")
+        if self.concluded_on and self.concluded_on > today:
+            errors["concluded_on"] = _("The conclusion date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# Sessions may be entered ahead of time, as the mediator schedules them, but not beyond this.
+SESSION_PLANNED_DAYS_AHEAD = 90
 
 
 class MediationSession(models.Model):
@@ -383,6 +409,23 @@ class MediationSession(models.Model):
 
     def __str__(self):
         return f"{self.mediation} {self.held_at:%Y-%m-%d}"
+
+    def clean(self):
+        # A session is recorded once held or planned shortly ahead, never before the application.
+        if self.held_at is None:
+            return
+        latest = timezone.now() + timedelta(days=SESSION_PLANNED_DAYS_AHEAD)
+        held_on = timezone.localtime(self.held_at).date()
+        if held_on < self.mediation.applied_on or self.held_at > latest:
+            raise ValidationError(
+                {
+                    "held_at": _(
+                        "A session is held between the application date and %(days)d days from "
+                        "now."
+                    )
+                    % {"days": SESSION_PLANNED_DAYS_AHEAD}
+                }
+            )
 
 
 class GrievanceReminder(models.Model):

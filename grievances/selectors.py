@@ -22,6 +22,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from parks.choices import Role
+from parks.db import chinese_order
+from parks.models import User
 from parks.selectors import parks_visible_to
 
 from .choices import FINAL_STATUSES, SATISFIED_LEVELS, Channel, Status
@@ -230,3 +232,13 @@ def survey_funnel(*, surveys: QuerySet, grievances: QuerySet) -> dict:
         .aggregate(opinions=Count("pk"), rectified=Count("pk", filter=Q(rectified=True)))
     )
     return {**totals, **opinions}
+
+
+def mediators_for(grievance: Grievance):
+    """Who may mediate: office staff, the handling unit's staff and the park's own people."""
+    scope = Q(role=Role.OFFICE) | Q(park_id=grievance.park_id)
+    if grievance.handling_unit_id:
+        scope |= Q(organisation_id=grievance.handling_unit_id)
+    return User.objects.filter(scope, is_active=True).order_by(
+        chinese_order("display_name"), "username"
+    )

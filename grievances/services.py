@@ -45,7 +45,12 @@ from .models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from .selectors import user_can_handle, user_can_log_grievances, with_deadline_flags
+from .selectors import (
+    mediators_for,
+    user_can_handle,
+    user_can_log_grievances,
+    with_deadline_flags,
+)
 
 # What a worker may attach: photos and PDFs, checked by their first bytes as well as the name.
 ATTACHMENT_SIGNATURES = {
@@ -282,6 +287,10 @@ def mediation_open(*, grievance: Grievance, actor: User, applied_on, parties: st
         raise PermissionDenied
     if grievance.category not in DISPUTE_CATEGORIES:
         raise ValidationError(_("Only disputes go to mediation."))
+    if not mediators_for(grievance).filter(pk=mediator.pk).exists():
+        raise ValidationError(
+            {"mediator": _("The mediator is office staff, the handling unit's or the park's.")}
+        )
     mediation = Mediation(
         grievance=grievance, applied_on=applied_on, parties=parties, mediator=mediator
     )

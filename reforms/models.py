@@ -1,7 +1,6 @@
 """Implementation plans, the reform tasks of the construction table, their roadmap steps,
 progress updates with evidence, the task history, and reminders sent about them."""
 
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,6 +10,12 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parks.dates import (
+    PORTAL_DATE_MAX,
+    PORTAL_DATE_MESSAGE,
+    PORTAL_DATE_MIN,
+    PORTAL_DATE_VALIDATORS,
+)
 from parks.models import ConstraintErrorsOnFieldsMixin, Organisation, Park, Subdistrict
 
 from .choices import PlanScope, ReminderLevel, TaskCategory, TaskStatus
@@ -20,14 +25,11 @@ def _values(choices):
     return [value for value, _label in choices.choices]
 
 
-# Task dates stay within these, so a typo (0026, 9999) cannot stretch the roadmap's axis.
-TASK_DATE_MIN = date(2000, 1, 1)
-TASK_DATE_MAX = date(2100, 12, 31)
-TASK_DATE_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
-TASK_DATE_VALIDATORS = [
-    MinValueValidator(TASK_DATE_MIN, message=TASK_DATE_MESSAGE),
-    MaxValueValidator(TASK_DATE_MAX, message=TASK_DATE_MESSAGE),
-]
+# Task dates stay within the portal's range, so a typo (0026, 9999) cannot stretch the roadmap.
+TASK_DATE_MIN = PORTAL_DATE_MIN
+TASK_DATE_MAX = PORTAL_DATE_MAX
+TASK_DATE_MESSAGE = PORTAL_DATE_MESSAGE
+TASK_DATE_VALIDATORS = PORTAL_DATE_VALIDATORS
 
 
 class Plan(models.Model):

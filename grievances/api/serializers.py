@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
 from parks.api.serializers import VisibleParkField
+from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Organisation, Subdistrict, User
 from parks.selectors import grid_zones_visible_to, organisations_visible_to
 
@@ -559,10 +560,14 @@ class RatesQuerySerializer(serializers.Serializer):
     def get_fields(self):
         fields = super().get_fields()
         fields["from"] = serializers.DateField(
-            required=False, help_text=_("First day of receipt, inclusive.")
+            required=False,
+            validators=PORTAL_DATE_VALIDATORS,
+            help_text=_("First day of receipt, inclusive."),
         )
         fields["to"] = serializers.DateField(
-            required=False, help_text=_("Last day of receipt, inclusive.")
+            required=False,
+            validators=PORTAL_DATE_VALIDATORS,
+            help_text=_("Last day of receipt, inclusive."),
         )
         return fields
 
