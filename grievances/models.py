@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parks.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
-from parks.models import GridZone, Organisation, Park
+from parks.models import Activity, GridZone, Organisation, Park
 
 from .choices import (
     Category,
@@ -113,6 +113,15 @@ class Grievance(models.Model):
         blank=True,
         related_name="grievances",
         verbose_name=_("grid zone"),
+    )
+    # The grid-log entry (a liaison's visit, a forum…) where the request was heard.
+    source_activity = models.ForeignKey(
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grievances",
+        verbose_name=_("heard at activity"),
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
@@ -420,8 +429,7 @@ class MediationSession(models.Model):
             raise ValidationError(
                 {
                     "held_at": _(
-                        "A session is held between the application date and %(days)d days from "
-                        "now."
+                        "A session is held between the application date and %(days)d days from now."
                     )
                     % {"days": SESSION_PLANNED_DAYS_AHEAD}
                 }

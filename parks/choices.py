@@ -56,3 +56,18 @@ class FacilityKind(models.TextChoices):
     RECREATION_ROOM = "recreation_room", _("Recreation room")
     TRAINING_BASE = "training_base", _("Training base")
     OTHER = "other", _("Other")
+
+
+class ActivityKind(models.TextChoices):
+    """What a liaison logs in a grid zone; the kinds the source document counts."""
+
+    VISIT = "visit", _("Patrol / visit")
+    LECTURE = "lecture", _("Theme lecture")
+    TRAINING = "training", _("Training")
+    CARE = "care", _("Care activity")
+    MEDIATION = "mediation", _("Mediation")
+    FORUM = "forum", _("Workers' forum")
+    READING = "reading", _("Reading activity")
+    SURVEY = "survey", _("Survey distribution")
+    PARTY_POST = "party_post", _("Party-member model post")
+    OTHER = "other", _("Other")

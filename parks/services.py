@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -16,8 +17,15 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from .choices import Role
-from .models import Facility, GridZone, Notification, Park, User
-from .selectors import user_can_create_parks, user_can_manage_park, user_can_manage_people
+from .models import Activity, ActivityPhoto, Facility, GridZone, Notification, Park, User
+from .photos import ProcessedPhoto, process_photo
+from .selectors import (
+    user_can_create_parks,
+    user_can_edit_activity,
+    user_can_log_activity,
+    user_can_manage_park,
+    user_can_manage_people,
+)
 
 
 def _save_validated(instance, *, exclude=None):
@@ -148,3 +156,217 @@ def notifications_mark_read(*, recipient: User, ids=None) -> int:
     if ids is not None:
         unread = unread.filter(pk__in=ids)
     return unread.update(read_at=timezone.now())
+
+
+# --- The grid log -----------------------------------------------------------------------------
+
+# Phones' clocks drift; an entry "a few minutes from now" is a clock, not a plan.
+ACTIVITY_CLOCK_SKEW = timedelta(minutes=10)
+ACTIVITY_FIELDS = (
+    "grid_zone",
+    "kind",
+    "occurred_at",
+    "place",
+    "title",
+    "description",
+    "participants",
+    "organisers",
+)
+
+
+def _check_activity(activity: Activity, actor: User) -> None:
+    if activity.grid_zone is not None:
+        # A zone decides its park; a client cannot pair a zone with another park.
+        if activity.park_id is not None and activity.park_id != activity.grid_zone.park_id:
+            raise ValidationError({"grid_zone": _("This grid zone is not in the chosen park.")})
+        activity.park = activity.grid_zone.park
+    if activity.park_id is None:
+        raise ValidationError({"park": _("Choose the park or one of its grid zones.")})
+    if not user_can_log_activity(actor, park=activity.park, grid_zone=activity.grid_zone):
+        raise PermissionDenied
+    errors = {}
+    if activity.occurred_at and activity.occurred_at > timezone.now() + ACTIVITY_CLOCK_SKEW:
+        errors["occurred_at"] = _("An activity is logged once it has happened, not ahead.")
+    try:
+        activity.full_clean(exclude=["logged_by"])
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _add_photos(activity: Activity, photos) -> None:
+    for photo in photos:
+        row = ActivityPhoto(
+            activity=activity,
+            width=photo.width,
+            height=photo.height,
+            original_name=photo.original_name,
+        )
+        row.image.save("photo.jpg", ContentFile(photo.image), save=False)
+        row.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        row.save()
+
+
+def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
+    """Check and re-encode every upload before anything is saved; one bad photo refuses all."""
+    if already + len(uploads) > settings.ACTIVITY_PHOTOS_PER_ENTRY:
+        raise ValidationError(
+            {
+                "photos": _("At most %(n)d photos an entry.")
+                % {"n": settings.ACTIVITY_PHOTOS_PER_ENTRY}
+            }
+        )
+    processed, errors = [], []
+    for upload in uploads:
+        try:
+            processed.append(process_photo(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"photos": errors})
+    return processed
+
+
+def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Activity, bool]:
+    """Log an activity with its photos. Returns (activity, created).
+
+    An entry whose client_id was already logged by the same person is that entry: a phone
+    resending after the network dropped, or a REST client retrying, makes no duplicate.
+    """
+    if activity.client_id is not None:
+        existing = Activity.objects.filter(client_id=activity.client_id).first()
+        if existing is not None:
+            if existing.logged_by_id != actor.pk:
+                raise ValidationError({"client_id": _("This client id is already in use.")})
+            return existing, False
+    activity.logged_by = actor
+    _check_activity(activity, actor)
+    processed = process_photos(photos)
+    try:
+        with transaction.atomic():
+            activity.save()
+            _add_photos(activity, processed)
+    except IntegrityError as error:
+        # Two sends of the same entry raced: the other one won; that one is this entry.
+        existing = Activity.objects.filter(client_id=activity.client_id).first()
+        if activity.client_id is not None and existing and existing.logged_by_id == actor.pk:
+            return existing, False
+        raise ValidationError(
+            _("Someone else saved a conflicting record at the same time. Check and try again.")
+        ) from error
+    return activity, True
+
+
+def activity_update(
+    *, activity: Activity, actor: User, fields: dict, photos=(), remove_photos=()
+) -> Activity:
+    """Correct an entry: only the fields given change, so two people editing lose nothing."""
+    if not user_can_edit_activity(actor, activity):
+        raise PermissionDenied
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        unknown = set(fields) - set(ACTIVITY_FIELDS)
+        if unknown:
+            raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(unknown))
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        if "grid_zone" in fields:
+            # Moving an entry to another zone needs the right to log there too.
+            activity.park_id = None if activity.grid_zone else activity.park_id
+        _check_activity(activity, actor)
+        remove_ids = [photo.pk for photo in remove_photos]
+        remaining = activity.photos.exclude(pk__in=remove_ids).count()
+        processed = process_photos(photos, already=remaining)
+        activity.save(update_fields=[*fields, "park", "updated_at"])
+        for photo in activity.photos.filter(pk__in=remove_ids):
+            _delete_photo_files(photo)
+            photo.delete()
+        _add_photos(activity, processed)
+    return activity
+
+
+def _delete_photo_files(photo: ActivityPhoto) -> None:
+    # Files go after the row is gone for good; a rolled-back delete keeps its files.
+    image, thumbnail = photo.image.name, photo.thumbnail.name
+    storage = photo.image.storage
+
+    def remove():
+        for name in (image, thumbnail):
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
+def activity_delete(*, activity: Activity, actor: User) -> None:
+    if not user_can_edit_activity(actor, activity):
+        raise PermissionDenied
+    with transaction.atomic():
+        for photo in activity.photos.all():
+            _delete_photo_files(photo)
+        activity.delete()
+
+
+class BulkValidationError(ValidationError):
+    """A bulk write refused as a whole; `item_errors` maps an item's index to its errors."""
+
+    def __init__(self, item_errors: dict[int, dict]):
+        super().__init__(
+            _("No activity was saved: %(n)d items have errors.") % {"n": len(item_errors)}
+        )
+        self.item_errors = item_errors
+
+
+def activities_bulk_create(
+    *, activities: list[Activity], actor: User
+) -> list[tuple[Activity, bool]]:
+    """Log many activities (another system's export) all or none.
+
+    Every item is checked first; if any fails, nothing is saved and each failing item's errors
+    are reported by its index. Items whose client_id this person already logged are returned as
+    they are (created False), so a client may resend a whole batch after a failure.
+    """
+    if len(activities) > settings.ACTIVITY_BULK_MAX:
+        raise ValidationError(
+            _("At most %(n)d activities in one request.") % {"n": settings.ACTIVITY_BULK_MAX}
+        )
+    client_ids = [a.client_id for a in activities if a.client_id is not None]
+    if len(client_ids) != len(set(client_ids)):
+        raise ValidationError(_("The same client id appears twice in this batch."))
+    existing = {a.client_id: a for a in Activity.objects.filter(client_id__in=client_ids)}
+    item_errors, to_save = {}, []
+    for index, activity in enumerate(activities):
+        known = existing.get(activity.client_id)
+        if known is not None:
+            if known.logged_by_id != actor.pk:
+                item_errors[index] = {"client_id": [_("This client id is already in use.")]}
+            continue
+        activity.logged_by = actor
+        try:
+            _check_activity(activity, actor)
+        except PermissionDenied:
+            item_errors[index] = {
+                "grid_zone": [_("You may not log activities in this park or grid zone.")]
+            }
+        except ValidationError as error:
+            item_errors[index] = (
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"non_field_errors": error.messages}
+            )
+        else:
+            to_save.append(activity)
+    if item_errors:
+        raise BulkValidationError(item_errors)
+    try:
+        with transaction.atomic():
+            Activity.objects.bulk_create(to_save)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone else saved a conflicting record at the same time. Check and try again.")
+        ) from error
+    results = []
+    for activity in activities:
+        known = existing.get(activity.client_id)
+        results.append((known, False) if known is not None else (activity, True))
+    return results

@@ -5,6 +5,7 @@ table, its filters, the API, the league table and the reports can never disagree
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
@@ -17,9 +18,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from parks.choices import Role
@@ -27,8 +30,16 @@ from parks.db import chinese_order
 from parks.models import Organisation
 from parks.selectors import parks_visible_to
 
-from .choices import CLOSED_STATUSES, PlanScope, TaskStatus, WarningLevel
-from .models import Milestone, Plan, Task
+from .choices import (
+    CLOSED_STATUSES,
+    PlanScope,
+    ProposalKind,
+    ProposalStatus,
+    PublicityChannel,
+    TaskStatus,
+    WarningLevel,
+)
+from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training
 
 # Roles that read the whole district when given no park or subdistrict (as in parks.selectors).
 DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
@@ -200,3 +211,106 @@ def unit_league_table(*, user, today: date | None = None):
         )
         .order_by("-red", "-yellow", chinese_order("lead_unit__name"))
     )
+
+
+# --- Ledgers ----------------------------------------------------------------------------------
+
+
+def ledger_visible_to(model, user) -> QuerySet:
+    """A ledger's rows in the user's scope. District-wide publicity (no park) is seen by all."""
+    rows = model.objects.filter(park__in=parks_visible_to(user))
+    if model is Publicity and user.is_authenticated and user.is_active:
+        rows = model.objects.filter(Q(park__in=parks_visible_to(user)) | Q(park__isnull=True))
+    return rows.select_related("park")
+
+
+def user_can_write_ledger(user, park) -> bool:
+    """Office staff keep every ledger; a park manager their own park's. District-wide
+    publicity (park None) is the office's."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_office:
+        return True
+    return park is not None and user.role == Role.PARK_MANAGER and user.park_id == park.pk
+
+
+def ledger_parks_for(user):
+    """Parks a user may record ledger rows for, for form choices."""
+    parks = parks_visible_to(user)
+    if not user.is_office:
+        parks = parks.filter(pk=user.park_id) if user.role == Role.PARK_MANAGER else parks.none()
+    return parks.order_by(chinese_order("name"))
+
+
+def _care_sums() -> dict:
+    # The source document's "42 people paid 42,000 yuan".
+    return {
+        "entries": Count("pk"),
+        "recipients": Coalesce(Sum("recipients"), 0),
+        "amount": Coalesce(Sum("amount"), Decimal("0.00")),
+    }
+
+
+def _publicity_sums() -> dict:
+    # "Online platforms ~90, print media ~70, TV 33, government websites 41".
+    by_channel = {
+        channel: Count("pk", filter=Q(channel=channel)) for channel in PublicityChannel.values
+    }
+    return {"entries": Count("pk"), **by_channel}
+
+
+def _training_sums() -> dict:
+    return {
+        "entries": Count("pk"),
+        "hours": Coalesce(Sum("hours"), Decimal("0.0")),
+        "trainees": Coalesce(Sum("trainees"), 0),
+        "certificates": Coalesce(Sum("certificates"), 0),
+    }
+
+
+def _proposal_sums() -> dict:
+    by_status = {status: Count("pk", filter=Q(status=status)) for status in ProposalStatus.values}
+    return {
+        "entries": Count("pk"),
+        "innovations": Count("pk", filter=Q(kind=ProposalKind.INNOVATION)),
+        "benefit_amount": Coalesce(Sum("benefit_amount"), Decimal("0.00")),
+        "reward_amount": Coalesce(Sum("reward_amount"), Decimal("0.00")),
+        **by_status,
+    }
+
+
+# Each ledger: the date its period is judged by, and the sums its page and reports show.
+LEDGERS = {
+    CarePayment: ("paid_on", _care_sums),
+    Publicity: ("published_on", _publicity_sums),
+    Training: ("started_on", _training_sums),
+    Proposal: ("submitted_on", _proposal_sums),
+}
+
+
+def ledger_in_period(rows: QuerySet, *, start: date | None = None, end: date | None = None):
+    """Rows whose ledger date falls in [start, end], both inclusive and optional."""
+    date_field = LEDGERS[rows.model][0]
+    if start:
+        rows = rows.filter(**{f"{date_field}__gte": start})
+    if end:
+        rows = rows.filter(**{f"{date_field}__lte": end})
+    return rows
+
+
+def ledger_totals(rows: QuerySet) -> dict:
+    """The ledger's sums over `rows`, in one query."""
+    return rows.order_by().aggregate(**LEDGERS[rows.model][1]())
+
+
+def ledger_by_month(rows: QuerySet) -> list[dict]:
+    """The same sums per month of the ledger's date, oldest first, in one query."""
+    date_field, sums = LEDGERS[rows.model]
+    monthly = (
+        rows.order_by()
+        .annotate(month=TruncMonth(date_field))
+        .values("month")
+        .annotate(**sums())
+        .order_by("month")
+    )
+    return list(monthly)

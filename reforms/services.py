@@ -20,15 +20,32 @@ from parks.uploads import check_upload
 
 from .choices import (
     ALLOWED_TRANSITIONS,
+    PROPOSAL_TRANSITIONS,
     TRANSITIONS_NEEDING_REASON,
+    ProposalStatus,
     ReminderLevel,
     TaskCategory,
     TaskStatus,
     WarningLevel,
     office_only_move,
 )
-from .models import Evidence, Milestone, Plan, ProgressUpdate, Task, TaskEvent, TaskReminder
-from .selectors import user_can_manage_tasks, user_can_update_task, with_warning
+from .models import (
+    Evidence,
+    LedgerEntry,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    Proposal,
+    Task,
+    TaskEvent,
+    TaskReminder,
+)
+from .selectors import (
+    user_can_manage_tasks,
+    user_can_update_task,
+    user_can_write_ledger,
+    with_warning,
+)
 
 # What evidence may be: the extension and the first bytes must agree.
 EVIDENCE_SIGNATURES = {
@@ -395,3 +412,89 @@ def send_task_reminders(*, today=None) -> int:
             notify(recipient=task.owner, title=title, body=body, url=task.get_absolute_url())
             sent += 1
     return sent
+
+
+# --- Ledgers ----------------------------------------------------------------------------------
+
+
+def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
+    """Create or correct a ledger row (care payment, publicity, training, proposal).
+
+    Only office staff and the park's manager write; a correction saves only `fields` when given,
+    so two people correcting different fields lose nothing. A proposal's status moves only
+    through proposal_advance.
+    """
+    if not user_can_write_ledger(actor, entry.park):
+        raise PermissionDenied
+    is_new = entry.pk is None
+    if not is_new:
+        stored = type(entry).objects.select_related("park").get(pk=entry.pk)
+        # Moving a row to another park needs the right to write in both.
+        if not user_can_write_ledger(actor, stored.park):
+            raise PermissionDenied
+    else:
+        entry.recorded_by = actor
+    entry.full_clean()
+    try:
+        with transaction.atomic():
+            if is_new or fields is None:
+                entry.save()
+            else:
+                entry.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Someone else saved a conflicting record at the same time. Check and try again.")
+        ) from error
+    return entry
+
+
+def ledger_delete(*, entry: LedgerEntry, actor: User) -> None:
+    if not user_can_write_ledger(actor, entry.park):
+        raise PermissionDenied
+    entry.delete()
+
+
+@transaction.atomic
+def proposal_advance(
+    *,
+    proposal: Proposal,
+    actor: User,
+    to_status: str,
+    benefit: str | None = None,
+    benefit_amount=None,
+    reward_amount=None,
+) -> Proposal:
+    """Move a proposal along submitted → evaluated → adopted → rewarded (or not adopted)."""
+    proposal = Proposal.objects.select_for_update().select_related("park").get(pk=proposal.pk)
+    if not user_can_write_ledger(actor, proposal.park):
+        raise PermissionDenied
+    if to_status not in PROPOSAL_TRANSITIONS[ProposalStatus(proposal.status)]:
+        raise ValidationError(
+            _("A proposal that is “%(from)s” cannot become “%(to)s”.")
+            % {
+                "from": proposal.get_status_display(),
+                "to": ProposalStatus(to_status).label
+                if to_status in ProposalStatus.values
+                else to_status,
+            }
+        )
+    proposal.status = to_status
+    proposal.status_changed_on = timezone.localdate()
+    if benefit is not None:
+        proposal.benefit = benefit
+    if benefit_amount is not None:
+        proposal.benefit_amount = benefit_amount
+    if reward_amount is not None:
+        proposal.reward_amount = reward_amount
+    proposal.full_clean()
+    proposal.save(
+        update_fields=[
+            "status",
+            "status_changed_on",
+            "benefit",
+            "benefit_amount",
+            "reward_amount",
+            "updated_at",
+        ]
+    )
+    return proposal

@@ -5,8 +5,19 @@ from decimal import Decimal
 
 import factory
 
-from parks.choices import FacilityKind, ParkKind, PilotStatus, Role
-from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from parks.choices import ActivityKind, FacilityKind, ParkKind, PilotStatus, Role
+from parks.models import (
+    Activity,
+    Facility,
+    GridZone,
+    Industry,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
+from reforms.choices import ProposalKind, PublicityChannel
+from reforms.models import CarePayment, Proposal, Publicity, Training
 
 TEST_PASSWORD = "correct-horse-battery"  # noqa: S105
 
@@ -143,3 +154,69 @@ class SurveyCampaignFactory(factory.django.DjangoModelFactory):
     held_on = factory.LazyFunction(lambda: date(2026, 5, 20))
     handed_out = 900
     returned = 600
+
+
+# --- The grid log and the ledgers ---------------------------------------------------------------
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activity
+
+    grid_zone = factory.SubFactory(GridZoneFactory)
+    park = factory.LazyAttribute(lambda a: a.grid_zone.park if a.grid_zone else ParkFactory())
+    kind = ActivityKind.VISIT
+    occurred_at = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)
+    title = factory.Sequence(lambda n: f"网格走访{n}")
+    participants = 5
+    logged_by = factory.SubFactory(UserFactory, role=Role.OFFICE)
+
+
+class CarePaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CarePayment
+
+    park = factory.SubFactory(ParkFactory)
+    event = factory.Sequence(lambda n: f"夏季送清凉{n}")
+    paid_on = date(2026, 6, 10)
+    recipients = 10
+    amount = Decimal("10000.00")
+    recorded_by = factory.SubFactory(UserFactory, role=Role.OFFICE)
+
+
+class PublicityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Publicity
+
+    park = factory.SubFactory(ParkFactory)
+    channel = PublicityChannel.ONLINE_PLATFORM
+    outlet = "无锡观察"
+    title = factory.Sequence(lambda n: f"园区产改报道{n}")
+    published_on = date(2026, 6, 12)
+    recorded_by = factory.SubFactory(UserFactory, role=Role.OFFICE)
+
+
+class TrainingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Training
+
+    park = factory.SubFactory(ParkFactory)
+    course = factory.Sequence(lambda n: f"电工技能培训{n}")
+    provider = "无锡技师学院"
+    started_on = date(2026, 6, 15)
+    hours = Decimal("16.0")
+    trainees = 30
+    certificates = 25
+    recorded_by = factory.SubFactory(UserFactory, role=Role.OFFICE)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proposal
+
+    park = factory.SubFactory(ParkFactory)
+    kind = ProposalKind.RATIONALISATION
+    title = factory.Sequence(lambda n: f"冷库节能改造建议{n}")
+    submitter = "王师傅"
+    submitted_on = date(2026, 6, 5)
+    recorded_by = factory.SubFactory(UserFactory, role=Role.OFFICE)

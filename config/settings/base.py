@@ -263,3 +263,16 @@ GRIEVANCE_RESPONSE_WARN_HOURS = env.int("GRIEVANCE_RESPONSE_WARN_HOURS", default
 GRIEVANCE_RESOLUTION_WARN_DAYS = env.int("GRIEVANCE_RESOLUTION_WARN_DAYS", default=2)
 GRIEVANCE_MEDIATION_DAYS = 15
 GRIEVANCE_ATTACHMENT_MAX_BYTES = env.int("GRIEVANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The liaison's grid log. A liaison may correct their own entry for this long after saving it;
+# office staff and park managers may correct entries at any time.
+ACTIVITY_EDIT_HOURS = env.int("ACTIVITY_EDIT_HOURS", default=72)
+# Photos: refused above these limits before they are decoded, then re-encoded as JPEG no larger
+# than ACTIVITY_PHOTO_MAX_SIDE pixels a side (which also drops EXIF, with any GPS position).
+ACTIVITY_PHOTO_MAX_BYTES = env.int("ACTIVITY_PHOTO_MAX_BYTES", default=15 * 1024 * 1024)
+ACTIVITY_PHOTO_MAX_PIXELS = env.int("ACTIVITY_PHOTO_MAX_PIXELS", default=50_000_000)
+ACTIVITY_PHOTO_MAX_SIDE = 1600
+ACTIVITY_PHOTO_THUMB_SIDE = 360
+ACTIVITY_PHOTOS_PER_ENTRY = 9
+# The bulk API takes at most this many activities in one request.
+ACTIVITY_BULK_MAX = 500

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .choices import (
+from ..choices import (
     DESIGNATED_STATUSES,
     PARK_ORGANISATION_KINDS,
     PARK_ROLES,

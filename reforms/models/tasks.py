@@ -1,7 +1,6 @@
 """Implementation plans, the reform tasks of the construction table, their roadmap steps,
 progress updates with evidence, the task history, and reminders sent about them."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,7 +17,7 @@ from parks.dates import (
 )
 from parks.models import ConstraintErrorsOnFieldsMixin, Organisation, Park, Subdistrict
 
-from .choices import PlanScope, ReminderLevel, TaskCategory, TaskStatus
+from ..choices import PlanScope, ReminderLevel, TaskCategory, TaskStatus
 
 
 def _values(choices):
