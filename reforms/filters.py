@@ -8,13 +8,29 @@ nothing.
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Organisation, Park, Subdistrict, User
 from parks.selectors import organisations_visible_to, parks_visible_to
 
-from .choices import PlanScope, TaskCategory, TaskStatus, WarningLevel
-from .models import Milestone, Plan, Task
-from .selectors import plans_visible_to, tasks_visible_to, updatable_by, with_warning
+from .choices import (
+    PlanScope,
+    ProposalKind,
+    ProposalStatus,
+    PublicityChannel,
+    TaskCategory,
+    TaskStatus,
+    WarningLevel,
+)
+from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training
+from .selectors import (
+    ledger_in_period,
+    plans_visible_to,
+    tasks_visible_to,
+    updatable_by,
+    with_warning,
+)
 
 
 def _visible_parks(request):
@@ -167,3 +183,79 @@ class MilestoneFilter(django_filters.FilterSet):
     class Meta:
         model = Milestone
         fields = ["task", "park", "done", "due_before", "due_after"]
+
+
+# --- Ledgers ----------------------------------------------------------------------------------
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """What every ledger filters by: park, subdistrict, period (by the ledger's own date)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    subdistrict = django_filters.ModelChoiceFilter(
+        field_name="park__subdistrict", queryset=Subdistrict.objects.all(), label=_("Subdistrict")
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_from", label=_("From"), validators=PORTAL_DATE_VALIDATORS
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_to",
+        label=pgettext_lazy("period", "to"),
+        validators=PORTAL_DATE_VALIDATORS,
+    )
+
+    # Text fields the search looks in; set by each ledger's filter.
+    search_fields: tuple[str, ...] = ()
+
+    def search(self, queryset, name, value):
+        match = Q()
+        for field in self.search_fields:
+            match |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(match)
+
+    def filter_from(self, queryset, name, value):
+        return ledger_in_period(queryset, start=value)
+
+    def filter_to(self, queryset, name, value):
+        return ledger_in_period(queryset, end=value)
+
+
+class CarePaymentFilter(LedgerFilter):
+    search_fields = ("event", "reason", "funding_source")
+
+    class Meta:
+        model = CarePayment
+        fields = ["q", "park", "subdistrict"]
+
+
+class PublicityFilter(LedgerFilter):
+    search_fields = ("title", "outlet")
+    channel = django_filters.MultipleChoiceFilter(
+        choices=PublicityChannel.choices, label=_("Channel")
+    )
+    district_wide = django_filters.BooleanFilter(
+        field_name="park", lookup_expr="isnull", label=_("District-wide")
+    )
+
+    class Meta:
+        model = Publicity
+        fields = ["q", "park", "subdistrict", "channel", "district_wide"]
+
+
+class TrainingFilter(LedgerFilter):
+    search_fields = ("course", "provider")
+
+    class Meta:
+        model = Training
+        fields = ["q", "park", "subdistrict"]
+
+
+class ProposalFilter(LedgerFilter):
+    search_fields = ("title", "submitter", "submitter_employer")
+    kind = django_filters.ChoiceFilter(choices=ProposalKind.choices, label=_("Kind"))
+    status = django_filters.MultipleChoiceFilter(choices=ProposalStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Proposal
+        fields = ["q", "park", "subdistrict", "kind", "status"]

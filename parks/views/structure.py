@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
-from . import selectors, services
-from .filters import ParkFilter
-from .forms import (
+from .. import selectors, services
+from ..filters import ParkFilter
+from ..forms import (
     ApiTokenForm,
     FacilityForm,
     GridZoneForm,
@@ -23,8 +23,8 @@ from .forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from .models import Park, User
-from .view_helpers import paginate, save_form
+from ..models import Park, User
+from ..view_helpers import paginate, save_form
 
 PAGE_SIZE = 25
 

@@ -1,0 +1,41 @@
+"""Browser pages of the parks app, split by topic."""
+
+from .structure import (
+    api_token_revoke,
+    api_tokens,
+    facility_create,
+    facility_edit,
+    grid_zone_create,
+    grid_zone_detail,
+    grid_zone_edit,
+    home,
+    notification_list,
+    notifications_mark_read,
+    park_create,
+    park_detail,
+    park_edit,
+    park_list,
+    people_list,
+    person_create,
+    person_edit,
+)
+
+__all__ = [
+    "api_token_revoke",
+    "api_tokens",
+    "facility_create",
+    "facility_edit",
+    "grid_zone_create",
+    "grid_zone_detail",
+    "grid_zone_edit",
+    "home",
+    "notification_list",
+    "notifications_mark_read",
+    "park_create",
+    "park_detail",
+    "park_edit",
+    "park_list",
+    "people_list",
+    "person_create",
+    "person_edit",
+]
