@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .db import chinese_order
 from .models import (
+    Activity,
+    ActivityPhoto,
     Facility,
     GridZone,
     Industry,
@@ -234,3 +236,41 @@ class NotificationAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["title", "recipient__username"]
     readonly_fields = ["recipient", "title", "body", "url", "created_at"]
+
+
+class ActivityPhotoInline(admin.TabularInline):
+    model = ActivityPhoto
+    fields = ["original_name", "width", "height", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    """Read here; entries are written and corrected on the grid-log pages, which check who may
+    and re-encode photos (files are never linked through MEDIA_URL)."""
+
+    list_display = [
+        "title",
+        "kind",
+        "park",
+        "grid_zone",
+        "occurred_at",
+        "participants",
+        "logged_by",
+    ]
+    list_filter = ["kind", "park"]
+    list_select_related = ["park", "grid_zone", "logged_by"]
+    search_fields = ["title", "description", "place"]
+    date_hierarchy = "occurred_at"
+    inlines = [ActivityPhotoInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

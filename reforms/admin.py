@@ -11,14 +11,18 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    CarePayment,
     Evidence,
     Milestone,
     Plan,
     ProgressUpdate,
+    Proposal,
+    Publicity,
     Task,
     TaskEvent,
     TaskImport,
     TaskReminder,
+    Training,
 )
 from .services import TASK_DETAIL_FIELDS, plan_save, task_save, validate_plan_document
 
@@ -165,3 +169,41 @@ class TaskImportAdmin(ReadOnlyAdmin):
     list_display = ["file_name", "state", "created_by", "created_at", "committed_at"]
     list_filter = ["state"]
     list_select_related = ["created_by"]
+
+
+@admin.register(CarePayment)
+class CarePaymentAdmin(ReadOnlyAdmin):
+    """Ledgers are kept on the ledger pages, which check who may write each park's rows."""
+
+    list_display = ["event", "park", "paid_on", "recipients", "amount"]
+    list_filter = ["park"]
+    list_select_related = ["park"]
+    search_fields = ["event", "reason"]
+    date_hierarchy = "paid_on"
+
+
+@admin.register(Publicity)
+class PublicityAdmin(ReadOnlyAdmin):
+    list_display = ["title", "channel", "outlet", "park", "published_on"]
+    list_filter = ["channel", "park"]
+    list_select_related = ["park"]
+    search_fields = ["title", "outlet"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyAdmin):
+    list_display = ["course", "provider", "park", "started_on", "hours", "trainees", "certificates"]
+    list_filter = ["park"]
+    list_select_related = ["park"]
+    search_fields = ["course", "provider"]
+    date_hierarchy = "started_on"
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["title", "kind", "status", "submitter", "park", "submitted_on"]
+    list_filter = ["kind", "status", "park"]
+    list_select_related = ["park"]
+    search_fields = ["title", "submitter"]
+    date_hierarchy = "submitted_on"
