@@ -58,7 +58,7 @@ format: install
 # Refresh the translation catalogue after changing strings; then translate and compile.
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans --ignore='.venv/*' --ignore='node_modules/*' --ignore='var/*'
-	$(BIN)/python manage.py compilemessages -l zh_Hans
+	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore='.venv/*' --ignore='node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -75,7 +75,7 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
             "complainant_name": _("Optional: the worker may stay anonymous."),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, source_activity=None, **kwargs):
         super().__init__(*args, **kwargs)
         parks = loggable_parks(user)
         self.fields["park"].queryset = parks
@@ -107,6 +107,29 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["complainant_name"].widget.attrs["autocomplete"] = "off"
         if not self.is_bound and user.park_id:
             self.initial.setdefault("park", user.park_id)
+        # Heard on a visit logged in the grid log: start from that entry.
+        self.source_activity = source_activity
+        if source_activity is not None:
+            self.instance.source_activity = source_activity
+            if not self.is_bound:
+                self.initial.update(
+                    park=source_activity.park_id,
+                    grid_zone=source_activity.grid_zone_id,
+                    channel=Channel.LIAISON_VISIT,
+                    description=source_activity.description,
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        activity = self.source_activity
+        park = cleaned.get("park")
+        if activity is not None and park is not None and park.pk != activity.park_id:
+            self.add_error(
+                "park",
+                _("The activity this grievance was heard at is in %(park)s.")
+                % {"park": activity.park.name},
+            )
+        return cleaned
 
 
 # --- Workflow steps -------------------------------------------------------------------------

@@ -111,6 +111,8 @@ def grievance_receive(
         raise ValidationError({"grid_zone": _("This grid zone belongs to another park.")})
     if grievance.survey_id and grievance.survey.park_id != grievance.park_id:
         raise ValidationError({"survey": _("This survey was held in another park.")})
+    if grievance.source_activity_id and grievance.source_activity.park_id != grievance.park_id:
+        raise ValidationError({"source_activity": _("This activity was logged in another park.")})
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"attachments": _("At most %(n)d files.") % {"n": MAX_ATTACHMENTS}})

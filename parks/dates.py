@@ -4,7 +4,7 @@ Every date a person types stays within these bounds, so a typo (0026, 9999) is r
 message instead of stretching a chart's axis or overflowing a deadline computed from it.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +16,19 @@ PORTAL_DATE_VALIDATORS = [
     MinValueValidator(PORTAL_DATE_MIN, message=PORTAL_DATE_MESSAGE),
     MaxValueValidator(PORTAL_DATE_MAX, message=PORTAL_DATE_MESSAGE),
 ]
+
+
+def period_presets(today: date, *, last_12_months: bool = False) -> list[dict]:
+    """Quick periods for a period picker: this month, quarter and year, each up to today, and
+    optionally the last 12 months. Each is {"key", "label", "start", "end"}."""
+    quarter_month = 3 * ((today.month - 1) // 3) + 1
+    presets = [
+        {"key": "month", "label": _("This month"), "start": today.replace(day=1)},
+        {"key": "quarter", "label": _("This quarter"), "start": date(today.year, quarter_month, 1)},
+        {"key": "year", "label": _("This year"), "start": date(today.year, 1, 1)},
+    ]
+    if last_12_months:
+        presets.append(
+            {"key": "12m", "label": _("Last 12 months"), "start": today - timedelta(days=364)}
+        )
+    return [{**preset, "end": today} for preset in presets]

@@ -13,10 +13,23 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 # What phones and cameras send. HEIC is converted to JPEG by the phone's browser on upload.
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO is a JPEG carrying a second picture after the photo (a depth map, an HDR gain map), as
+# many phones write them; only the photo itself is read.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+
+# EXIF orientation -> the turn that shows the picture upright.
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 
 @dataclass(frozen=True)
@@ -43,8 +56,24 @@ def _too_many_pixels(name):
     )
 
 
+def _upright(picture: Image.Image) -> Image.Image:
+    """The picture turned as the camera's EXIF orientation says.
+
+    Done by hand rather than with ImageOps.exif_transpose, which writes the EXIF back and fails
+    on the damaged EXIF some phones make; the EXIF is dropped here anyway.
+    """
+    try:
+        orientation = picture.getexif().get(ExifTags.Base.Orientation, 1)
+        method = UPRIGHT.get(orientation)
+    except Exception:  # a damaged EXIF block fails in many ways; the pixels still stand
+        method = None
+    return picture.transpose(method) if method is not None else picture
+
+
 def _jpeg(picture: Image.Image, side: int) -> tuple[bytes, int, int]:
     copy = picture.copy()
+    # Nothing but pixels is written: no JPEG comment, ICC profile, XMP or DPI the upload carried.
+    copy.info = {}
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     copy.save(out, "JPEG", quality=82, optimize=True, progressive=True)
@@ -77,8 +106,12 @@ def process_photo(upload) -> ProcessedPhoto:
                 raise _refuse(name)
             if picture.width * picture.height > settings.ACTIVITY_PHOTO_MAX_PIXELS:
                 raise _too_many_pixels(name)
+            # A JPEG decodes at 1/2, 1/4 or 1/8 scale when that still covers the largest side
+            # kept: a 48-megapixel phone photo then takes a quarter of the memory and time.
+            side = settings.ACTIVITY_PHOTO_MAX_SIDE
+            picture.draft(None, (side, side))
             picture.load()
-            picture = ImageOps.exif_transpose(picture)
+            picture = _upright(picture)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise _too_many_pixels(name) from error
     except (
@@ -89,6 +122,10 @@ def process_photo(upload) -> ProcessedPhoto:
         EOFError,
     ) as error:
         raise _refuse(name) from error
+    if picture.mode == "I" or picture.mode.startswith("I;16"):
+        # 16-bit grey (scanners, editors): scaled to 8 bits, where a plain conversion clips it
+        # to white.
+        picture = picture.convert("I").point(lambda value: value / 256).convert("L")
     if picture.mode != "RGB":
         # Transparent parts become white, as they look on a page.
         background = Image.new("RGB", picture.size, "white")

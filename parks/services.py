@@ -5,7 +5,8 @@ database constraints) and saves in one transaction. A unique clash that slips pa
 because two people saved at once comes back as a ValidationError, never as a server error.
 """
 
-from datetime import timedelta
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +21,8 @@ from .choices import Role
 from .models import Activity, ActivityPhoto, Facility, GridZone, Notification, Park, User
 from .photos import ProcessedPhoto, process_photo
 from .selectors import (
+    grid_zones_user_can_log,
+    parks_user_can_log_park_wide,
     user_can_create_parks,
     user_can_edit_activity,
     user_can_log_activity,
@@ -174,7 +177,14 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _check_activity(activity: Activity, actor: User) -> None:
+def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
+    """Check an entry as its actor would save it; raise PermissionDenied or ValidationError.
+
+    `may_log(park, grid_zone)` answers whether the actor may log there. A batch passes one that
+    reads sets loaded once, and skips the checks that cost a query per entry: the zone and park
+    exist (the actor may log there), the client id is new (looked up for the whole batch; the
+    unique index has the last word) and the constraints (Activity.clean checks their bounds).
+    """
     if activity.grid_zone is not None:
         # A zone decides its park; a client cannot pair a zone with another park.
         if activity.park_id is not None and activity.park_id != activity.grid_zone.park_id:
@@ -182,20 +192,50 @@ def _check_activity(activity: Activity, actor: User) -> None:
         activity.park = activity.grid_zone.park
     if activity.park_id is None:
         raise ValidationError({"park": _("Choose the park or one of its grid zones.")})
-    if not user_can_log_activity(actor, park=activity.park, grid_zone=activity.grid_zone):
+    if may_log is None:
+        allowed = user_can_log_activity(actor, park=activity.park, grid_zone=activity.grid_zone)
+    else:
+        allowed = may_log(activity.park, activity.grid_zone)
+    if not allowed:
         raise PermissionDenied
     errors = {}
-    if activity.occurred_at and activity.occurred_at > timezone.now() + ACTIVITY_CLOCK_SKEW:
+    if isinstance(activity.occurred_at, datetime) and timezone.is_naive(activity.occurred_at):
+        activity.occurred_at = timezone.make_aware(activity.occurred_at)
+    if (
+        isinstance(activity.occurred_at, datetime)
+        and activity.occurred_at > timezone.now() + ACTIVITY_CLOCK_SKEW
+    ):
         errors["occurred_at"] = _("An activity is logged once it has happened, not ahead.")
     try:
-        activity.full_clean(exclude=["logged_by"])
+        if may_log is None:
+            activity.full_clean(exclude=["logged_by"])
+        else:
+            activity.full_clean(
+                exclude=["logged_by", "park", "grid_zone"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if errors:
         raise ValidationError(errors)
 
 
-def _add_photos(activity: Activity, photos) -> None:
+@contextmanager
+def _photo_files_undone_on_error():
+    """Yields a list for the names of files written inside; if the block fails (and its rows
+    roll back), those files are deleted again rather than left in storage with no row."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        storage = ActivityPhoto._meta.get_field("image").storage
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def _add_photos(activity: Activity, photos, written: list[str]) -> None:
     for photo in photos:
         row = ActivityPhoto(
             activity=activity,
@@ -204,7 +244,9 @@ def _add_photos(activity: Activity, photos) -> None:
             original_name=photo.original_name,
         )
         row.image.save("photo.jpg", ContentFile(photo.image), save=False)
+        written.append(row.image.name)
         row.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        written.append(row.thumbnail.name)
         row.save()
 
 
@@ -213,8 +255,10 @@ def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
     if already + len(uploads) > settings.ACTIVITY_PHOTOS_PER_ENTRY:
         raise ValidationError(
             {
-                "photos": _("At most %(n)d photos an entry.")
-                % {"n": settings.ACTIVITY_PHOTOS_PER_ENTRY}
+                "photos": ValidationError(
+                    _("At most %(n)d photos an entry.") % {"n": settings.ACTIVITY_PHOTOS_PER_ENTRY},
+                    code="too_many_photos",
+                )
             }
         )
     processed, errors = [], []
@@ -222,7 +266,7 @@ def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
         try:
             processed.append(process_photo(upload))
         except ValidationError as error:
-            errors.extend(error.messages)
+            errors.extend(error.error_list)  # each keeps its code (not_a_photo, too_big…)
     if errors:
         raise ValidationError({"photos": errors})
     return processed
@@ -244,14 +288,18 @@ def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Acti
     _check_activity(activity, actor)
     processed = process_photos(photos)
     try:
-        with transaction.atomic():
+        with _photo_files_undone_on_error() as written, transaction.atomic():
             activity.save()
-            _add_photos(activity, processed)
+            _add_photos(activity, processed, written)
     except IntegrityError as error:
         # Two sends of the same entry raced: the other one won; that one is this entry.
-        existing = Activity.objects.filter(client_id=activity.client_id).first()
-        if activity.client_id is not None and existing and existing.logged_by_id == actor.pk:
+        existing = None
+        if activity.client_id is not None:
+            existing = Activity.objects.filter(client_id=activity.client_id).first()
+        if existing is not None and existing.logged_by_id == actor.pk:
             return existing, False
+        if existing is not None:
+            raise ValidationError({"client_id": _("This client id is already in use.")}) from error
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")
         ) from error
@@ -262,13 +310,16 @@ def activity_update(
     *, activity: Activity, actor: User, fields: dict, photos=(), remove_photos=()
 ) -> Activity:
     """Correct an entry: only the fields given change, so two people editing lose nothing."""
-    if not user_can_edit_activity(actor, activity):
-        raise PermissionDenied
-    with transaction.atomic():
+    with _photo_files_undone_on_error() as written, transaction.atomic():
+        # Judged on the stored entry: a form bound to `activity` has already changed it.
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
-        unknown = set(fields) - set(ACTIVITY_FIELDS)
+        if not user_can_edit_activity(actor, activity):
+            raise PermissionDenied
+        unknown = sorted(set(fields) - set(ACTIVITY_FIELDS))
         if unknown:
-            raise ValidationError(_("These fields cannot be changed: %s") % ", ".join(unknown))
+            raise ValidationError(
+                _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)}
+            )
         for name, value in fields.items():
             setattr(activity, name, value)
         if "grid_zone" in fields:
@@ -282,7 +333,7 @@ def activity_update(
         for photo in activity.photos.filter(pk__in=remove_ids):
             _delete_photo_files(photo)
             photo.delete()
-        _add_photos(activity, processed)
+        _add_photos(activity, processed, written)
     return activity
 
 
@@ -299,9 +350,13 @@ def _delete_photo_files(photo: ActivityPhoto) -> None:
 
 
 def activity_delete(*, activity: Activity, actor: User) -> None:
-    if not user_can_edit_activity(actor, activity):
-        raise PermissionDenied
     with transaction.atomic():
+        stored = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+        if stored is None:
+            return  # deleted meanwhile (a second click); nothing is left to do
+        if not user_can_edit_activity(actor, stored):
+            raise PermissionDenied
+        activity = stored
         for photo in activity.photos.all():
             _delete_photo_files(photo)
         activity.delete()
@@ -330,12 +385,38 @@ def activities_bulk_create(
         raise ValidationError(
             _("At most %(n)d activities in one request.") % {"n": settings.ACTIVITY_BULK_MAX}
         )
-    client_ids = [a.client_id for a in activities if a.client_id is not None]
-    if len(client_ids) != len(set(client_ids)):
-        raise ValidationError(_("The same client id appears twice in this batch."))
-    existing = {a.client_id: a for a in Activity.objects.filter(client_id__in=client_ids)}
-    item_errors, to_save = {}, []
+    item_errors, to_save, first_index = {}, [], {}
     for index, activity in enumerate(activities):
+        if activity.client_id is None:
+            continue
+        if activity.client_id in first_index:
+            item_errors[index] = {
+                "client_id": [
+                    _("The same client id as item %(index)d of this batch.")
+                    % {"index": first_index[activity.client_id]}
+                ]
+            }
+        else:
+            first_index[activity.client_id] = index
+    existing = {a.client_id: a for a in Activity.objects.filter(client_id__in=list(first_index))}
+    # Where the actor may log, loaded once for the whole batch rather than asked per entry.
+    zone_ids = {a.grid_zone.pk for a in activities if a.grid_zone is not None}
+    park_ids = {a.park_id for a in activities if a.grid_zone is None and a.park_id is not None}
+    loggable_zones = set(
+        grid_zones_user_can_log(actor).filter(pk__in=zone_ids).values_list("pk", flat=True)
+    )
+    loggable_parks = set(
+        parks_user_can_log_park_wide(actor).filter(pk__in=park_ids).values_list("pk", flat=True)
+    )
+
+    def may_log(park, grid_zone):
+        if grid_zone is not None:
+            return grid_zone.pk in loggable_zones and grid_zone.park_id == park.pk
+        return park.pk in loggable_parks
+
+    for index, activity in enumerate(activities):
+        if index in item_errors:
+            continue
         known = existing.get(activity.client_id)
         if known is not None:
             if known.logged_by_id != actor.pk:
@@ -343,10 +424,11 @@ def activities_bulk_create(
             continue
         activity.logged_by = actor
         try:
-            _check_activity(activity, actor)
+            _check_activity(activity, actor, may_log=may_log)
         except PermissionDenied:
+            field = "grid_zone" if activity.grid_zone is not None else "park"
             item_errors[index] = {
-                "grid_zone": [_("You may not log activities in this park or grid zone.")]
+                field: [_("You may not log activities in this park or grid zone.")]
             }
         except ValidationError as error:
             item_errors[index] = (
@@ -357,7 +439,7 @@ def activities_bulk_create(
         else:
             to_save.append(activity)
     if item_errors:
-        raise BulkValidationError(item_errors)
+        raise BulkValidationError(dict(sorted(item_errors.items())))
     try:
         with transaction.atomic():
             Activity.objects.bulk_create(to_save)

@@ -22,4 +22,15 @@ urlpatterns = [
     path("account/tokens/<str:digest>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    # The liaison's phone pages of the grid log (views/liaison.py).
+    path("grid-log/", views.my_grid_zones, name="my_grid_zones"),
+    path("grid-log/new/", views.activity_create, name="activity_create"),
+    path("grid-log/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("grid-log/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("grid-log/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("grid-log/photos/<int:pk>/", views.activity_photo, name="activity_photo"),
+    # The office's pages of the grid log (parks/views/activity_office.py).
+    path("activities/", views.activity_feed, name="activity_feed"),
+    path("activities/calendar/", views.activity_calendar, name="activity_calendar"),
+    path("activities/coverage/", views.coverage, name="coverage"),
 ]

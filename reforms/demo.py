@@ -17,6 +17,7 @@ from parks.models import Organisation, Park, Subdistrict
 
 from . import services
 from .choices import PlanScope, TaskStatus
+from .demo_ledgers import load_ledger_demo
 from .excel import XLSX_CONTENT_TYPE
 from .imports import task_import_commit, task_import_preview
 from .models import Milestone, Plan, Task
@@ -43,6 +44,7 @@ def load_reform_demo(sender, *, office, stdout, **kwargs):
         f"  Reform demo   plans {plans} created, tasks {tasks} created, "
         f"milestones {milestones} created, {progressed} tasks given demo progress"
     )
+    load_ledger_demo(office=office, stdout=stdout, today=today)
 
 
 def _load_plans(office, today):

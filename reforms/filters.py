@@ -232,7 +232,7 @@ class CarePaymentFilter(LedgerFilter):
 class PublicityFilter(LedgerFilter):
     search_fields = ("title", "outlet")
     channel = django_filters.MultipleChoiceFilter(
-        choices=PublicityChannel.choices, label=_("Channel")
+        choices=PublicityChannel.choices, label=pgettext_lazy("publicity", "Channel")
     )
     district_wide = django_filters.BooleanFilter(
         field_name="park", lookup_expr="isnull", label=_("District-wide")

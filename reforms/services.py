@@ -417,30 +417,48 @@ def send_task_reminders(*, today=None) -> int:
 # --- Ledgers ----------------------------------------------------------------------------------
 
 
+# Set only by proposal_advance; a correction never writes them.
+PROPOSAL_WORKFLOW_FIELDS = ("status", "status_changed_on")
+
+
 def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
     """Create or correct a ledger row (care payment, publicity, training, proposal).
 
     Only office staff and the park's manager write; a correction saves only `fields` when given,
     so two people correcting different fields lose nothing. A proposal's status moves only
-    through proposal_advance.
+    through proposal_advance: a new proposal is submitted, and a correction keeps the stored
+    status even when made on a copy read before the proposal moved.
     """
-    if not user_can_write_ledger(actor, entry.park):
+    if entry.park_id is None and not type(entry)._meta.get_field("park").null:
+        raise ValidationError({"park": _("Choose the park.")})
+    if not user_can_write_ledger(actor, entry.park if entry.park_id is not None else None):
         raise PermissionDenied
     is_new = entry.pk is None
-    if not is_new:
-        stored = type(entry).objects.select_related("park").get(pk=entry.pk)
-        # Moving a row to another park needs the right to write in both.
-        if not user_can_write_ledger(actor, stored.park):
-            raise PermissionDenied
-    else:
-        entry.recorded_by = actor
-    entry.full_clean()
     try:
         with transaction.atomic():
+            if is_new:
+                entry.recorded_by = actor
+                if isinstance(entry, Proposal):
+                    entry.status, entry.status_changed_on = ProposalStatus.SUBMITTED, None
+            else:
+                stored = (
+                    type(entry)
+                    .objects.select_for_update(of=("self",))
+                    .select_related("park")
+                    .get(pk=entry.pk)
+                )
+                # Moving a row to another park needs the right to write in both.
+                if not user_can_write_ledger(actor, stored.park):
+                    raise PermissionDenied
+                if isinstance(entry, Proposal):
+                    entry.status = stored.status
+                    entry.status_changed_on = stored.status_changed_on
+            entry.full_clean()
             if is_new or fields is None:
                 entry.save()
             else:
-                entry.save(update_fields=[*fields, "updated_at"])
+                kept = [name for name in fields if name not in PROPOSAL_WORKFLOW_FIELDS]
+                entry.save(update_fields=[*kept, "updated_at"])
     except IntegrityError as error:
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")

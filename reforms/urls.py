@@ -4,6 +4,22 @@ from . import views
 
 app_name = "reforms"
 
+
+def ledger_paths(kind, name):
+    """A ledger's list, new-entry, edit and delete pages: reforms:<name>_list and so on."""
+    return [
+        path(f"ledgers/{kind}/", views.ledger_list, {"kind": kind}, name=f"{name}_list"),
+        path(f"ledgers/{kind}/new/", views.ledger_create, {"kind": kind}, name=f"{name}_create"),
+        path(f"ledgers/{kind}/<int:pk>/", views.ledger_edit, {"kind": kind}, name=f"{name}_edit"),
+        path(
+            f"ledgers/{kind}/<int:pk>/delete/",
+            views.ledger_delete,
+            {"kind": kind},
+            name=f"{name}_delete",
+        ),
+    ]
+
+
 urlpatterns = [
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/export/", views.task_export, name="task_export"),
@@ -26,4 +42,12 @@ urlpatterns = [
     path("parks/<int:park_id>/roadmap/", views.park_roadmap, name="park_roadmap"),
     path("roadmap/", views.district_roadmap, name="district_roadmap"),
     path("units/", views.unit_league, name="unit_league"),
+    # The ledgers (台账): one set of views serves the four, told apart by `kind`.
+    path("ledgers/", views.ledger_overview, name="ledgers"),
+    *ledger_paths("care", "care_payment"),
+    *ledger_paths("publicity", "publicity"),
+    *ledger_paths("training", "training"),
+    *ledger_paths("proposal", "proposal"),
+    path("ledgers/proposal/<int:pk>/advance/", views.proposal_advance, name="proposal_advance"),
+    path("ledgers/<str:kind>/export.xlsx", views.ledger_export, name="ledger_export"),
 ]

@@ -98,7 +98,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "parks:park_list"
+LOGIN_REDIRECT_URL = "parks:home"  # liaisons land on their grid zones, others on the parks
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout: five wrong passwords for one username from one address lock it for 30 minutes.

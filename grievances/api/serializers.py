@@ -12,14 +12,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from parks.api.serializers import VisibleParkField
+from parks.api.serializers import NamedChoiceField, VisibleParkField
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Organisation, Subdistrict, User
 from parks.selectors import grid_zones_visible_to, organisations_visible_to
@@ -65,49 +63,14 @@ def mask_employer(employer: str) -> str:
     return "***" if employer else ""
 
 
-class NamedEnumField(serializers.ChoiceField):
-    """A choice field documented as a schema component of its own name. The reforms API has
-    `status` and `category` fields with other choices; automatic enum naming would collide."""
-
-    component_name = ""
-    choice_class = None
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=self.choice_class.choices, **kwargs)
-
-
-class StatusField(NamedEnumField):
+class StatusField(NamedChoiceField):
     component_name = "GrievanceStatusEnum"
     choice_class = Status
 
 
-class CategoryField(NamedEnumField):
+class CategoryField(NamedChoiceField):
     component_name = "GrievanceCategoryEnum"
     choice_class = Category
-
-
-class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = NamedEnumField
-    match_subclasses = True
-
-    def map_serializer_field(self, auto_schema, direction):
-        field = self.target
-        component = ResolvedComponent(
-            name=field.component_name,
-            type=ResolvedComponent.SCHEMA,
-            object=field.component_name,
-            schema={
-                "type": "string",
-                "enum": list(field.choice_class.values),
-                "description": "\n".join(
-                    f"* `{value}` - {label}" for value, label in field.choice_class.choices
-                ),
-            },
-        )
-        auto_schema.registry.register_on_missing(component)
-        if field.allow_blank:
-            return {"oneOf": [component.ref, {"type": "string", "maxLength": 0}]}
-        return component.ref
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -35,7 +35,7 @@ AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
 def visible_grievance(request, pk):
     """One grievance the user may see, with its deadline flags: a 404 otherwise."""
     grievances = with_deadline_flags(grievances_visible_to(request.user)).select_related(
-        "park", "grid_zone", "handling_unit", "handler", "logged_by", "survey"
+        "park", "grid_zone", "handling_unit", "handler", "logged_by", "survey", "source_activity"
     )
     return get_object_or_404(grievances, pk=pk)
 

@@ -8,9 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from parks.selectors import activities_visible_to
 
 from .. import selectors, services
 from ..choices import DataView
@@ -141,13 +144,33 @@ def grievance_export(request):
     return response
 
 
+def _source_activity(request):
+    """The grid-log entry named by ?activity=, if the user may see it and log grievances in its
+    park: 404 for an entry out of scope, 403 for a park they may not log in."""
+    value = request.GET.get("activity", "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise Http404
+    activity = get_object_or_404(
+        activities_visible_to(request.user).select_related("park", "grid_zone"), pk=value
+    )
+    if not selectors.user_can_log_grievances(request.user, activity.park):
+        raise PermissionDenied
+    return activity
+
+
 @login_required
 def grievance_create(request):
     if not can_log_somewhere(request.user):
         raise PermissionDenied
+    activity = _source_activity(request)
     post = request.method == "POST"
     form = GrievanceForm(
-        request.POST if post else None, request.FILES if post else None, user=request.user
+        request.POST if post else None,
+        request.FILES if post else None,
+        user=request.user,
+        source_activity=activity,
     )
     if post and form.is_valid():
         saved = save_form(
@@ -165,4 +188,8 @@ def grievance_create(request):
                 % {"code": saved.tracking_code},
             )
             return redirect(saved)
-    return render(request, "grievances/grievance_form.html", {"nav": "grievances", "form": form})
+    return render(
+        request,
+        "grievances/grievance_form.html",
+        {"nav": "grievances", "form": form, "source_activity": activity},
+    )

@@ -5,7 +5,7 @@ Every number is counted in SQL by grievances.selectors; static/js/grievance_rate
 charts from the same numbers the tables print (json_script).
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from parks.dates import period_presets
 from parks.models import GridZone
 
 from .. import selectors
@@ -44,21 +45,6 @@ def _rate_labels():
         "resolution_rate": _("Resolution rate"),
         "satisfaction_rate": _("Satisfaction rate"),
     }
-
-
-def period_presets(today: date) -> list[dict]:
-    """This month, this quarter and this year, each up to today."""
-    quarter_month = 3 * ((today.month - 1) // 3) + 1
-    return [
-        {"key": "month", "label": _("This month"), "start": today.replace(day=1), "end": today},
-        {
-            "key": "quarter",
-            "label": _("This quarter"),
-            "start": date(today.year, quarter_month, 1),
-            "end": today,
-        },
-        {"key": "year", "label": _("This year"), "start": date(today.year, 1, 1), "end": today},
-    ]
 
 
 def _scoped(user, scope):

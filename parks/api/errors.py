@@ -1,10 +1,22 @@
 """API errors are JSON with field messages, whatever part of the portal raised them."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
 
 
 def portal_exception_handler(exc, context):
@@ -19,4 +31,13 @@ def portal_exception_handler(exc, context):
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (for multipart: its text fields)
+    # and an overfull form while DRF reads it; left alone they would be Django's HTML 400 page.
+    elif isinstance(exc, RequestDataTooBig):
+        size = f"{(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0) / (1024 * 1024):g}"
+        exc = PayloadTooLarge(
+            _("The request body is larger than %(size)s MB (files not counted).") % {"size": size}
+        )
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many fields or files."))
     return exception_handler(exc, context)

@@ -1,10 +1,53 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from ..models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
 from ..selectors import liaisons_visible_to, parks_visible_to
+
+
+class NamedChoiceField(serializers.ChoiceField):
+    """A choice field documented as an enum component of its own name.
+
+    Several models have a `kind` (parks, facilities, organisations, activities, proposals) or a
+    `status` with different choices; drf-spectacular's automatic enum names collide on them.
+    Give the choices and the name as arguments, or as class attributes of a subclass.
+    """
+
+    choice_class = None
+    component_name = ""
+
+    def __init__(self, choice_class=None, component_name=None, **kwargs):
+        self.choice_class = choice_class or self.choice_class
+        self.component_name = component_name or self.component_name
+        super().__init__(choices=self.choice_class.choices, **kwargs)
+
+
+class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedChoiceField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        component = ResolvedComponent(
+            name=field.component_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.component_name,
+            schema={
+                "type": "string",
+                "enum": list(field.choice_class.values),
+                "description": "\n".join(
+                    f"* `{value}` - {label}" for value, label in field.choice_class.choices
+                ),
+            },
+        )
+        auto_schema.registry.register_on_missing(component)
+        if field.allow_blank:
+            return {"oneOf": [component.ref, {"type": "string", "maxLength": 0}]}
+        return component.ref
 
 
 class VisibleParkField(serializers.PrimaryKeyRelatedField):

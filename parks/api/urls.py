@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import activity_views, views
 
 router = DefaultRouter()
 router.register("subdistricts", views.SubdistrictViewSet, basename="subdistrict")
@@ -8,5 +8,6 @@ router.register("organisations", views.OrganisationViewSet, basename="organisati
 router.register("parks", views.ParkViewSet, basename="park")
 router.register("grids", views.GridZoneViewSet, basename="gridzone")
 router.register("facilities", views.FacilityViewSet, basename="facility")
+router.register("activities", activity_views.ActivityViewSet, basename="activity")
 
 urlpatterns = router.urls

@@ -4,9 +4,12 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import ActivityKind
@@ -16,6 +19,9 @@ from .structure import ConstraintErrorsOnFieldsMixin, GridZone, Park
 # The portal's date range as instants (UTC), so the database can check it without a time zone.
 OCCURRED_MIN = datetime.combine(PORTAL_DATE_MIN, time.min, tzinfo=UTC)
 OCCURRED_END = datetime.combine(PORTAL_DATE_MAX + timedelta(days=1), time.min, tzinfo=UTC)
+MAX_PARTICIPANTS = 100_000
+PARTICIPANTS_MESSAGE = _("Participants must be between 0 and 100,000.")
+OCCURRED_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
 
 
 class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -55,6 +61,8 @@ class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     constraint_fields = {"participants_range": "participants", "occurred_range": "occurred_at"}
+    # A TextField's max_length binds forms only; clean() holds every writer to it.
+    description_validator = MaxLengthValidator(5000)
 
     class Meta:
         verbose_name = _("activity")
@@ -72,16 +80,16 @@ class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(participants__lte=100_000),
+                condition=Q(participants__lte=MAX_PARTICIPANTS),
                 name="activity_participants_range",
                 violation_error_code="participants_range",
-                violation_error_message=_("Participants must be between 0 and 100,000."),
+                violation_error_message=PARTICIPANTS_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(occurred_at__gte=OCCURRED_MIN, occurred_at__lt=OCCURRED_END),
                 name="activity_occurred_range",
                 violation_error_code="occurred_range",
-                violation_error_message=_("Dates run from 2000-01-01 to 2100-12-31."),
+                violation_error_message=OCCURRED_MESSAGE,
             ),
         ]
 
@@ -90,6 +98,29 @@ class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("parks:activity_detail", args=[self.pk])
+
+    def clean(self):
+        # The constraints' bounds, checked in Python too: validating a constraint costs a query,
+        # and a bulk batch of 500 entries is checked without one per entry. The database
+        # constraints stay the last word.
+        errors = {}
+        if isinstance(self.participants, int) and self.participants > MAX_PARTICIPANTS:
+            errors["participants"] = ValidationError(
+                PARTICIPANTS_MESSAGE, code="participants_range"
+            )
+        if (
+            isinstance(self.occurred_at, datetime)
+            and timezone.is_aware(self.occurred_at)
+            and not OCCURRED_MIN <= self.occurred_at < OCCURRED_END
+        ):
+            errors["occurred_at"] = ValidationError(OCCURRED_MESSAGE, code="occurred_range")
+        if isinstance(self.description, str):
+            try:
+                self.description_validator(self.description)
+            except ValidationError as error:
+                errors["description"] = error
+        if errors:
+            raise ValidationError(errors)
 
 
 # Names are made here, never taken from the phone: they carry no personal detail.

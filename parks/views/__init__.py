@@ -1,5 +1,14 @@
 """Browser pages of the parks app, split by topic."""
 
+from .activity_office import activity_calendar, activity_feed, coverage
+from .liaison import (
+    activity_create,
+    activity_delete,
+    activity_detail,
+    activity_edit,
+    activity_photo,
+    my_grid_zones,
+)
 from .structure import (
     api_token_revoke,
     api_tokens,
@@ -21,8 +30,17 @@ from .structure import (
 )
 
 __all__ = [
+    "activity_create",
+    "activity_delete",
+    "activity_detail",
+    "activity_edit",
+    "activity_photo",
+    "my_grid_zones",
+    "activity_calendar",
+    "activity_feed",
     "api_token_revoke",
     "api_tokens",
+    "coverage",
     "facility_create",
     "facility_edit",
     "grid_zone_create",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
 from .. import selectors, services
+from ..choices import Role
 from ..filters import ParkFilter
 from ..forms import (
     ApiTokenForm,
@@ -36,6 +37,9 @@ def _form_page(request, form, title, cancel_url, *, park=None):
 
 @login_required
 def home(request):
+    # A liaison works in their grid zones, usually on a phone: start there.
+    if request.user.role == Role.LIAISON:
+        return redirect("parks:my_grid_zones")
     return redirect("parks:park_list")
 
 

@@ -1,11 +1,15 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import ledgers, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("tasks", views.TaskViewSet, basename="task")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("subsidies", ledgers.CarePaymentViewSet, basename="subsidy")
+router.register("publicity", ledgers.PublicityViewSet, basename="publicity")
+router.register("trainings", ledgers.TrainingViewSet, basename="training")
+router.register("proposals", ledgers.ProposalViewSet, basename="proposal")
 
 urlpatterns = router.urls

@@ -4,6 +4,9 @@ Every row belongs to a park (publicity may also be district-wide) and records so
 happened, so its date is never in the future. Money is a decimal in yuan.
 """
 
+from datetime import date
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +14,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Activity, ConstraintErrorsOnFieldsMixin, Park
@@ -44,7 +48,8 @@ class LedgerEntry(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def clean(self):
         happened_on = getattr(self, self.happened_on_field, None)
-        if happened_on and happened_on > timezone.localdate():
+        # Not a date when the field itself was refused; that error is reported already.
+        if isinstance(happened_on, date) and happened_on > timezone.localdate():
             raise ValidationError({self.happened_on_field: _("The date cannot be in the future.")})
 
 
@@ -119,7 +124,9 @@ class Publicity(LedgerEntry):
         related_name="publicity",
         verbose_name=_("park"),
     )
-    channel = models.CharField(_("channel"), max_length=30, choices=PublicityChannel.choices)
+    channel = models.CharField(
+        pgettext_lazy("publicity", "channel"), max_length=30, choices=PublicityChannel.choices
+    )
     outlet = models.CharField(_("outlet"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     published_on = models.DateField(_("published on"), validators=PORTAL_DATE_VALIDATORS)
@@ -278,3 +285,28 @@ class Proposal(LedgerEntry):
 
     def get_absolute_url(self):
         return reverse("reforms:proposal_edit", args=[self.pk])
+
+    def clean(self):
+        # The money constraints, checked here so each error names its field (the constraint
+        # errors would name one field for both amounts, or none).
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name in ("benefit_amount", "reward_amount"):
+            value = getattr(self, name)
+            if isinstance(value, Decimal) and value < 0:
+                errors[name] = ValidationError(
+                    _("Amounts cannot be negative."), code="money_not_negative"
+                )
+        if (
+            self.reward_amount is not None
+            and "reward_amount" not in errors
+            and self.status != ProposalStatus.REWARDED
+        ):
+            errors["reward_amount"] = ValidationError(
+                _("A reward is recorded once the proposal is rewarded."), code="reward_too_early"
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -8,6 +8,15 @@ from .imports import (
     task_import_preview,
     task_import_sample,
 )
+from .ledgers import (
+    ledger_create,
+    ledger_delete,
+    ledger_edit,
+    ledger_export,
+    ledger_list,
+    ledger_overview,
+    proposal_advance,
+)
 from .plans import plan_document
 from .tasks import (
     evidence_download,
@@ -27,6 +36,12 @@ from .tasks import (
 __all__ = [
     "district_roadmap",
     "evidence_download",
+    "ledger_create",
+    "ledger_delete",
+    "ledger_edit",
+    "ledger_export",
+    "ledger_list",
+    "ledger_overview",
     "milestone_create",
     "milestone_edit",
     "milestone_toggle",
@@ -34,6 +49,7 @@ __all__ = [
     "park_roadmap",
     "plan_document",
     "progress_create",
+    "proposal_advance",
     "task_create",
     "task_detail",
     "task_edit",

@@ -969,8 +969,9 @@ def test_others_read_the_time_limits_but_cannot_change_them(client, liaison):
 def test_the_nav_links_to_grievances_and_rates(client, liaison):
     client.force_login(liaison)
     html = _html(client.get(reverse("grievances:inbox")))
-    assert f'href="{reverse("grievances:inbox")}">Grievances</a>' in html
+    assert f'href="{reverse("grievances:inbox")}">Inbox</a>' in html
     assert f'href="{reverse("grievances:rates")}">Rates</a>' in html
+    assert re.search(r'class="nav-link dropdown-toggle active"[^>]*>Worker grievances</a>', html)
 
 
 def test_a_zone_from_another_park_is_named_with_its_park(client, office_user, park, other_park):

@@ -15,7 +15,13 @@ def _sign_in(client, username, password):
 
 def test_sign_in_lands_on_the_park_list(client, office_user):
     response = _sign_in(client, "office", TEST_PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("parks:park_list")
+    assert response.status_code == 302
+    assert client.get(response.url).url == reverse("parks:park_list")
+
+
+def test_a_liaison_signs_in_to_their_grid_zones(client, liaison):
+    response = _sign_in(client, liaison.username, TEST_PASSWORD)
+    assert client.get(response.url).url == reverse("parks:my_grid_zones")
 
 
 def test_pages_ask_anonymous_visitors_to_sign_in(client):

@@ -200,6 +200,10 @@ class Command(BaseCommand):
         self.tally = Counter()
         with transaction.atomic():
             office = self._load()
+            # The grid log first: other apps' demo data links to its entries.
+            from parks.demo_activities import load_activity_demo  # imports this module
+
+            load_activity_demo(office=office, stdout=self.stdout)
             # Other apps (reform tasks, grievances…) add their demo data here.
             demo_data_loaded.send(sender=self.__class__, office=office, stdout=self.stdout)
         kinds = dict.fromkeys(kind for kind, _state in self.tally)

@@ -1,0 +1,372 @@
+"""The liaison's phone pages of the grid log: my grid zones, logging and correcting an entry,
+one entry's page and its photos.
+
+Entries, zones and parks come through the scope selectors, so one outside the user's scope is a
+404 whether it exists or not; one in scope that the user may not log in or correct is a 403.
+Writes go through the services. Photos are streamed from storage only after the same scope
+check (/media/ is never served).
+"""
+
+import re
+from datetime import datetime, time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors, services
+from ..choices import Role
+from ..db import chinese_order
+from ..forms import ACTIVITY_KIND_ICONS, ActivityForm
+from ..models import Activity, ActivityPhoto
+from ..view_helpers import paginate, save_form
+
+# A phone screen shows about this many of "my recent entries" without much scrolling.
+RECENT_PAGE_SIZE = 10
+# The browser keeps a draft per form under one of these keys (static/js/activity_draft.js);
+# the page reached after saving names it back so the browser forgets that draft.
+DRAFT_KEY = re.compile(r"^(new:(zone|park):\d{1,12}|edit:\d{1,12})$")
+# A photo's file never changes once stored (an edit adds or removes photos), so the browser
+# may keep it; "private" keeps shared caches from serving it to someone else.
+PHOTO_CACHE_SECONDS = 24 * 60 * 60
+
+
+def _id_param(request, name):
+    """A numeric id from the query string, None when absent; anything else is a 404."""
+    value = request.GET.get(name, "")
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()) or len(value) > 12:
+        raise Http404
+    return int(value)
+
+
+def _photos():
+    return Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk"))
+
+
+def _visible_activity(request, pk):
+    return get_object_or_404(
+        selectors.activities_visible_to(request.user)
+        .select_related("park", "grid_zone", "logged_by")
+        .prefetch_related(_photos()),
+        pk=pk,
+    )
+
+
+def _editable_until(user, activities):
+    """{pk: deadline} of the entries the user may still correct (None: no deadline applies).
+
+    The same answers as selectors.user_can_edit_activity, which asks the database once a row
+    for a liaison; a list reads the liaison's zones once instead.
+    """
+    if user.role != Role.LIAISON:
+        return {a.pk: None for a in activities if selectors.user_can_edit_activity(user, a)}
+    zone_ids = set(selectors.grid_zones_user_can_log(user).values_list("pk", flat=True))
+    now = timezone.now()
+    editable = {}
+    for activity in activities:
+        deadline = selectors.activity_edit_deadline(activity)
+        if (
+            activity.logged_by_id == user.pk
+            and now <= deadline
+            and activity.grid_zone_id in zone_ids
+        ):
+            editable[activity.pk] = deadline
+    return editable
+
+
+# --- My grid zones ----------------------------------------------------------------------------
+
+
+def _zone_cards(zones):
+    """The zones with this week's entry count and the last entry's time, counted in SQL."""
+    monday = selectors.week_start(timezone.localdate())
+    since = datetime.combine(monday, time.min, tzinfo=timezone.get_current_timezone())
+    return (
+        zones.select_related("park")
+        .annotate(
+            entries_this_week=Count("activities", filter=Q(activities__occurred_at__gte=since)),
+            last_entry_at=Max("activities__occurred_at"),
+        )
+        .order_by("code")
+    )
+
+
+@login_required
+def my_grid_zones(request):
+    """The liaison's landing: a big card per zone to log in, then their own recent entries."""
+    user = request.user
+    loggable_zones = selectors.grid_zones_user_can_log(user)
+    park_wide_parks = selectors.parks_user_can_log_park_wide(user)
+    parks = list(
+        selectors.parks_visible_to(user)
+        .filter(Q(pk__in=loggable_zones.values("park_id")) | Q(pk__in=park_wide_parks.values("pk")))
+        .order_by(chinese_order("name"), "pk")
+    )
+    # Office staff may log in every park: they pick one first rather than scroll every zone.
+    if len(parks) == 1:
+        park = parks[0]
+    else:
+        chosen = _id_param(request, "park")
+        park = next((p for p in parks if p.pk == chosen), None)
+    zones = list(_zone_cards(loggable_zones.filter(park=park))) if park else []
+    can_log_park_wide = park is not None and park_wide_parks.filter(pk=park.pk).exists()
+
+    recent = (
+        selectors.activities_visible_to(user)
+        .filter(logged_by=user)
+        .select_related("park", "grid_zone")
+        .prefetch_related(_photos())
+        .order_by("-created_at", "-pk")
+    )
+    page = paginate(request, recent, per_page=RECENT_PAGE_SIZE)
+    editable = _editable_until(user, page.object_list)
+    entries = [
+        {"activity": a, "can_edit": a.pk in editable, "edit_until": editable.get(a.pk)}
+        for a in page.object_list
+    ]
+    return render(
+        request,
+        "parks/grid_log/my_zones.html",
+        {
+            "nav": "grid_log",
+            "parks": parks,
+            "park": park,
+            "zones": zones,
+            "can_log_park_wide": can_log_park_wide,
+            "page": page,
+            "entries": entries,
+        },
+    )
+
+
+# --- Logging and correcting an entry ----------------------------------------------------------
+
+
+def _log_target(request):
+    """(park, grid zone or None, draft key) of a new entry, from ?zone= or ?park=.
+
+    Out of scope: 404. In scope but not the user's to log in: 403. With neither, the user's
+    only zone, or back to the zone cards to pick one.
+    """
+    user = request.user
+    zone_id, park_id = _id_param(request, "zone"), _id_param(request, "park")
+    if zone_id is not None:
+        zone = get_object_or_404(
+            selectors.grid_zones_visible_to(user).select_related("park"), pk=zone_id
+        )
+        if not selectors.user_can_log_activity(user, park=zone.park, grid_zone=zone):
+            raise PermissionDenied
+        return zone.park, zone, f"new:zone:{zone.pk}"
+    if park_id is not None:
+        park = get_object_or_404(selectors.parks_visible_to(user), pk=park_id)
+        if not selectors.user_can_log_activity(user, park=park):
+            raise PermissionDenied
+        return park, None, f"new:park:{park.pk}"
+    zones = list(selectors.grid_zones_user_can_log(user).select_related("park")[:2])
+    if len(zones) == 1 and not selectors.parks_user_can_log_park_wide(user).exists():
+        return zones[0].park, zones[0], f"new:zone:{zones[0].pk}"
+    return None
+
+
+def _loggable_zones(user, park):
+    return selectors.grid_zones_user_can_log(user).filter(park=park).order_by("code")
+
+
+def _saved_url(activity, draft_key):
+    return f"{activity.get_absolute_url()}?saved={draft_key}"
+
+
+def _form_page(request, form, *, park, zone, draft_key, activity=None):
+    return render(
+        request,
+        "parks/grid_log/activity_form.html",
+        {
+            "nav": "grid_log",
+            "form": form,
+            "park": park,
+            "zone": zone,
+            "activity": activity,
+            "draft_key": draft_key,
+            "photo_limit": settings.ACTIVITY_PHOTOS_PER_ENTRY,
+            # Files cannot be put back into a form; say so when the page comes back with errors.
+            "photos_dropped": bool(request.FILES.getlist("photos")),
+        },
+    )
+
+
+@login_required
+def activity_create(request):
+    user = request.user
+    target = _log_target(request)
+    if target is None:
+        if not selectors.grid_zones_user_can_log(user).exists() and not (
+            selectors.parks_user_can_log_park_wide(user).exists()
+        ):
+            raise PermissionDenied
+        return redirect("parks:my_grid_zones")
+    park, zone, draft_key = target
+    post = request.method == "POST"
+    form = ActivityForm(
+        request.POST if post else None,
+        request.FILES if post else None,
+        instance=Activity(park=park),
+        initial={"grid_zone": zone},
+        zones=_loggable_zones(user, park),
+        park_wide=selectors.user_can_log_activity(user, park=park),
+    )
+    if post and form.is_valid():
+        activity = form.save(commit=False)
+        activity.client_id = form.cleaned_data.get("client_id")
+        saved = save_form(
+            form,
+            lambda: services.activity_create(
+                activity=activity, actor=user, photos=form.cleaned_data["photos"]
+            ),
+        )
+        if saved:
+            activity, created = saved
+            if created:
+                messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity})
+            else:
+                messages.info(request, _("This entry had already been saved; it is shown here."))
+            return redirect(_saved_url(activity, draft_key))
+    return _form_page(request, form, park=park, zone=zone, draft_key=draft_key)
+
+
+def _refuse_edit(request, activity):
+    """403 for an entry the user may not correct; a liaison past the edit window is told why."""
+    deadline = selectors.activity_edit_deadline(activity)
+    if activity.logged_by_id == request.user.pk and timezone.now() > deadline:
+        return render(
+            request,
+            "parks/grid_log/edit_closed.html",
+            {"nav": "grid_log", "activity": activity, "deadline": deadline},
+            status=403,
+        )
+    raise PermissionDenied
+
+
+@login_required
+def activity_edit(request, pk):
+    user = request.user
+    activity = _visible_activity(request, pk)
+    if not selectors.user_can_edit_activity(user, activity):
+        return _refuse_edit(request, activity)
+    post = request.method == "POST"
+    form = ActivityForm(
+        request.POST if post else None,
+        request.FILES if post else None,
+        instance=activity,
+        zones=_loggable_zones(user, activity.park),
+        park_wide=selectors.user_can_log_activity(user, park=activity.park),
+    )
+    draft_key = f"edit:{activity.pk}"
+    if post and form.is_valid():
+        # Only what was changed is written, so two people correcting one entry lose nothing.
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.ACTIVITY_FIELDS
+        }
+        saved = save_form(
+            form,
+            lambda: services.activity_update(
+                activity=activity,
+                actor=user,
+                fields=fields,
+                photos=form.cleaned_data["photos"],
+                remove_photos=form.cleaned_data["remove_photos"],
+            ),
+        )
+        if saved:
+            messages.success(request, _("Activity “%(title)s” saved.") % {"title": saved})
+            return redirect(_saved_url(saved, draft_key))
+    return _form_page(
+        request,
+        form,
+        park=activity.park,
+        zone=activity.grid_zone,
+        draft_key=draft_key,
+        activity=activity,
+    )
+
+
+def _grid_log_home(user):
+    """Where a grid-log page leads back to: the zone cards for those who log in the field, the
+    office's feed for everyone else."""
+    if user.role in (Role.LIAISON, Role.PARK_MANAGER):
+        return reverse("parks:my_grid_zones")
+    return reverse("parks:activity_feed")
+
+
+@login_required
+@require_POST
+def activity_delete(request, pk):
+    activity = _visible_activity(request, pk)
+    if not selectors.user_can_edit_activity(request.user, activity):
+        return _refuse_edit(request, activity)
+    title = activity.title
+    services.activity_delete(activity=activity, actor=request.user)
+    messages.success(request, _("Activity “%(title)s” deleted.") % {"title": title})
+    return redirect(_grid_log_home(request.user))
+
+
+# --- One entry and its photos -----------------------------------------------------------------
+
+
+@login_required
+def activity_detail(request, pk):
+    user = request.user
+    activity = _visible_activity(request, pk)
+    can_edit = selectors.user_can_edit_activity(user, activity)
+    saved = request.GET.get("saved", "")
+    return render(
+        request,
+        "parks/grid_log/activity_detail.html",
+        {
+            "nav": "grid_log",
+            "activity": activity,
+            "photos": list(activity.photos.all()),
+            "kind_icon": ACTIVITY_KIND_ICONS.get(activity.kind, "bi-three-dots"),
+            "can_edit": can_edit,
+            # Only a liaison's own corrections close after a while.
+            "edit_until": (
+                selectors.activity_edit_deadline(activity)
+                if can_edit and user.role == Role.LIAISON
+                else None
+            ),
+            "clear_draft": saved if DRAFT_KEY.match(saved) else "",
+            "back_url": _grid_log_home(user),
+            "back_to_zones": user.role in (Role.LIAISON, Role.PARK_MANAGER),
+        },
+    )
+
+
+@login_required
+def activity_photo(request, pk):
+    """A stored photo (or its thumbnail with ?size=thumb), for who may see its entry only."""
+    photo = get_object_or_404(
+        ActivityPhoto.objects.filter(
+            activity__in=selectors.activities_visible_to(request.user).values("pk")
+        ),
+        pk=pk,
+    )
+    stored = photo.thumbnail if request.GET.get("size") == "thumb" else photo.image
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/jpeg")
+    patch_cache_control(response, private=True, max_age=PHOTO_CACHE_SECONDS)
+    return response

@@ -1,0 +1,29 @@
+"""Whatever endpoint a client calls, an over-large or overfull body gets a JSON answer."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_over_large_json_body_is_a_json_413(api_as, office_user, park):
+    description = "长" * (1024 * 1024)  # 3 MB of UTF-8, over DATA_UPLOAD_MAX_MEMORY_SIZE
+    response = api_as(office_user).post(
+        "/api/v1/grievances/",
+        {"park": park.pk, "category": "wages", "title": "工资", "description": description},
+        format="json",
+    )
+    assert response.status_code == 413
+    assert "MB" in response.json()["detail"]
+
+
+def test_a_form_with_too_many_fields_is_a_json_400(api_as, office_user, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"f{n}=x" for n in range(50))
+    response = api_as(office_user).generic(
+        "POST",
+        "/api/v1/plans/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "too many" in response.json()["detail"]
