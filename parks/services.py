@@ -205,7 +205,12 @@ def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
         isinstance(activity.occurred_at, datetime)
         and activity.occurred_at > timezone.now() + ACTIVITY_CLOCK_SKEW
     ):
-        errors["occurred_at"] = _("An activity is logged once it has happened, not ahead.")
+        # A list, as update_error_dict below extends it with the model's own errors.
+        errors["occurred_at"] = [
+            ValidationError(
+                _("An activity is logged once it has happened, not ahead."), code="future"
+            )
+        ]
     try:
         if may_log is None:
             activity.full_clean(exclude=["logged_by"])

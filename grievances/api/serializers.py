@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from parks.api.serializers import NamedChoiceField, VisibleParkField
+from parks.api.serializers import NamedChoiceField, PortalModelSerializer, VisibleParkField
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Organisation, Subdistrict, User
 from parks.selectors import grid_zones_visible_to, organisations_visible_to
@@ -214,7 +214,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
         return data
 
 
-class GrievanceCreateSerializer(serializers.ModelSerializer):
+class GrievanceCreateSerializer(PortalModelSerializer):
     """Log a grievance. Send multipart/form-data to attach files (repeat `attachments`)."""
 
     park = VisibleParkField()
@@ -414,7 +414,7 @@ class ExtensionInputSerializer(serializers.Serializer):
 # --- Mediation --------------------------------------------------------------------------------
 
 
-class MediationSessionSerializer(serializers.ModelSerializer):
+class MediationSessionSerializer(PortalModelSerializer):
     class Meta:
         model = MediationSession
         fields = ["id", "held_at", "place", "notes"]

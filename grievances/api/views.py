@@ -9,7 +9,6 @@ grievance's current state forbids the step, is a 409 Conflict here.
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count, ProtectedError, Q
 from django.http import FileResponse
 from django.utils import timezone
@@ -24,9 +23,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
+
+from parks.api.errors import Conflict, state_conflicts_as_409
 
 from .. import selectors, services
 from ..choices import ACTIONS_NEEDING_NOTE, Action, DataView
@@ -60,23 +61,6 @@ from .serializers import (
     SurveySerializer,
     TimeLimitPolicySerializer,
 )
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("This step does not fit the grievance's current state.")
-    default_code = "conflict"
-
-
-def _state_conflicts_as_409(call):
-    """Run a service call; a ValidationError that names no field means the state forbids it."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise Conflict(" ".join(error.messages)) from error
-
 
 CONFLICT_RESPONSE = OpenApiResponse(
     inline_serializer("Conflict", fields={"detail": serializers.CharField()}),
@@ -224,7 +208,7 @@ class GrievanceViewSet(
         grievance = self.get_object()
         data = input_serializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        grievance = _state_conflicts_as_409(
+        grievance = state_conflicts_as_409(
             lambda: services.grievance_act(
                 grievance=grievance, action=step, actor=request.user, **data.validated_data
             )
@@ -326,7 +310,7 @@ class GrievanceViewSet(
             return Response(ExtensionSerializer(extensions, many=True).data)
         data = ExtensionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        extension = _state_conflicts_as_409(
+        extension = state_conflicts_as_409(
             lambda: services.extension_request(
                 grievance=grievance, actor=request.user, **data.validated_data
             )
@@ -367,7 +351,7 @@ class GrievanceViewSet(
             )
         data = MediationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        mediation = _state_conflicts_as_409(
+        mediation = state_conflicts_as_409(
             lambda: services.mediation_open(
                 grievance=grievance, actor=request.user, **data.validated_data
             )
@@ -395,7 +379,7 @@ class GrievanceViewSet(
         mediation = self._mediation_of(self.get_object())
         data = MediationSessionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _state_conflicts_as_409(
+        state_conflicts_as_409(
             lambda: services.mediation_session_add(
                 mediation=mediation, actor=request.user, **data.validated_data
             )
@@ -425,7 +409,7 @@ class GrievanceViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.setdefault("concluded_on", timezone.localdate())
-        _state_conflicts_as_409(
+        state_conflicts_as_409(
             lambda: services.mediation_conclude(mediation=mediation, actor=request.user, **values)
         )
         return Response(
@@ -533,7 +517,7 @@ class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         extension = self.get_object()
         data = StepNoteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        extension = _state_conflicts_as_409(
+        extension = state_conflicts_as_409(
             lambda: services.extension_decide(
                 extension=extension,
                 actor=request.user,

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from .. import selectors
 from ..choices import ActivityKind
 from ..models import Activity, ActivityPhoto
-from .serializers import NamedChoiceField, VisibleParkField
+from .serializers import NamedChoiceField, PortalModelSerializer, VisibleParkField
 
 
 class _PreloadedLookup:
@@ -34,7 +34,7 @@ class _PreloadedLookup:
         if preloaded is None:
             return super().to_internal_value(data)
         if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
+            isinstance(data, int) or (isinstance(data, str) and data.isascii() and data.isdigit())
         ):
             self.fail("incorrect_type", data_type=type(data).__name__)
         row = preloaded.get(int(data))
@@ -69,7 +69,8 @@ def preload_references(user, items) -> dict:
             value = item.get(name)
             if isinstance(value, int) and not isinstance(value, bool):
                 ids.add(value)
-            elif isinstance(value, str) and value.isdigit():
+            # isascii: "²".isdigit() is true, but int("²") fails.
+            elif isinstance(value, str) and value.isascii() and value.isdigit():
                 ids.add(int(value))
     parks = selectors.parks_visible_to(user).filter(pk__in=wanted["park"])
     zones = (
@@ -151,7 +152,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         return str(activity.grid_zone) if activity.grid_zone_id else None
 
 
-class ActivityFieldsSerializer(serializers.ModelSerializer):
+class ActivityFieldsSerializer(PortalModelSerializer):
     """What an entry says. Park and zone must be ones the user sees; whether the user may log
     there is the service's decision (a 403)."""
 

@@ -40,13 +40,9 @@ from .activity_serializers import (
     BulkRefusedSerializer,
     preload_references,
 )
+from .errors import PayloadTooLarge
 
 # --- Request bodies that are too big ---------------------------------------------------------
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
 
 
 def _too_large(*, batch):

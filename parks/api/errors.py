@@ -10,6 +10,7 @@ from django.core.exceptions import (
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -17,6 +18,23 @@ from rest_framework.views import exception_handler
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("The record's current state does not allow this step.")
+    default_code = "conflict"
+
+
+def state_conflicts_as_409(call):
+    """Run a service call; a ValidationError that names no field means the state forbids it
+    (an illegal workflow move): a 409 with the service's message. Field errors stay 400s."""
+    try:
+        return call()
+    except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise
+        raise Conflict(" ".join(error.messages)) from error
 
 
 def portal_exception_handler(exc, context):

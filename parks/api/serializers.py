@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -7,6 +8,29 @@ from rest_framework import serializers
 
 from ..models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
 from ..selectors import liaisons_visible_to, parks_visible_to
+
+
+class PortalDateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, with a naive time in year 1 refused as out of range.
+
+    DRF reports an overflow for aware times but not for naive ones, whose conversion into the
+    portal's time zone raises OverflowError (a 500) before its own check runs.
+    """
+
+    def to_internal_value(self, value):
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
+class PortalModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose model DateTimeFields become PortalDateTimeFields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: PortalDateTimeField,
+    }
 
 
 class NamedChoiceField(serializers.ChoiceField):

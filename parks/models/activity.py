@@ -1,7 +1,8 @@
 """The liaison's grid work log: what happened in a grid zone (or park-wide), with photos."""
 
 import uuid
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,9 +17,11 @@ from ..choices import ActivityKind
 from ..dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
 from .structure import ConstraintErrorsOnFieldsMixin, GridZone, Park
 
-# The portal's date range as instants (UTC), so the database can check it without a time zone.
-OCCURRED_MIN = datetime.combine(PORTAL_DATE_MIN, time.min, tzinfo=UTC)
-OCCURRED_END = datetime.combine(PORTAL_DATE_MAX + timedelta(days=1), time.min, tzinfo=UTC)
+# The portal's date range as instants: its first and last days as the portal's time zone counts
+# them (2000-01-01 00:00 in Wuxi is 1999-12-31 16:00 UTC), fixed so the database can check them.
+PORTAL_ZONE = ZoneInfo(settings.TIME_ZONE)
+OCCURRED_MIN = datetime.combine(PORTAL_DATE_MIN, time.min, tzinfo=PORTAL_ZONE)
+OCCURRED_END = datetime.combine(PORTAL_DATE_MAX + timedelta(days=1), time.min, tzinfo=PORTAL_ZONE)
 MAX_PARTICIPANTS = 100_000
 PARTICIPANTS_MESSAGE = _("Participants must be between 0 and 100,000.")
 OCCURRED_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")

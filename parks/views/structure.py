@@ -310,6 +310,6 @@ def notification_list(request):
 @require_POST
 def notifications_mark_read(request):
     """Mark all of the person's notifications read, or only those named by `id`."""
-    ids = [value for value in request.POST.getlist("id") if value.isdigit()] or None
+    ids = [v for v in request.POST.getlist("id") if v.isascii() and v.isdigit()] or None
     services.notifications_mark_read(recipient=request.user, ids=ids)
     return redirect("parks:notifications")

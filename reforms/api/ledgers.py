@@ -9,7 +9,6 @@ row the user sees but may not change is a 403. Money is a decimal string in yuan
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -20,13 +19,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from parks.api.errors import state_conflicts_as_409
 from parks.api.serializers import NamedChoiceField, VisibleParkField
+from parks.choices import ActivityKind
 from parks.selectors import activities_visible_to
 
 from .. import selectors, services
@@ -46,8 +46,10 @@ def _money(**kwargs):
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleActivityField(serializers.PrimaryKeyRelatedField):
+    """A care activity of the grid log the user sees: care money is paid at a care activity."""
+
     def get_queryset(self):
-        return activities_visible_to(self.context["request"].user)
+        return activities_visible_to(self.context["request"].user).filter(kind=ActivityKind.CARE)
 
 
 class LedgerSerializer(serializers.ModelSerializer):
@@ -281,22 +283,6 @@ ProposalTotals = _totals_serializer(
 # --- Views ------------------------------------------------------------------------------------
 
 
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = gettext_lazy("This step does not fit the proposal's current status.")
-    default_code = "conflict"
-
-
-def _state_conflicts_as_409(call):
-    """Run a service call; a ValidationError that names no field means the status forbids it."""
-    try:
-        return call()
-    except DjangoValidationError as error:
-        if hasattr(error, "error_dict"):
-            raise
-        raise Conflict(" ".join(error.messages)) from error
-
-
 class LedgerWritePermission(BasePermission):
     """Everyone reads their scope; office staff and a park's manager write that park's rows.
 
@@ -457,7 +443,7 @@ class ProposalViewSet(LedgerViewSet):
         proposal = self.get_object()
         data = ProposalAdvanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = _state_conflicts_as_409(
+        proposal = state_conflicts_as_409(
             lambda: services.proposal_advance(
                 proposal=proposal, actor=request.user, **data.validated_data
             )

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from parks.api.serializers import VisibleParkField
+from parks.api.serializers import PortalDateTimeField, VisibleParkField
 from parks.models import Organisation, Subdistrict, User
 
 from ..choices import WarningLevel
@@ -117,7 +117,7 @@ class TaskSerializer(serializers.ModelSerializer):
     days_left = serializers.IntegerField(
         read_only=True, help_text=_("Days until the due date; negative when overdue.")
     )
-    expected_updated_at = serializers.DateTimeField(
+    expected_updated_at = PortalDateTimeField(
         write_only=True,
         required=False,
         help_text=_(

@@ -191,7 +191,7 @@ class Training(LedgerEntry):
                 condition=Q(hours__gt=0, hours__lte=2000),
                 name="training_hours_positive",
                 violation_error_code="hours_positive",
-                violation_error_message=_("Hours run from 0.5 to 2,000."),
+                violation_error_message=_("Hours run from 0.1 to 2,000."),
             ),
             models.CheckConstraint(
                 condition=Q(trainees__gte=1),

@@ -146,3 +146,12 @@ def test_the_rates_page_accepts_an_ordinary_period(client, office_user):
     response = client.get(reverse("grievances:rates"), period)
     assert response.status_code == 200
     assert "is-invalid" not in response.content.decode()
+
+
+def test_a_naive_session_time_in_year_one_is_a_400(api_as, office_user, mediation):
+    response = api_as(office_user).post(
+        f"/api/v1/grievances/{mediation.grievance_id}/mediation/sessions/",
+        {"held_at": "0001-01-01T00:00:00", "place": "调解室"},
+    )
+    assert response.status_code == 400, response.content
+    assert "held_at" in response.json()
