@@ -33,8 +33,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	@echo "Portal: http://127.0.0.1:$(PORT)/  (demo accounts in README.md)"
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-		--schedule=var/celerybeat-schedule & worker=$$!; \
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 & worker=$$!; \
 	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 

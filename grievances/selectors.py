@@ -173,7 +173,7 @@ def rate_counts():
     }
 
 
-def _with_rates(row: dict) -> dict:
+def with_rates(row: dict) -> dict:
     def ratio(part, whole):
         return round(100 * row[part] / row[whole], 1) if row[whole] else None
 
@@ -196,7 +196,7 @@ def grievances_in_period(grievances: QuerySet, *, start=None, end=None) -> Query
 
 def rates(grievances: QuerySet) -> dict:
     """The three rates over a queryset of grievances, in one query."""
-    return _with_rates(grievances.order_by().aggregate(**rate_counts()))
+    return with_rates(grievances.order_by().aggregate(**rate_counts()))
 
 
 # Grouping keys the rates can be broken down by, with the label column of each.
@@ -218,7 +218,7 @@ def rates_by(grievances: QuerySet, group: str) -> list[dict]:
         rows = rows.annotate(month=TruncMonth("received_at")).values("month")
     else:
         rows = rows.values(key, label)
-    return [_with_rates(row) for row in rows.annotate(**rate_counts()).order_by(key)]
+    return [with_rates(row) for row in rows.annotate(**rate_counts()).order_by(key)]
 
 
 def survey_funnel(*, surveys: QuerySet, grievances: QuerySet) -> dict:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_celery_beat",
     "parks",
     "reforms",
     "grievances",
@@ -81,6 +82,12 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server, the worker and beat share the demo's file: wait for a lock rather than
+    # fail, and take the write lock at the start of a transaction so two writers never deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -168,6 +175,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# Beat reads its schedules from the database (django-celery-beat), so office staff can change
+# the report schedules in the browser; the fixed jobs below are written there at start-up.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-api-tokens": {
         "task": "parks.tasks.purge_expired_api_tokens",
@@ -176,6 +186,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-task-reminders": {
         "task": "reforms.tasks.send_task_reminders",
         "schedule": crontab(hour=8, minute=30),  # every morning, Asia/Shanghai
+    },
+    "catch-up-progress-reports": {
+        "task": "reforms.tasks.catch_up_reports",
+        "schedule": 60 * 60,  # hourly: missed scheduled reports and lost builds
     },
     "send-grievance-reminders": {
         "task": "grievances.tasks.send_grievance_reminders",

@@ -1,6 +1,7 @@
 """Plans, reform tasks and their history, and the park's reform ledgers."""
 
 from .ledgers import CarePayment, LedgerEntry, Proposal, Publicity, Training
+from .reports import Report, ReportVersion, scope_key_for
 from .tasks import (
     TASK_DATE_MAX,
     TASK_DATE_MESSAGE,
@@ -29,9 +30,12 @@ __all__ = [
     "ProgressUpdate",
     "Proposal",
     "Publicity",
+    "Report",
+    "ReportVersion",
     "Task",
     "TaskEvent",
     "TaskImport",
     "TaskReminder",
     "Training",
+    "scope_key_for",
 ]

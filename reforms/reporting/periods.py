@@ -1,0 +1,57 @@
+"""Report periods: weeks run Monday to Sunday (as in China), months, quarters and years run on
+the calendar. Every bound is a date in the portal's time zone; `end` is inclusive."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from ..choices import PeriodKind
+
+
+def period_containing(kind: str, day: date) -> tuple[date, date]:
+    """The week, month, quarter or year that `day` falls in, as (first day, last day)."""
+    if kind == PeriodKind.WEEK:
+        start = day - timedelta(days=day.weekday())
+        return start, start + timedelta(days=6)
+    if kind == PeriodKind.MONTH:
+        start = day.replace(day=1)
+    elif kind == PeriodKind.QUARTER:
+        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    elif kind == PeriodKind.YEAR:
+        start = date(day.year, 1, 1)
+    else:
+        raise ValueError(f"{kind!r} has no calendar periods")
+    return start, _months_after(start, MONTHS[kind]) - timedelta(days=1)
+
+
+MONTHS = {PeriodKind.MONTH: 1, PeriodKind.QUARTER: 3, PeriodKind.YEAR: 12}
+
+
+def _months_after(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 + months
+    return date(month_index // 12, month_index % 12 + 1, 1)
+
+
+def last_complete_period(kind: str, today: date) -> tuple[date, date]:
+    """The period before the one `today` is in: what a scheduled run on `today` reports on."""
+    start, _end = period_containing(kind, today)
+    return period_containing(kind, start - timedelta(days=1))
+
+
+def previous_period(kind: str, start: date, end: date) -> tuple[date, date]:
+    """The period before this one, for comparison: the calendar period before, or for a custom
+    period the same number of days just before it."""
+    if kind == PeriodKind.CUSTOM:
+        length = end - start
+        return start - length - timedelta(days=1), start - timedelta(days=1)
+    return period_containing(kind, start - timedelta(days=1))
+
+
+def as_instants(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, the day after end 00:00) in the portal's time zone, for indexed range
+    filters on timestamps (a __date lookup would wrap the column in a function)."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=zone),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
+    )
