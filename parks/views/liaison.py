@@ -7,8 +7,8 @@ Writes go through the services. Photos are streamed from storage only after the 
 check (/media/ is never served).
 """
 
-import re
-from datetime import datetime, time
+import uuid
+from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,9 +33,10 @@ from ..view_helpers import paginate, save_form
 
 # A phone screen shows about this many of "my recent entries" without much scrolling.
 RECENT_PAGE_SIZE = 10
-# The browser keeps a draft per form under one of these keys (static/js/activity_draft.js);
-# the page reached after saving names it back so the browser forgets that draft.
-DRAFT_KEY = re.compile(r"^(new:(zone|park):\d{1,12}|edit:\d{1,12})$")
+# The page reached after saving carries ?saved=<the entry's client id> (a new entry) or
+# ?saved=edit (a correction), so the browser forgets the draft that was this entry and no other
+# (static/js/activity_draft.js). The form's key would not do: it names the next entry's draft too.
+SAVED_EDIT = "edit"
 # A photo's file never changes once stored (an edit adds or removes photos), so the browser
 # may keep it; "private" keeps shared caches from serving it to someone else.
 PHOTO_CACHE_SECONDS = 24 * 60 * 60
@@ -183,8 +185,61 @@ def _loggable_zones(user, park):
     return selectors.grid_zones_user_can_log(user).filter(park=park).order_by("code")
 
 
-def _saved_url(activity, draft_key):
-    return f"{activity.get_absolute_url()}?saved={draft_key}"
+def _saved_url(activity, marker):
+    if not marker:
+        return activity.get_absolute_url()  # no client id: no draft was kept (no script ran)
+    return f"{activity.get_absolute_url()}?saved={marker}"
+
+
+def _for_comparison(activity):
+    """What a liaison typed in an entry, as it is stored: the time to the form's minute and
+    the text with the newlines a browser sends made plain."""
+    occurred_at = activity.occurred_at
+    if isinstance(occurred_at, datetime):
+        occurred_at = occurred_at.astimezone(UTC).replace(second=0, microsecond=0)
+
+    def text(value):
+        return (value or "").replace("\r\n", "\n")
+
+    return (
+        activity.park_id,
+        activity.grid_zone_id,
+        activity.kind,
+        occurred_at,
+        text(activity.title),
+        text(activity.description),
+        activity.participants,
+        text(activity.place),
+        text(activity.organisers),
+    )
+
+
+def _another_visit(posted, photos, stored):
+    """Whether a resend under a used client id carries something the saved entry has not.
+
+    A phone whose save got through but whose answer was lost keeps the draft with its client
+    id; the liaison may then rewrite that draft into another visit. Showing the saved entry
+    would drop what was typed. More photos than were saved count too: they would be dropped.
+    """
+    if _for_comparison(posted) != _for_comparison(stored):
+        return True
+    return len(photos) > stored.photos.count()
+
+
+def _offer_new_entry(form, stored):
+    """Send the form back with what was typed and a new client id: Save logs a new entry."""
+    form.data = form.data.copy()
+    form.data["client_id"] = str(uuid.uuid4())
+    form.add_error(
+        None,
+        format_html(
+            _(
+                'This entry was already saved — <a href="{url}" class="alert-link">open it</a>; '
+                "or save again to log this as a new entry."
+            ),
+            url=stored.get_absolute_url(),
+        ),
+    )
 
 
 def _form_page(request, form, *, park, zone, draft_key, activity=None):
@@ -228,19 +283,20 @@ def activity_create(request):
     if post and form.is_valid():
         activity = form.save(commit=False)
         activity.client_id = form.cleaned_data.get("client_id")
+        photos = form.cleaned_data["photos"]
         saved = save_form(
             form,
-            lambda: services.activity_create(
-                activity=activity, actor=user, photos=form.cleaned_data["photos"]
-            ),
+            lambda: services.activity_create(activity=activity, actor=user, photos=photos),
         )
         if saved:
-            activity, created = saved
+            stored, created = saved
             if created:
-                messages.success(request, _("Activity “%(title)s” saved.") % {"title": activity})
-            else:
+                messages.success(request, _("Activity “%(title)s” saved.") % {"title": stored})
+                return redirect(_saved_url(stored, stored.client_id))
+            if not _another_visit(activity, photos, stored):
                 messages.info(request, _("This entry had already been saved; it is shown here."))
-            return redirect(_saved_url(activity, draft_key))
+                return redirect(_saved_url(stored, stored.client_id))
+            _offer_new_entry(form, stored)
     return _form_page(request, form, park=park, zone=zone, draft_key=draft_key)
 
 
@@ -291,7 +347,7 @@ def activity_edit(request, pk):
         )
         if saved:
             messages.success(request, _("Activity “%(title)s” saved.") % {"title": saved})
-            return redirect(_saved_url(saved, draft_key))
+            return redirect(_saved_url(saved, SAVED_EDIT))
     return _form_page(
         request,
         form,
@@ -331,6 +387,8 @@ def activity_detail(request, pk):
     activity = _visible_activity(request, pk)
     can_edit = selectors.user_can_edit_activity(user, activity)
     saved = request.GET.get("saved", "")
+    # Only the entry's own marker: a made-up one must not make the browser forget a draft.
+    saved_client = bool(activity.client_id) and saved == str(activity.client_id)
     return render(
         request,
         "parks/grid_log/activity_detail.html",
@@ -346,7 +404,8 @@ def activity_detail(request, pk):
                 if can_edit and user.role == Role.LIAISON
                 else None
             ),
-            "clear_draft": saved if DRAFT_KEY.match(saved) else "",
+            "saved_client": saved_client,
+            "saved_edit": saved == SAVED_EDIT,
             "back_url": _grid_log_home(user),
             "back_to_zones": user.role in (Role.LIAISON, Role.PARK_MANAGER),
         },

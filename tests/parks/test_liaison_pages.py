@@ -213,7 +213,9 @@ def test_a_liaison_logs_a_visit_with_a_camera_photo(client, liaison, grid_zone):
     data = entry(grid_zone, photos=[jpeg()])
     response = client.post(create_url(zone=grid_zone.pk), data)
     activity = Activity.objects.get()
-    assert response.url == f"/grid-log/{activity.pk}/?saved=new:zone:{grid_zone.pk}"
+    # The page after saving names the entry's client id: the phone forgets the draft that was
+    # this entry, and no other (the form's key would name the next entry's draft too).
+    assert response.url == f"/grid-log/{activity.pk}/?saved={data['client_id']}"
     assert (activity.park, activity.grid_zone, activity.logged_by) == (
         grid_zone.park,
         grid_zone,
@@ -234,8 +236,8 @@ def test_a_liaison_logs_a_visit_with_a_camera_photo(client, liaison, grid_zone):
     detail = client.get(response.url)
     html = _html(detail)
     assert "Activity “Patrol / visit” saved." in html
-    # The page after saving names the draft the phone may now forget.
-    assert f'data-clear-draft="new:zone:{grid_zone.pk}"' in html
+    assert f'data-saved-client="{data["client_id"]}"' in html
+    assert f'data-draft-user="{liaison.pk}"' in html and "js/activity_draft.js" in html
     assert f'href="/grid-log/photos/{photo.pk}/"' in html
     assert f'src="/grid-log/photos/{photo.pk}/?size=thumb"' in html
 
@@ -313,6 +315,97 @@ def test_sending_the_same_entry_twice_logs_it_once(client, liaison, grid_zone):
     assert "This entry had already been saved" in second.content.decode()
 
 
+def _resend(client, zone, first, **changes):
+    """The same client id sent again, as from a draft restored after the answer was lost."""
+    client.post(create_url(zone=zone.pk), first)
+    return client.post(create_url(zone=zone.pk), {**first, **changes})
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": "care"},
+        {"occurred_at": "2026-06-04T09:31"},
+        {"participants": "13"},
+        {"title": "回访"},
+        {"description": "另一次走访。"},
+        {"place": "3号门"},
+        {"organisers": "工会"},
+    ],
+    ids=lambda changes: next(iter(changes)),
+)
+def test_a_resend_rewritten_into_another_visit_is_not_swallowed(
+    client, liaison, grid_zone, changes
+):
+    client.force_login(liaison)
+    first = entry(grid_zone)
+    response = _resend(client, grid_zone, first, **changes)
+    saved = Activity.objects.get()
+    # Nothing new is saved, nor is the new text dropped: the form comes back with it, says the
+    # entry was saved before and links to it.
+    html = _html(response)
+    errors = re.search(r'id="form-errors">(.*?)</div>', html, re.S).group(1)
+    assert "This entry was already saved" in errors
+    assert f'href="{saved.get_absolute_url()}"' in errors
+    assert "save again to log this as a new entry" in errors
+    name, value = next(iter(changes.items()))
+    shown = rf'<input type="radio" name="kind" value="{value}"[^>]*checked'
+    if name != "kind":
+        shown = rf'name="{name}"[^>]*value="{value}"|name="{name}"[^>]*>\s*{value}</textarea>'
+    assert re.search(shown, html), name
+    # A new client id, so that Save logs a new entry; the page says it was sent back by the
+    # server, so the phone's draft takes this id rather than its own.
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', html).group(1)
+    assert client_id != first["client_id"]
+    assert 'data-bound="1"' in html
+    saved_again = client.post(
+        create_url(zone=grid_zone.pk), {**first, **changes, "client_id": client_id}
+    )
+    assert saved_again.status_code == 302
+    assert Activity.objects.count() == 2
+    new = Activity.objects.get(client_id=client_id)
+    assert new.pk != saved.pk
+    assert saved_again.url == f"/grid-log/{new.pk}/?saved={client_id}"
+
+
+def test_a_resend_into_another_zone_is_not_swallowed(
+    client, park_manager, park, grid_zone, neighbour_zone
+):
+    client.force_login(park_manager)
+    first = entry(grid_zone)
+    client.post(create_url(park=park.pk), first)
+    response = client.post(create_url(park=park.pk), {**first, "grid_zone": neighbour_zone.pk})
+    assert "This entry was already saved" in _html(response)
+    assert Activity.objects.get().grid_zone == grid_zone
+
+
+def test_a_resend_with_more_photos_than_were_saved_is_not_swallowed(client, liaison, grid_zone):
+    client.force_login(liaison)
+    first = entry(grid_zone, photos=[jpeg(400, 300)])
+    response = _resend(client, grid_zone, first, photos=[jpeg(400, 300), jpeg(400, 300)])
+    html = _html(response)
+    assert "This entry was already saved" in html and 'id="photos-dropped"' in html
+    assert ActivityPhoto.objects.count() == 1
+
+
+def test_a_resend_of_the_same_visit_shows_the_saved_entry(client, liaison, grid_zone):
+    """Same text, newlines as a browser sends them and the title left to the kind: the same
+    entry, shown as saved; its photos sent again are not added twice."""
+    client.force_login(liaison)
+    first = entry(grid_zone, description="走访。\r\n第二行", photos=[jpeg(400, 300)])
+    saved_first = client.post(create_url(zone=grid_zone.pk), first)
+    saved = Activity.objects.get()
+    # Stored by another way in: seconds kept and plain newlines.
+    Activity.objects.filter(pk=saved.pk).update(
+        occurred_at=saved.occurred_at.replace(second=42), description="走访。\n第二行"
+    )
+    response = client.post(
+        create_url(zone=grid_zone.pk), {**first, "title": "", "photos": [jpeg(400, 300)]}
+    )
+    assert response.status_code == 302 and response.url == saved_first.url
+    assert Activity.objects.count() == 1 and ActivityPhoto.objects.count() == 1
+
+
 def test_another_persons_client_id_is_refused(client, liaison, grid_zone, park_manager):
     taken = ActivityFactory(grid_zone=grid_zone, logged_by=park_manager, client_id=uuid.uuid4())
     client.force_login(liaison)
@@ -339,13 +432,21 @@ def test_a_liaison_corrects_their_entry_within_the_window_only(
     edit_url = reverse("parks:activity_edit", args=[activity.pk])
     html = _html(client.get(edit_url))
     assert 'id="current-photos"' in html and "client_id" not in html
+    # The version the draft of this correction is made on: a later change makes it stale.
+    assert f'data-updated-at="{activity.updated_at.isoformat()}"' in html
+    assert 'id="cancel-activity"' in html
     data = entry(grid_zone, participants="40", title="走访", photos=[jpeg(800, 600)])
     data["remove_photos"] = [activity.photos.get().pk]
     response = client.post(edit_url, data)
-    assert response.url == f"/grid-log/{activity.pk}/?saved=edit:{activity.pk}"
+    assert response.url == f"/grid-log/{activity.pk}/?saved=edit"
     activity.refresh_from_db()
     assert (activity.participants, activity.title) == (40, "走访")
     assert activity.photos.get().width == 800
+    # The page after the correction gives the entry's new version: the phone forgets the edit
+    # draft made on the version before.
+    html = _html(client.get(response.url))
+    assert f'data-saved-edit="{activity.pk}"' in html
+    assert f'data-updated-at="{activity.updated_at.isoformat()}"' in html
 
     deadline = NOW + timedelta(hours=settings.ACTIVITY_EDIT_HOURS)
     html = _html(client.get(reverse("parks:activity_detail", args=[activity.pk])))
@@ -485,8 +586,29 @@ def test_the_entry_page_offers_a_grievance_to_who_may_log_one(
         assert grievance_link not in html and 'id="edit-activity"' not in html
 
 
-def test_a_saved_marker_that_is_not_a_draft_key_is_ignored(client, liaison, grid_zone):
+def test_a_saved_marker_that_is_not_the_entrys_is_ignored(client, liaison, grid_zone):
     client.force_login(liaison)
     activity = _log(client, grid_zone)
-    html = _html(client.get(activity.get_absolute_url(), {"saved": '"><script>x</script>'}))
-    assert "data-clear-draft" not in html and "<script>x" not in html
+    for marker in ('"><script>x</script>', str(uuid.uuid4()), "new:zone:1"):
+        html = _html(client.get(activity.get_absolute_url(), {"saved": marker}))
+        assert "data-saved-" not in html and "<script>x" not in html
+        assert "js/activity_draft.js" not in html
+    html = _html(client.get(activity.get_absolute_url(), {"saved": str(activity.client_id)}))
+    assert f'data-saved-client="{activity.client_id}"' in html
+
+
+# --- Signing out on a shared phone ----------------------------------------------------------
+
+
+def test_the_page_after_signing_out_forgets_the_drafts_on_the_phone(client, liaison):
+    client.force_login(liaison)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "js/forget_drafts.js" in _html(response)
+
+
+def test_a_session_that_ran_out_keeps_the_drafts_for_after_signing_in(client, liaison, grid_zone):
+    """Sent to sign in by a page (the session ran out while typing): the draft must survive."""
+    response = client.post(create_url(zone=grid_zone.pk), entry(grid_zone), follow=True)
+    assert response.redirect_chain[-1][0].startswith(f"{reverse('login')}?next=")
+    assert "js/forget_drafts.js" not in _html(response)
