@@ -25,7 +25,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from parks.choices import Role
+from parks.choices import PARK_ROLES, Role
 from parks.db import chinese_order
 from parks.models import Organisation
 from parks.selectors import parks_visible_to
@@ -36,10 +36,11 @@ from .choices import (
     ProposalKind,
     ProposalStatus,
     PublicityChannel,
+    ReportScope,
     TaskStatus,
     WarningLevel,
 )
-from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training
+from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Report, Task, Training
 
 # Roles that read the whole district when given no park or subdistrict (as in parks.selectors).
 DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
@@ -314,3 +315,41 @@ def ledger_by_month(rows: QuerySet) -> list[dict]:
         .order_by("month")
     )
     return list(monthly)
+
+
+# --- Progress reports (进展报告) ------------------------------------------------------------
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Reports a user may read: office staff all; subdistrict staff their subdistrict's and its
+    parks'; a park's people their park's; observers and member units the district's and those
+    of the parks and subdistricts their scope covers (all of them when it names neither)."""
+    reports = Report.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return reports.none()
+    if user.is_office:
+        return reports
+    park_reports = Q(scope=ReportScope.PARK)
+    if user.role in PARK_ROLES:
+        if not user.park_id:
+            return reports.none()
+        return reports.filter(park_reports, park_id=user.park_id)
+    if user.role == Role.SUBDISTRICT:
+        if not user.subdistrict_id:
+            return reports.none()
+        return reports.filter(
+            Q(scope=ReportScope.SUBDISTRICT, subdistrict_id=user.subdistrict_id)
+            | Q(park_reports, park__subdistrict_id=user.subdistrict_id)
+        )
+    if user.role in DISTRICT_READERS:
+        visible = Q(scope=ReportScope.DISTRICT)
+        if user.park_id:
+            return reports.filter(visible | Q(park_reports, park_id=user.park_id))
+        if user.subdistrict_id:
+            return reports.filter(
+                visible
+                | Q(scope=ReportScope.SUBDISTRICT, subdistrict_id=user.subdistrict_id)
+                | Q(park_reports, park__subdistrict_id=user.subdistrict_id)
+            )
+        return reports
+    return reports.none()

@@ -1,11 +1,18 @@
 """Scheduled jobs of the reforms app. Thin: they call services, which do the work once."""
 
+import logging
+
 from celery import shared_task
 from celery.signals import worker_ready
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.utils.translation import gettext as _
 
 from . import services
 from .reporting import services as reporting_services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -18,27 +25,53 @@ def send_task_reminders():
 
 # --- Progress reports -------------------------------------------------------------------------
 
+# Errors that pass: the database restarting or failing over, the network blinking.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
+BUILD_RETRIES = 5
+
 
 @shared_task(
+    bind=True,
     ignore_result=True,
     # A worker killed mid-build gives the message back instead of losing it.
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(OperationalError, InterfaceError, ConnectionError),
-    retry_backoff=True,
-    max_retries=5,
+    max_retries=BUILD_RETRIES,
     soft_time_limit=10 * 60,
     time_limit=11 * 60,
 )
-def build_report(report_id):
-    """Build one progress report (idempotent: a built or claimed report is left alone)."""
+def build_report(self, report_id):
+    """Build one progress report (idempotent: a built or claimed report is left alone).
+
+    Transient errors are retried with backoff; anything else, or a transient error that
+    outlasts the retries, marks the report failed with the reason, for the page and the API.
+    """
     try:
         reporting_services.report_build(report_id)
-    except (OperationalError, InterfaceError, ConnectionError):
-        raise  # transient: retried with backoff above
-    except Exception as error:
-        reporting_services.report_fail(report_id, f"{type(error).__name__}: {error}")
+    except TRANSIENT_ERRORS as error:
+        if self.request.retries < self.max_retries:
+            countdown = get_exponential_backoff_interval(
+                factor=2, retries=self.request.retries, maximum=5 * 60, full_jitter=True
+            )
+            raise self.retry(exc=error, countdown=countdown) from error
+        reporting_services.report_fail(
+            report_id, _failure(error), version=getattr(error, "report_version", None)
+        )
         raise
+    except Exception as error:
+        reporting_services.report_fail(
+            report_id, _failure(error), version=getattr(error, "report_version", None)
+        )
+        raise
+
+
+def _failure(error: BaseException) -> str:
+    # Readers of the report (park managers, REST clients) see this; an error's own text can name
+    # database hosts or data, so it goes to the worker's log and the reader gets its kind only.
+    logger.error("Report build failed", exc_info=error)
+    return _("The report could not be built (%(kind)s); the details are in the worker's log.") % {
+        "kind": type(error).__name__
+    }
 
 
 @shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True)
@@ -57,4 +90,6 @@ def catch_up_reports():
 
 @worker_ready.connect
 def _catch_up_when_a_worker_starts(sender, **kwargs):
-    catch_up_reports.delay()
+    # Off in the test settings: every test worker would otherwise queue a catch-up run.
+    if settings.REPORTS_CATCH_UP_ON_WORKER_START:
+        catch_up_reports.delay()

@@ -50,4 +50,14 @@ urlpatterns = [
     *ledger_paths("proposal", "proposal"),
     path("ledgers/proposal/<int:pk>/advance/", views.proposal_advance, name="proposal_advance"),
     path("ledgers/<str:kind>/export.xlsx", views.ledger_export, name="ledger_export"),
+    # Progress reports (进展报告) and the dashboard (H4).
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/new/", views.report_request, name="report_request"),
+    path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/regenerate/", views.report_regenerate, name="report_regenerate"),
+    path("reports/schedules/", views.report_schedules, name="report_schedules"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/parks/<int:pk>/", views.dashboard_park, name="dashboard_park"),
 ]

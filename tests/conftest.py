@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -32,6 +33,15 @@ def english_outside_requests():
     """
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the dashboard keeps its figures there for minutes,
+    and public-form throttles count there, so one test's entries must not reach the next."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

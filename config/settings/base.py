@@ -197,6 +197,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# A worker that starts produces the scheduled reports missed while none was running.
+REPORTS_CATCH_UP_ON_WORKER_START = True
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

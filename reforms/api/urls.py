@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import ledgers, views
+from . import ledgers, reports, views
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -11,5 +11,6 @@ router.register("subsidies", ledgers.CarePaymentViewSet, basename="subsidy")
 router.register("publicity", ledgers.PublicityViewSet, basename="publicity")
 router.register("trainings", ledgers.TrainingViewSet, basename="training")
 router.register("proposals", ledgers.ProposalViewSet, basename="proposal")
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = router.urls

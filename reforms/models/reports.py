@@ -53,8 +53,8 @@ class Report(models.Model):
     # where NULLs in subdistrict/park would each count as different.
     scope_key = models.CharField(_("scope key"), max_length=40, editable=False)
     period_kind = models.CharField(_("period"), max_length=10, choices=PeriodKind.choices)
-    period_start = models.DateField(_("from"), validators=PORTAL_DATE_VALIDATORS)
-    period_end = models.DateField(_("to"), validators=PORTAL_DATE_VALIDATORS)
+    period_start = models.DateField(_("period start"), validators=PORTAL_DATE_VALIDATORS)
+    period_end = models.DateField(_("period end"), validators=PORTAL_DATE_VALIDATORS)
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )

@@ -49,8 +49,9 @@ def previous_period(kind: str, start: date, end: date) -> tuple[date, date]:
 
 def as_instants(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in the portal's time zone, for indexed range
-    filters on timestamps (a __date lookup would wrap the column in a function)."""
-    zone = timezone.get_current_timezone()
+    filters on timestamps (a __date lookup would wrap the column in a function). The portal's
+    zone, not the current one: a report's days are Wuxi's whoever builds or reads it."""
+    zone = timezone.get_default_timezone()
     return (
         datetime.combine(start, time.min, tzinfo=zone),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),

@@ -1,6 +1,7 @@
 """Browser pages of the reforms app, split by topic."""
 
 from .charts import district_roadmap, park_roadmap, unit_league
+from .dashboard import dashboard, dashboard_park
 from .imports import (
     task_import,
     task_import_commit,
@@ -18,6 +19,15 @@ from .ledgers import (
     proposal_advance,
 )
 from .plans import plan_document
+from .report_schedules import report_schedules
+from .reports import (
+    report_detail,
+    report_download,
+    report_list,
+    report_regenerate,
+    report_request,
+    report_status,
+)
 from .tasks import (
     evidence_download,
     milestone_create,
@@ -34,6 +44,15 @@ from .tasks import (
 )
 
 __all__ = [
+    "dashboard",
+    "dashboard_park",
+    "report_detail",
+    "report_download",
+    "report_list",
+    "report_regenerate",
+    "report_request",
+    "report_schedules",
+    "report_status",
     "district_roadmap",
     "evidence_download",
     "ledger_create",
