@@ -272,7 +272,7 @@ def test_a_resend_rewritten_into_another_visit_is_saved_as_a_new_entry(
 
     # Not swallowed: the form comes back with the afternoon's text and a link to the morning.
     errors = page.locator("#form-errors")
-    expect(errors).to_contain_text("This entry was already saved")
+    expect(errors).to_contain_text("该记录已保存")  # the UI speaks Chinese by default
     expect(errors.locator("a")).to_have_attribute("href", first.get_absolute_url())
     expect(page.locator("#id_description")).to_have_value("下午送清凉")
     assert Activity.objects.count() == 1
