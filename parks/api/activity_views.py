@@ -7,7 +7,7 @@ is a 403 and their ValidationError a 400 (parks.api.errors).
 """
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -157,13 +157,10 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return selectors.activities_visible_to(user).select_related("park", "grid_zone")
 
     def handle_exception(self, exc):
-        # DRF reads a JSON or form body through HttpRequest.body, where Django refuses one over
-        # DATA_UPLOAD_MAX_MEMORY_SIZE (multipart: its text fields) with RequestDataTooBig, and an
-        # overfull form with TooMany…Sent. Left alone they would be Django's HTML 400 page.
+        # portal_exception_handler answers every over-large body with a 413; here it says how
+        # to split a batch, or that an entry's text (photos not counted) is too long.
         if isinstance(exc, RequestDataTooBig):
             exc = _too_large(batch=self.action == "bulk")
-        elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
-            exc = exceptions.ParseError(_("The request has too many fields or files."))
         return super().handle_exception(exc)
 
     def _represent(self, activity):

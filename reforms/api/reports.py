@@ -10,13 +10,8 @@ Reports come from reforms.selectors.reports_visible_to, so one outside the user'
 Asking and regenerating go through reforms.reporting.services, which decide who may (403).
 """
 
-import json
-from urllib.parse import quote
-
 import django_filters
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -58,7 +53,8 @@ from ..choices import (
 from ..excel import XLSX_CONTENT_TYPE
 from ..models import Report
 from ..reporting import services
-from ..reporting.excel import report_filename
+from ..reporting.downloads import FORMATS as DOWNLOAD_FORMATS
+from ..reporting.downloads import report_file_response
 
 # --- The snapshot's schema ----------------------------------------------------------------------
 # Output only: the detail passes the stored snapshot through these serializers, so what the
@@ -656,7 +652,6 @@ class FormatParameterNegotiation(BaseContentNegotiation):
         return parsers[0] if parsers else None
 
 
-DOWNLOAD_FORMATS = ("xlsx", "json")
 NOT_MODIFIED = OpenApiResponse(
     description=gettext_lazy(
         "Not modified: the report has the ETag in `If-None-Match`, or was built no later than "
@@ -851,29 +846,6 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 _("The report is not ready: it is %(status)s.")
                 % {"status": report.get_status_display().lower()}
             )
-        return _with_validators(request, report, lambda: self._file(report, file_format))
-
-    def _file(self, report: Report, file_format: str):
-        if file_format == "json":
-            response = HttpResponse(
-                json.dumps(report.snapshot, cls=DjangoJSONEncoder, ensure_ascii=False),
-                content_type="application/json",
-            )
-            filename = report_filename(report, "json")
-            response["Content-Disposition"] = (
-                f'attachment; filename="report-{report.pk}.json"; '
-                f"filename*=UTF-8''{quote(filename)}"
-            )
-            return response
-        if not report.excel:
-            raise Http404
-        try:
-            handle = report.excel.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=report_filename(report, "xlsx"),
-            content_type=XLSX_CONTENT_TYPE,
+        return _with_validators(
+            request, report, lambda: report_file_response(report, report, file_format)
         )

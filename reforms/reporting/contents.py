@@ -144,7 +144,7 @@ def _period(start: date, end: date) -> dict:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
-def _percent(part: int, whole: int) -> float | None:
+def percent_of(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
@@ -197,7 +197,7 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
         figures = {key: counts[f"{prefix}{key}"] for key in FINISHED}
         return {
             **figures,
-            "on_time_rate": _percent(figures["due_done_on_time"], figures["due"]),
+            "on_time_rate": percent_of(figures["due_done_on_time"], figures["due"]),
         }
 
     return {
@@ -267,11 +267,11 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
         "zones_with_liaison": counts["with_liaison"],
         "current": {
             "covered": counts["covered"],
-            "rate": _percent(counts["covered"], counts["zones"]),
+            "rate": percent_of(counts["covered"], counts["zones"]),
         },
         "previous": {
             "covered": counts["prev_covered"],
-            "rate": _percent(counts["prev_covered"], counts["zones"]),
+            "rate": percent_of(counts["prev_covered"], counts["zones"]),
         },
     }
 

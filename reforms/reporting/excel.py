@@ -488,12 +488,13 @@ def _headings(report: Report, snapshot: dict) -> tuple[str, str]:
     return heading, subheading
 
 
-def report_filename(report: Report, extension: str = "xlsx") -> str:
-    """The download's file name: 梁溪区进展报告-月报-20260601-20260630-v1.xlsx."""
+def report_filename(report: Report, extension: str = "xlsx", version: int | None = None) -> str:
+    """The download's file name: 梁溪区进展报告-月报-20260601-20260630-v1.xlsx (`version`: an
+    earlier build's number instead of the report's own)."""
     term = PERIOD_TERMS.get(report.period_kind, report.period_kind)
     return (
         f"{report.scope_label}进展报告-{term}-{report.period_start:%Y%m%d}-"
-        f"{report.period_end:%Y%m%d}-v{report.version}.{extension}"
+        f"{report.period_end:%Y%m%d}-v{version or report.version}.{extension}"
     )
 
 

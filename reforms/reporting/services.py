@@ -69,6 +69,23 @@ def user_can_request_report(user, *, scope, subdistrict=None, park=None) -> bool
     return False
 
 
+def requestable_targets(user):
+    """What a user may ask reports for, for forms: (scopes, subdistricts, parks). The same rule
+    as user_can_request_report, which checks one request."""
+    subdistricts, parks, scopes = Subdistrict.objects.none(), Park.objects.none(), []
+    if user.is_authenticated and user.is_office:
+        subdistricts, parks = Subdistrict.objects.all(), Park.objects.all()
+        scopes = [ReportScope.DISTRICT, ReportScope.SUBDISTRICT, ReportScope.PARK]
+    elif user.is_authenticated and user.role == Role.SUBDISTRICT and user.subdistrict_id:
+        subdistricts = Subdistrict.objects.filter(pk=user.subdistrict_id)
+        parks = Park.objects.filter(subdistrict_id=user.subdistrict_id)
+        scopes = [ReportScope.SUBDISTRICT, ReportScope.PARK]
+    elif user.is_authenticated and user.role == Role.PARK_MANAGER and user.park_id:
+        parks = Park.objects.filter(pk=user.park_id)
+        scopes = [ReportScope.PARK]
+    return scopes, subdistricts, parks
+
+
 # --- Asking -----------------------------------------------------------------------------------
 
 

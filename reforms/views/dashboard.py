@@ -38,7 +38,7 @@ from parks.selectors import parks_visible_to
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..forms import DATE_INPUT
 from ..models import Report, scope_key_for
-from ..reporting.contents import SCHEMA_VERSION, Scope, build_snapshot
+from ..reporting.contents import SCHEMA_VERSION, Scope, build_snapshot, percent_of
 from ..reporting.periods import as_instants, period_containing, previous_period
 
 TREND_MONTHS = 12
@@ -119,10 +119,6 @@ def _period(form, today):
 # --- Cards ----------------------------------------------------------------------------------
 
 
-def _share(part, whole):
-    return round(100 * part / whole, 1) if whole else None
-
-
 def _card(key, label, value, previous=None, *, percent=False, detail="", compare=True):
     change = None
     if compare and value is not None and previous is not None:
@@ -185,7 +181,7 @@ def _cards(snapshot):
         _card(
             "completion",
             _("Task completion"),
-            _share(done, tasks["total"]),
+            percent_of(done, tasks["total"]),
             percent=True,
             compare=False,
             detail=_("%(part)s of %(whole)s tasks done, as of today")
@@ -252,11 +248,11 @@ def _park_figures(row):
         "resolution_rate": grievances["resolution_rate"],
         "satisfaction_rate": grievances["satisfaction_rate"],
         "received": grievances["received"],
-        "completion": _share(tasks["done"], tasks["total"]),
+        "completion": percent_of(tasks["done"], tasks["total"]),
         "red": tasks["red"],
         "yellow": tasks["yellow"],
         "activities": row["activities"]["count"],
-        "coverage": _share(coverage["covered"], coverage["zones"]),
+        "coverage": percent_of(coverage["covered"], coverage["zones"]),
     }
 
 
@@ -342,7 +338,7 @@ def _trend_data(months, grievances, activities, zone_count):
         "received": [grievances.get(month, empty).get("received", 0) for month in months],
         "activities": [activities.get(month, empty).get("count", 0) for month in months],
         "coverage": [
-            _share(activities.get(month, empty).get("zones", 0), zone_count) for month in months
+            percent_of(activities.get(month, empty).get("zones", 0), zone_count) for month in months
         ],
     }
 

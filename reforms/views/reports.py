@@ -6,22 +6,18 @@ reader's scope answers 404; asking for and regenerating reports go through
 reforms.reporting.services, which decides who may.
 """
 
-import json
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from parks.choices import Role
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.db import chinese_order
 from parks.forms import BootstrapFormMixin
@@ -31,14 +27,14 @@ from parks.selectors import parks_visible_to
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..forms import DATE_INPUT
 from ..reporting import services
+from ..reporting.downloads import FORMATS as DOWNLOAD_FORMATS
+from ..reporting.downloads import report_file_response
 from ..reporting.periods import last_complete_period
 from ..selectors import reports_visible_to
 from .common import paginate, save_form
 from .report_figures import report_figures
 
 BUILDING = (ReportStatus.QUEUED, ReportStatus.RUNNING)
-FORMATS = {"xlsx", "json"}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- Forms ----------------------------------------------------------------------------------
@@ -101,31 +97,9 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
         return reports
 
 
-def _requestable(user):
-    """The subdistricts and parks a user may ask reports for, and the scopes that leaves."""
-    subdistricts, parks = Subdistrict.objects.none(), Park.objects.none()
-    if user.is_office:
-        subdistricts, parks = Subdistrict.objects.all(), Park.objects.all()
-    elif user.role == Role.SUBDISTRICT and user.subdistrict_id:
-        subdistricts = Subdistrict.objects.filter(pk=user.subdistrict_id)
-        parks = Park.objects.filter(subdistrict_id=user.subdistrict_id)
-    elif user.role == Role.PARK_MANAGER and user.park_id:
-        parks = Park.objects.filter(pk=user.park_id)
-    scopes = []
-    if user.is_office:
-        scopes.append(ReportScope.DISTRICT)
-    if user.is_office or (user.role == Role.SUBDISTRICT and user.subdistrict_id):
-        scopes.append(ReportScope.SUBDISTRICT)
-    if user.is_office or (user.role == Role.SUBDISTRICT and user.subdistrict_id):
-        scopes.append(ReportScope.PARK)
-    elif user.role == Role.PARK_MANAGER and user.park_id:
-        scopes.append(ReportScope.PARK)
-    return scopes, subdistricts, parks
-
-
 def user_may_request_reports(user) -> bool:
     """Whether the request form is open to the user (the service checks each request)."""
-    return user.is_authenticated and bool(_requestable(user)[0])
+    return user.is_authenticated and bool(services.requestable_targets(user)[0])
 
 
 class ReportRequestForm(BootstrapFormMixin, forms.Form):
@@ -174,7 +148,7 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scopes, subdistricts, parks = _requestable(user)
+        scopes, subdistricts, parks = services.requestable_targets(user)
         for name in ("scope", "period_kind"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         labels = dict(ReportScope.choices)
@@ -334,7 +308,7 @@ def report_download(request, pk):
     `version=N` names an earlier build."""
     report = _visible_report(request.user, pk)
     kind = request.GET.get("format", "xlsx")
-    if kind not in FORMATS:
+    if kind not in DOWNLOAD_FORMATS:
         return HttpResponseBadRequest(_("Choose format=xlsx or format=json."))
     build = report
     version = request.GET.get("version")
@@ -342,28 +316,9 @@ def report_download(request, pk):
         if not version.isascii() or not version.isdigit():
             return HttpResponseBadRequest(_("The version is a whole number."))
         build = get_object_or_404(report.versions, version=int(version))
-        number = build.version
-    else:
-        if report.status != ReportStatus.DONE:
-            raise Http404(_("The report is not ready yet."))
-        number = report.version
-    from ..reporting.excel import report_filename  # the same names as the API's downloads
-
-    filename = report_filename(report, kind).replace(f"-v{report.version}.", f"-v{number}.")
-    if kind == "json":
-        body = json.dumps(build.snapshot, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-    if not build.excel:
-        raise Http404(_("This build has no workbook."))
-    try:
-        handle = build.excel.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    elif report.status != ReportStatus.DONE:
+        raise Http404(_("The report is not ready yet."))
+    return report_file_response(report, build, kind)
 
 
 @require_POST

@@ -1,0 +1,34 @@
+"""A report's files as HTTP responses, for the page and the API alike (never through /media/)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+from ..excel import XLSX_CONTENT_TYPE
+from ..models import Report, ReportVersion
+from .excel import report_filename
+
+FORMATS = ("xlsx", "json")
+
+
+def report_file_response(report: Report, build: Report | ReportVersion, file_format: str):
+    """The workbook or the JSON snapshot of `build` (the report itself or an earlier version),
+    named after the report and the build's version. Http404 when the workbook is missing."""
+    filename = report_filename(report, file_format, version=build.version)
+    if file_format == "json":
+        body = json.dumps(build.snapshot, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+        # JSON is UTF-8 by definition (RFC 8259): no charset parameter.
+        response = HttpResponse(body.encode(), content_type="application/json")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    if not build.excel:
+        raise Http404
+    try:
+        handle = build.excel.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
