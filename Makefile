@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: run test bench lint format messages install clean
+.PHONY: run test bench lint format messages install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,25 @@ $(NODE_INSTALLED): package.json package-lock.json
 
 install: $(INSTALLED) $(NODE_INSTALLED)
 
+# Debian packages the suite needs beyond Python and npm: Chromium for the browser tests (no tool
+# downloads a browser of its own), a CJK font so screenshots show Chinese, gettext's msgfmt for
+# the translation checks. Installed with apt-get when missing and running as root; otherwise
+# stops with one line naming them.
+SYSTEM_PACKAGES_CHECK := \
+	missing=(); \
+	[ -x /usr/bin/chromium ] || missing+=(chromium); \
+	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei); \
+	command -v msgfmt >/dev/null || missing+=(gettext)
+system-packages:
+	@$(SYSTEM_PACKAGES_CHECK); \
+	if [ $${#missing[@]} -eq 0 ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then \
+	  echo "make test needs these Debian packages: $${missing[*]} (as root: apt-get install $${missing[*]})" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Installing $${missing[*]} with apt-get"; \
+	apt-get -o DPkg::Lock::Timeout=600 update -q && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "$${missing[@]}"
+
 # The demo: SQLite under var/ and a file-system Celery broker unless DATABASE_URL / REDIS_URL
 # are set. Starts the web server and one Celery worker with an embedded beat; Ctrl-C stops both.
 run: install
@@ -37,7 +56,7 @@ run: install
 	trap 'trap - INT TERM EXIT; kill -TERM $$worker 2>/dev/null; wait $$worker' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT) --noreload
 
-test: install
+test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
