@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 INSTALLED := $(VENV)/.installed
 NODE_INSTALLED := node_modules/.installed
 
-.PHONY: run test bench lint format messages install system-packages clean
+.PHONY: run test faults bench lint format messages install system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,12 @@ test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	$(BIN)/pytest -m "not bench" -n 2 --dist loadfile
+	$(BIN)/pytest -m "not bench and not faults" -n 2 --dist loadfile
+
+# Kills a worker mid-build, crashes a private Redis, cuts PostgreSQL off (tests/faults/); one at
+# a time, as each test runs the portal's own processes. About three minutes.
+faults: install
+	$(BIN)/pytest -m faults tests/faults -p no:xdist
 
 bench: install
 	$(BIN)/pytest -m bench tests/bench -p no:xdist -s

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+# Errors outside DRF's views: JSON under /api/, otherwise pages that need no database.
+handler404 = "parks.error_pages.page_not_found"
+handler500 = "parks.error_pages.server_error"
 
 # Nothing serves MEDIA_URL, not even in development: every uploaded file goes out through a
 # view that checks who is asking (e.g. reforms:plan_document, reforms:evidence_download).
@@ -15,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its init script from ?script rather than inline, for the CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

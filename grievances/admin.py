@@ -18,7 +18,7 @@ from .models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from .selectors import mask_name, mask_phone
+from .selectors import complainant_shown, parties_shown
 from .services import policy_save, survey_save
 
 
@@ -128,9 +128,7 @@ class GrievanceAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("complainant"))
     def complainant_masked(self, grievance):
-        parts = [mask_name(grievance.complainant_name), mask_phone(grievance.complainant_phone)]
-        if grievance.complainant_employer:
-            parts.append("***")
+        parts = complainant_shown(grievance, revealed=False).values()
         return " ".join(part for part in parts if part) or "—"
 
 
@@ -167,7 +165,22 @@ class MediationAdmin(ReadOnlyAdmin):
     list_display = ["grievance", "applied_on", "mediator", "outcome", "concluded_on"]
     list_filter = ["outcome"]
     list_select_related = ["grievance", "mediator"]
+    # The parties are named people: masked here too, like the complainant.
+    fields = [
+        "grievance",
+        "applied_on",
+        "parties_masked",
+        "mediator",
+        "outcome",
+        "amount_agreed",
+        "concluded_on",
+    ]
+    readonly_fields = fields
     inlines = [MediationSessionInline]
+
+    @admin.display(description=_("parties"))
+    def parties_masked(self, mediation):
+        return parties_shown(mediation, revealed=False)
 
 
 @admin.register(MediationSession)

@@ -13,16 +13,13 @@ from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from .choices import Category, Channel, Satisfaction, Status
-from .selectors import mask_name, mask_phone
+from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+from .choices import Category, Channel, Satisfaction, Status
+from .selectors import complainant_shown
+
 SHEET_TITLE = "职工诉求"
 # Rows are fetched from the database in chunks, never all at once.
 CHUNK_SIZE = 1000
@@ -74,11 +71,7 @@ def _local(value: datetime | None):
 
 def grievance_row(grievance, *, revealed: bool) -> list:
     """One grievance as the sheet's cells (labels in the active language)."""
-    name, phone = grievance.complainant_name, grievance.complainant_phone
-    employer = grievance.complainant_employer
-    if not revealed:
-        name, phone = mask_name(name), mask_phone(phone)
-        employer = "***" if employer else ""
+    personal = complainant_shown(grievance, revealed=revealed)
     zone = grievance.grid_zone
     flag = getattr(grievance, "deadline_flag", "")
     return [
@@ -89,9 +82,9 @@ def grievance_row(grievance, *, revealed: bool) -> list:
         _label(Category, grievance.category),
         grievance.title,
         grievance.description,
-        name,
-        phone,
-        employer,
+        personal["name"],
+        personal["phone"],
+        personal["employer"],
         _label(Status, grievance.status),
         grievance.handling_unit.name if grievance.handling_unit else "",
         str(grievance.handler) if grievance.handler else "",
@@ -108,19 +101,6 @@ def grievance_row(grievance, *, revealed: bool) -> list:
     ]
 
 
-def _cell(sheet, value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"  # a title that starts with "=" stays text, never a formula
-    return cell
-
-
 def write_grievances(grievances, stream, *, reveal) -> list[int]:
     """Write grievances (related rows joined) as .xlsx to `stream`; return the revealed ids."""
     workbook = Workbook(write_only=True)
@@ -128,13 +108,7 @@ def write_grievances(grievances, stream, *, reveal) -> list[int]:
     sheet.freeze_panes = "A2"
     for index, (_header, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for text in HEADERS:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([sheet_cell(sheet, text, bold=True) for text in HEADERS])
     revealed = []
     with translation.override("zh-hans"):
         for grievance in grievances.iterator(chunk_size=CHUNK_SIZE):
@@ -142,7 +116,7 @@ def write_grievances(grievances, stream, *, reveal) -> list[int]:
             if shown:
                 revealed.append(grievance.pk)
             sheet.append(
-                [_cell(sheet, value) for value in grievance_row(grievance, revealed=shown)]
+                [sheet_cell(sheet, value) for value in grievance_row(grievance, revealed=shown)]
             )
     workbook.save(stream)
     return revealed

@@ -6,7 +6,6 @@ signed "form drawn at" stamp (public_forms), a cap on upload size enforced while
 read, and throttles per client address and per park, counted in Django's cache.
 """
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from parks.choices import Role
+from parks.client_ip import client_key
 from parks.models import GridZone, Park
 from parks.selectors import parks_visible_to
 
@@ -74,11 +74,6 @@ def _limit(name: str, default: int) -> int:
 # processes.
 
 
-def client_address(request) -> str:
-    """The client's address, resolved the same way as the login lockout resolves it."""
-    return get_client_ip_address(request) or "unknown"
-
-
 def _hits(key: str) -> int:
     return cache.get(key, 0)
 
@@ -97,7 +92,7 @@ def _submit_keys(request, park):
     per_address = _limit("GRIEVANCE_PUBLIC_SUBMITS_PER_IP", 5)
     per_park = _limit("GRIEVANCE_PUBLIC_SUBMITS_PER_PARK", 20)
     return (
-        (f"gpublic:submit:ip:{client_address(request)}", per_address),
+        (f"gpublic:submit:ip:{client_key(request)}", per_address),
         (f"gpublic:submit:park:{park.pk}", per_park),
     )
 
@@ -113,7 +108,7 @@ def _count_submission(request, park) -> None:
 
 def _lookup_keys(request):
     """Cache keys counting the client's tracking-code lookups, and those that found nothing."""
-    address = client_address(request)
+    address = client_key(request)
     return f"gpublic:lookup:ip:{address}", f"gpublic:miss:ip:{address}"
 
 

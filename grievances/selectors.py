@@ -70,7 +70,50 @@ def user_may_see_personal_data(user, grievance) -> bool:
     return user.is_office or user_is_handling_unit(user, grievance)
 
 
+def may_unmask(user, grievance, *, asked: bool) -> bool:
+    """Whether a page, an API answer or an export shows this grievance's personal data in the
+    clear: only when the user asked for it (`unmask`) and may see it. Even the office and the
+    handling unit must ask, so each view is deliberate and logged (services.personal_data_reveal).
+    """
+    return asked and user_may_see_personal_data(user, grievance)
+
+
 # --- Masking --------------------------------------------------------------------------------
+# Personal data: the complainant's name, phone and employer, and a mediation's parties (named
+# people). Every page, API answer, export and admin page shows them through these functions.
+
+PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
+
+
+def has_complainant_data(grievance) -> bool:
+    """The worker left a name, a phone or an employer (an anonymous grievance has none)."""
+    return any(getattr(grievance, field) for field in PERSONAL_FIELDS)
+
+
+def complainant_shown(grievance, *, revealed: bool) -> dict[str, str]:
+    """The complainant's name, phone and employer as shown: in the clear only when revealed."""
+    if revealed:
+        return {
+            "name": grievance.complainant_name,
+            "phone": grievance.complainant_phone,
+            "employer": grievance.complainant_employer,
+        }
+    return {
+        "name": mask_name(grievance.complainant_name),
+        "phone": mask_phone(grievance.complainant_phone),
+        # The employer narrows down who complained, so it is shown only with the rest.
+        "employer": mask_text(grievance.complainant_employer),
+    }
+
+
+def parties_shown(mediation, *, revealed: bool) -> str:
+    """A mediation's parties as shown: in the clear only when revealed, like the complainant."""
+    return mediation.parties if revealed else mask_text(mediation.parties)
+
+
+def mask_text(text: str) -> str:
+    """Free text that names or points to people (an employer, the parties) -> ***."""
+    return "***" if text else ""
 
 
 def mask_name(name: str) -> str:

@@ -46,6 +46,8 @@ from .models import (
     TimeLimitPolicy,
 )
 from .selectors import (
+    has_complainant_data,
+    may_unmask,
     mediators_for,
     user_can_handle,
     user_can_log_grievances,
@@ -359,6 +361,29 @@ def record_personal_data_views(*, grievances, viewer: User, via: str) -> None:
     PersonalDataView.objects.bulk_create(
         [PersonalDataView(grievance=g, viewer=viewer, via=via) for g in grievances]
     )
+
+
+def personal_data_reveal(*, viewer: User, grievances, asked: bool, via: str) -> set[int]:
+    """The ids of `grievances` whose personal data a page or an API answer shows `viewer` in
+    the clear (selectors.may_unmask), each such view logged.
+
+    One log row per grievance with something personal on it: the complainant's details or a
+    mediation's parties (an anonymous worker's dispute still names its parties). A grievance
+    with neither shows nothing, so nothing is logged. At most one query besides the insert.
+    """
+    shown = [g for g in grievances if may_unmask(viewer, g, asked=asked)]
+    seen = [g for g in shown if has_complainant_data(g)]
+    anonymous = [g.pk for g in shown if not has_complainant_data(g)]
+    if anonymous:
+        with_parties = set(
+            Mediation.objects.filter(grievance__in=anonymous)
+            .exclude(parties="")
+            .values_list("grievance_id", flat=True)
+        )
+        seen += [g for g in shown if g.pk in with_parties]
+    if seen:
+        record_personal_data_views(grievances=seen, viewer=viewer, via=via)
+    return {g.pk for g in shown}
 
 
 def _reminder_targets(grievance):

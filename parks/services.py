@@ -5,7 +5,6 @@ database constraints) and saves in one transaction. A unique clash that slips pa
 because two people saved at once comes back as a ValidationError, never as a server error.
 """
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
 from .choices import Role
+from .files import FilesWritten, files_undone_on_error
 from .models import Activity, ActivityPhoto, Facility, GridZone, Notification, Park, User
 from .photos import ProcessedPhoto, process_photo
 from .selectors import (
@@ -226,21 +226,7 @@ def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
         raise ValidationError(errors)
 
 
-@contextmanager
-def _photo_files_undone_on_error():
-    """Yields a list for the names of files written inside; if the block fails (and its rows
-    roll back), those files are deleted again rather than left in storage with no row."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        storage = ActivityPhoto._meta.get_field("image").storage
-        for name in written:
-            storage.delete(name)
-        raise
-
-
-def _add_photos(activity: Activity, photos, written: list[str]) -> None:
+def _add_photos(activity: Activity, photos, files: FilesWritten) -> None:
     for photo in photos:
         row = ActivityPhoto(
             activity=activity,
@@ -248,10 +234,8 @@ def _add_photos(activity: Activity, photos, written: list[str]) -> None:
             height=photo.height,
             original_name=photo.original_name,
         )
-        row.image.save("photo.jpg", ContentFile(photo.image), save=False)
-        written.append(row.image.name)
-        row.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
-        written.append(row.thumbnail.name)
+        files.save(row.image, "photo.jpg", ContentFile(photo.image))
+        files.save(row.thumbnail, "thumb.jpg", ContentFile(photo.thumbnail))
         row.save()
 
 
@@ -293,9 +277,9 @@ def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Acti
     _check_activity(activity, actor)
     processed = process_photos(photos)
     try:
-        with _photo_files_undone_on_error() as written, transaction.atomic():
+        with files_undone_on_error() as files, transaction.atomic():
             activity.save()
-            _add_photos(activity, processed, written)
+            _add_photos(activity, processed, files)
     except IntegrityError as error:
         # Two sends of the same entry raced: the other one won; that one is this entry.
         existing = None
@@ -315,7 +299,7 @@ def activity_update(
     *, activity: Activity, actor: User, fields: dict, photos=(), remove_photos=()
 ) -> Activity:
     """Correct an entry: only the fields given change, so two people editing lose nothing."""
-    with _photo_files_undone_on_error() as written, transaction.atomic():
+    with files_undone_on_error() as files, transaction.atomic():
         # Judged on the stored entry: a form bound to `activity` has already changed it.
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         if not user_can_edit_activity(actor, activity):
@@ -338,7 +322,7 @@ def activity_update(
         for photo in activity.photos.filter(pk__in=remove_ids):
             _delete_photo_files(photo)
             photo.delete()
-        _add_photos(activity, processed, written)
+        _add_photos(activity, processed, files)
     return activity
 
 

@@ -17,18 +17,14 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
 from parks.models import Organisation, Park, User
 
 from .choices import TaskCategory, TaskStatus, WarningLevel
 from .models import TASK_DATE_MAX, TASK_DATE_MESSAGE, TASK_DATE_MIN, Plan, Task
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
 
 # (key in a row's values, header, column width). Chinese characters are about two units wide.
 COLUMNS = [
@@ -152,17 +148,10 @@ def _cell(sheet, key, value):
     elif key == "supporting_units":
         value = UNIT_SEPARATOR.join(value or ())
     elif key in ("start_date", "due_date") and value:
-        cell = WriteOnlyCell(sheet, value=date.fromisoformat(value))
-        cell.number_format = DATE_FORMAT
-        return cell
-    if value is None or value == "":
-        return None
-    if not isinstance(value, int | float):
-        value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-    return cell
+        value = date.fromisoformat(value)
+    # Text such as "-1 先办" or "=…" is written as text with no quote added to it, so reading
+    # it back gives the stored text and the round trip stays "unchanged" (see parks.excel).
+    return sheet_cell(sheet, value)
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:

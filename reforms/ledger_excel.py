@@ -8,18 +8,16 @@ figures as the page (reforms.selectors.ledger_totals).
 """
 
 from dataclasses import dataclass
-from datetime import date
 from io import BytesIO
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from parks.excel import DATE_FORMAT, sheet_cell
+
 from .choices import ProposalKind, ProposalStatus, PublicityChannel
-from .excel import DATE_FORMAT, xlsx_response
+from .excel import xlsx_response
 
 YUAN_FORMAT = "#,##0.00"
 COUNT_FORMAT = "#,##0"
@@ -175,24 +173,8 @@ TOTALS_LABEL = "合计"
 SUMMARY_TITLE = "汇总"
 
 
-def _cell(sheet, value, number_format=None, *, bold=False):
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        # Text that starts with "=" stays text, never a formula.
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-        cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
-        if number_format or isinstance(value, date):
-            cell.number_format = number_format or DATE_FORMAT
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def _header(sheet, texts):
-    return [_cell(sheet, text, bold=True) for text in texts]
+    return [sheet_cell(sheet, text, bold=True) for text in texts]
 
 
 def write_ledger(kind: str, rows, totals: dict, stream) -> None:
@@ -206,13 +188,13 @@ def write_ledger(kind: str, rows, totals: dict, stream) -> None:
     sheet.append(_header(sheet, [column.header for column in spec.columns]))
     for row in rows.select_related(*spec.related).iterator(chunk_size=CHUNK_SIZE):
         sheet.append(
-            [_cell(sheet, column.value(row), column.number_format) for column in spec.columns]
+            [sheet_cell(sheet, column.value(row), column.number_format) for column in spec.columns]
         )
-    total_cells = [_cell(sheet, TOTALS_LABEL, bold=True)]
-    total_cells.append(_cell(sheet, f"共 {totals['entries']} 条", bold=True))
+    total_cells = [sheet_cell(sheet, TOTALS_LABEL, bold=True)]
+    total_cells.append(sheet_cell(sheet, f"共 {totals['entries']} 条", bold=True))
     for column in spec.columns[2:]:
         value = totals[column.total] if column.total else None
-        total_cells.append(_cell(sheet, value, column.number_format, bold=True))
+        total_cells.append(sheet_cell(sheet, value, column.number_format, bold=True))
     sheet.append(total_cells)
 
     summary = workbook.create_sheet(SUMMARY_TITLE)
@@ -221,7 +203,9 @@ def write_ledger(kind: str, rows, totals: dict, stream) -> None:
     summary.column_dimensions["B"].width = 16
     summary.append(_header(summary, ["项目", "数值"]))
     for key, label, number_format in spec.summary:
-        summary.append([_cell(summary, label), _cell(summary, totals[key], number_format)])
+        summary.append(
+            [sheet_cell(summary, label), sheet_cell(summary, totals[key], number_format)]
+        )
     workbook.save(stream)
 
 

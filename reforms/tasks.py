@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from . import services
+from .reporting import schedules as reporting_schedules
 from .reporting import services as reporting_services
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,15 @@ BUILD_RETRIES = 5
     time_limit=11 * 60,
 )
 def build_report(self, report_id):
-    """Build one progress report (idempotent: a built or claimed report is left alone).
+    """Build one progress report (idempotent: a built report, or one another build holds, is
+    left alone). The task id is the build's token: this message, redelivered or retried, takes
+    its own lease over (reforms.reporting.services._claim).
 
     Transient errors are retried with backoff; anything else, or a transient error that
     outlasts the retries, marks the report failed with the reason, for the page and the API.
     """
     try:
-        reporting_services.report_build(report_id)
+        reporting_services.report_build(report_id, token=self.request.id)
     except TRANSIENT_ERRORS as error:
         if self.request.retries < self.max_retries:
             countdown = get_exponential_backoff_interval(
@@ -77,15 +80,24 @@ def _failure(error: BaseException) -> str:
 @shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True)
 def produce_scheduled_reports(period_kind):
     """Beat (django-celery-beat, editable in the browser): the last complete period's reports."""
-    return reporting_services.produce_scheduled_reports(period_kind=period_kind)
+    return reporting_schedules.produce_scheduled_reports(period_kind=period_kind)
 
 
 @shared_task(ignore_result=True, autoretry_for=(OperationalError,), retry_backoff=True)
 def catch_up_reports():
-    """Hourly and at worker start: runs missed while the system was down, and lost builds."""
-    created = reporting_services.catch_up_scheduled_reports()
+    """Hourly and at worker start: runs missed while the system was down, lost builds, and
+    workbooks a killed build left with no report naming them."""
+    created = reporting_schedules.catch_up_scheduled_reports()
     requeued = reporting_services.requeue_stale_reports()
+    reporting_services.remove_orphan_report_files()
     return created, requeued
+
+
+@shared_task(ignore_result=True, expires=60)
+def requeue_lost_reports():
+    """Every minute (beat): builds whose worker was lost are queued again within minutes.
+    Expires: a sweep that waited a minute in the queue is replaced by the next one."""
+    return reporting_services.requeue_stale_reports()
 
 
 @worker_ready.connect

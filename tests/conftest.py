@@ -146,3 +146,21 @@ def worker_queue():
     yield queue
     worker.terminate()
     worker.wait(timeout=30)
+
+
+@pytest.fixture
+def api_throttles(monkeypatch):
+    """The API throttles production runs (the test settings leave them off), with their rates
+    as a dict a test may change. DRF reads both once, at import, so they are set in place."""
+    from rest_framework.settings import perform_import
+    from rest_framework.throttling import SimpleRateThrottle
+    from rest_framework.views import APIView
+
+    from config.settings import base
+
+    production = base.REST_FRAMEWORK
+    classes = perform_import(production["DEFAULT_THROTTLE_CLASSES"], "DEFAULT_THROTTLE_CLASSES")
+    rates = dict(production["DEFAULT_THROTTLE_RATES"])
+    monkeypatch.setattr(APIView, "throttle_classes", classes)
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    return rates

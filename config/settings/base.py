@@ -8,6 +8,8 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -44,9 +46,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parks.middleware.ChosenLanguageMiddleware",
+    "parks.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -91,6 +95,51 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _seconds(name, default):
+    seconds = env.float(name, default=default)
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (no limit) or a number of seconds.")
+    return seconds
+
+
+# A locked or slow table must not hold a web worker, and every request queued behind it: two
+# requests waiting on a locked grid-log table used to stall even the login page. On PostgreSQL a
+# web request's statement is cancelled after DATABASE_STATEMENT_TIMEOUT seconds, or after
+# DATABASE_LOCK_TIMEOUT seconds waiting for a lock, and the request answers 503
+# (parks.middleware). Keep both well under gunicorn's --timeout (30 s). The Celery worker builds
+# district-wide reports and gets the WORKER_ limits instead (config/celery.py). 0 means no limit.
+# SQLite has neither: the demo keeps its 20-second busy wait above.
+DATABASE_STATEMENT_TIMEOUT = _seconds("DATABASE_STATEMENT_TIMEOUT", 10)
+DATABASE_LOCK_TIMEOUT = _seconds("DATABASE_LOCK_TIMEOUT", 3)
+WORKER_DATABASE_STATEMENT_TIMEOUT = _seconds("WORKER_DATABASE_STATEMENT_TIMEOUT", 600)
+WORKER_DATABASE_LOCK_TIMEOUT = _seconds("WORKER_DATABASE_LOCK_TIMEOUT", 60)
+
+
+def database_timeout_options(*, statement_seconds, lock_seconds):
+    """libpq's `options` string: PostgreSQL applies these settings as each connection opens,
+    so the limits cost no query. Appended to a string that sets them already, they win."""
+    return (
+        f"-c statement_timeout={round(statement_seconds * 1000)} "
+        f"-c lock_timeout={round(lock_seconds * 1000)}"
+    )
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(
+        filter(
+            None,
+            [
+                _options.get("options"),  # any the DATABASE_URL sets itself (?options=...)
+                database_timeout_options(
+                    statement_seconds=DATABASE_STATEMENT_TIMEOUT,
+                    lock_seconds=DATABASE_LOCK_TIMEOUT,
+                ),
+            ],
+        )
+    )
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "parks.User"
 AUTHENTICATION_BACKENDS = [
@@ -115,6 +164,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The lockout, every throttle and every log line take the client's address from one place.
+AXES_CLIENT_IP_CALLABLE = "parks.client_ip.client_address"
+
+
+def trusted_proxy_count(default: int) -> int:
+    """Reverse proxies in front of the portal, each appending to X-Forwarded-For (see
+    parks/client_ip.py). AXES_PROXY_COUNT is the variable's older name."""
+    count = env.int(
+        "PORTAL_TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=default)
+    )
+    if count < 0:
+        raise ImproperlyConfigured("PORTAL_TRUSTED_PROXY_COUNT must be 0 or more.")
+    return count
+
+
+# No proxy in the demo and the tests: the address is the connection's own.
+PORTAL_TRUSTED_PROXY_COUNT = trusted_proxy_count(default=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -123,6 +189,26 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The browser runs only the portal's own files: no inline script, style or handler, no eval,
+# no other origin. Scripts get their data from data- attributes and json_script islands, and
+# set sizes through CSSOM (element.style), which the policy allows. tests/parks/test_csp.py
+# scans the templates for anything inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for Bootstrap's inline SVG icons in its CSS; blob: for the grid log's photo
+        # previews, drawn from the files the liaison picked before anything is uploaded.
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -155,9 +241,24 @@ STORAGES = {
 # and beat on one host with no server to run, so scheduled work happens in the demo too.
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery-broker")))
+# A request that queues work (a report asked for) must not hang on a dead broker: connecting
+# gives up after 2 s, a silent server after 5 s (the worker's BRPOP waits 1 s), and a publish is
+# tried twice. The row is saved first; the hourly catch-up queues what could not be sent.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -175,9 +276,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
+# A broker that restarts must not take the worker with it: reconnect, at start-up too, for as
+# long as it takes (systemd restarts a worker that exits anyway; see config/deploy/systemd/).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task running when the connection drops is left to finish and acknowledges on the new
+# connection; cancelling it would throw away a build whose lease then holds the report until it
+# runs out (tests/faults/test_redis_restart.py).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Beat reads its schedules from the database (django-celery-beat), so office staff can change
-# the report schedules in the browser; the fixed jobs below are written there at start-up.
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# the report schedules in the browser. The fixed jobs below are written there when beat starts
+# and finds them missing, never over a row that exists: a change saved in the admin stays.
+CELERY_BEAT_SCHEDULER = "config.beat:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-api-tokens": {
         "task": "parks.tasks.purge_expired_api_tokens",
@@ -189,7 +299,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
-        "schedule": 60 * 60,  # hourly: missed scheduled reports and lost builds
+        "schedule": 60 * 60,  # hourly: missed scheduled reports, lost builds, orphan files
+    },
+    "requeue-lost-progress-report-builds": {
+        "task": "reforms.tasks.requeue_lost_reports",
+        "schedule": 60,  # a build whose worker died is rebuilt within a couple of minutes
     },
     "send-grievance-reminders": {
         "task": "grievances.tasks.send_grievance_reminders",
@@ -199,6 +313,9 @@ CELERY_BEAT_SCHEDULE = {
 
 # A worker that starts produces the scheduled reports missed while none was running.
 REPORTS_CATCH_UP_ON_WORKER_START = True
+# A report build holds its report this long without renewing (it renews every quarter of it);
+# past it the build is taken as lost and the sweep above queues it again.
+REPORTS_BUILD_LEASE_SECONDS = env.int("REPORTS_BUILD_LEASE_SECONDS", default=60)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -213,16 +330,23 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "parks.api.pagination.PortalPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's three, with a JSON parser that refuses absurdly deep nesting (a 400, not a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "parks.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Generous for scripts pulling reports; stops a runaway client or a password-guessing one.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "parks.api.throttling.AnonRateThrottle",
+        "parks.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the error responses (401/403/404/429/5xx, 400/413/415 on writes) to every operation.
+    "DEFAULT_SCHEMA_CLASS": "parks.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "EXCEPTION_HANDLER": "parks.api.errors.portal_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -244,6 +368,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No "valid" badge from validator.swagger.io: the docs stay on the portal, and the CSP's
+    # img-src would refuse it anyway (Swagger UI skips it only on localhost).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

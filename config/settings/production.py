@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import env, trusted_proxy_count
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -15,9 +15,11 @@ if not REDIS_URL:  # noqa: F405
     raise ImproperlyConfigured("REDIS_URL must be set in production (the Celery broker).")
 
 # Throttles (public intake, API) count in the cache: shared by every gunicorn worker via Redis.
+# With Redis down the cache misses and throttles let requests through, with a warning in the
+# log (parks/cache.py): pages, the API and the workers' QR form keep working.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "parks.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,  # noqa: F405
     }
 }
@@ -25,10 +27,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Behind the reverse proxy every request comes from the proxy's address; the lockout must key
-# on the client's address that the proxy reports, not on the proxy.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the reverse proxy every request comes from the proxy's address; the lockout and the
+# throttles must key on the client's address that the proxy reports, not on the proxy.
+PORTAL_TRUSTED_PROXY_COUNT = trusted_proxy_count(default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -12,7 +12,7 @@ DATABASES = {
 }
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS  # noqa: F405
 # Test workers start often; the tests that need the catch-up at start turn it on.
 REPORTS_CATCH_UP_ON_WORKER_START = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

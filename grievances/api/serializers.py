@@ -1,9 +1,10 @@
 """Serializers of the grievances API.
 
 `status`, the deadlines and the handling times are read-only: they move only through the
-workflow actions (grievances.services). The complainant's name, phone and employer are masked
-unless the view has decided, for this response, that the requester may see them; that decision
-and its log live in the view (see GrievanceViewSet.represent), never here.
+workflow actions (grievances.services). The complainant's name, phone and employer, and a
+mediation's parties, are masked unless the view has decided, for this response, that the
+requester may see them; that decision and its log live in the view (see
+GrievanceRepresentation), never here.
 """
 
 from datetime import timedelta
@@ -42,10 +43,8 @@ from ..models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from ..selectors import mask_name, mask_phone, surveys_visible_to, user_may_see_personal_data
+from ..selectors import complainant_shown, parties_shown, surveys_visible_to
 from ..services import MAX_ATTACHMENTS
-
-PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
 
 # Timeline entries that are not workflow steps.
 EVENT_LABELS = {
@@ -57,10 +56,6 @@ EVENT_LABELS = {
     "mediation_opened": _("Mediation opened"),
     "mediation_concluded": _("Mediation concluded"),
 }
-
-
-def mask_employer(employer: str) -> str:
-    return "***" if employer else ""
 
 
 class StatusField(NamedChoiceField):
@@ -122,6 +117,13 @@ class GrievanceSerializer(serializers.ModelSerializer):
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status = StatusField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    satisfaction = NamedChoiceField(
+        Satisfaction,
+        "SatisfactionEnum",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Null until the follow-up call records it."),
+    )
     satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True)
     handling_unit_name = serializers.CharField(
         source="handling_unit.name", read_only=True, allow_null=True, default=None
@@ -208,9 +210,10 @@ class GrievanceSerializer(serializers.ModelSerializer):
     def to_representation(self, grievance):
         data = super().to_representation(grievance)
         if not self._unmasked(grievance):
-            data["complainant_name"] = mask_name(grievance.complainant_name)
-            data["complainant_phone"] = mask_phone(grievance.complainant_phone)
-            data["complainant_employer"] = mask_employer(grievance.complainant_employer)
+            masked = complainant_shown(grievance, revealed=False)
+            data["complainant_name"] = masked["name"]
+            data["complainant_phone"] = masked["phone"]
+            data["complainant_employer"] = masked["employer"]
         return data
 
 
@@ -251,9 +254,7 @@ class GrievanceCreateSerializer(PortalModelSerializer):
 
 
 class GrievanceEventSerializer(serializers.ModelSerializer):
-    from_status = StatusField(
-        read_only=True, allow_blank=True, help_text=_("Empty for the receipt.")
-    )
+    from_status = StatusField(read_only=True, allow_null=True, help_text=_("Null for the receipt."))
     to_status = StatusField(read_only=True)
     action_display = serializers.SerializerMethodField()
     actor_name = serializers.SerializerMethodField()
@@ -422,6 +423,13 @@ class MediationSessionSerializer(PortalModelSerializer):
 
 class MediationSerializer(serializers.ModelSerializer):
     mediator_name = serializers.CharField(source="mediator.__str__", read_only=True)
+    outcome = NamedChoiceField(
+        MediationOutcome,
+        "OutcomeEnum",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Null until the mediation is concluded."),
+    )
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     sessions = MediationSessionSerializer(many=True, read_only=True)
     arbitration_available_on = serializers.SerializerMethodField(
@@ -433,13 +441,21 @@ class MediationSerializer(serializers.ModelSerializer):
     may_seek_arbitration = serializers.SerializerMethodField(
         help_text=_("That day has come and the mediation has no outcome yet.")
     )
+    personal_data_masked = serializers.SerializerMethodField(
+        help_text=_("True when the parties are masked in this response.")
+    )
+
+    def _unmasked(self, mediation) -> bool:
+        return mediation.grievance_id in self.context.get("unmasked_ids", ())
+
+    def get_personal_data_masked(self, mediation) -> bool:
+        return not self._unmasked(mediation)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        # The parties are named people: personal data, shown only to roles that need it.
-        request = self.context.get("request")
-        if request is None or not user_may_see_personal_data(request.user, instance.grievance):
-            data["parties"] = "***"
+        # The parties are named people: masked like the complainant unless the view has
+        # decided, for this response, that they are shown (GrievanceRepresentation).
+        data["parties"] = parties_shown(instance, revealed=self._unmasked(instance))
         return data
 
     class Meta:
@@ -458,6 +474,7 @@ class MediationSerializer(serializers.ModelSerializer):
             "sessions",
             "arbitration_available_on",
             "may_seek_arbitration",
+            "personal_data_masked",
         ]
         read_only_fields = fields
 

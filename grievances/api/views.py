@@ -16,18 +16,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.errors import Conflict, state_conflicts_as_409
+from parks.api.schema import conflict, file_download, file_media_type
 
 from .. import selectors, services
 from ..choices import ACTIONS_NEEDING_NOTE, Action, DataView
@@ -40,8 +39,8 @@ from ..models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
+from ..services import ATTACHMENT_SIGNATURES
 from .serializers import (
-    PERSONAL_FIELDS,
     AssignSerializer,
     AttachmentSerializer,
     ExtensionInputSerializer,
@@ -62,17 +61,15 @@ from .serializers import (
     TimeLimitPolicySerializer,
 )
 
-CONFLICT_RESPONSE = OpenApiResponse(
-    inline_serializer("Conflict", fields={"detail": serializers.CharField()}),
-    description=_("The grievance's current state does not allow this step."),
-)
+CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
     "unmask",
     OpenApiTypes.BOOL,
     description=_(
-        "Show complainants' name, phone and employer unmasked. Granted only to the district "
-        "office and the unit handling a grievance, and every unmasked view is logged. "
-        "Otherwise they come masked (张** / 138****5678 / ***)."
+        "Show personal data unmasked: complainants' name, phone and employer, and a "
+        "mediation's parties. Granted only to the district office and the unit handling a "
+        "grievance, and every unmasked view is logged. Otherwise they come masked "
+        "(张** / 138****5678 / ***)."
     ),
 )
 
@@ -81,25 +78,27 @@ def _wants_unmask(request) -> bool:
     return request.query_params.get("unmask", "").strip().lower() in ("true", "1", "yes")
 
 
-def _has_personal_data(grievance) -> bool:
-    return any(getattr(grievance, field) for field in PERSONAL_FIELDS)
-
-
 class GrievanceRepresentation:
-    """Serialize grievances as the API shows them: masked unless asked and allowed, logged."""
+    """Serialize grievances and mediations as the API shows them: personal data masked unless
+    asked and allowed (services.personal_data_reveal), each view logged."""
+
+    def _context(self, grievances):
+        unmasked = services.personal_data_reveal(
+            viewer=self.request.user,
+            grievances=grievances,
+            asked=_wants_unmask(self.request),
+            via=DataView.API,
+        )
+        return {**self.get_serializer_context(), "unmasked_ids": unmasked}
 
     def represent(self, grievances, *, many=False):
         items = list(grievances) if many else [grievances]
-        unmasked = set()
-        if _wants_unmask(self.request):
-            user = self.request.user
-            allowed = [g for g in items if selectors.user_may_see_personal_data(user, g)]
-            unmasked = {g.pk for g in allowed}
-            seen = [g for g in allowed if _has_personal_data(g)]
-            if seen:
-                services.record_personal_data_views(grievances=seen, viewer=user, via=DataView.API)
-        context = {**self.get_serializer_context(), "unmasked_ids": unmasked}
+        context = self._context(items)
         return GrievanceSerializer(items if many else grievances, many=many, context=context).data
+
+    def represent_mediation(self, mediation):
+        context = self._context([mediation.grievance])
+        return MediationSerializer(mediation, context=context).data
 
 
 def _fresh(grievance):
@@ -332,6 +331,7 @@ class GrievanceViewSet(
         methods=["GET"],
         summary="The grievance's mediation with its sessions and the 15-day clock",
         responses=MediationSerializer,
+        parameters=[UNMASK_PARAMETER],
         filters=False,
     )
     @extend_schema(
@@ -339,16 +339,13 @@ class GrievanceViewSet(
         summary="Open mediation of a dispute (the handling unit or the office)",
         request=MediationOpenSerializer,
         responses={201: MediationSerializer, 409: CONFLICT_RESPONSE},
+        parameters=[UNMASK_PARAMETER],
     )
     @action(detail=True, methods=["get", "post"])
     def mediation(self, request, pk=None):
         grievance = self.get_object()
         if request.method == "GET":
-            return Response(
-                MediationSerializer(
-                    self._mediation_of(grievance), context=self.get_serializer_context()
-                ).data
-            )
+            return Response(self.represent_mediation(self._mediation_of(grievance)))
         data = MediationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mediation = state_conflicts_as_409(
@@ -357,9 +354,7 @@ class GrievanceViewSet(
             )
         )
         return Response(
-            MediationSerializer(
-                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
-            ).data,
+            self.represent_mediation(self._mediation_of(mediation.grievance)),
             status=status.HTTP_201_CREATED,
         )
 
@@ -367,6 +362,7 @@ class GrievanceViewSet(
         summary="Record a mediation session",
         request=MediationSessionSerializer,
         responses={201: MediationSerializer, 409: CONFLICT_RESPONSE},
+        parameters=[UNMASK_PARAMETER],
         filters=False,
     )
     @action(
@@ -385,9 +381,7 @@ class GrievanceViewSet(
             )
         )
         return Response(
-            MediationSerializer(
-                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
-            ).data,
+            self.represent_mediation(self._mediation_of(mediation.grievance)),
             status=status.HTTP_201_CREATED,
         )
 
@@ -395,6 +389,7 @@ class GrievanceViewSet(
         summary="Conclude the mediation: agreement, referred to arbitration, or withdrawn",
         request=MediationConcludeSerializer,
         responses={200: MediationSerializer, 409: CONFLICT_RESPONSE},
+        parameters=[UNMASK_PARAMETER],
         filters=False,
     )
     @action(
@@ -412,11 +407,7 @@ class GrievanceViewSet(
         state_conflicts_as_409(
             lambda: services.mediation_conclude(mediation=mediation, actor=request.user, **values)
         )
-        return Response(
-            MediationSerializer(
-                self._mediation_of(mediation.grievance), context=self.get_serializer_context()
-            ).data
-        )
+        return Response(self.represent_mediation(self._mediation_of(mediation.grievance)))
 
     # --- The three rates -----------------------------------------------------------------------
 
@@ -563,17 +554,16 @@ class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Download a grievance attachment",
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The file, as an attachment.")
-            )
-        },
+        responses=file_download(ATTACHMENT_SIGNATURES, _("The file, as an attachment.")),
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = self.get_object()
         return FileResponse(
-            attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=file_media_type(attachment.original_name),
         )
 
 

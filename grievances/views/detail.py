@@ -157,34 +157,21 @@ def _mediation_panel(user, grievance, today):
     return panel
 
 
-def _personal_data(request, grievance):
-    """The complainant's details as this user may see them; a reveal is logged."""
-    allowed = selectors.user_may_see_personal_data(request.user, grievance)
-    revealed = allowed and request.GET.get("unmask") == "1"
-    if revealed:
-        services.record_personal_data_views(
-            grievances=[grievance], viewer=request.user, via=DataView.PAGE
-        )
-        return {
-            "allowed": True,
-            "revealed": True,
-            "name": grievance.complainant_name,
-            "phone": grievance.complainant_phone,
-            "employer": grievance.complainant_employer,
-            "any": True,
-        }
+def _personal_data(request, grievance, mediation):
+    """The complainant's details and the mediation's parties as this user may see them: masked
+    unless the office or the handling unit asks (`?unmask=1`), and then the view is logged."""
+    revealed = grievance.pk in services.personal_data_reveal(
+        viewer=request.user,
+        grievances=[grievance],
+        asked=request.GET.get("unmask") == "1",
+        via=DataView.PAGE,
+    )
     return {
-        "allowed": allowed,
-        "revealed": False,
-        "name": selectors.mask_name(grievance.complainant_name),
-        "phone": selectors.mask_phone(grievance.complainant_phone),
-        # The employer narrows down who complained, so it is shown only with the rest.
-        "employer": "***" if grievance.complainant_employer else "",
-        "any": bool(
-            grievance.complainant_name
-            or grievance.complainant_phone
-            or grievance.complainant_employer
-        ),
+        "allowed": selectors.user_may_see_personal_data(request.user, grievance),
+        "revealed": revealed,
+        **selectors.complainant_shown(grievance, revealed=revealed),
+        "parties": selectors.parties_shown(mediation, revealed=revealed) if mediation else "",
+        "any": selectors.has_complainant_data(grievance),
     }
 
 
@@ -193,7 +180,8 @@ def grievance_detail(request, pk):
     grievance = visible_grievance(request, pk)
     user = request.user
     today = timezone.localdate()
-    personal = _personal_data(request, grievance)
+    mediation = _mediation_panel(user, grievance, today)
+    personal = _personal_data(request, grievance, mediation and mediation["mediation"])
     events = [
         {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
         for event in grievance.events.select_related("actor").order_by("at", "pk")
@@ -222,7 +210,7 @@ def grievance_detail(request, pk):
             if is_unit and pending is None and grievance.status in HANDLING
             else None,
             "can_decide_extension": user.is_office and pending is not None,
-            "mediation": _mediation_panel(user, grievance, today),
+            "mediation": mediation,
             "data_views": PersonalDataView.objects.filter(grievance=grievance)
             .select_related("viewer")
             .order_by("-at")[:RECENT_DATA_VIEWS]

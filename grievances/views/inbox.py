@@ -134,7 +134,7 @@ def grievance_export(request):
     unmask = request.GET.get("unmask") == "1"
 
     def reveal(grievance):
-        return unmask and selectors.user_may_see_personal_data(user, grievance)
+        return selectors.may_unmask(user, grievance, asked=unmask)
 
     response, revealed = grievances_response(grievances, reveal=reveal)
     if revealed:

@@ -23,8 +23,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from .. import selectors, services
@@ -41,6 +39,9 @@ from .activity_serializers import (
     preload_references,
 )
 from .errors import PayloadTooLarge
+from .negotiation import FileDownloadNegotiation
+from .parsers import JSONParser
+from .schema import error
 
 # --- Request bodies that are too big ---------------------------------------------------------
 
@@ -57,18 +58,6 @@ def _too_large(*, batch):
             "The text of this entry is larger than %(size)s MB (photos not counted). Shorten it."
         ) % {"size": size}
     return PayloadTooLarge(message)
-
-
-class JPEGRenderer(BaseRenderer):
-    """Lets a client that asks only for image/jpeg fetch a photo; errors then have no body."""
-
-    media_type = "image/jpeg"
-    format = "jpg"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, bytes) else b""
 
 
 # --- The viewset -----------------------------------------------------------------------------
@@ -161,6 +150,10 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         # to split a batch, or that an entry's text (photos not counted) is too long.
         if isinstance(exc, RequestDataTooBig):
             exc = _too_large(batch=self.action == "bulk")
+        # A refused batch always has the documented shape, `errors` included, even when the
+        # body could not be read as JSON at all.
+        if self.action == "bulk" and isinstance(exc, exceptions.ParseError):
+            return _refused_batch(str(exc.detail))
         return super().handle_exception(exc)
 
     def _represent(self, activity):
@@ -287,7 +280,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         url_name="photo",
         filter_backends=[],
         pagination_class=None,
-        renderer_classes=[JSONRenderer, JPEGRenderer],
+        content_negotiation_class=FileDownloadNegotiation,
     )
     def photo(self, request, pk=None, photo_id=None):
         size = request.query_params.get("size", "full")
@@ -315,9 +308,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         responses={
             201: BulkCreatedSerializer,
             400: REFUSED_BATCH,
-            413: OpenApiResponse(
-                description=gettext_lazy("The request body is over the server's size limit.")
-            ),
+            413: error(gettext_lazy("The request body is over the server's size limit.")),
         },
         filters=False,
     )
@@ -361,8 +352,6 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                 ],
             )
         except DjangoValidationError as error:
-            if hasattr(error, "error_dict"):
-                raise
             return _refused_batch(" ".join(error.messages))
         created = sum(1 for _activity, is_new in results if is_new)
         return Response(

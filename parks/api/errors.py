@@ -1,4 +1,9 @@
-"""API errors are JSON with field messages, whatever part of the portal raised them."""
+"""API errors are JSON with field messages, whatever part of the portal raised them.
+
+DRF's views answer through `portal_exception_handler`. What fails outside them (a bug, an
+unknown address, a database that is down or busy) is answered by parks.error_pages and
+parks.middleware, which use `json_error` and the messages below for anything under /api/.
+"""
 
 from django.conf import settings
 from django.core.exceptions import (
@@ -9,10 +14,53 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+API_PATH_PREFIX = "/api/"
+
+SERVER_ERROR = gettext_lazy(
+    "Something went wrong on the server. The error has been logged; try again later."
+)
+DATABASE_UNAVAILABLE = gettext_lazy(
+    "The portal's database is busy or unavailable. Try again in a moment."
+)
+# Seconds a client is asked to wait after a 503: a lock wait is cut off within
+# DATABASE_LOCK_TIMEOUT, so asking again a little later usually succeeds.
+RETRY_AFTER_SECONDS = 10
+
+
+def is_api_request(request):
+    """Whether the request is for the REST API, whose clients read JSON, not pages."""
+    return request.path.startswith(API_PATH_PREFIX)
+
+
+def is_database_unavailable(exc):
+    """Whether `exc` means the database could not answer now, rather than a bug.
+
+    Django wraps psycopg's errors in its own: a statement cut off by statement_timeout
+    (QueryCanceled) or lock_timeout (LockNotAvailable), a refused or lost connection and
+    SQLite's "database is locked" all arrive as OperationalError; a connection closed under
+    the request as InterfaceError.
+    """
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def json_error(detail, *, status_code, headers=None):
+    """The API's error body, `{"detail": "…"}`, for answers made outside DRF's views."""
+    return JsonResponse({"detail": str(detail)}, status=status_code, headers=headers)
+
+
+def database_unavailable_json():
+    return json_error(
+        DATABASE_UNAVAILABLE,
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 class PayloadTooLarge(exceptions.APIException):

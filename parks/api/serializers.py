@@ -49,6 +49,13 @@ class NamedChoiceField(serializers.ChoiceField):
         self.component_name = component_name or self.component_name
         super().__init__(choices=self.choice_class.choices, **kwargs)
 
+    def to_representation(self, value):
+        # A choice not made yet is stored blank; a field that allows null shows it as null, so
+        # a client reads "no value" rather than a string that is none of the enum's values.
+        if value == "" and self.allow_null:
+            return None
+        return super().to_representation(value)
+
 
 class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
     target_class = NamedChoiceField
@@ -71,6 +78,16 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
         auto_schema.registry.register_on_missing(component)
         if field.allow_blank:
             return {"oneOf": [component.ref, {"type": "string", "maxLength": 0}]}
+        if field.allow_null:
+            # drf-spectacular's own spelling of a nullable enum, which client generators know.
+            null = ResolvedComponent(
+                name="NullEnum",
+                type=ResolvedComponent.SCHEMA,
+                object="NullEnum",
+                schema={"enum": [None]},
+            )
+            auto_schema.registry.register_on_missing(null)
+            return {"oneOf": [component.ref, null.ref]}
         return component.ref
 
 

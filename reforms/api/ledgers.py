@@ -13,11 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
@@ -25,6 +23,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from parks.api.errors import state_conflicts_as_409
+from parks.api.schema import conflict
 from parks.api.serializers import NamedChoiceField, VisibleParkField
 from parks.choices import ActivityKind
 from parks.selectors import activities_visible_to
@@ -411,9 +410,8 @@ class TrainingViewSet(LedgerViewSet):
     totals_serializer = TrainingTotals
 
 
-CONFLICT_RESPONSE = OpenApiResponse(
-    inline_serializer("ProposalConflict", fields={"detail": serializers.CharField()}),
-    description=gettext_lazy("The proposal's current status does not allow this move."),
+CONFLICT_RESPONSE = conflict(
+    gettext_lazy("The proposal's current status does not allow this move.")
 )
 
 

@@ -25,15 +25,15 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.errors import Conflict, state_conflicts_as_409
+from parks.api.negotiation import FileDownloadNegotiation
+from parks.api.schema import conflict, invalid
 from parks.api.serializers import NamedChoiceField, VisibleParkField
 from parks.choices import ActivityKind
 from parks.dates import PORTAL_DATE_VALIDATORS
@@ -399,6 +399,10 @@ class ReportSnapshotSerializer(serializers.Serializer):
 # --- Reports ------------------------------------------------------------------------------------
 
 
+# A file link exists once the report is done; before that it is null.
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
 def _absolute(request, url):
     return request.build_absolute_uri(url) if request else url
 
@@ -423,6 +427,16 @@ class ReportSerializer(serializers.ModelSerializer):
             "Regenerating puts a report back to queued with `version` + 1."
         ),
     )
+    build_state = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "What the build is doing: `waiting` for a worker, `stalled` (no worker took it for "
+            "minutes), `building`, `restarting` (its worker was lost or it is retried), "
+            "`done` or `failed`. `stalled` and `restarting` reports may be regenerated."
+        )
+    )
+    build_state_label = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The same in words, as the report's page says it.")
+    )
     xlsx_url = serializers.SerializerMethodField(
         help_text=gettext_lazy("The Excel workbook, once the report is done; null before.")
     )
@@ -443,6 +457,8 @@ class ReportSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "status",
+            "build_state",
+            "build_state_label",
             "progress",
             "failure_reason",
             "version",
@@ -483,11 +499,21 @@ class ReportSerializer(serializers.ModelSerializer):
         url = reverse("report-download", args=[report.pk])
         return _absolute(self.context.get("request"), f"{url}?format={file_format}")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(
+        serializers.ChoiceField(choices=list(services.BuildState.LABELS), read_only=True)
+    )
+    def get_build_state(self, report):
+        return services.report_build_state(report)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_build_state_label(self, report):
+        return str(services.BuildState.LABELS[services.report_build_state(report)])
+
+    @extend_schema_field(NULLABLE_URI)
     def get_xlsx_url(self, report):
         return self._download(report, "xlsx")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_json_url(self, report):
         return self._download(report, "json")
 
@@ -641,34 +667,14 @@ class ReportFilter(django_filters.FilterSet):
 # --- Views --------------------------------------------------------------------------------------
 
 
-class FormatParameterNegotiation(BaseContentNegotiation):
-    """The download picks its file by `?format=`, which DRF would otherwise take as a renderer
-    name (a 404 for any it does not know). Errors are always JSON."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-
 NOT_MODIFIED = OpenApiResponse(
     description=gettext_lazy(
         "Not modified: the report has the ETag in `If-None-Match`, or was built no later than "
         "`If-Modified-Since`."
     )
 )
-CONFLICT_SERIALIZER = inline_serializer(
-    "ReportConflict", fields={"detail": serializers.CharField()}
-)
-NOT_DONE = OpenApiResponse(
-    CONFLICT_SERIALIZER,
-    description=gettext_lazy("The report is not done (still queued or running, or failed)."),
-)
-BEING_BUILT = OpenApiResponse(
-    CONFLICT_SERIALIZER,
-    description=gettext_lazy("The report is being built (queued or running) already."),
-)
+NOT_DONE = conflict(gettext_lazy("The report is not done (still queued or running, or failed)."))
+BEING_BUILT = conflict(gettext_lazy("The report is being built (queued or running) already."))
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
@@ -817,14 +823,14 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 ),
             ),
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.OBJECT,
+                ReportSnapshotSerializer,
                 description=gettext_lazy(
                     "The snapshot as stored (format=json), in the schema of the detail's "
                     "`snapshot`."
                 ),
             ),
             304: NOT_MODIFIED,
-            400: OpenApiResponse(description=gettext_lazy("An unknown format.")),
+            400: invalid(gettext_lazy("An unknown format.")),
             409: NOT_DONE,
         },
         filters=False,
@@ -834,7 +840,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         methods=["get"],
         filter_backends=[],
         pagination_class=None,
-        content_negotiation_class=FormatParameterNegotiation,
+        content_negotiation_class=FileDownloadNegotiation,
     )
     def download(self, request, pk=None):
         report = self.get_object()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,11 +18,13 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from parks.api.ordering import ChineseOrderingFilter
+from parks.api.schema import file_download, file_media_type
 
 from .. import selectors, services
 from ..choices import TaskStatus
 from ..filters import MilestoneFilter, PlanFilter, TaskFilter
 from ..models import Evidence, Milestone, Plan, ProgressUpdate, Task
+from ..services import EVIDENCE_SIGNATURES
 from .serializers import (
     EvidenceSerializer,
     MilestoneSerializer,
@@ -419,11 +421,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Download an evidence file",
-        responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description=_("The file, as an attachment.")
-            )
-        },
+        responses=file_download(EVIDENCE_SIGNATURES, _("The file, as an attachment.")),
     )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
@@ -432,4 +430,9 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             handle = evidence.file.open("rb")
         except FileNotFoundError as error:
             raise Http404 from error
-        return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=file_media_type(evidence.original_name),
+        )

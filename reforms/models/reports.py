@@ -79,6 +79,9 @@ class Report(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # A worker holds the report until then; past it, the build is taken as lost and re-queued.
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    # Which build holds the lease: the Celery task id, which a redelivered or retried message
+    # keeps, so that message may take its own lease over instead of waiting for it to run out.
+    build_token = models.CharField(_("build token"), max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -19,26 +19,23 @@ from io import BytesIO
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from parks.choices import ActivityKind
+from parks.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
 
 from ..choices import PeriodKind, TaskStatus, WarningLevel
-from ..excel import DATE_FORMAT
 from ..ledger_excel import (
     CHANNEL_TERMS,
     COUNT_FORMAT,
     HOURS_FORMAT,
     STATUS_TERMS,
     YUAN_FORMAT,
-    _cell,
 )
 from ..models import Report
 
 RATE_FORMAT = "0.0%"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # The change column shows its sign: +3, -2, 0.
 CHANGE_FORMATS = {
     COUNT_FORMAT: "+#,##0;-#,##0;0",
@@ -201,20 +198,22 @@ class SheetWriter:
             sheet.column_dimensions[get_column_letter(index)].width = max(
                 MIN_WIDTH, min(MAX_WIDTH, round(width * 1.1) + WIDTH_PADDING)
             )
-        title = WriteOnlyCell(sheet, value=heading)
+        # The heading starts with the scope's name, which people type: the same cell writer
+        # as every other cell, so a park named "=HYPERLINK(…)" is text, not a formula.
+        title = sheet_cell(sheet, heading)
         title.font = TITLE_FONT
         sheet.append([title])
-        sheet.append([_cell(sheet, subheading)])
+        sheet.append([sheet_cell(sheet, subheading)])
         header_cells = []
         for text in self.headers:
-            cell = _cell(sheet, text, bold=True)
+            cell = sheet_cell(sheet, text, bold=True)
             cell.fill = HEADER_FILL
             header_cells.append(cell)
         sheet.append(header_cells)
         for row in self.rows:
             sheet.append(
                 [
-                    _cell(sheet, cell.value, cell.number_format, bold=cell.bold)
+                    sheet_cell(sheet, cell.value, cell.number_format, bold=cell.bold)
                     if cell is not None
                     else None
                     for cell in row

@@ -2,39 +2,49 @@
 
 Exactly once: a report exists once per scope and period (a unique constraint), so asking twice,
 beat firing twice or a catch-up run after downtime all find the same row. A build claims the row
-with a lease; a worker killed mid-build leaves the row "running" with its old snapshot (or none)
-and the lease runs out, after which the sweeper queues it again. The new figures and workbook
-are written in one transaction at the end, so there is never a half report.
+with a short lease (REPORTS_BUILD_LEASE_SECONDS) that a heartbeat renews while it works, and
+records its Celery task id as the lease's token: the same message redelivered after its process
+was killed, or retried after a database error, takes its own lease over at once. A build whose
+worker died lets its lease run out, and the sweep (beat, every minute) queues it again. The new
+figures and workbook are written in one transaction at the end, so there is never a half report,
+and a workbook whose row was never saved is deleted (at once, or by the hourly file sweep).
 """
 
-import json
 import logging
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+import threading
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from parks.choices import Role
+from parks.files import files_undone_on_error
 from parks.models import Park, Subdistrict, User
 from parks.services import notify
 
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..models import Report, ReportVersion, scope_key_for
+from ..models.reports import report_file_path
 from .contents import build_snapshot
-from .periods import last_complete_period, period_containing
+from .periods import period_containing
 
 logger = logging.getLogger(__name__)
 
-# How long a worker may hold a report before it is taken as lost and queued again.
-REPORT_LEASE = timedelta(minutes=10)
-SCHEDULED_KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+# A queued report no worker has taken for this long is sent again (its message may be lost) and
+# may be regenerated. Longer than a lease: on a Monday the worker has a queue to get through.
+QUEUE_PATIENCE = timedelta(minutes=5)
+
+
+def report_lease() -> timedelta:
+    """How long a build holds its report without renewing: past it, the build is taken as lost."""
+    return timedelta(seconds=settings.REPORTS_BUILD_LEASE_SECONDS)
 
 
 def _enqueue(report: Report) -> None:
@@ -193,18 +203,15 @@ def report_request(
 def report_regenerate(*, report: Report, actor: User) -> Report:
     """Build the report again from today's data, keeping the current build as a version.
 
-    Refused while a build is under way, unless its worker was lost (its lease ran out): then
-    the person need not wait for the sweeper, and the lost build, if it ever finishes, finds
-    a newer version and throws its work away."""
+    Refused while a build is under way, unless it is stuck (report_regenerable): then the
+    person need not wait for the sweep, and the lost build, if it ever finishes, finds a newer
+    version and throws its work away."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not user_can_request_report(
         actor, scope=report.scope, subdistrict=report.subdistrict, park=report.park
     ):
         raise PermissionDenied
-    lost = report.status == ReportStatus.RUNNING and (
-        report.lease_until is None or report.lease_until < timezone.now()
-    )
-    if report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING) and not lost:
+    if not report_regenerable(report):
         raise ValidationError(_("The report is being built already."))
     if report.snapshot is not None:
         ReportVersion.objects.create(
@@ -218,31 +225,83 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
     report.status, report.progress, report.failure_reason = ReportStatus.QUEUED, 0, ""
     report.snapshot, report.excel, report.lease_until = None, "", None
     report.started_at = report.finished_at = None
+    report.build_token = ""
     report.requested_by = actor
     report.save()
     _enqueue(report)
     return report
 
 
+# --- What a build is doing, for the page and the API ------------------------------------------
+
+
+class BuildState:
+    """A report's build as a reader sees it: its status, told apart by what its lease says."""
+
+    WAITING = "waiting"  # queued; no worker has taken it yet
+    STALLED = "stalled"  # queued, and no worker took it for QUEUE_PATIENCE
+    BUILDING = "building"  # a worker holds it and is renewing its lease
+    RESTARTING = "restarting"  # its worker was lost (lease run out) or it failed and is retried
+    DONE = ReportStatus.DONE.value
+    FAILED = ReportStatus.FAILED.value
+
+    LABELS = {
+        WAITING: _lazy("Waiting for a worker…"),
+        STALLED: _lazy(
+            "No worker has taken the report yet; it has been sent again. "
+            "The workers may be stopped."
+        ),
+        BUILDING: _lazy("Counting the figures…"),
+        RESTARTING: _lazy("The build was interrupted and is being restarted…"),
+        DONE: _lazy("Ready. Showing the report…"),
+        FAILED: _lazy("The report could not be built."),
+    }
+
+
+def report_build_state(report: Report, *, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        return report.status
+    if report.status == ReportStatus.RUNNING:
+        held = report.lease_until is not None and report.lease_until > now
+        return BuildState.BUILDING if held else BuildState.RESTARTING
+    if report.updated_at and report.updated_at < now - QUEUE_PATIENCE:
+        return BuildState.STALLED
+    # Queued again after a build had started: a retry, or the sweep after a lost worker.
+    return BuildState.RESTARTING if report.started_at else BuildState.WAITING
+
+
+def report_regenerable(report: Report, *, now: datetime | None = None) -> bool:
+    """May the report be built again now: when it is not being built, or its build is stuck
+    (interrupted, or waiting for longer than QUEUE_PATIENCE). Who may is user_can_request_report."""
+    return report_build_state(report, now=now) not in (BuildState.BUILDING, BuildState.WAITING)
+
+
 # --- Building ---------------------------------------------------------------------------------
 
 
-def _claim(report_id: int) -> Report | None:
-    """Take the report for this worker, or None if it is built or another worker holds it."""
+def _claim(report_id: int, token: str | None = None) -> Report | None:
+    """Take the report for this build, or None if it is built or another build holds it.
+
+    `token` is the build's Celery task id: a message holding the lease takes it over again
+    (redelivered after its process was killed, or retried after an error that kept it from
+    letting go), instead of being turned away until the lease runs out."""
     now = timezone.now()
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
         if report is None or report.status == ReportStatus.DONE:
             return None
-        if (
+        held = (
             report.status == ReportStatus.RUNNING
             and report.lease_until
             and report.lease_until > now
-        ):
+        )
+        if held and not (token and report.build_token == token):
             return None
         report.status = ReportStatus.RUNNING
         report.progress, report.failure_reason = 0, ""
-        report.started_at, report.lease_until = now, now + REPORT_LEASE
+        report.started_at, report.lease_until = now, now + report_lease()
+        report.build_token = token or ""
         report.save(
             update_fields=[
                 "status",
@@ -250,10 +309,47 @@ def _claim(report_id: int) -> Report | None:
                 "failure_reason",
                 "started_at",
                 "lease_until",
+                "build_token",
                 "updated_at",
             ]
         )
         return report
+
+
+def _held_by(report: Report):
+    """This build's hold on its report: the row as long as this build's lease is on it."""
+    return Report.objects.filter(
+        pk=report.pk,
+        version=report.version,
+        status=ReportStatus.RUNNING,
+        build_token=report.build_token,
+    )
+
+
+@contextmanager
+def _heartbeat(report: Report):
+    """Renew the lease every quarter lease while the build runs, so one long step (a large
+    query, the workbook) does not look like a lost worker; a killed process stops renewing."""
+    stop = threading.Event()
+    every = report_lease().total_seconds() / 4
+
+    def beat():
+        try:
+            while not stop.wait(every):
+                try:
+                    _held_by(report).update(lease_until=timezone.now() + report_lease())
+                except DatabaseError:
+                    logger.warning("Could not renew the lease of report %s", report.pk)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-{report.pk}-lease", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
 
 
 def _recipients(report: Report):
@@ -269,37 +365,40 @@ def _recipients(report: Report):
     return people.filter(Q(role=Role.OFFICE) | Q(is_superuser=True))
 
 
-def report_build(report_id: int) -> Report | None:
-    """Compute the figures and the workbook and store both at once. Safe to call twice."""
+def report_build(report_id: int, token: str | None = None) -> Report | None:
+    """Compute the figures and the workbook and store both at once. Safe to call twice.
+
+    `token` identifies the build (the task id its retries and redeliveries keep); see _claim."""
     from .excel import report_workbook  # openpyxl is only loaded by the worker
 
-    report = _claim(report_id)
+    report = _claim(report_id, token)
     if report is None:
         return None
     version = report.version
 
     def progress(percent: int) -> None:
-        Report.objects.filter(pk=report.pk, version=version).update(
-            progress=percent, lease_until=timezone.now() + REPORT_LEASE
-        )
+        _held_by(report).update(progress=percent, lease_until=timezone.now() + report_lease())
 
     try:
-        snapshot = build_snapshot(report, progress)
-        workbook = report_workbook(report, snapshot)
-        progress(95)  # the workbook took time too: renew the lease before storing
+        with _heartbeat(report):
+            snapshot = build_snapshot(report, progress)
+            workbook = report_workbook(report, snapshot)
     except BaseException as error:
         # Let go of the lease, so the task's retry (or the sweeper) can claim the report
         # again at once instead of finding it held by this failed build for a whole lease.
-        _release(report.pk, version)
+        _release(report)
         error.report_version = version  # the task marks only this build's report failed
         raise
-    with transaction.atomic():
+    with files_undone_on_error() as files, transaction.atomic():
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.version != version or current.status == ReportStatus.DONE:
             # Regenerated or finished by another worker meanwhile: this build is stale.
             return None
+        # A build killed between writing this workbook and committing left it behind, named
+        # by no row: written over, rather than this one being put under another name.
+        current.excel.storage.delete(report_file_path(current, ""))
         current.snapshot = snapshot
-        current.excel.save("report.xlsx", ContentFile(workbook), save=False)
+        files.save(current.excel, "report.xlsx", ContentFile(workbook))
         current.status, current.progress = ReportStatus.DONE, 100
         current.finished_at, current.lease_until = timezone.now(), None
         current.save()
@@ -312,14 +411,13 @@ def report_build(report_id: int) -> Report | None:
     return current
 
 
-def _release(report_id: int, version: int) -> None:
+def _release(report: Report) -> None:
     try:
-        Report.objects.filter(pk=report_id, version=version, status=ReportStatus.RUNNING).update(
-            status=ReportStatus.QUEUED, lease_until=None
-        )
+        _held_by(report).update(status=ReportStatus.QUEUED, lease_until=None)
     except DatabaseError:
-        # The database is what failed: the lease runs out by itself and the sweeper takes over.
-        logger.warning("Could not release report %s after a failed build", report_id)
+        # The database is what failed: the retry (the same task) takes its lease over, or the
+        # lease runs out and the sweep takes over.
+        logger.warning("Could not release report %s after a failed build", report.pk)
 
 
 def report_fail(report_id: int, reason: str, *, version: int | None = None) -> None:
@@ -331,321 +429,70 @@ def report_fail(report_id: int, reason: str, *, version: int | None = None) -> N
     reports = Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE)
     if version is not None:
         reports = reports.filter(version=version)
-    reports.update(status=ReportStatus.FAILED, failure_reason=reason[:2000], lease_until=None)
-
-
-# --- Schedules --------------------------------------------------------------------------------
-
-SCHEDULE_TASK = "reforms.tasks.produce_scheduled_reports"
-SCHEDULE_ZONE = "Asia/Shanghai"
-# The rows migration 0006 creates; a missing one is made again from these when it is saved.
-SCHEDULE_NAMES = {
-    PeriodKind.WEEK: "progress-reports-weekly",
-    PeriodKind.MONTH: "progress-reports-monthly",
-    PeriodKind.QUARTER: "progress-reports-quarterly",
-    PeriodKind.YEAR: "progress-reports-yearly",
-}
-# hour, minute, day: ISO weekday (1 = Monday) for weeks, day of the month for the others.
-SCHEDULE_DEFAULTS = {
-    PeriodKind.WEEK: (6, 0, 1),
-    PeriodKind.MONTH: (6, 30, 1),
-    PeriodKind.QUARTER: (7, 0, 1),
-    PeriodKind.YEAR: (7, 30, 1),
-}
-SCHEDULE_MONTHS = {
-    PeriodKind.WEEK: "*",
-    PeriodKind.MONTH: "*",
-    PeriodKind.QUARTER: "1,4,7,10",
-    PeriodKind.YEAR: "1",
-}
-# Days 29 to 31 are missing from some months, and cron skips a month without the day.
-SCHEDULE_LAST_DAY = 28
-# Every schedule runs at least once a year; a day more than a leap year finds its last run.
-_SCHEDULE_LOOK_DAYS = 367
-
-
-@dataclass(frozen=True)
-class ReportSchedule:
-    """One kind's schedule as the schedules page shows it."""
-
-    period_kind: str
-    task: object  # django_celery_beat PeriodicTask, or None before it is first saved
-    enabled: bool
-    hour: int
-    minute: int
-    day: int
-    description: str
-    last_run_at: datetime | None
-    next_run_at: datetime | None
-
-
-def _schedule_zone(crontab) -> ZoneInfo:
-    zone = crontab.timezone
-    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
-
-
-def _crontab_days(crontab, days):
-    """The moments (in the crontab's zone) when the crontab fires on each of `days`, in order."""
-    from celery.schedules import crontab as parse
-
-    spec = parse(
-        minute=crontab.minute,
-        hour=crontab.hour,
-        day_of_week=crontab.day_of_week,
-        day_of_month=crontab.day_of_month,
-        month_of_year=crontab.month_of_year,
+    reports.update(
+        status=ReportStatus.FAILED, failure_reason=reason[:2000], lease_until=None, build_token=""
     )
-    zone = _schedule_zone(crontab)
-    times = sorted(time(hour, minute) for hour in spec.hour for minute in spec.minute)
-    for day in days:
-        # Celery counts weekdays from Sunday = 0 and, as its beat does, needs the day of the
-        # week and the day of the month both to match.
-        if (
-            day.month in spec.month_of_year
-            and day.day in spec.day_of_month
-            and day.isoweekday() % 7 in spec.day_of_week
-        ):
-            yield [datetime.combine(day, moment, tzinfo=zone) for moment in times]
-
-
-def crontab_next_run(crontab, after: datetime) -> datetime | None:
-    """The first moment after `after` when the crontab fires."""
-    first = after.astimezone(_schedule_zone(crontab)).date()
-    days = (first + timedelta(days=offset) for offset in range(_SCHEDULE_LOOK_DAYS + 1))
-    for moments in _crontab_days(crontab, days):
-        for moment in moments:
-            if moment > after:
-                return moment
-    return None
-
-
-def crontab_previous_run(crontab, before: datetime) -> datetime | None:
-    """The last moment up to `before` when the crontab fired (or would have, had beat run)."""
-    last = before.astimezone(_schedule_zone(crontab)).date()
-    days = (last - timedelta(days=offset) for offset in range(_SCHEDULE_LOOK_DAYS + 1))
-    for moments in _crontab_days(crontab, days):
-        for moment in reversed(moments):
-            if moment <= before:
-                return moment
-    return None
-
-
-def _period_kind_of(task) -> str | None:
-    try:
-        kwargs = json.loads(task.kwargs or "{}")
-    except ValueError:
-        return None
-    kind = kwargs.get("period_kind") if isinstance(kwargs, dict) else None
-    return kind if kind in SCHEDULED_KINDS else None
-
-
-def _single(value: str, fallback: int) -> int:
-    return int(value) if value.isdigit() else fallback
-
-
-def _describe(kind: str, hour: int, minute: int, day: int) -> str:
-    at = f"{hour:02d}:{minute:02d}"
-    if kind == PeriodKind.WEEK:
-        return _("Every %(weekday)s at %(time)s") % {"weekday": WEEKDAYS[day - 1], "time": at}
-    if kind == PeriodKind.MONTH:
-        return _("Day %(day)d of every month at %(time)s") % {"day": day, "time": at}
-    if kind == PeriodKind.QUARTER:
-        return _("Day %(day)d of January, April, July and October at %(time)s") % {
-            "day": day,
-            "time": at,
-        }
-    return _("%(day)d January every year at %(time)s") % {"day": day, "time": at}
-
-
-def report_schedules(*, now: datetime | None = None) -> list[ReportSchedule]:
-    """The four report schedules, with their last and next runs, week to year."""
-    from django_celery_beat.models import PeriodicTask
-
-    now = now or timezone.now()
-    tasks = {}
-    for task in PeriodicTask.objects.filter(task=SCHEDULE_TASK).select_related("crontab"):
-        kind = _period_kind_of(task)
-        # Our own row first; another row of the same kind (made by hand) only if ours is gone.
-        if kind and (kind not in tasks or task.name == SCHEDULE_NAMES[kind]):
-            tasks[kind] = task
-    schedules = []
-    for kind in SCHEDULED_KINDS:
-        task = tasks.get(kind)
-        hour, minute, day = SCHEDULE_DEFAULTS[kind]
-        crontab = task.crontab if task is not None else None
-        if crontab is not None:
-            hour, minute = _single(crontab.hour, hour), _single(crontab.minute, minute)
-            field = crontab.day_of_week if kind == PeriodKind.WEEK else crontab.day_of_month
-            day = _single(field, day)
-            if kind == PeriodKind.WEEK:
-                day = day % 7 or 7  # cron's Sunday is 0; the page's is 7
-            simple = all(part.isdigit() for part in (crontab.hour, crontab.minute, field))
-            # Set by hand in the admin to something the page cannot say simply: cron's words.
-            description = _describe(kind, hour, minute, day) if simple else crontab.human_readable
-        else:
-            description = _describe(kind, hour, minute, day)
-        enabled = bool(task and task.enabled and crontab is not None)
-        schedules.append(
-            ReportSchedule(
-                period_kind=kind,
-                task=task,
-                enabled=enabled,
-                hour=hour,
-                minute=minute,
-                day=day,
-                description=description,
-                last_run_at=task.last_run_at if task else None,
-                next_run_at=crontab_next_run(crontab, now) if enabled else None,
-            )
-        )
-    return schedules
-
-
-def report_schedule_update(
-    *, actor: User, period_kind: str, enabled: bool, hour: int, minute: int, day: int
-):
-    """Office staff set when a kind of report is produced (Asia/Shanghai) or switch it off.
-
-    Beat (DatabaseScheduler) notices the change by itself: saving a crontab or a periodic task
-    marks django-celery-beat's change row.
-    """
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    if not actor.is_authenticated or not actor.is_active or not actor.is_office:
-        raise PermissionDenied
-    if period_kind not in SCHEDULED_KINDS:
-        raise ValidationError({"period_kind": _("Choose a week, month, quarter or year.")})
-    errors = {}
-    if not 0 <= hour <= 23:
-        errors["hour"] = _("The hour runs from 0 to 23.")
-    if not 0 <= minute <= 59:
-        errors["minute"] = _("The minute runs from 0 to 59.")
-    if period_kind == PeriodKind.WEEK and not 1 <= day <= 7:
-        errors["day"] = _("Choose a day from Monday to Sunday.")
-    if period_kind != PeriodKind.WEEK and not 1 <= day <= SCHEDULE_LAST_DAY:
-        errors["day"] = _("Choose a day from 1 to 28: later days are missing from some months.")
-    if errors:
-        raise ValidationError(errors)
-    weekly = period_kind == PeriodKind.WEEK
-    fields = {
-        "minute": str(minute),
-        "hour": str(hour),
-        "day_of_week": str(day % 7) if weekly else "*",
-        "day_of_month": "*" if weekly else str(day),
-        "month_of_year": SCHEDULE_MONTHS[period_kind],
-        "timezone": ZoneInfo(SCHEDULE_ZONE),
-    }
-    with transaction.atomic():
-        task = (
-            PeriodicTask.objects.select_for_update()
-            .filter(name=SCHEDULE_NAMES[period_kind])
-            .first()
-        )
-        if task is None:
-            task = PeriodicTask(
-                name=SCHEDULE_NAMES[period_kind],
-                task=SCHEDULE_TASK,
-                kwargs=json.dumps({"period_kind": period_kind}),
-            )
-        crontab = task.crontab if task.pk and task.crontab_id else None
-        if crontab is None or crontab.periodictask_set.exclude(pk=task.pk).exists():
-            # Another task runs on the same crontab row: changing it would move that one too.
-            crontab = CrontabSchedule()
-        for name, value in fields.items():
-            setattr(crontab, name, value)
-        crontab.save()
-        task.crontab = crontab
-        task.interval = task.solar = task.clocked = None
-        task.one_off = False
-        task.enabled = enabled
-        task.save()
-    logger.info(
-        "%s set the %s report schedule to %s (%s)",
-        actor,
-        period_kind,
-        crontab,
-        "on" if enabled else "off",
-    )
-    return task
-
-
-def produce_scheduled_reports(*, period_kind: str, today: date | None = None) -> int:
-    """The reports of the last complete period for the district, each subdistrict and each
-    park; those that exist already are left alone. Returns how many were new."""
-    today = today or timezone.localdate()
-    start, end = last_complete_period(period_kind, today)
-    targets = [(ReportScope.DISTRICT, None, None)]
-    targets += [(ReportScope.SUBDISTRICT, s, None) for s in Subdistrict.objects.order_by("pk")]
-    targets += [(ReportScope.PARK, None, p) for p in Park.objects.order_by("pk")]
-    # One query for what exists, so the hourly catch-up costs little when nothing is missing.
-    existing = set(
-        Report.objects.filter(
-            period_kind=period_kind, period_start=start, period_end=end
-        ).values_list("scope_key", flat=True)
-    )
-    created = 0
-    for scope, subdistrict, park in targets:
-        key = scope_key_for(scope, getattr(subdistrict, "pk", None), getattr(park, "pk", None))
-        if key in existing:
-            continue
-        _report, new = report_get_or_create(
-            scope=scope,
-            period_kind=period_kind,
-            start=start,
-            end=end,
-            subdistrict=subdistrict,
-            park=park,
-        )
-        created += new
-    if created:
-        logger.info("Queued %d %s reports for %s–%s", created, period_kind, start, end)
-    return created
-
-
-def catch_up_scheduled_reports(*, now: datetime | None = None) -> int:
-    """Produce the scheduled reports a run missed while the system was down.
-
-    Runs when a worker starts and every hour. For each enabled schedule, the period its last
-    due run (by its crontab) reported on is produced if any of its reports is missing; a run
-    not yet due makes nothing early, so a schedule moved to later in the day is respected.
-    """
-    from django_celery_beat.models import PeriodicTask
-
-    now = now or timezone.now()
-    done = set()
-    created = 0
-    tasks = PeriodicTask.objects.filter(task=SCHEDULE_TASK, enabled=True).select_related("crontab")
-    for task in tasks:
-        kind = _period_kind_of(task)
-        if kind is None:
-            continue
-        if task.crontab is not None:
-            due = crontab_previous_run(task.crontab, now)
-            if due is None:
-                continue
-            day = due.astimezone(timezone.get_current_timezone()).date()
-        else:  # an interval set by hand: its last run could be any time, so report the last
-            day = timezone.localtime(now).date()
-        if (kind, day) in done:
-            continue
-        done.add((kind, day))
-        created += produce_scheduled_reports(period_kind=kind, today=day)
-    return created
 
 
 def requeue_stale_reports() -> int:
-    """Queue again reports whose build was lost: running past their lease, or queued for longer
-    than a lease without a worker taking them (the message was lost)."""
-    now = timezone.now()
-    stale = Report.objects.filter(
-        Q(status=ReportStatus.RUNNING, lease_until__lt=now)
-        | Q(status=ReportStatus.QUEUED, updated_at__lt=now - REPORT_LEASE)
-    ).values_list("pk", flat=True)
-    from ..tasks import build_report
+    """Queue again the builds that were lost: running past their lease (the worker died), or
+    queued for longer than QUEUE_PATIENCE without a worker taking them (the message was lost).
 
-    stale = list(stale)
-    # Marked as just queued, so a broker that stays down does not collect a message an hour.
-    Report.objects.filter(pk__in=stale, status=ReportStatus.QUEUED).update(updated_at=now)
+    Cheap enough for beat to run every minute: one indexed query when nothing is lost. Each is
+    marked queued again just now, so it is sent once and not at every sweep, and the page says
+    it is being restarted rather than showing a bar frozen where the lost build stopped.
+    """
+    from ..tasks import build_report  # the task module imports this one
+
+    now = timezone.now()
+    with transaction.atomic():
+        stale = list(
+            Report.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=ReportStatus.RUNNING, lease_until__lt=now)
+                | Q(status=ReportStatus.QUEUED, updated_at__lt=now - QUEUE_PATIENCE)
+            )
+            .values_list("pk", flat=True)
+        )
+        Report.objects.filter(pk__in=stale).update(
+            status=ReportStatus.QUEUED, progress=0, lease_until=None, build_token="", updated_at=now
+        )
     for report_id in stale:
         build_report.delay(report_id)
+    if stale:
+        logger.warning("Queued again %d report builds that were lost: %s", len(stale), stale)
     return len(stale)
+
+
+# A workbook is written a moment before its row is saved: younger files may be a build's that
+# is committing now, so only files older than this are taken for orphans.
+ORPHAN_FILE_AGE = timedelta(hours=1)
+REPORT_FILES_DIR = "reports"
+
+
+def remove_orphan_report_files() -> int:
+    """Delete report workbooks that no report or earlier version names and that are older than
+    ORPHAN_FILE_AGE: left by a build killed between writing the file and saving its row.
+    Returns how many were deleted. Hourly, with the catch-up."""
+    storage = Report._meta.get_field("excel").storage
+    if not storage.exists(REPORT_FILES_DIR):
+        return 0
+    cutoff = timezone.now() - ORPHAN_FILE_AGE
+    removed = 0
+    for year in storage.listdir(REPORT_FILES_DIR)[0]:
+        folder = f"{REPORT_FILES_DIR}/{year}"
+        named = set(
+            Report.objects.filter(excel__startswith=f"{folder}/").values_list("excel", flat=True)
+        ) | set(
+            ReportVersion.objects.filter(excel__startswith=f"{folder}/").values_list(
+                "excel", flat=True
+            )
+        )
+        for filename in storage.listdir(folder)[1]:
+            name = f"{folder}/{filename}"
+            if name not in named and storage.get_modified_time(name) < cutoff:
+                storage.delete(name)
+                removed += 1
+    if removed:
+        logger.warning("Deleted %d report workbooks that no report named", removed)
+    return removed

@@ -1,7 +1,7 @@
 """When the scheduled progress reports are produced: office staff see the four schedules (week,
 month, quarter, year) with their last and next runs, and change or switch off each one.
 
-The schedules are django-celery-beat rows; reforms.reporting.services.report_schedule_update
+The schedules are django-celery-beat rows; reforms.reporting.schedules.report_schedule_update
 writes them, and beat (DatabaseScheduler) picks the change up without a restart.
 """
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from parks.forms import BootstrapFormMixin
 
 from ..choices import PeriodKind
-from ..reporting import services
+from ..reporting import schedules as report_schedules_service
 from .common import save_form
 
 
@@ -39,7 +39,7 @@ class ScheduleForm(BootstrapFormMixin, forms.Form):
             self.fields["day"] = forms.IntegerField(
                 label=gettext_lazy("Day of the month"),
                 min_value=1,
-                max_value=services.SCHEDULE_LAST_DAY,
+                max_value=report_schedules_service.SCHEDULE_LAST_DAY,
                 help_text=gettext_lazy("1 to 28: later days are missing from some months."),
                 widget=forms.NumberInput(attrs={"class": "form-control"}),
             )
@@ -73,7 +73,7 @@ def _form(schedule, data=None):
 def report_schedules(request):
     if not request.user.is_office:
         raise PermissionDenied
-    schedules = services.report_schedules(now=timezone.now())
+    schedules = report_schedules_service.report_schedules(now=timezone.now())
     forms_by_kind = {schedule.period_kind: _form(schedule) for schedule in schedules}
     if request.method == "POST":
         kind = request.POST.get("period_kind", "")
@@ -83,7 +83,7 @@ def report_schedules(request):
         form = forms_by_kind[kind] = _form(schedule, request.POST)
         if form.is_valid() and save_form(
             form,
-            lambda: services.report_schedule_update(
+            lambda: report_schedules_service.report_schedule_update(
                 actor=request.user, period_kind=kind, **form.cleaned_data
             ),
         ):

@@ -273,10 +273,14 @@ def report_request(request):
 def report_detail(request, pk):
     report = _visible_report(request.user, pk)
     snapshot = report.snapshot if report.status == ReportStatus.DONE else None
+    state = services.report_build_state(report)
     context = {
         "nav": "reports",
         "report": report,
         "building": report.status in BUILDING,
+        "build_state": state,
+        "build_state_label": services.BuildState.LABELS[state],
+        "regenerable": services.report_regenerable(report),
         "may_regenerate": _may_regenerate(request.user, report),
         "versions": report.versions.order_by("-version"),
     }
@@ -290,10 +294,17 @@ def report_detail(request, pk):
 def report_status(request, pk):
     """What the progress bar needs: polled every second or two while the report is built."""
     report = _visible_report(request.user, pk)
+    state = services.report_build_state(report)
     return JsonResponse(
         {
             "status": report.status,
             "status_label": report.get_status_display(),
+            # What the build is doing in words: waiting, building, interrupted and restarting.
+            "state": state,
+            "state_label": str(services.BuildState.LABELS[state]),
+            # A stuck build may be regenerated (by who may ask for the report).
+            "regenerable": services.report_regenerable(report)
+            and _may_regenerate(request.user, report),
             "progress": report.progress,
             "failure_reason": report.failure_reason,
             "version": report.version,

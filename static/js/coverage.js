@@ -50,7 +50,7 @@
 
     element.style.height = Math.max(200, data.zones.length * 28 + 110) + "px";
     var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, null, {
+    var chart = echarts.init(element, "portal", {
       locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
       renderer: "canvas",
     });
@@ -64,20 +64,12 @@
         formatter: function (item) {
           var week = data.weeks[item.value[0]];
           var count = item.value[2];
-          return (
-            echarts.format.encodeHTML(data.zones[item.value[1]].label) +
-            "<br>" +
-            labels.week_of +
-            " " +
-            week +
-            " – " +
-            addDays(week, 6) +
-            "<br><b>" +
-            (count ? labels.activities + ": " + count : labels.none) +
-            "</b><br><span style='color:#6c757d'>" +
-            labels.open_feed +
-            "</span>"
-          );
+          return [
+            PortalCharts.plain(data.zones[item.value[1]].label),
+            labels.week_of + " " + week + " – " + addDays(week, 6),
+            count ? labels.activities + ": " + count : labels.none,
+            labels.open_feed,
+          ].join("\n");
         },
       },
       grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },

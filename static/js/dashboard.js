@@ -12,7 +12,7 @@
   var IDLE_COLOUR = "#e0e0e0";
 
   function init(element, language) {
-    return echarts.init(element, null, {
+    return echarts.init(element, "portal", {
       locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
       renderer: "canvas",
     });

@@ -7,7 +7,7 @@
   var FUNNEL_COLOURS = ["#90a4ae", "#64b5f6", "#f9a825", "#2e7d32"];
 
   function init(element, language) {
-    return echarts.init(element, null, {
+    return echarts.init(element, "portal", {
       locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
       renderer: "canvas",
     });

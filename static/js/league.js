@@ -13,7 +13,7 @@
 
     element.style.height = Math.max(180, data.units.length * 34 + 90) + "px";
     var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, null, {
+    var chart = echarts.init(element, "portal", {
       locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
       renderer: "canvas",
     });

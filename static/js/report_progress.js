@@ -1,7 +1,7 @@
 /* While a report is queued or being built, poll its status (reforms:report_status) every
  * 1.5 seconds and move the progress bar; when the build is done or has failed, reload the page,
- * which then shows the report or the reason. A network error slows the polling down and says
- * so, without giving up. */
+ * which then shows the report or the reason; likewise when a stuck build may be regenerated,
+ * to show the button. A network error slows the polling down and says so, without giving up. */
 (function () {
   "use strict";
 
@@ -25,8 +25,10 @@
     bar.setAttribute("aria-valuenow", String(percent));
     value.textContent = percent + "%";
     box.setAttribute("data-status", status.status);
-    var text = box.getAttribute("data-label-" + status.status);
+    // The server's words for what the build is doing (waiting, interrupted and restarting…).
+    var text = status.state_label || box.getAttribute("data-label-" + status.status);
     if (text) label.textContent = text;
+    if (status.state) label.setAttribute("data-state", status.state);
     if (badge) {
       badge.className = "badge report-status report-status-" + status.status;
       badge.setAttribute("data-status", status.status);
@@ -45,6 +47,11 @@
         delay = INTERVAL_MS;
         show(status);
         if (status.status === "done" || status.status === "failed") {
+          window.location.reload();
+          return;
+        }
+        // The build is stuck and may be regenerated: the page shows its button once reloaded.
+        if (status.regenerable && !document.getElementById("regenerate-form")) {
           window.location.reload();
           return;
         }

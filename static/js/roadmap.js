@@ -22,12 +22,6 @@
     return task.code + " " + title;
   }
 
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
-
   function draw() {
     var source = document.getElementById("roadmap-data");
     var element = document.getElementById("roadmap-chart");
@@ -68,7 +62,7 @@
 
     element.style.height = Math.max(160, tasks.length * (narrow ? 34 : 40) + 90) + "px";
     var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, null, {
+    var chart = echarts.init(element, "portal", {
       locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
       renderer: "canvas",
     });
@@ -128,26 +122,22 @@
         confine: true,
         formatter: function (item) {
           var task = item.data.task;
-          var head = "<strong>" + escapeHtml(task.code + " " + task.title) + "</strong><br>";
+          var lines = [task.code + " " + task.title];
           if (item.seriesId === "milestones") {
             var milestone = item.data.milestone;
-            return (
-              head +
-              escapeHtml(labels.milestone + ": " + milestone.title) +
-              "<br>" +
-              escapeHtml(labels.due + " " + milestone.due) +
-              "<br>" +
-              escapeHtml(milestone.done ? labels.done + " " + milestone.done : labels.open)
+            lines.push(
+              labels.milestone + ": " + milestone.title,
+              labels.due + " " + milestone.due,
+              milestone.done ? labels.done + " " + milestone.done : labels.open
+            );
+          } else {
+            lines.push(
+              task.unit,
+              labels.start + " " + task.start + " · " + labels.due + " " + task.due,
+              labels.progress + " " + task.progress + "% · " + data.warnings[task.warning]
             );
           }
-          return (
-            head +
-            escapeHtml(task.unit) +
-            "<br>" +
-            escapeHtml(labels.start + " " + task.start + " · " + labels.due + " " + task.due) +
-            "<br>" +
-            escapeHtml(labels.progress + " " + task.progress + "% · " + data.warnings[task.warning])
-          );
+          return lines.map(PortalCharts.plain).join("\n");
         },
       },
       xAxis: {

@@ -46,13 +46,33 @@ def viewport():
 
 
 @pytest.fixture
-def page(browser, viewport):
+def csp_violations():
+    """What the Content-Security-Policy blocked during the test: every browser test ends by
+    asserting it blocked nothing, so an inline script, style or handler that slips back into a
+    page the test opens fails that test. A test that means to see a violation empties the list.
+    """
+    return []
+
+
+@pytest.fixture
+def page(browser, viewport, csp_violations):
     # No Accept-Language preference is forced: the portal must speak Chinese by default.
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
+    # Chromium reports each blocked script, style or handler on the console ("Refused to
+    # apply inline style because it violates the following Content Security Policy …").
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
+    assert csp_violations == [], "\n".join(csp_violations)
 
 
 @pytest.fixture(scope="session")

@@ -380,7 +380,8 @@ def test_return_reopen_and_withdraw(api_as, office_user, member_unit_user, unit,
     )
     office = api_as(office_user)
     body = office.post(url(unsatisfied, "reopen"), {"note": "职工仍不满意"}).json()
-    assert (body["status"], body["satisfaction"]) == ("in_progress", "")
+    # Reopening clears the satisfaction: it reads null, not a blank outside its enum.
+    assert (body["status"], body["satisfaction"]) == ("in_progress", None)
     assert office.post(url(withdrawn, "withdraw"), {"note": "职工撤回"}).json()["status"] == (
         "withdrawn"
     )

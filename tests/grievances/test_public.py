@@ -2,8 +2,10 @@
 withdrawal, and the QR codes themselves."""
 
 import time
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -495,7 +497,9 @@ def test_the_poster_page_has_the_parks_code_and_one_per_zone(client, park, grid_
     assert html.count('<svg viewBox="') == 3
     assert "卫浴区" in html and grid_zone.name in html
     assert f"http://testserver{form_url(park, grid_zone)}" in html
-    assert "@media print" in html
+    # The print layout (A4, the park's poster, then four zones a page) is the poster stylesheet.
+    assert "/static/css/qr_posters.css" in html
+    assert "@media print" in Path(finders.find("css/qr_posters.css")).read_text()
 
 
 def test_the_tracking_page_costs_the_same_queries_however_long_the_timeline(

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from grievances.choices import Satisfaction, Status
@@ -371,7 +372,11 @@ def test_a_done_report_prints_its_figures_against_the_period_before(
 
 def test_a_report_being_built_shows_a_progress_bar_that_polls_its_status(client, office_user, park):
     report = _report(park=park)
-    Report.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=45)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        progress=45,
+        lease_until=timezone.now() + timedelta(minutes=1),  # a live worker's
+    )
     client.force_login(office_user)
     html = _html(client.get(report.get_absolute_url()))
     status_url = reverse("reforms:report_status", args=[report.pk])
@@ -385,6 +390,9 @@ def test_a_report_being_built_shows_a_progress_bar_that_polls_its_status(client,
     assert response.json() == {
         "status": "running",
         "status_label": "Running",
+        "state": "building",
+        "state_label": "Counting the figures…",
+        "regenerable": False,
         "progress": 45,
         "failure_reason": "",
         "version": 1,

@@ -27,7 +27,7 @@ from parks.choices import Role
 from parks.models import Notification
 from reforms.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.models import Report, ReportVersion
-from reforms.reporting import services
+from reforms.reporting import schedules, services
 from reforms.tasks import build_report
 from tests.factories import ActivityFactory, ParkFactory, UserFactory
 
@@ -51,7 +51,7 @@ def observer():
 def default_schedules(db):
     """The four schedules of migration 0006 (a transactional test before may have flushed them)."""
     schedules_migration.create_schedules(django_apps, None)
-    return {task.name: task for task in PeriodicTask.objects.filter(task=services.SCHEDULE_TASK)}
+    return {task.name: task for task in PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK)}
 
 
 @pytest.fixture
@@ -359,7 +359,7 @@ def test_a_report_held_by_a_live_worker_is_left_to_it(office_user, on_wednesday)
 def test_a_scheduled_report_tells_the_people_of_its_scope(
     office_user, subdistrict_user, park_manager, liaison, park, on_wednesday
 ):
-    services.produce_scheduled_reports(period_kind=PeriodKind.WEEK)
+    schedules.produce_scheduled_reports(period_kind=PeriodKind.WEEK)
     for report in Report.objects.all():
         services.report_build(report.pk)
     told = {(n.recipient.username, n.url) for n in Notification.objects.select_related("recipient")}
@@ -544,8 +544,8 @@ def test_the_sweeper_queues_again_builds_whose_lease_ran_out(
 def test_a_scheduled_run_makes_the_district_each_subdistrict_and_each_park_report_once(
     park, other_park, on_wednesday
 ):
-    assert services.produce_scheduled_reports(period_kind=PeriodKind.MONTH) == 5
-    assert services.produce_scheduled_reports(period_kind=PeriodKind.MONTH) == 0
+    assert schedules.produce_scheduled_reports(period_kind=PeriodKind.MONTH) == 5
+    assert schedules.produce_scheduled_reports(period_kind=PeriodKind.MONTH) == 0
     reports = Report.objects.all()
     assert {(r.period_start, r.period_end) for r in reports} == {
         (date(2026, 5, 1), date(2026, 5, 31))
@@ -564,9 +564,9 @@ def test_a_scheduled_run_makes_the_district_each_subdistrict_and_each_park_repor
 
 @pytest.mark.django_db
 def test_a_new_park_gets_its_report_from_the_next_run(park, on_wednesday):
-    services.produce_scheduled_reports(period_kind=PeriodKind.WEEK)
+    schedules.produce_scheduled_reports(period_kind=PeriodKind.WEEK)
     newcomer = ParkFactory(name="新园区", subdistrict=park.subdistrict)
-    assert services.produce_scheduled_reports(period_kind=PeriodKind.WEEK) == 1
+    assert schedules.produce_scheduled_reports(period_kind=PeriodKind.WEEK) == 1
     assert Report.objects.filter(park=newcomer).count() == 1
 
 
@@ -581,7 +581,7 @@ def _periods():
 def test_catching_up_produces_each_enabled_schedules_missed_run_once(
     park, default_schedules, on_wednesday
 ):
-    created = services.catch_up_scheduled_reports()
+    created = schedules.catch_up_scheduled_reports()
     assert created == 4 * 3  # district, the subdistrict and the park, for four kinds
     assert _periods() == {
         (PeriodKind.WEEK, date(2026, 6, 1), date(2026, 6, 7)),
@@ -589,14 +589,14 @@ def test_catching_up_produces_each_enabled_schedules_missed_run_once(
         (PeriodKind.QUARTER, date(2026, 1, 1), date(2026, 3, 31)),
         (PeriodKind.YEAR, date(2025, 1, 1), date(2025, 12, 31)),
     }
-    assert services.catch_up_scheduled_reports() == 0
+    assert schedules.catch_up_scheduled_reports() == 0
     assert Report.objects.count() == 12
 
 
 @pytest.mark.django_db
 def test_a_switched_off_schedule_is_not_caught_up(park, default_schedules, on_wednesday):
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
-    services.catch_up_scheduled_reports()
+    schedules.catch_up_scheduled_reports()
     assert _periods() == {(PeriodKind.WEEK, date(2026, 6, 1), date(2026, 6, 7))}
 
 
@@ -605,10 +605,10 @@ def test_catching_up_waits_for_the_scheduled_time(park, default_schedules, time_
     """At 05:00 on Monday the weekly run (06:00) has not come: last week is not made early."""
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
     time_machine.move_to(datetime(2026, 6, 8, 5, 0, tzinfo=SHANGHAI), tick=False)
-    services.catch_up_scheduled_reports()
+    schedules.catch_up_scheduled_reports()
     assert _periods() == {(PeriodKind.WEEK, date(2026, 5, 25), date(2026, 5, 31))}
     time_machine.move_to(datetime(2026, 6, 8, 6, 0, tzinfo=SHANGHAI), tick=False)
-    services.catch_up_scheduled_reports()
+    schedules.catch_up_scheduled_reports()
     assert (PeriodKind.WEEK, date(2026, 6, 1), date(2026, 6, 7)) in _periods()
 
 
@@ -618,10 +618,10 @@ def test_catching_up_follows_a_schedule_moved_by_the_office(
 ):
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
     time_machine.move_to(datetime(2026, 6, 8, 10, 0, tzinfo=SHANGHAI), tick=False)  # Monday
-    services.report_schedule_update(
+    schedules.report_schedule_update(
         actor=office_user, period_kind=PeriodKind.WEEK, enabled=True, hour=9, minute=0, day=2
     )
-    services.catch_up_scheduled_reports()
+    schedules.catch_up_scheduled_reports()
     assert _periods() == {(PeriodKind.WEEK, date(2026, 5, 25), date(2026, 5, 31))}
 
 
@@ -633,14 +633,14 @@ def test_a_schedule_reads_its_own_kind_even_with_other_arguments(park, on_wednes
     PeriodicTask.objects.all().delete()
     PeriodicTask.objects.create(
         name="hand-made",
-        task=services.SCHEDULE_TASK,
+        task=schedules.SCHEDULE_TASK,
         crontab=crontab,
         kwargs=json.dumps({"period_kind": "month", "note": "week"}),
     )
     PeriodicTask.objects.create(
-        name="broken", task=services.SCHEDULE_TASK, crontab=crontab, kwargs="{not json"
+        name="broken", task=schedules.SCHEDULE_TASK, crontab=crontab, kwargs="{not json"
     )
-    services.catch_up_scheduled_reports()
+    schedules.catch_up_scheduled_reports()
     # The kwargs are read as JSON, not searched for a word: the "week" in the note means nothing.
     assert {kind for kind, _start, _end in _periods()} == {PeriodKind.MONTH}
 
@@ -673,10 +673,10 @@ def test_the_schedules_migration_can_be_undone_and_redone(default_schedules):
         crontab=default_schedules["progress-reports-weekly"].crontab,
     )
     schedules_migration.remove_schedules(django_apps, None)
-    assert not PeriodicTask.objects.filter(task=services.SCHEDULE_TASK).exists()
+    assert not PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).exists()
     assert PeriodicTask.objects.filter(pk=other.pk).exists()  # its crontab was kept for it
     schedules_migration.create_schedules(django_apps, None)
-    assert PeriodicTask.objects.filter(task=services.SCHEDULE_TASK, enabled=True).count() == 4
+    assert PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK, enabled=True).count() == 4
 
 
 @pytest.mark.django_db
@@ -685,23 +685,23 @@ def test_the_next_and_last_runs_follow_the_crontab_in_shanghai_time(
 ):
     weekly = default_schedules["progress-reports-weekly"].crontab
     quarterly = default_schedules["progress-reports-quarterly"].crontab
-    assert services.crontab_next_run(weekly, WEDNESDAY) == datetime(
+    assert schedules.crontab_next_run(weekly, WEDNESDAY) == datetime(
         2026, 6, 15, 6, 0, tzinfo=SHANGHAI
     )
-    assert services.crontab_previous_run(weekly, WEDNESDAY) == datetime(
+    assert schedules.crontab_previous_run(weekly, WEDNESDAY) == datetime(
         2026, 6, 8, 6, 0, tzinfo=SHANGHAI
     )
-    assert services.crontab_next_run(quarterly, WEDNESDAY) == datetime(
+    assert schedules.crontab_next_run(quarterly, WEDNESDAY) == datetime(
         2026, 7, 1, 7, 0, tzinfo=SHANGHAI
     )
     # 23:00 UTC on Sunday is 07:00 on Monday in Shanghai: past the weekly run.
     sunday_utc = datetime(2026, 6, 14, 23, 0, tzinfo=ZoneInfo("UTC"))
-    assert services.crontab_previous_run(weekly, sunday_utc) == datetime(
+    assert schedules.crontab_previous_run(weekly, sunday_utc) == datetime(
         2026, 6, 15, 6, 0, tzinfo=SHANGHAI
     )
     # Celery's own arithmetic agrees about the next run.
     schedule = weekly.schedule
-    assert WEDNESDAY + schedule.remaining_estimate(WEDNESDAY) == services.crontab_next_run(
+    assert WEDNESDAY + schedule.remaining_estimate(WEDNESDAY) == schedules.crontab_next_run(
         weekly, WEDNESDAY
     )
 
@@ -709,7 +709,7 @@ def test_the_next_and_last_runs_follow_the_crontab_in_shanghai_time(
 @pytest.mark.django_db
 def test_the_office_moves_a_schedule_and_beat_is_told(office_user, default_schedules):
     before = PeriodicTasks.last_change()
-    task = services.report_schedule_update(
+    task = schedules.report_schedule_update(
         actor=office_user, period_kind=PeriodKind.WEEK, enabled=True, hour=8, minute=15, day=7
     )
     crontab = CrontabSchedule.objects.get(periodictask=task)
@@ -721,7 +721,7 @@ def test_the_office_moves_a_schedule_and_beat_is_told(office_user, default_sched
     )
     assert str(crontab.timezone) == "Asia/Shanghai"
     assert PeriodicTasks.last_change() > before  # what DatabaseScheduler polls
-    schedule = services.report_schedules(now=WEDNESDAY)[0]
+    schedule = schedules.report_schedules(now=WEDNESDAY)[0]
     assert schedule.description == "Every Sunday at 08:15"
     assert schedule.next_run_at == datetime(2026, 6, 14, 8, 15, tzinfo=SHANGHAI)
 
@@ -731,20 +731,20 @@ def test_a_crontab_set_by_hand_in_the_admin_is_shown_in_crons_words(default_sche
     crontab = default_schedules["progress-reports-weekly"].crontab
     crontab.hour = "6,18"
     crontab.save()
-    weekly = services.report_schedules(now=WEDNESDAY)[0]
+    weekly = schedules.report_schedules(now=WEDNESDAY)[0]
     assert weekly.description == crontab.human_readable
     assert weekly.next_run_at == datetime(2026, 6, 15, 6, 0, tzinfo=SHANGHAI)
 
 
 @pytest.mark.django_db
 def test_switching_a_schedule_off(office_user, default_schedules):
-    services.report_schedule_update(
+    schedules.report_schedule_update(
         actor=office_user, period_kind=PeriodKind.YEAR, enabled=False, hour=7, minute=30, day=2
     )
     task = PeriodicTask.objects.get(name="progress-reports-yearly")
     assert not task.enabled
     assert (task.crontab.day_of_month, task.crontab.month_of_year) == ("2", "1")
-    yearly = services.report_schedules(now=WEDNESDAY)[3]
+    yearly = schedules.report_schedules(now=WEDNESDAY)[3]
     assert not yearly.enabled and yearly.next_run_at is None
 
 
@@ -752,7 +752,7 @@ def test_switching_a_schedule_off(office_user, default_schedules):
 def test_a_shared_crontab_is_not_moved_under_another_task(office_user, default_schedules):
     shared = default_schedules["progress-reports-monthly"].crontab
     other = PeriodicTask.objects.create(name="other", task="x.y", crontab=shared)
-    services.report_schedule_update(
+    schedules.report_schedule_update(
         actor=office_user, period_kind=PeriodKind.MONTH, enabled=True, hour=9, minute=0, day=3
     )
     other.refresh_from_db()
@@ -764,9 +764,9 @@ def test_a_shared_crontab_is_not_moved_under_another_task(office_user, default_s
 @pytest.mark.django_db
 def test_a_deleted_schedule_is_made_again_when_saved(office_user, default_schedules):
     PeriodicTask.objects.filter(name="progress-reports-quarterly").delete()
-    quarterly = services.report_schedules(now=WEDNESDAY)[2]
+    quarterly = schedules.report_schedules(now=WEDNESDAY)[2]
     assert quarterly.task is None and not quarterly.enabled
-    services.report_schedule_update(
+    schedules.report_schedule_update(
         actor=office_user, period_kind=PeriodKind.QUARTER, enabled=True, hour=7, minute=0, day=1
     )
     task = PeriodicTask.objects.get(name="progress-reports-quarterly")
@@ -794,7 +794,9 @@ def test_an_impossible_schedule_is_refused_and_nothing_changes(
         CrontabSchedule.objects.values_list("pk", "minute", "hour", "day_of_week", "day_of_month")
     )
     with pytest.raises(ValidationError) as error:
-        services.report_schedule_update(actor=office_user, period_kind=kind, enabled=True, **values)
+        schedules.report_schedule_update(
+            actor=office_user, period_kind=kind, enabled=True, **values
+        )
     assert field in error.value.message_dict
     assert (
         list(
@@ -812,7 +814,7 @@ def test_an_impossible_schedule_is_refused_and_nothing_changes(
 )
 def test_only_office_staff_change_schedules(request, role, default_schedules):
     with pytest.raises(PermissionDenied):
-        services.report_schedule_update(
+        schedules.report_schedule_update(
             actor=request.getfixturevalue(role),
             period_kind=PeriodKind.WEEK,
             enabled=False,

@@ -34,7 +34,7 @@ from parks.models import Notification
 from parks.tasks import purge_expired_api_tokens
 from reforms.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.models import Report
-from reforms.reporting import services
+from reforms.reporting import schedules, services
 from reforms.reporting.periods import last_complete_period
 from reforms.tasks import catch_up_reports, produce_scheduled_reports
 from tests.factories import UserFactory
@@ -43,13 +43,13 @@ ROOT = Path(__file__).resolve().parents[2]
 schedules_migration = importlib.import_module("reforms.migrations.0006_report_schedules")
 
 WORKER = r"""
-import os, sys, time
-from datetime import timedelta
+import os, sys, threading, time
 
 import django
 
 django.setup()
-from django.db import OperationalError
+from django.core.files.storage import FileSystemStorage
+from django.db import OperationalError, connection
 from django.test import override_settings
 
 from config.celery import app
@@ -57,7 +57,11 @@ from reforms.reporting import services
 
 env = os.environ
 app.conf.task_default_queue = env["REPORT_TEST_QUEUE"]
+lease = {}
+if env.get("REPORT_TEST_LEASE_SECONDS"):
+    lease["REPORTS_BUILD_LEASE_SECONDS"] = float(env["REPORT_TEST_LEASE_SECONDS"])
 override_settings(
+    **lease,
     REPORTS_CATCH_UP_ON_WORKER_START=env.get("REPORT_TEST_CATCH_UP") == "1",
     STORAGES={
         **django.conf.settings.STORAGES,
@@ -67,9 +71,6 @@ override_settings(
         },
     },
 ).enable()
-if env.get("REPORT_TEST_LEASE_SECONDS"):
-    services.REPORT_LEASE = timedelta(seconds=float(env["REPORT_TEST_LEASE_SECONDS"]))
-
 real_build_snapshot = services.build_snapshot
 attempts = []
 
@@ -78,25 +79,53 @@ def build_snapshot(report, progress):
     attempts.append(report.pk)
     with open(env["REPORT_TEST_LOG"], "a") as log:
         log.write(f"{report.pk}\n")
+    with open(env["REPORT_TEST_LOG"] + ".pids", "a") as log:
+        log.write(f"{os.getpid()}\n")
     fault = env.get("REPORT_TEST_FAULT", "")
+    if fault == "database-down-once" and len(attempts) == 1:
+        # PostgreSQL is out of reach for a few seconds: every connection is refused, the
+        # release of the lease too, until the port is given back.
+        database = connection.settings_dict
+        port, database["PORT"] = database["PORT"], "1"
+        connection.close()
+        outage = float(env.get("REPORT_TEST_OUTAGE", "3"))
+        threading.Timer(outage, database.__setitem__, ("PORT", port)).start()
+        raise OperationalError("could not connect to server: Connection refused")
     if fault == "database-blinks-once" and len(attempts) == 1:
         raise OperationalError("server closed the connection unexpectedly")
     if fault == "broken-once" and len(attempts) == 1:
         raise ValueError("a figure cannot be computed")
     snapshot = real_build_snapshot(report, progress)
-    # Between the snapshot and the save: where a killed worker hurts most.
-    time.sleep(float(env.get("REPORT_TEST_DELAY", "0")))
+    # Between the snapshot and the save: where a killed worker hurts most. With
+    # REPORT_TEST_DELAY_FIRST_ONLY, only the first attempt of all the workers is slow.
+    with open(env["REPORT_TEST_LOG"]) as log:
+        first = len(log.read().split()) == 1
+    if first or env.get("REPORT_TEST_DELAY_FIRST_ONLY") != "1":
+        time.sleep(float(env.get("REPORT_TEST_DELAY", "0")))
     return snapshot
 
 
 services.build_snapshot = build_snapshot
+real_save = FileSystemStorage._save
+
+
+def save_then_wait(storage, name, content):
+    # After a report's workbook is written, before its row is: where a kill leaves a file.
+    name = real_save(storage, name, content)
+    if name.startswith("reports/"):
+        time.sleep(float(env.get("REPORT_TEST_FILE_DELAY", "0")))
+    return name
+
+
+FileSystemStorage._save = save_then_wait
 common = ["--loglevel=WARNING"]
 if sys.argv[1] == "beat":
-    app.start(["beat", "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-               "--max-interval", "1", *common])
+    # The scheduler the settings name, as production's beat runs it.
+    app.start(["beat", "--max-interval", "1", *common])
 else:
-    app.worker_main(["worker", "--pool=solo", "-Q", env["REPORT_TEST_QUEUE"],
-                     "--without-mingle", "--without-gossip", *common])
+    pool = env.get("REPORT_TEST_POOL", "solo")
+    app.worker_main(["worker", f"--pool={pool}", "--concurrency=1", "-Q",
+                     env["REPORT_TEST_QUEUE"], "--without-mingle", "--without-gossip", *common])
 """
 
 
@@ -145,6 +174,11 @@ class Workers:
 
     def attempts(self):
         return [int(line) for line in self.log.read_text().split()]
+
+    def build_pids(self):
+        """The process that ran each build attempt (a prefork pool's child, or the worker)."""
+        pids = self.log.with_name(self.log.name + ".pids")
+        return [int(line) for line in pids.read_text().split()] if pids.exists() else []
 
     def stop(self):
         for process in self.processes:
@@ -215,7 +249,7 @@ def _statuses():
 
 def _no_schedules():
     """Only the reports a test makes: no enabled schedule for the catch-up to fill in."""
-    PeriodicTask.objects.filter(task=services.SCHEDULE_TASK).delete()
+    PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).delete()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -250,11 +284,11 @@ def test_beat_runs_a_schedule_the_office_set_for_the_next_minute(park, office_us
     """django-celery-beat's DatabaseScheduler reads the crontab the page writes, in Shanghai
     time, and the worker builds what it sends."""
     schedules_migration.create_schedules(django_apps, None)
-    PeriodicTask.objects.filter(task=services.SCHEDULE_TASK).update(enabled=False)
+    PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).update(enabled=False)
     now = timezone.localtime()
     # The next whole minute, with room for beat to start before it.
     at = (now + timedelta(minutes=2 if now.second > 40 else 1)).replace(second=0, microsecond=0)
-    services.report_schedule_update(
+    schedules.report_schedule_update(
         actor=office_user,
         period_kind=PeriodKind.WEEK,
         enabled=True,
