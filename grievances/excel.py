@@ -7,7 +7,6 @@ otherwise; the caller logs what was revealed (grievances.services.record_persona
 
 import tempfile
 from datetime import datetime
-from urllib.parse import quote
 
 from django.http import FileResponse
 from django.utils import timezone, translation
@@ -15,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from parks.downloads import content_disposition
 from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
 
 from .choices import Category, Channel, Satisfaction, Status
@@ -132,8 +132,8 @@ def grievances_response(grievances, *, reveal, filename=None):
     filename = filename or f"职工诉求-{day:%Y%m%d}.xlsx"
     response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
     # Old clients read the plain `filename`, so it is ASCII; the rest read the Chinese one.
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"grievances-{day:%Y%m%d}.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(
+        filename, ascii_name=f"grievances-{day:%Y%m%d}.xlsx"
     )
     response["Cache-Control"] = "private, no-store"
     return response, revealed

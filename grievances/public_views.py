@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from parks.choices import Role
 from parks.client_ip import client_key
+from parks.downloads import content_disposition
 from parks.models import GridZone, Park
 from parks.selectors import parks_visible_to
 
@@ -380,7 +381,7 @@ def _public_url(request, park, zone=None):
 
 def _svg_response(url, filename):
     response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, as_attachment=False)
     return response
 
 

@@ -10,7 +10,6 @@ import re
 import zipfile
 from datetime import date, datetime
 from io import BytesIO
-from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from parks.downloads import content_disposition
 from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
 from parks.models import Organisation, Park, User
 
@@ -157,11 +157,9 @@ def _cell(sheet, key, value):
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     """An .xlsx download whose (Chinese) file name survives every browser (RFC 5987)."""
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    # Old clients read the plain `filename`: an ASCII name, or a neutral one for a Chinese name.
+    # Old clients read the plain `filename`: the name's ASCII part, or a neutral one.
     fallback = re.sub(r"[^A-Za-z0-9_-]", "", filename.rpartition(".")[0]) or "construction-table"
-    response["Content-Disposition"] = (
-        f"attachment; filename=\"{fallback}.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
+    response["Content-Disposition"] = content_disposition(filename, ascii_name=f"{fallback}.xlsx")
     return response
 
 

@@ -1,12 +1,14 @@
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from .views import attachments, extensions, grievances, policies, surveys
 
 router = DefaultRouter()
-router.register("grievances", views.GrievanceViewSet, basename="grievance")
-router.register("extensions", views.ExtensionViewSet, basename="extension")
-router.register("grievance-attachments", views.AttachmentViewSet, basename="grievance-attachment")
-router.register("surveys", views.SurveyViewSet, basename="survey")
-router.register("grievance-policies", views.TimeLimitPolicyViewSet, basename="grievance-policy")
+router.register("grievances", grievances.GrievanceViewSet, basename="grievance")
+router.register("extensions", extensions.ExtensionViewSet, basename="extension")
+router.register(
+    "grievance-attachments", attachments.AttachmentViewSet, basename="grievance-attachment"
+)
+router.register("surveys", surveys.SurveyViewSet, basename="survey")
+router.register("grievance-policies", policies.TimeLimitPolicyViewSet, basename="grievance-policy")
 
 urlpatterns = router.urls

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +25,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import selectors, services
+from ..downloads import stored_file_response
 from ..filters import ActivityFilter
 from ..models import Activity, ActivityPhoto
 from .activity_serializers import (
@@ -288,15 +288,7 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             raise exceptions.ValidationError({"size": [_("Use “full” or “thumb”.")]})
         photo = get_object_or_404(ActivityPhoto, pk=photo_id, activity=self.get_object())
         stored = photo.thumbnail if size == "thumb" else photo.image
-        try:
-            handle = stored.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        response = FileResponse(
-            handle,
-            content_type="image/jpeg",
-            filename=f"activity-{photo.activity_id}-{photo.pk}.jpg",
-        )
+        response = stored_file_response(stored, photo.download_name, as_attachment=False)
         # Each user's browser may keep it; no shared cache may, since access depends on the user.
         response["Cache-Control"] = "private, max-age=3600"
         return response

@@ -11,8 +11,6 @@ by field). A workflow step whose service may refuse in the current state declare
 `conflict()`. File downloads declare the media types they send with `file_download()`.
 """
 
-from pathlib import Path
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.openapi import AutoSchema
@@ -20,6 +18,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+from ..downloads import UNKNOWN_FILE, file_media_type
 
 JSON = "application/json"
 WRITES = ("POST", "PUT", "PATCH")
@@ -68,29 +68,9 @@ def invalid(description=None):
     )
 
 
-# The media types of the files the portal accepts, by extension. Downloads send these rather than
-# the host's guess (mimetypes differs between machines), so the schema names what a client gets.
-FILE_MEDIA_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".doc": "application/msword",
-    ".xls": "application/vnd.ms-excel",
-}
-# Anything else (a file stored before its type was checked) goes out as plain bytes.
-UNKNOWN_FILE = "application/octet-stream"
-
-
-def file_media_type(name: str) -> str:
-    return FILE_MEDIA_TYPES.get(Path(name).suffix.lower(), UNKNOWN_FILE)
-
-
 def file_download(extensions, description) -> dict:
-    """The 200 responses of a download of a file with one of `extensions`."""
+    """The 200 responses of a download of a file with one of `extensions`, in the media types
+    parks.downloads sends (and UNKNOWN_FILE, for a file stored before its type was checked)."""
     media_types = sorted({file_media_type(f"file{extension}") for extension in extensions})
     return {
         (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)

@@ -155,3 +155,9 @@ class ActivityPhoto(models.Model):
 
     def __str__(self):
         return self.original_name or f"photo {self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """The name a saved copy gets, from the page or the API: stored photos are JPEGs, and
+        the phone's own file name stays out (it may carry personal detail)."""
+        return f"activity-{self.activity_id}-{self.pk}.jpg"

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from .. import selectors, services
 from ..choices import Role
 from ..db import chinese_order
+from ..downloads import stored_file_response
 from ..forms import ACTIVITY_KIND_ICONS, ActivityForm
 from ..models import Activity, ActivityPhoto
 from ..view_helpers import paginate, save_form
@@ -422,10 +423,6 @@ def activity_photo(request, pk):
         pk=pk,
     )
     stored = photo.thumbnail if request.GET.get("size") == "thumb" else photo.image
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    response = FileResponse(handle, content_type="image/jpeg")
+    response = stored_file_response(stored, photo.download_name, as_attachment=False)
     patch_cache_control(response, private=True, max_age=PHOTO_CACHE_SECONDS)
     return response

@@ -5,7 +5,6 @@ goes through reforms.services; the services' ValidationError and PermissionDenie
 403 in parks.api.errors.
 """
 
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,7 +17,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from parks.api.ordering import ChineseOrderingFilter
-from parks.api.schema import file_download, file_media_type
+from parks.api.schema import file_download
+from parks.downloads import stored_file_response
+from parks.excel import XLSX_CONTENT_TYPE
 
 from .. import selectors, services
 from ..choices import TaskStatus
@@ -36,8 +37,6 @@ from .serializers import (
     TaskDetailSerializer,
     TaskSerializer,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OfficeWritesPermission(BasePermission):
@@ -356,7 +355,7 @@ class TaskViewSet(CrudViewSet):
     @extend_schema(
         summary="The construction table as Excel, with the same filters as the list",
         filters=True,
-        responses={(200, XLSX): OpenApiTypes.BINARY},
+        responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
     )
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request):
@@ -426,13 +425,4 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         evidence = self.get_object()
-        try:
-            handle = evidence.file.open("rb")
-        except FileNotFoundError as error:
-            raise Http404 from error
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=file_media_type(evidence.original_name),
-        )
+        return stored_file_response(evidence.file, evidence.original_name)

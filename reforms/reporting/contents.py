@@ -5,8 +5,8 @@ aggregate queries over the scope, for the period and for the period before, so a
 the same number of queries however many parks, zones or rows there are: 24, and one more to
 read the name of a report's subdistrict or park when the report was loaded without it.
 
-What each figure means (the API schema repeats this; keep the two in step)
-----------------------------------------------------------------------------
+What each figure means (reforms.api.report_schema repeats this; keep the two in step)
+--------------------------------------------------------------------------------------
 Periods. `period` runs from `start` to `end`, both inclusive, as days in the portal's time zone
 (Asia/Shanghai): an entry at Monday 00:30 in Wuxi belongs to that Monday's week and month
 although it is still Sunday in UTC. `previous_period` is the calendar period before (week,

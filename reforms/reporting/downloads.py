@@ -3,10 +3,10 @@
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import FileResponse, Http404, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpResponse
 
-from ..excel import XLSX_CONTENT_TYPE
+from parks.downloads import content_disposition, stored_file_response
+
 from ..models import Report, ReportVersion
 from .excel import report_filename
 
@@ -21,14 +21,6 @@ def report_file_response(report: Report, build: Report | ReportVersion, file_for
         body = json.dumps(build.snapshot, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
         # JSON is UTF-8 by definition (RFC 8259): no charset parameter.
         response = HttpResponse(body.encode(), content_type="application/json")
-        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["Content-Disposition"] = content_disposition(filename)
         return response
-    if not build.excel:
-        raise Http404
-    try:
-        handle = build.excel.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
+    return stored_file_response(build.excel, filename)

@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from parks.downloads import stored_file_response
 
 from .. import selectors
 
@@ -15,8 +17,4 @@ def plan_document(request, pk):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
     if not plan.document:
         raise Http404
-    try:
-        handle = plan.document.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=Path(plan.document.name).name)
+    return stored_file_response(plan.document, Path(plan.document.name).name)

@@ -7,12 +7,14 @@ exists or not; every change goes through reforms.services.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from parks.downloads import stored_file_response
 
 from .. import selectors, services
 from ..choices import (
@@ -287,11 +289,7 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(
         Evidence.objects.filter(update__task__in=selectors.tasks_visible_to(request.user)), pk=pk
     )
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    return stored_file_response(evidence.file, evidence.original_name)
 
 
 # --- Office: create and edit ------------------------------------------------------------------

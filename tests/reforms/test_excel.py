@@ -433,7 +433,7 @@ def test_the_export_writes_headers_dates_and_read_only_columns(office_user, vari
     response = task_table_response(task_table(user=office_user))
 
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    assert "filename*=UTF-8''%E6%96%BD%E5%B7%A5%E8%A1%A8.xlsx" in response["Content-Disposition"]
+    assert "filename*=utf-8''%E6%96%BD%E5%B7%A5%E8%A1%A8.xlsx" in response["Content-Disposition"]
     worksheet = load_workbook(BytesIO(response.content)).active
     assert worksheet.freeze_panes == "A2"
     header = [cell.value for cell in worksheet[1]]

@@ -647,7 +647,7 @@ def _workbook(response):
 def test_the_care_export_is_a_tidy_chinese_sheet_with_totals(client, office_user, care, park):
     client.force_login(office_user)
     response = client.get(reverse("reforms:ledger_export", args=["care"]), {"park": park.pk})
-    assert "filename*=UTF-8''%E5%85%B3%E7%88%B1" in response["Content-Disposition"]  # 关爱…
+    assert "filename*=utf-8''%E5%85%B3%E7%88%B1" in response["Content-Disposition"]  # 关爱…
     workbook = _workbook(response)
     sheet = workbook["关爱帮扶台账"]
     assert [cell.value for cell in sheet[1]] == [

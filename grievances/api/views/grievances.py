@@ -1,48 +1,26 @@
-"""REST API v1 for workers' grievances: intake, the workflow steps, timeline, extensions,
-mediation, survey campaigns, time-limit policies, attachments and the three rates.
-
-Querysets come from the scope selectors, so rows outside a user's scope are 404s. Every write
-goes through grievances.services. Their ValidationError with field messages is a 400, their
-PermissionDenied a 403 (parks.api.errors); a ValidationError without a field, raised when the
-grievance's current state forbids the step, is a 409 Conflict here.
-"""
+"""Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
+and the three rates (三率), at /api/v1/grievances/."""
 
 from datetime import timedelta
 
-from django.db.models import Count, ProtectedError, Q
-from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from parks.api.errors import Conflict, state_conflicts_as_409
-from parks.api.schema import conflict, file_download, file_media_type
+from parks.api.errors import state_conflicts_as_409
+from parks.api.schema import conflict
 
-from .. import selectors, services
-from ..choices import ACTIONS_NEEDING_NOTE, Action, DataView
-from ..filters import GrievanceFilter, SurveyFilter
-from ..models import (
-    Attachment,
-    ExtensionRequest,
-    Grievance,
-    Mediation,
-    SurveyCampaign,
-    TimeLimitPolicy,
-)
-from ..services import ATTACHMENT_SIGNATURES
-from .serializers import (
+from ... import selectors, services
+from ...choices import ACTIONS_NEEDING_NOTE, Action, DataView
+from ...filters import GrievanceFilter
+from ...models import Grievance, Mediation
+from ..serializers import (
     AssignSerializer,
-    AttachmentSerializer,
     ExtensionInputSerializer,
     ExtensionSerializer,
     FollowUpSerializer,
@@ -57,8 +35,6 @@ from .serializers import (
     RatesSerializer,
     StepNoteSerializer,
     StepRequiredNoteSerializer,
-    SurveySerializer,
-    TimeLimitPolicySerializer,
 )
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
@@ -477,196 +453,3 @@ def _rate_groups(grievances, group):
             key = label = timezone.localtime(key).strftime("%Y-%m")
         groups.append({"key": None if key is None else str(key), "label": label, **row})
     return groups
-
-
-# --- Extensions, attachments ----------------------------------------------------------------
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Extension requests of grievances in your scope"),
-    retrieve=extend_schema(summary="One extension request"),
-)
-class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Requests for more time; the office approves (moving the resolution deadline) or rejects.
-    Filter with `?state=pending` for the ones waiting."""
-
-    serializer_class = ExtensionSerializer
-    queryset = ExtensionRequest.objects.none()
-    filterset_fields = ["state"]
-    ordering_fields = ["requested_at"]
-
-    def get_queryset(self):
-        return (
-            ExtensionRequest.objects.filter(
-                grievance__in=selectors.grievances_visible_to(self.request.user)
-            )
-            .select_related("requested_by")
-            .order_by("-requested_at", "-pk")
-        )
-
-    def _decide(self, request, approve):
-        extension = self.get_object()
-        data = StepNoteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        extension = state_conflicts_as_409(
-            lambda: services.extension_decide(
-                extension=extension,
-                actor=request.user,
-                approve=approve,
-                note=data.validated_data.get("note", ""),
-            )
-        )
-        return Response(ExtensionSerializer(extension).data)
-
-    @extend_schema(
-        summary="Approve: the grievance's resolution deadline moves by the days asked (office)",
-        request=StepNoteSerializer,
-        responses={200: ExtensionSerializer, 409: CONFLICT_RESPONSE},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._decide(request, True)
-
-    @extend_schema(
-        summary="Reject (office)",
-        request=StepNoteSerializer,
-        responses={200: ExtensionSerializer, 409: CONFLICT_RESPONSE},
-        filters=False,
-    )
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        return self._decide(request, False)
-
-
-@extend_schema_view(retrieve=extend_schema(summary="One grievance attachment's details"))
-class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Files attached to grievances, readable by whoever sees the grievance."""
-
-    serializer_class = AttachmentSerializer
-    queryset = Attachment.objects.none()
-    filter_backends = []
-
-    def get_queryset(self):
-        return Attachment.objects.filter(
-            grievance__in=selectors.grievances_visible_to(self.request.user)
-        )
-
-    @extend_schema(
-        summary="Download a grievance attachment",
-        responses=file_download(ATTACHMENT_SIGNATURES, _("The file, as an attachment.")),
-    )
-    @action(detail=True, methods=["get"])
-    def download(self, request, pk=None):
-        attachment = self.get_object()
-        return FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=file_media_type(attachment.original_name),
-        )
-
-
-# --- Surveys and policies -------------------------------------------------------------------
-
-
-class OfficeWrites(BasePermission):
-    """Everyone signed in reads; the district office writes."""
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or request.user.is_office
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Grievance time-limit policies, one per category"),
-    retrieve=extend_schema(summary="One time-limit policy"),
-    create=extend_schema(summary="Set the time limits of a category (office staff)"),
-    update=extend_schema(summary="Change a category's time limits (office staff)"),
-    partial_update=extend_schema(summary="Change a category's time limits (office staff)"),
-)
-class TimeLimitPolicyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """How fast grievances of each category must be answered (hours) and resolved (days).
-    Changes apply to grievances received from then on; categories without a policy use the
-    portal's defaults."""
-
-    serializer_class = TimeLimitPolicySerializer
-    queryset = TimeLimitPolicy.objects.order_by("category")
-    permission_classes = [IsAuthenticated, OfficeWrites]
-    filter_backends = []
-
-    def perform_create(self, serializer):
-        serializer.instance = services.policy_save(
-            policy=TimeLimitPolicy(**serializer.validated_data), actor=self.request.user
-        )
-
-    def perform_update(self, serializer):
-        policy = serializer.instance
-        for field, value in serializer.validated_data.items():
-            setattr(policy, field, value)
-        serializer.instance = services.policy_save(policy=policy, actor=self.request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(summary="Satisfaction survey campaigns in your scope"),
-    retrieve=extend_schema(summary="One survey campaign with its opinion counts"),
-    create=extend_schema(summary="Record a survey campaign (office, or staff of that park)"),
-    update=extend_schema(summary="Replace a survey campaign's details"),
-    partial_update=extend_schema(summary="Change some of a survey campaign's details"),
-    destroy=extend_schema(
-        summary="Delete a survey campaign that has no opinions logged",
-        responses={204: None, 409: CONFLICT_RESPONSE},
-    ),
-)
-class SurveyViewSet(viewsets.ModelViewSet):
-    """Satisfaction survey campaigns (满意度调查): handed out and returned, with the opinions
-    logged from them as grievances of channel `survey` and how many of those were rectified.
-    Written by the office, or by a liaison or park manager of the survey's park."""
-
-    serializer_class = SurveySerializer
-    filterset_class = SurveyFilter
-    queryset = SurveyCampaign.objects.none()
-    ordering_fields = ["held_on", "handed_out", "returned"]
-
-    def get_queryset(self):
-        return (
-            selectors.surveys_visible_to(self.request.user)
-            .select_related("park")
-            .annotate(
-                opinion_count=Count("opinions"),
-                rectified_count=Count("opinions", filter=Q(opinions__rectified=True)),
-            )
-            .order_by("-held_on", "-pk")
-        )
-
-    def _check_may_write(self, survey):
-        if not selectors.user_can_log_grievances(self.request.user, survey.park):
-            raise PermissionDenied
-
-    def _saved(self, survey, data):
-        for field, value in data.items():
-            setattr(survey, field, value)
-        survey = services.survey_save(survey=survey, actor=self.request.user)
-        return self.get_queryset().get(pk=survey.pk)
-
-    def perform_create(self, serializer):
-        serializer.instance = self._saved(SurveyCampaign(), serializer.validated_data)
-
-    def perform_update(self, serializer):
-        self._check_may_write(serializer.instance)
-        serializer.instance = self._saved(serializer.instance, serializer.validated_data)
-
-    def perform_destroy(self, survey):
-        self._check_may_write(survey)
-        refusal = Conflict(_("Opinions were logged from this survey; it cannot be deleted."))
-        if survey.opinion_count:
-            raise refusal
-        try:
-            survey.delete()
-        except ProtectedError as error:  # an opinion was logged since the row was read
-            raise refusal from error

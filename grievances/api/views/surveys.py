@@ -1,0 +1,75 @@
+"""Satisfaction survey campaigns (满意度调查), at /api/v1/surveys/."""
+
+from django.db.models import Count, ProtectedError, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import PermissionDenied
+
+from parks.api.errors import Conflict
+
+from ... import selectors, services
+from ...filters import SurveyFilter
+from ...models import SurveyCampaign
+from ..serializers import SurveySerializer
+from .grievances import CONFLICT_RESPONSE
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Satisfaction survey campaigns in your scope"),
+    retrieve=extend_schema(summary="One survey campaign with its opinion counts"),
+    create=extend_schema(summary="Record a survey campaign (office, or staff of that park)"),
+    update=extend_schema(summary="Replace a survey campaign's details"),
+    partial_update=extend_schema(summary="Change some of a survey campaign's details"),
+    destroy=extend_schema(
+        summary="Delete a survey campaign that has no opinions logged",
+        responses={204: None, 409: CONFLICT_RESPONSE},
+    ),
+)
+class SurveyViewSet(viewsets.ModelViewSet):
+    """Satisfaction survey campaigns (满意度调查): handed out and returned, with the opinions
+    logged from them as grievances of channel `survey` and how many of those were rectified.
+    Written by the office, or by a liaison or park manager of the survey's park."""
+
+    serializer_class = SurveySerializer
+    filterset_class = SurveyFilter
+    queryset = SurveyCampaign.objects.none()
+    ordering_fields = ["held_on", "handed_out", "returned"]
+
+    def get_queryset(self):
+        return (
+            selectors.surveys_visible_to(self.request.user)
+            .select_related("park")
+            .annotate(
+                opinion_count=Count("opinions"),
+                rectified_count=Count("opinions", filter=Q(opinions__rectified=True)),
+            )
+            .order_by("-held_on", "-pk")
+        )
+
+    def _check_may_write(self, survey):
+        if not selectors.user_can_log_grievances(self.request.user, survey.park):
+            raise PermissionDenied
+
+    def _saved(self, survey, data):
+        for field, value in data.items():
+            setattr(survey, field, value)
+        survey = services.survey_save(survey=survey, actor=self.request.user)
+        return self.get_queryset().get(pk=survey.pk)
+
+    def perform_create(self, serializer):
+        serializer.instance = self._saved(SurveyCampaign(), serializer.validated_data)
+
+    def perform_update(self, serializer):
+        self._check_may_write(serializer.instance)
+        serializer.instance = self._saved(serializer.instance, serializer.validated_data)
+
+    def perform_destroy(self, survey):
+        self._check_may_write(survey)
+        refusal = Conflict(_("Opinions were logged from this survey; it cannot be deleted."))
+        if survey.opinion_count:
+            raise refusal
+        try:
+            survey.delete()
+        except ProtectedError as error:  # an opinion was logged since the row was read
+            raise refusal from error
