@@ -28,13 +28,14 @@ install: $(INSTALLED) $(NODE_INSTALLED)
 
 # Debian packages the suite needs beyond Python and npm: Chromium for the browser tests (no tool
 # downloads a browser of its own), a CJK font so screenshots show Chinese, gettext's msgfmt for
-# the translation checks. Installed with apt-get when missing and running as root; otherwise
+# the translation checks, systemd-analyze for the check of the production units. Installed with apt-get when missing and running as root; otherwise
 # stops with one line naming them.
 SYSTEM_PACKAGES_CHECK := \
 	missing=(); \
 	[ -x /usr/bin/chromium ] || missing+=(chromium); \
 	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei); \
-	command -v msgfmt >/dev/null || missing+=(gettext)
+	command -v msgfmt >/dev/null || missing+=(gettext); \
+	command -v systemd-analyze >/dev/null || missing+=(systemd)
 system-packages:
 	@$(SYSTEM_PACKAGES_CHECK); \
 	if [ $${#missing[@]} -eq 0 ]; then exit 0; fi; \
@@ -59,6 +60,9 @@ run: install
 test: install system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/djlint templates parks grievances reforms --lint
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/pytest -m "not bench and not faults" -n 2 --dist loadfile
 
@@ -73,6 +77,9 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/djlint templates parks grievances reforms --lint
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .

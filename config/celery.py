@@ -21,24 +21,16 @@ for _key in ("data_folder_in", "data_folder_out", "processed_folder", "control_f
 @worker_init.connect
 def allow_the_worker_longer_queries(**kwargs):
     """The worker builds district-wide reports: on PostgreSQL it gets the WORKER_DATABASE_*
-    statement and lock timeouts, not the web's short ones (config/settings/base.py).
+    statement and lock timeouts, not the web's short ones (config/wsgi.py).
 
     worker_init runs in the worker's main process before its pool starts, so prefork children,
     the solo pool and an embedded beat all connect with these.
     """
     from django.conf import settings
-    from django.db import connections
 
-    from config.settings.base import database_timeout_options
+    from parks.db import limit_database_time
 
-    database = connections["default"].settings_dict
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        return
-    options = database.setdefault("OPTIONS", {})
-    worker_timeouts = database_timeout_options(
+    limit_database_time(
         statement_seconds=settings.WORKER_DATABASE_STATEMENT_TIMEOUT,
         lock_seconds=settings.WORKER_DATABASE_LOCK_TIMEOUT,
     )
-    # Appended: PostgreSQL takes the last value given, and any other options stay.
-    options["options"] = " ".join(filter(None, [options.get("options"), worker_timeouts]))
-    connections.close_all()  # one opened already would keep the web's limits

@@ -6,6 +6,8 @@ its log."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from parks.audit import AdminAuditMixin
+
 from .models import (
     Attachment,
     ExtensionRequest,
@@ -47,7 +49,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 
 @admin.register(TimeLimitPolicy)
-class TimeLimitPolicyAdmin(admin.ModelAdmin):
+class TimeLimitPolicyAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ["category", "respond_within_hours", "resolve_within_days"]
 
     def save_model(self, request, obj, form, change):
@@ -55,7 +57,7 @@ class TimeLimitPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyCampaign)
-class SurveyCampaignAdmin(admin.ModelAdmin):
+class SurveyCampaignAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ["title", "park", "held_on", "handed_out", "returned"]
     list_filter = ["park"]
     list_select_related = ["park"]

@@ -65,7 +65,8 @@ OPEN_STATUSES = (
 )
 FINAL_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
 
-# Action -> (statuses it may start from, status it leads to). Enforced in services.grievance_act.
+# Action -> (statuses it may start from, status it leads to). Read by policy.step_refusal,
+# which every step's service enforces.
 ALLOWED_TRANSITIONS = {
     Action.ASSIGN: ({Status.RECEIVED, Status.RETURNED}, Status.ASSIGNED),
     Action.ACCEPT: ({Status.ASSIGNED}, Status.ACCEPTED),

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from parks.management.commands.load_demo import HUAXIA, SHENGYANG
+from parks.demo_names import HUAXIA, SHENGYANG
 from parks.models import GridZone, Organisation, Park, User
 
 from . import services
@@ -628,11 +628,8 @@ def _create(spec, *, now, parks, zones, people, survey):
             if "unit" in args:
                 args["unit"] = people.units[args["unit"]]
             actor = people.office if step.action in OFFICE_ACTIONS else None
-            grievance = services.grievance_act(
-                grievance=grievance,
-                action=step.action,
-                actor=actor or people.for_unit(grievance),
-                **args,
+            grievance = services.STEP_SERVICES[step.action](
+                grievance=grievance, actor=actor or people.for_unit(grievance), **args
             )
 
     # Demo only: the services date every step now; give each the time the spec says.

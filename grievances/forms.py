@@ -22,6 +22,7 @@ from parks.selectors import (
     subdistricts_visible_to,
 )
 
+from . import policy
 from .choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
 from .models import Grievance, SurveyCampaign, TimeLimitPolicy
 from .selectors import mediators_for, surveys_visible_to, user_can_log_grievances
@@ -143,7 +144,7 @@ NOTE_LABELS = {
 
 
 class ActionForm(BootstrapFormMixin, forms.Form):
-    """One workflow step with its note; services.grievance_act decides whether it may be taken.
+    """One workflow step with its note; the step's service decides whether it may be taken.
 
     Steps that must say why get the browser's `required` mark; the service enforces it.
     """
@@ -338,6 +339,14 @@ class SurveyForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["park"].queryset = loggable_parks(user)
+
+    def clean_park(self):
+        # The instance still holds the stored park here; the policy decides the move.
+        park = self.cleaned_data["park"]
+        refusal = policy.survey_move_refusal(self.instance, park)
+        if refusal is not None:
+            raise ValidationError(refusal.message_dict["park"])
+        return park
 
     def clean(self):
         cleaned = super().clean()

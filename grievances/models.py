@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parks.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
-from parks.models import Activity, GridZone, Organisation, Park
+from parks.models import GridZone, Organisation, Park
+from parks.models.activity import Activity
 
 from .choices import (
     Category,
@@ -99,6 +100,11 @@ class SurveyCampaign(models.Model):
 
 class Grievance(models.Model):
     """A worker's request, complaint, dispute or opinion, handled against time limits."""
+
+    # The complainant's personal data: masked on pages (selectors), and the audit log
+    # (parks.audit) records that it changed, never its values.
+    PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
+    AUDIT_MASKED_FIELDS = PERSONAL_FIELDS
 
     tracking_code = models.CharField(
         _("tracking code"), max_length=12, unique=True, default=new_tracking_code, editable=False

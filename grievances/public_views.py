@@ -21,14 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from parks.choices import Role
+from parks import access
 from parks.client_ip import client_key
 from parks.downloads import content_disposition
 from parks.models import GridZone, Park
 from parks.selectors import parks_visible_to
 
-from . import services
-from .choices import ALLOWED_TRANSITIONS, Action, Status
+from . import policy, services
+from .choices import Action, Status
 from .models import Grievance, GrievanceEvent, new_tracking_code
 from .public_forms import (
     TRACKING_CODE_PATTERN,
@@ -330,7 +330,7 @@ def public_track(request, code):
         "status_label": PUBLIC_STATUS_LABELS.get(status, status.label),
         "steps": public_steps(grievance),
         "reply": grievance.reply if status in REPLIED_STATUSES else "",
-        "can_withdraw": status in ALLOWED_TRANSITIONS[Action.WITHDRAW][0],
+        "can_withdraw": policy.worker_may_withdraw(grievance),
         "withdraw_form": WithdrawForm(),
     }
     response = render(request, "grievances/public_track.html", context)
@@ -364,11 +364,9 @@ def public_withdraw(request, code):
 def _park_for_posters(user, park_id):
     """Office staff, the park's own staff, and its subdistrict's staff print its QR codes."""
     park = get_object_or_404(parks_visible_to(user), pk=park_id)
-    if user.is_office or user.park_id == park.pk:
-        return park
-    if user.role == Role.SUBDISTRICT and user.subdistrict_id == park.subdistrict_id:
-        return park
-    raise Http404
+    if not access.may_print_posters(user, park):
+        raise Http404
+    return park
 
 
 def _public_url(request, park, zone=None):

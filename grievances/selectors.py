@@ -3,9 +3,13 @@
 Deadline flags and the three rates (三率) are computed in SQL here, once, for every caller.
 """
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import (
     BooleanField,
     Case,
@@ -21,56 +25,39 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from parks.choices import Role
+from parks import access
 from parks.db import chinese_order
-from parks.models import User
-from parks.selectors import parks_visible_to
+from parks.figures import percent
+from parks.models import GridZone, Organisation, Park, Subdistrict, User
 
 from .choices import FINAL_STATUSES, SATISFIED_LEVELS, Channel, Status
-from .models import Grievance, SurveyCampaign
+from .models import Grievance, Mediation, SurveyCampaign
 
 # --- Scope ----------------------------------------------------------------------------------
 
 
-def grievances_visible_to(user) -> QuerySet[Grievance]:
-    """Office staff see all; others the grievances of parks they see or assigned to their unit."""
-    grievances = Grievance.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return grievances.none()
-    if user.is_office:
-        return grievances
-    visible = Q(park__in=parks_visible_to(user))
-    if user.organisation_id:
-        visible |= Q(handling_unit_id=user.organisation_id)
-    return grievances.filter(visible)
+def grievances_visible_to(user: User | AnonymousUser) -> QuerySet[Grievance]:
+    """The grievances the user sees (the rule: parks.access.grievances_visible)."""
+    return access.grievances_visible(user, Grievance.objects.all())
 
 
-def surveys_visible_to(user) -> QuerySet[SurveyCampaign]:
-    return SurveyCampaign.objects.filter(park__in=parks_visible_to(user))
+def surveys_visible_to(user: User | AnonymousUser) -> QuerySet[SurveyCampaign]:
+    return access.surveys_visible(user, SurveyCampaign.objects.all())
 
 
-def user_is_handling_unit(user, grievance) -> bool:
-    return user.organisation_id is not None and user.organisation_id == grievance.handling_unit_id
+user_is_handling_unit = access.is_handling_unit
+# The office, and staff of the unit it is assigned to, take the unit's steps.
+user_can_handle = access.handles
+# The office logs anywhere; liaisons and park managers log in their own park.
+user_can_log_grievances = access.may_log_grievances
 
 
-def user_can_handle(user, grievance) -> bool:
-    """The office, and staff of the unit it is assigned to, take the unit's steps."""
-    return user.is_office or user_is_handling_unit(user, grievance)
-
-
-def user_can_log_grievances(user, park) -> bool:
-    """The office logs anywhere; liaisons and park managers log in their own park."""
-    if user.is_office:
-        return True
-    return user.role in (Role.LIAISON, Role.PARK_MANAGER) and user.park_id == park.pk
-
-
-def user_may_see_personal_data(user, grievance) -> bool:
+def user_may_see_personal_data(user: User, grievance: Grievance) -> bool:
     """Who needs a complainant's name and phone: the office and the unit handling the case."""
-    return user.is_office or user_is_handling_unit(user, grievance)
+    return access.handles(user, grievance)
 
 
-def may_unmask(user, grievance, *, asked: bool) -> bool:
+def may_unmask(user: User, grievance: Grievance, *, asked: bool) -> bool:
     """Whether a page, an API answer or an export shows this grievance's personal data in the
     clear: only when the user asked for it (`unmask`) and may see it. Even the office and the
     handling unit must ask, so each view is deliberate and logged (services.personal_data_reveal).
@@ -82,15 +69,15 @@ def may_unmask(user, grievance, *, asked: bool) -> bool:
 # Personal data: the complainant's name, phone and employer, and a mediation's parties (named
 # people). Every page, API answer, export and admin page shows them through these functions.
 
-PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
+PERSONAL_FIELDS = Grievance.PERSONAL_FIELDS
 
 
-def has_complainant_data(grievance) -> bool:
+def has_complainant_data(grievance: Grievance) -> bool:
     """The worker left a name, a phone or an employer (an anonymous grievance has none)."""
     return any(getattr(grievance, field) for field in PERSONAL_FIELDS)
 
 
-def complainant_shown(grievance, *, revealed: bool) -> dict[str, str]:
+def complainant_shown(grievance: Grievance, *, revealed: bool) -> dict[str, str]:
     """The complainant's name, phone and employer as shown: in the clear only when revealed."""
     if revealed:
         return {
@@ -106,7 +93,7 @@ def complainant_shown(grievance, *, revealed: bool) -> dict[str, str]:
     }
 
 
-def parties_shown(mediation, *, revealed: bool) -> str:
+def parties_shown(mediation: Mediation, *, revealed: bool) -> str:
     """A mediation's parties as shown: in the clear only when revealed, like the complainant."""
     return mediation.parties if revealed else mask_text(mediation.parties)
 
@@ -136,7 +123,9 @@ def mask_phone(phone: str) -> str:
 # --- Deadlines ------------------------------------------------------------------------------
 
 
-def with_deadline_flags(grievances: QuerySet, *, now: datetime | None = None) -> QuerySet:
+def with_deadline_flags(
+    grievances: QuerySet[Grievance], *, now: datetime | None = None
+) -> QuerySet[Grievance]:
     """Annotate `response_breached`, `resolution_breached`, `due_soon` and `deadline_flag`.
 
     A response is breached when the unit has not accepted by `response_due_at`, or accepted
@@ -182,7 +171,7 @@ def with_deadline_flags(grievances: QuerySet, *, now: datetime | None = None) ->
     )
 
 
-def inbox(*, user, now: datetime | None = None) -> QuerySet[Grievance]:
+def inbox(*, user: User, now: datetime | None = None) -> QuerySet[Grievance]:
     """Visible grievances with flags and what list rows show, most urgent deadline first."""
     return with_deadline_flags(
         grievances_visible_to(user).select_related("park", "grid_zone", "handling_unit", "handler"),
@@ -199,7 +188,7 @@ RATE_DEFINITIONS = {
 }
 
 
-def rate_counts():
+def rate_counts() -> dict[str, Count]:
     """The aggregate expressions behind the three rates. Withdrawn grievances are not counted."""
     counted = ~Q(status=Status.WITHDRAWN)
     return {
@@ -216,9 +205,9 @@ def rate_counts():
     }
 
 
-def with_rates(row: dict) -> dict:
-    def ratio(part, whole):
-        return round(100 * row[part] / row[whole], 1) if row[whole] else None
+def with_rates(row: Mapping[str, Any]) -> dict[str, Any]:
+    def ratio(part: str, whole: str) -> float | None:
+        return percent(row[part], row[whole])
 
     return {
         **row,
@@ -228,7 +217,9 @@ def with_rates(row: dict) -> dict:
     }
 
 
-def grievances_in_period(grievances: QuerySet, *, start=None, end=None) -> QuerySet:
+def grievances_in_period(
+    grievances: QuerySet[Grievance], *, start: date | None = None, end: date | None = None
+) -> QuerySet[Grievance]:
     """Grievances received in [start, end) — dates in the portal's time zone."""
     if start:
         grievances = grievances.filter(received_at__date__gte=start)
@@ -237,7 +228,7 @@ def grievances_in_period(grievances: QuerySet, *, start=None, end=None) -> Query
     return grievances
 
 
-def rates(grievances: QuerySet) -> dict:
+def rates(grievances: QuerySet[Grievance]) -> dict[str, Any]:
     """The three rates over a queryset of grievances, in one query."""
     return with_rates(grievances.order_by().aggregate(**rate_counts()))
 
@@ -251,20 +242,22 @@ RATE_GROUPS = {
 }
 
 
-def rates_by(grievances: QuerySet, group: str) -> list[dict]:
+def rates_by(grievances: QuerySet[Grievance], group: str) -> list[dict[str, Any]]:
     """The three rates per park, grid zone, handling unit or month, in one grouped query."""
     from django.db.models.functions import TruncMonth
 
     key, label = RATE_GROUPS[group]
-    rows = grievances.order_by()
+    rows: QuerySet[Any, Any]
     if group == "month":
-        rows = rows.annotate(month=TruncMonth("received_at")).values("month")
+        rows = grievances.order_by().annotate(month=TruncMonth("received_at")).values("month")
     else:
-        rows = rows.values(key, label)
+        rows = grievances.order_by().values(*(key,) if label is None else (key, label))
     return [with_rates(row) for row in rows.annotate(**rate_counts()).order_by(key)]
 
 
-def survey_funnel(*, surveys: QuerySet, grievances: QuerySet) -> dict:
+def survey_funnel(
+    *, surveys: QuerySet[SurveyCampaign], grievances: QuerySet[Grievance]
+) -> dict[str, int]:
     """Handed out → returned → opinions → rectified, for the surveys and grievances given."""
     totals = surveys.order_by().aggregate(
         handed_out=Sum("handed_out", default=0), returned=Sum("returned", default=0)
@@ -277,9 +270,69 @@ def survey_funnel(*, surveys: QuerySet, grievances: QuerySet) -> dict:
     return {**totals, **opinions}
 
 
-def mediators_for(grievance: Grievance):
+@dataclass(frozen=True)
+class RateScope:
+    """Which grievances the rates count: any of a park, a subdistrict, a grid zone and a
+    handling unit, and the days of receipt from `start` to `last`, both inclusive, in the
+    portal's time zone. Left empty: the user's whole scope, all time."""
+
+    park: Park | None = None
+    subdistrict: Subdistrict | None = None
+    grid_zone: GridZone | None = None
+    unit: Organisation | None = None
+    start: date | None = None
+    last: date | None = None
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The three rates of a scope and period, and its survey funnel."""
+
+    grievances: QuerySet[Grievance]  # the grievances counted, to break them down (rates_by)
+    totals: dict[str, Any]
+    funnel: dict[str, int]
+
+
+def rates_for(user: User, scope: RateScope) -> Rates:
+    """The three rates (三率) and the survey funnel over the grievances and surveys `user` may
+    see, narrowed to `scope`: what the rates page and /api/v1/grievances/rates/ both show.
+
+    The funnel counts the survey campaigns held in the period in the parks of the scope.
+    Surveys are held per park, so a grid zone's funnel counts its park's surveys; a handling
+    unit narrows the opinions counted, not the surveys.
+    """
+    grievances = grievances_visible_to(user)
+    surveys = surveys_visible_to(user)
+    if scope.park is not None:
+        grievances = grievances.filter(park=scope.park)
+        surveys = surveys.filter(park=scope.park)
+    if scope.subdistrict is not None:
+        grievances = grievances.filter(park__subdistrict=scope.subdistrict)
+        surveys = surveys.filter(park__subdistrict=scope.subdistrict)
+    if scope.grid_zone is not None:
+        grievances = grievances.filter(grid_zone=scope.grid_zone)
+        surveys = surveys.filter(park_id=scope.grid_zone.park_id)
+    if scope.unit is not None:
+        grievances = grievances.filter(handling_unit=scope.unit)
+    grievances = grievances_in_period(
+        grievances,
+        start=scope.start,
+        end=scope.last + timedelta(days=1) if scope.last else None,
+    )
+    if scope.start:
+        surveys = surveys.filter(held_on__gte=scope.start)
+    if scope.last:
+        surveys = surveys.filter(held_on__lte=scope.last)
+    return Rates(
+        grievances=grievances,
+        totals=rates(grievances),
+        funnel=survey_funnel(surveys=surveys, grievances=grievances),
+    )
+
+
+def mediators_for(grievance: Grievance) -> QuerySet[User]:
     """Who may mediate: office staff, the handling unit's staff and the park's own people."""
-    scope = Q(role=Role.OFFICE) | Q(park_id=grievance.park_id)
+    scope = access.office_staff_condition() | Q(park_id=grievance.park_id)
     if grievance.handling_unit_id:
         scope |= Q(organisation_id=grievance.handling_unit_id)
     return User.objects.filter(scope, is_active=True).order_by(

@@ -1,31 +1,32 @@
 """Every write to grievances goes through here: intake, the workflow, extensions, mediation,
 surveys, reminders and the personal-data log.
 
-The workflow follows choices.ALLOWED_TRANSITIONS in one function, grievance_act, which locks
-the row (select_for_update) so two people acting at once are applied one after the other and a
-step that no longer fits the status is refused. Each step writes its timeline event in the same
-transaction.
+Each change is one keyword-only service in one transaction. Whether it may happen now (who,
+in which status, on which clock) is asked of grievances.policy, the same functions the pages
+and the API read to show or hide it; the services are where it is enforced.
 """
 
-from datetime import timedelta
+import copy
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parks.choices import Role
+from parks import access, audit
 from parks.models import Organisation, User
 from parks.services import notify
 from parks.uploads import check_upload
 
+from . import policy
 from .choices import (
     ACTIONS_NEEDING_NOTE,
     ALLOWED_TRANSITIONS,
-    DISPUTE_CATEGORIES,
-    OFFICE_ACTIONS,
-    SATISFIED_LEVELS,
     Action,
     Channel,
     ExtensionState,
@@ -49,7 +50,6 @@ from .selectors import (
     has_complainant_data,
     may_unmask,
     mediators_for,
-    user_can_handle,
     user_can_log_grievances,
     with_deadline_flags,
 )
@@ -64,7 +64,7 @@ ATTACHMENT_SIGNATURES = {
 MAX_ATTACHMENTS = 5
 
 
-def validate_attachment(upload) -> None:
+def validate_attachment(upload: UploadedFile) -> None:
     """Refuse an attachment that is too big, not a photo or PDF, or not what its name says."""
     check_upload(
         upload,
@@ -74,7 +74,7 @@ def validate_attachment(upload) -> None:
     )
 
 
-def deadlines_for(category: str, received_at):
+def deadlines_for(category: str, received_at: datetime) -> tuple[datetime, datetime]:
     """(respond by, resolve by) for a grievance of `category` received at `received_at`."""
     policy = TimeLimitPolicy.objects.filter(category=category).first()
     hours = policy.respond_within_hours if policy else settings.GRIEVANCE_DEFAULT_RESPOND_HOURS
@@ -82,7 +82,9 @@ def deadlines_for(category: str, received_at):
     return received_at + timedelta(hours=hours), received_at + timedelta(days=days)
 
 
-def _event(grievance, *, actor, action, from_status, note=""):
+def _event(
+    grievance: Grievance, *, actor: User | None, action: str, from_status: str, note: str = ""
+) -> None:
     GrievanceEvent.objects.create(
         grievance=grievance,
         actor=actor,
@@ -98,7 +100,7 @@ def grievance_receive(
     *,
     grievance: Grievance,
     actor: User | None,
-    files=(),
+    files: Iterable[UploadedFile] = (),
 ) -> Grievance:
     """Take in a grievance: check it, compute its deadlines from the policy, save it.
 
@@ -109,11 +111,12 @@ def grievance_receive(
         raise PermissionDenied
     if actor is None:
         grievance.channel = Channel.ONLINE
-    if grievance.grid_zone_id and grievance.grid_zone.park_id != grievance.park_id:
+    if grievance.grid_zone is not None and grievance.grid_zone.park_id != grievance.park_id:
         raise ValidationError({"grid_zone": _("This grid zone belongs to another park.")})
-    if grievance.survey_id and grievance.survey.park_id != grievance.park_id:
+    if grievance.survey is not None and grievance.survey.park_id != grievance.park_id:
         raise ValidationError({"survey": _("This survey was held in another park.")})
-    if grievance.source_activity_id and grievance.source_activity.park_id != grievance.park_id:
+    activity = grievance.source_activity
+    if activity is not None and activity.park_id != grievance.park_id:
         raise ValidationError({"source_activity": _("This activity was logged in another park.")})
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
@@ -133,111 +136,223 @@ def grievance_receive(
     grievance.save()
     for upload in files:
         Attachment.objects.create(
-            grievance=grievance, file=upload, original_name=upload.name[:200], size=upload.size
+            grievance=grievance,
+            file=upload,
+            original_name=(upload.name or "")[:200],
+            size=upload.size or 0,
         )
     _event(grievance, actor=actor, action="receive", from_status="")
+    attached = [(upload.name or "")[:200] for upload in files]
+    audit.record_save(
+        actor=actor, instance=grievance, before=None, extra={"attachments": ([], attached)}
+    )
+    return grievance
+
+
+# --- The workflow: one service per step -------------------------------------------------------
+# Each locks the row (select_for_update), so two people acting at once are applied one after
+# the other and a step that no longer fits the status is refused; policy.step_refusal decides
+# who may take which step in which status. Each writes its timeline event in the same
+# transaction.
+
+
+def _locked_for_step(
+    grievance: Grievance, *, action: Action, actor: User, note: str
+) -> tuple[Grievance, str]:
+    """The grievance locked and re-read, and the cleaned note; or the policy's refusal."""
+    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
+    refusal = policy.step_refusal(actor, grievance, action)
+    if refusal is not None:
+        raise refusal
+    note = (note or "").strip()
+    if action in ACTIONS_NEEDING_NOTE and not note:
+        raise ValidationError({"note": _("Say why, or what the worker is told.")})
+    return grievance, note
+
+
+def _move(
+    grievance: Grievance, *, action: Action, actor: User, note: str, fields: tuple[str, ...] = ()
+) -> Grievance:
+    """Move the locked grievance to the step's status, save what changed, write the event and
+    the audit log's field changes (read back from the row, which the step has not saved yet)."""
+    before = audit.stored(grievance)
+    from_status = grievance.status
+    grievance.status = ALLOWED_TRANSITIONS[action][1]
+    # The steps' own checks cover what a user can get wrong; the database still enforces
+    # every constraint, and re-checking each one here would cost a query apiece.
+    grievance.full_clean(validate_constraints=False)
+    grievance.save(update_fields=["status", "updated_at", *fields])
+    _event(grievance, actor=actor, action=action, from_status=from_status, note=note)
+    audit.record_save(actor=actor, instance=grievance, before=before, only=("status", *fields))
     return grievance
 
 
 @transaction.atomic
-def grievance_act(
+def grievance_assign(
     *,
     grievance: Grievance,
-    action: str,
     actor: User,
-    note: str = "",
-    unit: Organisation | None = None,
+    unit: Organisation | None,
     handler: User | None = None,
-    satisfaction: str = "",
-    rectified: bool | None = None,
+    note: str = "",
 ) -> Grievance:
-    """Take one workflow step. Raises ValidationError for a step the status does not allow."""
-    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
-    if action not in ALLOWED_TRANSITIONS:
-        raise ValidationError({"action": _("Unknown action.")})
-    sources, target = ALLOWED_TRANSITIONS[action]
-    if action in OFFICE_ACTIONS:
-        if not actor.is_office:
-            raise PermissionDenied(_("Only the district reform office takes this step."))
-    elif not user_can_handle(actor, grievance):
-        raise PermissionDenied(_("Only the unit handling this grievance takes this step."))
-    if grievance.status not in sources:
-        raise ValidationError(
-            _("A grievance that is “%(status)s” cannot be given the step “%(action)s”.")
-            % {"status": Status(grievance.status).label, "action": Action(action).label}
-        )
-    note = (note or "").strip()
-    if action in ACTIONS_NEEDING_NOTE and not note:
-        raise ValidationError({"note": _("Say why, or what the worker is told.")})
+    """The office sends a received or returned grievance to a unit, optionally naming the
+    person who handles it."""
+    grievance, note = _locked_for_step(grievance, action=Action.ASSIGN, actor=actor, note=note)
+    if unit is None or not unit.is_active:
+        raise ValidationError({"unit": _("Choose an active unit to handle it.")})
+    if handler is not None and handler.organisation_id != unit.pk:
+        raise ValidationError({"handler": _("The handler must work in the chosen unit.")})
+    grievance.handling_unit, grievance.handler = unit, handler
+    return _move(
+        grievance,
+        action=Action.ASSIGN,
+        actor=actor,
+        note=note or str(unit),
+        fields=("handling_unit", "handler"),
+    )
 
-    now = timezone.now()
-    from_status = grievance.status
-    if action == Action.ASSIGN:
-        if unit is None or not unit.is_active:
-            raise ValidationError({"unit": _("Choose an active unit to handle it.")})
-        if handler is not None and handler.organisation_id != unit.pk:
-            raise ValidationError({"handler": _("The handler must work in the chosen unit.")})
-        grievance.handling_unit, grievance.handler = unit, handler
-        note = note or str(unit)
-    elif action == Action.ACCEPT:
-        grievance.responded_at = grievance.responded_at or now
-        grievance.handler = grievance.handler or actor
-    elif action == Action.RETURN:
-        grievance.handler = None
-    elif action == Action.REPLY:
-        grievance.resolved_at = now
-        grievance.reply = note
-    elif action == Action.FOLLOW_UP:
-        if satisfaction not in Satisfaction.values:
-            raise ValidationError({"satisfaction": _("Record how satisfied the worker is.")})
-        grievance.satisfaction = satisfaction
-        if rectified is not None:
-            grievance.rectified = rectified
-    elif action == Action.CLOSE:
-        if grievance.satisfaction not in SATISFIED_LEVELS:
-            raise ValidationError(
-                _("The worker was not satisfied: reopen the grievance instead of closing it.")
-            )
-        grievance.closed_at = now
-    elif action == Action.REOPEN:
-        grievance.resolved_at = None
-        grievance.satisfaction = ""
-    grievance.status = target
-    # The step's own checks above cover what a user can get wrong; the database still enforces
-    # every constraint, and re-checking each one here would cost a query apiece.
-    grievance.full_clean(validate_constraints=False)
-    grievance.save()
-    _event(grievance, actor=actor, action=action, from_status=from_status, note=note)
-    return grievance
+
+@transaction.atomic
+def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
+    """The unit accepts: the response time is the first acceptance; the accepting person
+    handles it unless the office named someone."""
+    grievance, note = _locked_for_step(grievance, action=Action.ACCEPT, actor=actor, note=note)
+    grievance.responded_at = grievance.responded_at or timezone.now()
+    grievance.handler = grievance.handler or actor
+    return _move(
+        grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
+    )
+
+
+@transaction.atomic
+def grievance_return(*, grievance: Grievance, actor: User, note: str) -> Grievance:
+    """The unit sends the grievance back to the office, saying why (the wrong unit...)."""
+    grievance, note = _locked_for_step(grievance, action=Action.RETURN, actor=actor, note=note)
+    grievance.handler = None
+    return _move(grievance, action=Action.RETURN, actor=actor, note=note, fields=("handler",))
+
+
+@transaction.atomic
+def grievance_start(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
+    """The unit starts handling an accepted grievance."""
+    grievance, note = _locked_for_step(grievance, action=Action.START, actor=actor, note=note)
+    return _move(grievance, action=Action.START, actor=actor, note=note)
+
+
+@transaction.atomic
+def grievance_reply(*, grievance: Grievance, actor: User, note: str) -> Grievance:
+    """The unit replies to the worker; the reply is the resolution (and its time)."""
+    grievance, note = _locked_for_step(grievance, action=Action.REPLY, actor=actor, note=note)
+    grievance.resolved_at = timezone.now()
+    grievance.reply = note
+    return _move(
+        grievance, action=Action.REPLY, actor=actor, note=note, fields=("resolved_at", "reply")
+    )
+
+
+@transaction.atomic
+def grievance_follow_up(
+    *,
+    grievance: Grievance,
+    actor: User,
+    satisfaction: str,
+    rectified: bool | None = None,
+    note: str = "",
+) -> Grievance:
+    """The office records the follow-up call: how satisfied the worker is and, for an
+    opinion, whether the problem was put right (None leaves that as it was)."""
+    grievance, note = _locked_for_step(grievance, action=Action.FOLLOW_UP, actor=actor, note=note)
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("Record how satisfied the worker is.")})
+    grievance.satisfaction = satisfaction
+    if rectified is not None:
+        grievance.rectified = rectified
+    return _move(
+        grievance,
+        action=Action.FOLLOW_UP,
+        actor=actor,
+        note=note,
+        fields=("satisfaction", "rectified"),
+    )
+
+
+@transaction.atomic
+def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
+    """The office closes a grievance whose worker was satisfied."""
+    grievance, note = _locked_for_step(grievance, action=Action.CLOSE, actor=actor, note=note)
+    grievance.closed_at = timezone.now()
+    return _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
+
+
+@transaction.atomic
+def grievance_reopen(*, grievance: Grievance, actor: User, note: str) -> Grievance:
+    """The office reopens a grievance whose worker was not satisfied: back to the unit, the
+    reply and the satisfaction cleared."""
+    grievance, note = _locked_for_step(grievance, action=Action.REOPEN, actor=actor, note=note)
+    grievance.resolved_at = None
+    grievance.satisfaction = ""
+    return _move(
+        grievance,
+        action=Action.REOPEN,
+        actor=actor,
+        note=note,
+        fields=("resolved_at", "satisfaction"),
+    )
+
+
+@transaction.atomic
+def grievance_withdraw(*, grievance: Grievance, actor: User, note: str) -> Grievance:
+    """The office withdraws a grievance on the worker's behalf, saying why."""
+    grievance, note = _locked_for_step(grievance, action=Action.WITHDRAW, actor=actor, note=note)
+    return _move(grievance, action=Action.WITHDRAW, actor=actor, note=note)
+
+
+# Each workflow step's service, for the callers that name the step (the step pages, the demo
+# data). Every service takes the grievance, the actor and its own keyword arguments.
+STEP_SERVICES: dict[str, Callable[..., Grievance]] = {
+    Action.ASSIGN: grievance_assign,
+    Action.ACCEPT: grievance_accept,
+    Action.RETURN: grievance_return,
+    Action.START: grievance_start,
+    Action.REPLY: grievance_reply,
+    Action.FOLLOW_UP: grievance_follow_up,
+    Action.CLOSE: grievance_close,
+    Action.REOPEN: grievance_reopen,
+    Action.WITHDRAW: grievance_withdraw,
+}
 
 
 @transaction.atomic
 def grievance_withdraw_by_worker(*, tracking_code: str, note: str = "") -> Grievance:
     """The worker withdraws their own grievance from the tracking page."""
     grievance = Grievance.objects.select_for_update().get(tracking_code=tracking_code)
-    sources, target = ALLOWED_TRANSITIONS[Action.WITHDRAW]
-    if grievance.status not in sources:
+    if not policy.worker_may_withdraw(grievance):
         raise ValidationError(_("This grievance can no longer be withdrawn."))
-    from_status = grievance.status
-    grievance.status = target
+    from_status, before = grievance.status, copy.copy(grievance)
+    grievance.status = ALLOWED_TRANSITIONS[Action.WITHDRAW][1]
     grievance.save(update_fields=["status", "updated_at"])
     _event(grievance, actor=None, action=Action.WITHDRAW, from_status=from_status, note=note)
+    audit.record_save(actor=None, instance=grievance, before=before, only=("status",))
     return grievance
 
 
 @transaction.atomic
-def extension_request(*, grievance: Grievance, actor: User, days: int, reason: str):
+def extension_request(
+    *, grievance: Grievance, actor: User, days: int, reason: str
+) -> ExtensionRequest:
     """The handling unit asks the office for more days to resolve."""
     grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
-    if not user_can_handle(actor, grievance):
-        raise PermissionDenied
-    if grievance.status not in (Status.ACCEPTED, Status.IN_PROGRESS):
-        raise ValidationError(_("More time can be asked only while the grievance is handled."))
+    # The pending check comes before full_clean, whose generic constraint message would hide it.
+    refusal = policy.extension_request_refusal(
+        actor,
+        grievance,
+        has_pending=grievance.extensions.filter(state=ExtensionState.PENDING).exists(),
+    )
+    if refusal is not None:
+        raise refusal
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why more time is needed.")})
-    # Checked before full_clean, whose generic constraint message would hide this one.
-    if grievance.extensions.filter(state=ExtensionState.PENDING).exists():
-        raise ValidationError(_("An extension request is already waiting for approval."))
     extension = ExtensionRequest(grievance=grievance, requested_by=actor, days=days, reason=reason)
     extension.full_clean()
     try:
@@ -256,20 +371,25 @@ def extension_request(*, grievance: Grievance, actor: User, days: int, reason: s
 
 
 @transaction.atomic
-def extension_decide(*, extension: ExtensionRequest, actor: User, approve: bool, note: str = ""):
+def extension_decide(
+    *, extension: ExtensionRequest, actor: User, approve: bool, note: str = ""
+) -> ExtensionRequest:
     """The office approves (moving the resolution deadline) or rejects an extension."""
-    if not actor.is_office:
-        raise PermissionDenied
     extension = ExtensionRequest.objects.select_for_update().get(pk=extension.pk)
-    if extension.state != ExtensionState.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+    refusal = policy.extension_decision_refusal(actor, extension)
+    if refusal is not None:
+        raise refusal
     grievance = Grievance.objects.select_for_update().get(pk=extension.grievance_id)
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
     extension.decided_by, extension.decided_at = actor, timezone.now()
     extension.save(update_fields=["state", "decided_by", "decided_at"])
     if approve:
+        before = copy.copy(grievance)
         grievance.resolution_due_at += timedelta(days=extension.days)
         grievance.save(update_fields=["resolution_due_at", "updated_at"])
+        audit.record_save(
+            actor=actor, instance=grievance, before=before, only=("resolution_due_at",)
+        )
         # A new deadline deserves new warnings.
         GrievanceReminder.objects.filter(
             grievance=grievance,
@@ -286,11 +406,14 @@ def extension_decide(*, extension: ExtensionRequest, actor: User, approve: bool,
 
 
 @transaction.atomic
-def mediation_open(*, grievance: Grievance, actor: User, applied_on, parties: str, mediator: User):
-    if not user_can_handle(actor, grievance):
-        raise PermissionDenied
-    if grievance.category not in DISPUTE_CATEGORIES:
-        raise ValidationError(_("Only disputes go to mediation."))
+def mediation_open(
+    *, grievance: Grievance, actor: User, applied_on: date, parties: str, mediator: User
+) -> Mediation:
+    """Open mediation of a dispute; the 15-day clock runs from `applied_on` (policy)."""
+    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
+    refusal = policy.mediation_open_refusal(actor, grievance)
+    if refusal is not None:
+        raise refusal
     if not mediators_for(grievance).filter(pk=mediator.pk).exists():
         raise ValidationError(
             {"mediator": _("The mediator is office staff, the handling unit's or the park's.")}
@@ -305,11 +428,16 @@ def mediation_open(*, grievance: Grievance, actor: User, applied_on, parties: st
 
 
 @transaction.atomic
-def mediation_session_add(*, mediation: Mediation, actor: User, held_at, place="", notes=""):
-    if not user_can_handle(actor, mediation.grievance):
-        raise PermissionDenied
-    if mediation.outcome:
-        raise ValidationError(_("This mediation has concluded."))
+def mediation_session_add(
+    *, mediation: Mediation, actor: User, held_at: datetime, place: str = "", notes: str = ""
+) -> MediationSession:
+    """Record one session of an open mediation."""
+    mediation = (
+        Mediation.objects.select_for_update().select_related("grievance").get(pk=mediation.pk)
+    )
+    refusal = policy.mediation_record_refusal(actor, mediation)
+    if refusal is not None:
+        raise refusal
     session = MediationSession(mediation=mediation, held_at=held_at, place=place, notes=notes)
     session.full_clean()
     session.save()
@@ -318,13 +446,20 @@ def mediation_session_add(*, mediation: Mediation, actor: User, held_at, place="
 
 @transaction.atomic
 def mediation_conclude(
-    *, mediation: Mediation, actor: User, outcome: str, concluded_on, amount_agreed=None
-):
-    mediation = Mediation.objects.select_for_update().get(pk=mediation.pk)
-    if not user_can_handle(actor, mediation.grievance):
-        raise PermissionDenied
-    if mediation.outcome:
-        raise ValidationError(_("This mediation has concluded."))
+    *,
+    mediation: Mediation,
+    actor: User,
+    outcome: str,
+    concluded_on: date,
+    amount_agreed: Decimal | None = None,
+) -> Mediation:
+    """Record how the mediation ended: agreement, referred to arbitration, or withdrawn."""
+    mediation = (
+        Mediation.objects.select_for_update().select_related("grievance").get(pk=mediation.pk)
+    )
+    refusal = policy.mediation_record_refusal(actor, mediation)
+    if refusal is not None:
+        raise refusal
     mediation.outcome, mediation.concluded_on = outcome, concluded_on
     mediation.amount_agreed = amount_agreed
     mediation.full_clean()
@@ -339,31 +474,65 @@ def mediation_conclude(
     return mediation
 
 
+@transaction.atomic
 def survey_save(*, survey: SurveyCampaign, actor: User) -> SurveyCampaign:
-    if not user_can_log_grievances(actor, survey.park):
+    """Record a survey campaign, or change one: the office anywhere, a liaison or park manager
+    in their own park. A survey whose opinions were logged stays in its park (policy)."""
+    if not policy.may_write_survey(actor, survey.park):
         raise PermissionDenied
+    if survey.pk is not None:
+        # FOR UPDATE waits for, and then holds off, an opinion being logged from this survey
+        # (its insert takes a key-share lock on the row), so the check below stays true.
+        stored = SurveyCampaign.objects.select_for_update().select_related("park").get(pk=survey.pk)
+        if not policy.may_write_survey(actor, stored.park):
+            raise PermissionDenied
+        refusal = policy.survey_move_refusal(stored, survey.park)
+        if refusal is not None:
+            raise refusal
+    else:
+        stored = None
     survey.full_clean()
     survey.save()
+    audit.record_save(actor=actor, instance=survey, before=stored)
     return survey
+
+
+@transaction.atomic
+def survey_delete(*, survey: SurveyCampaign, actor: User) -> None:
+    """Delete a survey campaign that has no opinions logged (policy)."""
+    # Locked like survey_save: no opinion can be logged from it between the check and delete.
+    survey = SurveyCampaign.objects.select_for_update().select_related("park").get(pk=survey.pk)
+    if not policy.may_write_survey(actor, survey.park):
+        raise PermissionDenied
+    refusal = policy.survey_delete_refusal(survey)
+    if refusal is not None:
+        raise refusal
+    audit.record_delete(actor=actor, instance=survey)
+    survey.delete()
 
 
 def policy_save(*, policy: TimeLimitPolicy, actor: User) -> TimeLimitPolicy:
     """Office staff set time limits; they apply to grievances received from now on."""
-    if not actor.is_office:
+    if not access.may_edit_time_limits(actor):
         raise PermissionDenied
     policy.full_clean()
-    policy.save()
+    with transaction.atomic():
+        before = audit.stored(policy)
+        policy.save()
+        audit.record_save(actor=actor, instance=policy, before=before)
     return policy
 
 
-def record_personal_data_views(*, grievances, viewer: User, via: str) -> None:
+def record_personal_data_views(*, grievances: Iterable[Grievance], viewer: User, via: str) -> None:
     """Log that `viewer` saw the unmasked name and phone of these grievances."""
     PersonalDataView.objects.bulk_create(
         [PersonalDataView(grievance=g, viewer=viewer, via=via) for g in grievances]
     )
 
 
-def personal_data_reveal(*, viewer: User, grievances, asked: bool, via: str) -> set[int]:
+def personal_data_reveal(
+    *, viewer: User, grievances: Iterable[Grievance], asked: bool, via: str
+) -> set[int]:
     """The ids of `grievances` whose personal data a page or an API answer shows `viewer` in
     the clear (selectors.may_unmask), each such view logged.
 
@@ -386,9 +555,9 @@ def personal_data_reveal(*, viewer: User, grievances, asked: bool, via: str) -> 
     return {g.pk for g in shown}
 
 
-def _reminder_targets(grievance):
+def _reminder_targets(grievance: Grievance) -> list[User]:
     """Who hears about a grievance: its handler, else its unit's staff, else the office."""
-    if grievance.handler_id:
+    if grievance.handler is not None:
         return [grievance.handler]
     if grievance.handling_unit_id:
         staff = list(
@@ -396,10 +565,10 @@ def _reminder_targets(grievance):
         )
         if staff:
             return staff
-    return list(User.objects.filter(role=Role.OFFICE, is_active=True))
+    return list(access.office_staff())
 
 
-def send_grievance_reminders(*, now=None) -> int:
+def send_grievance_reminders(*, now: datetime | None = None) -> int:
     """Warn before a time limit and escalate to the office when one is breached.
 
     Each grievance gets each level once (a unique constraint), however often the job runs.
@@ -409,7 +578,7 @@ def send_grievance_reminders(*, now=None) -> int:
         with_deadline_flags(
             Grievance.objects.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN]), now=now
         )
-        .filter(deadline_flag__in=["breached", "due_soon"])
+        .filter(deadline_flag__in=["breached", "due_soon"])  # type: ignore[misc]  # annotated
         .select_related("handler", "handling_unit")
     )
     office = None
@@ -441,8 +610,9 @@ def send_grievance_reminders(*, now=None) -> int:
                 recipients = _reminder_targets(grievance)
                 if level in (ReminderLevel.RESPONSE_BREACHED, ReminderLevel.RESOLUTION_BREACHED):
                     if office is None:
-                        office = list(User.objects.filter(role=Role.OFFICE, is_active=True))
-                    recipients = {*recipients, *office}  # breaches escalate to the office
+                        office = list(access.office_staff())
+                    # Breaches escalate to the office; someone both handler and office hears once.
+                    recipients = list({*recipients, *office})
                 for recipient in recipients:
                     notify(
                         recipient=recipient,

@@ -2,6 +2,8 @@
 
 Parks, grid zones and facilities are saved through the services, as everywhere else. People are
 saved by Django's own user forms, which hash the password; the model's validation still runs.
+Every save and delete of those is in the audit log (parks.audit): the services log their saves,
+AdminAuditMixin the rest.
 """
 
 from django.contrib import admin
@@ -9,7 +11,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import audit, services
 from .db import chinese_order
 from .models import (
     Activity,
@@ -90,7 +92,7 @@ def _save_through_service(instance, actor):
 
 
 @admin.register(Park)
-class ParkAdmin(ChineseNameAdmin):
+class ParkAdmin(audit.AdminAuditMixin, ChineseNameAdmin):
     list_display = [
         "chinese_name",
         "kind",
@@ -131,12 +133,15 @@ class ParkAdmin(ChineseNameAdmin):
         return obj.grid_zone_count
 
     def save_model(self, request, obj, form, change):
-        # Industries are saved afterwards with the form's many-to-many data.
-        services.park_save(park=obj, actor=request.user)
+        # Given here so the park's history logs them; save_related sets the same again.
+        services.park_save(
+            park=obj, industries=form.cleaned_data.get("industries"), actor=request.user
+        )
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for deleted in formset.deleted_objects:
+            audit.record_delete(actor=request.user, instance=deleted)
             deleted.delete()
         for instance in instances:
             _save_through_service(instance, request.user)
@@ -153,7 +158,7 @@ class OrganisationAdmin(ChineseNameAdmin):
 
 
 @admin.register(GridZone)
-class GridZoneAdmin(admin.ModelAdmin):
+class GridZoneAdmin(audit.AdminAuditMixin, admin.ModelAdmin):
     list_display = ["code", "name", "park", "liaison", "updated_at"]
     list_display_links = ["code", "name"]
     list_filter = ["park"]
@@ -170,7 +175,7 @@ class GridZoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ChineseNameAdmin):
+class FacilityAdmin(audit.AdminAuditMixin, ChineseNameAdmin):
     list_display = ["chinese_name", "kind", "park", "area_m2", "location"]
     list_filter = ["kind", "park"]
     list_select_related = ["park"]
@@ -188,7 +193,9 @@ PORTAL_FIELDS = ["display_name", "phone", "role", "organisation", "subdistrict",
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(audit.AdminAuditMixin, DjangoUserAdmin):
+    audit_admin_saves = True  # Django's user forms save people here, not the service
+
     fieldsets = [*DjangoUserAdmin.fieldsets, (_("Portal role"), {"fields": PORTAL_FIELDS})]
     add_fieldsets = [
         *DjangoUserAdmin.add_fieldsets,

@@ -8,3 +8,7 @@ class ParksConfig(AppConfig):
 
     def ready(self):
         from . import db  # noqa: F401  (registers the Chinese collation on SQLite)
+        from .audit import register
+        from .models import Activity, Facility, GridZone, Park, User
+
+        register(Park, GridZone, Facility, User, Activity)

@@ -25,6 +25,10 @@ DEFAULT_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 PAUSE_AFTER_FAILURE_SECONDS = 5
 WARNING_EVERY_SECONDS = 60
 UNREACHABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError)
+# A wrong password is a ConnectionError to redis-py too, but it is not an outage: failing open
+# would quietly switch off every throttle (the tracking-code guard among them) for as long as
+# the setting stays wrong. It must fail loudly instead.
+MISCONFIGURED = (redis_errors.AuthenticationError, redis_errors.AuthorizationError)
 
 
 def _or_else(fallback):
@@ -38,6 +42,8 @@ def _or_else(fallback):
                 return fallback(*args, **kwargs)
             try:
                 result = operation(self, *args, **kwargs)
+            except MISCONFIGURED:
+                raise
             except UNREACHABLE as error:
                 self._unreachable(error)
                 return fallback(*args, **kwargs)

@@ -71,3 +71,11 @@ class ActivityKind(models.TextChoices):
     SURVEY = "survey", _("Survey distribution")
     PARTY_POST = "party_post", _("Party-member model post")
     OTHER = "other", _("Other")
+
+
+class AuditAction(models.TextChoices):
+    """What a write did to a record, as the audit log (parks.models.AuditEvent) keeps it."""
+
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")

@@ -1,6 +1,8 @@
-"""Template context every page needs: the unread count for the navbar's bell."""
+"""Template context every page needs: the unread count for the bell, the menu's access."""
 
 from functools import cache
+
+from . import access as access_policy
 
 
 def unread_notifications(request):
@@ -17,3 +19,11 @@ def unread_notifications(request):
         return user.notifications.filter(read_at__isnull=True).count()
 
     return {"unread_notification_count": unread_notification_count}
+
+
+def access(request):
+    """`access`: what the menu and the pages' buttons may offer this user (parks.access)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"access": access_policy.navigation(user)}

@@ -1,4 +1,4 @@
-"""Chinese sort order for names, the same on PostgreSQL and on the demo's SQLite.
+"""Database connection concerns: the Chinese sort order, and the time a process's queries may take.
 
 PostgreSQL sorts with ICU's Chinese collation (by pinyin). SQLite has no ICU, so every SQLite
 connection gets a collation of the same name that compares pinyin keys made by pypinyin.
@@ -32,3 +32,33 @@ def _register_sqlite_collation(sender, connection, **kwargs):
 
 
 connection_created.connect(_register_sqlite_collation, dispatch_uid="parks_chinese_collation")
+
+
+def database_timeout_options(*, statement_seconds: float, lock_seconds: float) -> str:
+    """libpq's `options` string: PostgreSQL applies these settings as each connection opens,
+    so the limits cost no query. Appended to a string that sets them already, they win."""
+    return (
+        f"-c statement_timeout={round(statement_seconds * 1000)} "
+        f"-c lock_timeout={round(lock_seconds * 1000)}"
+    )
+
+
+def limit_database_time(*, statement_seconds: float, lock_seconds: float) -> None:
+    """Cancel this process's PostgreSQL statements after `statement_seconds`, or after
+    `lock_seconds` waiting for a lock (0: no limit). Called once as a process starts: by the web
+    server (config/wsgi.py, the DATABASE_* settings) and by the Celery worker (config/celery.py,
+    the WORKER_DATABASE_* ones). Management commands such as migrate and backup call it nowhere,
+    so a long migration is never cut off by the web's limits. SQLite has no such limits.
+    """
+    from django.db import connections
+
+    database = connections["default"].settings_dict
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    limits = database_timeout_options(
+        statement_seconds=statement_seconds, lock_seconds=lock_seconds
+    )
+    # Appended: PostgreSQL takes the last value given, and any options the URL sets stay.
+    options["options"] = " ".join(filter(None, [options.get("options"), limits]))
+    connections.close_all()  # a connection opened already would keep its old limits

@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw
 
 from . import services
 from .choices import ActivityKind
-from .management.commands.load_demo import HUAXIA, SHENGYANG
+from .demo_names import HUAXIA, SHENGYANG
 from .models import Activity, GridZone, Park, User
 
 PREFIXES = {SHENGYANG: "sy", HUAXIA: "hx"}

@@ -19,8 +19,10 @@ class FilesWritten:
         )
         self.written.append((storage, name))
         saved = storage.save(name, content, max_length=field.max_length)
-        if saved != name:  # another writer took the name meanwhile; storage chose another
-            self.written.append((storage, saved))
+        if saved != name:
+            # Another writer took the name meanwhile and storage chose another: that file is
+            # theirs, so only the one written here is deleted on failure.
+            self.written[-1] = (storage, saved)
         setattr(field_file.instance, field.attname, saved)
         return saved
 
@@ -28,7 +30,12 @@ class FilesWritten:
 @contextmanager
 def files_undone_on_error():
     """Yields a FilesWritten; if the block fails (and its rows roll back), the files written
-    inside are deleted again rather than left in storage with no row."""
+    inside are deleted again rather than left in storage with no row.
+
+    Use it inside the transaction (`with transaction.atomic(), files_undone_on_error() as f:`):
+    then only a failure before the commit deletes files. Outside it, an error raised by an
+    on-commit hook after the rows were committed would delete files those rows name.
+    """
     files = FilesWritten()
     try:
         yield files

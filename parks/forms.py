@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import may_change_park_designation, may_manage_tokens_of_others
 from .choices import ActivityKind, Role
 from .db import chinese_order
 from .models import (
@@ -94,7 +95,7 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["subdistrict"].queryset = Subdistrict.objects.order_by(chinese_order("name"))
         self.fields["industries"].queryset = Industry.objects.order_by(chinese_order("name"))
         self.fields["industries"].widget.attrs["class"] = ""
-        if not user.is_office:
+        if not may_change_park_designation(user):
             for name in self.OFFICE_ONLY_FIELDS:
                 self.fields[name].disabled = True
 
@@ -200,7 +201,7 @@ class ApiTokenForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.is_office:
+        if may_manage_tokens_of_others(user):
             self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("username")
             self.fields["owner"].initial = user.pk
         else:

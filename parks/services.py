@@ -1,10 +1,12 @@
 """Every write to parks, grid zones, facilities, people and API tokens goes through here.
 
 Each function checks the actor may do it, validates the whole row (model validation and
-database constraints) and saves in one transaction. A unique clash that slips past validation
-because two people saved at once comes back as a ValidationError, never as a server error.
+database constraints) and saves in one transaction, with its audit event (parks.audit). A
+unique clash that slips past validation because two people saved at once comes back as a
+ValidationError, never as a server error.
 """
 
+import copy
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,26 +18,42 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
-from .choices import Role
+from . import audit
+from .access import (
+    grid_zones_user_can_log,
+    is_active_liaison,
+    may_change_park_designation,
+    may_create_parks,
+    may_edit_activity,
+    may_log_activity,
+    may_manage_park,
+    may_manage_people,
+    parks_user_can_log_park_wide,
+)
 from .files import FilesWritten, files_undone_on_error
 from .models import Activity, ActivityPhoto, Facility, GridZone, Notification, Park, User
 from .photos import ProcessedPhoto, process_photo
-from .selectors import (
-    grid_zones_user_can_log,
-    parks_user_can_log_park_wide,
-    user_can_create_parks,
-    user_can_edit_activity,
-    user_can_log_activity,
-    user_can_manage_park,
-    user_can_manage_people,
-)
 
 
-def _save_validated(instance, *, exclude=None):
+def _save_validated(instance, *, actor: User, exclude=None, many=None):
+    """Validate, save and log the write; `many` sets many-to-many fields ({name: rows}, None
+    leaving one as it is) in the same transaction, and logs their names before and after."""
     instance.full_clean(exclude=exclude)
+    many = {name: rows for name, rows in (many or {}).items() if rows is not None}
     try:
         with transaction.atomic():
+            before = audit.stored(instance)
+            extra = {
+                name: (
+                    audit.names(getattr(before, name).all()) if before else [],
+                    audit.names(rows),
+                )
+                for name, rows in many.items()
+            }
             instance.save()
+            for name, rows in many.items():
+                getattr(instance, name).set(rows)
+            audit.record_save(actor=actor, instance=instance, before=before, extra=extra)
     except IntegrityError as error:
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")
@@ -51,11 +69,11 @@ PARK_OFFICE_ONLY_FIELDS = ("name", "kind", "subdistrict", "pilot_status", "desig
 def park_save(*, park: Park, industries=None, actor: User) -> Park:
     """Create or update a park. Only office staff create; park managers edit their own."""
     is_new = park.pk is None
-    if (is_new and not user_can_create_parks(actor)) or (
-        not is_new and not user_can_manage_park(actor, park)
+    if (is_new and not may_create_parks(actor)) or (
+        not is_new and not may_manage_park(actor, park)
     ):
         raise PermissionDenied
-    if not is_new and not actor.is_office:
+    if not is_new and not may_change_park_designation(actor):
         stored = Park.objects.get(pk=park.pk)
         changed = [
             name for name in PARK_OFFICE_ONLY_FIELDS if getattr(stored, name) != getattr(park, name)
@@ -64,24 +82,20 @@ def park_save(*, park: Park, industries=None, actor: User) -> Park:
             raise ValidationError(
                 {name: _("Only the district reform office can change this.") for name in changed}
             )
-    with transaction.atomic():
-        _save_validated(park)
-        if industries is not None:
-            park.industries.set(industries)
-    return park
+    return _save_validated(park, actor=actor, many={"industries": industries})
 
 
 def grid_zone_save(*, grid_zone: GridZone, actor: User) -> GridZone:
-    if not user_can_manage_park(actor, grid_zone.park):
+    if not may_manage_park(actor, grid_zone.park):
         raise PermissionDenied
     grid_zone.code = grid_zone.code.strip().upper()
-    return _save_validated(grid_zone)
+    return _save_validated(grid_zone, actor=actor)
 
 
 def facility_save(*, facility: Facility, actor: User) -> Facility:
-    if not user_can_manage_park(actor, facility.park):
+    if not may_manage_park(actor, facility.park):
         raise PermissionDenied
-    return _save_validated(facility)
+    return _save_validated(facility, actor=actor)
 
 
 def user_save(*, user: User, actor: User, password: str | None = None) -> User:
@@ -90,13 +104,13 @@ def user_save(*, user: User, actor: User, password: str | None = None) -> User:
     A liaison who moves to another park or role must first hand their grid zones over, so that
     no zone keeps a liaison who may no longer work in it.
     """
-    if not user_can_manage_people(actor):
+    if not may_manage_people(actor):
         raise PermissionDenied
     if user.is_superuser and not actor.is_superuser:
         raise PermissionDenied
     if user.pk is not None:
         stranded = GridZone.objects.filter(liaison=user)
-        if user.role == Role.LIAISON and user.is_active:
+        if is_active_liaison(user):
             stranded = stranded.exclude(park_id=user.park_id)
         codes = [f"{zone.park} {zone.code}" for zone in stranded.select_related("park")]
         if codes:
@@ -112,7 +126,7 @@ def user_save(*, user: User, actor: User, password: str | None = None) -> User:
     elif user.pk is None and not user.password:
         user.set_unusable_password()
     # Password validation happened in the form; the hash itself needs no field check.
-    return _save_validated(user, exclude=["password"])
+    return _save_validated(user, actor=actor, exclude=["password"])
 
 
 def api_token_create(*, owner: User, actor: User, days: int | None = None):
@@ -120,7 +134,7 @@ def api_token_create(*, owner: User, actor: User, days: int | None = None):
 
     Anyone may make tokens for themselves; office staff may make them for others.
     """
-    if owner.pk != actor.pk and not user_can_manage_people(actor):
+    if owner.pk != actor.pk and not may_manage_people(actor):
         raise PermissionDenied
     if not owner.is_active:
         raise ValidationError(_("Tokens cannot be made for an inactive account."))
@@ -133,7 +147,7 @@ def api_token_create(*, owner: User, actor: User, days: int | None = None):
 
 
 def api_token_revoke(*, token: AuthToken, actor: User) -> None:
-    if token.user_id != actor.pk and not user_can_manage_people(actor):
+    if token.user_id != actor.pk and not may_manage_people(actor):
         raise PermissionDenied
     token.delete()
 
@@ -149,7 +163,8 @@ def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Not
                 from_email=None,
                 recipient_list=[recipient.email],
                 fail_silently=True,  # the in-app notification stands even if mail is down
-            )
+            ),
+            robust=True,  # and a message that cannot even be built does not undo the write
         )
     return notification
 
@@ -193,7 +208,7 @@ def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
     if activity.park_id is None:
         raise ValidationError({"park": _("Choose the park or one of its grid zones.")})
     if may_log is None:
-        allowed = user_can_log_activity(actor, park=activity.park, grid_zone=activity.grid_zone)
+        allowed = may_log_activity(actor, park=activity.park, grid_zone=activity.grid_zone)
     else:
         allowed = may_log(activity.park, activity.grid_zone)
     if not allowed:
@@ -277,9 +292,15 @@ def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Acti
     _check_activity(activity, actor)
     processed = process_photos(photos)
     try:
-        with files_undone_on_error() as files, transaction.atomic():
+        with transaction.atomic(), files_undone_on_error() as files:
             activity.save()
             _add_photos(activity, processed, files)
+            audit.record_save(
+                actor=actor,
+                instance=activity,
+                before=None,
+                extra={"photos": ([], [photo.original_name for photo in processed])},
+            )
     except IntegrityError as error:
         # Two sends of the same entry raced: the other one won; that one is this entry.
         existing = None
@@ -299,16 +320,17 @@ def activity_update(
     *, activity: Activity, actor: User, fields: dict, photos=(), remove_photos=()
 ) -> Activity:
     """Correct an entry: only the fields given change, so two people editing lose nothing."""
-    with files_undone_on_error() as files, transaction.atomic():
+    with transaction.atomic(), files_undone_on_error() as files:
         # Judged on the stored entry: a form bound to `activity` has already changed it.
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
-        if not user_can_edit_activity(actor, activity):
+        if not may_edit_activity(actor, activity):
             raise PermissionDenied
         unknown = sorted(set(fields) - set(ACTIVITY_FIELDS))
         if unknown:
             raise ValidationError(
                 _("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(unknown)}
             )
+        before = copy.copy(activity)
         for name, value in fields.items():
             setattr(activity, name, value)
         if "grid_zone" in fields:
@@ -316,13 +338,21 @@ def activity_update(
             activity.park_id = None if activity.grid_zone else activity.park_id
         _check_activity(activity, actor)
         remove_ids = [photo.pk for photo in remove_photos]
-        remaining = activity.photos.exclude(pk__in=remove_ids).count()
-        processed = process_photos(photos, already=remaining)
+        photos_before = list(activity.photos.only("pk", "original_name"))
+        kept = [photo.original_name for photo in photos_before if photo.pk not in remove_ids]
+        processed = process_photos(photos, already=len(kept))
         activity.save(update_fields=[*fields, "park", "updated_at"])
         for photo in activity.photos.filter(pk__in=remove_ids):
             _delete_photo_files(photo)
             photo.delete()
         _add_photos(activity, processed, files)
+        photo_names = (
+            [photo.original_name for photo in photos_before],
+            [*kept, *(photo.original_name for photo in processed)],
+        )
+        audit.record_save(
+            actor=actor, instance=activity, before=before, extra={"photos": photo_names}
+        )
     return activity
 
 
@@ -335,7 +365,9 @@ def _delete_photo_files(photo: ActivityPhoto) -> None:
         for name in (image, thumbnail):
             storage.delete(name)
 
-    transaction.on_commit(remove)
+    # robust: the rows are committed already; a file that cannot be deleted must not turn the
+    # committed write into an error (the orphan is only wasted space).
+    transaction.on_commit(remove, robust=True)
 
 
 def activity_delete(*, activity: Activity, actor: User) -> None:
@@ -343,10 +375,16 @@ def activity_delete(*, activity: Activity, actor: User) -> None:
         stored = Activity.objects.select_for_update().filter(pk=activity.pk).first()
         if stored is None:
             return  # deleted meanwhile (a second click); nothing is left to do
-        if not user_can_edit_activity(actor, stored):
+        if not may_edit_activity(actor, stored):
             raise PermissionDenied
         activity = stored
-        for photo in activity.photos.all():
+        photos = list(activity.photos.all())
+        audit.record_delete(
+            actor=actor,
+            instance=activity,
+            extra={"photos": ([], [photo.original_name for photo in photos])},
+        )
+        for photo in photos:
             _delete_photo_files(photo)
         activity.delete()
 
@@ -432,6 +470,7 @@ def activities_bulk_create(
     try:
         with transaction.atomic():
             Activity.objects.bulk_create(to_save)
+            audit.record_bulk_create(actor=actor, instances=to_save)
     except IntegrityError as error:
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/tokens/<str:digest>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("audit/", views.audit_log, name="audit"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
     # The liaison's phone pages of the grid log (views/liaison.py).

@@ -9,6 +9,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
+
+from parks.audit import AdminAuditMixin, record_delete
 
 from .models import (
     CarePayment,
@@ -24,7 +28,13 @@ from .models import (
     TaskReminder,
     Training,
 )
-from .services import TASK_DETAIL_FIELDS, plan_save, task_save, validate_plan_document
+from .services import (
+    TASK_DETAIL_FIELDS,
+    milestone_save,
+    plan_save,
+    task_save,
+    validate_plan_document,
+)
 
 
 class _StoredFile:
@@ -64,7 +74,7 @@ class PlanAdminForm(forms.ModelForm):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AdminAuditMixin, admin.ModelAdmin):
     form = PlanAdminForm
     list_display = ["title", "year", "scope", "issuer", "subdistrict", "park"]
     list_filter = ["year", "scope"]
@@ -89,7 +99,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ["code", "title", "park", "lead_unit", "due_date", "status", "progress"]
     list_filter = ["status", "category", "park", "lead_unit"]
     search_fields = ["code", "title"]
@@ -109,6 +119,16 @@ class TaskAdmin(admin.ModelAdmin):
                 form.cleaned_data["supporting_units"] if "supporting_units" in changed else None
             ),
         )
+
+    def save_formset(self, request, form, formset, change):
+        # Milestones are saved and deleted as the pages do, so the audit log has them too.
+        saved = formset.save(commit=False)
+        for deleted in formset.deleted_objects:
+            record_delete(actor=request.user, instance=deleted)
+            deleted.delete()
+        for milestone in saved:
+            milestone_save(milestone=milestone, actor=request.user)
+        formset.save_m2m()
 
     def has_delete_permission(self, request, obj=None):
         # A task someone has reported on or moved is a record; cancel it instead.
@@ -207,3 +227,12 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_select_related = ["park"]
     search_fields = ["title", "submitter"]
     date_hierarchy = "submitted_on"
+
+
+# Report schedules are django-celery-beat's rows; edited in its admin they are logged too.
+admin.site.unregister(PeriodicTask)
+
+
+@admin.register(PeriodicTask)
+class AuditedPeriodicTaskAdmin(AdminAuditMixin, PeriodicTaskAdmin):
+    audit_admin_saves = True

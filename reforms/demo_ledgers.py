@@ -30,13 +30,14 @@ from parks.demo_activities import (
     client_id,
     spread,
 )
-from parks.management.commands.load_demo import HUAXIA, SHENGYANG
-from parks.models import Activity, Park, User
+from parks.demo_names import HUAXIA, SHENGYANG
+from parks.models import Park, User
+from parks.models.activity import Activity
 
 from . import services
 from .choices import ProposalKind, ProposalStatus, PublicityChannel
 from .models import CarePayment, Proposal, Publicity, Training
-from .selectors import user_can_write_ledger
+from .policy import may_write_ledger
 
 MANAGERS = {SHENGYANG: "manager_sy", HUAXIA: "manager_hx"}
 
@@ -226,7 +227,7 @@ def _bulk_save(entries, actor) -> int:
     take seconds of `make run`. Each is checked as the service would (who may write, every
     field, the date not in the future) before any is written."""
     for entry in entries:
-        if not user_can_write_ledger(actor, entry.park):
+        if not may_write_ledger(actor, entry.park):
             raise PermissionDenied
         entry.recorded_by = actor
         # The park and the recorder are rows just read; checking them again costs a query each.

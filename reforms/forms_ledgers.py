@@ -11,9 +11,10 @@ from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parks import access
 from parks.choices import ActivityKind
 from parks.forms import BootstrapFormMixin
-from parks.models import Activity
+from parks.models.activity import Activity
 
 from .choices import ProposalStatus
 from .models import CarePayment, Proposal, Publicity, Training
@@ -40,7 +41,7 @@ class LedgerForm(BootstrapFormMixin, forms.ModelForm):
         park = self.fields.get("park")
         if park is not None:
             park.queryset = ledger_parks_for(user)
-            if not user.is_office:
+            if not access.may_record_district_wide(user):
                 park.empty_label = None  # a park manager records for their own park only
         today = timezone.localdate().isoformat()
         happened_on = self._meta.model.happened_on_field
@@ -119,8 +120,8 @@ class PublicityForm(LedgerForm):
         super().__init__(*args, user=user, **kwargs)
         park = self.fields["park"]
         # District-wide publicity (no park) is the district office's own.
-        park.required = not user.is_office
-        if user.is_office:
+        park.required = not access.may_record_district_wide(user)
+        if access.may_record_district_wide(user):
             park.empty_label = _("District-wide (district office)")
 
 

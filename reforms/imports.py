@@ -18,7 +18,7 @@ from parks.models import User
 
 from .excel import References, changed_keys, read_task_table, task_values
 from .models import Task, TaskImport
-from .selectors import user_can_manage_tasks
+from .policy import may_manage_tasks
 from .services import task_save
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -30,7 +30,7 @@ def task_import_preview(*, uploaded_file, actor: User) -> TaskImport:
     A file that is not a workbook, has the wrong headers or too many rows still gives a
     TaskImport, with `sheet_errors` saying why; a wrong extension or size is refused outright.
     """
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
     name = Path(uploaded_file.name or "").name
     if Path(name).suffix.lower() != ".xlsx":
@@ -50,7 +50,7 @@ def task_import_commit(*, task_import: TaskImport, actor: User) -> dict[str, int
 
     The import row is locked first, so a double submit commits once; the second is refused.
     """
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
     with transaction.atomic():
         locked = TaskImport.objects.select_for_update().get(pk=task_import.pk)
@@ -70,7 +70,7 @@ def task_import_commit(*, task_import: TaskImport, actor: User) -> dict[str, int
 @transaction.atomic
 def task_import_discard(*, task_import: TaskImport, actor: User) -> TaskImport:
     """Drop a preview without importing anything."""
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
     locked = TaskImport.objects.select_for_update().get(pk=task_import.pk)
     _check_open(locked)

@@ -14,7 +14,7 @@ from io import BytesIO
 
 from django.utils import timezone
 
-from parks.management.commands.load_demo import DISTRICT_OFFICE, HUAXIA, SHENGYANG
+from parks.demo_names import DISTRICT_OFFICE, HUAXIA, SHENGYANG
 
 from .choices import PlanScope, TaskCategory
 from .excel import write_rows, xlsx_response

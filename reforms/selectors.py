@@ -25,25 +25,19 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from parks.choices import PARK_ROLES, Role
+from parks import access
 from parks.db import chinese_order
 from parks.models import Organisation
-from parks.selectors import parks_visible_to
 
 from .choices import (
     CLOSED_STATUSES,
-    PlanScope,
     ProposalKind,
     ProposalStatus,
     PublicityChannel,
-    ReportScope,
     TaskStatus,
     WarningLevel,
 )
 from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Report, Task, Training
-
-# Roles that read the whole district when given no park or subdistrict (as in parks.selectors).
-DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
 
 
 class DaysBetween(Func):
@@ -124,61 +118,22 @@ def with_warning_rank(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
-    """Office staff see every task. Others see the tasks of the parks they see, the tasks their
-    unit leads or supports, and the district- or subdistrict-wide tasks of their scope."""
-    tasks = Task.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return tasks.none()
-    if user.is_office:
-        return tasks
-    visible = Q(park__in=parks_visible_to(user))
-    if user.organisation_id:
-        visible |= Q(lead_unit_id=user.organisation_id) | Q(
-            pk__in=Task.supporting_units.through.objects.filter(
-                organisation_id=user.organisation_id
-            ).values("task_id")
-        )
-    if user.subdistrict_id:
-        visible |= Q(park__isnull=True, plan__subdistrict_id=user.subdistrict_id)
-    if not user.park_id and not user.subdistrict_id and user.role in DISTRICT_READERS:
-        visible |= Q(park__isnull=True)
-    return tasks.filter(visible)
+    """The tasks the user sees (the rule: parks.access.tasks_visible)."""
+    return access.tasks_visible(user, Task.objects.all())
 
 
 def updatable_by(user) -> Q:
     """The condition "this non-office user may report on the task" (see user_can_update_task)."""
-    condition = Q(owner_id=user.pk)
-    if user.organisation_id:
-        condition |= Q(lead_unit_id=user.organisation_id)
-    return condition
+    return access.task_updatable_condition(user)
 
 
-def user_can_update_task(user, task) -> bool:
-    """Office staff, the task's owner, and staff of its lead unit report progress on it."""
-    if user.is_office:
-        return True
-    return task.owner_id == user.pk or (
-        user.organisation_id is not None and user.organisation_id == task.lead_unit_id
-    )
-
-
-def user_can_manage_tasks(user) -> bool:
-    """Creating, editing, importing and reopening tasks is the district office's work."""
-    return user.is_authenticated and user.is_office
+user_can_update_task = access.may_update_task
+user_can_manage_tasks = access.may_manage_tasks
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
-    """District plans, plans of visible parks, and plans holding a task the user sees."""
-    if not user.is_authenticated or not user.is_active:
-        return Plan.objects.none()
-    if user.is_office:
-        return Plan.objects.all()
-    return Plan.objects.filter(
-        Q(scope=PlanScope.DISTRICT)
-        | Q(park__in=parks_visible_to(user))
-        | Q(subdistrict_id=user.subdistrict_id, subdistrict__isnull=False)
-        | Q(pk__in=tasks_visible_to(user).values("plan_id"))
-    )
+    """The plans the user sees (the rule: parks.access.plans_visible)."""
+    return access.plans_visible(user, Plan.objects.all(), visible_tasks=tasks_visible_to(user))
 
 
 def task_table(*, user, today: date | None = None) -> QuerySet[Task]:
@@ -218,29 +173,16 @@ def unit_league_table(*, user, today: date | None = None):
 
 
 def ledger_visible_to(model, user) -> QuerySet:
-    """A ledger's rows in the user's scope. District-wide publicity (no park) is seen by all."""
-    rows = model.objects.filter(park__in=parks_visible_to(user))
-    if model is Publicity and user.is_authenticated and user.is_active:
-        rows = model.objects.filter(Q(park__in=parks_visible_to(user)) | Q(park__isnull=True))
-    return rows.select_related("park")
+    """A ledger's rows in the user's scope (the rule: parks.access.ledger_rows_visible)."""
+    return access.ledger_rows_visible(user, model.objects.all()).select_related("park")
 
 
-def user_can_write_ledger(user, park) -> bool:
-    """Office staff keep every ledger; a park manager their own park's. District-wide
-    publicity (park None) is the office's."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_office:
-        return True
-    return park is not None and user.role == Role.PARK_MANAGER and user.park_id == park.pk
+user_can_write_ledger = access.may_write_ledger
 
 
 def ledger_parks_for(user):
     """Parks a user may record ledger rows for, for form choices."""
-    parks = parks_visible_to(user)
-    if not user.is_office:
-        parks = parks.filter(pk=user.park_id) if user.role == Role.PARK_MANAGER else parks.none()
-    return parks.order_by(chinese_order("name"))
+    return access.ledger_parks_for(user).order_by(chinese_order("name"))
 
 
 def _care_sums() -> dict:
@@ -321,35 +263,5 @@ def ledger_by_month(rows: QuerySet) -> list[dict]:
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
-    """Reports a user may read: office staff all; subdistrict staff their subdistrict's and its
-    parks'; a park's people their park's; observers and member units the district's and those
-    of the parks and subdistricts their scope covers (all of them when it names neither)."""
-    reports = Report.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return reports.none()
-    if user.is_office:
-        return reports
-    park_reports = Q(scope=ReportScope.PARK)
-    if user.role in PARK_ROLES:
-        if not user.park_id:
-            return reports.none()
-        return reports.filter(park_reports, park_id=user.park_id)
-    if user.role == Role.SUBDISTRICT:
-        if not user.subdistrict_id:
-            return reports.none()
-        return reports.filter(
-            Q(scope=ReportScope.SUBDISTRICT, subdistrict_id=user.subdistrict_id)
-            | Q(park_reports, park__subdistrict_id=user.subdistrict_id)
-        )
-    if user.role in DISTRICT_READERS:
-        visible = Q(scope=ReportScope.DISTRICT)
-        if user.park_id:
-            return reports.filter(visible | Q(park_reports, park_id=user.park_id))
-        if user.subdistrict_id:
-            return reports.filter(
-                visible
-                | Q(scope=ReportScope.SUBDISTRICT, subdistrict_id=user.subdistrict_id)
-                | Q(park_reports, park__subdistrict_id=user.subdistrict_id)
-            )
-        return reports
-    return reports.none()
+    """Reports a user may read (the rule: parks.access.reports_visible)."""
+    return access.reports_visible(user, Report.objects.all())

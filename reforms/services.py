@@ -1,5 +1,6 @@
 """Every write to plans, tasks, milestones and progress goes through here.
 
+Who may take which step now is reforms.policy's: each service asks it and refuses as it says.
 Status moves only along reforms.choices.ALLOWED_TRANSITIONS. Each write locks the task row
 (select_for_update) so two people acting at once are applied one after the other, and writes
 its history row in the same transaction.
@@ -14,20 +15,17 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from parks import audit
 from parks.models import User
 from parks.services import notify
 from parks.uploads import check_upload
 
 from .choices import (
-    ALLOWED_TRANSITIONS,
-    PROPOSAL_TRANSITIONS,
-    TRANSITIONS_NEEDING_REASON,
     ProposalStatus,
     ReminderLevel,
     TaskCategory,
     TaskStatus,
     WarningLevel,
-    office_only_move,
 )
 from .models import (
     Evidence,
@@ -40,12 +38,16 @@ from .models import (
     TaskEvent,
     TaskReminder,
 )
-from .selectors import (
-    user_can_manage_tasks,
-    user_can_update_task,
-    user_can_write_ledger,
-    with_warning,
+from .policy import (
+    check_move,
+    check_progress,
+    check_proposal_move,
+    may_manage_tasks,
+    may_update_task,
+    may_write_ledger,
+    move_needs_reason,
 )
+from .selectors import with_warning
 
 # What evidence may be: the extension and the first bytes must agree.
 EVIDENCE_SIGNATURES = {
@@ -115,10 +117,11 @@ def plan_save(*, plan: Plan, actor: User) -> Plan:
     under it (task_save locks the plan too); Plan.clean then refuses a scope or park that its
     tasks would contradict.
     """
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
+    before = None
     if plan.pk is not None:
-        Plan.objects.select_for_update().only("pk").get(pk=plan.pk)
+        before = Plan.objects.select_for_update().get(pk=plan.pk)
     document = plan.document
     # An uncommitted file is a new upload; a stored one was checked when it came in.
     if document and not document._committed:
@@ -128,6 +131,7 @@ def plan_save(*, plan: Plan, actor: User) -> Plan:
             raise ValidationError({"document": error.messages}) from error
     plan.full_clean()
     plan.save()
+    audit.record_save(actor=actor, instance=plan, before=before)
     return plan
 
 
@@ -170,14 +174,14 @@ def task_save(
     each) when the caller has validated the values already, as a previewed import has; the
     database still enforces them, and a violation rolls the caller's transaction back.
     """
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
     fields = TASK_DETAIL_FIELDS if fields is None else tuple(fields)
     unknown = set(fields) - set(TASK_DETAIL_FIELDS)
     if unknown:
         raise ValueError(f"task_save cannot change {', '.join(sorted(unknown))}")
     if task.pk is None:
-        return _task_create(task, supporting_units, checked_constraints)
+        return _task_create(task, actor, supporting_units, checked_constraints)
 
     current = _locked(task)
     if expected_updated_at is not None and current.updated_at != expected_updated_at:
@@ -196,27 +200,33 @@ def task_save(
         for name in fields
         if _raw(before, name) != _raw(current, name)
     ]
+    units = {}
     if supporting_units is not None:
         units_before = _unit_names(current.supporting_units.all())
         current.supporting_units.set(supporting_units)
         units_after = _unit_names(supporting_units)
         if units_after != units_before:
             changes.append(_change_line("supporting_units", units_before, units_after))
+            units["supporting_units"] = (units_before, units_after)
     if changes:
         _detail_event(current, actor=actor, note="\n".join(changes))
+    audit.record_save(actor=actor, instance=current, before=before, extra=units, only=fields)
     # The caller's instance follows what was saved, as a model's save() would leave it.
     for name in ("status", "progress", "done_on", "updated_at", *fields):
         setattr(task, name, getattr(current, name))
     return current
 
 
-def _task_create(task, supporting_units, checked_constraints):
+def _task_create(task, actor, supporting_units, checked_constraints):
     task.status, task.progress, task.done_on = TaskStatus.PLANNED, 0, None
     task.plan = _locked_plan(task.plan_id)
     task.full_clean(validate_constraints=not checked_constraints)
     _save_task(task)
+    units = {}
     if supporting_units is not None:
         task.supporting_units.set(supporting_units)
+        units["supporting_units"] = ("—", _unit_names(supporting_units))
+    audit.record_save(actor=actor, instance=task, before=None, extra=units)
     return task
 
 
@@ -282,26 +292,12 @@ def reason_needed_message(to_status) -> str:
 def task_transition(*, task: Task, to_status: str, actor: User, note: str = "") -> Task:
     """Move a task along the workflow, recording who, when, from, to and why."""
     task = _locked(task)
-    if not user_can_update_task(actor, task):
-        raise PermissionDenied
-    if to_status not in ALLOWED_TRANSITIONS.get(task.status, set()):
-        raise ValidationError(
-            _("A task that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": TaskStatus(task.status).label, "to": TaskStatus(to_status).label}
-            if to_status in TaskStatus.values
-            else _("Unknown status.")
-        )
-    if office_only_move(task.status, to_status) and not user_can_manage_tasks(actor):
-        raise PermissionDenied(
-            _(
-                "Only the district reform office can cancel a task, reopen a finished one or "
-                "reinstate a cancelled one."
-            )
-        )
+    check_move(actor, task, to_status)
     note = (note or "").strip()
-    if to_status in TRANSITIONS_NEEDING_REASON and not note:
+    if move_needs_reason(to_status) and not note:
         raise ValidationError({"note": reason_needed_message(to_status)})
     from_status, from_progress = task.status, task.progress
+    before = copy.copy(task)
     task.status = to_status
     if to_status == TaskStatus.DONE:
         task.progress = 100
@@ -310,6 +306,7 @@ def task_transition(*, task: Task, to_status: str, actor: User, note: str = "") 
         task.done_on = None
     task.save(update_fields=["status", "progress", "done_on", "updated_at"])
     _event(task, actor=actor, from_status=from_status, from_progress=from_progress, note=note)
+    audit.record_save(actor=actor, instance=task, before=before)
     return task
 
 
@@ -321,13 +318,7 @@ def progress_post(*, task: Task, actor: User, percent: int, text: str, files=())
     a task: reaching 100% still needs the "done" step, so the office sees when it was declared.
     """
     task = _locked(task)
-    if not user_can_update_task(actor, task):
-        raise PermissionDenied
-    if task.status not in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS):
-        raise ValidationError(
-            _("Progress can only be reported on a planned or running task, not a “%(status)s” one.")
-            % {"status": TaskStatus(task.status).label}
-        )
+    check_progress(actor, task)
     if not isinstance(percent, int) or not 0 <= percent <= 100:
         raise ValidationError({"percent": _("Progress is a whole number from 0 to 100.")})
     if not (text or "").strip():
@@ -349,20 +340,24 @@ def progress_post(*, task: Task, actor: User, percent: int, text: str, files=())
             update=update, file=upload, original_name=upload.name[:200], size=upload.size
         )
     from_status, from_progress = task.status, task.progress
+    before = copy.copy(task)
     task.progress = percent
     if task.status == TaskStatus.PLANNED and percent > 0:
         task.status = TaskStatus.IN_PROGRESS
     task.save(update_fields=["status", "progress", "updated_at"])
     _event(task, actor=actor, from_status=from_status, from_progress=from_progress, note=text)
+    audit.record_save(actor=actor, instance=task, before=before)
     return update
 
 
 @transaction.atomic
 def milestone_save(*, milestone: Milestone, actor: User) -> Milestone:
-    if not user_can_manage_tasks(actor):
+    if not may_manage_tasks(actor):
         raise PermissionDenied
+    before = audit.stored(milestone)
     milestone.full_clean()
     milestone.save()
+    audit.record_save(actor=actor, instance=milestone, before=before)
     return milestone
 
 
@@ -371,12 +366,14 @@ def milestone_set_done(*, milestone: Milestone, actor: User, done: bool = True) 
     """Tick a roadmap step off (today), or untick it."""
     task = _locked(milestone.task)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    if not user_can_update_task(actor, task):
+    if not may_update_task(actor, task):
         raise PermissionDenied
     if (milestone.done_on is not None) == done:
         return milestone  # already so: a second click keeps the first date
+    before = copy.copy(milestone)
     milestone.done_on = timezone.localdate() if done else None
     milestone.save(update_fields=["done_on"])
+    audit.record_save(actor=actor, instance=milestone, before=before)
     note = _("Milestone “%(title)s” done.") if done else _("Milestone “%(title)s” open again.")
     _detail_event(task, actor=actor, note=note % {"title": milestone.title})
     return milestone
@@ -431,9 +428,10 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
     """
     if entry.park_id is None and not type(entry)._meta.get_field("park").null:
         raise ValidationError({"park": _("Choose the park.")})
-    if not user_can_write_ledger(actor, entry.park if entry.park_id is not None else None):
+    if not may_write_ledger(actor, entry.park if entry.park_id is not None else None):
         raise PermissionDenied
     is_new = entry.pk is None
+    stored = None
     try:
         with transaction.atomic():
             if is_new:
@@ -448,17 +446,19 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
                     .get(pk=entry.pk)
                 )
                 # Moving a row to another park needs the right to write in both.
-                if not user_can_write_ledger(actor, stored.park):
+                if not may_write_ledger(actor, stored.park):
                     raise PermissionDenied
                 if isinstance(entry, Proposal):
                     entry.status = stored.status
                     entry.status_changed_on = stored.status_changed_on
             entry.full_clean()
+            kept = None
             if is_new or fields is None:
                 entry.save()
             else:
                 kept = [name for name in fields if name not in PROPOSAL_WORKFLOW_FIELDS]
                 entry.save(update_fields=[*kept, "updated_at"])
+            audit.record_save(actor=actor, instance=entry, before=stored, only=kept)
     except IntegrityError as error:
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")
@@ -467,9 +467,11 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
 
 
 def ledger_delete(*, entry: LedgerEntry, actor: User) -> None:
-    if not user_can_write_ledger(actor, entry.park):
+    if not may_write_ledger(actor, entry.park):
         raise PermissionDenied
-    entry.delete()
+    with transaction.atomic():
+        audit.record_delete(actor=actor, instance=entry)
+        entry.delete()
 
 
 @transaction.atomic
@@ -484,18 +486,8 @@ def proposal_advance(
 ) -> Proposal:
     """Move a proposal along submitted → evaluated → adopted → rewarded (or not adopted)."""
     proposal = Proposal.objects.select_for_update().select_related("park").get(pk=proposal.pk)
-    if not user_can_write_ledger(actor, proposal.park):
-        raise PermissionDenied
-    if to_status not in PROPOSAL_TRANSITIONS[ProposalStatus(proposal.status)]:
-        raise ValidationError(
-            _("A proposal that is “%(from)s” cannot become “%(to)s”.")
-            % {
-                "from": proposal.get_status_display(),
-                "to": ProposalStatus(to_status).label
-                if to_status in ProposalStatus.values
-                else to_status,
-            }
-        )
+    check_proposal_move(actor, proposal, to_status)
+    before = copy.copy(proposal)
     proposal.status = to_status
     proposal.status_changed_on = timezone.localdate()
     if benefit is not None:
@@ -515,4 +507,5 @@ def proposal_advance(
             "updated_at",
         ]
     )
+    audit.record_save(actor=actor, instance=proposal, before=before)
     return proposal

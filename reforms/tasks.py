@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError
 from django.utils.translation import gettext as _
 
 from . import services
+from .reporting import queue as reporting_queue
 from .reporting import schedules as reporting_schedules
 from .reporting import services as reporting_services
 
@@ -32,6 +33,7 @@ BUILD_RETRIES = 5
 
 
 @shared_task(
+    name=reporting_queue.BUILD_REPORT,  # the services send it by this name
     bind=True,
     ignore_result=True,
     # A worker killed mid-build gives the message back instead of losing it.

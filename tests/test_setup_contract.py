@@ -22,10 +22,10 @@ def test_make_test_installs_the_system_packages_first():
     assert plan.index("apt-get") < plan.index("pytest")
 
 
-def test_the_packages_are_chromium_a_cjk_font_and_gettext():
+def test_the_packages_are_chromium_a_cjk_font_gettext_and_systemd():
     plan = run_make("-n", "system-packages").stdout
 
-    for package in ("chromium", "fonts-wqy-microhei", "gettext"):
+    for package in ("chromium", "fonts-wqy-microhei", "gettext", "systemd"):
         assert package in plan
 
 

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "parks.context_processors.unread_notifications",
+                "parks.context_processors.access",
             ],
         },
     },
@@ -107,38 +108,15 @@ def _seconds(name, default):
 # requests waiting on a locked grid-log table used to stall even the login page. On PostgreSQL a
 # web request's statement is cancelled after DATABASE_STATEMENT_TIMEOUT seconds, or after
 # DATABASE_LOCK_TIMEOUT seconds waiting for a lock, and the request answers 503
-# (parks.middleware). Keep both well under gunicorn's --timeout (30 s). The Celery worker builds
-# district-wide reports and gets the WORKER_ limits instead (config/celery.py). 0 means no limit.
-# SQLite has neither: the demo keeps its 20-second busy wait above.
+# (parks.middleware). Keep both well under gunicorn's --timeout (30 s). The web server applies
+# them as it starts (config/wsgi.py); the Celery worker builds district-wide reports and applies
+# the WORKER_ limits instead (config/celery.py); management commands (migrate, backup) get none.
+# 0 means no limit. SQLite has neither: the demo keeps its 20-second busy wait above.
 DATABASE_STATEMENT_TIMEOUT = _seconds("DATABASE_STATEMENT_TIMEOUT", 10)
 DATABASE_LOCK_TIMEOUT = _seconds("DATABASE_LOCK_TIMEOUT", 3)
 WORKER_DATABASE_STATEMENT_TIMEOUT = _seconds("WORKER_DATABASE_STATEMENT_TIMEOUT", 600)
 WORKER_DATABASE_LOCK_TIMEOUT = _seconds("WORKER_DATABASE_LOCK_TIMEOUT", 60)
 
-
-def database_timeout_options(*, statement_seconds, lock_seconds):
-    """libpq's `options` string: PostgreSQL applies these settings as each connection opens,
-    so the limits cost no query. Appended to a string that sets them already, they win."""
-    return (
-        f"-c statement_timeout={round(statement_seconds * 1000)} "
-        f"-c lock_timeout={round(lock_seconds * 1000)}"
-    )
-
-
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    _options = DATABASES["default"].setdefault("OPTIONS", {})
-    _options["options"] = " ".join(
-        filter(
-            None,
-            [
-                _options.get("options"),  # any the DATABASE_URL sets itself (?options=...)
-                database_timeout_options(
-                    statement_seconds=DATABASE_STATEMENT_TIMEOUT,
-                    lock_seconds=DATABASE_LOCK_TIMEOUT,
-                ),
-            ],
-        )
-    )
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "parks.User"

@@ -7,9 +7,6 @@ requester may see them; that decision and its log live in the view (see
 GrievanceRepresentation), never here.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +20,7 @@ from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Organisation, Subdistrict, User
 from parks.selectors import grid_zones_visible_to, organisations_visible_to
 
+from .. import policy
 from ..choices import (
     Action,
     Category,
@@ -349,11 +347,10 @@ class SurveySerializer(serializers.ModelSerializer):
         ]
 
     def validate_park(self, park):
-        survey = self.instance
-        if survey is not None and park != survey.park and survey.opinions.exists():
-            raise serializers.ValidationError(
-                _("Opinions were logged from this survey; it cannot move to another park.")
-            )
+        if self.instance is not None:
+            refusal = policy.survey_move_refusal(self.instance, park)
+            if refusal is not None:
+                raise serializers.ValidationError(refusal.message_dict["park"])
         return park
 
 
@@ -434,8 +431,9 @@ class MediationSerializer(serializers.ModelSerializer):
     sessions = MediationSessionSerializer(many=True, read_only=True)
     arbitration_available_on = serializers.SerializerMethodField(
         help_text=_(
-            "The day a party may seek arbitration if no agreement has been reached: "
-            "the application day plus GRIEVANCE_MEDIATION_DAYS (15)."
+            "The first day a party may seek arbitration if no agreement has been reached: "
+            "the day after the 15 days of mediation, which start the day after the "
+            "application (applied on 1 June: from 17 June)."
         )
     )
     may_seek_arbitration = serializers.SerializerMethodField(
@@ -479,11 +477,10 @@ class MediationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_arbitration_available_on(self, mediation) -> OpenApiTypes.DATE:
-        return mediation.applied_on + timedelta(days=settings.GRIEVANCE_MEDIATION_DAYS)
+        return policy.arbitration_opens_on(mediation)
 
     def get_may_seek_arbitration(self, mediation) -> bool:
-        available_on = self.get_arbitration_available_on(mediation)
-        return not mediation.outcome and timezone.localdate() >= available_on
+        return policy.may_seek_arbitration(mediation, today=timezone.localdate())
 
 
 class MediationOpenSerializer(serializers.Serializer):

@@ -3,18 +3,16 @@
 The workers' public pages (no account) live in grievances.public_views.
 """
 
-from .detail import (
-    attachment_download,
-    extension_decide,
+from .detail import attachment_download, extension_decide, grievance_detail
+from .inbox import grievance_create, grievance_export, inbox
+from .rates import rates
+from .steps import (
     extension_request,
     grievance_act,
-    grievance_detail,
     mediation_conclude,
     mediation_open,
     mediation_session_add,
 )
-from .inbox import grievance_create, grievance_export, inbox
-from .rates import rates
 from .surveys import policies, survey_create, survey_edit, survey_list
 
 __all__ = [

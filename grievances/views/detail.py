@@ -1,19 +1,16 @@
-"""A grievance's page and the forms that move it: workflow steps, extensions, mediation.
+"""A grievance's page: its facts, timeline, extensions and mediation, with the steps this user
+may take now, and the office's decision on a request for more time.
 
-The page offers only the steps this user may take in this status (office steps to the office,
-unit steps to the unit handling it). Every step still goes through grievances.services, which
-refuses a step the status no longer allows; the refusal comes back as a message on the form.
+What is offered comes from grievances.policy, the rules the services enforce; the step forms
+post to the step pages (views.steps), where a step the status no longer allows comes back as
+a message on the form.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,18 +18,13 @@ from django.views.decorators.http import require_POST
 
 from parks.downloads import stored_file_response
 
-from .. import selectors, services
+from .. import policy, selectors, services
 from ..choices import (
-    ALLOWED_TRANSITIONS,
     DISPUTE_CATEGORIES,
     FINAL_STATUSES,
-    OFFICE_ACTIONS,
-    SATISFIED_LEVELS,
-    UNIT_ACTIONS,
     Action,
     DataView,
     ExtensionState,
-    Status,
 )
 from ..forms import (
     ExtensionDecisionForm,
@@ -43,20 +35,8 @@ from ..forms import (
     action_form,
 )
 from ..models import Attachment, ExtensionRequest, Mediation, PersonalDataView
-from .common import next_deadline, save_form, visible_grievance
+from .common import next_deadline, visible_grievance
 
-# The order the buttons are drawn in: forward steps first, withdrawing last.
-ACTION_ORDER = [
-    Action.ASSIGN,
-    Action.ACCEPT,
-    Action.START,
-    Action.REPLY,
-    Action.RETURN,
-    Action.FOLLOW_UP,
-    Action.CLOSE,
-    Action.REOPEN,
-    Action.WITHDRAW,
-]
 # Steps that need nothing typed are a single button; the others open a small form.
 ONE_CLICK_ACTIONS = {Action.ACCEPT, Action.START, Action.CLOSE}
 ACTION_STYLES = {
@@ -81,33 +61,6 @@ EVENT_LABELS = {
     "mediation_concluded": gettext_lazy("Mediation concluded"),
 }
 RECENT_DATA_VIEWS = 10
-HANDLING = (Status.ACCEPTED, Status.IN_PROGRESS)
-
-
-def may_take(user, grievance, action) -> bool:
-    """Whether the user's role lets them take this step at all (the service's rule)."""
-    if action in OFFICE_ACTIONS:
-        return user.is_office
-    return selectors.user_can_handle(user, grievance)
-
-
-def available_actions(user, grievance):
-    """The workflow steps this user may take on this grievance now."""
-    is_unit = selectors.user_is_handling_unit(user, grievance)
-    actions = []
-    for action in ACTION_ORDER:
-        sources, _target = ALLOWED_TRANSITIONS[action]
-        if grievance.status not in sources:
-            continue
-        if action in OFFICE_ACTIONS and not user.is_office:
-            continue
-        if action in UNIT_ACTIONS and not is_unit:
-            continue
-        # Closing needs a satisfied worker; an unsatisfied one is reopened instead.
-        if action == Action.CLOSE and grievance.satisfaction not in SATISFIED_LEVELS:
-            continue
-        actions.append(action)
-    return actions
 
 
 def _action_buttons(user, grievance):
@@ -122,7 +75,7 @@ def _action_buttons(user, grievance):
             if action in ONE_CLICK_ACTIONS
             else action_form(action, grievance=grievance, user=user),
         }
-        for action in available_actions(user, grievance)
+        for action in policy.offered_steps(user, grievance)
     ]
 
 
@@ -139,19 +92,20 @@ def _mediation_panel(user, grievance, today):
     mediation = _mediation_of(grievance)
     if mediation is None and grievance.status in FINAL_STATUSES:
         return None
-    can_mediate = selectors.user_can_handle(user, grievance)
-    panel = {"mediation": mediation, "can_mediate": can_mediate}
+    panel = {"mediation": mediation, "can_mediate": policy.may_mediate(user, grievance)}
     if mediation is None:
-        panel["can_open"] = can_mediate
+        panel["can_open"] = policy.mediation_open_refusal(user, grievance) is None
         panel["open_form"] = MediationOpenForm(grievance=grievance) if panel["can_open"] else None
         return panel
-    deadline = mediation.applied_on + timedelta(days=settings.GRIEVANCE_MEDIATION_DAYS)
+    mediation.grievance = grievance  # the policy asks who handles it; no second query
+    opens_on = policy.arbitration_opens_on(mediation)
     panel.update(
-        deadline=deadline,
-        days_left=(deadline - today).days,
-        may_seek_arbitration=not mediation.outcome and today > deadline,
+        last_day=policy.mediation_last_day(mediation),
+        arbitration_opens_on=opens_on,
+        days_left=(opens_on - today).days,
+        may_seek_arbitration=policy.may_seek_arbitration(mediation, today=today),
         sessions=list(mediation.sessions.order_by("held_at")),
-        can_add=can_mediate and not mediation.outcome,
+        can_add=policy.mediation_record_refusal(user, mediation) is None,
     )
     if panel["can_add"]:
         panel["session_form"] = MediationSessionForm()
@@ -194,7 +148,9 @@ def grievance_detail(request, pk):
         )
     )
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
-    is_unit = selectors.user_is_handling_unit(user, grievance)
+    offers_extension = policy.offers_extension_request(
+        user, grievance, has_pending=pending is not None
+    )
     response = render(
         request,
         "grievances/grievance_detail.html",
@@ -208,15 +164,14 @@ def grievance_detail(request, pk):
             "actions": _action_buttons(user, grievance),
             "extensions": extensions,
             "pending_extension": pending,
-            "extension_form": ExtensionRequestForm()
-            if is_unit and pending is None and grievance.status in HANDLING
-            else None,
-            "can_decide_extension": user.is_office and pending is not None,
+            "extension_form": ExtensionRequestForm() if offers_extension else None,
+            "can_decide_extension": pending is not None
+            and policy.extension_decision_refusal(user, pending) is None,
             "mediation": mediation,
             "data_views": PersonalDataView.objects.filter(grievance=grievance)
             .select_related("viewer")
             .order_by("-at")[:RECENT_DATA_VIEWS]
-            if user.is_office
+            if policy.sees_personal_data_log(user)
             else None,
             "today": today,
             "mediation_days": settings.GRIEVANCE_MEDIATION_DAYS,
@@ -228,99 +183,6 @@ def grievance_detail(request, pk):
     return response
 
 
-def _step_page(request, grievance, form, *, title, submit, action_url, status=200):
-    return render(
-        request,
-        "grievances/step_form.html",
-        {
-            "nav": "grievances",
-            "grievance": grievance,
-            "form": form,
-            "title": title,
-            "submit": submit,
-            "action_url": action_url,
-        },
-        status=status,
-    )
-
-
-@login_required
-def grievance_act(request, pk, action):
-    """One workflow step. The detail page posts here; a refused step comes back with why."""
-    grievance = visible_grievance(request, pk)
-    if action not in Action.values:
-        raise Http404
-    if not may_take(request.user, grievance, action):
-        raise PermissionDenied
-    post = request.method == "POST"
-    form = action_form(
-        action, grievance=grievance, user=request.user, data=request.POST if post else None
-    )
-    if post and form.is_valid():
-        data = form.cleaned_data
-        moved = save_form(
-            form,
-            lambda: services.grievance_act(
-                grievance=grievance,
-                action=action,
-                actor=request.user,
-                note=data.get("note", ""),
-                unit=data.get("unit"),
-                handler=data.get("handler"),
-                satisfaction=data.get("satisfaction", ""),
-                rectified=data.get("rectified") if action == Action.FOLLOW_UP else None,
-            ),
-        )
-        if moved:
-            messages.success(
-                request,
-                _("%(code)s is now “%(status)s”.")
-                % {"code": moved.tracking_code, "status": moved.get_status_display()},
-            )
-            return redirect(moved)
-    elif not post and action not in available_actions(request.user, grievance):
-        messages.info(request, _("This step is not open to you now."))
-        return redirect(grievance)
-    return _step_page(
-        request,
-        grievance,
-        form,
-        title=Action(action).label,
-        submit=Action(action).label,
-        action_url=reverse("grievances:grievance_act", args=[grievance.pk, action]),
-    )
-
-
-@login_required
-def extension_request(request, pk):
-    grievance = visible_grievance(request, pk)
-    if not selectors.user_can_handle(request.user, grievance):
-        raise PermissionDenied
-    post = request.method == "POST"
-    form = ExtensionRequestForm(request.POST if post else None)
-    if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.extension_request(
-                grievance=grievance,
-                actor=request.user,
-                days=form.cleaned_data["days"],
-                reason=form.cleaned_data["reason"],
-            ),
-        )
-        if saved:
-            messages.success(request, _("The request for more time was sent to the office."))
-            return redirect(grievance)
-    return _step_page(
-        request,
-        grievance,
-        form,
-        title=_("Ask for more time"),
-        submit=_("Send request"),
-        action_url=reverse("grievances:extension_request", args=[grievance.pk]),
-    )
-
-
 @login_required
 @require_POST
 def extension_decide(request, pk):
@@ -330,7 +192,7 @@ def extension_decide(request, pk):
         ).select_related("grievance"),
         pk=pk,
     )
-    if not request.user.is_office:
+    if not policy.may_decide_extensions(request.user):
         raise PermissionDenied
     form = ExtensionDecisionForm(request.POST)
     if not form.is_valid():
@@ -356,100 +218,6 @@ def extension_decide(request, pk):
             else _("Extension rejected: the deadline stays."),
         )
     return redirect(extension.grievance)
-
-
-def _mediating(request, pk):
-    grievance = visible_grievance(request, pk)
-    if not selectors.user_can_handle(request.user, grievance):
-        raise PermissionDenied
-    return grievance
-
-
-@login_required
-def mediation_open(request, pk):
-    grievance = _mediating(request, pk)
-    post = request.method == "POST"
-    form = MediationOpenForm(request.POST if post else None, grievance=grievance)
-    if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.mediation_open(
-                grievance=grievance, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, _("Mediation opened."))
-            return redirect(f"{grievance.get_absolute_url()}#mediation")
-    return _step_page(
-        request,
-        grievance,
-        form,
-        title=_("Open mediation"),
-        submit=_("Open mediation"),
-        action_url=reverse("grievances:mediation_open", args=[grievance.pk]),
-    )
-
-
-def _open_mediation(grievance):
-    mediation = _mediation_of(grievance)
-    if mediation is None:
-        raise Http404
-    return mediation
-
-
-@login_required
-def mediation_session_add(request, pk):
-    grievance = _mediating(request, pk)
-    mediation = _open_mediation(grievance)
-    post = request.method == "POST"
-    form = MediationSessionForm(request.POST if post else None)
-    if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.mediation_session_add(
-                mediation=mediation, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, _("Mediation session recorded."))
-            return redirect(f"{grievance.get_absolute_url()}#mediation")
-    return _step_page(
-        request,
-        grievance,
-        form,
-        title=_("Record a mediation session"),
-        submit=_("Save session"),
-        action_url=reverse("grievances:mediation_session_add", args=[grievance.pk]),
-    )
-
-
-@login_required
-def mediation_conclude(request, pk):
-    grievance = _mediating(request, pk)
-    mediation = _open_mediation(grievance)
-    post = request.method == "POST"
-    form = MediationConcludeForm(request.POST if post else None)
-    if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.mediation_conclude(
-                mediation=mediation, actor=request.user, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(
-                request,
-                _("Mediation concluded: %(outcome)s.") % {"outcome": saved.get_outcome_display()},
-            )
-            return redirect(f"{grievance.get_absolute_url()}#mediation")
-    return _step_page(
-        request,
-        grievance,
-        form,
-        title=_("Conclude the mediation"),
-        submit=_("Conclude"),
-        action_url=reverse("grievances:mediation_conclude", args=[grievance.pk]),
-    )
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parks import access
 from parks.selectors import activities_visible_to
 
 from .. import selectors, services
@@ -118,7 +119,7 @@ def inbox(request):
             "page": page,
             "query": query.urlencode(),
             "can_log": can_log_somewhere(request.user),
-            "can_export_unmasked": request.user.is_office or bool(request.user.organisation_id),
+            "can_export_unmasked": access.may_export_unmasked(request.user),
         },
     )
 

@@ -5,8 +5,6 @@ Every number is counted in SQL by grievances.selectors; static/js/grievance_rate
 charts from the same numbers the tables print (json_script).
 """
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -45,33 +43,6 @@ def _rate_labels():
         "resolution_rate": _("Resolution rate"),
         "satisfaction_rate": _("Satisfaction rate"),
     }
-
-
-def _scoped(user, scope):
-    """Visible grievances and surveys narrowed to the chosen park, subdistrict, zone, unit."""
-    grievances = selectors.grievances_visible_to(user)
-    surveys = selectors.surveys_visible_to(user)
-    if scope.get("park"):
-        grievances = grievances.filter(park=scope["park"])
-        surveys = surveys.filter(park=scope["park"])
-    if scope.get("subdistrict"):
-        grievances = grievances.filter(park__subdistrict=scope["subdistrict"])
-        surveys = surveys.filter(park__subdistrict=scope["subdistrict"])
-    if scope.get("grid_zone"):
-        # Surveys are held per park: a zone's funnel counts its park's surveys.
-        grievances = grievances.filter(grid_zone=scope["grid_zone"])
-        surveys = surveys.filter(park_id=scope["grid_zone"].park_id)
-    if scope.get("unit"):
-        grievances = grievances.filter(handling_unit=scope["unit"])
-    start, end = scope.get("date_from"), scope.get("date_to")
-    grievances = selectors.grievances_in_period(
-        grievances, start=start, end=end + timedelta(days=1) if end else None
-    )
-    if start:
-        surveys = surveys.filter(held_on__gte=start)
-    if end:
-        surveys = surveys.filter(held_on__lte=end)
-    return grievances, surveys
 
 
 def _zone_names(rows):
@@ -140,10 +111,19 @@ def rates(request):
         data["date_to"] = today.isoformat()
     form = RatesScopeForm(data, user=request.user)
     scope = form.cleaned_data if form.is_valid() else {}
-    grievances, surveys = _scoped(request.user, scope)
-    totals = selectors.rates(grievances)
-    breakdowns = _breakdowns(grievances)
-    funnel = selectors.survey_funnel(surveys=surveys, grievances=grievances)
+    counted = selectors.rates_for(
+        request.user,
+        selectors.RateScope(
+            park=scope.get("park"),
+            subdistrict=scope.get("subdistrict"),
+            grid_zone=scope.get("grid_zone"),
+            unit=scope.get("unit"),
+            start=scope.get("date_from"),
+            last=scope.get("date_to"),
+        ),
+    )
+    totals, funnel = counted.totals, counted.funnel
+    breakdowns = _breakdowns(counted.grievances)
     labels = _rate_labels()
     cards = [
         {

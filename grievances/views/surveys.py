@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .. import selectors, services
+from parks import access
+
+from .. import policy, selectors, services
 from ..choices import Category
 from ..forms import PolicyForm, SurveyForm
 from ..models import SurveyCampaign, TimeLimitPolicy
@@ -34,7 +36,7 @@ def survey_list(request):
     )
     page = paginate(request, surveys)
     for survey in page:
-        survey.can_edit = selectors.user_can_log_grievances(request.user, survey.park)
+        survey.can_edit = policy.may_write_survey(request.user, survey.park)
     return render(
         request,
         "grievances/survey_list.html",
@@ -76,7 +78,7 @@ def survey_edit(request, pk):
     survey = get_object_or_404(
         selectors.surveys_visible_to(request.user).select_related("park"), pk=pk
     )
-    if not selectors.user_can_log_grievances(request.user, survey.park):
+    if not policy.may_write_survey(request.user, survey.park):
         raise PermissionDenied
     return _survey_form_page(request, survey)
 
@@ -103,7 +105,7 @@ def _save_policies(forms, actor) -> bool:
 def policies(request):
     """Every category with its time limits; office staff edit them all in one form."""
     existing = {policy.category: policy for policy in TimeLimitPolicy.objects.all()}
-    editable = request.user.is_office
+    editable = access.may_edit_time_limits(request.user)
     post = request.method == "POST"
     if post and not editable:
         raise PermissionDenied

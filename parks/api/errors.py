@@ -5,6 +5,8 @@ unknown address, a database that is down or busy) is answered by parks.error_pag
 parks.middleware, which use `json_error` and the messages below for anything under /api/.
 """
 
+import sqlite3
+
 from django.conf import settings
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -39,15 +41,34 @@ def is_api_request(request):
     return request.path.startswith(API_PATH_PREFIX)
 
 
+# SQLSTATEs that mean "not now" rather than "wrong": the statement or lock limit cut the query
+# off (57014, 55P03), a deadlock or serialization failure (40P01, 40001), the server is shutting
+# down, starting or out of resources (57P0x, 53xxx), or the connection failed (08xxx).
+_UNAVAILABLE_SQLSTATES = {"57014", "55P03", "40P01", "40001"}
+_UNAVAILABLE_SQLSTATE_CLASSES = ("08", "53", "57P")
+
+
 def is_database_unavailable(exc):
     """Whether `exc` means the database could not answer now, rather than a bug.
 
-    Django wraps psycopg's errors in its own: a statement cut off by statement_timeout
-    (QueryCanceled) or lock_timeout (LockNotAvailable), a refused or lost connection and
-    SQLite's "database is locked" all arrive as OperationalError; a connection closed under
-    the request as InterfaceError.
+    Django wraps the driver's errors: a statement cut off by statement_timeout (QueryCanceled)
+    or lock_timeout (LockNotAvailable), a refused or lost connection and SQLite's "database is
+    locked" all arrive as OperationalError, a connection closed under the request as
+    InterfaceError. So do bugs (SQLite's "no such table", PostgreSQL's "index row requires
+    … bytes"): those must stay server errors, with their traceback, so the cause is judged.
     """
-    return isinstance(exc, OperationalError | InterfaceError)
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.OperationalError):
+        return "is locked" in str(cause)  # "database is locked", "database table is locked"
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is None:
+        # psycopg gives no SQLSTATE when it never reached the server or lost it mid-query.
+        return cause is not None and type(cause).__module__.startswith("psycopg")
+    return sqlstate in _UNAVAILABLE_SQLSTATES or sqlstate.startswith(_UNAVAILABLE_SQLSTATE_CLASSES)
 
 
 def json_error(detail, *, status_code, headers=None):

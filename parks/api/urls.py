@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from . import activity_views, views
+from . import activity_views, audit, views
 
 router = DefaultRouter()
 router.register("subdistricts", views.SubdistrictViewSet, basename="subdistrict")
@@ -9,5 +9,6 @@ router.register("parks", views.ParkViewSet, basename="park")
 router.register("grids", views.GridZoneViewSet, basename="gridzone")
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("activities", activity_views.ActivityViewSet, basename="activity")
+router.register("audit", audit.AuditEventViewSet, basename="audit")
 
 urlpatterns = router.urls

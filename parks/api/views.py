@@ -6,7 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 
-from .. import selectors, services
+from .. import access, selectors, services
 from ..filters import (
     FacilityFilter,
     GridZoneFilter,
@@ -46,7 +46,7 @@ class ParkScopedViewSet(
         return True  # the park named in the body is checked in perform_create
 
     def perform_create(self, serializer):
-        if not selectors.user_can_manage_park(self.request.user, serializer.validated_data["park"]):
+        if not access.may_manage_park(self.request.user, serializer.validated_data["park"]):
             raise PermissionDenied
         serializer.instance = self.save_with_service(
             self.queryset.model(), dict(serializer.validated_data)
@@ -54,7 +54,7 @@ class ParkScopedViewSet(
 
     def perform_update(self, serializer):
         new_park = serializer.validated_data.get("park")
-        if new_park is not None and not selectors.user_can_manage_park(self.request.user, new_park):
+        if new_park is not None and not access.may_manage_park(self.request.user, new_park):
             raise PermissionDenied
         serializer.instance = self.save_with_service(
             serializer.instance, dict(serializer.validated_data)
@@ -91,7 +91,7 @@ class ParkViewSet(ParkScopedViewSet):
         return obj
 
     def can_create(self, request):
-        return selectors.user_can_create_parks(request.user)
+        return access.may_create_parks(request.user)
 
     def perform_create(self, serializer):
         serializer.instance = self.save_with_service(Park(), dict(serializer.validated_data))

@@ -1,6 +1,7 @@
 """Parks, their grid zones and facilities, the organisations and people, and the grid log."""
 
 from .activity import Activity, ActivityPhoto
+from .audit import AuditEvent
 from .structure import (
     FIRST_DESIGNATION_YEAR,
     LAST_DESIGNATION_YEAR,
@@ -20,6 +21,7 @@ __all__ = [
     "LAST_DESIGNATION_YEAR",
     "Activity",
     "ActivityPhoto",
+    "AuditEvent",
     "ConstraintErrorsOnFieldsMixin",
     "Facility",
     "GridZone",

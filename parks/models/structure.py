@@ -229,6 +229,10 @@ class Organisation(models.Model):
 class User(AbstractUser):
     """A person who signs in: their role and the park or subdistrict it applies to."""
 
+    # The audit log (parks.audit) says a password changed, never the hash; sign-ins are no edit.
+    AUDIT_MASKED_FIELDS = ("password",)
+    AUDIT_IGNORED_FIELDS = ("last_login",)
+
     display_name = models.CharField(
         _("full name"),
         max_length=50,
@@ -305,10 +309,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
-
-    @property
-    def is_office(self):
-        return self.is_superuser or self.role == Role.OFFICE
 
     @property
     def scope(self):

@@ -1,6 +1,7 @@
 """Browser pages of the parks app, split by topic."""
 
 from .activity_office import activity_calendar, activity_feed, coverage
+from .audit import audit_log
 from .liaison import (
     activity_create,
     activity_delete,
@@ -40,6 +41,7 @@ __all__ = [
     "activity_feed",
     "api_token_revoke",
     "api_tokens",
+    "audit_log",
     "coverage",
     "facility_create",
     "facility_edit",

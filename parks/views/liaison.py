@@ -24,8 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
-from ..choices import Role
+from .. import access, selectors, services
 from ..db import chinese_order
 from ..downloads import stored_file_response
 from ..forms import ACTIVITY_KIND_ICONS, ActivityForm
@@ -64,28 +63,6 @@ def _visible_activity(request, pk):
         .prefetch_related(_photos()),
         pk=pk,
     )
-
-
-def _editable_until(user, activities):
-    """{pk: deadline} of the entries the user may still correct (None: no deadline applies).
-
-    The same answers as selectors.user_can_edit_activity, which asks the database once a row
-    for a liaison; a list reads the liaison's zones once instead.
-    """
-    if user.role != Role.LIAISON:
-        return {a.pk: None for a in activities if selectors.user_can_edit_activity(user, a)}
-    zone_ids = set(selectors.grid_zones_user_can_log(user).values_list("pk", flat=True))
-    now = timezone.now()
-    editable = {}
-    for activity in activities:
-        deadline = selectors.activity_edit_deadline(activity)
-        if (
-            activity.logged_by_id == user.pk
-            and now <= deadline
-            and activity.grid_zone_id in zone_ids
-        ):
-            editable[activity.pk] = deadline
-    return editable
 
 
 # --- My grid zones ----------------------------------------------------------------------------
@@ -133,7 +110,7 @@ def my_grid_zones(request):
         .order_by("-created_at", "-pk")
     )
     page = paginate(request, recent, per_page=RECENT_PAGE_SIZE)
-    editable = _editable_until(user, page.object_list)
+    editable = access.editable_activities(user, page.object_list)
     entries = [
         {"activity": a, "can_edit": a.pk in editable, "edit_until": editable.get(a.pk)}
         for a in page.object_list
@@ -168,12 +145,12 @@ def _log_target(request):
         zone = get_object_or_404(
             selectors.grid_zones_visible_to(user).select_related("park"), pk=zone_id
         )
-        if not selectors.user_can_log_activity(user, park=zone.park, grid_zone=zone):
+        if not access.may_log_activity(user, park=zone.park, grid_zone=zone):
             raise PermissionDenied
         return zone.park, zone, f"new:zone:{zone.pk}"
     if park_id is not None:
         park = get_object_or_404(selectors.parks_visible_to(user), pk=park_id)
-        if not selectors.user_can_log_activity(user, park=park):
+        if not access.may_log_activity(user, park=park):
             raise PermissionDenied
         return park, None, f"new:park:{park.pk}"
     zones = list(selectors.grid_zones_user_can_log(user).select_related("park")[:2])
@@ -279,7 +256,7 @@ def activity_create(request):
         instance=Activity(park=park),
         initial={"grid_zone": zone},
         zones=_loggable_zones(user, park),
-        park_wide=selectors.user_can_log_activity(user, park=park),
+        park_wide=access.may_log_activity(user, park=park),
     )
     if post and form.is_valid():
         activity = form.save(commit=False)
@@ -326,7 +303,7 @@ def activity_edit(request, pk):
         request.FILES if post else None,
         instance=activity,
         zones=_loggable_zones(user, activity.park),
-        park_wide=selectors.user_can_log_activity(user, park=activity.park),
+        park_wide=access.may_log_activity(user, park=activity.park),
     )
     draft_key = f"edit:{activity.pk}"
     if post and form.is_valid():
@@ -362,7 +339,7 @@ def activity_edit(request, pk):
 def _grid_log_home(user):
     """Where a grid-log page leads back to: the zone cards for those who log in the field, the
     office's feed for everyone else."""
-    if user.role in (Role.LIAISON, Role.PARK_MANAGER):
+    if access.works_in_grid_zones(user):
         return reverse("parks:my_grid_zones")
     return reverse("parks:activity_feed")
 
@@ -386,7 +363,9 @@ def activity_delete(request, pk):
 def activity_detail(request, pk):
     user = request.user
     activity = _visible_activity(request, pk)
-    can_edit = selectors.user_can_edit_activity(user, activity)
+    # Only a liaison's own corrections close after a while: their deadline, None for others.
+    editable = access.editable_activities(user, [activity])
+    can_edit = activity.pk in editable
     saved = request.GET.get("saved", "")
     # Only the entry's own marker: a made-up one must not make the browser forget a draft.
     saved_client = bool(activity.client_id) and saved == str(activity.client_id)
@@ -399,16 +378,11 @@ def activity_detail(request, pk):
             "photos": list(activity.photos.all()),
             "kind_icon": ACTIVITY_KIND_ICONS.get(activity.kind, "bi-three-dots"),
             "can_edit": can_edit,
-            # Only a liaison's own corrections close after a while.
-            "edit_until": (
-                selectors.activity_edit_deadline(activity)
-                if can_edit and user.role == Role.LIAISON
-                else None
-            ),
+            "edit_until": editable.get(activity.pk),
             "saved_client": saved_client,
             "saved_edit": saved == SAVED_EDIT,
             "back_url": _grid_log_home(user),
-            "back_to_zones": user.role in (Role.LIAISON, Role.PARK_MANAGER),
+            "back_to_zones": access.works_in_grid_zones(user),
         },
     )
 

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
-from .. import selectors, services
-from ..choices import Role
+from .. import access, selectors, services
 from ..filters import ParkFilter
 from ..forms import (
     ApiTokenForm,
@@ -32,13 +31,15 @@ PAGE_SIZE = 25
 
 def _form_page(request, form, title, cancel_url, *, park=None):
     context = {"form": form, "title": title, "cancel_url": cancel_url, "park": park}
+    # An existing record's page shows its change history under the form.
+    context["history_of"] = getattr(form, "instance", None)
     return render(request, "parks/form_page.html", context)
 
 
 @login_required
 def home(request):
     # A liaison works in their grid zones, usually on a phone: start there.
-    if request.user.role == Role.LIAISON:
+    if access.starts_in_grid_zones(request.user):
         return redirect("parks:my_grid_zones")
     return redirect("parks:park_list")
 
@@ -55,7 +56,7 @@ def park_list(request):
         {
             "filter": park_filter,
             "page": page,
-            "can_create": selectors.user_can_create_parks(request.user),
+            "can_create": access.may_create_parks(request.user),
         },
     )
 
@@ -78,7 +79,7 @@ def park_detail(request, pk):
             "facilities": facilities,
             "facility_area": sum(f.area_m2 for f in facilities),
             "organisations": park.organisations.order_by("kind"),
-            "can_manage": selectors.user_can_manage_park(request.user, park),
+            "can_manage": access.may_manage_park(request.user, park),
         },
     )
 
@@ -103,7 +104,7 @@ def _park_form_page(request, park, *, is_new):
 
 @login_required
 def park_create(request):
-    if not selectors.user_can_create_parks(request.user):
+    if not access.may_create_parks(request.user):
         raise PermissionDenied
     return _park_form_page(request, Park(), is_new=True)
 
@@ -111,7 +112,7 @@ def park_create(request):
 @login_required
 def park_edit(request, pk):
     park = get_object_or_404(selectors.parks_visible_to(request.user), pk=pk)
-    if not selectors.user_can_manage_park(request.user, park):
+    if not access.may_manage_park(request.user, park):
         raise PermissionDenied
     return _park_form_page(request, park, is_new=False)
 
@@ -130,14 +131,14 @@ def grid_zone_detail(request, pk):
         {
             "grid_zone": grid_zone,
             "park": grid_zone.park,
-            "can_manage": selectors.user_can_manage_park(request.user, grid_zone.park),
+            "can_manage": access.may_manage_park(request.user, grid_zone.park),
         },
     )
 
 
 def _managed_park(request, park_pk):
     park = get_object_or_404(selectors.parks_visible_to(request.user), pk=park_pk)
-    if not selectors.user_can_manage_park(request.user, park):
+    if not access.may_manage_park(request.user, park):
         raise PermissionDenied
     return park
 
@@ -206,7 +207,7 @@ def facility_edit(request, pk):
 
 
 def _require_people_manager(request):
-    if not selectors.user_can_manage_people(request.user):
+    if not access.may_manage_people(request.user):
         raise PermissionDenied
 
 
@@ -272,7 +273,7 @@ def api_tokens(request):
             _token, new_key = created
             messages.success(request, _("Token created for %(name)s.") % {"name": owner})
     tokens = AuthToken.objects.select_related("user").order_by("-created")
-    if not request.user.is_office:
+    if not access.may_manage_tokens_of_others(request.user):
         tokens = tokens.filter(user=request.user)
     return render(
         request,
@@ -285,7 +286,7 @@ def api_tokens(request):
 @require_POST
 def api_token_revoke(request, digest):
     tokens = AuthToken.objects.all()
-    if not request.user.is_office:
+    if not access.may_manage_tokens_of_others(request.user):
         tokens = tokens.filter(user=request.user)
     token = get_object_or_404(tokens, digest=digest)
     services.api_token_revoke(token=token, actor=request.user)

@@ -19,10 +19,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.errors import state_conflicts_as_409
+from parks.api.permissions import LedgerWritePermission
 from parks.api.schema import conflict
 from parks.api.serializers import NamedChoiceField, VisibleParkField
 from parks.choices import ActivityKind
@@ -280,28 +281,6 @@ ProposalTotals = _totals_serializer(
 
 
 # --- Views ------------------------------------------------------------------------------------
-
-
-class LedgerWritePermission(BasePermission):
-    """Everyone reads their scope; office staff and a park's manager write that park's rows.
-
-    Checked per object, so a row outside the scope is a 404 before it is a 403. The park a new
-    row names is checked by the service.
-    """
-
-    message = gettext_lazy(
-        "Only the district reform office and the park's manager keep the park's ledgers."
-    )
-
-    def has_permission(self, request, view):
-        if view.action != "create":
-            return True
-        return request.user.is_office or selectors.ledger_parks_for(request.user).exists()
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in SAFE_METHODS:
-            return True
-        return selectors.user_can_write_ledger(request.user, obj.park)
 
 
 def _assign(instance, data):

@@ -13,10 +13,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.ordering import ChineseOrderingFilter
+from parks.api.permissions import OfficeEditsPermission
 from parks.api.schema import file_download
 from parks.downloads import stored_file_response
 from parks.excel import XLSX_CONTENT_TYPE
@@ -39,24 +40,6 @@ from .serializers import (
 )
 
 
-class OfficeWritesPermission(BasePermission):
-    """Everyone reads their scope; creating and editing rows is the district office's work.
-
-    Edits are checked per object, so a row outside the scope is a 404 before it is a 403.
-    Workflow actions are not CRUD writes: their service decides who may take them.
-    """
-
-    def has_permission(self, request, view):
-        if view.action == "create":
-            return selectors.user_can_manage_tasks(request.user)
-        return True
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in SAFE_METHODS or view.action not in ("update", "partial_update"):
-            return True
-        return selectors.user_can_manage_tasks(request.user)
-
-
 class CrudViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -64,7 +47,7 @@ class CrudViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [IsAuthenticated, OfficeWritesPermission]
+    permission_classes = [IsAuthenticated, OfficeEditsPermission]
 
     def perform_create(self, serializer):
         instance = serializer.Meta.model()

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parks.dates import PORTAL_DATE_VALIDATORS
-from parks.models import Activity, ConstraintErrorsOnFieldsMixin, Park
+from parks.models import ConstraintErrorsOnFieldsMixin, Park
+from parks.models.activity import Activity
 
 from ..choices import ProposalKind, ProposalStatus, PublicityChannel
 

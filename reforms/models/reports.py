@@ -82,6 +82,11 @@ class Report(models.Model):
     # Which build holds the lease: the Celery task id, which a redelivered or retried message
     # keeps, so that message may take its own lease over instead of waiting for it to run out.
     build_token = models.CharField(_("build token"), max_length=64, blank=True, editable=False)
+    # Builds of this version that took the report: one whose worker dies each time (out of
+    # memory, past the time limit) is given up after MAX_BUILD_ATTEMPTS instead of re-sent forever.
+    build_attempts = models.PositiveSmallIntegerField(
+        _("build attempts"), default=0, editable=False
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -5,8 +5,12 @@ aggregate queries over the scope, for the period and for the period before, so a
 the same number of queries however many parks, zones or rows there are: 24, and one more to
 read the name of a report's subdistrict or park when the report was loaded without it.
 
-What each figure means (reforms.api.report_schema repeats this; keep the two in step)
---------------------------------------------------------------------------------------
+How the figures are counted
+---------------------------
+The snapshot's shape, and what each figure means, is declared once in reforms.reporting.spec
+(the API schema, the workbook, the page and the dashboard read it); what follows is how this
+module counts them.
+
 Periods. `period` runs from `start` to `end`, both inclusive, as days in the portal's time zone
 (Asia/Shanghai): an entry at Monday 00:30 in Wuxi belongs to that Monday's week and month
 although it is still Sunday in UTC. `previous_period` is the calendar period before (week,
@@ -23,64 +27,31 @@ Scope. A district report counts every row, district-wide ones (tasks and publici
 park) included. A subdistrict report counts the rows of its parks, plus its own subdistrict-wide
 tasks (no park, plan of the subdistrict). A park report counts that park's rows only.
 
-tasks
-  total, by_status, by_warning: every task in scope, by status and by warning (green, yellow,
-  red, done_late, none) as the task pages show them on `as_of` (reforms.selectors.with_warning);
-  `tasks.as_of` repeats that day.
-  current / previous:
-    done: tasks whose done date falls in the period;
-    done_on_time: of those, done on or before their due date;
-    due: tasks whose due date falls in the period, cancelled ones excepted;
-    due_done_on_time: of those, done on or before their due date (as known on `as_of`);
-    on_time_rate: due_done_on_time / due × 100, one decimal; null when nothing fell due.
-grievances (current / previous)
-  Grievances received in the period; withdrawn ones count nowhere (grievances.selectors).
-  received; responded_in_time (answered by the response deadline); resolved (replied to the
-  worker, whenever); resolved_in_time (by the resolution deadline); followed_up (satisfaction
-  recorded); satisfied (satisfied or basically satisfied) — all as of `as_of`.
-  response_rate = responded_in_time / received, resolution_rate = resolved / received,
-  satisfaction_rate = satisfied / followed_up: percentages with one decimal, null over zero.
-  funnel: handed_out and returned summed over survey campaigns held in the period; opinions:
-  grievances of the survey channel received in the period (withdrawn ones included, as on the
-  grievance rates page); rectified: of those, marked rectified.
-activities (current / previous)
-  Grid-log entries that occurred in the period, park-wide ones included: count, participants
-  (summed as logged), and both per kind (every kind present, zeros included).
-coverage
-  zones: the grid zones of the scope's parks that exist on `as_of`; zones_with_liaison: of those,
-  looked after by a liaison whose account is active. current / previous: covered = zones with at
-  least one grid-log entry in the period (park-wide entries cover no zone); rate = covered /
-  zones × 100, one decimal, null without zones. Both periods divide by today's zones.
-care, publicity, training, proposals (current / previous)
-  Ledger rows whose ledger date (paid on, published on, started on, submitted on) falls in the
-  period, summed as on the ledger pages (reforms.selectors.ledger_totals). Amounts and hours are
-  strings with their decimal places ("42000.00", "16.0"). A proposal's status counts are of the
-  proposals submitted in the period, by their status on `as_of`.
-overdue_by_unit
-  Tasks in scope that were past due on `overdue_as_of` — due before that day, not done on or
-  before it, not cancelled (a cancellation has no date, so a task cancelled since is left out;
-  suspended tasks count) — by lead unit: [{unit, unit_name, overdue}], most first, then by
-  name in pinyin order. Units with none are not listed. A reopened task has lost its done date,
-  so it counts as open for past periods too.
-by_park
-  One entry per park in scope, by park id, parks with no rows included: the grievance counts and
-  rates and the activity count and participants of the current period as above; tasks: the
-  park's tasks (total, done, red, yellow) on `as_of`; coverage: its zones and those covered in
-  the current period. No previous period.
+Details the definitions leave out: grievances count withdrawn ones nowhere, except the funnel's
+opinions, which count them as the grievance rates page does; by_kind lists every kind, zeros
+included; both coverage periods divide by the zones of `as_of`; amounts and hours are strings
+with their decimal places; `overdue_by_unit` reads "not done by then" from the done date, so a
+task cancelled since (a cancellation has no date) is left out, suspended tasks count, and a
+reopened task, having lost its done date, counts as open for past periods too; its units are
+ordered most first, then by name in pinyin order.
 """
 
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from grievances import selectors as grievance_selectors
 from grievances.models import Grievance, SurveyCampaign
+from parks import access
 from parks.choices import ActivityKind
 from parks.db import chinese_order
-from parks.models import Activity, GridZone, Park
+from parks.figures import percent
+from parks.models import GridZone
+from parks.models.activity import Activity
+from parks.selectors import zone_logged
 
 from ..choices import (
     ProposalStatus,
@@ -115,12 +86,10 @@ class Scope:
 
     def __init__(self, report: Report):
         self.report = report
-        parks = Park.objects.all()
-        if report.scope == ReportScope.PARK:
-            parks = parks.filter(pk=report.park_id)
-        elif report.scope == ReportScope.SUBDISTRICT:
-            parks = parks.filter(subdistrict_id=report.subdistrict_id)
-        self.parks = parks
+        area = access.Area.of_target(
+            report.scope, subdistrict_id=report.subdistrict_id, park_id=report.park_id
+        )
+        self.parks = area.parks()
         self.is_district = report.scope == ReportScope.DISTRICT
 
     def of(self, queryset: QuerySet, park_field: str = "park") -> QuerySet:
@@ -144,19 +113,9 @@ def _period(start: date, end: date) -> dict:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
 
-def percent_of(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def _zone_logged(start: date, end: date) -> Exists:
-    """ "The grid zone logged at least one activity in [start, end]": one probe of the
-    activity_zone_time index per zone, where a join would drag every activity along."""
-    since, until = as_instants(start, end)
-    return Exists(
-        Activity.objects.filter(
-            grid_zone=OuterRef("pk"), occurred_at__gte=since, occurred_at__lt=until
-        )
-    )
+    """The grid zone is covered over the days [start, end] (parks.selectors.zone_logged)."""
+    return zone_logged(*as_instants(start, end))
 
 
 # --- Sections ---------------------------------------------------------------------------------
@@ -197,7 +156,7 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
         figures = {key: counts[f"{prefix}{key}"] for key in FINISHED}
         return {
             **figures,
-            "on_time_rate": percent_of(figures["due_done_on_time"], figures["due"]),
+            "on_time_rate": percent(figures["due_done_on_time"], figures["due"]),
         }
 
     return {
@@ -267,11 +226,11 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
         "zones_with_liaison": counts["with_liaison"],
         "current": {
             "covered": counts["covered"],
-            "rate": percent_of(counts["covered"], counts["zones"]),
+            "rate": percent(counts["covered"], counts["zones"]),
         },
         "previous": {
             "covered": counts["prev_covered"],
-            "rate": percent_of(counts["prev_covered"], counts["zones"]),
+            "rate": percent(counts["prev_covered"], counts["zones"]),
         },
     }
 

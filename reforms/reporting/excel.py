@@ -22,18 +22,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from parks.choices import ActivityKind
 from parks.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
+from parks.figures import percent
 
-from ..choices import PeriodKind, TaskStatus, WarningLevel
-from ..ledger_excel import (
-    CHANNEL_TERMS,
-    COUNT_FORMAT,
-    HOURS_FORMAT,
-    STATUS_TERMS,
-    YUAN_FORMAT,
-)
+from ..choices import PeriodKind
+from ..ledger_excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
 from ..models import Report
+from . import shape, spec
 
 RATE_FORMAT = "0.0%"
 # The change column shows its sign: +3, -2, 0.
@@ -55,31 +50,14 @@ PERIOD_TERMS = {
     PeriodKind.YEAR: "年报",
     PeriodKind.CUSTOM: "专项统计",
 }
-TASK_STATUS_TERMS = {
-    TaskStatus.PLANNED: "未开始",
-    TaskStatus.IN_PROGRESS: "推进中",
-    TaskStatus.DONE: "已完成",
-    TaskStatus.SUSPENDED: "已暂停",
-    TaskStatus.CANCELLED: "已取消",
-}
-WARNING_TERMS = {
-    WarningLevel.GREEN: "正常",
-    WarningLevel.YELLOW: "黄色预警",
-    WarningLevel.RED: "红色预警（逾期）",
-    WarningLevel.DONE_LATE: "逾期完成",
-    WarningLevel.NONE: "不督办",
-}
-ACTIVITY_TERMS = {
-    ActivityKind.VISIT: "巡查走访",
-    ActivityKind.LECTURE: "主题宣讲",
-    ActivityKind.TRAINING: "技能培训",
-    ActivityKind.CARE: "关爱活动",
-    ActivityKind.MEDIATION: "调解",
-    ActivityKind.FORUM: "职工座谈会",
-    ActivityKind.READING: "职工阅读活动",
-    ActivityKind.SURVEY: "发放调查问卷",
-    ActivityKind.PARTY_POST: "党员示范岗",
-    ActivityKind.OTHER: "其他",
+# Each kind of figure of the report (reforms.reporting.spec) in its number format.
+FORMATS = {
+    shape.COUNT: COUNT_FORMAT,
+    shape.PERCENT: RATE_FORMAT,
+    shape.YUAN: YUAN_FORMAT,
+    shape.HOURS: HOURS_FORMAT,
+    shape.DATE: DATE_FORMAT,
+    shape.DATETIME: DATETIME_FORMAT,
 }
 
 TITLE_FONT = Font(bold=True, size=14)
@@ -236,7 +214,7 @@ def _compare_row(sheet: SheetWriter, label: str, current, previous, number_forma
 
 
 def _compare(sheet: SheetWriter, section: dict | None, rows) -> None:
-    """One row per (label, key in current/previous, number format)."""
+    """One row per (term, key in current/previous, number format)."""
     section = section or {}
     for label, key, number_format in rows:
         _compare_row(
@@ -248,129 +226,77 @@ def _compare(sheet: SheetWriter, section: dict | None, rows) -> None:
         )
 
 
-# --- Sections -----------------------------------------------------------------------------------
+def section_rows(section: shape.Section) -> tuple[tuple[str, str, str], ...]:
+    """(term, key, number format) of each figure a section's sheet compares: the period's
+    figures in order, then those of the objects nested in it (the survey funnel)."""
+    rows = [(f.term, f.key, FORMATS[f.kind]) for f in section.figures()]
+    for part in section.period.fields:
+        if isinstance(part, shape.Part) and part.group.figures() == part.group.fields:
+            rows += [(f.term, f"{part.key}.{f.key}", FORMATS[f.kind]) for f in part.group.fields]
+    return tuple(rows)
 
-GRIEVANCE_ROWS = (
-    ("受理诉求数", "received", COUNT_FORMAT),
-    ("按时响应数", "responded_in_time", COUNT_FORMAT),
-    ("已办结数", "resolved", COUNT_FORMAT),
-    ("按时办结数", "resolved_in_time", COUNT_FORMAT),
-    ("已回访数", "followed_up", COUNT_FORMAT),
-    ("满意数", "satisfied", COUNT_FORMAT),
-    ("响应率", "response_rate", RATE_FORMAT),
-    ("解决率", "resolution_rate", RATE_FORMAT),
-    ("满意率", "satisfaction_rate", RATE_FORMAT),
-    ("满意度调查：发放问卷", "funnel.handed_out", COUNT_FORMAT),
-    ("满意度调查：回收问卷", "funnel.returned", COUNT_FORMAT),
-    ("满意度调查：收集意见", "funnel.opinions", COUNT_FORMAT),
-    ("满意度调查：已整改", "funnel.rectified", COUNT_FORMAT),
-)
-CARE_ROWS = (
-    ("帮扶条数", "entries", COUNT_FORMAT),
-    ("受助人数", "recipients", COUNT_FORMAT),
-    ("帮扶金额（元）", "amount", YUAN_FORMAT),
-)
-PUBLICITY_ROWS = (
-    ("宣传报道总数", "entries", COUNT_FORMAT),
-    *((term, channel.value, COUNT_FORMAT) for channel, term in CHANNEL_TERMS.items()),
-)
-TRAINING_ROWS = (
-    ("培训期数", "entries", COUNT_FORMAT),
-    ("学时", "hours", HOURS_FORMAT),
-    ("参训人数", "trainees", COUNT_FORMAT),
-    ("取证人数", "certificates", COUNT_FORMAT),
-)
-PROPOSAL_ROWS = (
-    ("建议和成果总数", "entries", COUNT_FORMAT),
-    ("其中：科技创新成果", "innovations", COUNT_FORMAT),
-    *((f"状态：{term}", status.value, COUNT_FORMAT) for status, term in STATUS_TERMS.items()),
-    ("效益金额（元）", "benefit_amount", YUAN_FORMAT),
-    ("奖励金额（元）", "reward_amount", YUAN_FORMAT),
-)
+
+# --- Sections -----------------------------------------------------------------------------------
 
 
 def _summary(snapshot: dict, report: Report) -> SheetWriter:
-    sheet = SheetWriter("概览", COMPARISON_HEADERS)
-    key_figures = (
-        ("tasks", "本期完成任务数", "done", COUNT_FORMAT),
-        ("tasks", "本期到期任务数", "due", COUNT_FORMAT),
-        ("tasks", "任务按时完成率", "on_time_rate", RATE_FORMAT),
-        ("grievances", "受理诉求数", "received", COUNT_FORMAT),
-        ("grievances", "响应率", "response_rate", RATE_FORMAT),
-        ("grievances", "解决率", "resolution_rate", RATE_FORMAT),
-        ("grievances", "满意率", "satisfaction_rate", RATE_FORMAT),
-        ("activities", "网格活动次数", "count", COUNT_FORMAT),
-        ("activities", "活动参与人次", "participants", COUNT_FORMAT),
-        ("coverage", "网格覆盖率", "rate", RATE_FORMAT),
-        ("care", "受助人数", "recipients", COUNT_FORMAT),
-        ("care", "帮扶金额（元）", "amount", YUAN_FORMAT),
-        ("publicity", "宣传报道数", "entries", COUNT_FORMAT),
-        ("training", "参训人数", "trainees", COUNT_FORMAT),
-        ("proposals", "合理化建议和创新成果数", "entries", COUNT_FORMAT),
-    )
-    for section, label, key, number_format in key_figures:
+    sheet = SheetWriter(spec.SUMMARY_SHEET, COMPARISON_HEADERS)
+    for path, term in spec.SUMMARY:
+        section, _dot, key = path.partition(".")
+        figure = spec.period_figure(path)
         _compare_row(
             sheet,
-            label,
+            term or figure.term,
             _get(snapshot, f"{section}.current.{key}"),
             _get(snapshot, f"{section}.previous.{key}"),
-            number_format,
+            FORMATS[figure.kind],
         )
     overdue = sum(row.get("overdue") or 0 for row in snapshot.get("overdue_by_unit") or ())
-    sheet.row("逾期未完成任务数", Cell(overdue, COUNT_FORMAT))
+    sheet.row(f"{spec.OVERDUE_UNIT['overdue'].term}", Cell(overdue, COUNT_FORMAT))
 
     sheet.blank()
     sheet.subheader("报告信息", "内容")
     scope = snapshot.get("scope") or {}
     kind = _get(snapshot, "period.kind") or report.period_kind
-    sheet.row("报告范围", scope.get("name") or report.scope_label)
-    sheet.row("报告类型", PERIOD_TERMS.get(kind, kind))
-    for label, path in (
-        ("本期开始", "period.start"),
-        ("本期截止", "period.end"),
-        ("上期开始", "previous_period.start"),
-        ("上期截止", "previous_period.end"),
-        # Task states, answers and statuses stand as on the day of the build.
-        ("数据截至", "as_of"),
-        ("逾期统计截至", "overdue_as_of"),
+    sheet.row(spec.SCOPE["name"].term, scope.get("name") or report.scope_label)
+    sheet.row(spec.PERIOD["kind"].term, PERIOD_TERMS.get(kind, kind))
+    # Task states, answers and statuses stand as on the day of the build (as_of).
+    for path in (
+        "period.start",
+        "period.end",
+        "previous_period.start",
+        "previous_period.end",
+        "as_of",
+        "overdue_as_of",
+        "generated_at",
     ):
-        sheet.row(label, Cell(_date(_get(snapshot, path)), DATE_FORMAT))
-    sheet.row("生成时间", Cell(_local_datetime(snapshot.get("generated_at")), DATETIME_FORMAT))
+        figure = spec.SNAPSHOT.figure(path)
+        value = _get(snapshot, path)
+        value = _local_datetime(value) if figure.kind == shape.DATETIME else _date(value)
+        sheet.row(figure.term, Cell(value, FORMATS[figure.kind]))
     sheet.row("版本", Cell(report.version, COUNT_FORMAT))
     return sheet
 
 
 def _tasks(snapshot: dict) -> SheetWriter:
     section = snapshot.get("tasks") or {}
-    sheet = SheetWriter("任务", COMPARISON_HEADERS)
-    _compare(
-        sheet,
-        section,
-        (
-            ("本期完成任务数", "done", COUNT_FORMAT),
-            ("其中按时完成", "done_on_time", COUNT_FORMAT),
-            ("本期到期任务数（不含已取消）", "due", COUNT_FORMAT),
-            ("到期任务中按时完成数", "due_done_on_time", COUNT_FORMAT),
-            ("按时完成率", "on_time_rate", RATE_FORMAT),
-        ),
-    )
+    sheet = SheetWriter(spec.TASKS_SECTION.sheet, COMPARISON_HEADERS)
+    _compare(sheet, section, section_rows(spec.TASKS_SECTION))
     sheet.blank()
     as_of = section.get("as_of") or snapshot.get("as_of")
     sheet.subheader(f"任务状态（截至 {as_of}）" if as_of else "任务状态", "任务数")
-    sheet.row("任务总数", Cell(section.get("total"), COUNT_FORMAT))
-    by_status = section.get("by_status") or {}
-    for status, term in TASK_STATUS_TERMS.items():
-        sheet.row(f"状态：{term}", Cell(by_status.get(status), COUNT_FORMAT))
-    by_warning = section.get("by_warning") or {}
-    for level, term in WARNING_TERMS.items():
-        sheet.row(f"督办：{term}", Cell(by_warning.get(level), COUNT_FORMAT))
+    sheet.row(spec.TASKS["total"].term, Cell(section.get("total"), COUNT_FORMAT))
+    for key, prefix in (("by_status", "状态"), ("by_warning", "督办")):
+        counts = section.get(key) or {}
+        for figure in spec.TASKS[key].group.fields:
+            sheet.row(f"{prefix}：{figure.term}", Cell(counts.get(figure.key), COUNT_FORMAT))
     return sheet
 
 
 def _activities(snapshot: dict) -> SheetWriter:
     section = snapshot.get("activities") or {}
     sheet = SheetWriter(
-        "活动",
+        spec.ACTIVITIES_SECTION.sheet,
         ["活动类型", "本期次数", "上期次数", "次数增减", "本期人次", "上期人次", "人次增减"],
     )
 
@@ -386,7 +312,7 @@ def _activities(snapshot: dict) -> SheetWriter:
         return cells
 
     current, previous = section.get("current") or {}, section.get("previous") or {}
-    kinds = {**ACTIVITY_TERMS}
+    kinds = {**spec.ACTIVITY_TERMS}
     for kind in _get(current, "by_kind") or {}:
         kinds.setdefault(kind, kind)
     for kind, term in kinds.items():
@@ -402,30 +328,25 @@ def _activities(snapshot: dict) -> SheetWriter:
 
 def _coverage(snapshot: dict) -> SheetWriter:
     section = snapshot.get("coverage") or {}
-    sheet = SheetWriter("网格覆盖", COMPARISON_HEADERS)
-    sheet.row("网格总数", Cell(section.get("zones"), COUNT_FORMAT))
-    sheet.row("配备联络员的网格数", Cell(section.get("zones_with_liaison"), COUNT_FORMAT))
-    _compare(
-        sheet,
-        section,
-        (
-            ("有活动记录的网格数", "covered", COUNT_FORMAT),
-            ("网格覆盖率", "rate", RATE_FORMAT),
-        ),
-    )
+    sheet = SheetWriter(spec.COVERAGE_SECTION.sheet, COMPARISON_HEADERS)
+    for key in ("zones", "zones_with_liaison"):
+        sheet.row(spec.COVERAGE[key].term, Cell(section.get(key), COUNT_FORMAT))
+    _compare(sheet, section, section_rows(spec.COVERAGE_SECTION))
     return sheet
 
 
-def _ledger(title: str, snapshot: dict, key: str, rows) -> SheetWriter:
-    sheet = SheetWriter(title, COMPARISON_HEADERS)
-    _compare(sheet, snapshot.get(key), rows)
+def _ledger(section: shape.Section, snapshot: dict) -> SheetWriter:
+    sheet = SheetWriter(section.sheet, COMPARISON_HEADERS)
+    _compare(sheet, snapshot.get(section.key), section_rows(section))
     return sheet
 
 
 def _overdue(snapshot: dict) -> SheetWriter:
     as_of = snapshot.get("overdue_as_of")
-    overdue = f"逾期未完成任务数（截至 {as_of}）" if as_of else "逾期未完成任务数"
-    sheet = SheetWriter("逾期单位", ["序号", "牵头单位", overdue])
+    unit, overdue = spec.OVERDUE_UNIT["unit_name"].term, spec.OVERDUE_UNIT["overdue"].term
+    if as_of:
+        overdue = f"{overdue}（截至 {as_of}）"
+    sheet = SheetWriter(spec.OVERDUE_SHEET, ["序号", unit, overdue])
     rows = snapshot.get("overdue_by_unit") or []
     for number, row in enumerate(rows, start=1):
         sheet.row(Cell(number), row.get("unit_name") or "", Cell(row.get("overdue"), COUNT_FORMAT))
@@ -434,36 +355,41 @@ def _overdue(snapshot: dict) -> SheetWriter:
     return sheet
 
 
+# The columns of the parks' sheet, by path in a `by_park` entry (reforms.reporting.spec.PARK).
 BY_PARK_COLUMNS = (
-    ("受理诉求数", "grievances.received", COUNT_FORMAT),
-    ("响应率", "grievances.response_rate", RATE_FORMAT),
-    ("解决率", "grievances.resolution_rate", RATE_FORMAT),
-    ("满意率", "grievances.satisfaction_rate", RATE_FORMAT),
-    ("活动次数", "activities.count", COUNT_FORMAT),
-    ("参与人次", "activities.participants", COUNT_FORMAT),
-    ("任务总数", "tasks.total", COUNT_FORMAT),
-    ("已完成任务", "tasks.done", COUNT_FORMAT),
-    ("红色预警", "tasks.red", COUNT_FORMAT),
-    ("黄色预警", "tasks.yellow", COUNT_FORMAT),
-    ("网格数", "coverage.zones", COUNT_FORMAT),
-    ("有活动网格数", "coverage.covered", COUNT_FORMAT),
+    "grievances.received",
+    "grievances.response_rate",
+    "grievances.resolution_rate",
+    "grievances.satisfaction_rate",
+    "activities.count",
+    "activities.participants",
+    "tasks.total",
+    "tasks.done",
+    "tasks.red",
+    "tasks.yellow",
+    "coverage.zones",
+    "coverage.covered",
 )
 
 
 def _by_park(snapshot: dict) -> SheetWriter:
+    columns = [(path, spec.park_figure(path)) for path in BY_PARK_COLUMNS]
+    rate = spec.PARK_COVERAGE_RATE
     sheet = SheetWriter(
-        "各园区", ["园区", *(header for header, _path, _format in BY_PARK_COLUMNS), "网格覆盖率"]
+        spec.BY_PARK_SHEET,
+        [spec.PARK["park_name"].term, *(figure.term for _path, figure in columns), rate.term],
     )
     for park in snapshot.get("by_park") or []:
-        zones, covered = _get(park, "coverage.zones"), _get(park, "coverage.covered")
-        rate = covered / zones if zones and covered is not None else None
+        zones, covered = _get(park, rate.whole), _get(park, rate.part)
+        # The page's and the dashboard's rate (parks.figures.percent), as a fraction.
+        share = _number(percent(covered, zones or 0), RATE_FORMAT) if covered is not None else None
         sheet.row(
             park.get("park_name") or "",
             *(
-                Cell(_number(_get(park, path), number_format), number_format)
-                for _header, path, number_format in BY_PARK_COLUMNS
+                Cell(_number(_get(park, path), FORMATS[figure.kind]), FORMATS[figure.kind])
+                for path, figure in columns
             ),
-            Cell(rate, RATE_FORMAT),
+            Cell(share, RATE_FORMAT),
         )
     return sheet
 
@@ -503,13 +429,10 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
     sheets = [
         _summary(snapshot, report),
         _tasks(snapshot),
-        _ledger("诉求", snapshot, "grievances", GRIEVANCE_ROWS),
+        _ledger(spec.GRIEVANCES_SECTION, snapshot),
         _activities(snapshot),
         _coverage(snapshot),
-        _ledger("关爱帮扶", snapshot, "care", CARE_ROWS),
-        _ledger("宣传", snapshot, "publicity", PUBLICITY_ROWS),
-        _ledger("培训", snapshot, "training", TRAINING_ROWS),
-        _ledger("建议", snapshot, "proposals", PROPOSAL_ROWS),
+        *(_ledger(section, snapshot) for section in spec.LEDGER_SECTIONS),
         _overdue(snapshot),
         _by_park(snapshot),
     ]

@@ -2,10 +2,13 @@
 the system was down. The schedules are django-celery-beat rows the office edits in the browser;
 every change to them is here."""
 
+import copy
 import json
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +18,16 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from parks import access, audit
 from parks.models import Park, Subdistrict, User
 
 from ..choices import PeriodKind, ReportScope
 from ..models import Report, scope_key_for
 from .periods import last_complete_period, period_containing
 from .services import report_get_or_create
+
+if TYPE_CHECKING:  # loaded in the functions that query them, as beat's app may be off
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 logger = logging.getLogger(__name__)
 
@@ -31,20 +38,20 @@ SCHEDULED_KINDS = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, Period
 SCHEDULE_TASK = "reforms.tasks.produce_scheduled_reports"
 SCHEDULE_ZONE = "Asia/Shanghai"
 # The rows migration 0006 creates; a missing one is made again from these when it is saved.
-SCHEDULE_NAMES = {
+SCHEDULE_NAMES: dict[str, str] = {
     PeriodKind.WEEK: "progress-reports-weekly",
     PeriodKind.MONTH: "progress-reports-monthly",
     PeriodKind.QUARTER: "progress-reports-quarterly",
     PeriodKind.YEAR: "progress-reports-yearly",
 }
 # hour, minute, day: ISO weekday (1 = Monday) for weeks, day of the month for the others.
-SCHEDULE_DEFAULTS = {
+SCHEDULE_DEFAULTS: dict[str, tuple[int, int, int]] = {
     PeriodKind.WEEK: (6, 0, 1),
     PeriodKind.MONTH: (6, 30, 1),
     PeriodKind.QUARTER: (7, 0, 1),
     PeriodKind.YEAR: (7, 30, 1),
 }
-SCHEDULE_MONTHS = {
+SCHEDULE_MONTHS: dict[str, str] = {
     PeriodKind.WEEK: "*",
     PeriodKind.MONTH: "*",
     PeriodKind.QUARTER: "1,4,7,10",
@@ -71,12 +78,12 @@ class ReportSchedule:
     next_run_at: datetime | None
 
 
-def _schedule_zone(crontab) -> ZoneInfo:
+def _schedule_zone(crontab: "CrontabSchedule") -> ZoneInfo:
     zone = crontab.timezone
     return zone if isinstance(zone, ZoneInfo) else ZoneInfo(str(zone))
 
 
-def _crontab_days(crontab, days):
+def _crontab_days(crontab: "CrontabSchedule", days: Iterable[date]) -> Iterator[list[datetime]]:
     """The moments (in the crontab's zone) when the crontab fires on each of `days`, in order."""
     from celery.schedules import crontab as parse
 
@@ -100,7 +107,7 @@ def _crontab_days(crontab, days):
             yield [datetime.combine(day, moment, tzinfo=zone) for moment in times]
 
 
-def crontab_next_run(crontab, after: datetime) -> datetime | None:
+def crontab_next_run(crontab: "CrontabSchedule", after: datetime) -> datetime | None:
     """The first moment after `after` when the crontab fires."""
     first = after.astimezone(_schedule_zone(crontab)).date()
     days = (first + timedelta(days=offset) for offset in range(_SCHEDULE_LOOK_DAYS + 1))
@@ -111,7 +118,7 @@ def crontab_next_run(crontab, after: datetime) -> datetime | None:
     return None
 
 
-def crontab_previous_run(crontab, before: datetime) -> datetime | None:
+def crontab_previous_run(crontab: "CrontabSchedule", before: datetime) -> datetime | None:
     """The last moment up to `before` when the crontab fired (or would have, had beat run)."""
     last = before.astimezone(_schedule_zone(crontab)).date()
     days = (last - timedelta(days=offset) for offset in range(_SCHEDULE_LOOK_DAYS + 1))
@@ -122,7 +129,7 @@ def crontab_previous_run(crontab, before: datetime) -> datetime | None:
     return None
 
 
-def _period_kind_of(task) -> str | None:
+def _period_kind_of(task: "PeriodicTask") -> str | None:
     try:
         kwargs = json.loads(task.kwargs or "{}")
     except ValueError:
@@ -195,7 +202,7 @@ def report_schedules(*, now: datetime | None = None) -> list[ReportSchedule]:
 
 def report_schedule_update(
     *, actor: User, period_kind: str, enabled: bool, hour: int, minute: int, day: int
-):
+) -> "PeriodicTask":
     """Office staff set when a kind of report is produced (Asia/Shanghai) or switch it off.
 
     Beat (DatabaseScheduler) notices the change by itself: saving a crontab or a periodic task
@@ -203,7 +210,7 @@ def report_schedule_update(
     """
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-    if not actor.is_authenticated or not actor.is_active or not actor.is_office:
+    if not access.may_manage_report_schedules(actor):
         raise PermissionDenied
     if period_kind not in SCHEDULED_KINDS:
         raise ValidationError({"period_kind": _("Choose a week, month, quarter or year.")})
@@ -233,6 +240,7 @@ def report_schedule_update(
             .filter(name=SCHEDULE_NAMES[period_kind])
             .first()
         )
+        before = copy.copy(task) if task is not None else None
         if task is None:
             task = PeriodicTask(
                 name=SCHEDULE_NAMES[period_kind],
@@ -240,6 +248,8 @@ def report_schedule_update(
                 kwargs=json.dumps({"period_kind": period_kind}),
             )
         crontab = task.crontab if task.pk and task.crontab_id else None
+        # The crontab row may be changed in place: its text before is what the log compares.
+        crontab_before = str(crontab) if crontab is not None else None
         if crontab is None or crontab.periodictask_set.exclude(pk=task.pk).exists():
             # Another task runs on the same crontab row: changing it would move that one too.
             crontab = CrontabSchedule()
@@ -251,6 +261,12 @@ def report_schedule_update(
         task.one_off = False
         task.enabled = enabled
         task.save()
+        audit.record_save(
+            actor=actor,
+            instance=task,
+            before=before,
+            extra={"crontab": (crontab_before, str(crontab))},
+        )
     logger.info(
         "%s set the %s report schedule to %s (%s)",
         actor,
@@ -263,7 +279,7 @@ def report_schedule_update(
 
 # How far back a catch-up goes, in periods of each kind: what a long outage (or a beat stopped
 # for months) makes up for at most, so one start of a worker never fans out years of reports.
-CATCH_UP_PERIODS = {
+CATCH_UP_PERIODS: dict[str, int] = {
     PeriodKind.WEEK: 12,
     PeriodKind.MONTH: 12,
     PeriodKind.QUARTER: 8,
@@ -274,6 +290,7 @@ CATCH_UP_PERIODS = {
 def _produce_period(period_kind: str, start: date, end: date) -> int:
     """The reports of one period for the district, each subdistrict and each park; those that
     exist already are left alone. Returns how many were new."""
+    targets: list[tuple[ReportScope, Subdistrict | None, Park | None]]
     targets = [(ReportScope.DISTRICT, None, None)]
     targets += [(ReportScope.SUBDISTRICT, s, None) for s in Subdistrict.objects.order_by("pk")]
     targets += [(ReportScope.PARK, None, p) for p in Park.objects.order_by("pk")]

@@ -12,6 +12,7 @@ and a workbook whose row was never saved is deleted (at once, or by the hourly f
 
 import logging
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -19,12 +20,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from parks.choices import Role
+from parks import access
 from parks.files import files_undone_on_error
 from parks.models import Park, Subdistrict, User
 from parks.services import notify
@@ -32,6 +33,7 @@ from parks.services import notify
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..models import Report, ReportVersion, scope_key_for
 from ..models.reports import report_file_path
+from . import queue
 from .contents import build_snapshot
 from .periods import period_containing
 
@@ -40,6 +42,10 @@ logger = logging.getLogger(__name__)
 # A queued report no worker has taken for this long is sent again (its message may be lost) and
 # may be regenerated. Longer than a lease: on a Monday the worker has a queue to get through.
 QUEUE_PATIENCE = timedelta(minutes=5)
+# Builds of one version that may be lost (their worker killed: out of memory, past the hard time
+# limit) before the report is marked failed rather than sent again every couple of minutes.
+# A build that fails and lets go of its lease (_release) is the task's retry, not a loss.
+MAX_BUILD_ATTEMPTS = 4
 
 
 def report_lease() -> timedelta:
@@ -48,58 +54,38 @@ def report_lease() -> timedelta:
 
 
 def _enqueue(report: Report) -> None:
-    from ..tasks import build_report  # the task module imports this one
-
     report_id = report.pk
     # Robust: with the broker down the report is still saved and asked for (not a 500); the
     # sweeper queues a report no worker took once its lease has passed.
-    transaction.on_commit(lambda: build_report.delay(report_id), robust=True)
+    transaction.on_commit(lambda: queue.send_build(report_id), robust=True)
 
 
 # --- Who may ask for what ---------------------------------------------------------------------
 
 
-def user_can_request_report(user, *, scope, subdistrict=None, park=None) -> bool:
-    """Office staff ask for any report; subdistrict staff for their subdistrict and its parks;
-    a park manager for their park."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_office:
-        return True
-    if user.role == Role.SUBDISTRICT:
-        if scope == ReportScope.SUBDISTRICT:
-            return subdistrict is not None and subdistrict.pk == user.subdistrict_id
-        return (
-            scope == ReportScope.PARK
-            and park is not None
-            and park.subdistrict_id == user.subdistrict_id
-        )
-    if user.role == Role.PARK_MANAGER:
-        return scope == ReportScope.PARK and park is not None and park.pk == user.park_id
-    return False
+def user_can_request_report(
+    user: access.AnyUser,
+    *,
+    scope: str,
+    subdistrict: Subdistrict | None = None,
+    park: Park | None = None,
+) -> bool:
+    """Whether the user may ask for this report (the rule: parks.access.may_request_report)."""
+    return access.may_request_report(user, scope=scope, subdistrict=subdistrict, park=park)
 
 
-def requestable_targets(user):
-    """What a user may ask reports for, for forms: (scopes, subdistricts, parks). The same rule
-    as user_can_request_report, which checks one request."""
-    subdistricts, parks, scopes = Subdistrict.objects.none(), Park.objects.none(), []
-    if user.is_authenticated and user.is_office:
-        subdistricts, parks = Subdistrict.objects.all(), Park.objects.all()
-        scopes = [ReportScope.DISTRICT, ReportScope.SUBDISTRICT, ReportScope.PARK]
-    elif user.is_authenticated and user.role == Role.SUBDISTRICT and user.subdistrict_id:
-        subdistricts = Subdistrict.objects.filter(pk=user.subdistrict_id)
-        parks = Park.objects.filter(subdistrict_id=user.subdistrict_id)
-        scopes = [ReportScope.SUBDISTRICT, ReportScope.PARK]
-    elif user.is_authenticated and user.role == Role.PARK_MANAGER and user.park_id:
-        parks = Park.objects.filter(pk=user.park_id)
-        scopes = [ReportScope.PARK]
-    return scopes, subdistricts, parks
+def requestable_targets(
+    user: access.AnyUser,
+) -> tuple[list[ReportScope], QuerySet[Subdistrict], QuerySet[Park]]:
+    """What a user may ask reports for, for forms: (scopes, subdistricts, parks)."""
+    levels, subdistricts, parks = access.requestable_targets(user)
+    return [ReportScope(level) for level in levels], subdistricts, parks
 
 
 # --- Asking -----------------------------------------------------------------------------------
 
 
-def _target(scope, subdistrict, park) -> dict:
+def _target(scope: str, subdistrict: Subdistrict | None, park: Park | None) -> dict:
     if scope == ReportScope.PARK:
         if park is None:
             raise ValidationError({"park": _("Choose the park.")})
@@ -225,7 +211,7 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
     report.status, report.progress, report.failure_reason = ReportStatus.QUEUED, 0, ""
     report.snapshot, report.excel, report.lease_until = None, "", None
     report.started_at = report.finished_at = None
-    report.build_token = ""
+    report.build_token, report.build_attempts = "", 0
     report.requested_by = actor
     report.save()
     _enqueue(report)
@@ -298,6 +284,11 @@ def _claim(report_id: int, token: str | None = None) -> Report | None:
         )
         if held and not (token and report.build_token == token):
             return None
+        if report.build_attempts >= MAX_BUILD_ATTEMPTS:
+            # Taken this often and lost each time: another try would only kill another worker.
+            _give_up(report)
+            return None
+        report.build_attempts += 1
         report.status = ReportStatus.RUNNING
         report.progress, report.failure_reason = 0, ""
         report.started_at, report.lease_until = now, now + report_lease()
@@ -310,13 +301,26 @@ def _claim(report_id: int, token: str | None = None) -> Report | None:
                 "started_at",
                 "lease_until",
                 "build_token",
+                "build_attempts",
                 "updated_at",
             ]
         )
         return report
 
 
-def _held_by(report: Report):
+def _give_up(report: Report) -> None:
+    report.status, report.lease_until, report.build_token = ReportStatus.FAILED, None, ""
+    report.failure_reason = _(
+        "The build was lost %(count)d times: its worker stopped each time (out of memory or "
+        "past its time limit?). Check the workers, then regenerate the report."
+    ) % {"count": report.build_attempts}
+    report.save(
+        update_fields=["status", "lease_until", "build_token", "failure_reason", "updated_at"]
+    )
+    logger.error("Gave up report %s after %d lost builds", report.pk, report.build_attempts)
+
+
+def _held_by(report: Report) -> QuerySet[Report]:
     """This build's hold on its report: the row as long as this build's lease is on it."""
     return Report.objects.filter(
         pk=report.pk,
@@ -327,13 +331,13 @@ def _held_by(report: Report):
 
 
 @contextmanager
-def _heartbeat(report: Report):
+def _heartbeat(report: Report) -> Iterator[None]:
     """Renew the lease every quarter lease while the build runs, so one long step (a large
     query, the workbook) does not look like a lost worker; a killed process stops renewing."""
     stop = threading.Event()
     every = report_lease().total_seconds() / 4
 
-    def beat():
+    def beat() -> None:
         try:
             while not stop.wait(every):
                 try:
@@ -352,17 +356,15 @@ def _heartbeat(report: Report):
         thread.join(timeout=5)
 
 
-def _recipients(report: Report):
+def _recipients(report: Report) -> QuerySet[User]:
     """Who hears that a report is ready: who asked for it; for a scheduled one, the people of
     its scope (office staff for the district, subdistrict staff, the park's managers)."""
     if report.requested_by_id:
         return User.objects.filter(pk=report.requested_by_id, is_active=True)
-    people = User.objects.filter(is_active=True)
-    if report.scope == ReportScope.PARK:
-        return people.filter(role=Role.PARK_MANAGER, park_id=report.park_id)
-    if report.scope == ReportScope.SUBDISTRICT:
-        return people.filter(role=Role.SUBDISTRICT, subdistrict_id=report.subdistrict_id)
-    return people.filter(Q(role=Role.OFFICE) | Q(is_superuser=True))
+    audience = access.report_audience(
+        report.scope, subdistrict_id=report.subdistrict_id, park_id=report.park_id
+    )
+    return User.objects.filter(audience, is_active=True)
 
 
 def report_build(report_id: int, token: str | None = None) -> Report | None:
@@ -387,9 +389,10 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
         # Let go of the lease, so the task's retry (or the sweeper) can claim the report
         # again at once instead of finding it held by this failed build for a whole lease.
         _release(report)
-        error.report_version = version  # the task marks only this build's report failed
+        # The task marks only this build's report failed: the version rides on the error.
+        error.report_version = version  # type: ignore[attr-defined]
         raise
-    with files_undone_on_error() as files, transaction.atomic():
+    with transaction.atomic(), files_undone_on_error() as files:
         current = Report.objects.select_for_update().get(pk=report.pk)
         if current.version != version or current.status == ReportStatus.DONE:
             # Regenerated or finished by another worker meanwhile: this build is stale.
@@ -413,7 +416,14 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
 
 def _release(report: Report) -> None:
     try:
-        _held_by(report).update(status=ReportStatus.QUEUED, lease_until=None)
+        # updated_at too: queryset updates leave it alone, and a report queued "since" its
+        # claim minutes ago would look stalled at once and be sent a second time by the sweep.
+        _held_by(report).update(
+            status=ReportStatus.QUEUED,
+            lease_until=None,
+            updated_at=timezone.now(),
+            build_attempts=F("build_attempts") - 1,  # ended, not lost: the retry may try again
+        )
     except DatabaseError:
         # The database is what failed: the retry (the same task) takes its lease over, or the
         # lease runs out and the sweep takes over.
@@ -430,7 +440,11 @@ def report_fail(report_id: int, reason: str, *, version: int | None = None) -> N
     if version is not None:
         reports = reports.filter(version=version)
     reports.update(
-        status=ReportStatus.FAILED, failure_reason=reason[:2000], lease_until=None, build_token=""
+        status=ReportStatus.FAILED,
+        failure_reason=reason[:2000],
+        lease_until=None,
+        build_token="",
+        updated_at=timezone.now(),
     )
 
 
@@ -442,8 +456,6 @@ def requeue_stale_reports() -> int:
     marked queued again just now, so it is sent once and not at every sweep, and the page says
     it is being restarted rather than showing a bar frozen where the lost build stopped.
     """
-    from ..tasks import build_report  # the task module imports this one
-
     now = timezone.now()
     with transaction.atomic():
         stale = list(
@@ -458,7 +470,7 @@ def requeue_stale_reports() -> int:
             status=ReportStatus.QUEUED, progress=0, lease_until=None, build_token="", updated_at=now
         )
     for report_id in stale:
-        build_report.delay(report_id)
+        queue.send_build(report_id)
     if stale:
         logger.warning("Queued again %d report builds that were lost: %s", len(stale), stale)
     return len(stale)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parks.figures import percent
 from parks.selectors import parks_visible_to
 
 from .. import selectors
@@ -100,7 +101,8 @@ def unit_league(request):
         row["on_track"] = row["open"] - row["yellow"] - row["red"]
         row["cancelled"] = row["total"] - row["done_on_time"] - row["done_late"] - row["open"]
         finished = row["done_on_time"] + row["done_late"]
-        row["on_time_rate"] = round(100 * row["done_on_time"] / finished) if finished else None
+        # One decimal, as every rate of the portal (it was a whole number here alone).
+        row["on_time_rate"] = percent(row["done_on_time"], finished)
     data = {
         "units": [row["lead_unit__name"] for row in rows],
         "series": [

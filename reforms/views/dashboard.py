@@ -28,25 +28,26 @@ from django.utils.translation import gettext as _
 
 from grievances import selectors as grievance_selectors
 from grievances.models import Grievance
-from parks.choices import Role
+from parks import access
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.db import chinese_order
+from parks.figures import percent
 from parks.forms import BootstrapFormMixin
-from parks.models import Activity, Subdistrict
-from parks.selectors import parks_visible_to
+from parks.models import GridZone, Subdistrict
+from parks.models.activity import Activity
+from parks.selectors import parks_visible_to, zone_logged
 
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..forms import DATE_INPUT
 from ..models import Report, scope_key_for
-from ..reporting.contents import SCHEMA_VERSION, Scope, build_snapshot, percent_of
+from ..reporting import spec
+from ..reporting.contents import SCHEMA_VERSION, Scope, build_snapshot
 from ..reporting.periods import as_instants, period_containing, previous_period
+from .dashboard_cards import cards, chart_labels, figure_labels, park_cells, park_figures
 
 TREND_MONTHS = 12
 # How long computed figures are reused: the figures of the running period may lag this much.
 CACHE_SECONDS = 5 * 60
-# Roles that read the whole district unless given a park or a subdistrict (parks.selectors).
-DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
-RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate")
 RATE_COLOURS = {
     "response_rate": "#1565c0",
     "resolution_rate": "#2e7d32",
@@ -116,150 +117,16 @@ def _period(form, today):
     return kind, start, min(end, today), running, previous
 
 
-# --- Cards ----------------------------------------------------------------------------------
-
-
-def _card(key, label, value, previous=None, *, percent=False, detail="", compare=True):
-    change = None
-    if compare and value is not None and previous is not None:
-        change = round(value - previous, 1)
-    return {
-        "key": key,
-        "label": label,
-        "value": value,
-        "previous": previous,
-        "percent": percent,
-        "detail": detail,
-        "compare": compare,
-        "change": change,
-        "size": None if change is None else abs(change),
-        "direction": None
-        if change is None
-        else "up"
-        if change > 0
-        else "down"
-        if change
-        else "flat",
-    }
-
-
-def _cards(snapshot):
-    grievances = snapshot["grievances"]
-    now, before = grievances["current"], grievances["previous"]
-    tasks = snapshot["tasks"]
-    activities = snapshot["activities"]
-    coverage = snapshot["coverage"]
-    done = tasks["by_status"].get("done", 0)
-    return [
-        _card(
-            "response_rate",
-            _("Response rate"),
-            now["response_rate"],
-            before["response_rate"],
-            percent=True,
-            detail=_("%(part)s of %(whole)s received responded in time")
-            % {"part": now["responded_in_time"], "whole": now["received"]},
-        ),
-        _card(
-            "resolution_rate",
-            _("Resolution rate"),
-            now["resolution_rate"],
-            before["resolution_rate"],
-            percent=True,
-            detail=_("%(part)s of %(whole)s received resolved")
-            % {"part": now["resolved"], "whole": now["received"]},
-        ),
-        _card(
-            "satisfaction_rate",
-            _("Satisfaction rate"),
-            now["satisfaction_rate"],
-            before["satisfaction_rate"],
-            percent=True,
-            detail=_("%(part)s of %(whole)s followed up satisfied")
-            % {"part": now["satisfied"], "whole": now["followed_up"]},
-        ),
-        _card(
-            "completion",
-            _("Task completion"),
-            percent_of(done, tasks["total"]),
-            percent=True,
-            compare=False,
-            detail=_("%(part)s of %(whole)s tasks done, as of today")
-            % {"part": done, "whole": tasks["total"]},
-        ),
-        _card(
-            "red",
-            _("Overdue tasks (red)"),
-            tasks["by_warning"].get("red", 0),
-            compare=False,
-            detail=_("past due and not done, as of today"),
-        ),
-        _card(
-            "yellow",
-            _("At-risk tasks (yellow)"),
-            tasks["by_warning"].get("yellow", 0),
-            compare=False,
-            detail=_("due soon or behind the scheduled pace"),
-        ),
-        _card(
-            "activities",
-            _("Grid activities"),
-            activities["current"]["count"],
-            activities["previous"]["count"],
-            detail=_("%(count)s participants") % {"count": activities["current"]["participants"]},
-        ),
-        _card(
-            "coverage",
-            _("Grid coverage"),
-            coverage["current"]["rate"],
-            coverage["previous"]["rate"],
-            percent=True,
-            detail=_("%(part)s of %(whole)s grid zones logged activity")
-            % {"part": coverage["current"]["covered"], "whole": coverage["zones"]},
-        ),
-    ]
-
-
-# --- Ranking of parks -----------------------------------------------------------------------
-
-
-def _figure_labels():
-    """The figures a park can be ranked by: key → (label, is a percentage)."""
-    return {
-        "response_rate": (_("Response rate"), True),
-        "resolution_rate": (_("Resolution rate"), True),
-        "satisfaction_rate": (_("Satisfaction rate"), True),
-        "received": (_("Grievances received"), False),
-        "completion": (_("Task completion"), True),
-        "red": (_("Red tasks"), False),
-        "yellow": (_("Yellow tasks"), False),
-        "activities": (_("Activities"), False),
-        "coverage": (_("Grid coverage"), True),
-    }
+# --- Ranking of parks (the cards and the ranked figures: reforms.views.dashboard_cards) -------
 
 
 DEFAULT_RANK = "-activities"
 
 
-def _park_figures(row):
-    grievances, tasks, coverage = row["grievances"], row["tasks"], row["coverage"]
-    return {
-        "response_rate": grievances["response_rate"],
-        "resolution_rate": grievances["resolution_rate"],
-        "satisfaction_rate": grievances["satisfaction_rate"],
-        "received": grievances["received"],
-        "completion": percent_of(tasks["done"], tasks["total"]),
-        "red": tasks["red"],
-        "yellow": tasks["yellow"],
-        "activities": row["activities"]["count"],
-        "coverage": percent_of(coverage["covered"], coverage["zones"]),
-    }
-
-
 def _ranking(by_park, rank, query):
     """Parks sorted by the chosen figure (`-key` most first); parks without the figure last."""
     key = rank.removeprefix("-")
-    if key not in _figure_labels():
+    if key not in figure_labels():
         rank, key = DEFAULT_RANK, DEFAULT_RANK.removeprefix("-")
     suffix = f"?{query}" if query else ""
     rows = [
@@ -267,7 +134,8 @@ def _ranking(by_park, rank, query):
             "park": row["park"],
             "name": row["park_name"],
             "url": reverse("reforms:dashboard_park", args=[row["park"]]) + suffix,
-            "figures": _park_figures(row),
+            "figures": park_figures(row),
+            "cells": park_cells(park_figures(row)),
             "tasks": row["tasks"],
             "coverage": row["coverage"],
             "grievances": row["grievances"],
@@ -283,7 +151,7 @@ def _ranking(by_park, rank, query):
 def _rank_links(request, rank):
     """Column-header links: the first click ranks most first, the next least first."""
     links = {}
-    for key, (label, _percent) in _figure_labels().items():
+    for key, (label, _percent) in figure_labels().items():
         query = request.GET.copy()
         direction = ""
         if rank == f"-{key}":
@@ -301,7 +169,7 @@ def _rank_links(request, rank):
 
 def _trends(scope, end):
     """The three rates, grievances received, activities and grid coverage per month, for the
-    twelve months ending with the period's month: two grouped queries."""
+    twelve months ending with the period's month: two grouped queries and one over the zones."""
     first = _months_before(end, TREND_MONTHS - 1)
     last = period_containing(PeriodKind.MONTH, end)[1]
     since, until = as_instants(first, last)
@@ -318,8 +186,23 @@ def _trends(scope, end):
         .order_by()
         .annotate(month=TruncMonth("occurred_at"))
         .values("month")
-        # Distinct grid zones that logged something that month: the month's coverage.
-        .annotate(count=Count("pk"), zones=Count("grid_zone", distinct=True))
+        .annotate(count=Count("pk"))
+    )
+    # The zones covered each month, as the report counts them (parks.selectors.zone_logged).
+    covered = (
+        scope.of(GridZone.objects.all())
+        .order_by()
+        .aggregate(
+            **{
+                f"{month:%Y-%m}": Count(
+                    "pk",
+                    filter=zone_logged(
+                        *as_instants(month, period_containing(PeriodKind.MONTH, month)[1])
+                    ),
+                )
+                for month in months
+            }
+        )
     )
 
     def by_month(rows):
@@ -327,6 +210,8 @@ def _trends(scope, end):
 
     grievances = by_month(grievance_selectors.with_rates(row) for row in grievance_rows)
     activities = by_month(activity_rows)
+    for month in months:
+        activities.setdefault(month, {"count": 0})["covered"] = covered[f"{month:%Y-%m}"]
     return months, grievances, activities
 
 
@@ -334,29 +219,16 @@ def _trend_data(months, grievances, activities, zone_count):
     empty = {}
     return {
         "months": [f"{month:%Y-%m}" for month in months],
-        **{key: [grievances.get(month, empty).get(key) for month in months] for key in RATE_KEYS},
+        **{key: [grievances.get(month, empty).get(key) for month in months] for key in spec.RATES},
         "received": [grievances.get(month, empty).get("received", 0) for month in months],
         "activities": [activities.get(month, empty).get("count", 0) for month in months],
         "coverage": [
-            percent_of(activities.get(month, empty).get("zones", 0), zone_count) for month in months
+            percent(activities.get(month, empty).get("covered", 0), zone_count) for month in months
         ],
     }
 
 
 # --- Pages ----------------------------------------------------------------------------------
-
-
-def _chart_labels():
-    return {
-        "response_rate": _("Response rate"),
-        "resolution_rate": _("Resolution rate"),
-        "satisfaction_rate": _("Satisfaction rate"),
-        "received": _("Grievances received"),
-        "activities": _("Activities"),
-        "coverage": _("Grid coverage"),
-        "no_data": _("Nothing to show for this period"),
-        "no_zones": _("This park has no grid zones yet"),
-    }
 
 
 def _dashboard(request, *, scope_kwargs, park=None, subdistricts=None):
@@ -383,7 +255,7 @@ def _dashboard(request, *, scope_kwargs, park=None, subdistricts=None):
     ranking, rank = _ranking(
         snapshot["by_park"], request.GET.get("rank", DEFAULT_RANK), period_query.urlencode()
     )
-    labels = _figure_labels()
+    labels = figure_labels()
     rank_key = rank.removeprefix("-")
     # The dates the arrows were worked out against, as the snapshot says (a stored report's own).
     previous = tuple(date.fromisoformat(snapshot["previous_period"][k]) for k in ("start", "end"))
@@ -398,7 +270,7 @@ def _dashboard(request, *, scope_kwargs, park=None, subdistricts=None):
         "end": end,
         "running": running,
         "previous": previous,
-        "cards": _cards(snapshot),
+        "cards": cards(snapshot),
         "funnel": snapshot["grievances"]["current"]["funnel"],
         "ranking": ranking,
         "rank": rank,
@@ -412,10 +284,10 @@ def _dashboard(request, *, scope_kwargs, park=None, subdistricts=None):
         ],
         "period_query": period_query.urlencode(),
         "chart": {
-            "labels": _chart_labels(),
+            "labels": chart_labels(),
             "rates": [
-                {"key": key, "name": _chart_labels()[key], "color": RATE_COLOURS[key]}
-                for key in RATE_KEYS
+                {"key": key, "name": chart_labels()[key], "color": RATE_COLOURS[key]}
+                for key in spec.RATES
             ],
             "trend": trend,
             "bars": {
@@ -543,13 +415,12 @@ def _zone_rows(park, start, end, query):
 
 def _scope_of(user):
     """The report scope a user's dashboard counts, or a park to send them to."""
-    if user.is_office or (
-        user.role in DISTRICT_READERS and not user.park_id and not user.subdistrict_id
-    ):
+    area = access.dashboard_area(user)
+    if area.level == access.Level.DISTRICT:
         return {"scope": ReportScope.DISTRICT}, None
-    if user.park_id:
-        return None, user.park_id
-    if user.subdistrict_id:
+    if area.level == access.Level.PARK:
+        return None, area.park_id
+    if area.level == access.Level.SUBDISTRICT:
         return {"scope": ReportScope.SUBDISTRICT, "subdistrict": user.subdistrict}, None
     raise PermissionDenied
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import imports, selectors
+from .. import imports, policy
 from ..choices import TaskCategory
 from ..forms import TaskImportForm
 from ..models import TaskImport
@@ -22,7 +22,7 @@ RECENT_IMPORTS = 10
 
 
 def _require_manager(request):
-    if not selectors.user_can_manage_tasks(request.user):
+    if not policy.may_manage_tasks(request.user):
         raise PermissionDenied
 
 

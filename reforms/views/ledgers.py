@@ -25,8 +25,8 @@ from django.views.decorators.http import require_POST
 
 from parks.dates import period_presets
 
-from .. import selectors, services
-from ..choices import PROPOSAL_TRANSITIONS, ProposalStatus, PublicityChannel
+from .. import policy, selectors, services
+from ..choices import ProposalStatus, PublicityChannel
 from ..filters import CarePaymentFilter, ProposalFilter, PublicityFilter, TrainingFilter
 from ..forms_ledgers import (
     CarePaymentForm,
@@ -271,11 +271,6 @@ def _filter_bar(row_filter, data, ledger: Ledger | None = None) -> dict:
     }
 
 
-def user_can_record(user) -> bool:
-    """Office staff record in every ledger, a park manager in their park's; nobody else."""
-    return user.is_office or selectors.ledger_parks_for(user).exists()
-
-
 # --- Pages ----------------------------------------------------------------------------------
 
 
@@ -305,7 +300,12 @@ def ledger_overview(request):
     return render(
         request,
         "reforms/ledgers/overview.html",
-        {"nav": "ledgers", "cards": cards, "bar": bar, "can_record": user_can_record(request.user)},
+        {
+            "nav": "ledgers",
+            "cards": cards,
+            "bar": bar,
+            "can_record": policy.may_record_ledgers(request.user),
+        },
     )
 
 
@@ -325,7 +325,7 @@ def ledger_list(request, kind):
     page = paginate(request, rows)
     page.object_list = list(page.object_list)
     for row in page.object_list:
-        row.can_edit = selectors.user_can_write_ledger(request.user, row.park)
+        row.can_edit = policy.may_write_ledger(request.user, row.park)
         for field in ledger.money_fields:
             setattr(row, f"{field}_yuan", yuan(getattr(row, field)))
     return render(
@@ -343,7 +343,7 @@ def ledger_list(request, kind):
             "query": data.urlencode(),
             "list_url": ledger.url("list"),
             "new_url": ledger.url("create"),
-            "can_record": user_can_record(request.user),
+            "can_record": policy.may_record_ledgers(request.user),
         },
     )
 
@@ -363,7 +363,7 @@ def ledger_export(request, kind):
 
 def _writable(request, ledger: Ledger, pk):
     entry = get_object_or_404(selectors.ledger_visible_to(ledger.model, request.user), pk=pk)
-    if not selectors.user_can_write_ledger(request.user, entry.park):
+    if not policy.may_write_ledger(request.user, entry.park):
         raise PermissionDenied
     return entry
 
@@ -397,7 +397,7 @@ def _form_page(request, ledger: Ledger, entry, *, data=None, advance=None):
         "delete_url": None if is_new else ledger.url("delete", entry.pk),
     }
     if isinstance(entry, Proposal) and not is_new:
-        context["moves"] = _proposal_moves(entry, advance)
+        context["moves"] = _proposal_moves(request.user, entry, advance)
         # Errors of the step as a whole, and of the hidden status (a move that does not exist).
         context["advance_errors"] = (
             [*advance.non_field_errors(), *advance["to_status"].errors]
@@ -410,7 +410,7 @@ def _form_page(request, ledger: Ledger, entry, *, data=None, advance=None):
 @login_required
 def ledger_create(request, kind):
     ledger = _ledger(kind)
-    if not user_can_record(request.user):
+    if not policy.may_record_ledgers(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     return _form_page(request, ledger, ledger.model(), data=data)
@@ -442,13 +442,6 @@ def ledger_delete(request, kind, pk):
 
 # --- The proposal workflow ------------------------------------------------------------------
 
-MOVE_ORDER = [
-    ProposalStatus.EVALUATED,
-    ProposalStatus.ADOPTED,
-    ProposalStatus.REWARDED,
-    ProposalStatus.NOT_ADOPTED,
-]
-
 
 def _move_label(to_status):
     return {
@@ -464,14 +457,11 @@ def _move_id(to_status) -> str:
     return f"id_{to_status if to_status in ProposalStatus.values else 'move'}_%s"
 
 
-def _proposal_moves(proposal, advance=None) -> list[dict]:
-    """The next statuses PROPOSAL_TRANSITIONS allows, each with its own small form; the one
-    just refused keeps what was typed and its errors."""
-    allowed = PROPOSAL_TRANSITIONS[ProposalStatus(proposal.status)]
+def _proposal_moves(user, proposal, advance=None) -> list[dict]:
+    """The next statuses reforms.policy lets this user move the proposal to, each with its own
+    small form; the one just refused keeps what was typed and its errors."""
     moves = []
-    for to_status in MOVE_ORDER:
-        if to_status not in allowed:
-            continue
+    for to_status in policy.proposal_moves(user, proposal):
         form = ProposalAdvanceForm(
             initial={"to_status": to_status.value}, auto_id=_move_id(to_status.value)
         )

@@ -1,18 +1,18 @@
 """A done report's snapshot as the printable page shows it: titled tables of this period, the
 period before and the change, the three rates, the tasks as they stood, overdue units and parks.
 
-Missing parts of a snapshot are skipped rather than failing, so a report built under an older
+Titles and labels are the report's declaration's (reforms.reporting.spec). Missing parts of a
+snapshot are skipped rather than failing, so a report built under an older
 schema still renders.
 """
 
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
-
 from parks.choices import ActivityKind
+from parks.figures import percent
 
-from ..choices import ProposalStatus, PublicityChannel, TaskStatus, WarningLevel
+from ..choices import TaskStatus, WarningLevel
+from ..reporting import shape, spec
 
 
 def _number(value):
@@ -73,6 +73,22 @@ def _label(choices, value):
         return value
 
 
+def _rows(section: shape.Section, snapshot: dict) -> list[tuple]:
+    """(key, label, options) of a section's figures in the order the page shows them; the
+    one-per-choice figures (channels, statuses) in the order the snapshot lists them."""
+    rows, listed = [], False
+    for figure in section.figures():
+        if figure.choices is None:
+            rows.append((figure.key, figure.label, {"percent": figure.kind == shape.PERCENT}))
+        elif not listed:
+            listed = True
+            rows += [
+                (value, f"· {_label(figure.choices, value)}", {})
+                for value in snapshot.get(section.listed_in, figure.choices.values)
+            ]
+    return rows
+
+
 def report_figures(snapshot):
     """The snapshot as titled tables of current, previous and change; missing parts are
     skipped, so an older schema still renders."""
@@ -81,66 +97,28 @@ def report_figures(snapshot):
     sections = []
     tasks = snapshot.get("tasks")
     if tasks:
-        sections.append(
-            {
-                "key": "tasks",
-                "title": _("Reform tasks finished in the period"),
-                "rows": _compared(
-                    tasks,
-                    [
-                        ("done", _("Done"), {}),
-                        ("done_on_time", _("Done on time"), {}),
-                        ("due", _("Due in the period"), {}),
-                        ("due_done_on_time", _("Due in the period and done on time"), {}),
-                        ("on_time_rate", _("On-time rate"), {"percent": True}),
-                    ],
-                ),
-            }
-        )
+        section = spec.TASKS_SECTION
+        rows = _compared(tasks, _rows(section, snapshot))
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
     if grievances:
-        sections.append(
-            {
-                "key": "grievances",
-                "title": _("Worker grievances received in the period"),
-                "rows": _compared(
-                    grievances,
-                    [
-                        ("received", _("Received"), {}),
-                        ("responded_in_time", _("Responded in time"), {}),
-                        ("resolved", _("Resolved"), {}),
-                        ("resolved_in_time", _("Resolved in time"), {}),
-                        ("followed_up", _("Followed up"), {}),
-                        ("satisfied", _("Satisfied"), {}),
-                        ("response_rate", _("Response rate"), {"percent": True}),
-                        ("resolution_rate", _("Resolution rate"), {"percent": True}),
-                        ("satisfaction_rate", _("Satisfaction rate"), {"percent": True}),
-                    ],
-                ),
-            }
-        )
+        section = spec.GRIEVANCES_SECTION
+        rows = _compared(grievances, _rows(section, snapshot))
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+        funnel = section.period["funnel"]
+        funnel_rows = [(figure.key, figure.label, {}) for figure in funnel.group.figures()]
         funnel_now = g_now.get("funnel", {})
         funnel_before = grievances.get("previous", {}).get("funnel", {})
         sections.append(
             {
-                "key": "funnel",
-                "title": _("Survey funnel"),
-                "rows": _compared(
-                    {"current": funnel_now, "previous": funnel_before},
-                    [
-                        ("handed_out", _("Handed out"), {}),
-                        ("returned", pgettext("survey", "Returned"), {}),
-                        ("opinions", _("Opinions (grievances from surveys)"), {}),
-                        ("rectified", _("Rectified"), {}),
-                    ],
-                ),
+                "key": funnel.key,
+                "title": funnel.label,
+                "rows": _compared({"current": funnel_now, "previous": funnel_before}, funnel_rows),
             }
         )
     activities = snapshot.get("activities")
     if activities:
-        rows = _compared(
-            activities,
-            [("count", _("Activities"), {}), ("participants", _("Participants"), {})],
-        )
+        section = spec.ACTIVITIES_SECTION
+        rows = _compared(activities, _rows(section, snapshot))
         now = activities.get("current", {}).get("by_kind", {})
         before = activities.get("previous", {}).get("by_kind", {})
         for kind in now:
@@ -152,70 +130,23 @@ def report_figures(snapshot):
                     key=f"kind_{kind}",
                 )
             )
-        sections.append({"key": "activities", "title": _("Grid activity"), "rows": rows})
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
     coverage = snapshot.get("coverage")
     if coverage:
+        section = spec.COVERAGE_SECTION
         rows = [
-            _row(_("Grid zones"), coverage.get("zones"), None, key="zones"),
-            _row(_("Grid zones with a liaison"), coverage.get("zones_with_liaison"), None),
-            *_compared(
-                coverage,
-                [
-                    ("covered", _("Grid zones that logged activity"), {}),
-                    ("rate", _("Grid coverage"), {"percent": True}),
-                ],
+            # Today's zones: one figure, nothing to compare.
+            *(
+                _row(spec.COVERAGE[key].label, coverage.get(key), None, key=key)
+                for key in ("zones", "zones_with_liaison")
             ),
+            *_compared(coverage, _rows(section, snapshot)),
         ]
-        sections.append({"key": "coverage", "title": _("Grid coverage"), "rows": rows})
-    ledgers = [
-        (
-            "care",
-            _("Care and subsidies"),
-            [
-                ("entries", _("Payments"), {}),
-                ("recipients", _("People paid"), {}),
-                ("amount", _("Amount (yuan)"), {}),
-            ],
-        ),
-        (
-            "publicity",
-            _("Publicity"),
-            [("entries", _("Pieces"), {})]
-            + [
-                (channel, f"· {_label(PublicityChannel, channel)}", {})
-                for channel in snapshot.get("publicity_channels", PublicityChannel.values)
-            ],
-        ),
-        (
-            "training",
-            _("Training"),
-            [
-                ("entries", _("Courses"), {}),
-                ("hours", _("Hours"), {}),
-                ("trainees", _("Trainees"), {}),
-                ("certificates", _("Certificates"), {}),
-            ],
-        ),
-        (
-            "proposals",
-            _("Proposals and innovations"),
-            [
-                ("entries", _("Submitted in the period"), {}),
-                ("innovations", _("Innovations"), {}),
-            ]
-            + [
-                (status, f"· {_label(ProposalStatus, status)}", {})
-                for status in snapshot.get("proposal_statuses", ProposalStatus.values)
-            ]
-            + [
-                ("benefit_amount", _("Benefit (yuan)"), {}),
-                ("reward_amount", _("Rewards (yuan)"), {}),
-            ],
-        ),
-    ]
-    for key, title, rows in ledgers:
-        if snapshot.get(key):
-            sections.append({"key": key, "title": title, "rows": _compared(snapshot[key], rows)})
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+    for section in spec.LEDGER_SECTIONS:
+        if snapshot.get(section.key):
+            rows = _compared(snapshot[section.key], _rows(section, snapshot))
+            sections.append({"key": section.key, "title": section.title, "rows": rows})
     tasks = tasks or {}
     task_status = [
         {"label": _label(TaskStatus, status), "count": count, "key": f"status_{status}"}
@@ -233,14 +164,16 @@ def report_figures(snapshot):
     g_before = grievances.get("previous", {})
     rates = [
         {
-            **_row(label, g_now.get(key), g_before.get(key), percent=True, key=key),
+            **_row(
+                spec.period_figure(f"grievances.{key}").label,
+                g_now.get(key),
+                g_before.get(key),
+                percent=True,
+                key=key,
+            ),
             "value": g_now.get(key),
         }
-        for key, label in (
-            ("response_rate", _("Response rate")),
-            ("resolution_rate", _("Resolution rate")),
-            ("satisfaction_rate", _("Satisfaction rate")),
-        )
+        for key in spec.RATES
     ]
     return {
         "sections": sections,
@@ -249,7 +182,9 @@ def report_figures(snapshot):
         "task_status": task_status,
         "task_warning": task_warning,
         "overdue_by_unit": snapshot.get("overdue_by_unit", []),
+        "overdue_headings": [spec.OVERDUE_UNIT[key].label for key in ("unit_name", "overdue")],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
+        "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         "previous_period": snapshot.get("previous_period", {}),
         "as_of": snapshot.get("as_of"),
         "overdue_as_of": snapshot.get("overdue_as_of"),
@@ -257,11 +192,22 @@ def report_figures(snapshot):
     }
 
 
+# The columns of the parks' table (the template lays out their cells).
+BY_PARK_COLUMNS = (
+    spec.PARK["park_name"],
+    *(spec.park_figure(f"grievances.{key}") for key in ("received", *spec.RATES)),
+    spec.park_figure("activities.count"),
+    spec.park_figure("tasks.done"),
+    spec.park_figure("tasks.red"),
+    spec.park_figure("tasks.yellow"),
+    spec.PARK_COVERAGE_RATE,
+)
+
+
 def _park_row(row):
     grievances = row.get("grievances", {})
     tasks = row.get("tasks", {})
     coverage = row.get("coverage", {})
-    zones = coverage.get("zones") or 0
     return {
         "name": row.get("park_name"),
         "received": grievances.get("received"),
@@ -275,6 +221,6 @@ def _park_row(row):
         "red": tasks.get("red"),
         "yellow": tasks.get("yellow"),
         "covered": coverage.get("covered"),
-        "zones": zones,
-        "coverage": round(100 * coverage.get("covered", 0) / zones, 1) if zones else None,
+        "zones": coverage.get("zones") or 0,
+        "coverage": percent(coverage.get("covered", 0), coverage.get("zones") or 0),
     }

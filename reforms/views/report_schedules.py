@@ -16,6 +16,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parks import access
 from parks.forms import BootstrapFormMixin
 
 from ..choices import PeriodKind
@@ -71,7 +72,7 @@ def _form(schedule, data=None):
 
 @login_required
 def report_schedules(request):
-    if not request.user.is_office:
+    if not access.may_manage_report_schedules(request.user):
         raise PermissionDenied
     schedules = report_schedules_service.report_schedules(now=timezone.now())
     forms_by_kind = {schedule.period_kind: _form(schedule) for schedule in schedules}

@@ -1,7 +1,8 @@
 """The construction table, "my tasks", a task's page and the forms that change a task.
 
 Tasks come through reforms.selectors, so a task outside the user's scope is a 404 whether it
-exists or not; every change goes through reforms.services.
+exists or not; every change goes through reforms.services. Which buttons and forms a user gets
+is read from reforms.policy, the rules the services enforce.
 """
 
 from django.contrib import messages
@@ -16,14 +17,8 @@ from django.views.decorators.http import require_POST
 
 from parks.downloads import stored_file_response
 
-from .. import selectors, services
-from ..choices import (
-    ALLOWED_TRANSITIONS,
-    CLOSED_STATUSES,
-    TRANSITIONS_NEEDING_REASON,
-    TaskStatus,
-    office_only_move,
-)
+from .. import policy, selectors, services
+from ..choices import CLOSED_STATUSES, TaskStatus
 from ..filters import TaskFilter
 from ..forms import MilestoneForm, ProgressForm, TaskForm, TransitionForm
 from ..models import Evidence, Task
@@ -101,7 +96,7 @@ def task_list(request):
             "query": request.GET.urlencode(),
             "chosen_park": chosen_park,
             "parks": park_control["choices"],
-            "can_manage": selectors.user_can_manage_tasks(request.user),
+            "can_manage": policy.may_manage_tasks(request.user),
         },
     )
 
@@ -134,14 +129,6 @@ def my_tasks(request):
 
 # --- One task -------------------------------------------------------------------------------
 
-MOVE_ORDER = [
-    TaskStatus.PLANNED,
-    TaskStatus.IN_PROGRESS,
-    TaskStatus.DONE,
-    TaskStatus.SUSPENDED,
-    TaskStatus.CANCELLED,
-]
-
 
 def _move_label(from_status, to_status):
     if to_status == TaskStatus.IN_PROGRESS:
@@ -159,20 +146,14 @@ def _move_label(from_status, to_status):
 
 
 def available_moves(user, task):
-    """The workflow steps this user may take on this task now, as buttons to draw. The same
-    rules as reforms.services.task_transition, which has the last word."""
-    if not selectors.user_can_update_task(user, task):
-        return []
-    is_office = selectors.user_can_manage_tasks(user)
-    allowed = ALLOWED_TRANSITIONS.get(TaskStatus(task.status), set())
+    """The workflow steps reforms.policy lets this user take on this task now, as buttons."""
     return [
         {
             "to": move.value,
             "label": _move_label(task.status, move),
-            "needs_reason": move in TRANSITIONS_NEEDING_REASON,
+            "needs_reason": policy.move_needs_reason(move),
         }
-        for move in MOVE_ORDER
-        if move in allowed and (is_office or not office_only_move(task.status, move))
+        for move in policy.task_moves(user, task)
     ]
 
 
@@ -185,7 +166,7 @@ def _visible_task(request, pk):
 @login_required
 def task_detail(request, pk):
     task = _visible_task(request, pk)
-    can_update = selectors.user_can_update_task(request.user, task)
+    can_update = policy.may_update_task(request.user, task)
     updates = task.updates.select_related("author").prefetch_related("evidence")
     return render(
         request,
@@ -198,9 +179,8 @@ def task_detail(request, pk):
             "updates": updates.order_by("-created_at", "-pk"),
             "moves": available_moves(request.user, task),
             "can_update": can_update,
-            "can_report": can_update
-            and task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS),
-            "can_manage": selectors.user_can_manage_tasks(request.user),
+            "can_report": policy.may_report_progress(request.user, task),
+            "can_manage": policy.may_manage_tasks(request.user),
             "today": timezone.localdate(),
         },
     )
@@ -210,7 +190,7 @@ def task_detail(request, pk):
 def task_transition(request, pk):
     """One workflow step. The task page posts here; a refused step comes back with its error."""
     task = _visible_task(request, pk)
-    if not selectors.user_can_update_task(request.user, task):
+    if not policy.may_update_task(request.user, task):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(data, initial={"to_status": request.GET.get("to", "")})
@@ -243,7 +223,7 @@ def task_transition(request, pk):
 @login_required
 def progress_create(request, pk):
     task = _visible_task(request, pk)
-    if not selectors.user_can_update_task(request.user, task):
+    if not policy.may_update_task(request.user, task):
         raise PermissionDenied
     form = ProgressForm(
         request.POST if request.method == "POST" else None,
@@ -278,7 +258,7 @@ def progress_create(request, pk):
             "nav": "tasks",
             "task": task,
             "form": form,
-            "open": task.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS),
+            "open": policy.may_report_progress(request.user, task),
         },
     )
 
@@ -296,7 +276,7 @@ def evidence_download(request, pk):
 
 
 def _require_manager(request):
-    if not selectors.user_can_manage_tasks(request.user):
+    if not policy.may_manage_tasks(request.user):
         raise PermissionDenied
 
 
@@ -395,7 +375,7 @@ def milestone_toggle(request, pk):
     milestone = get_object_or_404(
         selectors.milestones_visible_to(request.user).select_related("task"), pk=pk
     )
-    if not selectors.user_can_update_task(request.user, milestone.task):
+    if not policy.may_update_task(request.user, milestone.task):
         raise PermissionDenied
     done = request.POST.get("done") == "1"
     services.milestone_set_done(milestone=milestone, actor=request.user, done=done)

@@ -33,13 +33,9 @@
     return data.feed_url + "?" + query.toString();
   }
 
-  function draw() {
-    var source = document.getElementById("coverage-data");
-    var element = document.getElementById("coverage-chart");
-    if (!source || !element || typeof echarts === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    if (!data.zones.length) return;
-    var narrow = element.clientWidth < 576;
+  function build(data, view) {
+    if (!data.zones.length) return null;
+    var narrow = view.narrow;
     var labels = data.labels;
     // One park in view, or a phone: "G01 海鲜区" says enough; the tooltip names the park.
     var parks = {};
@@ -48,17 +44,11 @@
     });
     var short = narrow || Object.keys(parks).length === 1;
 
-    element.style.height = Math.max(200, data.zones.length * 28 + 110) + "px";
-    var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, "portal", {
-      locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
-      renderer: "canvas",
-    });
+    view.height(Math.max(200, data.zones.length * 28 + 110));
     var weekLabels = data.week_labels.map(function (label, index) {
       return data.weeks[index] === data.this_week ? label + "\n" + labels.this_week : label;
     });
-    chart.setOption({
-      animation: false,
+    return {
       tooltip: {
         confine: true,
         formatter: function (item) {
@@ -72,22 +62,20 @@
           ].join("\n");
         },
       },
-      grid: { left: 8, right: 16, top: 8, bottom: 64, containLabel: true },
+      grid: PortalCharts.grid({ right: 16, bottom: 64 }),
       xAxis: {
         type: "category",
         data: weekLabels,
         splitArea: { show: true },
         axisLabel: { interval: narrow ? "auto" : 0, hideOverlap: true },
       },
-      yAxis: {
-        type: "category",
-        inverse: true,
-        data: data.zones.map(function (zone) {
+      yAxis: PortalCharts.nameAxis(
+        data.zones.map(function (zone) {
           return short ? zone.short : zone.label;
         }),
-        splitArea: { show: true },
-        axisLabel: { width: narrow ? 110 : 260, overflow: "truncate" },
-      },
+        narrow ? 110 : 260,
+        { splitArea: { show: true } }
+      ),
       visualMap: {
         type: "piecewise",
         min: 0,
@@ -119,20 +107,25 @@
           emphasis: { itemStyle: { borderColor: "#212529", borderWidth: 1 } },
         },
       ],
-    });
-    chart.on("click", function (item) {
-      if (item.seriesType !== "heatmap") return;
-      window.location.href = feedUrl(data, item.value[1], item.value[0]);
-    });
-    window.addEventListener("resize", function () {
-      chart.resize();
-    });
-    element.dataset.drawn = "true";
+    };
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  PortalCharts.ready(function () {
+    var data = PortalCharts.data("coverage-data");
+    if (!data) return;
+    PortalCharts.mount(
+      "coverage-chart",
+      function (view) {
+        return build(data, view);
+      },
+      {
+        bind: function (chart) {
+          chart.on("click", function (item) {
+            if (item.seriesType !== "heatmap") return;
+            window.location.href = feedUrl(data, item.value[1], item.value[0]);
+          });
+        },
+      }
+    );
+  });
 })();

@@ -11,22 +11,7 @@
   var COVERAGE_COLOUR = "#546e7a";
   var IDLE_COLOUR = "#e0e0e0";
 
-  function init(element, language) {
-    return echarts.init(element, "portal", {
-      locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
-      renderer: "canvas",
-    });
-  }
-
-  function percent(value) {
-    return value === null || value === undefined ? "—" : value + "%";
-  }
-
-  function empty(element, text) {
-    element.classList.add("dashboard-chart-empty");
-    element.textContent = text;
-    return null;
-  }
+  var percent = PortalCharts.percent;
 
   function follow(chart, items) {
     // A click on a bar (or its label) opens the page behind it.
@@ -43,9 +28,8 @@
     });
   }
 
-  function drawRates(element, data, language) {
+  function rates(data) {
     var trend = data.trend;
-    var chart = init(element, language);
     var series = data.rates.map(function (rate) {
       return {
         name: rate.name,
@@ -65,36 +49,30 @@
       itemStyle: { color: COVERAGE_COLOUR },
       data: trend.coverage,
     });
-    chart.setOption({
-      animation: false,
+    return {
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+      grid: PortalCharts.grid({ right: 24, top: 40 }),
       tooltip: { trigger: "axis", confine: true, valueFormatter: percent },
       xAxis: { type: "category", data: trend.months, boundaryGap: false },
-      yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: PortalCharts.percentAxis(),
       series: series,
-    });
-    return chart;
+    };
   }
 
-  function drawCounts(element, data, language) {
+  function counts(data) {
     var trend = data.trend;
-    var chart = init(element, language);
-    chart.setOption({
-      animation: false,
+    return {
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 8, top: 40, bottom: 8, containLabel: true },
+      grid: PortalCharts.grid({ top: 40 }),
       tooltip: { trigger: "axis", confine: true, axisPointer: { type: "shadow" } },
       xAxis: { type: "category", data: trend.months },
       // Activities on the left axis, grievances (far fewer) on the right; the legend names them.
       yAxis: [
-        { type: "value", minInterval: 1, axisLabel: { color: ACTIVITY_COLOUR } },
-        {
-          type: "value",
-          minInterval: 1,
+        PortalCharts.countAxis({ axisLabel: { color: ACTIVITY_COLOUR } }),
+        PortalCharts.countAxis({
           splitLine: { show: false },
           axisLabel: { color: RECEIVED_COLOUR },
-        },
+        }),
       ],
       series: [
         {
@@ -113,35 +91,28 @@
           data: trend.received,
         },
       ],
-    });
-    return chart;
+    };
   }
 
-  function drawBars(element, items, options, language) {
-    var narrow = element.clientWidth < 576;
-    element.style.height = Math.max(200, items.length * 34 + 60) + "px";
-    var chart = init(element, language);
-    chart.setOption({
-      animation: false,
-      grid: { left: 8, right: narrow ? 40 : 64, top: 8, bottom: 8, containLabel: true },
+  function bars(view, items, options) {
+    var narrow = view.narrow;
+    view.height(Math.max(200, items.length * 34 + 60));
+    return {
+      grid: PortalCharts.grid({ right: narrow ? 40 : 64 }),
       tooltip: {
         trigger: "axis",
         axisPointer: { type: "shadow" },
         confine: true,
         valueFormatter: options.percent ? percent : undefined,
       },
-      xAxis: options.percent
-        ? { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } }
-        : { type: "value", minInterval: 1 },
-      yAxis: {
-        type: "category",
-        inverse: true,
-        triggerEvent: true,
-        data: items.map(function (item) {
+      xAxis: options.percent ? PortalCharts.percentAxis() : PortalCharts.countAxis(),
+      yAxis: PortalCharts.nameAxis(
+        items.map(function (item) {
           return item.name;
         }),
-        axisLabel: { width: narrow ? 96 : 200, overflow: "truncate" },
-      },
+        narrow ? 96 : 200,
+        { triggerEvent: true }
+      ),
       series: [
         {
           name: options.name,
@@ -152,7 +123,7 @@
             show: true,
             position: "right",
             formatter: function (item) {
-              return options.percent ? percent(item.value) : item.value === null ? "—" : item.value;
+              return options.percent ? percent(item.value) : PortalCharts.count(item.value);
             },
           },
           data: items.map(function (item) {
@@ -163,30 +134,26 @@
           }),
         },
       ],
+    };
+  }
+
+  function parks(data, view) {
+    var chosen = data.bars;
+    if (!chosen.parks.length) return PortalCharts.empty(data.labels.no_data);
+    return bars(view, chosen.parks, {
+      name: chosen.name,
+      percent: chosen.percent,
+      color: "#b71c1c",
     });
-    follow(chart, items);
-    return chart;
   }
 
-  function drawParks(element, data, language) {
-    var bars = data.bars;
-    if (!bars.parks.length) return empty(element, data.labels.no_data);
-    return drawBars(
-      element,
-      bars.parks,
-      { name: bars.name, percent: bars.percent, color: "#b71c1c" },
-      language
-    );
-  }
-
-  function drawZones(element, data, language) {
-    if (!data.zones || !data.zones.length) return empty(element, data.labels.no_zones);
-    return drawBars(
-      element,
-      data.zones,
-      { name: data.labels.activities, percent: false, color: ACTIVITY_COLOUR },
-      language
-    );
+  function zones(data, view) {
+    if (!data.zones || !data.zones.length) return PortalCharts.empty(data.labels.no_zones);
+    return bars(view, data.zones, {
+      name: data.labels.activities,
+      percent: false,
+      color: ACTIVITY_COLOUR,
+    });
   }
 
   function linkRows() {
@@ -199,42 +166,36 @@
     });
   }
 
-  function draw() {
+  PortalCharts.ready(function () {
     linkRows();
-    var source = document.getElementById("dashboard-data");
-    if (!source || typeof echarts === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    var language = (document.documentElement.lang || "zh").toLowerCase();
-    var charts = [];
+    var data = PortalCharts.data("dashboard-data");
+    if (!data) return;
+    // Each chart's element, its builder and, for bar charts, the items a click opens.
     [
-      ["trend-rates-chart", drawRates],
-      ["trend-counts-chart", drawCounts],
-      ["park-bars-chart", drawParks],
-      ["zone-bars-chart", drawZones],
-    ].forEach(function (pair) {
-      var element = document.getElementById(pair[0]);
-      if (!element) return;
-      var chart = pair[1](element, data, language);
-      if (chart) {
-        charts.push(chart);
-        element.setAttribute("data-drawn", "true");
-      }
+      ["trend-rates-chart", rates, null],
+      ["trend-counts-chart", counts, null],
+      ["park-bars-chart", parks, function () {
+        return data.bars.parks;
+      }],
+      ["zone-bars-chart", zones, function () {
+        return data.zones;
+      }],
+    ].forEach(function (row) {
+      var itemsOf = row[2];
+      PortalCharts.mount(
+        row[0],
+        function (view) {
+          return row[1](data, view);
+        },
+        {
+          emptyClass: "dashboard-chart-empty",
+          bind: itemsOf
+            ? function (chart) {
+                follow(chart, itemsOf());
+              }
+            : null,
+        }
+      );
     });
-    window.addEventListener("resize", function () {
-      charts.forEach(function (chart) {
-        chart.resize();
-      });
-    });
-    window.addEventListener("beforeprint", function () {
-      charts.forEach(function (chart) {
-        chart.resize();
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  });
 })();

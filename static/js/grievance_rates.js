@@ -5,43 +5,16 @@
   "use strict";
 
   var FUNNEL_COLOURS = ["#90a4ae", "#64b5f6", "#f9a825", "#2e7d32"];
+  var percent = PortalCharts.percent;
 
-  function init(element, language) {
-    return echarts.init(element, "portal", {
-      locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
-      renderer: "canvas",
-    });
-  }
-
-  function percent(value) {
-    return value === null || value === undefined ? "—" : value + "%";
-  }
-
-  function rateAxis(labels) {
+  function trend(data) {
+    if (!data.months.length) return PortalCharts.empty(data.labels.no_data);
     return {
-      type: "value",
-      min: 0,
-      max: 100,
-      name: labels.percent,
-      axisLabel: { formatter: "{value}%" },
-    };
-  }
-
-  function empty(element, text) {
-    element.classList.add("rates-chart-empty");
-    element.textContent = text;
-  }
-
-  function drawTrend(element, data, language) {
-    if (!data.months.length) return empty(element, data.labels.no_data);
-    var chart = init(element, language);
-    chart.setOption({
-      animation: false,
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 32, top: 40, bottom: 8, containLabel: true },
+      grid: PortalCharts.grid({ right: 32, top: 40 }),
       tooltip: { trigger: "axis", confine: true, valueFormatter: percent },
       xAxis: { type: "category", data: data.months, boundaryGap: false },
-      yAxis: rateAxis(data.labels),
+      yAxis: PortalCharts.percentAxis({ name: data.labels.percent }),
       series: data.rates.map(function (rate) {
         return {
           name: rate.name,
@@ -52,32 +25,24 @@
           data: data.month_rates[rate.key],
         };
       }),
-    });
-    return chart;
+    };
   }
 
-  function drawParks(element, data, language) {
-    if (!data.parks.length) return empty(element, data.labels.no_data);
-    var narrow = element.clientWidth < 576;
-    element.style.height = Math.max(220, data.parks.length * 70 + 80) + "px";
-    var chart = init(element, language);
-    chart.setOption({
-      animation: false,
+  function parks(data, view) {
+    if (!data.parks.length) return PortalCharts.empty(data.labels.no_data);
+    var narrow = view.narrow;
+    view.height(Math.max(220, data.parks.length * 70 + 80));
+    return {
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: narrow ? 16 : 56, top: 40, bottom: 8, containLabel: true },
+      grid: PortalCharts.grid({ right: narrow ? 16 : 56, top: 40 }),
       tooltip: {
         trigger: "axis",
         axisPointer: { type: "shadow" },
         confine: true,
         valueFormatter: percent,
       },
-      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: {
-        type: "category",
-        inverse: true,
-        data: data.parks,
-        axisLabel: { width: narrow ? 90 : 200, overflow: "truncate" },
-      },
+      xAxis: PortalCharts.percentAxis(),
+      yAxis: PortalCharts.nameAxis(data.parks, narrow ? 90 : 200),
       series: data.rates.map(function (rate) {
         return {
           name: rate.name,
@@ -94,17 +59,14 @@
           data: data.park_rates[rate.key],
         };
       }),
-    });
-    return chart;
+    };
   }
 
-  function drawFunnel(element, data, language) {
+  function funnel(data) {
     if (!data.funnel[0].value && !data.funnel[2].value) {
-      return empty(element, data.labels.no_surveys);
+      return PortalCharts.empty(data.labels.no_surveys);
     }
-    var chart = init(element, language);
-    chart.setOption({
-      animation: false,
+    return {
       tooltip: { trigger: "item", confine: true, formatter: "{b}: {c}" },
       series: [
         {
@@ -127,36 +89,24 @@
           }),
         },
       ],
-    });
-    return chart;
+    };
   }
 
-  function draw() {
-    var source = document.getElementById("rates-data");
-    if (!source || typeof echarts === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    var language = (document.documentElement.lang || "zh").toLowerCase();
-    var charts = [];
+  PortalCharts.ready(function () {
+    var data = PortalCharts.data("rates-data");
+    if (!data) return;
     [
-      ["rates-trend-chart", drawTrend],
-      ["rates-park-chart", drawParks],
-      ["rates-funnel-chart", drawFunnel],
+      ["rates-trend-chart", trend],
+      ["rates-park-chart", parks],
+      ["rates-funnel-chart", funnel],
     ].forEach(function (pair) {
-      var element = document.getElementById(pair[0]);
-      if (!element) return;
-      var chart = pair[1](element, data, language);
-      if (chart) charts.push(chart);
+      PortalCharts.mount(
+        pair[0],
+        function (view) {
+          return pair[1](data, view);
+        },
+        { emptyClass: "rates-chart-empty" }
+      );
     });
-    window.addEventListener("resize", function () {
-      charts.forEach(function (chart) {
-        chart.resize();
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  });
 })();

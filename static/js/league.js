@@ -3,32 +3,15 @@
 (function () {
   "use strict";
 
-  function draw() {
-    var source = document.getElementById("league-data");
-    var element = document.getElementById("league-chart");
-    if (!source || !element || typeof echarts === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    if (!data.units.length) return;
-    var narrow = element.clientWidth < 576;
-
-    element.style.height = Math.max(180, data.units.length * 34 + 90) + "px";
-    var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, "portal", {
-      locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
-      renderer: "canvas",
-    });
-    chart.setOption({
-      animation: false,
+  function build(data, view) {
+    if (!data.units.length) return null;
+    view.height(Math.max(180, data.units.length * 34 + 90));
+    return {
       legend: { top: 0, type: "scroll" },
-      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+      grid: PortalCharts.grid({ right: 16, top: 36 }),
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
-      xAxis: { type: "value", minInterval: 1 },
-      yAxis: {
-        type: "category",
-        inverse: true,
-        data: data.units,
-        axisLabel: { width: narrow ? 80 : 160, overflow: "truncate" },
-      },
+      xAxis: PortalCharts.countAxis(),
+      yAxis: PortalCharts.nameAxis(data.units, view.narrow ? 80 : 160),
       series: data.series.map(function (series) {
         return {
           name: series.name,
@@ -42,15 +25,14 @@
           }),
         };
       }),
-    });
-    window.addEventListener("resize", function () {
-      chart.resize();
-    });
+    };
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  PortalCharts.ready(function () {
+    var data = PortalCharts.data("league-data");
+    if (!data) return;
+    PortalCharts.mount("league-chart", function (view) {
+      return build(data, view);
+    });
+  });
 })();

@@ -22,15 +22,10 @@
     return task.code + " " + title;
   }
 
-  function draw() {
-    var source = document.getElementById("roadmap-data");
-    var element = document.getElementById("roadmap-chart");
-    if (!source || !element || typeof echarts === "undefined") return;
-    var data = JSON.parse(source.textContent);
+  function build(data, view) {
     var tasks = data.tasks;
-    if (!tasks.length) return;
+    if (!tasks.length) return null;
     var labels = data.labels;
-    var narrow = element.clientWidth < 576;
 
     var today = day(data.today);
     var earliest = today;
@@ -60,12 +55,7 @@
     });
     var margin = Math.max((latest - earliest) * 0.03, 7 * 86400000);
 
-    element.style.height = Math.max(160, tasks.length * (narrow ? 34 : 40) + 90) + "px";
-    var language = (document.documentElement.lang || "zh").toLowerCase();
-    var chart = echarts.init(element, "portal", {
-      locale: language.indexOf("zh") === 0 ? "ZH" : "EN",
-      renderer: "canvas",
-    });
+    view.height(Math.max(160, tasks.length * (view.narrow ? 34 : 40) + 90));
 
     function renderTask(params, api) {
       var row = api.value(0);
@@ -114,9 +104,8 @@
       return { type: "group", children: children };
     }
 
-    chart.setOption({
-      animation: false,
-      grid: { left: 8, right: 44, top: 30, bottom: 28, containLabel: true },
+    return {
+      grid: PortalCharts.grid({ right: 44, top: 30, bottom: 28 }),
       tooltip: {
         trigger: "item",
         confine: true,
@@ -148,13 +137,9 @@
         splitLine: { show: true, lineStyle: { color: "#eceff1" } },
         axisLabel: { hideOverlap: true },
       },
-      yAxis: {
-        type: "category",
-        inverse: true,
-        data: tasks.map(shortLabel),
+      yAxis: PortalCharts.nameAxis(tasks.map(shortLabel), view.narrow ? 90 : 200, {
         axisTick: { show: false },
-        axisLabel: { width: narrow ? 90 : 200, overflow: "truncate" },
-      },
+      }),
       series: [
         {
           id: "tasks",
@@ -179,21 +164,27 @@
           data: milestones,
         },
       ],
-    });
+    };
+  }
 
+  // A bar or a milestone opens its task.
+  function follow(chart) {
     chart.on("click", function (item) {
       if (item.data && item.data.task && item.data.task.url) {
         window.location.href = item.data.task.url;
       }
     });
-    window.addEventListener("resize", function () {
-      chart.resize();
-    });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", draw);
-  } else {
-    draw();
-  }
+  PortalCharts.ready(function () {
+    var data = PortalCharts.data("roadmap-data");
+    if (!data) return;
+    PortalCharts.mount(
+      "roadmap-chart",
+      function (view) {
+        return build(data, view);
+      },
+      { bind: follow }
+    );
+  });
 })();

@@ -542,7 +542,9 @@ def test_mediation_over_the_api(api_as, member_unit_user, unit, park):
     )
     assert opened.status_code == 201, opened.json()
     body = opened.json()
-    assert body["arbitration_available_on"] == (applied_on + timedelta(days=15)).isoformat()
+    # Issue 11: the API opened arbitration on day 15 itself, a day before the page; the day of
+    # application is not counted, so it opens the day after the 15 days (grievances.policy).
+    assert body["arbitration_available_on"] == (applied_on + timedelta(days=16)).isoformat()
     assert body["may_seek_arbitration"] is True
 
     session = client.post(

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from grievances import services
-from grievances.choices import Action
 from grievances.models import Mediation, MediationSession
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
@@ -25,7 +24,7 @@ def unit():
 @pytest.fixture
 def dispute(park, office_user, unit):
     grievance = GrievanceFactory(park=park, category="labour_dispute")
-    services.grievance_act(grievance=grievance, action=Action.ASSIGN, actor=office_user, unit=unit)
+    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     return grievance
 
 

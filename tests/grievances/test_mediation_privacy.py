@@ -11,7 +11,6 @@ import pytest
 from django.urls import reverse
 
 from grievances import services
-from grievances.choices import Action
 from grievances.models import PersonalDataView
 from parks.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
@@ -34,7 +33,7 @@ def unit_staff(unit):
 @pytest.fixture
 def mediated(park, office_user, unit):
     grievance = GrievanceFactory(park=park, category="labour_dispute")
-    services.grievance_act(grievance=grievance, action=Action.ASSIGN, actor=office_user, unit=unit)
+    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     services.mediation_open(
         grievance=grievance,
         actor=office_user,
@@ -130,7 +129,7 @@ def test_an_anonymous_complainants_mediation_still_offers_and_logs_the_reveal(
     grievance = GrievanceFactory(
         park=park, category="labour_dispute", complainant_name="", complainant_phone=""
     )
-    services.grievance_act(grievance=grievance, action=Action.ASSIGN, actor=office_user, unit=unit)
+    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     services.mediation_open(
         grievance=grievance,
         actor=office_user,

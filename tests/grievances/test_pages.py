@@ -450,7 +450,9 @@ def test_a_dispute_is_mediated_with_its_fifteen_day_clock(
     )
     html = _html(response)
     assert "Mediation opened." in html
-    assert 'id="mediation-deadline">2026-06-16' in html
+    # Issue 11: the page named 16 June "arbitration possible from" yet raised its flag only on
+    # the 17th; the parties have until the 16th, arbitration opens on the 17th.
+    assert 'id="mediation-deadline">2026-06-17' in html
     assert 'id="arbitration-flag"' not in html
 
     response = client.post(

@@ -17,7 +17,7 @@ def test_a_deeply_nested_body_is_a_json_400(api_as, office_user, url):
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert "nested too deeply" in response.json()["detail"]
+    assert "嵌套层级过深" in response.json()["detail"]  # "nested too deeply", in Chinese by default
 
 
 def test_a_deeply_nested_value_inside_an_object_is_a_json_400(api_as, office_user):
@@ -25,7 +25,7 @@ def test_a_deeply_nested_value_inside_an_object_is_a_json_400(api_as, office_use
     response = _post_raw_json(api_as(office_user), "/api/v1/activities/bulk/", body)
 
     assert response.status_code == 400
-    assert "nested too deeply" in response.json()["detail"]
+    assert "嵌套层级过深" in response.json()["detail"]  # "nested too deeply", in Chinese by default
 
 
 def test_the_message_follows_the_clients_language(api_as, office_user):

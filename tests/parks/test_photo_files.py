@@ -78,3 +78,31 @@ def test_a_photo_added_to_an_entry_that_fails_leaves_no_file(
         services.activity_update(activity=activity, actor=liaison, fields={}, photos=[photo()])
     assert activity.photos.count() == 1
     assert _files(media) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_cannot_be_removed_after_the_commit_leaves_the_saved_photos_whole(
+    liaison, grid_zone, media, monkeypatch
+):
+    """Review finding: the clean-up sat outside the transaction, so an error from an on-commit
+    hook (the old photo's files could not be deleted) deleted the new photo's committed file."""
+    activity, _ = services.activity_create(
+        activity=new(grid_zone=grid_zone), actor=liaison, photos=[photo()]
+    )
+    old = activity.photos.get()
+    real_delete = FileSystemStorage.delete
+
+    def delete(storage, name):
+        if name in (old.image.name, old.thumbnail.name):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_delete(storage, name)
+
+    monkeypatch.setattr(FileSystemStorage, "delete", delete)
+    services.activity_update(
+        activity=activity, actor=liaison, fields={}, photos=[photo()], remove_photos=[old]
+    )
+
+    photos = list(ActivityPhoto.objects.filter(activity=activity))
+    assert len(photos) == 1 and photos[0].pk != old.pk
+    assert (media / photos[0].image.name).is_file()
+    assert (media / photos[0].thumbnail.name).is_file()

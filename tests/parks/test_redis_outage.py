@@ -4,13 +4,16 @@ With Redis up, the throttles count as before."""
 
 import logging
 import socket
+import subprocess
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
+from redis.exceptions import AuthenticationError
 
 from config.celery import app as celery_app
 from grievances.models import Grievance
@@ -42,7 +45,8 @@ def redis_down(settings, caplog):
 
 @pytest.fixture
 def silent_server():
-    """The URL of a server that takes connections and never answers, as a hung Redis does."""
+    """A server that takes connections and never answers, as a hung Redis does: its `url`, and
+    the connections it `held`."""
     server = socket.create_server(("127.0.0.1", 0))
     held = []
 
@@ -54,7 +58,7 @@ def silent_server():
                 return
 
     threading.Thread(target=hold, daemon=True).start()
-    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    yield SimpleNamespace(url=f"redis://127.0.0.1:{server.getsockname()[1]}/0", held=held)
     server.close()
     for connection in held:
         connection.close()
@@ -62,7 +66,8 @@ def silent_server():
 
 @pytest.fixture
 def silent_redis(settings, silent_server):
-    settings.CACHES = redis_cache(silent_server)
+    settings.CACHES = redis_cache(silent_server.url)
+    return silent_server
 
 
 @pytest.fixture
@@ -113,10 +118,11 @@ def test_a_hung_redis_costs_one_short_wait_not_one_per_request(
     silent_redis, api_throttles, api_as, office_user
 ):
     client = api_as(office_user)
-    started = time.monotonic()
     for _ in range(10):
         assert client.get("/api/v1/parks/").status_code == 200
-    assert time.monotonic() - started < 3
+    # After the first wait times out, the cache leaves Redis alone for a few seconds instead of
+    # making every request wait again (counted, not timed: CI's cores are busy).
+    assert len(silent_redis.held) <= 2  # a second try if the requests outlast the pause
 
 
 # --- Redis up: the throttles still count ----------------------------------------------------
@@ -168,7 +174,7 @@ def test_a_report_asked_for_while_the_broker_is_down_is_kept_for_the_sweep(
 ):
     point_celery_at(monkeypatch, DEAD_REDIS)
     client.force_login(office_user)
-    assert ask_for_a_report(client, park) < 5
+    assert ask_for_a_report(client, park) < 15  # refused at once; generous for a busy CI
     # Logged for the operators; the sweep sends what has waited past its patience.
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("127.0.0.1:1" in message for message in errors)
@@ -178,6 +184,38 @@ def test_a_report_asked_for_while_the_broker_is_down_is_kept_for_the_sweep(
 def test_a_hung_broker_delays_the_request_by_seconds_not_forever(
     monkeypatch, silent_server, client, office_user, park
 ):
-    point_celery_at(monkeypatch, silent_server)
+    point_celery_at(monkeypatch, silent_server.url)
     client.force_login(office_user)
-    assert ask_for_a_report(client, park) < 12
+    # Bounded by the broker's connect and socket timeouts; it used to wait forever.
+    assert ask_for_a_report(client, park) < 30
+
+
+@pytest.fixture
+def redis_with_a_password(tmp_path):
+    """A private Redis that asks for a password, on a free loopback port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--requirepass", "right"]
+        + ["--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
+        assert time.monotonic() < deadline, "redis-server did not start"
+        time.sleep(0.05)
+    yield port
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_wrong_redis_password_fails_loudly_instead_of_switching_throttles_off(
+    settings, redis_with_a_password
+):
+    """Review finding: redis-py's AuthenticationError is a ConnectionError, so a wrong password
+    in production made the cache 'fail open' for good, and every throttle with it."""
+    settings.CACHES = redis_cache(f"redis://:wrong@127.0.0.1:{redis_with_a_password}/0")
+
+    with pytest.raises(AuthenticationError):
+        caches["default"].get("throttle_anon_192.0.2.10")

@@ -20,8 +20,8 @@ import pytest
 from django.db import connection
 
 from config.celery import allow_the_worker_longer_queries
-from config.settings.base import database_timeout_options
 from parks import services
+from parks.db import database_timeout_options
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -75,7 +75,10 @@ def _timed(call):
 
 
 # Waiting on the lock ends either way: lock_timeout (LockNotAvailable) or statement_timeout
-# (QueryCanceled), whichever is shorter.
+# (QueryCanceled), whichever is shorter. The lock is held until the test ends, so any answer at
+# all shows the limit worked; the bound on seconds only stops a broken limit from hanging the
+# suite, and is generous because CI's two cores are busy with other tests.
+ANSWERED_SOON = 15
 TIMEOUTS = [{"statement": 30, "lock": 1}, {"statement": 1, "lock": 0}]
 
 
@@ -89,7 +92,7 @@ def test_the_api_answers_json_503_soon_when_a_table_is_locked(
     response, seconds = _timed(lambda: client.get("/api/v1/activities/", HTTP_ACCEPT_LANGUAGE="en"))
 
     assert response.status_code == 503
-    assert seconds < 5
+    assert seconds < ANSWERED_SOON
     assert response["Content-Type"] == "application/json"
     assert int(response["Retry-After"]) > 0
     assert response.json() == {
@@ -122,7 +125,7 @@ def test_a_write_to_a_locked_table_is_a_json_503_too(
     )
 
     assert response.status_code == 503
-    assert seconds < 5
+    assert seconds < ANSWERED_SOON
     assert response.json()["detail"]
 
 
@@ -135,7 +138,7 @@ def test_a_page_shows_the_chinese_busy_page_soon_when_a_table_is_locked(
     response, seconds = _timed(lambda: client.get("/activities/"))
 
     assert response.status_code == 503
-    assert seconds < 5
+    assert seconds < ANSWERED_SOON
     assert int(response["Retry-After"]) > 0
     page = response.content.decode()
     assert '<html lang="zh-CN">' in page
@@ -150,8 +153,10 @@ def test_pages_that_do_not_read_the_locked_table_answer_at_once(
     login, login_seconds = _timed(lambda: client.get("/accounts/login/"))
     parks, parks_seconds = _timed(lambda: api_as(office_user).get("/api/v1/parks/"))
 
-    assert login.status_code == 200 and login_seconds < 1
-    assert parks.status_code == 200 and parks_seconds < 1
+    # Had either touched the locked table it would have waited the 1 s lock timeout and
+    # answered 503: the 200s show they never waited.
+    assert login.status_code == 200 and login_seconds < ANSWERED_SOON
+    assert parks.status_code == 200 and parks_seconds < ANSWERED_SOON
     assert parks.json()["count"] == 1
 
 
@@ -223,9 +228,9 @@ def test_requests_stuck_on_a_locked_table_no_longer_stall_the_login_page(
         )
         answers = [future.result() for future in stuck]
 
-    assert login_status == 200 and login_seconds < 5
+    assert login_status == 200 and login_seconds < ANSWERED_SOON
     for status, body, seconds in answers:
-        assert status == 503 and seconds < 5
+        assert status == 503 and seconds < ANSWERED_SOON
         assert json.loads(body)["detail"]
 
 
@@ -244,14 +249,15 @@ def test_the_worker_gets_longer_timeouts_than_web_requests(settings, database_ti
     assert (statement, lock) == ("10min", "1min")
 
 
-def _settings_database_options(**environ):
-    """DATABASES["default"]["OPTIONS"] as the local settings read them from this environment."""
+def _database_options(*, entry_point, **environ):
+    """The default database's connection OPTIONS once a process started from `entry_point`
+    (code run before Django has set up, or after) has set up, with this environment."""
     result = subprocess.run(
         [
             sys.executable,
             "-c",
-            "import django; django.setup(); from django.conf import settings; "
-            "print(settings.DATABASES['default'].get('OPTIONS', {}))",
+            f"{entry_point}; from django.db import connections; "
+            "print(connections['default'].settings_dict.get('OPTIONS', {}))",
         ],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **environ},
@@ -262,8 +268,13 @@ def _settings_database_options(**environ):
     return result.stdout.strip()
 
 
-def test_postgresql_connections_get_timeouts_from_the_environment():
-    options = _settings_database_options(
+WEB_SERVER = "import config.wsgi"
+MANAGEMENT_COMMAND = "import django; django.setup()"
+
+
+def test_the_web_server_gets_its_timeouts_from_the_environment():
+    options = _database_options(
+        entry_point=WEB_SERVER,
         DATABASE_URL="postgres://portal@db.example:5432/portal",
         DATABASE_STATEMENT_TIMEOUT="2.5",
         DATABASE_LOCK_TIMEOUT="1",
@@ -272,8 +283,22 @@ def test_postgresql_connections_get_timeouts_from_the_environment():
     assert "-c statement_timeout=2500 -c lock_timeout=1000" in options
 
 
+def test_migrations_and_other_commands_are_not_cut_off_by_the_web_timeouts():
+    """Review finding: the web's 10 s / 3 s limits were in the settings, so `migrate` (an index
+    on the million-row grid log), `backup` and beat ran under them too."""
+    options = _database_options(
+        entry_point=MANAGEMENT_COMMAND,
+        DATABASE_URL="postgres://portal@db.example:5432/portal",
+    )
+
+    assert "statement_timeout" not in options
+    assert "lock_timeout" not in options
+
+
 def test_the_sqlite_demo_keeps_working_without_timeouts(tmp_path):
-    options = _settings_database_options(DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    options = _database_options(
+        entry_point=WEB_SERVER, DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}"
+    )
 
     assert "statement_timeout" not in options
     assert "'timeout': 20" in options

@@ -236,3 +236,63 @@ def test_report_files_no_row_names_are_removed_once_they_are_old(office_user, di
     assert services.remove_orphan_report_files() == 1
     assert kept.exists() and fresh.exists() and not orphan.exists()
     assert default_storage.exists(report.excel.name)
+
+
+# --- Review findings: a released build is not "stalled"; a build that keeps dying is given up --
+
+
+@pytest.mark.django_db
+def test_a_build_that_failed_and_let_go_is_being_retried_not_stalled_nor_sent_again(
+    office_user, time_machine, report_queue
+):
+    """_release used a queryset update, which leaves updated_at alone: a build claimed six
+    minutes earlier that failed and let go read as "no worker has taken it" at once, and the
+    next sweep sent it a second time beside the task's own retry."""
+    time_machine.move_to(WEDNESDAY, tick=False)
+    report, _ = ask(office_user)
+    claimed = services._claim(report.pk, token="task-1")
+    time_machine.move_to(WEDNESDAY + timedelta(minutes=6), tick=False)
+    services._held_by(claimed).update(lease_until=WEDNESDAY + timedelta(minutes=7))  # heartbeat
+
+    services._release(claimed)  # a transient error: the task will retry
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.QUEUED
+    assert services.report_build_state(report) == services.BuildState.RESTARTING
+    assert services.requeue_stale_reports() == 0
+
+
+@pytest.mark.django_db
+def test_a_build_that_kills_its_worker_every_time_is_given_up_with_a_reason(
+    office_user, time_machine, report_queue
+):
+    """A build that runs out of memory or past the hard time limit never reaches report_fail:
+    the sweep used to send it again every couple of minutes, for ever."""
+    time_machine.move_to(WEDNESDAY, tick=False)
+    report, _ = ask(office_user)
+    for attempt in range(services.MAX_BUILD_ATTEMPTS):
+        assert services._claim(report.pk, token=f"task-{attempt}") is not None  # then killed
+        time_machine.shift(timedelta(minutes=2))  # the lease runs out
+        assert services.requeue_stale_reports() == 1
+
+    assert services._claim(report.pk, token="task-last") is None
+
+    report.refresh_from_db()
+    assert report.status == ReportStatus.FAILED
+    assert str(services.MAX_BUILD_ATTEMPTS) in report.failure_reason
+    assert services.requeue_stale_reports() == 0
+    # Regenerating (after the workers were looked at) starts counting afresh.
+    regenerated = services.report_regenerate(report=report, actor=office_user)
+    assert regenerated.build_attempts == 0
+    assert services._claim(report.pk, token="task-new") is not None
+
+
+@pytest.mark.django_db
+def test_builds_that_fail_and_let_go_are_retried_without_being_given_up(
+    office_user, on_wednesday, report_queue
+):
+    report, _ = ask(office_user)
+    for attempt in range(services.MAX_BUILD_ATTEMPTS + 2):  # more retries than lost builds
+        claimed = services._claim(report.pk, token="task-1")
+        assert claimed is not None, f"given up on retry {attempt}"
+        services._release(claimed)

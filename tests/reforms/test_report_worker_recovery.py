@@ -159,6 +159,9 @@ def test_restarting_beat_keeps_a_fixed_job_the_office_changed(workers):
     reminders.crontab = CrontabSchedule.objects.create(
         minute="15", hour="9", timezone="Asia/Shanghai"
     )
+    # An install made before a task was renamed keeps the old name in its row (review finding:
+    # beat skipped existing rows entirely, so it would send that name for ever).
+    reminders.task = "reforms.tasks.remind_task_owners"
     reminders.save()
     PeriodicTask.objects.filter(name="purge-expired-api-tokens").delete()
     beat.terminate()

@@ -1,8 +1,6 @@
 """Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
 and the three rates (三率), at /api/v1/grievances/."""
 
-from datetime import timedelta
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -179,21 +177,20 @@ class GrievanceViewSet(
 
     # --- Workflow steps: POST /grievances/{id}/<step>/ ------------------------------------------
 
-    def _step(self, request, step, input_serializer):
+    def _step(self, request, service, input_serializer):
+        """Run one step's service with the step's input; a step the state refuses is a 409."""
         grievance = self.get_object()
         data = input_serializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         grievance = state_conflicts_as_409(
-            lambda: services.grievance_act(
-                grievance=grievance, action=step, actor=request.user, **data.validated_data
-            )
+            lambda: service(grievance=grievance, actor=request.user, **data.validated_data)
         )
         return Response(self.represent(_fresh(grievance)))
 
     @_step_schema("Assign to a unit (office; received or returned → assigned)", AssignSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._step(request, Action.ASSIGN, AssignSerializer)
+        return self._step(request, services.grievance_assign, AssignSerializer)
 
     @_step_schema(
         "Accept (the handling unit; assigned → accepted; the response time)",
@@ -201,52 +198,52 @@ class GrievanceViewSet(
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._step(request, Action.ACCEPT, _note_for(Action.ACCEPT))
+        return self._step(request, services.grievance_accept, _note_for(Action.ACCEPT))
 
     @_step_schema("Return to the office, saying why (the handling unit)", _note_for(Action.RETURN))
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_office(self, request, pk=None):
-        return self._step(request, Action.RETURN, _note_for(Action.RETURN))
+        return self._step(request, services.grievance_return, _note_for(Action.RETURN))
 
     @_step_schema(
         "Start handling (the handling unit; accepted → in progress)", _note_for(Action.START)
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._step(request, Action.START, _note_for(Action.START))
+        return self._step(request, services.grievance_start, _note_for(Action.START))
 
     @_step_schema(
         "Reply to the worker (the handling unit; the resolution time)", _note_for(Action.REPLY)
     )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        return self._step(request, Action.REPLY, _note_for(Action.REPLY))
+        return self._step(request, services.grievance_reply, _note_for(Action.REPLY))
 
     @_step_schema(
         "Record the follow-up call and the worker's satisfaction (office)", FollowUpSerializer
     )
     @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
     def follow_up(self, request, pk=None):
-        return self._step(request, Action.FOLLOW_UP, FollowUpSerializer)
+        return self._step(request, services.grievance_follow_up, FollowUpSerializer)
 
     @_step_schema("Close (office; followed up and satisfied → closed)", _note_for(Action.CLOSE))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._step(request, Action.CLOSE, _note_for(Action.CLOSE))
+        return self._step(request, services.grievance_close, _note_for(Action.CLOSE))
 
     @_step_schema(
         "Reopen after an unsatisfied follow-up, saying why (office)", _note_for(Action.REOPEN)
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, Action.REOPEN, _note_for(Action.REOPEN))
+        return self._step(request, services.grievance_reopen, _note_for(Action.REOPEN))
 
     @_step_schema(
         "Withdraw on the worker's behalf, saying why (office)", _note_for(Action.WITHDRAW)
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._step(request, Action.WITHDRAW, _note_for(Action.WITHDRAW))
+        return self._step(request, services.grievance_withdraw, _note_for(Action.WITHDRAW))
 
     # --- Timeline, extensions, mediation -------------------------------------------------------
 
@@ -412,33 +409,24 @@ class GrievanceViewSet(
         query = RatesQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        grievances = selectors.grievances_visible_to(request.user)
-        surveys = selectors.surveys_visible_to(request.user)
-        if params.get("park"):
-            grievances = grievances.filter(park=params["park"])
-            surveys = surveys.filter(park=params["park"])
-        if params.get("subdistrict"):
-            grievances = grievances.filter(park__subdistrict=params["subdistrict"])
-            surveys = surveys.filter(park__subdistrict=params["subdistrict"])
-        if params.get("grid_zone"):
-            grievances = grievances.filter(grid_zone=params["grid_zone"])
-        if params.get("unit"):
-            grievances = grievances.filter(handling_unit=params["unit"])
-        start, last = params.get("from"), params.get("to")
-        grievances = selectors.grievances_in_period(
-            grievances, start=start, end=last + timedelta(days=1) if last else None
+        counted = selectors.rates_for(
+            request.user,
+            selectors.RateScope(
+                park=params.get("park"),
+                subdistrict=params.get("subdistrict"),
+                grid_zone=params.get("grid_zone"),
+                unit=params.get("unit"),
+                start=params.get("from"),
+                last=params.get("to"),
+            ),
         )
-        if start:
-            surveys = surveys.filter(held_on__gte=start)
-        if last:
-            surveys = surveys.filter(held_on__lte=last)
         group = params.get("group_by")
         return Response(
             {
                 "definitions": selectors.RATE_DEFINITIONS,
-                "totals": selectors.rates(grievances),
-                "groups": _rate_groups(grievances, group) if group else [],
-                "funnel": selectors.survey_funnel(surveys=surveys, grievances=grievances),
+                "totals": counted.totals,
+                "groups": _rate_groups(counted.grievances, group) if group else [],
+                "funnel": counted.funnel,
             }
         )
 

@@ -2,18 +2,13 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
+
+from parks.api.permissions import OfficeWritePermission
 
 from ... import services
 from ...models import TimeLimitPolicy
 from ..serializers import TimeLimitPolicySerializer
-
-
-class OfficeWrites(BasePermission):
-    """Everyone signed in reads; the district office writes."""
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or request.user.is_office
 
 
 @extend_schema_view(
@@ -36,7 +31,7 @@ class TimeLimitPolicyViewSet(
 
     serializer_class = TimeLimitPolicySerializer
     queryset = TimeLimitPolicy.objects.order_by("category")
-    permission_classes = [IsAuthenticated, OfficeWrites]
+    permission_classes = [IsAuthenticated, OfficeWritePermission]
     filter_backends = []
 
     def perform_create(self, serializer):

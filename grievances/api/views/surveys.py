@@ -1,12 +1,10 @@
 """Satisfaction survey campaigns (满意度调查), at /api/v1/surveys/."""
 
-from django.db.models import Count, ProtectedError, Q
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
 
-from parks.api.errors import Conflict
+from parks.api.errors import state_conflicts_as_409
 
 from ... import selectors, services
 from ...filters import SurveyFilter
@@ -47,10 +45,6 @@ class SurveyViewSet(viewsets.ModelViewSet):
             .order_by("-held_on", "-pk")
         )
 
-    def _check_may_write(self, survey):
-        if not selectors.user_can_log_grievances(self.request.user, survey.park):
-            raise PermissionDenied
-
     def _saved(self, survey, data):
         for field, value in data.items():
             setattr(survey, field, value)
@@ -61,15 +55,10 @@ class SurveyViewSet(viewsets.ModelViewSet):
         serializer.instance = self._saved(SurveyCampaign(), serializer.validated_data)
 
     def perform_update(self, serializer):
-        self._check_may_write(serializer.instance)
+        # services.survey_save refuses (403) a user who may not write the survey's park.
         serializer.instance = self._saved(serializer.instance, serializer.validated_data)
 
     def perform_destroy(self, survey):
-        self._check_may_write(survey)
-        refusal = Conflict(_("Opinions were logged from this survey; it cannot be deleted."))
-        if survey.opinion_count:
-            raise refusal
-        try:
-            survey.delete()
-        except ProtectedError as error:  # an opinion was logged since the row was read
-            raise refusal from error
+        state_conflicts_as_409(
+            lambda: services.survey_delete(survey=survey, actor=self.request.user)
+        )

@@ -18,6 +18,8 @@ from django.db import transaction
 
 from parks import services
 from parks.choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus, Role
+from parks.demo_activities import load_activity_demo
+from parks.demo_names import DISTRICT_OFFICE, HUAXIA, SHENGYANG
 from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
 from parks.signals import demo_data_loaded
 
@@ -37,9 +39,6 @@ SUBDISTRICTS = [
     "南禅寺街道",
 ]
 INDUSTRIES = ["水产", "家居服务", "建材"]
-
-SHENGYANG = "无锡盛阳食品城"
-HUAXIA = "无锡华夏家居港建材市场"
 
 PARKS = [
     {
@@ -79,7 +78,6 @@ PARKS = [
 ]
 
 # (name, kind, subdistrict, park)
-DISTRICT_OFFICE = "梁溪区产改办"
 ORGANISATIONS = [
     (DISTRICT_OFFICE, OrganisationKind.DISTRICT_OFFICE, None, None),
     ("广益街道产改办", OrganisationKind.SUBDISTRICT_OFFICE, "广益街道", None),
@@ -201,8 +199,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             office = self._load()
             # The grid log first: other apps' demo data links to its entries.
-            from parks.demo_activities import load_activity_demo  # imports this module
-
             load_activity_demo(office=office, stdout=self.stdout)
             # Other apps (reform tasks, grievances…) add their demo data here.
             demo_data_loaded.send(sender=self.__class__, office=office, stdout=self.stdout)

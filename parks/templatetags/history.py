@@ -1,0 +1,43 @@
+"""History panels (templates/_history.html) from the audit log, for a record's page:
+`{% object_history_panel obj %}` for one record, `{% type_history_panel "app.model" %}` for a
+page that edits every record of a kind."""
+
+from django import template
+from django.apps import apps
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .. import access
+from ..selectors import object_history, type_history
+
+register = template.Library()
+
+
+def _audit_url(context, model, **filters):
+    """The office's audit page with these filters; None for anyone else, who may not open it."""
+    request = context.get("request")
+    if request is None or not access.is_district_office(request.user):
+        return None
+    query = {"object_type": model._meta.label_lower, **filters}
+    return f"{reverse('parks:audit')}?{urlencode(query)}"
+
+
+@register.inclusion_tag("_history.html", takes_context=True)
+def object_history_panel(context, instance):
+    """Whoever sees the page sees the panel (masked fields stay masked)."""
+    if instance is None or instance.pk is None:
+        return {"history": None}
+    return {
+        "history": object_history(instance),
+        "more_url": _audit_url(context, type(instance), object_id=instance.pk),
+    }
+
+
+@register.inclusion_tag("_history.html", takes_context=True)
+def type_history_panel(context, model_label):
+    model = apps.get_model(model_label)
+    return {
+        "history": type_history(model),
+        "more_url": _audit_url(context, model),
+        "show_record": True,
+    }

@@ -1,0 +1,25 @@
+"""The office's audit page: every logged write, filtered by person, record type and period."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+
+from .. import access, selectors
+from ..filters import AuditEventFilter
+from ..view_helpers import paginate
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request):
+    if not access.is_district_office(request.user):
+        raise PermissionDenied
+    events = AuditEventFilter(request.GET, queryset=selectors.audit_events())
+    # A filter naming something unknown is shown as an error and matches nothing.
+    rows = events.qs if events.is_valid() else selectors.audit_events().none()
+    return render(
+        request,
+        "parks/audit.html",
+        {"page": paginate(request, rows, per_page=AUDIT_PAGE_SIZE), "filter": events},
+    )

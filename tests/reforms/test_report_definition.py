@@ -1,0 +1,118 @@
+"""The report is declared once (reforms.reporting.spec): its JSON, every workbook cell and the
+printable page stay exactly as they were when the four hand-kept descriptions were folded.
+
+The expected values were recorded from the code before the fold, on the hand-counted district
+of test_report_contents, and are kept in report_definition_expected.json beside this file.
+One change was made on purpose: the per-park grid coverage column of the workbook (各园区,
+column N) is the one-decimal rate of the page (0.667, was 0.6666…), see test_one_percent.
+"""
+
+import json
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+
+from reforms.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.contents import build_snapshot
+from reforms.reporting.excel import report_workbook
+from tests.reforms.test_report_contents import (  # noqa: F401 (fixtures used by name)
+    WEEK,
+    frozen_now,
+    report,
+    world,
+)
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = Path(__file__).with_name("report_definition_expected.json")
+
+
+def _without_ids(snapshot: dict) -> dict:
+    """The snapshot with its database ids named instead, so it compares across test runs."""
+    snapshot = json.loads(json.dumps(snapshot))
+    for key in ("subdistrict", "park"):
+        if snapshot["scope"][key] is not None:
+            snapshot["scope"][key] = "id"
+    for row in snapshot["overdue_by_unit"]:
+        row["unit"] = row["unit_name"]
+    for row in snapshot["by_park"]:
+        row["park"] = row["park_name"]
+    return snapshot
+
+
+def _cell_value(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"Decimal {value}"
+    if isinstance(value, float):
+        return f"float {value!r}"
+    return value
+
+
+def _workbook_cells(report_, snapshot: dict) -> dict:
+    """Every cell of every sheet: value, number format and whether it is bold."""
+    book = load_workbook(BytesIO(report_workbook(report_, snapshot)))
+    return {
+        sheet.title: [
+            [cell.coordinate, _cell_value(cell.value), cell.number_format, bool(cell.font.b)]
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.value is not None
+        ]
+        for sheet in book.worksheets
+    }
+
+
+def _page_text(client, office_user, report_, snapshot: dict) -> list[str]:
+    """The printable page's words, line by line, in English."""
+    report_.snapshot = snapshot
+    report_.status = ReportStatus.DONE
+    report_.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(office_user)
+    response = client.get(report_.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    main = re.sub(r"<(script|style)\b.*?</\1>", " ", main, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", main)
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def _observed(client, office_user, w) -> dict:
+    reports = {
+        "district": report(),
+        "subdistrict": report(ReportScope.SUBDISTRICT, subdistrict=w.s1),
+        "park": report(ReportScope.PARK, park=w.a),
+        "week": report(kind=PeriodKind.WEEK, period=WEEK),
+    }
+    observed = {}
+    for name, report_ in reports.items():
+        snapshot = build_snapshot(report_)
+        observed[name] = {
+            "snapshot": _without_ids(snapshot),
+            "workbook": _workbook_cells(report_, snapshot),
+            "page": _page_text(client, office_user, report_, snapshot),
+        }
+    return json.loads(json.dumps(observed))
+
+
+def test_the_snapshot_workbook_and_page_are_what_they_were_before_the_fold(
+    client,
+    office_user,
+    world,  # noqa: F811
+):
+    observed = _observed(client, office_user, world)
+    expected = json.loads(EXPECTED.read_text())
+    for name in expected:
+        assert observed[name]["snapshot"] == expected[name]["snapshot"], name
+        assert observed[name]["workbook"] == expected[name]["workbook"], name
+        assert observed[name]["page"] == expected[name]["page"], name
