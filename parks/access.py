@@ -80,9 +80,9 @@ class Area:
         parks = Park.objects.all()
         if self.level == Level.DISTRICT:
             return parks
-        if self.level == Level.SUBDISTRICT:
+        if self.level == Level.SUBDISTRICT and self.subdistrict_id is not None:
             return parks.filter(subdistrict_id=self.subdistrict_id)
-        if self.level == Level.PARK:
+        if self.level == Level.PARK and self.park_id is not None:
             return parks.filter(pk=self.park_id)
         return parks.none()
 
@@ -315,21 +315,29 @@ def grid_zones_user_can_log(user: AnyUser) -> QuerySet[GridZone]:
     zones = GridZone.objects.all()
     if scope.office:
         return zones
+    park_id = scope.area.park_id
+    if park_id is None:
+        return zones.none()
     if scope.role == Role.PARK_MANAGER:
-        return zones.filter(park_id=scope.area.park_id)
+        return zones.filter(park_id=park_id)
     if scope.role == Role.LIAISON:
-        return zones.filter(liaison_id=scope.user_id, park_id=scope.area.park_id)
+        return zones.filter(liaison_id=scope.user_id, park_id=park_id)
     return zones.none()
+
+
+def parks_managed_by(user: AnyUser) -> QuerySet[Park]:
+    """The parks a user runs: every park for the office, their own for a park manager."""
+    scope = scope_of(user)
+    if scope.office:
+        return Park.objects.all()
+    if scope.role == Role.PARK_MANAGER and scope.area.park_id is not None:
+        return Park.objects.filter(pk=scope.area.park_id)
+    return Park.objects.none()
 
 
 def parks_user_can_log_park_wide(user: AnyUser) -> QuerySet[Park]:
     """Parks where the user may log an activity for the whole park rather than one zone."""
-    scope = scope_of(user)
-    if scope.office:
-        return Park.objects.all()
-    if scope.role == Role.PARK_MANAGER:
-        return Park.objects.filter(pk=scope.area.park_id)
-    return Park.objects.none()
+    return parks_managed_by(user)
 
 
 def may_log_activity(user: AnyUser, *, park: Park, grid_zone: GridZone | None = None) -> bool:
@@ -480,12 +488,7 @@ def may_write_ledger(user: AnyUser, park: Park | None) -> bool:
 
 def ledger_parks_for(user: AnyUser) -> QuerySet[Park]:
     """Parks a user may record ledger rows for, for form choices."""
-    scope = scope_of(user)
-    if scope.office:
-        return Park.objects.all()
-    if scope.role == Role.PARK_MANAGER:
-        return Park.objects.filter(pk=scope.area.park_id)
-    return Park.objects.none()
+    return parks_managed_by(user)
 
 
 def may_record_ledgers(user: AnyUser) -> bool:
@@ -548,7 +551,7 @@ def requestable_targets(
         levels = [Level.DISTRICT, Level.SUBDISTRICT, Level.PARK]
         return levels, Subdistrict.objects.all(), area.parks()
     if area.level == Level.SUBDISTRICT:
-        subdistricts = Subdistrict.objects.filter(pk=area.subdistrict_id)
+        subdistricts = Subdistrict.objects.filter(pk=area.subdistrict_id or 0)  # 0: no row
         return [Level.SUBDISTRICT, Level.PARK], subdistricts, area.parks()
     if area.level == Level.PARK:
         return [Level.PARK], Subdistrict.objects.none(), area.parks()

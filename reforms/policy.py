@@ -73,7 +73,7 @@ def check_move(user: User, task: Task, to_status: str) -> None:
     """
     if not may_update_task(user, task):
         raise PermissionDenied
-    if to_status not in ALLOWED_TRANSITIONS.get(task.status, set()):
+    if to_status not in ALLOWED_TRANSITIONS.get(TaskStatus(task.status), set()):
         raise ValidationError(
             _("A task that is “%(from)s” cannot become “%(to)s”.")
             % {"from": TaskStatus(task.status).label, "to": TaskStatus(to_status).label}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks import access
+from parks.filter_bar import filter_bar
 from parks.selectors import activities_visible_to
 
 from .. import selectors, services
@@ -51,25 +52,6 @@ def filtered_grievances(request):
     statuses = STATUS_GROUPS[group][1]
     in_group = grievances if statuses is None else grievances.filter(status__in=statuses)
     return grievance_filter, grievances, in_group, group
-
-
-def _filter_controls(grievance_filter):
-    form = grievance_filter.form
-    data = grievance_filter.data
-    controls = []
-    for name in INBOX_FILTERS:
-        bound = form[name]
-        controls.append(
-            {
-                "name": name,
-                "id": bound.id_for_label,
-                "label": bound.label,
-                "choices": [(str(v), label) for v, label in bound.field.choices if v != ""],
-                "selected": data.get(name, ""),
-                "errors": bound.errors,
-            }
-        )
-    return controls
 
 
 def _tabs(request, grievances, current):
@@ -113,7 +95,9 @@ def inbox(request):
         {
             "nav": "grievances",
             "filter": grievance_filter,
-            "controls": _filter_controls(grievance_filter),
+            "bar": filter_bar(
+                grievance_filter, selects=INBOX_FILTERS, dates=(), hidden={"group": group}
+            ),
             "tabs": _tabs(request, grievances, group),
             "group": group,
             "page": page,

@@ -20,7 +20,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -42,6 +42,7 @@ from .errors import PayloadTooLarge
 from .negotiation import FileDownloadNegotiation
 from .parsers import JSONParser
 from .schema import error
+from .viewsets import ReadOnlyViewSet
 
 # --- Request bodies that are too big ---------------------------------------------------------
 
@@ -116,7 +117,7 @@ REFUSED_BATCH = OpenApiResponse(
     retrieve=extend_schema(summary="One entry of the grid log"),
     destroy=extend_schema(summary="Delete an entry and its photos"),
 )
-class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ActivityViewSet(ReadOnlyViewSet):
     """The grid work log (网格工作日志): visits, lectures, care activities, forums… per grid zone
     or park-wide, with photos.
 
@@ -130,7 +131,6 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     see the entry.
     """
 
-    queryset = Activity.objects.none()
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
     lookup_value_regex = r"\d+"

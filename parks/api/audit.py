@@ -2,14 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission
 
 from .. import access, selectors
 from ..choices import AuditAction
 from ..filters import AuditEventFilter
 from ..models import AuditEvent
 from ..models.audit import field_label
+from .viewsets import ReadOnlyViewSet
 
 
 class OfficeOnlyPermission(BasePermission):
@@ -87,11 +88,10 @@ class AuditEventSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One audit event"),
 )
-class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, OfficeOnlyPermission]
+class AuditEventViewSet(ReadOnlyViewSet):
+    permission_class = OfficeOnlyPermission
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter
-    queryset = AuditEvent.objects.none()  # for the schema; get_queryset reads the selector
 
     def get_queryset(self):
         return selectors.audit_events()

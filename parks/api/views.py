@@ -2,9 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
 
 from .. import access, selectors, services
 from ..filters import (
@@ -14,7 +12,6 @@ from ..filters import (
     ParkFilter,
     SubdistrictFilter,
 )
-from ..models import Facility, GridZone, Park
 from .permissions import OfficeWritePermission, ParkWritePermission
 from .serializers import (
     FacilitySerializer,
@@ -23,21 +20,16 @@ from .serializers import (
     ParkSerializer,
     SubdistrictSerializer,
 )
+from .viewsets import EditViewSet, ReadOnlyViewSet, assign
 
 
-class ParkScopedViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ParkScopedViewSet(EditViewSet):
     """Rows that belong to a park: visible through the park, written by whoever manages it.
 
     Services raise Django's ValidationError; the API's exception handler turns it into a 400.
     """
 
-    permission_classes = [IsAuthenticated, ParkWritePermission]
+    permission_class = ParkWritePermission
 
     def park_of(self, obj):
         return obj.park
@@ -48,26 +40,13 @@ class ParkScopedViewSet(
     def perform_create(self, serializer):
         if not access.may_manage_park(self.request.user, serializer.validated_data["park"]):
             raise PermissionDenied
-        serializer.instance = self.save_with_service(
-            self.queryset.model(), dict(serializer.validated_data)
-        )
+        super().perform_create(serializer)
 
     def perform_update(self, serializer):
         new_park = serializer.validated_data.get("park")
         if new_park is not None and not access.may_manage_park(self.request.user, new_park):
             raise PermissionDenied
-        serializer.instance = self.save_with_service(
-            serializer.instance, dict(serializer.validated_data)
-        )
-
-    def save_with_service(self, instance, data):
-        raise NotImplementedError
-
-
-def _assign(instance, data):
-    for field, value in data.items():
-        setattr(instance, field, value)
-    return instance
+        super().perform_update(serializer)
 
 
 @extend_schema_view(
@@ -80,7 +59,6 @@ def _assign(instance, data):
 class ParkViewSet(ParkScopedViewSet):
     serializer_class = ParkSerializer
     filterset_class = ParkFilter
-    queryset = Park.objects.none()
     ordering_fields = ["name", "designation_year", "created_at"]
     chinese_ordering_fields = ["name"]
 
@@ -94,12 +72,12 @@ class ParkViewSet(ParkScopedViewSet):
         return access.may_create_parks(request.user)
 
     def perform_create(self, serializer):
-        serializer.instance = self.save_with_service(Park(), dict(serializer.validated_data))
+        EditViewSet.perform_create(self, serializer)  # the park is new: nobody manages it yet
 
     def save_with_service(self, park, data):
         industries = data.pop("industries", None)
         saved = services.park_save(
-            park=_assign(park, data), industries=industries, actor=self.request.user
+            park=assign(park, data), industries=industries, actor=self.request.user
         )
         # Re-read with the list annotations so the response shows the same fields as GET.
         return get_object_or_404(self.get_queryset(), pk=saved.pk)
@@ -109,7 +87,6 @@ class ParkViewSet(ParkScopedViewSet):
 class GridZoneViewSet(ParkScopedViewSet):
     serializer_class = GridZoneSerializer
     filterset_class = GridZoneFilter
-    queryset = GridZone.objects.none()
     ordering_fields = ["code", "name"]
     chinese_ordering_fields = ["name"]
 
@@ -121,14 +98,13 @@ class GridZoneViewSet(ParkScopedViewSet):
         )
 
     def save_with_service(self, grid_zone, data):
-        return services.grid_zone_save(grid_zone=_assign(grid_zone, data), actor=self.request.user)
+        return services.grid_zone_save(grid_zone=assign(grid_zone, data), actor=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="List facilities (阵地) in your scope"))
 class FacilityViewSet(ParkScopedViewSet):
     serializer_class = FacilitySerializer
     filterset_class = FacilityFilter
-    queryset = Facility.objects.none()
     ordering_fields = ["name", "area_m2", "kind"]
     chinese_ordering_fields = ["name"]
 
@@ -140,24 +116,24 @@ class FacilityViewSet(ParkScopedViewSet):
         )
 
     def save_with_service(self, facility, data):
-        return services.facility_save(facility=_assign(facility, data), actor=self.request.user)
+        return services.facility_save(facility=assign(facility, data), actor=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="List the district's subdistricts"))
-class SubdistrictViewSet(viewsets.ReadOnlyModelViewSet):
+class SubdistrictViewSet(ReadOnlyViewSet):
     serializer_class = SubdistrictSerializer
     filterset_class = SubdistrictFilter
-    permission_classes = [IsAuthenticated, OfficeWritePermission]
+    permission_class = OfficeWritePermission
 
     def get_queryset(self):
         return selectors.subdistricts_visible_to(self.request.user).order_by("pk")
 
 
 @extend_schema_view(list=extend_schema(summary="List organisations in your scope"))
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(ReadOnlyViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilter
-    permission_classes = [IsAuthenticated, OfficeWritePermission]
+    permission_class = OfficeWritePermission
 
     def get_queryset(self):
         return selectors.organisations_visible_to(self.request.user).order_by("kind", "pk")

@@ -25,6 +25,7 @@ from .. import selectors
 from ..choices import ActivityKind
 from ..dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
 from ..db import chinese_order
+from ..filter_bar import filter_bar
 from ..filters import ActivityFilter, GridZoneFilter
 from ..forms import ACTIVITY_KIND_ICONS
 from ..view_helpers import paginate
@@ -49,18 +50,6 @@ def _in_pinyin_order(field, name):
     field.queryset = field.queryset.order_by(chinese_order(name), "pk")
 
 
-def _select(bound, selected):
-    """A filter's select as the templates draw it: choices, the chosen value, errors."""
-    return {
-        "name": bound.name,
-        "id": bound.id_for_label,
-        "label": bound.label,
-        "choices": [(str(value), label) for value, label in bound.field.choices if value],
-        "selected": selected,
-        "errors": bound.errors,
-    }
-
-
 def _filtered_activities(request, queryset, *, data):
     """ActivityFilter over `queryset` with pinyin-ordered choices; nothing on a bad value."""
     activity_filter = ActivityFilter(data, queryset=queryset, request=request)
@@ -77,26 +66,25 @@ def _filtered_activities(request, queryset, *, data):
     return activity_filter, activities
 
 
-def _filter_bar(activity_filter):
-    """What the template needs to draw the filter bar: selects, kinds, dates and errors."""
-    form = activity_filter.form
+def _filter_bar(activity_filter, *, month=None, show_period=True):
+    """The feed's and the calendar's bar: the shared selects plus the kinds' checkboxes."""
     data = activity_filter.data
-    selects = [_select(form[name], data.get(name, "")) for name in SELECT_FILTERS]
+    bar = filter_bar(
+        activity_filter,
+        selects=SELECT_FILTERS,
+        dates=("date_from", "date_to") if show_period else (),
+        hidden={"month": month},
+    )
     # Someone who sees one park has nothing to choose between parks or subdistricts.
-    if len(selects[0]["choices"]) <= 1 and not (data.get("park") or data.get("subdistrict")):
-        selects = selects[2:]
+    if len(bar["selects"][0]["choices"]) <= 1 and not (data.get("park") or data.get("subdistrict")):
+        bar["selects"] = bar["selects"][2:]
     chosen_kinds = data.getlist("kind")
-    return {
-        "selects": selects,
-        "kinds": [kind | {"checked": kind["value"] in chosen_kinds} for kind in kind_list()],
-        "kind_count": len(chosen_kinds),
-        "kind_label": form["kind"].label,
-        "kind_errors": form["kind"].errors,
-        "q": form["q"],
-        "date_from": form["date_from"],
-        "date_to": form["date_to"],
-        "non_field_errors": form.non_field_errors(),
-    }
+    kind = activity_filter.form["kind"]
+    bar["kinds"] = [item | {"checked": item["value"] in chosen_kinds} for item in kind_list()]
+    bar["kind_count"] = len(chosen_kinds)
+    bar["kind_label"] = kind.label
+    bar["kind_errors"] = kind.errors
+    return bar
 
 
 def kind_list():
@@ -293,8 +281,8 @@ def activity_calendar(request):
             "nav": "activities",
             "tabs": _tab_links(request, feed_query=filters, active="calendar"),
             "filter": activity_filter,
-            "bar": _filter_bar(activity_filter),
-            "reset_url": reverse("parks:activity_calendar"),
+            "bar": _filter_bar(activity_filter, month=first.strftime("%Y-%m"), show_period=False),
+            "reset_url": f"{reverse('parks:activity_calendar')}?month={first:%Y-%m}",
             "month": first,
             "month_value": first.strftime("%Y-%m"),
             "month_links": month_links,
@@ -398,16 +386,17 @@ def coverage(request):
     rows = _coverage_rows(result)
     idle_week = list(selectors.idle_grid_zones(zones=zones, since=this_week))
     idle_month = list(selectors.idle_grid_zones(zones=zones, since=today.replace(day=1)))
-    selects = [_select(zone_filter.form[name], scope.get(name, "")) for name in scope_names]
-    if len(selects[0]["choices"]) <= 1 and not scope:
-        selects = []
+    bar = filter_bar(zone_filter, search=None, selects=scope_names, dates=())
+    # Someone who sees one park has no scope to choose.
+    if len(bar["selects"][0]["choices"]) <= 1 and not scope:
+        bar["selects"] = []
     return render(
         request,
         "parks/activity_office/coverage.html",
         {
             "nav": "activities",
             "tabs": _tab_links(request, feed_query="", active="coverage"),
-            "selects": selects,
+            "bar": bar,
             "weeks": weeks,
             "week_choices": [4, 8, 12, 26, 52],
             "mondays": result["weeks"],

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from .. import access, selectors
+from ..filter_bar import filter_bar
 from ..filters import AuditEventFilter
 from ..view_helpers import paginate
 
@@ -21,5 +22,12 @@ def audit_log(request):
     return render(
         request,
         "parks/audit.html",
-        {"page": paginate(request, rows, per_page=AUDIT_PAGE_SIZE), "filter": events},
+        {
+            "page": paginate(request, rows, per_page=AUDIT_PAGE_SIZE),
+            "filter": events,
+            # A record's history links here with its id; the id rides along with new filters.
+            "bar": filter_bar(
+                events, search=None, hidden={"object_id": events.data.get("object_id")}
+            ),
+        },
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from knox.models import AuthToken
 
 from .. import access, selectors, services
+from ..filter_bar import filter_bar
 from ..filters import ParkFilter
 from ..forms import (
     ApiTokenForm,
@@ -55,6 +56,7 @@ def park_list(request):
         "parks/park_list.html",
         {
             "filter": park_filter,
+            "bar": filter_bar(park_filter),
             "page": page,
             "can_create": access.may_create_parks(request.user),
         },
@@ -214,13 +216,14 @@ def _require_people_manager(request):
 @login_required
 def people_list(request):
     _require_people_manager(request)
-    search = PeopleSearchForm(request.GET or None)
+    # The page's own ids (people-q, people-role), not the person form's.
+    search = PeopleSearchForm(request.GET or None, auto_id="people-%s")
     criteria = search.cleaned_data if search.is_valid() else {}
     people = selectors.people_list(search=criteria.get("q", ""), role=criteria.get("role", ""))
     return render(
         request,
         "parks/people_list.html",
-        {"page": paginate(request, people), "search": search},
+        {"page": paginate(request, people), "search": search, "bar": filter_bar(search)},
     )
 
 

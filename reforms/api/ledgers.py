@@ -17,15 +17,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.errors import state_conflicts_as_409
 from parks.api.permissions import LedgerWritePermission
 from parks.api.schema import conflict
 from parks.api.serializers import NamedChoiceField, VisibleParkField
+from parks.api.viewsets import EditViewSet, assign
 from parks.choices import ActivityKind
 from parks.selectors import activities_visible_to
 
@@ -283,12 +283,6 @@ ProposalTotals = _totals_serializer(
 # --- Views ------------------------------------------------------------------------------------
 
 
-def _assign(instance, data):
-    for field, value in data.items():
-        setattr(instance, field, value)
-    return instance
-
-
 def _ledger_schema(noun, totals_serializer):
     return extend_schema_view(
         list=extend_schema(summary=f"List {noun} in your scope"),
@@ -310,11 +304,11 @@ def _ledger_schema(noun, totals_serializer):
     )
 
 
-class LedgerViewSet(viewsets.ModelViewSet):
+class LedgerViewSet(mixins.DestroyModelMixin, EditViewSet):
     """Base of the four ledgers: scope from ledger_visible_to, writes through ledger_save."""
 
     model = None
-    permission_classes = [IsAuthenticated, LedgerWritePermission]
+    permission_class = LedgerWritePermission
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
@@ -330,7 +324,7 @@ class LedgerViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.ledger_save(
-            entry=_assign(serializer.instance, data),
+            entry=assign(serializer.instance, data),
             actor=self.request.user,
             # Only what the client sent, so a correction never overwrites someone else's.
             fields=list(data),
@@ -359,7 +353,6 @@ class CarePaymentViewSet(LedgerViewSet):
     model = CarePayment
     serializer_class = CarePaymentSerializer
     filterset_class = CarePaymentFilter
-    queryset = CarePayment.objects.none()
     ordering_fields = ["paid_on", "amount", "recipients", "created_at"]
     totals_serializer = CareTotals
 
@@ -372,7 +365,6 @@ class PublicityViewSet(LedgerViewSet):
     model = Publicity
     serializer_class = PublicitySerializer
     filterset_class = PublicityFilter
-    queryset = Publicity.objects.none()
     ordering_fields = ["published_on", "channel", "created_at"]
     totals_serializer = PublicityTotals
 
@@ -384,7 +376,6 @@ class TrainingViewSet(LedgerViewSet):
     model = Training
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilter
-    queryset = Training.objects.none()
     ordering_fields = ["started_on", "hours", "trainees", "created_at"]
     totals_serializer = TrainingTotals
 
@@ -405,7 +396,6 @@ class ProposalViewSet(LedgerViewSet):
     model = Proposal
     serializer_class = ProposalSerializer
     filterset_class = ProposalFilter
-    queryset = Proposal.objects.none()
     ordering_fields = ["submitted_on", "status", "created_at"]
     totals_serializer = ProposalTotals
 

@@ -27,15 +27,15 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.errors import Conflict, state_conflicts_as_409
 from parks.api.negotiation import FileDownloadNegotiation
 from parks.api.schema import conflict, invalid
 from parks.api.serializers import NamedChoiceField, VisibleParkField
+from parks.api.viewsets import ReadOnlyViewSet
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.models import Park, Subdistrict
 from parks.selectors import parks_visible_to
@@ -381,11 +381,11 @@ def _accepted(response: Response) -> Response:
         responses={200: ReportDetailSerializer, 304: NOT_MODIFIED},
     ),
 )
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(ReadOnlyViewSet):
     """Progress reports (进展报告) for the district, a subdistrict or a park, per week, month,
     quarter, year or custom period: one per scope and period."""
 
-    permission_classes = [IsAuthenticated]
+    # No serializer_class (list and detail differ): the model for the schema is named here.
     queryset = Report.objects.none()
     filterset_class = ReportFilter
     ordering_fields = ["period_start", "period_end", "finished_at", "created_at", "id"]

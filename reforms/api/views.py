@@ -10,22 +10,22 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from parks.api.ordering import ChineseOrderingFilter
 from parks.api.permissions import OfficeEditsPermission
 from parks.api.schema import file_download
+from parks.api.viewsets import EditViewSet, PortalViewSet, assign
 from parks.downloads import stored_file_response
 from parks.excel import XLSX_CONTENT_TYPE
 
 from .. import selectors, services
 from ..choices import TaskStatus
 from ..filters import MilestoneFilter, PlanFilter, TaskFilter
-from ..models import Evidence, Milestone, Plan, ProgressUpdate, Task
+from ..models import Evidence, ProgressUpdate
 from ..services import EVIDENCE_SIGNATURES
 from .serializers import (
     EvidenceSerializer,
@@ -40,26 +40,8 @@ from .serializers import (
 )
 
 
-class CrudViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    permission_classes = [IsAuthenticated, OfficeEditsPermission]
-
-    def perform_create(self, serializer):
-        instance = serializer.Meta.model()
-        serializer.instance = self.save_with_service(instance, dict(serializer.validated_data))
-
-    def perform_update(self, serializer):
-        serializer.instance = self.save_with_service(
-            serializer.instance, dict(serializer.validated_data)
-        )
-
-    def save_with_service(self, instance, data):
-        raise NotImplementedError
+class CrudViewSet(EditViewSet):
+    permission_class = OfficeEditsPermission
 
 
 class TaskOrderingFilter(ChineseOrderingFilter):
@@ -79,12 +61,6 @@ class TaskOrderingFilter(ChineseOrderingFilter):
         return selectors.with_warning_rank(queryset).order_by(*terms, "code", "pk")
 
 
-def _assign(instance, data):
-    for field, value in data.items():
-        setattr(instance, field, value)
-    return instance
-
-
 @extend_schema_view(
     list=extend_schema(summary="List implementation plans in your scope"),
     retrieve=extend_schema(summary="One implementation plan"),
@@ -97,7 +73,6 @@ class PlanViewSet(CrudViewSet):
 
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
-    queryset = Plan.objects.none()
     ordering_fields = ["year", "title", "created_at"]
 
     def get_queryset(self):
@@ -108,7 +83,7 @@ class PlanViewSet(CrudViewSet):
         )
 
     def save_with_service(self, plan, data):
-        return services.plan_save(plan=_assign(plan, data), actor=self.request.user)
+        return services.plan_save(plan=assign(plan, data), actor=self.request.user)
 
 
 @extend_schema_view(
@@ -141,7 +116,6 @@ class TaskViewSet(CrudViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     filter_backends = [DjangoFilterBackend, TaskOrderingFilter]
-    queryset = Task.objects.none()
     ordering_fields = [
         "code",
         "title",
@@ -173,7 +147,7 @@ class TaskViewSet(CrudViewSet):
         supporting_units = data.pop("supporting_units", None)
         expected_updated_at = data.pop("expected_updated_at", None)
         saved = services.task_save(
-            task=_assign(task, data),
+            task=assign(task, data),
             actor=self.request.user,
             # Only what the client sent: the row was read before the service locks it, and
             # the other fields may have changed since.
@@ -360,14 +334,13 @@ class MilestoneViewSet(CrudViewSet):
 
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
-    queryset = Milestone.objects.none()
     ordering_fields = ["due_date", "order"]
 
     def get_queryset(self):
         return selectors.milestones_visible_to(self.request.user).order_by("task_id", "order", "pk")
 
     def save_with_service(self, milestone, data):
-        return services.milestone_save(milestone=_assign(milestone, data), actor=self.request.user)
+        return services.milestone_save(milestone=assign(milestone, data), actor=self.request.user)
 
     def _set_done(self, request, done):
         milestone = services.milestone_set_done(
@@ -389,11 +362,10 @@ class MilestoneViewSet(CrudViewSet):
 
 
 @extend_schema_view(retrieve=extend_schema(summary="One evidence file's details"))
-class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class EvidenceViewSet(mixins.RetrieveModelMixin, PortalViewSet):
     """Evidence files of progress updates, readable by whoever sees the task."""
 
     serializer_class = EvidenceSerializer
-    queryset = Evidence.objects.none()
     filter_backends = []
 
     def get_queryset(self):

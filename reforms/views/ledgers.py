@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from parks.dates import period_presets
+from parks.filter_bar import filter_bar
 
 from .. import policy, selectors, services
 from ..choices import ProposalStatus, PublicityChannel
@@ -232,43 +233,22 @@ def _filtered(request, ledger: Ledger, data):
     return row_filter, (row_filter.qs.none() if row_filter.errors else row_filter.qs)
 
 
-def _controls(row_filter, names) -> list[dict]:
-    """Filters drawn as selects: their choices (one query for those naming rows) and selection."""
-    form, data = row_filter.form, row_filter.data
-    yes_no = {"district_wide": [("true", _("District-wide only")), ("false", _("Parks only"))]}
-    # "Channel" alone is the grievance channel (诉求渠道) in the catalogue.
-    labels = {"channel": pgettext("publicity", "Channel")}
-    controls = []
-    for name in names:
-        bound = form[name]
-        choices = yes_no.get(name) or [
-            (str(value), label) for value, label in bound.field.choices if value != ""
-        ]
-        controls.append(
-            {
-                "name": name,
-                "id": bound.id_for_label,
-                "label": labels.get(name, bound.label),
-                "choices": choices,
-                "selected": set(data.getlist(name)),
-                "errors": bound.errors,
-            }
-        )
-    return controls
-
-
 def _filter_bar(row_filter, data, ledger: Ledger | None = None) -> dict:
     names = ("park", "subdistrict", *(ledger.extra_filters if ledger else ()))
-    form = row_filter.form
-    return {
-        "controls": _controls(row_filter, names),
-        "date_from": data.get("date_from", ""),
-        "date_to": data.get("date_to", ""),
-        "q": data.get("q", ""),
-        "date_errors": [*form["date_from"].errors, *form["date_to"].errors],
-        "presets": _preset_links(data),
-        "all_time": "period" in data,
-    }
+    # "All time" is a choice of its own, kept until a date is typed.
+    all_time = "period" in data and not (data.get("date_from") or data.get("date_to"))
+    bar = filter_bar(
+        row_filter,
+        search="q" if ledger else None,
+        selects=names,
+        dates=("date_from", "date_to"),
+        hidden={"period": "all" if all_time else ""},
+        # "Channel" alone is the grievance channel (诉求渠道) in the catalogue.
+        labels={"channel": pgettext("publicity", "Channel")},
+        choices={"district_wide": [("true", _("District-wide only")), ("false", _("Parks only"))]},
+    )
+    bar["presets"] = _preset_links(data)
+    return bar
 
 
 # --- Pages ----------------------------------------------------------------------------------

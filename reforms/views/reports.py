@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from parks.dates import PORTAL_DATE_VALIDATORS
 from parks.db import chinese_order
+from parks.filter_bar import filter_bar
 from parks.forms import BootstrapFormMixin
 from parks.models import Park, Subdistrict
 from parks.selectors import parks_visible_to
@@ -236,6 +237,7 @@ def report_list(request):
         {
             "nav": "reports",
             "form": form,
+            "bar": filter_bar(form, search=None),
             "page": paginate(request, reports),
             "may_request": user_may_request_reports(request.user),
         },

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parks.downloads import stored_file_response
+from parks.filter_bar import filter_bar
 
 from .. import policy, selectors, services
 from ..choices import CLOSED_STATUSES, TaskStatus
@@ -41,34 +42,24 @@ def _filtered_tasks(request):
     return task_filter, tasks, ordering
 
 
-def _filter_controls(task_filter):
-    """Each filter as a select: its choices (one query for those naming rows) and selection."""
-    form = task_filter.form
-    data = task_filter.data
-    controls = []
-    for name in TABLE_FILTERS:
-        bound = form[name]
-        choices = [(str(value), label) for value, label in bound.field.choices if value != ""]
-        controls.append(
-            {
-                "name": name,
-                "id": bound.id_for_label,
-                # "Unit (leading or supporting)" is too long above a select on a phone.
-                "label": _("Unit") if name == "unit" else bound.label,
-                "choices": choices,
-                "selected": set(data.getlist(name)),
-                "errors": bound.errors,
-            }
-        )
-    return controls
-
-
 @login_required
 def task_list(request):
     task_filter, tasks, ordering = _filtered_tasks(request)
     page = paginate(request, tasks)
-    controls = _filter_controls(task_filter)
-    park_control = controls[0]
+    # The league table links to one lead unit's tasks; that filter has no select of its own.
+    lead_unit = None if task_filter.errors else task_filter.form.cleaned_data.get("lead_unit")
+    bar = filter_bar(
+        task_filter,
+        selects=TABLE_FILTERS,
+        dates=(),
+        hidden={
+            "ordering": request.GET.get("ordering"),
+            "lead_unit": lead_unit.pk if lead_unit else None,
+        },
+        # "Unit (leading or supporting)" is too long above a select on a phone.
+        labels={"unit": _("Unit")},
+    )
+    park_control = bar["selects"][0]
     chosen_park = next(
         (
             {"pk": value, "name": label}
@@ -77,8 +68,6 @@ def task_list(request):
         ),
         None,
     )
-    # The league table links to one lead unit's tasks; that filter has no select of its own.
-    lead_unit = None if task_filter.errors else task_filter.form.cleaned_data.get("lead_unit")
     without_lead_unit = request.GET.copy()
     without_lead_unit.pop("lead_unit", None)
     without_lead_unit.pop("page", None)
@@ -88,7 +77,7 @@ def task_list(request):
         {
             "nav": "tasks",
             "filter": task_filter,
-            "controls": controls,
+            "bar": bar,
             "lead_unit": lead_unit,
             "without_lead_unit": without_lead_unit.urlencode(),
             "page": page,

@@ -29,7 +29,7 @@ from tests.factories import (
     TaskFactory,
     UserFactory,
 )
-from tests.reforms.test_report_services import default_schedules  # noqa: F401 (fixture)
+from tests.reforms.report_services_helpers import default_schedules  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.core.files.storage import FileSystemStorage
 
 from parks import services
 from parks.models import Activity, ActivityPhoto
-from tests.parks.test_activity_services import frozen_now, new, photo  # noqa: F401
+from tests.parks.activity_services_helpers import frozen_now, new, photo  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

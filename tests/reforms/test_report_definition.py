@@ -2,7 +2,7 @@
 printable page stay exactly as they were when the four hand-kept descriptions were folded.
 
 The expected values were recorded from the code before the fold, on the hand-counted district
-of test_report_contents, and are kept in report_definition_expected.json beside this file.
+of test_report_figures, and are kept in report_definition_expected.json beside this file.
 One change was made on purpose: the per-park grid coverage column of the workbook (各园区,
 column N) is the one-decimal rate of the page (0.667, was 0.6666…), see test_one_percent.
 """
@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from reforms.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
-from tests.reforms.test_report_contents import (  # noqa: F401 (fixtures used by name)
+from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)
     WEEK,
     frozen_now,
     report,

@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from reforms.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.models import Report
 from reforms.reporting import schedules, services
-from tests.reforms import test_report_services as service_tests
-from tests.reforms.test_report_services import WEDNESDAY, ask, queued_builds
+from tests.reforms import report_services_helpers as service_tests
+from tests.reforms.report_services_helpers import WEDNESDAY, ask, queued_builds
 
 # The fixtures of the services' tests, shared rather than copied.
 default_schedules = service_tests.default_schedules

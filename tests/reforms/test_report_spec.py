@@ -7,7 +7,7 @@ import pytest
 from reforms.choices import ReportScope
 from reforms.reporting import shape, spec
 from reforms.reporting.contents import build_snapshot
-from tests.reforms.test_report_contents import (  # noqa: F401 (fixtures used by name)
+from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)
     frozen_now,
     report,
     world,

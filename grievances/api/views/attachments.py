@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 from rest_framework.decorators import action
 
 from parks.api.schema import file_download
+from parks.api.viewsets import PortalViewSet
 from parks.downloads import stored_file_response
 
 from ... import selectors
@@ -15,11 +16,10 @@ from ..serializers import AttachmentSerializer
 
 
 @extend_schema_view(retrieve=extend_schema(summary="One grievance attachment's details"))
-class AttachmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AttachmentViewSet(mixins.RetrieveModelMixin, PortalViewSet):
     """Files attached to grievances, readable by whoever sees the grievance."""
 
     serializer_class = AttachmentSerializer
-    queryset = Attachment.objects.none()
     filter_backends = []
 
     def get_queryset(self):

@@ -1,11 +1,11 @@
 """The office's decisions on extension requests, at /api/v1/extensions/."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parks.api.errors import state_conflicts_as_409
+from parks.api.viewsets import ReadOnlyViewSet
 
 from ... import selectors, services
 from ...models import ExtensionRequest
@@ -17,12 +17,11 @@ from .grievances import CONFLICT_RESPONSE
     list=extend_schema(summary="Extension requests of grievances in your scope"),
     retrieve=extend_schema(summary="One extension request"),
 )
-class ExtensionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ExtensionViewSet(ReadOnlyViewSet):
     """Requests for more time; the office approves (moving the resolution deadline) or rejects.
     Filter with `?state=pending` for the ones waiting."""
 
     serializer_class = ExtensionSerializer
-    queryset = ExtensionRequest.objects.none()
     filterset_fields = ["state"]
     ordering_fields = ["requested_at"]
 

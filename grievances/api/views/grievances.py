@@ -5,13 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from parks.api.errors import state_conflicts_as_409
 from parks.api.schema import conflict
+from parks.api.viewsets import ReadOnlyViewSet
 
 from ... import selectors, services
 from ...choices import ACTIONS_NEEDING_NOTE, Action, DataView
@@ -108,10 +109,8 @@ def _step_schema(summary, input_serializer):
 )
 class GrievanceViewSet(
     GrievanceRepresentation,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
+    ReadOnlyViewSet,
 ):
     """Workers' grievances (职工诉求) in the requesting user's scope.
 
@@ -122,7 +121,6 @@ class GrievanceViewSet(
     `resolution_breached` and `due_soon` are computed in SQL at the time of the request.
     """
 
-    queryset = Grievance.objects.none()
     serializer_class = GrievanceSerializer
     filterset_class = GrievanceFilter
     lookup_value_regex = r"\d+"

@@ -1,10 +1,9 @@
 """Grievance time-limit policies, one per category, at /api/v1/grievance-policies/."""
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
-from rest_framework.permissions import IsAuthenticated
 
 from parks.api.permissions import OfficeWritePermission
+from parks.api.viewsets import EditViewSet, assign
 
 from ... import services
 from ...models import TimeLimitPolicy
@@ -18,29 +17,15 @@ from ..serializers import TimeLimitPolicySerializer
     update=extend_schema(summary="Change a category's time limits (office staff)"),
     partial_update=extend_schema(summary="Change a category's time limits (office staff)"),
 )
-class TimeLimitPolicyViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class TimeLimitPolicyViewSet(EditViewSet):
     """How fast grievances of each category must be answered (hours) and resolved (days).
     Changes apply to grievances received from then on; categories without a policy use the
     portal's defaults."""
 
     serializer_class = TimeLimitPolicySerializer
     queryset = TimeLimitPolicy.objects.order_by("category")
-    permission_classes = [IsAuthenticated, OfficeWritePermission]
+    permission_class = OfficeWritePermission
     filter_backends = []
 
-    def perform_create(self, serializer):
-        serializer.instance = services.policy_save(
-            policy=TimeLimitPolicy(**serializer.validated_data), actor=self.request.user
-        )
-
-    def perform_update(self, serializer):
-        policy = serializer.instance
-        for field, value in serializer.validated_data.items():
-            setattr(policy, field, value)
-        serializer.instance = services.policy_save(policy=policy, actor=self.request.user)
+    def save_with_service(self, policy, data):
+        return services.policy_save(policy=assign(policy, data), actor=self.request.user)

@@ -2,13 +2,13 @@
 
 from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins
 
 from parks.api.errors import state_conflicts_as_409
+from parks.api.viewsets import EditViewSet, assign
 
 from ... import selectors, services
 from ...filters import SurveyFilter
-from ...models import SurveyCampaign
 from ..serializers import SurveySerializer
 from .grievances import CONFLICT_RESPONSE
 
@@ -24,14 +24,13 @@ from .grievances import CONFLICT_RESPONSE
         responses={204: None, 409: CONFLICT_RESPONSE},
     ),
 )
-class SurveyViewSet(viewsets.ModelViewSet):
+class SurveyViewSet(mixins.DestroyModelMixin, EditViewSet):
     """Satisfaction survey campaigns (满意度调查): handed out and returned, with the opinions
     logged from them as grievances of channel `survey` and how many of those were rectified.
     Written by the office, or by a liaison or park manager of the survey's park."""
 
     serializer_class = SurveySerializer
     filterset_class = SurveyFilter
-    queryset = SurveyCampaign.objects.none()
     ordering_fields = ["held_on", "handed_out", "returned"]
 
     def get_queryset(self):
@@ -45,18 +44,11 @@ class SurveyViewSet(viewsets.ModelViewSet):
             .order_by("-held_on", "-pk")
         )
 
-    def _saved(self, survey, data):
-        for field, value in data.items():
-            setattr(survey, field, value)
-        survey = services.survey_save(survey=survey, actor=self.request.user)
-        return self.get_queryset().get(pk=survey.pk)
-
-    def perform_create(self, serializer):
-        serializer.instance = self._saved(SurveyCampaign(), serializer.validated_data)
-
-    def perform_update(self, serializer):
+    def save_with_service(self, survey, data):
         # services.survey_save refuses (403) a user who may not write the survey's park.
-        serializer.instance = self._saved(serializer.instance, serializer.validated_data)
+        survey = services.survey_save(survey=assign(survey, data), actor=self.request.user)
+        # Re-read with the counts so the response shows the same fields as GET.
+        return self.get_queryset().get(pk=survey.pk)
 
     def perform_destroy(self, survey):
         state_conflicts_as_409(
