@@ -28,12 +28,14 @@ install: $(INSTALLED) $(NODE_INSTALLED)
 
 # Debian packages the suite needs beyond Python and npm: Chromium for the browser tests (no tool
 # downloads a browser of its own), a CJK font so screenshots show Chinese, gettext's msgfmt for
-# the translation checks, systemd-analyze for the check of the production units. Installed with apt-get when missing and running as root; otherwise
-# stops with one line naming them.
+# the translation checks, systemd-analyze for the check of the production units. Installed
+# with apt-get when missing and running as root; otherwise stops with one line naming them. (A
+# package removed but not purged still answers `dpkg -s`: its status is read instead.)
 SYSTEM_PACKAGES_CHECK := \
 	missing=(); \
 	[ -x /usr/bin/chromium ] || missing+=(chromium); \
-	dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing+=(fonts-wqy-microhei); \
+	dpkg-query -W -f='$${Status}' fonts-wqy-microhei 2>/dev/null | grep -q 'ok installed' \
+	  || missing+=(fonts-wqy-microhei); \
 	command -v msgfmt >/dev/null || missing+=(gettext); \
 	command -v systemd-analyze >/dev/null || missing+=(systemd)
 system-packages:
