@@ -5,12 +5,14 @@ module's answers, kept here because many pages, views and tests read them from h
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 
 from . import access
+from .access import AnyUser
 from .access import activities_visible_to as activities_visible_to
 from .access import activity_edit_deadline as activity_edit_deadline
 from .access import facilities_visible_to as facilities_visible_to
@@ -40,7 +42,7 @@ user_can_edit_activity = access.may_edit_activity
 # --- Lists ----------------------------------------------------------------------------------
 
 
-def park_list(*, user) -> QuerySet[Park]:
+def park_list(*, user: AnyUser) -> QuerySet[Park]:
     """Visible parks with zone count and facility area, in Chinese order. Fixed query count."""
     # Counted in subqueries: joining zones and facilities together would multiply the rows.
     zone_count = (
@@ -69,20 +71,20 @@ def park_list(*, user) -> QuerySet[Park]:
     return parks.order_by(chinese_order("name"), "pk")
 
 
-def grid_zones_of_park(park):
+def grid_zones_of_park(park: Park) -> QuerySet[GridZone]:
     return park.grid_zones.select_related("liaison").order_by("code")
 
 
-def facilities_of_park(park):
+def facilities_of_park(park: Park) -> QuerySet[Facility]:
     return park.facilities.order_by("kind", chinese_order("name"))
 
 
-def liaisons_for_park(park):
+def liaisons_for_park(park: Park) -> QuerySet[User]:
     """People who may be made liaison of a grid zone in this park."""
     return access.liaisons_of_park(park).order_by(chinese_order("display_name"), "username")
 
 
-def people_list(*, search="", role="") -> QuerySet[User]:
+def people_list(*, search: str = "", role: str = "") -> QuerySet[User]:
     """Everyone, for the office's people page: by name in pinyin order, with their scope."""
     people = User.objects.select_related("organisation", "subdistrict", "park")
     if role:
@@ -95,7 +97,7 @@ def people_list(*, search="", role="") -> QuerySet[User]:
 # --- The grid log -----------------------------------------------------------------------------
 
 
-def activity_list(*, user) -> QuerySet[Activity]:
+def activity_list(*, user: AnyUser) -> QuerySet[Activity]:
     """The feed: visible activities, newest first, with what a row shows. Fixed query count."""
     return (
         activities_visible_to(user)
@@ -110,7 +112,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def coverage(*, zones: QuerySet[GridZone], first_week: date, weeks: int) -> dict:
+def coverage(*, zones: QuerySet[GridZone], first_week: date, weeks: int) -> dict[str, Any]:
     """Activities per grid zone per week, counted in SQL, for `weeks` weeks from `first_week`.
 
     Returns {"weeks": [monday, …], "zones": [zone, …], "counts": {(zone_id, monday): n}} where a
@@ -172,7 +174,7 @@ def audit_events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor", "content_type").order_by("-at", "-pk")
 
 
-def _of_type(model) -> Q:
+def _of_type(model: type[Model]) -> Q:
     # Joined rather than looked up, so a page costs the same queries with a cold or warm
     # content-type cache.
     return Q(
@@ -180,13 +182,13 @@ def _of_type(model) -> Q:
     )
 
 
-def type_history(model, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+def type_history(model: type[Model], *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
     """The latest writes to any record of one kind, for a page that lists them all (the time
     limits, the report schedules); index audit_by_type."""
     return list(audit_events().filter(_of_type(model))[:limit])
 
 
-def object_history(instance, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
+def object_history(instance: Model, *, limit: int = HISTORY_LIMIT) -> list[AuditEvent]:
     """The latest writes to one record, for its page's history panel (index
     audit_object_history). Whoever sees the page sees its history: masked fields stay masked."""
     events = audit_events().filter(_of_type(type(instance)), object_id=instance.pk)

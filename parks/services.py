@@ -7,13 +7,18 @@ ValidationError, never as a server error.
 """
 
 import copy
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
@@ -34,12 +39,22 @@ from .files import FilesWritten, files_undone_on_error
 from .models import Activity, ActivityPhoto, Facility, GridZone, Notification, Park, User
 from .photos import ProcessedPhoto, process_photo
 
+M = TypeVar("M", bound=Model)
+# Whether the actor may log in (park, grid zone); grid zone None is park-wide.
+MayLog = Callable[[Park, GridZone | None], bool]
 
-def _save_validated(instance, *, actor: User, exclude=None, many=None):
+
+def _save_validated(
+    instance: M,
+    *,
+    actor: User,
+    exclude: list[str] | None = None,
+    many: dict[str, Iterable[Model] | None] | None = None,
+) -> M:
     """Validate, save and log the write; `many` sets many-to-many fields ({name: rows}, None
     leaving one as it is) in the same transaction, and logs their names before and after."""
     instance.full_clean(exclude=exclude)
-    many = {name: rows for name, rows in (many or {}).items() if rows is not None}
+    to_set = {name: rows for name, rows in (many or {}).items() if rows is not None}
     try:
         with transaction.atomic():
             before = audit.stored(instance)
@@ -48,10 +63,10 @@ def _save_validated(instance, *, actor: User, exclude=None, many=None):
                     audit.names(getattr(before, name).all()) if before else [],
                     audit.names(rows),
                 )
-                for name, rows in many.items()
+                for name, rows in to_set.items()
             }
             instance.save()
-            for name, rows in many.items():
+            for name, rows in to_set.items():
                 getattr(instance, name).set(rows)
             audit.record_save(actor=actor, instance=instance, before=before, extra=extra)
     except IntegrityError as error:
@@ -66,7 +81,7 @@ def _save_validated(instance, *, actor: User, exclude=None, many=None):
 PARK_OFFICE_ONLY_FIELDS = ("name", "kind", "subdistrict", "pilot_status", "designation_year")
 
 
-def park_save(*, park: Park, industries=None, actor: User) -> Park:
+def park_save(*, park: Park, industries: Iterable[Model] | None = None, actor: User) -> Park:
     """Create or update a park. Only office staff create; park managers edit their own."""
     is_new = park.pk is None
     if (is_new and not may_create_parks(actor)) or (
@@ -110,7 +125,8 @@ def user_save(*, user: User, actor: User, password: str | None = None) -> User:
         raise PermissionDenied
     if user.pk is not None:
         stranded = GridZone.objects.filter(liaison=user)
-        if is_active_liaison(user):
+        # A liaison with no park may keep no zone: then every zone of theirs is stranded.
+        if is_active_liaison(user) and user.park_id is not None:
             stranded = stranded.exclude(park_id=user.park_id)
         codes = [f"{zone.park} {zone.code}" for zone in stranded.select_related("park")]
         if codes:
@@ -129,7 +145,7 @@ def user_save(*, user: User, actor: User, password: str | None = None) -> User:
     return _save_validated(user, actor=actor, exclude=["password"])
 
 
-def api_token_create(*, owner: User, actor: User, days: int | None = None):
+def api_token_create(*, owner: User, actor: User, days: int | None = None) -> tuple[AuthToken, str]:
     """Make an API token for `owner`. Returns (row, key); the key is shown once, stored hashed.
 
     Anyone may make tokens for themselves; office staff may make them for others.
@@ -169,7 +185,7 @@ def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Not
     return notification
 
 
-def notifications_mark_read(*, recipient: User, ids=None) -> int:
+def notifications_mark_read(*, recipient: User, ids: Iterable[int | str] | None = None) -> int:
     unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=ids)
@@ -192,7 +208,7 @@ ACTIVITY_FIELDS = (
 )
 
 
-def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
+def _check_activity(activity: Activity, actor: User, *, may_log: MayLog | None = None) -> None:
     """Check an entry as its actor would save it; raise PermissionDenied or ValidationError.
 
     `may_log(park, grid_zone)` answers whether the actor may log there. A batch passes one that
@@ -213,7 +229,7 @@ def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
         allowed = may_log(activity.park, activity.grid_zone)
     if not allowed:
         raise PermissionDenied
-    errors = {}
+    errors: dict[str, list[ValidationError]] = {}
     if isinstance(activity.occurred_at, datetime) and timezone.is_naive(activity.occurred_at):
         activity.occurred_at = timezone.make_aware(activity.occurred_at)
     if (
@@ -241,7 +257,7 @@ def _check_activity(activity: Activity, actor: User, *, may_log=None) -> None:
         raise ValidationError(errors)
 
 
-def _add_photos(activity: Activity, photos, files: FilesWritten) -> None:
+def _add_photos(activity: Activity, photos: Iterable[ProcessedPhoto], files: FilesWritten) -> None:
     for photo in photos:
         row = ActivityPhoto(
             activity=activity,
@@ -254,7 +270,7 @@ def _add_photos(activity: Activity, photos, files: FilesWritten) -> None:
         row.save()
 
 
-def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
+def process_photos(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[ProcessedPhoto]:
     """Check and re-encode every upload before anything is saved; one bad photo refuses all."""
     if already + len(uploads) > settings.ACTIVITY_PHOTOS_PER_ENTRY:
         raise ValidationError(
@@ -265,7 +281,8 @@ def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
                 )
             }
         )
-    processed, errors = [], []
+    processed: list[ProcessedPhoto] = []
+    errors: list[ValidationError] = []
     for upload in uploads:
         try:
             processed.append(process_photo(upload))
@@ -276,7 +293,9 @@ def process_photos(uploads, *, already=0) -> list[ProcessedPhoto]:
     return processed
 
 
-def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Activity, bool]:
+def activity_create(
+    *, activity: Activity, actor: User, photos: Sequence[UploadedFile] = ()
+) -> tuple[Activity, bool]:
     """Log an activity with its photos. Returns (activity, created).
 
     An entry whose client_id was already logged by the same person is that entry: a phone
@@ -317,7 +336,12 @@ def activity_create(*, activity: Activity, actor: User, photos=()) -> tuple[Acti
 
 
 def activity_update(
-    *, activity: Activity, actor: User, fields: dict, photos=(), remove_photos=()
+    *,
+    activity: Activity,
+    actor: User,
+    fields: dict[str, Any],
+    photos: Sequence[UploadedFile] = (),
+    remove_photos: Iterable[ActivityPhoto] = (),
 ) -> Activity:
     """Correct an entry: only the fields given change, so two people editing lose nothing."""
     with transaction.atomic(), files_undone_on_error() as files:
@@ -333,9 +357,9 @@ def activity_update(
         before = copy.copy(activity)
         for name, value in fields.items():
             setattr(activity, name, value)
-        if "grid_zone" in fields:
-            # Moving an entry to another zone needs the right to log there too.
-            activity.park_id = None if activity.grid_zone else activity.park_id
+        if "grid_zone" in fields and activity.grid_zone is not None:
+            # The park follows the new zone; moving there needs the right to log there too.
+            activity.park = activity.grid_zone.park
         _check_activity(activity, actor)
         remove_ids = [photo.pk for photo in remove_photos]
         photos_before = list(activity.photos.only("pk", "original_name"))
@@ -361,9 +385,10 @@ def _delete_photo_files(photo: ActivityPhoto) -> None:
     image, thumbnail = photo.image.name, photo.thumbnail.name
     storage = photo.image.storage
 
-    def remove():
+    def remove() -> None:
         for name in (image, thumbnail):
-            storage.delete(name)
+            if name:  # a file never written has no name to delete
+                storage.delete(name)
 
     # robust: the rows are committed already; a file that cannot be deleted must not turn the
     # committed write into an error (the orphan is only wasted space).
@@ -392,7 +417,7 @@ def activity_delete(*, activity: Activity, actor: User) -> None:
 class BulkValidationError(ValidationError):
     """A bulk write refused as a whole; `item_errors` maps an item's index to its errors."""
 
-    def __init__(self, item_errors: dict[int, dict]):
+    def __init__(self, item_errors: dict[int, dict[str, list[str]]]) -> None:
         super().__init__(
             _("No activity was saved: %(n)d items have errors.") % {"n": len(item_errors)}
         )
@@ -412,7 +437,9 @@ def activities_bulk_create(
         raise ValidationError(
             _("At most %(n)d activities in one request.") % {"n": settings.ACTIVITY_BULK_MAX}
         )
-    item_errors, to_save, first_index = {}, [], {}
+    item_errors: dict[int, dict[str, list[str]]] = {}
+    to_save: list[Activity] = []
+    first_index: dict[UUID, int] = {}
     for index, activity in enumerate(activities):
         if activity.client_id is None:
             continue
@@ -436,7 +463,7 @@ def activities_bulk_create(
         parks_user_can_log_park_wide(actor).filter(pk__in=park_ids).values_list("pk", flat=True)
     )
 
-    def may_log(park, grid_zone):
+    def may_log(park: Park, grid_zone: GridZone | None) -> bool:
         if grid_zone is not None:
             return grid_zone.pk in loggable_zones and grid_zone.park_id == park.pk
         return park.pk in loggable_parks
@@ -475,7 +502,7 @@ def activities_bulk_create(
         raise ValidationError(
             _("Someone else saved a conflicting record at the same time. Check and try again.")
         ) from error
-    results = []
+    results: list[tuple[Activity, bool]] = []
     for activity in activities:
         known = existing.get(activity.client_id)
         results.append((known, False) if known is not None else (activity, True))

@@ -4,8 +4,12 @@ The warning level of a task is one SQL expression (`warning_expression`), so the
 table, its filters, the API, the league table and the reports can never disagree about it.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db.models import (
@@ -15,6 +19,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Model,
     Prefetch,
     Q,
     QuerySet,
@@ -26,8 +31,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from parks import access
+from parks.access import AnyUser
 from parks.db import chinese_order
-from parks.models import Organisation
+from parks.models import Organisation, Park
 
 from .choices import (
     CLOSED_STATUSES,
@@ -39,6 +45,15 @@ from .choices import (
 )
 from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Report, Task, Training
 
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.sql.compiler import SQLCompiler
+    from django_stubs_ext import WithAnnotations
+
+# What as_sql returns: the SQL and its parameters.
+Sql = tuple[str, tuple[str | int, ...]]
+M = TypeVar("M", bound=Model)
+
 
 class DaysBetween(Func):
     """Whole days from `start` to `end` (end - start), on PostgreSQL and on SQLite."""
@@ -46,11 +61,15 @@ class DaysBetween(Func):
     output_field = IntegerField()
     arity = 2
 
-    def as_postgresql(self, compiler, connection, **extra_context):
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Sql:
         # date - date is an integer number of days in PostgreSQL.
         return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+    ) -> Sql:
         return self.as_sql(
             compiler,
             connection,
@@ -59,7 +78,17 @@ class DaysBetween(Func):
         )
 
 
-def with_warning(tasks: QuerySet[Task], *, today: date | None = None) -> QuerySet[Task]:
+class TaskWarning(TypedDict):
+    """What with_warning annotates on each task."""
+
+    pace_gap: int
+    days_left: int
+    warning: str
+
+
+def with_warning(
+    tasks: QuerySet[Task], *, today: date | None = None
+) -> QuerySet[WithAnnotations[Task, TaskWarning]]:
     """Annotate each task's `warning`: green, yellow, red, done_late or none (cancelled).
 
     Red: past due and not done. Yellow: due within REFORM_DUE_SOON_DAYS, or behind the
@@ -117,12 +146,12 @@ def with_warning_rank(tasks: QuerySet[Task]) -> QuerySet[Task]:
     )
 
 
-def tasks_visible_to(user) -> QuerySet[Task]:
+def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:
     """The tasks the user sees (the rule: parks.access.tasks_visible)."""
     return access.tasks_visible(user, Task.objects.all())
 
 
-def updatable_by(user) -> Q:
+def updatable_by(user: AnyUser) -> Q:
     """The condition "this non-office user may report on the task" (see user_can_update_task)."""
     return access.task_updatable_condition(user)
 
@@ -131,12 +160,12 @@ user_can_update_task = access.may_update_task
 user_can_manage_tasks = access.may_manage_tasks
 
 
-def plans_visible_to(user) -> QuerySet[Plan]:
+def plans_visible_to(user: AnyUser) -> QuerySet[Plan]:
     """The plans the user sees (the rule: parks.access.plans_visible)."""
     return access.plans_visible(user, Plan.objects.all(), visible_tasks=tasks_visible_to(user))
 
 
-def task_table(*, user, today: date | None = None) -> QuerySet[Task]:
+def task_table(*, user: AnyUser, today: date | None = None) -> QuerySet[Task]:
     """The construction table: visible tasks with their warning and what the rows show."""
     return with_warning(
         tasks_visible_to(user)
@@ -148,11 +177,13 @@ def task_table(*, user, today: date | None = None) -> QuerySet[Task]:
     ).order_by("due_date", "code")
 
 
-def milestones_visible_to(user) -> QuerySet[Milestone]:
+def milestones_visible_to(user: AnyUser) -> QuerySet[Milestone]:
     return Milestone.objects.filter(task__in=tasks_visible_to(user))
 
 
-def unit_league_table(*, user, today: date | None = None):
+def unit_league_table(
+    *, user: AnyUser, today: date | None = None
+) -> QuerySet[Task, Mapping[str, Any]]:
     """Per lead unit: tasks, done on time, done late, yellow and red — one grouped query."""
     tasks = with_warning(tasks_visible_to(user), today=today)
     return (
@@ -172,20 +203,21 @@ def unit_league_table(*, user, today: date | None = None):
 # --- Ledgers ----------------------------------------------------------------------------------
 
 
-def ledger_visible_to(model, user) -> QuerySet:
+def ledger_visible_to(model: type[M], user: AnyUser) -> QuerySet[M]:
     """A ledger's rows in the user's scope (the rule: parks.access.ledger_rows_visible)."""
-    return access.ledger_rows_visible(user, model.objects.all()).select_related("park")
+    # _default_manager: the ledgers' `objects`, reachable from a model class typed generically.
+    return access.ledger_rows_visible(user, model._default_manager.all()).select_related("park")
 
 
 user_can_write_ledger = access.may_write_ledger
 
 
-def ledger_parks_for(user):
+def ledger_parks_for(user: AnyUser) -> QuerySet[Park]:
     """Parks a user may record ledger rows for, for form choices."""
     return access.ledger_parks_for(user).order_by(chinese_order("name"))
 
 
-def _care_sums() -> dict:
+def _care_sums() -> dict[str, Any]:
     # The source document's "42 people paid 42,000 yuan".
     return {
         "entries": Count("pk"),
@@ -194,7 +226,7 @@ def _care_sums() -> dict:
     }
 
 
-def _publicity_sums() -> dict:
+def _publicity_sums() -> dict[str, Any]:
     # "Online platforms ~90, print media ~70, TV 33, government websites 41".
     by_channel = {
         channel: Count("pk", filter=Q(channel=channel)) for channel in PublicityChannel.values
@@ -202,7 +234,7 @@ def _publicity_sums() -> dict:
     return {"entries": Count("pk"), **by_channel}
 
 
-def _training_sums() -> dict:
+def _training_sums() -> dict[str, Any]:
     return {
         "entries": Count("pk"),
         "hours": Coalesce(Sum("hours"), Decimal("0.0")),
@@ -211,7 +243,7 @@ def _training_sums() -> dict:
     }
 
 
-def _proposal_sums() -> dict:
+def _proposal_sums() -> dict[str, Any]:
     by_status = {status: Count("pk", filter=Q(status=status)) for status in ProposalStatus.values}
     return {
         "entries": Count("pk"),
@@ -223,7 +255,7 @@ def _proposal_sums() -> dict:
 
 
 # Each ledger: the date its period is judged by, and the sums its page and reports show.
-LEDGERS = {
+LEDGERS: dict[type[Model], tuple[str, Callable[[], dict[str, Any]]]] = {
     CarePayment: ("paid_on", _care_sums),
     Publicity: ("published_on", _publicity_sums),
     Training: ("started_on", _training_sums),
@@ -231,7 +263,9 @@ LEDGERS = {
 }
 
 
-def ledger_in_period(rows: QuerySet, *, start: date | None = None, end: date | None = None):
+def ledger_in_period(
+    rows: QuerySet[M], *, start: date | None = None, end: date | None = None
+) -> QuerySet[M]:
     """Rows whose ledger date falls in [start, end], both inclusive and optional."""
     date_field = LEDGERS[rows.model][0]
     if start:
@@ -241,12 +275,12 @@ def ledger_in_period(rows: QuerySet, *, start: date | None = None, end: date | N
     return rows
 
 
-def ledger_totals(rows: QuerySet) -> dict:
+def ledger_totals(rows: QuerySet[Model]) -> dict[str, Any]:
     """The ledger's sums over `rows`, in one query."""
     return rows.order_by().aggregate(**LEDGERS[rows.model][1]())
 
 
-def ledger_by_month(rows: QuerySet) -> list[dict]:
+def ledger_by_month(rows: QuerySet[Model]) -> list[dict[str, Any]]:
     """The same sums per month of the ledger's date, oldest first, in one query."""
     date_field, sums = LEDGERS[rows.model]
     monthly = (
@@ -262,6 +296,6 @@ def ledger_by_month(rows: QuerySet) -> list[dict]:
 # --- Progress reports (进展报告) ------------------------------------------------------------
 
 
-def reports_visible_to(user) -> QuerySet[Report]:
+def reports_visible_to(user: AnyUser) -> QuerySet[Report]:
     """Reports a user may read (the rule: parks.access.reports_visible)."""
     return access.reports_visible(user, Report.objects.all())

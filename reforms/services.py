@@ -6,17 +6,26 @@ Status moves only along reforms.choices.ALLOWED_TRANSITIONS. Each write locks th
 its history row in the same transaction.
 """
 
+from __future__ import annotations
+
 import copy
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from parks import audit
-from parks.models import User
+from parks.models import Organisation, User
 from parks.services import notify
 from parks.uploads import check_upload
 
@@ -28,15 +37,17 @@ from .choices import (
     WarningLevel,
 )
 from .models import (
+    CarePayment,
     Evidence,
-    LedgerEntry,
     Milestone,
     Plan,
     ProgressUpdate,
     Proposal,
+    Publicity,
     Task,
     TaskEvent,
     TaskReminder,
+    Training,
 )
 from .policy import (
     check_move,
@@ -67,8 +78,12 @@ PLAN_DOCUMENT_SIGNATURES = {
 }
 MAX_EVIDENCE_FILES = 10
 
+# A ledger row. Each ledger declares its own `park` (nullable for publicity), so the abstract
+# LedgerEntry has none: the services below are checked against each ledger in turn.
+Ledger = TypeVar("Ledger", CarePayment, Publicity, Training, Proposal)
 
-def validate_evidence_file(upload) -> None:
+
+def validate_evidence_file(upload: File) -> None:
     """Refuse evidence that is too big, of a type not allowed, or not what its name says."""
     check_upload(
         upload,
@@ -78,7 +93,7 @@ def validate_evidence_file(upload) -> None:
     )
 
 
-def validate_plan_document(upload) -> None:
+def validate_plan_document(upload: File) -> None:
     """Refuse a plan document that is not a real PDF or Word (.doc, .docx) file."""
     check_upload(
         upload,
@@ -92,7 +107,9 @@ def _locked(task: Task) -> Task:
     return Task.objects.select_for_update().get(pk=task.pk)
 
 
-def _event(task, *, actor, from_status, from_progress, note=""):
+def _event(
+    task: Task, *, actor: User, from_status: str, from_progress: int, note: str = ""
+) -> None:
     TaskEvent.objects.create(
         task=task,
         actor=actor,
@@ -104,7 +121,7 @@ def _event(task, *, actor, from_status, from_progress, note=""):
     )
 
 
-def _detail_event(task, *, actor, note):
+def _detail_event(task: Task, *, actor: User, note: str) -> None:
     """A history row for a change that moves neither the status nor the progress."""
     _event(task, actor=actor, from_status=task.status, from_progress=task.progress, note=note)
 
@@ -124,7 +141,8 @@ def plan_save(*, plan: Plan, actor: User) -> Plan:
         before = Plan.objects.select_for_update().get(pk=plan.pk)
     document = plan.document
     # An uncommitted file is a new upload; a stored one was checked when it came in.
-    if document and not document._committed:
+    # _committed is Django's own flag on FieldFile; the stubs leave it out.
+    if document and not document._committed:  # type: ignore[attr-defined]
         try:
             validate_plan_document(document.file)
         except ValidationError as error:
@@ -157,10 +175,10 @@ def task_save(
     *,
     task: Task,
     actor: User,
-    fields=None,
-    supporting_units=None,
-    expected_updated_at=None,
-    checked_constraints=False,
+    fields: Iterable[str] | None = None,
+    supporting_units: Iterable[Organisation] | None = None,
+    expected_updated_at: datetime | None = None,
+    checked_constraints: bool = False,
 ) -> Task:
     """Create or edit a task's details, writing what changed to its history. Returns the task.
 
@@ -200,7 +218,7 @@ def task_save(
         for name in fields
         if _raw(before, name) != _raw(current, name)
     ]
-    units = {}
+    units: dict[str, tuple[str, str]] = {}
     if supporting_units is not None:
         units_before = _unit_names(current.supporting_units.all())
         current.supporting_units.set(supporting_units)
@@ -217,12 +235,18 @@ def task_save(
     return current
 
 
-def _task_create(task, actor, supporting_units, checked_constraints):
+def _task_create(
+    task: Task,
+    actor: User,
+    supporting_units: Iterable[Organisation] | None,
+    checked_constraints: bool,
+) -> Task:
     task.status, task.progress, task.done_on = TaskStatus.PLANNED, 0, None
-    task.plan = _locked_plan(task.plan_id)
+    if task.plan_id is not None:  # none chosen: full_clean says that a plan is needed
+        task.plan = _locked_plan(task.plan_id)
     task.full_clean(validate_constraints=not checked_constraints)
     _save_task(task)
-    units = {}
+    units: dict[str, tuple[str, str]] = {}
     if supporting_units is not None:
         task.supporting_units.set(supporting_units)
         units["supporting_units"] = ("—", _unit_names(supporting_units))
@@ -230,16 +254,14 @@ def _task_create(task, actor, supporting_units, checked_constraints):
     return task
 
 
-def _locked_plan(plan_id):
+def _locked_plan(plan_id: int) -> Plan:
     """The task's plan, read under a lock that plan_save's would wait for: the plan's park,
     which the task must match, cannot change before this transaction ends."""
-    if plan_id is None:
-        return None
     plans = Plan.objects.select_for_update(no_key=True, of=("self",)).select_related("park")
     return plans.get(pk=plan_id)
 
 
-def _save_task(task, **kwargs):
+def _save_task(task: Task, **kwargs: Any) -> None:
     try:
         with transaction.atomic():
             task.save(**kwargs)
@@ -250,11 +272,17 @@ def _save_task(task, **kwargs):
         ) from error
 
 
-def _raw(task, name):
-    return getattr(task, Task._meta.get_field(name).attname)
+def _detail_field(name: str) -> Field[Any, Any]:
+    # A cast, not a check: the names asked for are TASK_DETAIL_FIELDS and supporting_units,
+    # the task's own fields; get_field could also return a reverse relation, never for these.
+    return cast("Field[Any, Any]", Task._meta.get_field(name))
 
 
-def _shown(task, name):
+def _raw(task: Task, name: str) -> Any:
+    return getattr(task, _detail_field(name).attname)
+
+
+def _shown(task: Task, name: str) -> str:
     """A detail of a task as the history shows it."""
     value = getattr(task, name)
     if name == "category":
@@ -266,12 +294,12 @@ def _shown(task, name):
     return str(value)
 
 
-def _unit_names(units):
+def _unit_names(units: Iterable[Organisation]) -> str:
     return "、".join(sorted(unit.name for unit in units)) or "—"
 
 
-def _change_line(name, before, after):
-    label = capfirst(Task._meta.get_field(name).verbose_name)
+def _change_line(name: str, before: str, after: str) -> str:
+    label = capfirst(_detail_field(name).verbose_name)
     if name == "description":
         # Long text: the history says that it changed; the task page shows the new text.
         return _("%(field)s changed.") % {"field": label}
@@ -282,7 +310,7 @@ def _change_line(name, before, after):
     }
 
 
-def reason_needed_message(to_status) -> str:
+def reason_needed_message(to_status: str) -> str:
     if to_status == TaskStatus.PLANNED:
         return _("Say why the task is reinstated.")
     return _("Say why the task is suspended or cancelled.")
@@ -311,7 +339,9 @@ def task_transition(*, task: Task, to_status: str, actor: User, note: str = "") 
 
 
 @transaction.atomic
-def progress_post(*, task: Task, actor: User, percent: int, text: str, files=()) -> ProgressUpdate:
+def progress_post(
+    *, task: Task, actor: User, percent: int, text: str, files: Iterable[UploadedFile] = ()
+) -> ProgressUpdate:
     """Append a progress update with its evidence and move the task's progress to `percent`.
 
     A planned task starts (in progress) with its first update above 0%. Posting does not finish
@@ -323,22 +353,24 @@ def progress_post(*, task: Task, actor: User, percent: int, text: str, files=())
         raise ValidationError({"percent": _("Progress is a whole number from 0 to 100.")})
     if not (text or "").strip():
         raise ValidationError({"text": _("Describe what was done.")})
-    files = list(files)
-    if len(files) > MAX_EVIDENCE_FILES:
+    uploads = list(files)
+    if len(uploads) > MAX_EVIDENCE_FILES:
         raise ValidationError(
             {"files": _("At most %(n)d files per update.") % {"n": MAX_EVIDENCE_FILES}}
         )
-    for upload in files:
+    for upload in uploads:
         try:
             validate_evidence_file(upload)
         except ValidationError as error:
             raise ValidationError({"files": error.messages}) from error
 
     update = ProgressUpdate.objects.create(task=task, author=actor, percent=percent, text=text)
-    for upload in files:
-        Evidence.objects.create(
-            update=update, file=upload, original_name=upload.name[:200], size=upload.size
-        )
+    for upload in uploads:
+        # check_upload refused a file with no name (it judges the type by the name) and
+        # compared the size with the limit: here both are set, though the stubs allow None.
+        name = upload.name or ""
+        size = cast(int, upload.size)
+        Evidence.objects.create(update=update, file=upload, original_name=name[:200], size=size)
     from_status, from_progress = task.status, task.progress
     before = copy.copy(task)
     task.progress = percent
@@ -379,7 +411,7 @@ def milestone_set_done(*, milestone: Milestone, actor: User, done: bool = True) 
     return milestone
 
 
-def send_task_reminders(*, today=None) -> int:
+def send_task_reminders(*, today: date | None = None) -> int:
     """Tell each owner of a yellow or red task, once per task, level and day. Returns how many.
 
     The unique constraint on TaskReminder makes a second run on the same day send nothing.
@@ -392,10 +424,13 @@ def send_task_reminders(*, today=None) -> int:
     )
     sent = 0
     for task in chased:
+        owner = task.owner
+        if owner is None:  # filtered out above; tells the type checker so
+            continue
         level = ReminderLevel.RED if task.warning == WarningLevel.RED else ReminderLevel.YELLOW
         with transaction.atomic():
             _reminder, created = TaskReminder.objects.get_or_create(
-                task=task, level=level, day=today, defaults={"recipient": task.owner}
+                task=task, level=level, day=today, defaults={"recipient": owner}
             )
             if not created:
                 continue
@@ -406,7 +441,7 @@ def send_task_reminders(*, today=None) -> int:
                 "due": task.due_date.isoformat(),
                 "progress": task.progress,
             }
-            notify(recipient=task.owner, title=title, body=body, url=task.get_absolute_url())
+            notify(recipient=owner, title=title, body=body, url=task.get_absolute_url())
             sent += 1
     return sent
 
@@ -418,7 +453,7 @@ def send_task_reminders(*, today=None) -> int:
 PROPOSAL_WORKFLOW_FIELDS = ("status", "status_changed_on")
 
 
-def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
+def ledger_save(*, entry: Ledger, actor: User, fields: Iterable[str] | None = None) -> Ledger:
     """Create or correct a ledger row (care payment, publicity, training, proposal).
 
     Only office staff and the park's manager write; a correction saves only `fields` when given,
@@ -431,7 +466,7 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
     if not may_write_ledger(actor, entry.park if entry.park_id is not None else None):
         raise PermissionDenied
     is_new = entry.pk is None
-    stored = None
+    stored: Ledger | None = None
     try:
         with transaction.atomic():
             if is_new:
@@ -452,12 +487,12 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
                     entry.status = stored.status
                     entry.status_changed_on = stored.status_changed_on
             entry.full_clean()
-            kept = None
+            kept: list[str] | None = None
             if is_new or fields is None:
                 entry.save()
             else:
                 kept = [name for name in fields if name not in PROPOSAL_WORKFLOW_FIELDS]
-                entry.save(update_fields=[*kept, "updated_at"])
+                entry.save(update_fields=kept + ["updated_at"])
             audit.record_save(actor=actor, instance=entry, before=stored, only=kept)
     except IntegrityError as error:
         raise ValidationError(
@@ -466,7 +501,7 @@ def ledger_save(*, entry: LedgerEntry, actor: User, fields=None) -> LedgerEntry:
     return entry
 
 
-def ledger_delete(*, entry: LedgerEntry, actor: User) -> None:
+def ledger_delete(*, entry: CarePayment | Publicity | Training | Proposal, actor: User) -> None:
     if not may_write_ledger(actor, entry.park):
         raise PermissionDenied
     with transaction.atomic():
@@ -481,8 +516,8 @@ def proposal_advance(
     actor: User,
     to_status: str,
     benefit: str | None = None,
-    benefit_amount=None,
-    reward_amount=None,
+    benefit_amount: Decimal | None = None,
+    reward_amount: Decimal | None = None,
 ) -> Proposal:
     """Move a proposal along submitted → evaluated → adopted → rewarded (or not adopted)."""
     proposal = Proposal.objects.select_for_update().select_related("park").get(pk=proposal.pk)
