@@ -644,6 +644,7 @@ class Navigation:
     can_manage_people: bool
     can_manage_report_schedules: bool
     can_see_admin: bool
+    can_read_audit_log: bool
 
 
 def navigation(user: AnyUser) -> Navigation:
@@ -656,4 +657,10 @@ def navigation(user: AnyUser) -> Navigation:
         can_manage_people=may_manage_people(user),
         can_manage_report_schedules=may_manage_report_schedules(user),
         can_see_admin=bool(scope_of(user).user_id and user.is_staff),
+        can_read_audit_log=may_read_audit_log(user),
     )
+
+
+def may_read_audit_log(user: AnyUser) -> bool:
+    """Who changed what, everywhere: the district office's."""
+    return is_district_office(user)

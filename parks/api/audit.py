@@ -19,7 +19,7 @@ class OfficeOnlyPermission(BasePermission):
     message = _("Only the district reform office reads the audit log.")
 
     def has_permission(self, request, view):
-        return access.is_district_office(request.user)
+        return access.may_read_audit_log(request.user)
 
 
 class AuditChangeSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ AUDIT_PAGE_SIZE = 50
 
 @login_required
 def audit_log(request):
-    if not access.is_district_office(request.user):
+    if not access.may_read_audit_log(request.user):
         raise PermissionDenied
     events = AuditEventFilter(request.GET, queryset=selectors.audit_events())
     # A filter naming something unknown is shown as an error and matches nothing.

@@ -61,3 +61,11 @@ def test_the_report_list_offers_schedules_to_the_office_only(client, office_user
     assert b'id="report-schedules"' in client.get(reverse("reforms:report_list")).content
     client.force_login(park_manager)
     assert b'id="report-schedules"' not in client.get(reverse("reforms:report_list")).content
+
+
+def test_the_office_finds_the_audit_log_in_its_user_menu_and_no_one_else_does(
+    client, office_user, park_manager
+):
+    # The audit page existed with no link to it.
+    assert f'href="{reverse("parks:audit")}"' in _menu(client, office_user)
+    assert f'href="{reverse("parks:audit")}"' not in _menu(client, park_manager)
