@@ -45,9 +45,6 @@ def surveys_visible_to(user: User | AnonymousUser) -> QuerySet[SurveyCampaign]:
     return access.surveys_visible(user, SurveyCampaign.objects.all())
 
 
-user_is_handling_unit = access.is_handling_unit
-# The office, and staff of the unit it is assigned to, take the unit's steps.
-user_can_handle = access.handles
 # The office logs anywhere; liaisons and park managers log in their own park.
 user_can_log_grievances = access.may_log_grievances
 

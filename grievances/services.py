@@ -1,13 +1,16 @@
 """Every write to grievances goes through here: intake, the workflow, extensions, mediation,
 surveys, reminders and the personal-data log.
 
+The workflow's step services (grievance_assign ... grievance_withdraw, STEP_SERVICES) live in
+grievances.workflow and are re-exported here; this module holds the rest.
+
 Each change is one keyword-only service in one transaction. Whether it may happen now (who,
 in which status, on which clock) is asked of grievances.policy, the same functions the pages
 and the API read to show or hide it; the services are where it is enforced.
 """
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -19,26 +22,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks import access, audit
-from parks.models import Organisation, User
+from parks.models import User
 from parks.services import notify
 from parks.uploads import check_upload
 
 from . import policy
 from .choices import (
-    ACTIONS_NEEDING_NOTE,
     ALLOWED_TRANSITIONS,
     Action,
     Channel,
     ExtensionState,
     ReminderLevel,
-    Satisfaction,
     Status,
 )
 from .models import (
     Attachment,
     ExtensionRequest,
     Grievance,
-    GrievanceEvent,
     GrievanceReminder,
     Mediation,
     MediationSession,
@@ -52,6 +52,22 @@ from .selectors import (
     mediators_for,
     user_can_log_grievances,
     with_deadline_flags,
+)
+
+# The workflow steps (and _event, the timeline event) live in grievances.workflow; re-exported
+# here so every caller keeps services.grievance_assign, services.STEP_SERVICES...
+from .workflow import (  # noqa: F401
+    STEP_SERVICES,
+    _event,
+    grievance_accept,
+    grievance_assign,
+    grievance_close,
+    grievance_follow_up,
+    grievance_reopen,
+    grievance_reply,
+    grievance_return,
+    grievance_start,
+    grievance_withdraw,
 )
 
 # What a worker may attach: photos and PDFs, checked by their first bytes as well as the name.
@@ -80,19 +96,6 @@ def deadlines_for(category: str, received_at: datetime) -> tuple[datetime, datet
     hours = policy.respond_within_hours if policy else settings.GRIEVANCE_DEFAULT_RESPOND_HOURS
     days = policy.resolve_within_days if policy else settings.GRIEVANCE_DEFAULT_RESOLVE_DAYS
     return received_at + timedelta(hours=hours), received_at + timedelta(days=days)
-
-
-def _event(
-    grievance: Grievance, *, actor: User | None, action: str, from_status: str, note: str = ""
-) -> None:
-    GrievanceEvent.objects.create(
-        grievance=grievance,
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=grievance.status,
-        note=note,
-    )
 
 
 @transaction.atomic
@@ -147,180 +150,6 @@ def grievance_receive(
         actor=actor, instance=grievance, before=None, extra={"attachments": ([], attached)}
     )
     return grievance
-
-
-# --- The workflow: one service per step -------------------------------------------------------
-# Each locks the row (select_for_update), so two people acting at once are applied one after
-# the other and a step that no longer fits the status is refused; policy.step_refusal decides
-# who may take which step in which status. Each writes its timeline event in the same
-# transaction.
-
-
-def _locked_for_step(
-    grievance: Grievance, *, action: Action, actor: User, note: str
-) -> tuple[Grievance, str]:
-    """The grievance locked and re-read, and the cleaned note; or the policy's refusal."""
-    grievance = Grievance.objects.select_for_update().get(pk=grievance.pk)
-    refusal = policy.step_refusal(actor, grievance, action)
-    if refusal is not None:
-        raise refusal
-    note = (note or "").strip()
-    if action in ACTIONS_NEEDING_NOTE and not note:
-        raise ValidationError({"note": _("Say why, or what the worker is told.")})
-    return grievance, note
-
-
-def _move(
-    grievance: Grievance, *, action: Action, actor: User, note: str, fields: tuple[str, ...] = ()
-) -> Grievance:
-    """Move the locked grievance to the step's status, save what changed, write the event and
-    the audit log's field changes (read back from the row, which the step has not saved yet)."""
-    before = audit.stored(grievance)
-    from_status = grievance.status
-    grievance.status = ALLOWED_TRANSITIONS[action][1]
-    # The steps' own checks cover what a user can get wrong; the database still enforces
-    # every constraint, and re-checking each one here would cost a query apiece.
-    grievance.full_clean(validate_constraints=False)
-    grievance.save(update_fields=["status", "updated_at", *fields])
-    _event(grievance, actor=actor, action=action, from_status=from_status, note=note)
-    audit.record_save(actor=actor, instance=grievance, before=before, only=("status", *fields))
-    return grievance
-
-
-@transaction.atomic
-def grievance_assign(
-    *,
-    grievance: Grievance,
-    actor: User,
-    unit: Organisation | None,
-    handler: User | None = None,
-    note: str = "",
-) -> Grievance:
-    """The office sends a received or returned grievance to a unit, optionally naming the
-    person who handles it."""
-    grievance, note = _locked_for_step(grievance, action=Action.ASSIGN, actor=actor, note=note)
-    if unit is None or not unit.is_active:
-        raise ValidationError({"unit": _("Choose an active unit to handle it.")})
-    if handler is not None and handler.organisation_id != unit.pk:
-        raise ValidationError({"handler": _("The handler must work in the chosen unit.")})
-    grievance.handling_unit, grievance.handler = unit, handler
-    return _move(
-        grievance,
-        action=Action.ASSIGN,
-        actor=actor,
-        note=note or str(unit),
-        fields=("handling_unit", "handler"),
-    )
-
-
-@transaction.atomic
-def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
-    """The unit accepts: the response time is the first acceptance; the accepting person
-    handles it unless the office named someone."""
-    grievance, note = _locked_for_step(grievance, action=Action.ACCEPT, actor=actor, note=note)
-    grievance.responded_at = grievance.responded_at or timezone.now()
-    grievance.handler = grievance.handler or actor
-    return _move(
-        grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
-    )
-
-
-@transaction.atomic
-def grievance_return(*, grievance: Grievance, actor: User, note: str) -> Grievance:
-    """The unit sends the grievance back to the office, saying why (the wrong unit...)."""
-    grievance, note = _locked_for_step(grievance, action=Action.RETURN, actor=actor, note=note)
-    grievance.handler = None
-    return _move(grievance, action=Action.RETURN, actor=actor, note=note, fields=("handler",))
-
-
-@transaction.atomic
-def grievance_start(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
-    """The unit starts handling an accepted grievance."""
-    grievance, note = _locked_for_step(grievance, action=Action.START, actor=actor, note=note)
-    return _move(grievance, action=Action.START, actor=actor, note=note)
-
-
-@transaction.atomic
-def grievance_reply(*, grievance: Grievance, actor: User, note: str) -> Grievance:
-    """The unit replies to the worker; the reply is the resolution (and its time)."""
-    grievance, note = _locked_for_step(grievance, action=Action.REPLY, actor=actor, note=note)
-    grievance.resolved_at = timezone.now()
-    grievance.reply = note
-    return _move(
-        grievance, action=Action.REPLY, actor=actor, note=note, fields=("resolved_at", "reply")
-    )
-
-
-@transaction.atomic
-def grievance_follow_up(
-    *,
-    grievance: Grievance,
-    actor: User,
-    satisfaction: str,
-    rectified: bool | None = None,
-    note: str = "",
-) -> Grievance:
-    """The office records the follow-up call: how satisfied the worker is and, for an
-    opinion, whether the problem was put right (None leaves that as it was)."""
-    grievance, note = _locked_for_step(grievance, action=Action.FOLLOW_UP, actor=actor, note=note)
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError({"satisfaction": _("Record how satisfied the worker is.")})
-    grievance.satisfaction = satisfaction
-    if rectified is not None:
-        grievance.rectified = rectified
-    return _move(
-        grievance,
-        action=Action.FOLLOW_UP,
-        actor=actor,
-        note=note,
-        fields=("satisfaction", "rectified"),
-    )
-
-
-@transaction.atomic
-def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
-    """The office closes a grievance whose worker was satisfied."""
-    grievance, note = _locked_for_step(grievance, action=Action.CLOSE, actor=actor, note=note)
-    grievance.closed_at = timezone.now()
-    return _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
-
-
-@transaction.atomic
-def grievance_reopen(*, grievance: Grievance, actor: User, note: str) -> Grievance:
-    """The office reopens a grievance whose worker was not satisfied: back to the unit, the
-    reply and the satisfaction cleared."""
-    grievance, note = _locked_for_step(grievance, action=Action.REOPEN, actor=actor, note=note)
-    grievance.resolved_at = None
-    grievance.satisfaction = ""
-    return _move(
-        grievance,
-        action=Action.REOPEN,
-        actor=actor,
-        note=note,
-        fields=("resolved_at", "satisfaction"),
-    )
-
-
-@transaction.atomic
-def grievance_withdraw(*, grievance: Grievance, actor: User, note: str) -> Grievance:
-    """The office withdraws a grievance on the worker's behalf, saying why."""
-    grievance, note = _locked_for_step(grievance, action=Action.WITHDRAW, actor=actor, note=note)
-    return _move(grievance, action=Action.WITHDRAW, actor=actor, note=note)
-
-
-# Each workflow step's service, for the callers that name the step (the step pages, the demo
-# data). Every service takes the grievance, the actor and its own keyword arguments.
-STEP_SERVICES: dict[str, Callable[..., Grievance]] = {
-    Action.ASSIGN: grievance_assign,
-    Action.ACCEPT: grievance_accept,
-    Action.RETURN: grievance_return,
-    Action.START: grievance_start,
-    Action.REPLY: grievance_reply,
-    Action.FOLLOW_UP: grievance_follow_up,
-    Action.CLOSE: grievance_close,
-    Action.REOPEN: grievance_reopen,
-    Action.WITHDRAW: grievance_withdraw,
-}
 
 
 @transaction.atomic

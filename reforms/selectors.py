@@ -157,7 +157,6 @@ def updatable_by(user: AnyUser) -> Q:
 
 
 user_can_update_task = access.may_update_task
-user_can_manage_tasks = access.may_manage_tasks
 
 
 def plans_visible_to(user: AnyUser) -> QuerySet[Plan]:

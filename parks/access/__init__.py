@@ -1,0 +1,170 @@
+"""Who may see and change what: the portal's one access policy.
+
+A user becomes a `Scope` once (`scope_of`): whether they are the district office, the `Area`
+they work in (the whole district, one subdistrict, one park, or nothing) and the organisation
+(handling unit) they belong to. Every page, API view, permission class, report, task and the
+navigation asks the functions below; no other module looks at `user.role`.
+
+The areas, by role:
+- district office staff (and superusers): the whole district, and they change everything;
+- subdistrict staff: their subdistrict's parks;
+- park managers, liaisons and instructors: their park (a liaison logs in their own zones);
+- observers and member-unit staff: the park or subdistrict they are given, or the whole district
+  when given neither. Member-unit staff also see the tasks and grievances of their unit.
+Inactive and anonymous users get no area and may change nothing.
+
+Grid zones, facilities, activities, ledger rows, surveys and grievances are seen through their
+park. This module stays inside the parks app (it imports no other app): rules about other apps'
+rows are conditions over their field names, applied to the queryset the caller passes in.
+
+The rules live in three modules, and this package re-exports every public name so callers keep
+writing `access.scope_of(user)`:
+- `scope`: the user's `Scope` and `Area`, the role groups and the questions about the user alone;
+- `structure`: parks and their structure, people, and the grid log;
+- `work`: reform tasks and plans, ledgers, progress reports and the dashboard, grievances and
+  surveys, API tokens, and the navigation.
+"""
+
+from .scope import (
+    DISTRICT_READERS,
+    FIELD_ROLES,
+    NOWHERE,
+    REPORT_REQUESTERS,
+    AnyUser,
+    Area,
+    HandledCase,
+    Level,
+    M,
+    Scope,
+    handles,
+    is_district_office,
+    is_handling_unit,
+    scope_of,
+    starts_in_grid_zones,
+    works_in_grid_zones,
+)
+from .structure import (
+    activities_visible_to,
+    activity_edit_deadline,
+    editable_activities,
+    facilities_visible_to,
+    grid_zones_user_can_log,
+    grid_zones_visible_to,
+    is_active_liaison,
+    liaisons_of_park,
+    liaisons_visible_to,
+    loggers_visible_to,
+    may_change_park_designation,
+    may_create_parks,
+    may_edit_activity,
+    may_log_activity,
+    may_manage_park,
+    may_manage_people,
+    office_staff,
+    office_staff_condition,
+    organisations_visible_to,
+    parks_managed_by,
+    parks_user_can_log_park_wide,
+    parks_visible_to,
+    report_audience,
+    subdistricts_visible_to,
+)
+from .work import (
+    Navigation,
+    OwnedTask,
+    dashboard_area,
+    grievances_visible,
+    ledger_parks_for,
+    ledger_rows_visible,
+    may_edit_time_limits,
+    may_export_unmasked,
+    may_log_grievances,
+    may_manage_report_schedules,
+    may_manage_tasks,
+    may_manage_tokens_of_others,
+    may_print_posters,
+    may_read_audit_log,
+    may_record_district_wide,
+    may_record_ledgers,
+    may_request_report,
+    may_see_dashboard,
+    may_update_task,
+    may_write_ledger,
+    navigation,
+    plans_visible,
+    reports_visible,
+    requestable_targets,
+    surveys_visible,
+    task_updatable_condition,
+    tasks_visible,
+)
+
+__all__ = [
+    "AnyUser",
+    "M",
+    "DISTRICT_READERS",
+    "REPORT_REQUESTERS",
+    "FIELD_ROLES",
+    "Level",
+    "Area",
+    "NOWHERE",
+    "Scope",
+    "scope_of",
+    "HandledCase",
+    "is_district_office",
+    "is_handling_unit",
+    "handles",
+    "works_in_grid_zones",
+    "starts_in_grid_zones",
+    "parks_visible_to",
+    "grid_zones_visible_to",
+    "facilities_visible_to",
+    "subdistricts_visible_to",
+    "organisations_visible_to",
+    "may_create_parks",
+    "may_manage_park",
+    "may_change_park_designation",
+    "may_manage_people",
+    "liaisons_visible_to",
+    "liaisons_of_park",
+    "is_active_liaison",
+    "loggers_visible_to",
+    "office_staff",
+    "office_staff_condition",
+    "report_audience",
+    "activities_visible_to",
+    "grid_zones_user_can_log",
+    "parks_managed_by",
+    "parks_user_can_log_park_wide",
+    "may_log_activity",
+    "activity_edit_deadline",
+    "editable_activities",
+    "may_edit_activity",
+    "tasks_visible",
+    "plans_visible",
+    "OwnedTask",
+    "may_manage_tasks",
+    "may_update_task",
+    "task_updatable_condition",
+    "ledger_rows_visible",
+    "may_write_ledger",
+    "ledger_parks_for",
+    "may_record_ledgers",
+    "may_record_district_wide",
+    "reports_visible",
+    "may_request_report",
+    "requestable_targets",
+    "may_manage_report_schedules",
+    "dashboard_area",
+    "may_see_dashboard",
+    "grievances_visible",
+    "surveys_visible",
+    "may_log_grievances",
+    "may_edit_time_limits",
+    "may_export_unmasked",
+    "may_print_posters",
+    "may_manage_tokens_of_others",
+    "Navigation",
+    "navigation",
+    "may_read_audit_log",
+]

@@ -1,0 +1,187 @@
+"""Who a user is to the access policy: their `Scope` and the `Area` it reaches.
+
+A user becomes a `Scope` once (`scope_of`): whether they are the district office, the `Area`
+they work in (the whole district, one subdistrict, one park, or nothing) and the organisation
+(handling unit) they belong to. This module also holds the role groups, the `AnyUser` type and
+the questions about the user alone (`is_district_office`, `handles`, `works_in_grid_zones`…).
+The package `parks.access` re-exports every name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.db.models import Model, QuerySet
+
+from ..choices import Role
+from ..models import Park, Subdistrict, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    AnyUser = User | AnonymousUser
+else:
+    AnyUser = Any
+
+M = TypeVar("M", bound=Model)
+
+
+# Roles that read the whole district unless they are given a park or a subdistrict.
+DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
+# Roles that ask for progress reports of their own area (the office asks for any).
+REPORT_REQUESTERS = (Role.SUBDISTRICT, Role.PARK_MANAGER)
+# Roles that work in the field: they log activities and grievances in their park's grid zones.
+FIELD_ROLES = (Role.LIAISON, Role.PARK_MANAGER)
+
+
+class Level(StrEnum):
+    """How far an area reaches. The values are those of a report's or a plan's scope."""
+
+    DISTRICT = "district"
+    SUBDISTRICT = "subdistrict"
+    PARK = "park"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the district: all of it, one subdistrict, one park, or nothing."""
+
+    level: Level
+    subdistrict_id: int | None = None
+    park_id: int | None = None
+
+    @classmethod
+    def of_target(cls, scope: str, *, subdistrict_id: int | None, park_id: int | None) -> Area:
+        """The area a report (or a dashboard) of `scope` covers."""
+        if scope == Level.PARK:
+            return cls(Level.PARK, park_id=park_id)
+        if scope == Level.SUBDISTRICT:
+            return cls(Level.SUBDISTRICT, subdistrict_id=subdistrict_id)
+        return cls(Level.DISTRICT)
+
+    def parks(self) -> QuerySet[Park]:
+        parks = Park.objects.all()
+        if self.level == Level.DISTRICT:
+            return parks
+        if self.level == Level.SUBDISTRICT and self.subdistrict_id is not None:
+            return parks.filter(subdistrict_id=self.subdistrict_id)
+        if self.level == Level.PARK and self.park_id is not None:
+            return parks.filter(pk=self.park_id)
+        return parks.none()
+
+    def covers(self, park: Park) -> bool:
+        """Whether `park` lies in the area (no query: read from the park row)."""
+        if self.level == Level.DISTRICT:
+            return True
+        if self.level == Level.SUBDISTRICT:
+            return park.subdistrict_id == self.subdistrict_id
+        return self.level == Level.PARK and park.pk == self.park_id
+
+    def contains_target(
+        self, scope: str, *, subdistrict: Subdistrict | None, park: Park | None
+    ) -> bool:
+        """Whether a report of `scope` over `subdistrict` or `park` lies inside the area."""
+        if self.level == Level.DISTRICT:
+            return True
+        if scope == Level.PARK:
+            return park is not None and self.covers(park)
+        return (
+            scope == Level.SUBDISTRICT
+            and self.level == Level.SUBDISTRICT
+            and subdistrict is not None
+            and subdistrict.pk == self.subdistrict_id
+        )
+
+
+NOWHERE = Area(Level.NONE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user's access is made of; built from the user row alone, without a query.
+
+    It is not cached on the user: building it costs a few attribute reads, and a cached copy
+    would go stale when a form or a test changes the user object it hangs on.
+    """
+
+    user_id: int | None
+    role: str
+    office: bool
+    area: Area
+    organisation_id: int | None
+
+    @property
+    def active(self) -> bool:
+        return self.area.level != Level.NONE
+
+
+def scope_of(user: AnyUser) -> Scope:
+    """The user's scope. Anonymous and inactive users reach nothing."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope(user_id=None, role="", office=False, area=NOWHERE, organisation_id=None)
+    office = user.is_superuser or user.role == Role.OFFICE
+    if office:
+        area = Area(Level.DISTRICT)
+    elif user.park_id:
+        area = Area(Level.PARK, park_id=user.park_id)
+    elif user.subdistrict_id:
+        area = Area(Level.SUBDISTRICT, subdistrict_id=user.subdistrict_id)
+    elif user.role in DISTRICT_READERS:
+        area = Area(Level.DISTRICT)
+    else:
+        area = NOWHERE
+    return Scope(
+        user_id=user.pk,
+        role=user.role,
+        office=office,
+        area=area,
+        organisation_id=user.organisation_id,
+    )
+
+
+# --- Who the user is, for the policy modules ---------------------------------------------------
+
+
+class HandledCase(Protocol):
+    """A row assigned to a handling unit (a grievance)."""
+
+    @property
+    def handling_unit_id(self) -> int | None: ...
+
+
+def is_district_office(user: AnyUser) -> bool:
+    """District reform office staff (and superusers): they see and change everything.
+
+    The policy modules call this for every "the office may…" step (deciding extensions,
+    reopening, editing time limits, managing tasks)."""
+    return scope_of(user).office
+
+
+def is_handling_unit(user: AnyUser, case: HandledCase) -> bool:
+    """The user belongs to the organisation the case is assigned to."""
+    org = scope_of(user).organisation_id
+    return org is not None and org == case.handling_unit_id
+
+
+def handles(user: AnyUser, case: HandledCase) -> bool:
+    """The office, and staff of the unit a case is assigned to, take the handling unit's steps
+    (and may ask to see the complainant's personal data)."""
+    return is_district_office(user) or is_handling_unit(user, case)
+
+
+def works_in_grid_zones(user: AnyUser) -> bool:
+    """Liaisons and park managers log in their grid zones: their grid-log pages lead back to
+    the zone cards rather than to the feed."""
+    return scope_of(user).role in FIELD_ROLES
+
+
+def starts_in_grid_zones(user: AnyUser) -> bool:
+    """A liaison works in their grid zones, usually on a phone: the portal opens there."""
+    return scope_of(user).role == Role.LIAISON
+
+
+def _manages_park(scope: Scope, park_id: int | None) -> bool:
+    return park_id is not None and scope.role == Role.PARK_MANAGER and scope.area.park_id == park_id

@@ -1,0 +1,211 @@
+"""Access to the parks app's own rows: parks and their structure, people, and the grid log.
+
+Which parks, grid zones, facilities, subdistricts and organisations a user sees and may manage;
+who may be chosen as liaison or logger, and who hears of reports; which activities a user sees,
+may log and may still correct. The package `parks.access` re-exports every name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ..choices import Role
+from ..models import Activity, Facility, GridZone, Organisation, Park, Subdistrict, User
+from .scope import (
+    FIELD_ROLES,
+    AnyUser,
+    Level,
+    _manages_park,
+    is_district_office,
+    scope_of,
+)
+
+# --- Parks and their structure -----------------------------------------------------------------
+
+
+def parks_visible_to(user: AnyUser) -> QuerySet[Park]:
+    return scope_of(user).area.parks()
+
+
+def grid_zones_visible_to(user: AnyUser) -> QuerySet[GridZone]:
+    return GridZone.objects.filter(park__in=parks_visible_to(user))
+
+
+def facilities_visible_to(user: AnyUser) -> QuerySet[Facility]:
+    return Facility.objects.filter(park__in=parks_visible_to(user))
+
+
+def subdistricts_visible_to(user: AnyUser) -> QuerySet[Subdistrict]:
+    # Subdistricts are the district's public structure; every signed-in user may read them.
+    if not scope_of(user).user_id:
+        return Subdistrict.objects.none()
+    return Subdistrict.objects.all()
+
+
+def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
+    """District-level bodies for everyone; park bodies only with their park."""
+    scope = scope_of(user)
+    if not scope.user_id:
+        return Organisation.objects.none()
+    if scope.office:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(Q(park__isnull=True) | Q(park__in=scope.area.parks()))
+
+
+def may_create_parks(user: AnyUser) -> bool:
+    return is_district_office(user)
+
+
+def may_manage_park(user: AnyUser, park: Park) -> bool:
+    """Office staff manage every park; a park manager manages their own park's zones and rooms
+    (but not its name, subdistrict or designation: see may_change_park_designation)."""
+    scope = scope_of(user)
+    return scope.office or _manages_park(scope, park.pk)
+
+
+def may_change_park_designation(user: AnyUser) -> bool:
+    """A park's name, subdistrict, pilot status, designation year and kind are the office's."""
+    return is_district_office(user)
+
+
+# --- People -------------------------------------------------------------------------------------
+
+
+def may_manage_people(user: AnyUser) -> bool:
+    """The office's people page: accounts, roles, scopes and everyone's API tokens."""
+    return is_district_office(user)
+
+
+def liaisons_visible_to(user: AnyUser) -> QuerySet[User]:
+    """Liaisons of the parks the user sees: the people a zone's liaison may be chosen from."""
+    return User.objects.filter(role=Role.LIAISON, park__in=parks_visible_to(user))
+
+
+def liaisons_of_park(park: Park) -> QuerySet[User]:
+    """People who may be made liaison of a grid zone in this park."""
+    return User.objects.filter(park=park, role=Role.LIAISON, is_active=True)
+
+
+def is_active_liaison(person: User) -> bool:
+    """Whether `person` may look after grid zones (those of their own park)."""
+    return person.role == Role.LIAISON and person.is_active
+
+
+def loggers_visible_to(user: AnyUser) -> QuerySet[User]:
+    """People who may log entries in the parks the user sees: liaisons and park managers there,
+    and the office."""
+    return User.objects.filter(
+        Q(park__in=parks_visible_to(user), role__in=FIELD_ROLES) | Q(role=Role.OFFICE)
+    )
+
+
+def office_staff() -> QuerySet[User]:
+    """Active holders of the office role: who hears of new and escalated grievances and may
+    mediate anywhere."""
+    return User.objects.filter(role=Role.OFFICE, is_active=True)
+
+
+def office_staff_condition() -> Q:
+    """Office-role holders, as a condition on people (for "who may mediate")."""
+    return Q(role=Role.OFFICE)
+
+
+def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | None) -> Q:
+    """Who hears that a scheduled report is ready: the office (superusers included) for the
+    district, the subdistrict's staff, or the park's managers."""
+    if scope == Level.PARK:
+        return Q(role=Role.PARK_MANAGER, park_id=park_id)
+    if scope == Level.SUBDISTRICT:
+        return Q(role=Role.SUBDISTRICT, subdistrict_id=subdistrict_id)
+    return Q(role=Role.OFFICE) | Q(is_superuser=True)
+
+
+# --- The grid log -------------------------------------------------------------------------------
+
+
+def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
+    return Activity.objects.filter(park__in=parks_visible_to(user))
+
+
+def grid_zones_user_can_log(user: AnyUser) -> QuerySet[GridZone]:
+    """Zones the user may log activities in: a liaison their own zones, a park manager every
+    zone of their park, office staff every zone."""
+    scope = scope_of(user)
+    zones = GridZone.objects.all()
+    if scope.office:
+        return zones
+    park_id = scope.area.park_id
+    if park_id is None:
+        return zones.none()
+    if scope.role == Role.PARK_MANAGER:
+        return zones.filter(park_id=park_id)
+    if scope.role == Role.LIAISON:
+        return zones.filter(liaison_id=scope.user_id, park_id=park_id)
+    return zones.none()
+
+
+def parks_managed_by(user: AnyUser) -> QuerySet[Park]:
+    """The parks a user runs: every park for the office, their own for a park manager."""
+    scope = scope_of(user)
+    if scope.office:
+        return Park.objects.all()
+    if scope.role == Role.PARK_MANAGER and scope.area.park_id is not None:
+        return Park.objects.filter(pk=scope.area.park_id)
+    return Park.objects.none()
+
+
+def parks_user_can_log_park_wide(user: AnyUser) -> QuerySet[Park]:
+    """Parks where the user may log an activity for the whole park rather than one zone."""
+    return parks_managed_by(user)
+
+
+def may_log_activity(user: AnyUser, *, park: Park, grid_zone: GridZone | None = None) -> bool:
+    if grid_zone is not None:
+        return (
+            grid_zone.park_id == park.pk
+            and grid_zones_user_can_log(user).filter(pk=grid_zone.pk).exists()
+        )
+    return parks_user_can_log_park_wide(user).filter(pk=park.pk).exists()
+
+
+def activity_edit_deadline(activity: Activity) -> datetime:
+    """Until when a liaison may correct their own entry."""
+    return activity.created_at + timedelta(hours=settings.ACTIVITY_EDIT_HOURS)
+
+
+def editable_activities(
+    user: AnyUser, activities: Iterable[Activity]
+) -> dict[int, datetime | None]:
+    """{pk: deadline} of the entries the user may still correct (None: no deadline applies).
+
+    Office staff and the park's manager correct any entry; a liaison their own entry, in their
+    own zone, within ACTIVITY_EDIT_HOURS of saving it. One query at most, whatever the count.
+    """
+    scope = scope_of(user)
+    if scope.office:
+        return {a.pk: None for a in activities}
+    if scope.role == Role.PARK_MANAGER:
+        return {a.pk: None for a in activities if a.park_id == scope.area.park_id}
+    if scope.role != Role.LIAISON:
+        return {}
+    zone_ids = set(grid_zones_user_can_log(user).values_list("pk", flat=True))
+    now = timezone.now()
+    editable: dict[int, datetime | None] = {}
+    for activity in activities:
+        deadline = activity_edit_deadline(activity)
+        if (
+            activity.logged_by_id == scope.user_id
+            and now <= deadline
+            and activity.grid_zone_id in zone_ids
+        ):
+            editable[activity.pk] = deadline
+    return editable
+
+
+def may_edit_activity(user: AnyUser, activity: Activity) -> bool:
+    return activity.pk in editable_activities(user, [activity])

@@ -1,0 +1,310 @@
+"""Access to the work done in the parks: reform tasks and plans, ledgers, progress reports and
+the dashboard, worker grievances and surveys, API tokens, and the navigation.
+
+Rules about other apps' rows are conditions over their field names, applied to the queryset the
+caller passes in (this package imports no other app). The package `parks.access` re-exports
+every name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db.models import Q, QuerySet
+
+from ..choices import Role
+from ..models import Park, Subdistrict
+from .scope import (
+    DISTRICT_READERS,
+    FIELD_ROLES,
+    NOWHERE,
+    REPORT_REQUESTERS,
+    AnyUser,
+    Area,
+    Level,
+    M,
+    _manages_park,
+    is_district_office,
+    scope_of,
+    works_in_grid_zones,
+)
+from .structure import may_manage_people, parks_managed_by, parks_visible_to
+
+# --- Reform tasks and plans ----------------------------------------------------------------------
+
+
+def tasks_visible(user: AnyUser, tasks: QuerySet[M]) -> QuerySet[M]:
+    """Narrow reform tasks to the user's: office staff see every task. Others see the tasks of
+    the parks they see, the tasks their unit leads or supports, and the district- or
+    subdistrict-wide tasks (no park) of their area."""
+    scope = scope_of(user)
+    if not scope.user_id:
+        return tasks.none()
+    if scope.office:
+        return tasks
+    visible = Q(park__in=scope.area.parks())
+    if scope.organisation_id:
+        supported = tasks.model._default_manager.filter(
+            supporting_units=scope.organisation_id
+        ).values("pk")
+        visible |= Q(lead_unit_id=scope.organisation_id) | Q(pk__in=supported)
+    if scope.area.level == Level.SUBDISTRICT:
+        visible |= Q(park__isnull=True, plan__subdistrict_id=scope.area.subdistrict_id)
+    if scope.area.level == Level.DISTRICT:
+        visible |= Q(park__isnull=True)
+    return tasks.filter(visible)
+
+
+def plans_visible(
+    user: AnyUser, plans: QuerySet[M], *, visible_tasks: QuerySet[Any]
+) -> QuerySet[M]:
+    """District plans, plans of visible parks and of the user's subdistrict, and plans holding
+    a task the user sees (`visible_tasks`, from tasks_visible)."""
+    scope = scope_of(user)
+    if not scope.user_id:
+        return plans.none()
+    if scope.office:
+        return plans
+    own_subdistrict = Q(pk__in=[])
+    if scope.area.level == Level.SUBDISTRICT:
+        own_subdistrict = Q(subdistrict_id=scope.area.subdistrict_id)
+    return plans.filter(
+        Q(scope=Level.DISTRICT)
+        | Q(park__in=scope.area.parks())
+        | own_subdistrict
+        | Q(pk__in=visible_tasks.values("plan_id"))
+    )
+
+
+class OwnedTask(Protocol):
+    @property
+    def owner_id(self) -> int | None: ...
+
+    @property
+    def lead_unit_id(self) -> int | None: ...
+
+
+def may_manage_tasks(user: AnyUser) -> bool:
+    """Creating, editing, importing and reopening tasks is the district office's work."""
+    return is_district_office(user)
+
+
+def may_update_task(user: AnyUser, task: OwnedTask) -> bool:
+    """Office staff, the task's owner, and staff of its lead unit report progress on it."""
+    scope = scope_of(user)
+    if scope.office:
+        return True
+    if not scope.user_id:
+        return False
+    return task.owner_id == scope.user_id or (
+        scope.organisation_id is not None and scope.organisation_id == task.lead_unit_id
+    )
+
+
+def task_updatable_condition(user: AnyUser) -> Q:
+    """may_update_task for a non-office user, as a condition on tasks (for lists)."""
+    scope = scope_of(user)
+    condition = Q(owner_id=scope.user_id)
+    if scope.organisation_id:
+        condition |= Q(lead_unit_id=scope.organisation_id)
+    return condition
+
+
+# --- Ledgers ------------------------------------------------------------------------------------
+
+
+def ledger_rows_visible(user: AnyUser, rows: QuerySet[M]) -> QuerySet[M]:
+    """A ledger's rows in the user's scope. District-wide rows (no park: publicity the office
+    published) are read by every signed-in user."""
+    scope = scope_of(user)
+    if not scope.user_id:
+        return rows.none()
+    return rows.filter(Q(park__in=scope.area.parks()) | Q(park__isnull=True))
+
+
+def may_write_ledger(user: AnyUser, park: Park | None) -> bool:
+    """Office staff keep every ledger; a park manager their own park's. District-wide
+    publicity (park None) is the office's."""
+    scope = scope_of(user)
+    return scope.office or _manages_park(scope, park.pk if park else None)
+
+
+def ledger_parks_for(user: AnyUser) -> QuerySet[Park]:
+    """Parks a user may record ledger rows for, for form choices."""
+    return parks_managed_by(user)
+
+
+def may_record_ledgers(user: AnyUser) -> bool:
+    """Office staff record in every ledger, a park manager in their park's; nobody else."""
+    return is_district_office(user) or ledger_parks_for(user).exists()
+
+
+def may_record_district_wide(user: AnyUser) -> bool:
+    """District-wide rows (publicity with no park) are the district office's own."""
+    return is_district_office(user)
+
+
+# --- Progress reports and the dashboard -----------------------------------------------------------
+
+
+def reports_visible(user: AnyUser, reports: QuerySet[M]) -> QuerySet[M]:
+    """Reports a user may read: those whose scope lies in their area (office staff: all), and
+    the district's reports for observers and member units wherever they are placed."""
+    scope = scope_of(user)
+    area = scope.area
+    if area.level == Level.NONE:
+        return reports.none()
+    if area.level == Level.DISTRICT:
+        return reports
+    park_reports = Q(scope=Level.PARK)
+    if area.level == Level.PARK:
+        visible = Q(park_reports, park_id=area.park_id)
+    else:
+        visible = Q(scope=Level.SUBDISTRICT, subdistrict_id=area.subdistrict_id) | Q(
+            park_reports, park__subdistrict_id=area.subdistrict_id
+        )
+    if scope.role in DISTRICT_READERS:
+        visible |= Q(scope=Level.DISTRICT)
+    return reports.filter(visible)
+
+
+def may_request_report(
+    user: AnyUser, *, scope: str, subdistrict: Subdistrict | None = None, park: Park | None = None
+) -> bool:
+    """Office staff ask for any report; subdistrict staff for their subdistrict and its parks;
+    a park manager for their park."""
+    access = scope_of(user)
+    if access.office:
+        return True
+    if access.role not in REPORT_REQUESTERS:
+        return False
+    return access.area.contains_target(scope, subdistrict=subdistrict, park=park)
+
+
+def requestable_targets(
+    user: AnyUser,
+) -> tuple[list[Level], QuerySet[Subdistrict], QuerySet[Park]]:
+    """What a user may ask reports for, for forms: (scopes, subdistricts, parks). The same rule
+    as may_request_report, which checks one request."""
+    access = scope_of(user)
+    area = access.area
+    if not access.office and access.role not in REPORT_REQUESTERS:
+        area = NOWHERE
+    if area.level == Level.DISTRICT:
+        levels = [Level.DISTRICT, Level.SUBDISTRICT, Level.PARK]
+        return levels, Subdistrict.objects.all(), area.parks()
+    if area.level == Level.SUBDISTRICT:
+        subdistricts = Subdistrict.objects.filter(pk=area.subdistrict_id or 0)  # 0: no row
+        return [Level.SUBDISTRICT, Level.PARK], subdistricts, area.parks()
+    if area.level == Level.PARK:
+        return [Level.PARK], Subdistrict.objects.none(), area.parks()
+    return [], Subdistrict.objects.none(), Park.objects.none()
+
+
+def may_manage_report_schedules(user: AnyUser) -> bool:
+    """When scheduled reports are built is the district office's decision."""
+    return is_district_office(user)
+
+
+def dashboard_area(user: AnyUser) -> Area:
+    """The area a user's dashboard counts: their own (a park's people get their park's)."""
+    return scope_of(user).area
+
+
+def may_see_dashboard(user: AnyUser) -> bool:
+    return dashboard_area(user).level != Level.NONE
+
+
+# --- Worker grievances ---------------------------------------------------------------------------
+
+
+def grievances_visible(user: AnyUser, grievances: QuerySet[M]) -> QuerySet[M]:
+    """Office staff see all; others the grievances of parks they see or assigned to their unit."""
+    scope = scope_of(user)
+    if not scope.user_id:
+        return grievances.none()
+    if scope.office:
+        return grievances
+    visible = Q(park__in=scope.area.parks())
+    if scope.organisation_id:
+        visible |= Q(handling_unit_id=scope.organisation_id)
+    return grievances.filter(visible)
+
+
+def surveys_visible(user: AnyUser, surveys: QuerySet[M]) -> QuerySet[M]:
+    return surveys.filter(park__in=parks_visible_to(user))
+
+
+def may_log_grievances(user: AnyUser, park: Park) -> bool:
+    """The office logs anywhere; liaisons and park managers log in their own park."""
+    scope = scope_of(user)
+    if scope.office:
+        return True
+    return scope.role in FIELD_ROLES and scope.area.park_id == park.pk
+
+
+def may_edit_time_limits(user: AnyUser) -> bool:
+    """Grievance time-limit policies are the district office's."""
+    return is_district_office(user)
+
+
+def may_export_unmasked(user: AnyUser) -> bool:
+    """Who may ask for an export with personal data: the office and staff of a handling unit
+    (the export then unmasks only the cases each may see in the clear)."""
+    scope = scope_of(user)
+    return scope.office or scope.organisation_id is not None
+
+
+def may_print_posters(user: AnyUser, park: Park) -> bool:
+    """Office staff, the park's own staff, and its subdistrict's staff print its QR codes."""
+    scope = scope_of(user)
+    if not scope.area.covers(park):
+        return False
+    if scope.office or scope.area.park_id == park.pk:
+        return True
+    return scope.role == Role.SUBDISTRICT
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def may_manage_tokens_of_others(user: AnyUser) -> bool:
+    """The office makes and revokes API tokens for anyone; others only their own."""
+    return may_manage_people(user)
+
+
+# --- The navigation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """What the menu shows, as booleans the templates read (`access.can_see_dashboard`)."""
+
+    can_log_in_grid_zones: bool
+    can_see_dashboard: bool
+    has_own_tasks: bool
+    can_log_for_any_zone: bool
+    can_manage_people: bool
+    can_manage_report_schedules: bool
+    can_see_admin: bool
+    can_read_audit_log: bool
+
+
+def navigation(user: AnyUser) -> Navigation:
+    office = is_district_office(user)
+    return Navigation(
+        can_log_in_grid_zones=works_in_grid_zones(user),
+        can_see_dashboard=may_see_dashboard(user),
+        has_own_tasks=not office,
+        can_log_for_any_zone=office,
+        can_manage_people=may_manage_people(user),
+        can_manage_report_schedules=may_manage_report_schedules(user),
+        can_see_admin=bool(scope_of(user).user_id and user.is_staff),
+        can_read_audit_log=may_read_audit_log(user),
+    )
+
+
+def may_read_audit_log(user: AnyUser) -> bool:
+    """Who changed what, everywhere: the district office's."""
+    return is_district_office(user)

@@ -1,0 +1,76 @@
+"""The per-unit and per-park objects of a progress report's snapshot: the overdue tasks of one
+lead unit (`overdue_by_unit`), one park's key figures (`by_park`) and the shares worked out
+from them.
+
+Part of the report's declaration; reforms.reporting.spec assembles the whole snapshot and
+re-exports every name here.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .shape import ID, TEXT, Figure, Group, Part, Share
+from .spec_sections import AS_OF, RATE_FIGURES
+
+OVERDUE_UNIT = Group(
+    "ReportOverdueUnit",
+    (
+        Figure("unit", definition="The lead unit's organisation id.", kind=ID),
+        Figure("unit_name", _("Lead unit"), "牵头单位", kind=TEXT),
+        Figure(
+            "overdue", _("Overdue"), "逾期未完成任务数", "Its tasks past due on `overdue_as_of`."
+        ),
+    ),
+)
+PARK_TASKS = Group(
+    "ReportParkTasks",
+    (
+        Figure("total", term="任务总数", definition="The park's tasks."),
+        Figure("done", term="已完成任务", definition="Done.", name=_("Tasks done")),
+        Figure("red", term="红色预警", definition="Overdue (red).", name=_("Red")),
+        Figure("yellow", term="黄色预警", definition="At risk (yellow).", name=_("Yellow")),
+    ),
+    f"The park's tasks, {AS_OF}.",
+)
+PARK_COVERAGE = Group(
+    "ReportParkCoverage",
+    (
+        Figure("zones", term="网格数", definition="Grid zones."),
+        Figure("covered", term="有活动网格数", definition="Zones with an entry in `period`."),
+    ),
+)
+PARK = Group(
+    "ReportParkFigures",
+    (
+        Figure("park", definition="The park's id.", kind=ID),
+        Figure("park_name", term="园区", kind=TEXT, name=_("Park")),
+        Part(
+            "grievances",
+            Group("ReportParkGrievances", RATE_FIGURES, "As in `grievances`, over `period`."),
+        ),
+        Part(
+            "activities",
+            Group(
+                "ReportParkActivities",
+                (
+                    Figure(
+                        "count",
+                        term="活动次数",
+                        definition="Grid-log entries.",
+                        name=_("Activities"),
+                    ),
+                    Figure("participants", term="参与人次", definition="Participants."),
+                ),
+                "As in `activities`, over `period`.",
+            ),
+        ),
+        Part("tasks", PARK_TASKS),
+        Part("coverage", PARK_COVERAGE),
+    ),
+    "One park's key figures (no previous period).",
+)
+
+
+PARK_COVERAGE_RATE = Share(
+    "coverage", "coverage.covered", "coverage.zones", name=_("Grid coverage"), term="网格覆盖率"
+)
+PARK_COMPLETION = Share("completion", "tasks.done", "tasks.total", name=_("Task completion"))
