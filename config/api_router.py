@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("parks.api.urls")),
-    path("", include("reforms.api.urls")),
+    path("", include("parks.api_urls")),
+    path("", include("reforms.api_urls")),
     path("", include("grievances.api.urls")),
 ]

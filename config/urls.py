@@ -4,8 +4,8 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 # Errors outside DRF's views: JSON under /api/, otherwise pages that need no database.
-handler404 = "parks.error_pages.page_not_found"
-handler500 = "parks.error_pages.server_error"
+handler404 = "parks.core.error_pages.page_not_found"
+handler500 = "parks.core.error_pages.server_error"
 
 # Nothing serves MEDIA_URL, not even in development: every uploaded file goes out through a
 # view that checks who is asking (e.g. reforms:plan_document, reforms:evidence_download).

@@ -9,7 +9,7 @@ application = get_wsgi_application()
 
 # Web requests get the short database limits: a locked or slow table answers 503 in seconds
 # instead of holding a gunicorn worker (and every request queued behind it).
-from parks.db import limit_database_time  # noqa: E402 (needs the apps loaded above)
+from parks.core.db import limit_database_time  # noqa: E402 (needs the apps loaded above)
 
 limit_database_time(
     statement_seconds=settings.DATABASE_STATEMENT_TIMEOUT,

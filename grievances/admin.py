@@ -6,9 +6,7 @@ its log."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from parks.audit import AdminAuditMixin
-
-from .models import (
+from grievances.models import (
     Attachment,
     ExtensionRequest,
     Grievance,
@@ -20,8 +18,9 @@ from .models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from .selectors import complainant_shown, parties_shown
-from .services import policy_save, survey_save
+from grievances.selectors import complainant_shown, parties_shown
+from grievances.services import policy_save, survey_save
+from parks.history.audit import AdminAuditMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,13 +7,12 @@ class GrievancesConfig(AppConfig):
     verbose_name = _("Worker grievances")
 
     def ready(self):
-        from parks import audit
+        from grievances import demo
+        from grievances.models import Grievance, SurveyCampaign, TimeLimitPolicy
+        from parks.history import audit
         from parks.signals import demo_data_loaded
 
-        from . import demo
-        from .models import Grievance, SurveyCampaign, TimeLimitPolicy
-
-        # Whose writes the audit log keeps (parks.audit).
+        # Whose writes the audit log keeps (parks.history.audit).
         audit.register(Grievance, SurveyCampaign, TimeLimitPolicy)
 
         demo_data_loaded.connect(demo.load_grievance_demo, dispatch_uid="grievances_demo")

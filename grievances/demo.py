@@ -19,12 +19,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from parks.demo_names import HUAXIA, SHENGYANG
-from parks.models import GridZone, Organisation, Park, User
-
-from . import services
-from .choices import OFFICE_ACTIONS, Action, Channel, MediationOutcome
-from .demo_data import (
+from grievances import services as grievances_services
+from grievances import workflow as grievances_workflow
+from grievances.choices import OFFICE_ACTIONS, Action, Channel, MediationOutcome
+from grievances.demo_data import (
     GRIEVANCES,
     HRSS,
     HX_COMMITTEE,
@@ -42,7 +40,9 @@ from .demo_data import (
     DemoGrievance,
     Step,
 )
-from .models import Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from grievances.models import Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from parks.structure.demo_names import HUAXIA, SHENGYANG
+from parks.structure.models import GridZone, Organisation, Park, User
 
 __all__ = [
     "GRIEVANCES",
@@ -84,7 +84,7 @@ def _load_policies(office):
         policy = TimeLimitPolicy(
             category=category, respond_within_hours=hours, resolve_within_days=days
         )
-        services.policy_save(policy=policy, actor=office)
+        grievances_services.policy_save(policy=policy, actor=office)
         created += 1
     return created
 
@@ -101,7 +101,7 @@ def _load_survey(office):
         handed_out=SURVEY_HANDED_OUT,
         returned=SURVEY_RETURNED,
     )
-    services.survey_save(survey=survey, actor=office)
+    grievances_services.survey_save(survey=survey, actor=office)
     return survey, True
 
 
@@ -173,7 +173,9 @@ def _create(spec, *, now, parks, zones, people, survey):
         complainant_employer=spec.employer,
         received_at=received_at,
     )
-    services.grievance_receive(grievance=grievance, actor=people.logger(spec, park, zone))
+    grievances_services.grievance_receive(
+        grievance=grievance, actor=people.logger(spec, park, zone)
+    )
 
     # Each step but a mediation session writes one event; they are dated back below.
     event_times = [received_at]
@@ -187,7 +189,7 @@ def _create(spec, *, now, parks, zones, people, survey):
         if step.action != "mediation_session":
             event_times.append(at)
         if step.action == "withdraw_by_worker":
-            grievance = services.grievance_withdraw_by_worker(
+            grievance = grievances_services.grievance_withdraw_by_worker(
                 tracking_code=spec.code, note=step.args["note"]
             )
         elif step.action.startswith("mediation_"):
@@ -197,7 +199,7 @@ def _create(spec, *, now, parks, zones, people, survey):
             if "unit" in args:
                 args["unit"] = people.units[args["unit"]]
             actor = people.office if step.action in OFFICE_ACTIONS else None
-            grievance = services.STEP_SERVICES[step.action](
+            grievance = grievances_workflow.STEP_SERVICES[step.action](
                 grievance=grievance, actor=actor or people.for_unit(grievance), **args
             )
 
@@ -216,7 +218,7 @@ def _create(spec, *, now, parks, zones, people, survey):
 def _mediate(step, at, grievance, mediation, people):
     actor = people.for_unit(grievance)
     if step.action == "mediation_open":
-        return services.mediation_open(
+        return grievances_services.mediation_open(
             grievance=grievance,
             actor=actor,
             applied_on=timezone.localdate(at),
@@ -224,11 +226,11 @@ def _mediate(step, at, grievance, mediation, people):
             mediator=actor,
         )
     if step.action == "mediation_session":
-        services.mediation_session_add(
+        grievances_services.mediation_session_add(
             mediation=mediation, actor=actor, held_at=at, place=step.args["place"]
         )
         return mediation
-    return services.mediation_conclude(
+    return grievances_services.mediation_conclude(
         mediation=mediation,
         actor=actor,
         outcome=MediationOutcome.AGREEMENT,

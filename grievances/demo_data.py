@@ -9,10 +9,9 @@ and the small helpers that build it; nothing here touches the database.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from parks.demo_names import HUAXIA, SHENGYANG
-
-from .choices import Action, Category, Channel, Satisfaction
-from .models import TRACKING_ALPHABET
+from grievances.choices import Action, Category, Channel, Satisfaction
+from grievances.models import TRACKING_ALPHABET
+from parks.structure.demo_names import HUAXIA, SHENGYANG
 
 # category: (respond within hours, resolve within days)
 POLICIES = {

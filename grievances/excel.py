@@ -14,11 +14,10 @@ from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from parks.downloads import content_disposition
-from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
-
-from .choices import Category, Channel, Satisfaction, Status
-from .selectors import complainant_shown
+from grievances.choices import Category, Channel, Satisfaction, Status
+from grievances.selectors import complainant_shown
+from parks.core.downloads import content_disposition
+from parks.core.excel import XLSX_CONTENT_TYPE, sheet_cell
 
 SHEET_TITLE = "职工诉求"
 # Rows are fetched from the database in chunks, never all at once.

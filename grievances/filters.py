@@ -11,12 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parks.models import GridZone, Organisation, Park
-from parks.selectors import grid_zones_visible_to, organisations_visible_to, parks_visible_to
-
-from .choices import Category, Channel, Satisfaction, Status
-from .models import Grievance, SurveyCampaign
-from .selectors import with_deadline_flags
+from grievances.choices import Category, Channel, Satisfaction, Status
+from grievances.models import Grievance, SurveyCampaign
+from grievances.selectors import with_deadline_flags
+from parks import access
+from parks.access import grid_zones_visible_to, organisations_visible_to, parks_visible_to
 
 # The values of selectors.with_deadline_flags' `deadline_flag` annotation.
 DEADLINE_FLAGS = [
@@ -27,34 +26,19 @@ DEADLINE_FLAGS = [
 ]
 
 
-def _user(request):
-    return getattr(request, "user", None)
-
-
-def _visible_parks(request):
-    user = _user(request)
-    return parks_visible_to(user) if user is not None else Park.objects.none()
-
-
-def _visible_grid_zones(request):
-    user = _user(request)
-    return grid_zones_visible_to(user) if user is not None else GridZone.objects.none()
-
-
-def _visible_organisations(request):
-    user = _user(request)
-    return organisations_visible_to(user) if user is not None else Organisation.objects.none()
-
-
 class GrievanceFilter(django_filters.FilterSet):
     """The inbox's filters. `flag` uses the SQL annotation of selectors.with_deadline_flags,
     added here when the queryset does not carry it yet."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
-    grid_zone = django_filters.ModelChoiceFilter(queryset=_visible_grid_zones, label=_("Grid zone"))
+    park = django_filters.ModelChoiceFilter(
+        queryset=access.for_request(parks_visible_to), label=_("Park")
+    )
+    grid_zone = django_filters.ModelChoiceFilter(
+        queryset=access.for_request(grid_zones_visible_to), label=_("Grid zone")
+    )
     handling_unit = django_filters.ModelChoiceFilter(
-        queryset=_visible_organisations, label=_("Handling unit")
+        queryset=access.for_request(organisations_visible_to), label=_("Handling unit")
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
@@ -107,7 +91,9 @@ class GrievanceFilter(django_filters.FilterSet):
 
 
 class SurveyFilter(django_filters.FilterSet):
-    park = django_filters.ModelChoiceFilter(queryset=_visible_parks, label=_("Park"))
+    park = django_filters.ModelChoiceFilter(
+        queryset=access.for_request(parks_visible_to), label=_("Park")
+    )
     held_after = django_filters.DateFilter(
         field_name="held_on", lookup_expr="gte", label=_("Held on or after")
     )

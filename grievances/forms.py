@@ -11,24 +11,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parks.dates import PORTAL_DATE_VALIDATORS
-from parks.db import chinese_order
-from parks.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
-from parks.models import GridZone, Organisation, Park, Subdistrict, User
-from parks.selectors import (
+from grievances import policy
+from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
+from grievances.models import Grievance, SurveyCampaign, TimeLimitPolicy
+from grievances.selectors import mediators_for, surveys_visible_to, user_can_log_grievances
+from grievances.services import MAX_ATTACHMENTS
+from parks.access import (
     grid_zones_visible_to,
     organisations_visible_to,
     parks_visible_to,
     subdistricts_visible_to,
 )
+from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.db import chinese_order
+from parks.core.forms import DATE_INPUT, BootstrapFormMixin, MultipleFileField, MultipleFileInput
+from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
 
-from . import policy
-from .choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
-from .models import Grievance, SurveyCampaign, TimeLimitPolicy
-from .selectors import mediators_for, surveys_visible_to, user_can_log_grievances
-from .services import MAX_ATTACHMENTS
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 

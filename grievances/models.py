@@ -13,11 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parks.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
-from parks.models import GridZone, Organisation, Park
-from parks.models.activity import Activity
-
-from .choices import (
+from grievances.choices import (
     Category,
     Channel,
     DataView,
@@ -27,6 +23,9 @@ from .choices import (
     Satisfaction,
     Status,
 )
+from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
+from parks.gridlog.models import Activity
+from parks.structure.models import GridZone, Organisation, Park
 
 # Unambiguous characters only: workers read tracking codes off a phone screen.
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -102,7 +101,7 @@ class Grievance(models.Model):
     """A worker's request, complaint, dispute or opinion, handled against time limits."""
 
     # The complainant's personal data: masked on pages (selectors), and the audit log
-    # (parks.audit) records that it changed, never its values.
+    # (parks.history.audit) records that it changed, never its values.
     PERSONAL_FIELDS = ("complainant_name", "complainant_phone", "complainant_employer")
     AUDIT_MASKED_FIELDS = PERSONAL_FIELDS
 

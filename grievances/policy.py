@@ -18,10 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from parks import access
-from parks.models import Park, User
-
-from .choices import (
+from grievances.choices import (
     ALLOWED_TRANSITIONS,
     DISPUTE_CATEGORIES,
     FINAL_STATUSES,
@@ -31,7 +28,9 @@ from .choices import (
     ExtensionState,
     Status,
 )
-from .models import ExtensionRequest, Grievance, Mediation, SurveyCampaign
+from grievances.models import ExtensionRequest, Grievance, Mediation, SurveyCampaign
+from parks import access
+from parks.structure.models import Park, User
 
 Refusal = PermissionDenied | ValidationError
 

@@ -12,11 +12,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from parks.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
-
-from .choices import Category
-from .models import TRACKING_ALPHABET
-from .services import validate_attachment
+from grievances.choices import Category
+from grievances.models import TRACKING_ALPHABET
+from grievances.services import validate_attachment
+from parks.core.forms import BootstrapFormMixin, MultipleFileField, MultipleFileInput
 
 # Smaller than the model allows: a phone keyboard, not a report.
 TITLE_MAX_LENGTH = 100

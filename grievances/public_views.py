@@ -21,23 +21,22 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from parks import access
-from parks.client_ip import client_key
-from parks.downloads import content_disposition
-from parks.models import GridZone, Park
-from parks.selectors import parks_visible_to
-
-from . import policy, services
-from .choices import Action, Status
-from .models import Grievance, GrievanceEvent, new_tracking_code
-from .public_forms import (
+from grievances import policy, services
+from grievances.choices import Action, Status
+from grievances.models import Grievance, GrievanceEvent, new_tracking_code
+from grievances.public_forms import (
     TRACKING_CODE_PATTERN,
     PublicGrievanceForm,
     TrackingCodeForm,
     WithdrawForm,
     normalise_tracking_code,
 )
-from .qr import qr_svg, qr_svg_inline
+from grievances.qr import qr_svg, qr_svg_inline
+from parks import access
+from parks.access import parks_visible_to
+from parks.core.client_ip import client_key
+from parks.core.downloads import content_disposition
+from parks.structure.models import GridZone, Park
 
 HOUR = 60 * 60
 SUBMITTED_SESSION_KEY = "grievance_submitted"

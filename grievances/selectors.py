@@ -25,13 +25,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from grievances.choices import FINAL_STATUSES, SATISFIED_LEVELS, Channel, Status
+from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
-from parks.db import chinese_order
-from parks.figures import percent
-from parks.models import GridZone, Organisation, Park, Subdistrict, User
-
-from .choices import FINAL_STATUSES, SATISFIED_LEVELS, Channel, Status
-from .models import Grievance, Mediation, SurveyCampaign
+from parks.core.db import chinese_order
+from parks.core.figures import percent
+from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
 
 # --- Scope ----------------------------------------------------------------------------------
 

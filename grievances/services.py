@@ -2,7 +2,7 @@
 surveys, reminders and the personal-data log.
 
 The workflow's step services (grievance_assign ... grievance_withdraw, STEP_SERVICES) live in
-grievances.workflow and are re-exported here; this module holds the rest.
+grievances.workflow; this module holds the rest.
 
 Each change is one keyword-only service in one transaction. Whether it may happen now (who,
 in which status, on which clock) is asked of grievances.policy, the same functions the pages
@@ -21,13 +21,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parks import access, audit
-from parks.models import User
-from parks.services import notify
-from parks.uploads import check_upload
-
-from . import policy
-from .choices import (
+from grievances import policy
+from grievances.choices import (
     ALLOWED_TRANSITIONS,
     Action,
     Channel,
@@ -35,7 +30,7 @@ from .choices import (
     ReminderLevel,
     Status,
 )
-from .models import (
+from grievances.models import (
     Attachment,
     ExtensionRequest,
     Grievance,
@@ -46,29 +41,19 @@ from .models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from .selectors import (
+from grievances.selectors import (
     has_complainant_data,
     may_unmask,
     mediators_for,
     user_can_log_grievances,
     with_deadline_flags,
 )
-
-# The workflow steps (and _event, the timeline event) live in grievances.workflow; re-exported
-# here so every caller keeps services.grievance_assign, services.STEP_SERVICES...
-from .workflow import (  # noqa: F401
-    STEP_SERVICES,
-    _event,
-    grievance_accept,
-    grievance_assign,
-    grievance_close,
-    grievance_follow_up,
-    grievance_reopen,
-    grievance_reply,
-    grievance_return,
-    grievance_start,
-    grievance_withdraw,
-)
+from grievances.workflow import _event
+from parks import access
+from parks.core.uploads import check_upload
+from parks.history import audit
+from parks.structure.models import User
+from parks.structure.services import notify
 
 # What a worker may attach: photos and PDFs, checked by their first bytes as well as the name.
 ATTACHMENT_SIGNATURES = {

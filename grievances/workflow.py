@@ -13,12 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parks import audit
-from parks.models import Organisation, User
-
-from . import policy
-from .choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
-from .models import Grievance, GrievanceEvent
+from grievances import policy
+from grievances.choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
+from grievances.models import Grievance, GrievanceEvent
+from parks.history import audit
+from parks.structure.models import Organisation, User
 
 
 def _event(

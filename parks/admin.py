@@ -2,8 +2,8 @@
 
 Parks, grid zones and facilities are saved through the services, as everywhere else. People are
 saved by Django's own user forms, which hash the password; the model's validation still runs.
-Every save and delete of those is in the audit log (parks.audit): the services log their saves,
-AdminAuditMixin the rest.
+Every save and delete of those is in the audit log (parks.history.audit): the services log their
+saves, AdminAuditMixin the rest.
 """
 
 from django.contrib import admin
@@ -11,11 +11,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, services
-from .db import chinese_order
-from .models import (
-    Activity,
-    ActivityPhoto,
+from parks.core.db import chinese_order
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.history import audit
+from parks.structure import services
+from parks.structure.models import (
     Facility,
     GridZone,
     Industry,

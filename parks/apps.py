@@ -7,8 +7,9 @@ class ParksConfig(AppConfig):
     verbose_name = _("Parks and grid zones")
 
     def ready(self):
-        from . import db  # noqa: F401  (registers the Chinese collation on SQLite)
-        from .audit import register
-        from .models import Activity, Facility, GridZone, Park, User
+        from parks.core import db  # noqa: F401  (registers the Chinese collation on SQLite)
+        from parks.gridlog.models import Activity
+        from parks.history.audit import register
+        from parks.structure.models import Facility, GridZone, Park, User
 
         register(Park, GridZone, Facility, User, Activity)

@@ -1,37 +1,54 @@
 from django.urls import path
 
-from . import views
+from parks.gridlog.views import liaison as views_liaison
+from parks.gridlog.views import office as views_office
+from parks.history import views as history_views
+from parks.structure import views as structure_views
 
 app_name = "parks"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("parks/", views.park_list, name="park_list"),
-    path("parks/new/", views.park_create, name="park_create"),
-    path("parks/<int:pk>/", views.park_detail, name="park_detail"),
-    path("parks/<int:pk>/edit/", views.park_edit, name="park_edit"),
-    path("parks/<int:park_pk>/grids/new/", views.grid_zone_create, name="grid_zone_create"),
-    path("grids/<int:pk>/", views.grid_zone_detail, name="grid_zone_detail"),
-    path("grids/<int:pk>/edit/", views.grid_zone_edit, name="grid_zone_edit"),
-    path("parks/<int:park_pk>/facilities/new/", views.facility_create, name="facility_create"),
-    path("facilities/<int:pk>/edit/", views.facility_edit, name="facility_edit"),
-    path("people/", views.people_list, name="people_list"),
-    path("people/new/", views.person_create, name="person_create"),
-    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
-    path("account/tokens/", views.api_tokens, name="api_tokens"),
-    path("account/tokens/<str:digest>/revoke/", views.api_token_revoke, name="api_token_revoke"),
-    path("audit/", views.audit_log, name="audit"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("", structure_views.home, name="home"),
+    path("parks/", structure_views.park_list, name="park_list"),
+    path("parks/new/", structure_views.park_create, name="park_create"),
+    path("parks/<int:pk>/", structure_views.park_detail, name="park_detail"),
+    path("parks/<int:pk>/edit/", structure_views.park_edit, name="park_edit"),
+    path(
+        "parks/<int:park_pk>/grids/new/", structure_views.grid_zone_create, name="grid_zone_create"
+    ),
+    path("grids/<int:pk>/", structure_views.grid_zone_detail, name="grid_zone_detail"),
+    path("grids/<int:pk>/edit/", structure_views.grid_zone_edit, name="grid_zone_edit"),
+    path(
+        "parks/<int:park_pk>/facilities/new/",
+        structure_views.facility_create,
+        name="facility_create",
+    ),
+    path("facilities/<int:pk>/edit/", structure_views.facility_edit, name="facility_edit"),
+    path("people/", structure_views.people_list, name="people_list"),
+    path("people/new/", structure_views.person_create, name="person_create"),
+    path("people/<int:pk>/edit/", structure_views.person_edit, name="person_edit"),
+    path("account/tokens/", structure_views.api_tokens, name="api_tokens"),
+    path(
+        "account/tokens/<str:digest>/revoke/",
+        structure_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
+    path("audit/", history_views.audit_log, name="audit"),
+    path("notifications/", structure_views.notification_list, name="notifications"),
+    path(
+        "notifications/read/",
+        structure_views.notifications_mark_read,
+        name="notifications_mark_read",
+    ),
     # The liaison's phone pages of the grid log (views/liaison.py).
-    path("grid-log/", views.my_grid_zones, name="my_grid_zones"),
-    path("grid-log/new/", views.activity_create, name="activity_create"),
-    path("grid-log/<int:pk>/", views.activity_detail, name="activity_detail"),
-    path("grid-log/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
-    path("grid-log/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
-    path("grid-log/photos/<int:pk>/", views.activity_photo, name="activity_photo"),
+    path("grid-log/", views_liaison.my_grid_zones, name="my_grid_zones"),
+    path("grid-log/new/", views_liaison.activity_create, name="activity_create"),
+    path("grid-log/<int:pk>/", views_liaison.activity_detail, name="activity_detail"),
+    path("grid-log/<int:pk>/edit/", views_liaison.activity_edit, name="activity_edit"),
+    path("grid-log/<int:pk>/delete/", views_liaison.activity_delete, name="activity_delete"),
+    path("grid-log/photos/<int:pk>/", views_liaison.activity_photo, name="activity_photo"),
     # The office's pages of the grid log (parks/views/activity_office.py).
-    path("activities/", views.activity_feed, name="activity_feed"),
-    path("activities/calendar/", views.activity_calendar, name="activity_calendar"),
-    path("activities/coverage/", views.coverage, name="coverage"),
+    path("activities/", views_office.activity_feed, name="activity_feed"),
+    path("activities/calendar/", views_office.activity_calendar, name="activity_calendar"),
+    path("activities/coverage/", views_office.coverage, name="coverage"),
 ]

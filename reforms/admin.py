@@ -12,23 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import PeriodicTaskAdmin
 from django_celery_beat.models import PeriodicTask
 
-from parks.audit import AdminAuditMixin, record_delete
-
-from .models import (
-    CarePayment,
+from parks.history.audit import AdminAuditMixin, record_delete
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.tasks.models import (
     Evidence,
     Milestone,
     Plan,
     ProgressUpdate,
-    Proposal,
-    Publicity,
     Task,
     TaskEvent,
     TaskImport,
     TaskReminder,
-    Training,
 )
-from .services import (
+from reforms.tasks.services import (
     TASK_DETAIL_FIELDS,
     milestone_save,
     plan_save,

@@ -9,15 +9,19 @@ class ReformsConfig(AppConfig):
     def ready(self):
         from django_celery_beat.models import PeriodicTask
 
-        from parks import audit
+        from parks.history import audit
         from parks.signals import demo_data_loaded
+        from reforms.ledgers import demo as ledger_demo
+        from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+        from reforms.tasks import demo as task_demo
+        from reforms.tasks.models import Milestone, Plan, Task
 
-        from . import demo
-        from .models import CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training
-
-        # Whose writes the audit log keeps (parks.audit); report schedules are beat's tasks.
+        # Whose writes the audit log keeps (parks.history.audit); report schedules are beat's tasks.
         audit.register(
             CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training, PeriodicTask
         )
 
-        demo_data_loaded.connect(demo.load_reform_demo, dispatch_uid="reforms_demo")
+        demo_data_loaded.connect(task_demo.load_reform_demo, dispatch_uid="reforms_demo")
+        demo_data_loaded.connect(
+            ledger_demo.load_ledger_demo_on_signal, dispatch_uid="reforms_ledger_demo"
+        )

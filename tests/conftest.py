@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import (
     GridZoneFactory,
     OrganisationFactory,

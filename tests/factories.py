@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import factory
 
-from parks.choices import ActivityKind, FacilityKind, ParkKind, PilotStatus, Role
-from parks.models import (
-    Activity,
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.structure.choices import FacilityKind, ParkKind, PilotStatus, Role
+from parks.structure.models import (
     Facility,
     GridZone,
     Industry,
@@ -16,8 +17,8 @@ from parks.models import (
     Subdistrict,
     User,
 )
-from reforms.choices import ProposalKind, PublicityChannel
-from reforms.models import CarePayment, Proposal, Publicity, Training
+from reforms.ledgers.choices import ProposalKind, PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 
 TEST_PASSWORD = "correct-horse-battery"  # noqa: S105
 

@@ -57,7 +57,7 @@ def test_migrate_and_load_demo_work_on_sqlite_and_twice(demo_env):
     # The pinyin collation is registered on SQLite too: names come back in Chinese order.
     names = _shell(
         demo_env,
-        "from parks.models import Park; from parks.db import chinese_order; "
+        "from parks.models import Park; from parks.core.db import chinese_order; "
         "names = Park.objects.order_by(chinese_order('name')).values_list('name', flat=True); "
         "print(','.join(names))",
     )
@@ -96,7 +96,8 @@ def test_a_real_worker_runs_tasks_over_the_file_system_broker(demo_env):
     try:
         _shell(
             demo_env,
-            "from parks.tasks import purge_expired_api_tokens; purge_expired_api_tokens.delay()",
+            "from parks.structure.jobs import purge_expired_api_tokens; "
+            "purge_expired_api_tokens.delay()",
         )
         deadline = time.monotonic() + 60
         remaining = None

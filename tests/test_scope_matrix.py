@@ -13,9 +13,11 @@ from rest_framework.test import APIClient
 
 from grievances.models import Grievance, SurveyCampaign
 from parks import access
-from parks.choices import Role
-from parks.models import User
-from reforms.models import CarePayment, Plan, Proposal, Publicity, Report, Task, Training
+from parks.structure.choices import Role
+from parks.structure.models import User
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.reporting.models import Report
+from reforms.tasks.models import Plan, Task
 from tests.factories import (
     ActivityFactory,
     CarePaymentFactory,

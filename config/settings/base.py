@@ -49,8 +49,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "parks.middleware.ChosenLanguageMiddleware",
-    "parks.middleware.DatabaseUnavailableMiddleware",
+    "parks.core.middleware.ChosenLanguageMiddleware",
+    "parks.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -63,10 +63,18 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Each domain folder keeps its templates beside its views (parks/gridlog/templates/parks/...);
+# the names stay "<app>/<page>.html", so moving a domain never renames a template.
+DOMAIN_TEMPLATE_DIRS = [
+    folder
+    for app in ("parks", "reforms", "grievances")
+    for folder in sorted((BASE_DIR / app).glob("*/templates"))
+]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [BASE_DIR / "templates", *DOMAIN_TEMPLATE_DIRS],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -74,8 +82,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parks.context_processors.unread_notifications",
-                "parks.context_processors.access",
+                "parks.access.context_processors.unread_notifications",
+                "parks.access.context_processors.access",
             ],
         },
     },
@@ -108,7 +116,7 @@ def _seconds(name, default):
 # requests waiting on a locked grid-log table used to stall even the login page. On PostgreSQL a
 # web request's statement is cancelled after DATABASE_STATEMENT_TIMEOUT seconds, or after
 # DATABASE_LOCK_TIMEOUT seconds waiting for a lock, and the request answers 503
-# (parks.middleware). Keep both well under gunicorn's --timeout (30 s). The web server applies
+# (parks.core.middleware). Keep both well under gunicorn's --timeout (30 s). The web server applies
 # them as it starts (config/wsgi.py); the Celery worker builds district-wide reports and applies
 # the WORKER_ limits instead (config/celery.py); management commands (migrate, backup) get none.
 # 0 means no limit. SQLite has neither: the demo keeps its 20-second busy wait above.
@@ -143,7 +151,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # The lockout, every throttle and every log line take the client's address from one place.
-AXES_CLIENT_IP_CALLABLE = "parks.client_ip.client_address"
+AXES_CLIENT_IP_CALLABLE = "parks.core.client_ip.client_address"
 
 
 def trusted_proxy_count(default: int) -> int:
@@ -304,29 +312,29 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "parks.api.ordering.ChineseOrderingFilter",
+        "parks.core.api.ordering.ChineseOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "parks.api.pagination.PortalPagination",
+    "DEFAULT_PAGINATION_CLASS": "parks.core.api.pagination.PortalPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # DRF's three, with a JSON parser that refuses absurdly deep nesting (a 400, not a 500).
     "DEFAULT_PARSER_CLASSES": [
-        "parks.api.parsers.JSONParser",
+        "parks.core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # Generous for scripts pulling reports; stops a runaway client or a password-guessing one.
     "DEFAULT_THROTTLE_CLASSES": [
-        "parks.api.throttling.AnonRateThrottle",
-        "parks.api.throttling.UserRateThrottle",
+        "parks.core.api.throttling.AnonRateThrottle",
+        "parks.core.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
     },
     # Adds the error responses (401/403/404/429/5xx, 400/413/415 on writes) to every operation.
-    "DEFAULT_SCHEMA_CLASS": "parks.api.schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "parks.core.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
-    "EXCEPTION_HANDLER": "parks.api.errors.portal_exception_handler",
+    "EXCEPTION_HANDLER": "parks.core.api.errors.portal_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 # Tokens live 90 days unless made with another expiry; knox stores only their hash.

@@ -1,7 +1,7 @@
 """Local demo and development: runs with no environment at all."""
 
-from .base import *  # noqa: F403
-from .base import env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is fine here: this settings module refuses nothing but is never used in production.

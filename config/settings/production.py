@@ -2,8 +2,8 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import env, trusted_proxy_count
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env, trusted_proxy_count
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -19,7 +19,7 @@ if not REDIS_URL:  # noqa: F405
 # log (parks/cache.py): pages, the API and the workers' QR form keep working.
 CACHES = {
     "default": {
-        "BACKEND": "parks.cache.FailOpenRedisCache",
+        "BACKEND": "parks.core.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,  # noqa: F405
     }
 }

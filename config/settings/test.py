@@ -1,7 +1,7 @@
 """Test suite: real PostgreSQL and Redis on this host unless the environment says otherwise."""
 
-from .base import *  # noqa: F403
-from .base import env
+from config.settings.base import *  # noqa: F403
+from config.settings.base import env
 
 SECRET_KEY = "test-key"  # noqa: S105
 DEBUG = False

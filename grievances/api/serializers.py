@@ -15,13 +15,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
-from parks.api.serializers import NamedChoiceField, PortalModelSerializer, VisibleParkField
-from parks.dates import PORTAL_DATE_VALIDATORS
-from parks.models import Organisation, Subdistrict, User
-from parks.selectors import grid_zones_visible_to, organisations_visible_to
-
-from .. import policy
-from ..choices import (
+from grievances import policy
+from grievances.choices import (
     Action,
     Category,
     Channel,
@@ -30,8 +25,8 @@ from ..choices import (
     Satisfaction,
     Status,
 )
-from ..filters import DEADLINE_FLAGS
-from ..models import (
+from grievances.filters import DEADLINE_FLAGS
+from grievances.models import (
     Attachment,
     ExtensionRequest,
     Grievance,
@@ -41,8 +36,16 @@ from ..models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from ..selectors import complainant_shown, parties_shown, surveys_visible_to
-from ..services import MAX_ATTACHMENTS
+from grievances.selectors import complainant_shown, parties_shown, surveys_visible_to
+from grievances.services import MAX_ATTACHMENTS
+from parks.access import grid_zones_visible_to, organisations_visible_to
+from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.structure.api.serializers import (
+    NamedChoiceField,
+    PortalModelSerializer,
+    VisibleParkField,
+)
+from parks.structure.models import Organisation, Subdistrict, User
 
 # Timeline entries that are not workflow steps.
 EVENT_LABELS = {

@@ -1,6 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
-from .views import attachments, extensions, grievances, policies, surveys
+from grievances.api.views import attachments, extensions, grievances, policies, surveys
 
 router = DefaultRouter()
 router.register("grievances", grievances.GrievanceViewSet, basename="grievance")

@@ -7,7 +7,7 @@ grievances app's rule, so it is asked here and parks imports nothing from grieva
 from django import template
 from django.urls import reverse
 
-from ..selectors import user_can_log_grievances
+from grievances.selectors import user_can_log_grievances
 
 register = template.Library()
 

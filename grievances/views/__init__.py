@@ -3,17 +3,17 @@
 The workers' public pages (no account) live in grievances.public_views.
 """
 
-from .detail import attachment_download, extension_decide, grievance_detail
-from .inbox import grievance_create, grievance_export, inbox
-from .rates import rates
-from .steps import (
+from grievances.views.detail import attachment_download, extension_decide, grievance_detail
+from grievances.views.inbox import grievance_create, grievance_export, inbox
+from grievances.views.rates import rates
+from grievances.views.steps import (
     extension_request,
     grievance_act,
     mediation_conclude,
     mediation_open,
     mediation_session_add,
 )
-from .surveys import policies, survey_create, survey_edit, survey_list
+from grievances.views.surveys import policies, survey_create, survey_edit, survey_list
 
 __all__ = [
     "attachment_download",

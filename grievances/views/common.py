@@ -6,11 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
-from parks.selectors import parks_visible_to
-from parks.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
-
-from ..choices import FINAL_STATUSES, Status
-from ..selectors import grievances_visible_to, user_can_log_grievances, with_deadline_flags
+from grievances.choices import FINAL_STATUSES, Status
+from grievances.selectors import grievances_visible_to, user_can_log_grievances, with_deadline_flags
+from parks.access import parks_visible_to
+from parks.core.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
 STATUS_GROUPS = {

@@ -16,17 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parks.downloads import stored_file_response
-
-from .. import policy, selectors, services
-from ..choices import (
-    DISPUTE_CATEGORIES,
-    FINAL_STATUSES,
-    Action,
-    DataView,
-    ExtensionState,
-)
-from ..forms import (
+from grievances import policy, selectors, services
+from grievances.choices import DISPUTE_CATEGORIES, FINAL_STATUSES, Action, DataView, ExtensionState
+from grievances.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     MediationConcludeForm,
@@ -34,8 +26,9 @@ from ..forms import (
     MediationSessionForm,
     action_form,
 )
-from ..models import Attachment, ExtensionRequest, Mediation, PersonalDataView
-from .common import next_deadline, visible_grievance
+from grievances.models import Attachment, ExtensionRequest, Mediation, PersonalDataView
+from grievances.views.common import next_deadline, visible_grievance
+from parks.core.downloads import stored_file_response
 
 # Steps that need nothing typed are a single button; the others open a small form.
 ONE_CLICK_ACTIONS = {Action.ACCEPT, Action.START, Action.CLOSE}

@@ -13,16 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parks import access
-from parks.filter_bar import filter_bar
-from parks.selectors import activities_visible_to
-
-from .. import selectors, services
-from ..choices import DataView
-from ..filters import GrievanceFilter
-from ..forms import GrievanceForm
-from ..models import Grievance
-from .common import (
+from grievances import selectors, services
+from grievances.choices import DataView
+from grievances.filters import GrievanceFilter
+from grievances.forms import GrievanceForm
+from grievances.models import Grievance
+from grievances.views.common import (
     DEFAULT_GROUP,
     STATUS_GROUPS,
     can_log_somewhere,
@@ -30,6 +26,9 @@ from .common import (
     paginate,
     save_form,
 )
+from parks import access
+from parks.access import activities_visible_to
+from parks.core.filter_bar import filter_bar
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -112,7 +111,7 @@ def inbox(request):
 def grievance_export(request):
     """The inbox as Excel, with the same filters and tab. Names and phones stay masked unless
     the user may see them and asks (`unmask=1`); then each revealed row is logged."""
-    from ..excel import grievances_response
+    from grievances.excel import grievances_response
 
     _filter, _all, grievances, _group = filtered_grievances(request)
     user = request.user

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
-from parks.dates import period_presets
-from parks.models import GridZone
-
-from .. import selectors
-from ..forms import RatesScopeForm
+from grievances import selectors
+from grievances.forms import RatesScopeForm
+from parks.core.dates import period_presets
+from parks.structure.models import GridZone
 
 # The definitions live in grievances.selectors, shared with the API docs; marked here so that
 # makemessages picks them up and the page shows them in the reader's language.

@@ -22,19 +22,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from parks.models import User
-
-from .. import policy, services
-from ..choices import Action
-from ..forms import (
+from grievances import policy, services
+from grievances import workflow as grievances_workflow
+from grievances.choices import Action
+from grievances.forms import (
     ExtensionRequestForm,
     MediationConcludeForm,
     MediationOpenForm,
     MediationSessionForm,
     action_form,
 )
-from ..models import Grievance, Mediation
-from .common import save_form, visible_grievance
+from grievances.models import Grievance, Mediation
+from grievances.views.common import save_form, visible_grievance
+from parks.structure.models import User
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def _moved(moved: Grievance) -> str:
 
 
 def _workflow_page(action: Action) -> StepPage:
-    service = services.STEP_SERVICES[action]
+    service = grievances_workflow.STEP_SERVICES[action]
     return StepPage(
         title=action.label,
         submit=action.label,

@@ -14,13 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from grievances import policy, selectors, services
+from grievances.choices import Category
+from grievances.forms import PolicyForm, SurveyForm
+from grievances.models import SurveyCampaign, TimeLimitPolicy
+from grievances.views.common import can_log_somewhere, paginate, save_form
 from parks import access
-
-from .. import policy, selectors, services
-from ..choices import Category
-from ..forms import PolicyForm, SurveyForm
-from ..models import SurveyCampaign, TimeLimitPolicy
-from .common import can_log_somewhere, paginate, save_form
 
 
 @login_required

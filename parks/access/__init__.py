@@ -25,7 +25,14 @@ writing `access.scope_of(user)`:
   surveys, API tokens, and the navigation.
 """
 
-from .scope import (
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from parks.access.scope import (
     DISTRICT_READERS,
     FIELD_ROLES,
     NOWHERE,
@@ -43,7 +50,7 @@ from .scope import (
     starts_in_grid_zones,
     works_in_grid_zones,
 )
-from .structure import (
+from parks.access.structure import (
     activities_visible_to,
     activity_edit_deadline,
     editable_activities,
@@ -58,6 +65,7 @@ from .structure import (
     may_create_parks,
     may_edit_activity,
     may_log_activity,
+    may_look_after_zones_of,
     may_manage_park,
     may_manage_people,
     office_staff,
@@ -69,7 +77,7 @@ from .structure import (
     report_audience,
     subdistricts_visible_to,
 )
-from .work import (
+from parks.access.work import (
     Navigation,
     OwnedTask,
     dashboard_area,
@@ -99,7 +107,24 @@ from .work import (
     tasks_visible,
 )
 
+
+def for_request(
+    rule: Callable[[Any], QuerySet[Any]],
+) -> Callable[[HttpRequest | None], QuerySet[Any]]:
+    """A filter field's queryset: the rows `rule` lets the request's user see.
+
+    Offering only what the user sees means a filter never confirms that a hidden row exists; a
+    form built without a request (the schema generator's) offers nothing.
+    """
+
+    def queryset(request: HttpRequest | None) -> QuerySet[Any]:
+        return rule(request.user if request is not None else AnonymousUser())
+
+    return queryset
+
+
 __all__ = [
+    "for_request",
     "AnyUser",
     "M",
     "DISTRICT_READERS",
@@ -128,6 +153,7 @@ __all__ = [
     "liaisons_visible_to",
     "liaisons_of_park",
     "is_active_liaison",
+    "may_look_after_zones_of",
     "loggers_visible_to",
     "office_staff",
     "office_staff_condition",

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db.models import Model, QuerySet
 
-from ..choices import Role
-from ..models import Park, Subdistrict, User
+from parks.structure.choices import Role
+from parks.structure.models import Park, Subdistrict, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

@@ -14,9 +14,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..choices import Role
-from ..models import Activity, Facility, GridZone, Organisation, Park, Subdistrict, User
-from .scope import (
+from parks.access.scope import (
     FIELD_ROLES,
     AnyUser,
     Level,
@@ -24,6 +22,9 @@ from .scope import (
     is_district_office,
     scope_of,
 )
+from parks.gridlog.models import Activity
+from parks.structure.choices import Role
+from parks.structure.models import Facility, GridZone, Organisation, Park, Subdistrict, User
 
 # --- Parks and their structure -----------------------------------------------------------------
 
@@ -91,6 +92,11 @@ def liaisons_of_park(park: Park) -> QuerySet[User]:
     return User.objects.filter(park=park, role=Role.LIAISON, is_active=True)
 
 
+def may_look_after_zones_of(person: User, park: Park) -> bool:
+    """Whether `person` may be made liaison of a grid zone of `park`: one of its grid liaisons."""
+    return person.role == Role.LIAISON and person.park_id == park.pk
+
+
 def is_active_liaison(person: User) -> bool:
     """Whether `person` may look after grid zones (those of their own park)."""
     return person.role == Role.LIAISON and person.is_active
@@ -104,15 +110,15 @@ def loggers_visible_to(user: AnyUser) -> QuerySet[User]:
     )
 
 
-def office_staff() -> QuerySet[User]:
-    """Active holders of the office role: who hears of new and escalated grievances and may
-    mediate anywhere."""
-    return User.objects.filter(role=Role.OFFICE, is_active=True)
-
-
 def office_staff_condition() -> Q:
-    """Office-role holders, as a condition on people (for "who may mediate")."""
-    return Q(role=Role.OFFICE)
+    """The district office's people, as a condition on users: office-role holders and
+    superusers, as `scope_of` counts them (who may mediate, who hears of district reports)."""
+    return Q(role=Role.OFFICE) | Q(is_superuser=True)
+
+
+def office_staff() -> QuerySet[User]:
+    """Active district office people: who hears of new and escalated grievances."""
+    return User.objects.filter(office_staff_condition(), is_active=True)
 
 
 def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | None) -> Q:
@@ -122,7 +128,7 @@ def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | No
         return Q(role=Role.PARK_MANAGER, park_id=park_id)
     if scope == Level.SUBDISTRICT:
         return Q(role=Role.SUBDISTRICT, subdistrict_id=subdistrict_id)
-    return Q(role=Role.OFFICE) | Q(is_superuser=True)
+    return office_staff_condition()
 
 
 # --- The grid log -------------------------------------------------------------------------------

@@ -13,9 +13,7 @@ from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
 
-from ..choices import Role
-from ..models import Park, Subdistrict
-from .scope import (
+from parks.access.scope import (
     DISTRICT_READERS,
     FIELD_ROLES,
     NOWHERE,
@@ -29,7 +27,9 @@ from .scope import (
     scope_of,
     works_in_grid_zones,
 )
-from .structure import may_manage_people, parks_managed_by, parks_visible_to
+from parks.access.structure import may_manage_people, parks_managed_by, parks_visible_to
+from parks.structure.choices import Role
+from parks.structure.models import Park, Subdistrict
 
 # --- Reform tasks and plans ----------------------------------------------------------------------
 

@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 'ordering': ['park_id', 'code'],
                 'constraints': [models.UniqueConstraint(fields=('park', 'code'), name='grid_zone_unique_code_in_park', violation_error_code='duplicate_code', violation_error_message='This park already has a grid zone with this code.'), models.CheckConstraint(condition=models.Q(('code__regex', '^\\S+$')), name='grid_zone_code_no_spaces'), models.CheckConstraint(condition=models.Q(('name__regex', '\\S')), name='grid_zone_name_not_blank')],
             },
-            bases=(parks.models.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Facility',
@@ -150,7 +150,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'facilities',
                 'constraints': [models.CheckConstraint(condition=models.Q(('area_m2__gt', 0)), name='facility_area_positive', violation_error_code='area_not_positive', violation_error_message='The area must be greater than zero.'), models.CheckConstraint(condition=models.Q(('kind__in', ['party_building_room', 'guidance_station', 'nursing_room', 'workers_library', 'counselling_room', 'recreation_room', 'training_base', 'other'])), name='facility_kind_valid'), models.CheckConstraint(condition=models.Q(('name__regex', '\\S')), name='facility_name_not_blank'), models.UniqueConstraint(fields=('park', 'name'), name='facility_unique_name_in_park', violation_error_code='duplicate_name', violation_error_message='This park already has a facility with this name.')],
             },
-            bases=(parks.models.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.AddIndex(
             model_name='park',

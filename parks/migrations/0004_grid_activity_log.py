@@ -2,8 +2,8 @@
 
 import datetime
 import django.db.models.deletion
-import parks.models.activity
-import parks.models.structure
+import parks.gridlog.models
+import parks.structure.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -38,14 +38,14 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'activities',
                 'ordering': ['-occurred_at', '-pk'],
             },
-            bases=(parks.models.structure.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='ActivityPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.FileField(max_length=200, upload_to=parks.models.activity.activity_photo_path, verbose_name='image')),
-                ('thumbnail', models.FileField(max_length=200, upload_to=parks.models.activity.activity_thumb_path, verbose_name='thumbnail')),
+                ('image', models.FileField(max_length=200, upload_to=parks.gridlog.models.activity_photo_path, verbose_name='image')),
+                ('thumbnail', models.FileField(max_length=200, upload_to=parks.gridlog.models.activity_thumb_path, verbose_name='thumbnail')),
                 ('width', models.PositiveIntegerField(verbose_name='width')),
                 ('height', models.PositiveIntegerField(verbose_name='height')),
                 ('original_name', models.CharField(blank=True, max_length=200, verbose_name='original name')),

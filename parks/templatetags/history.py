@@ -7,8 +7,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .. import access
-from ..selectors import object_history, type_history
+from parks import access
+from parks.history.selectors import object_history, type_history
 
 register = template.Library()
 

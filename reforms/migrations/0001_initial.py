@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'reform task',
                 'verbose_name_plural': 'reform tasks',
             },
-            bases=(parks.models.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.AddField(
             model_name='progressupdate',

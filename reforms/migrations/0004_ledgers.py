@@ -3,7 +3,7 @@
 import datetime
 import django.core.validators
 import django.db.models.deletion
-import parks.models.structure
+import parks.structure.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['park', 'paid_on'], name='care_park_paid_on'), models.Index(fields=['paid_on'], name='care_paid_on')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('recipients__gte', 1)), name='care_recipients_positive', violation_error_code='recipients_positive', violation_error_message='At least one person is paid.'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='care_amount_not_negative', violation_error_code='amount_not_negative', violation_error_message='The amount cannot be negative.')],
             },
-            bases=(parks.models.structure.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Proposal',
@@ -69,7 +69,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['park', 'submitted_on'], name='proposal_park_submitted'), models.Index(fields=['submitted_on', 'status'], name='proposal_submitted')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['rationalisation', 'innovation'])), name='proposal_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['submitted', 'evaluated', 'adopted', 'rewarded', 'not_adopted'])), name='proposal_status_valid'), models.CheckConstraint(condition=models.Q(models.Q(('benefit_amount__isnull', True), ('benefit_amount__gte', 0), _connector='OR'), models.Q(('reward_amount__isnull', True), ('reward_amount__gte', 0), _connector='OR')), name='proposal_money_not_negative', violation_error_code='money_not_negative', violation_error_message='Amounts cannot be negative.'), models.CheckConstraint(condition=models.Q(('reward_amount__isnull', True), ('status', 'rewarded'), _connector='OR'), name='proposal_reward_when_rewarded')],
             },
-            bases=(parks.models.structure.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Publicity',
@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['park', 'published_on'], name='publicity_park_published'), models.Index(fields=['published_on', 'channel'], name='publicity_published')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('channel__in', ['online_platform', 'print', 'tv', 'government_website', 'official_account'])), name='publicity_channel_valid')],
             },
-            bases=(parks.models.structure.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
         migrations.CreateModel(
             name='Training',
@@ -116,6 +116,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['park', 'started_on'], name='training_park_started'), models.Index(fields=['started_on'], name='training_started')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('hours__gt', 0), ('hours__lte', 2000)), name='training_hours_positive', violation_error_code='hours_positive', violation_error_message='Hours run from 0.1 to 2,000.'), models.CheckConstraint(condition=models.Q(('trainees__gte', 1)), name='training_trainees_positive', violation_error_code='trainees_positive', violation_error_message='A course has at least one trainee.'), models.CheckConstraint(condition=models.Q(('certificates__lte', models.F('trainees'))), name='training_certificates_within_trainees', violation_error_code='certificates_within_trainees', violation_error_message='More certificates than trainees.')],
             },
-            bases=(parks.models.structure.ConstraintErrorsOnFieldsMixin, models.Model),
+            bases=(parks.structure.models.ConstraintErrorsOnFieldsMixin, models.Model),
         ),
     ]

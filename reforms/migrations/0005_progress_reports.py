@@ -3,7 +3,7 @@
 import datetime
 import django.core.validators
 import django.db.models.deletion
-import reforms.models.reports
+import reforms.reporting.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
                 ('failure_reason', models.TextField(blank=True, verbose_name='failure reason')),
                 ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
                 ('snapshot', models.JSONField(blank=True, null=True, verbose_name='snapshot')),
-                ('excel', models.FileField(blank=True, max_length=200, upload_to=reforms.models.reports.report_file_path, verbose_name='Excel workbook')),
+                ('excel', models.FileField(blank=True, max_length=200, upload_to=reforms.reporting.models.report_file_path, verbose_name='Excel workbook')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.PositiveIntegerField(verbose_name='version')),
                 ('snapshot', models.JSONField(verbose_name='snapshot')),
-                ('excel', models.FileField(blank=True, max_length=200, upload_to=reforms.models.reports.report_version_file_path, verbose_name='Excel workbook')),
+                ('excel', models.FileField(blank=True, max_length=200, upload_to=reforms.reporting.models.report_version_file_path, verbose_name='Excel workbook')),
                 ('finished_at', models.DateTimeField(verbose_name='finished at')),
                 ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='reforms.report', verbose_name='report')),
             ],

@@ -46,23 +46,21 @@ from django.utils import timezone
 from grievances import selectors as grievance_selectors
 from grievances.models import Grievance, SurveyCampaign
 from parks import access
-from parks.choices import ActivityKind
-from parks.db import chinese_order
-from parks.figures import percent
-from parks.models import GridZone
-from parks.models.activity import Activity
-from parks.selectors import zone_logged
-
-from ..choices import (
-    ProposalStatus,
-    PublicityChannel,
-    ReportScope,
-    TaskStatus,
-    WarningLevel,
-)
-from ..models import CarePayment, Proposal, Publicity, Report, Task, Training
-from ..selectors import ledger_in_period, ledger_totals, with_warning
-from .periods import as_instants, previous_period
+from parks.core.db import chinese_order
+from parks.core.figures import percent
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.gridlog.selectors import zone_logged
+from parks.structure.models import GridZone
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.ledgers.selectors import ledger_in_period, ledger_totals
+from reforms.reporting.choices import ReportScope
+from reforms.reporting.models import Report
+from reforms.reporting.periods import as_instants, previous_period
+from reforms.tasks.choices import TaskStatus, WarningLevel
+from reforms.tasks.models import Task
+from reforms.tasks.selectors import with_warning
 
 # Bumped when a field is renamed or removed; adding fields keeps the version.
 SCHEMA_VERSION = 1
@@ -114,7 +112,7 @@ def _period(start: date, end: date) -> dict:
 
 
 def _zone_logged(start: date, end: date) -> Exists:
-    """The grid zone is covered over the days [start, end] (parks.selectors.zone_logged)."""
+    """The grid zone is covered over the days [start, end] (parks.gridlog.selectors.zone_logged)."""
     return zone_logged(*as_instants(start, end))
 
 

@@ -5,10 +5,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 
-from parks.downloads import content_disposition, stored_file_response
-
-from ..models import Report, ReportVersion
-from .excel import report_filename
+from parks.core.downloads import content_disposition, stored_file_response
+from reforms.reporting.excel import report_filename
+from reforms.reporting.models import Report, ReportVersion
 
 FORMATS = ("xlsx", "json")
 

@@ -22,13 +22,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from parks.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
-from parks.figures import percent
-
-from ..choices import PeriodKind
-from ..ledger_excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
-from ..models import Report
-from . import shape, spec
+from parks.core.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
+from parks.core.figures import percent
+from reforms.ledgers.excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
+from reforms.reporting import shape, spec
+from reforms.reporting.choices import PeriodKind
+from reforms.reporting.models import Report
 
 RATE_FORMAT = "0.0%"
 # The change column shows its sign: +3, -2, 0.
@@ -381,7 +380,7 @@ def _by_park(snapshot: dict) -> SheetWriter:
     )
     for park in snapshot.get("by_park") or []:
         zones, covered = _get(park, rate.whole), _get(park, rate.part)
-        # The page's and the dashboard's rate (parks.figures.percent), as a fraction.
+        # The page's and the dashboard's rate (parks.core.figures.percent), as a fraction.
         share = _number(percent(covered, zones or 0), RATE_FORMAT) if covered is not None else None
         sheet.row(
             park.get("park_name") or "",

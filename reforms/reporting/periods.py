@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from ..choices import PeriodKind
+from reforms.reporting.choices import PeriodKind
 
 
 def period_containing(kind: str, day: date) -> tuple[date, date]:

@@ -18,13 +18,13 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from parks import access, audit
-from parks.models import Park, Subdistrict, User
-
-from ..choices import PeriodKind, ReportScope
-from ..models import Report, scope_key_for
-from .periods import last_complete_period, period_containing
-from .services import report_get_or_create
+from parks import access
+from parks.history import audit
+from parks.structure.models import Park, Subdistrict, User
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.models import Report, scope_key_for
+from reforms.reporting.periods import last_complete_period, period_containing
+from reforms.reporting.services import report_get_or_create
 
 if TYPE_CHECKING:  # loaded in the functions that query them, as beat's app may be off
     from django_celery_beat.models import CrontabSchedule, PeriodicTask

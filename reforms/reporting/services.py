@@ -26,16 +26,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from parks import access
-from parks.files import files_undone_on_error
-from parks.models import Park, Subdistrict, User
-from parks.services import notify
-
-from ..choices import PeriodKind, ReportScope, ReportStatus
-from ..models import Report, ReportVersion, scope_key_for
-from ..models.reports import report_file_path
-from . import queue
-from .contents import build_snapshot
-from .periods import period_containing
+from parks.core.files import files_undone_on_error
+from parks.structure.models import Park, Subdistrict, User
+from parks.structure.services import notify
+from reforms.reporting import queue
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.contents import build_snapshot
+from reforms.reporting.models import Report, ReportVersion, report_file_path, scope_key_for
+from reforms.reporting.periods import period_containing
 
 logger = logging.getLogger(__name__)
 
@@ -371,7 +369,7 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
     """Compute the figures and the workbook and store both at once. Safe to call twice.
 
     `token` identifies the build (the task id its retries and redeliveries keep); see _claim."""
-    from .excel import report_workbook  # openpyxl is only loaded by the worker
+    from reforms.reporting.excel import report_workbook  # openpyxl is only loaded by the worker
 
     report = _claim(report_id, token)
     if report is None:

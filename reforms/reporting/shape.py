@@ -21,7 +21,7 @@ from typing import Any
 
 # What a figure is: its schema type, workbook format and printed form follow from it.
 COUNT = "count"  # a whole number ≥ 0
-PERCENT = "percent"  # 75.0 is 75 %, one decimal; null over zero (parks.figures.percent)
+PERCENT = "percent"  # 75.0 is 75 %, one decimal; null over zero (parks.core.figures.percent)
 YUAN = "yuan"  # money, a decimal string "42000.00"
 HOURS = "hours"  # course hours, a decimal string "16.0"
 DATE = "date"
@@ -122,7 +122,7 @@ def periods(period: Group, *, previous="counted the same way") -> tuple[Part, Pa
 @dataclass(frozen=True)
 class Share:
     """A rate the snapshot does not store, worked out from two of its figures with
-    parks.figures.percent (a park's grid coverage, its task completion)."""
+    parks.core.figures.percent (a park's grid coverage, its task completion)."""
 
     key: str
     part: str

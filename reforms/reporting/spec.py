@@ -1,11 +1,11 @@
 """The shape of a progress report's snapshot, declared once.
 
 reforms.reporting.contents builds the snapshot; everything that shows it reads this module:
-the API schema (reforms.api.report_schema builds its serializers from the groups here, one
+the API schema (reforms.reporting.api.report_schema builds its serializers from the groups here, one
 schema component per group), the workbook (reforms.reporting.excel: sheet names, fixed Chinese
-terms, number formats), the printable page (reforms.views.report_figures: section titles and
-row labels) and the dashboard (reforms.views.dashboard: card and ranking labels). A figure added
-to the snapshot is added here, and each of them picks it up.
+terms, number formats), the printable page (reforms.reporting.views.report_figures: section titles
+and row labels) and the dashboard (reforms.reporting.views.dashboard: card and ranking labels). A
+figure added to the snapshot is added here, and each of them picks it up.
 
 The figures are written in the words of reforms.reporting.shape (Figure, Group, Part…): each
 carries its kind, its label on the page, its term in the workbook and its definition.
@@ -22,9 +22,21 @@ readers import them all from here.
 
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import PeriodKind, ReportScope
-from .shape import CHOICE, DATE, DATETIME, ID, NUMBER, TEXT, TEXTS, Figure, Group, Part, Section
-from .spec_ledgers import (
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.shape import (
+    CHOICE,
+    DATE,
+    DATETIME,
+    ID,
+    NUMBER,
+    TEXT,
+    TEXTS,
+    Figure,
+    Group,
+    Part,
+    Section,
+)
+from reforms.reporting.spec_ledgers import (
     CARE,
     LEDGER_NOTE,
     PROPOSAL_ROWS,
@@ -33,7 +45,7 @@ from .spec_ledgers import (
     PUBLICITY,
     TRAINING,
 )
-from .spec_parks import (
+from reforms.reporting.spec_parks import (
     OVERDUE_UNIT,
     PARK,
     PARK_COMPLETION,
@@ -41,7 +53,7 @@ from .spec_parks import (
     PARK_COVERAGE_RATE,
     PARK_TASKS,
 )
-from .spec_sections import (
+from reforms.reporting.spec_sections import (
     ACTIVITIES,
     ACTIVITY_FIGURES,
     ACTIVITY_TERMS,

@@ -7,9 +7,9 @@ re-exports every name here.
 
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ProposalStatus, PublicityChannel
-from ..ledger_excel import CHANNEL_TERMS, STATUS_TERMS
-from .shape import HOURS, YUAN, Figure, Group, per_choice, periods
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
+from reforms.ledgers.excel import CHANNEL_TERMS, STATUS_TERMS
+from reforms.reporting.shape import HOURS, YUAN, Figure, Group, per_choice, periods
 
 LEDGER_NOTE = "Summed as on the ledger pages, over rows whose {date} falls in the period."
 

@@ -8,8 +8,8 @@ re-exports every name here.
 
 from django.utils.translation import gettext_lazy as _
 
-from .shape import ID, TEXT, Figure, Group, Part, Share
-from .spec_sections import AS_OF, RATE_FIGURES
+from reforms.reporting.shape import ID, TEXT, Figure, Group, Part, Share
+from reforms.reporting.spec_sections import AS_OF, RATE_FIGURES
 
 OVERDUE_UNIT = Group(
     "ReportOverdueUnit",

@@ -9,10 +9,9 @@ re-exports every name here.
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from parks.choices import ActivityKind
-
-from ..choices import TaskStatus, WarningLevel
-from .shape import DATE, PERCENT, Figure, Group, Part, per_choice, periods
+from parks.gridlog.choices import ActivityKind
+from reforms.reporting.shape import DATE, PERCENT, Figure, Group, Part, per_choice, periods
+from reforms.tasks.choices import TaskStatus, WarningLevel
 
 AS_OF = "as they stand on `as_of`"
 

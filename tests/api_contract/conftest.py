@@ -20,12 +20,14 @@ from pytest_django.live_server_helper import LiveServer
 from grievances import services as grievance_services
 from grievances.choices import Channel, Status
 from grievances.models import Attachment, Grievance, Mediation
-from parks import services as park_services
-from parks.models import Activity, ActivityPhoto, GridZone, User
-from reforms import services as reform_services
-from reforms.choices import PeriodKind, ReportScope
-from reforms.models import Evidence, Task
+from parks.gridlog import services as gridlog_services
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure import services as structure_services
+from parks.structure.models import GridZone, User
 from reforms.reporting import services as report_services
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.tasks import services as reform_services
+from reforms.tasks.models import Evidence, Task
 
 # The two roles the contract is checked as: the district office sees and may do everything; a
 # grid liaison sees one park and writes in their own zones, so 403s and 404s come up often.
@@ -40,7 +42,7 @@ def _jpeg() -> bytes:
 
 def _files_and_reports(office: User) -> None:
     zone = GridZone.objects.select_related("park").get(park__name__contains="盛阳", code="G01")
-    park_services.activity_create(
+    gridlog_services.activity_create(
         activity=Activity(
             park=zone.park,
             grid_zone=zone,
@@ -123,7 +125,7 @@ def demo_portal(django_db_setup, django_db_blocker):
         tokens = {}
         for username in ROLES:
             user = User.objects.get(username=username)
-            _row, tokens[username] = park_services.api_token_create(owner=user, actor=user)
+            _row, tokens[username] = structure_services.api_token_create(owner=user, actor=user)
         file_ids = {
             ("/api/v1/evidence/", "id"): list(Evidence.objects.values_list("pk", flat=True)),
             ("/api/v1/grievance-attachments/", "id"): list(

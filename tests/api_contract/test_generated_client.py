@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from parks.downloads import FILE_MEDIA_TYPES
+from parks.core.downloads import FILE_MEDIA_TYPES
 
 pytestmark = pytest.mark.django_db  # the rows come from the module's demo_portal, over HTTP
 

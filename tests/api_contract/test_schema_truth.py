@@ -6,9 +6,9 @@ from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 
 from grievances.choices import Channel
-from parks.choices import Role
-from reforms.choices import PeriodKind, ReportScope
-from reforms.reporting import services as report_services
+from parks.structure.choices import Role
+from reforms.reporting import services
+from reforms.reporting.choices import PeriodKind, ReportScope
 from tests.factories import GrievanceFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_a_report_download_declares_its_snapshot_and_its_errors(schema):
 def test_the_report_file_links_are_null_until_the_report_is_done(api_as, schema, office_user):
     for field in ("xlsx_url", "json_url"):
         assert schema["components"]["schemas"]["Report"]["properties"][field]["nullable"]
-    report, _created = report_services.report_get_or_create(
+    report, _created = services.report_get_or_create(
         scope=ReportScope.DISTRICT,
         period_kind=PeriodKind.CUSTOM,
         start="2026-01-01",

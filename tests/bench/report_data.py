@@ -17,10 +17,13 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from grievances.models import Grievance, SurveyCampaign
-from parks.choices import ActivityKind, Role
-from parks.models import Activity, GridZone, Organisation, Park, Subdistrict, User
-from reforms.choices import ProposalKind, PublicityChannel
-from reforms.models import CarePayment, Plan, Proposal, Publicity, Task, Training
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.structure.choices import Role
+from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
+from reforms.ledgers.choices import ProposalKind, PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.tasks.models import Plan, Task
 
 # Tables this module fills, emptied again by `unload` (children before parents).
 BULK_MODELS = (

@@ -11,9 +11,9 @@ import pytest
 
 from grievances.models import Grievance
 from grievances.selectors import rates, rates_by
-from parks.choices import Role
-from reforms.models import Task
-from reforms.selectors import task_table, unit_league_table
+from parks.structure.choices import Role
+from reforms.tasks.models import Task
+from reforms.tasks.selectors import task_table, unit_league_table
 from tests.factories import (
     OrganisationFactory,
     ParkFactory,

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reforms.choices import PeriodKind, ReportScope
-from reforms.models import Report
+from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
+from reforms.reporting.models import Report
 from tests.bench import report_data
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]

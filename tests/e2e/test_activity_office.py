@@ -12,10 +12,11 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from parks import services
-from parks.choices import ActivityKind, Role
-from parks.models import Activity
-from parks.selectors import week_start
+from parks.gridlog import services
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.gridlog.selectors import week_start
+from parks.structure.choices import Role
 from tests.factories import (
     TEST_PASSWORD,
     GridZoneFactory,

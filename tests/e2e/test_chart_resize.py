@@ -9,7 +9,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, ParkFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

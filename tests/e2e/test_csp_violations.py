@@ -15,9 +15,10 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from grievances.models import Grievance
+from parks.gridlog.models import Activity
 from parks.management.commands.load_demo import DEMO_PASSWORD
-from parks.models import Activity, GridZone, Park, User
-from reforms.models import Task
+from parks.structure.models import GridZone, Park, User
+from reforms.tasks.models import Task
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from grievances import services
 from grievances.choices import Category, Channel, Satisfaction, Status
 from grievances.models import Grievance
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, OrganisationFactory, ParkFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -14,11 +14,10 @@ from django.urls import reverse
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from parks import services
-from parks.models import Activity
+from parks.gridlog import services
+from parks.gridlog.models import Activity
+from tests.e2e.conftest import DESKTOP, TIMEOUT_MS
 from tests.factories import TEST_PASSWORD
-
-from .conftest import DESKTOP, TIMEOUT_MS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

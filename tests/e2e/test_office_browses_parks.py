@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from parks.models import GridZone
+from parks.structure.models import GridZone
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

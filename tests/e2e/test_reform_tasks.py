@@ -11,15 +11,15 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.management.commands.load_demo import DEMO_PASSWORD
-from parks.models import Organisation, Park, Subdistrict, User
 from parks.signals import demo_data_loaded
-from reforms import demo, services
-from reforms.choices import PlanScope, TaskStatus
-from reforms.excel import XLSX_CONTENT_TYPE
-from reforms.imports import task_import_commit, task_import_preview
-from reforms.models import Evidence, Milestone, Plan, ProgressUpdate, Task
-from reforms.sample_data import SAMPLE_TASKS, build_sample_sheet, sample_plans
+from parks.structure.models import Organisation, Park, Subdistrict, User
+from reforms.tasks import demo, services
+from reforms.tasks.choices import PlanScope, TaskStatus
+from reforms.tasks.imports import task_import_commit, task_import_preview
+from reforms.tasks.models import Evidence, Milestone, Plan, ProgressUpdate, Task
+from reforms.tasks.sample_data import SAMPLE_TASKS, build_sample_sheet, sample_plans
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -20,11 +20,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from grievances.choices import Satisfaction, Status
-from parks.choices import ActivityKind, Role
-from parks.models import Activity
-from reforms.choices import ReportStatus, TaskStatus
-from reforms.models import Report
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.structure.choices import Role
 from reforms.reporting import contents, queue, services
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
+from reforms.tasks.choices import TaskStatus
 from tests.factories import (
     TEST_PASSWORD,
     GridZoneFactory,

@@ -9,12 +9,19 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from parks import services as parks_services
-from reforms.choices import ReportStatus
-from reforms.models import Report
-from reforms.reporting import schedules as reporting_schedules
-
-from .infra import DatabaseDoor, PrivateRedis, Service, Web, free_port, unit_command, wait_until
+from parks.structure import services as parks_services
+from reforms.reporting import schedules
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
+from tests.faults.infra import (
+    DatabaseDoor,
+    PrivateRedis,
+    Service,
+    Web,
+    free_port,
+    unit_command,
+    wait_until,
+)
 
 
 class Portal:
@@ -121,7 +128,7 @@ def database_door():
 @pytest.fixture
 def portal(tmp_path, private_redis, database_door):
     # Only the reports a test asks for: no enabled schedule for a catch-up to fill in.
-    PeriodicTask.objects.filter(task=reporting_schedules.SCHEDULE_TASK).delete()
+    PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).delete()
     portal = Portal(tmp_path, private_redis, database_door)
     yield portal
     portal.stop()

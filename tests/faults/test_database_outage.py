@@ -10,12 +10,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parks.choices import ActivityKind
-from parks.models import Activity
-from reforms.models import Report, ReportVersion
-
-from .conftest import build_under_way, built, died, last_month
-from .infra import wait_until
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from reforms.reporting.models import Report, ReportVersion
+from tests.faults.conftest import build_under_way, built, died, last_month
+from tests.faults.infra import wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -3,11 +3,10 @@ flight and the builds still queued are done, each once, and the web answers all 
 
 import pytest
 
-from parks.models import Notification
-from reforms.models import Report, ReportVersion
-
-from .conftest import build_under_way, built, died, last_month
-from .infra import wait_until
+from parks.structure.models import Notification
+from reforms.reporting.models import Report, ReportVersion
+from tests.faults.conftest import build_under_way, built, died, last_month
+from tests.faults.infra import wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

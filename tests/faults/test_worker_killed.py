@@ -3,12 +3,11 @@ the report is built within a couple of minutes, once, with nothing half-written.
 
 import pytest
 
-from parks.models import Notification
-from reforms.choices import ReportStatus
-from reforms.models import Report, ReportVersion
-
-from .conftest import build_under_way, built, died, last_month
-from .infra import wait_until
+from parks.structure.models import Notification
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report, ReportVersion
+from tests.faults.conftest import build_under_way, built, died, last_month
+from tests.faults.infra import wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from grievances.models import Grievance
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, UserFactory
 
 # Every test runs at 18:00 on 2 June 2026 in Shanghai; the factory's grievances arrived the day

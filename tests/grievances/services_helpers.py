@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from grievances.choices import Status
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 RECEIVED_AT = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from grievances.models import ExtensionRequest, GrievanceEvent, PersonalDataView
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 from tests.grievances import api_helpers as shared
 from tests.grievances.api_helpers import url

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from grievances import services
+from grievances import services, workflow
 from grievances.models import Mediation, MediationSession
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
@@ -24,7 +24,7 @@ def unit():
 @pytest.fixture
 def dispute(park, office_user, unit):
     grievance = GrievanceFactory(park=park, category="labour_dispute")
-    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
+    workflow.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     return grievance
 
 

@@ -19,9 +19,9 @@ from grievances.models import (
 )
 from grievances.selectors import rates, rates_by, survey_funnel, with_deadline_flags
 from parks.management.commands.load_demo import HUAXIA, SHENGYANG
-from parks.models import User
 from parks.signals import demo_data_loaded
-from reforms import demo as reforms_demo
+from parks.structure.models import User
+from reforms.tasks import demo as reforms_demo
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from grievances.choices import Category, Channel, Status
 from grievances.excel import FLAG_LABELS, HEADERS, XLSX_CONTENT_TYPE
 from grievances.models import Grievance, PersonalDataView
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from grievances import services
 from grievances.models import Grievance
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, GrievanceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

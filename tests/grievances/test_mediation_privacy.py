@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from grievances import services
+from grievances import services, workflow
 from grievances.models import PersonalDataView
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def unit_staff(unit):
 @pytest.fixture
 def mediated(park, office_user, unit):
     grievance = GrievanceFactory(park=park, category="labour_dispute")
-    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
+    workflow.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     services.mediation_open(
         grievance=grievance,
         actor=office_user,
@@ -129,7 +129,7 @@ def test_an_anonymous_complainants_mediation_still_offers_and_logs_the_reveal(
     grievance = GrievanceFactory(
         park=park, category="labour_dispute", complainant_name="", complainant_phone=""
     )
-    services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
+    workflow.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
     services.mediation_open(
         grievance=grievance,
         actor=office_user,

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from grievances.models import Attachment, PersonalDataView
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, GrievanceFactory, OrganisationFactory, UserFactory
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import (

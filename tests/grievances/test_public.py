@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from grievances import services
+from grievances import services, workflow
 from grievances.choices import Action, Category, Channel, Satisfaction, Status
 from grievances.models import Attachment, Grievance, GrievanceEvent
 from grievances.public_forms import STAMP_SALT
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def replied(grievance, office, unit_user, reply):
         (Action.ACCEPT, unit_user, {}),
         (Action.REPLY, unit_user, {"note": reply}),
     ):
-        grievance = services.STEP_SERVICES[action](grievance=grievance, actor=actor, **extra)
+        grievance = workflow.STEP_SERVICES[action](grievance=grievance, actor=actor, **extra)
     return grievance
 
 
@@ -336,10 +336,10 @@ def test_the_tracking_page_shows_the_status_and_public_steps_only(
         complainant_employer="瓷砖区 A12 摊位",
         description="内容里的细节只给办理人看。",
     )
-    grievance = services.grievance_assign(
+    grievance = workflow.grievance_assign(
         grievance=grievance, actor=office_user, unit=unit_user.organisation
     )
-    grievance = services.grievance_return(
+    grievance = workflow.grievance_return(
         grievance=grievance, actor=unit_user, note="内部：不归我们管"
     )
     grievance = replied(grievance, office_user, unit_user, "已督促经营者补发工资。")
@@ -428,7 +428,7 @@ def test_a_closed_grievance_cannot_be_withdrawn(client, park, office_user, unit_
         (Action.FOLLOW_UP, {"satisfaction": Satisfaction.SATISFIED}),
         (Action.CLOSE, {}),
     ):
-        grievance = services.STEP_SERVICES[action](grievance=grievance, actor=office_user, **extra)
+        grievance = workflow.STEP_SERVICES[action](grievance=grievance, actor=office_user, **extra)
     assert (
         'id="withdraw-form"' not in client.get(track_url(grievance.tracking_code)).content.decode()
     )

@@ -7,7 +7,7 @@ import time_machine
 
 from grievances import selectors
 from grievances.models import Grievance, SurveyCampaign
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import (
     GrievanceFactory,
     OrganisationFactory,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from grievances import services
 from grievances.models import ExtensionRequest, Mediation
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import NOW, _act, _buttons, _detail, _html, _in

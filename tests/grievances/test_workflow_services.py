@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from grievances import services
+from grievances import workflow as services
 from grievances.choices import ACTIONS_NEEDING_NOTE, OFFICE_ACTIONS, UNIT_ACTIONS, Action, Status
 from grievances.models import Grievance, GrievanceEvent
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.grievances import services_helpers as shared
 from tests.grievances.services_helpers import grievance_in

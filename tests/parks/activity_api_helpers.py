@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from parks.choices import ActivityKind, Role
+from parks.gridlog.choices import ActivityKind
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, GridZoneFactory, UserFactory
 
 LIST = "/api/v1/activities/"

@@ -7,9 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from parks import services
-from parks.choices import ActivityKind, Role
-from parks.models import Activity
+from parks.gridlog import services
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, UserFactory
 
 NOW = datetime(2026, 6, 10, 4, 0, tzinfo=UTC)  # 12:00 in Wuxi

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, UserFactory
 
 # Thursday 4 June 2026, 10:00 in Shanghai.

@@ -9,8 +9,9 @@ from django.utils import timezone
 from grievances.models import Grievance
 from parks import access
 from parks.access import Area, Level
-from parks.choices import Role
-from reforms.models import Plan, Report, Task
+from parks.structure.choices import Role
+from reforms.reporting.models import Report
+from reforms.tasks.models import Plan, Task
 from tests.factories import (
     ActivityFactory,
     GridZoneFactory,

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parks.models import Activity
+from parks.gridlog.models import Activity
 from tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from parks.choices import Role
-from parks.models import Activity
+from parks.gridlog.models import Activity
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, UserFactory
 from tests.parks import activity_api_helpers as shared
 from tests.parks.activity_api_helpers import LIST, _entry

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from parks.choices import Role
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, UserFactory
 from tests.parks import activity_api_helpers as shared
 from tests.parks.activity_api_helpers import LIST, _entry, _jpeg, _post_with_photos, detail

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from parks.models import Activity
+from parks.gridlog.models import Activity
 from tests.factories import ActivityFactory
 from tests.parks import activity_api_helpers as shared
 from tests.parks.activity_api_helpers import LIST, _entry

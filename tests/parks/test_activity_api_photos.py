@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog.models import Activity, ActivityPhoto
 from tests.parks import activity_api_helpers as shared
 from tests.parks.activity_api_helpers import _jpeg, _post_with_photos, detail
 

@@ -5,8 +5,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parks.choices import ActivityKind, Role
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, GridZoneFactory, UserFactory
 from tests.parks import activity_api_helpers as shared
 from tests.parks.activity_api_helpers import LIST, _jpeg, detail

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parks import services
-from parks.models import Activity
+from parks.gridlog import services
+from parks.gridlog.models import Activity
 from tests.parks import activity_services_helpers as shared
 from tests.parks.activity_services_helpers import NOW, logged, new
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 
-from parks import services
-from parks.choices import Role
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog import services
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.choices import Role
 from tests.factories import GridZoneFactory, ParkFactory, UserFactory
 from tests.parks import activity_services_helpers as shared
 from tests.parks.activity_services_helpers import NOW, logged, new, photo

@@ -13,8 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.choices import ActivityKind, Role
-from parks.models import ActivityPhoto
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import ActivityPhoto
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, GridZoneFactory, ParkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from grievances.models import Grievance
-from parks import services
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog import services
+from parks.gridlog.models import Activity, ActivityPhoto
 from tests.factories import CarePaymentFactory, GrievanceFactory
 from tests.parks import activity_services_helpers as shared
 from tests.parks.activity_services_helpers import logged, new, photo

@@ -4,7 +4,15 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from parks.structure.models import (
+    Facility,
+    GridZone,
+    Industry,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
 from tests.factories import FacilityFactory, IndustryFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from parks import services
-from parks.models import Facility, GridZone
+from parks.structure import services
+from parks.structure.models import Facility, GridZone
 from tests.factories import FacilityFactory, GridZoneFactory, IndustryFactory, ParkFactory
 
 pytestmark = pytest.mark.django_db

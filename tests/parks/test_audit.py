@@ -11,14 +11,21 @@ from django.db import transaction
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
-from grievances import services as grievance_services
+from grievances import services as grievances_services
+from grievances import workflow
 from grievances.models import Grievance, TimeLimitPolicy
-from parks import services
-from parks.choices import AuditAction, OrganisationKind, Role
-from parks.models import Activity, AuditEvent, GridZone, Park, User
-from reforms import services as reform_services
-from reforms.models import CarePayment, Publicity, Task
+from parks.gridlog import services as gridlog_services
+from parks.gridlog.models import Activity
+from parks.history.choices import AuditAction
+from parks.history.models import AuditEvent
+from parks.structure import services as structure_services
+from parks.structure.choices import OrganisationKind, Role
+from parks.structure.models import GridZone, Park, User
+from reforms.ledgers import services as ledgers_services
+from reforms.ledgers.models import CarePayment, Publicity
 from reforms.reporting import schedules
+from reforms.tasks import services as tasks_services
+from reforms.tasks.models import Task
 from tests.factories import (
     ActivityFactory,
     CarePaymentFactory,
@@ -50,7 +57,7 @@ def last_event(instance):
 
 def test_it_logs_who_changed_a_parks_name_and_from_what(office_user, park):
     park.name = "无锡华夏家居港"
-    services.park_save(park=park, actor=office_user)
+    structure_services.park_save(park=park, actor=office_user)
 
     event = last_event(park)
     assert event.action == AuditAction.UPDATE
@@ -65,7 +72,7 @@ def test_it_logs_a_new_park_with_its_values_and_industries(office_user, subdistr
 
     industry = IndustryFactory(name="建材")
     park = Park(name="新园区", kind="market", subdistrict=subdistrict, address="一路1号")
-    services.park_save(park=park, industries=[industry], actor=office_user)
+    structure_services.park_save(park=park, industries=[industry], actor=office_user)
 
     event = last_event(park)
     assert event.action == AuditAction.CREATE
@@ -75,7 +82,7 @@ def test_it_logs_a_new_park_with_its_values_and_industries(office_user, subdistr
 
 
 def test_a_save_that_changes_nothing_logs_nothing(office_user, park):
-    services.park_save(park=Park.objects.get(pk=park.pk), actor=office_user)
+    structure_services.park_save(park=Park.objects.get(pk=park.pk), actor=office_user)
     assert events_of(park) == []
 
 
@@ -83,7 +90,7 @@ def test_it_logs_a_grid_zones_new_liaison_by_name(park_manager, grid_zone, park)
     successor = UserFactory(username="li", display_name="李联络", role=Role.LIAISON, park=park)
     predecessor = str(grid_zone.liaison)
     grid_zone.liaison = successor
-    services.grid_zone_save(grid_zone=grid_zone, actor=park_manager)
+    structure_services.grid_zone_save(grid_zone=grid_zone, actor=park_manager)
 
     event = last_event(grid_zone)
     assert event.actor == park_manager
@@ -93,16 +100,16 @@ def test_it_logs_a_grid_zones_new_liaison_by_name(park_manager, grid_zone, park)
 def test_it_logs_a_facility_and_a_persons_changes(office_user, park, liaison):
     facility = FacilityFactory(park=park, name="职工书屋")
     facility.name = "职工书屋（二楼）"
-    services.facility_save(facility=facility, actor=office_user)
+    structure_services.facility_save(facility=facility, actor=office_user)
     assert last_event(facility).changes == {"name": ["职工书屋", "职工书屋（二楼）"]}
 
     liaison.phone = "13900000000"
-    services.user_save(user=liaison, actor=office_user)
+    structure_services.user_save(user=liaison, actor=office_user)
     assert last_event(liaison).changes["phone"][1] == "13900000000"
 
 
 def test_a_password_change_is_logged_without_the_hash(office_user, liaison):
-    services.user_save(
+    structure_services.user_save(
         user=User.objects.get(pk=liaison.pk), actor=office_user, password="N3w!pass-word"
     )
 
@@ -113,11 +120,11 @@ def test_a_password_change_is_logged_without_the_hash(office_user, liaison):
 
 def test_it_logs_an_activitys_correction_and_its_deletion(liaison, grid_zone):
     activity = ActivityFactory(grid_zone=grid_zone, logged_by=liaison, participants=5)
-    services.activity_update(activity=activity, actor=liaison, fields={"participants": 12})
+    gridlog_services.activity_update(activity=activity, actor=liaison, fields={"participants": 12})
     assert last_event(activity).changes == {"participants": [5, 12]}
 
     pk, title = activity.pk, activity.title
-    services.activity_delete(activity=activity, actor=liaison)
+    gridlog_services.activity_delete(activity=activity, actor=liaison)
     deleted = AuditEvent.objects.get(
         content_type=ContentType.objects.get_for_model(Activity), object_id=pk, action="delete"
     )
@@ -137,7 +144,7 @@ def test_an_activity_batch_logs_each_new_entry_in_one_insert(office_user, grid_z
         )
         for n in range(1, 4)
     ]
-    services.activities_bulk_create(activities=entries, actor=office_user)
+    gridlog_services.activities_bulk_create(activities=entries, actor=office_user)
     for entry in entries:
         assert last_event(entry).changes["title"] == [None, entry.title]
 
@@ -145,12 +152,12 @@ def test_an_activity_batch_logs_each_new_entry_in_one_insert(office_user, grid_z
 def test_it_logs_a_ledger_correction_and_a_deleted_publicity_row(office_user, park):
     payment = CarePaymentFactory(park=park, amount=Decimal("10000.00"))
     payment.amount = Decimal("12500.50")
-    reform_services.ledger_save(entry=payment, actor=office_user, fields=["amount"])
+    ledgers_services.ledger_save(entry=payment, actor=office_user, fields=["amount"])
     assert last_event(payment).changes == {"amount": ["10000.00", "12500.50"]}
 
     publicity = PublicityFactory(park=park, title="园区产改报道")
     pk = publicity.pk
-    reform_services.ledger_delete(entry=publicity, actor=office_user)
+    ledgers_services.ledger_delete(entry=publicity, actor=office_user)
     deleted = AuditEvent.objects.get(
         content_type=ContentType.objects.get_for_model(Publicity), object_id=pk
     )
@@ -164,7 +171,7 @@ def test_it_logs_a_time_limit_policy_change(office_user):
         category="wages", respond_within_hours=24, resolve_within_days=15
     )
     policy.resolve_within_days = 10
-    grievance_services.policy_save(policy=policy, actor=office_user)
+    grievances_services.policy_save(policy=policy, actor=office_user)
     assert last_event(policy).changes == {"resolve_within_days": [15, 10]}
 
 
@@ -181,10 +188,10 @@ def test_it_logs_a_report_schedule_change(office_user, default_schedules):  # no
 def test_it_logs_a_tasks_details_and_its_status_moves(office_user, park):
     task = TaskFactory(park=park, title="建立职工议事会")
     task.title = "建立职工议事会制度"
-    reform_services.task_save(task=task, actor=office_user, fields=["title"])
+    tasks_services.task_save(task=task, actor=office_user, fields=["title"])
     assert last_event(task).changes == {"title": ["建立职工议事会", "建立职工议事会制度"]}
 
-    reform_services.task_transition(task=task, to_status="in_progress", actor=office_user)
+    tasks_services.task_transition(task=task, to_status="in_progress", actor=office_user)
     assert last_event(task).changes == {"status": ["planned", "in_progress"]}
 
 
@@ -200,7 +207,7 @@ def test_a_new_task_is_logged_as_created(office_user, park):
         start_date=template.start_date,
         due_date=template.due_date,
     )
-    reform_services.task_save(task=task, actor=office_user)
+    tasks_services.task_save(task=task, actor=office_user)
     event = last_event(task)
     assert event.action == AuditAction.CREATE
     assert event.changes["code"] == [None, "T-NEW"]
@@ -217,7 +224,7 @@ def test_a_grievance_from_the_public_page_is_logged_as_the_systems_with_personal
         complainant_name="张三丰",
         complainant_phone="13812345678",
     )
-    grievance_services.grievance_receive(grievance=grievance, actor=None)
+    grievances_services.grievance_receive(grievance=grievance, actor=None)
 
     event = last_event(grievance)
     assert event.actor is None
@@ -230,7 +237,7 @@ def test_a_grievance_from_the_public_page_is_logged_as_the_systems_with_personal
 def test_a_grievance_step_logs_the_fields_it_changed(office_user, park):
     grievance = GrievanceFactory(park=park)
     unit = OrganisationFactory(name="区人社局", kind=OrganisationKind.MEMBER_UNIT)
-    grievance_services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
+    workflow.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
 
     event = last_event(grievance)
     assert event.actor == office_user
@@ -249,7 +256,7 @@ def test_the_event_is_written_with_the_write_and_rolled_back_with_it(office_user
 
     with pytest.raises(Undo), transaction.atomic():
         park.motto = "产改先行"
-        services.park_save(park=park, actor=office_user)
+        structure_services.park_save(park=park, actor=office_user)
         assert len(events_of(park)) == 1  # written now, not after the commit
         raise Undo
 
@@ -260,7 +267,7 @@ def test_the_event_is_written_with_the_write_and_rolled_back_with_it(office_user
 def test_a_refused_write_logs_nothing(liaison, park):
     park.name = "改名"
     with pytest.raises(Exception):  # noqa: B017 (PermissionDenied or ValidationError)
-        services.park_save(park=park, actor=liaison)
+        structure_services.park_save(park=park, actor=liaison)
     assert events_of(park) == []
 
 
@@ -317,7 +324,7 @@ def test_an_admin_edit_of_a_person_is_logged(admin_client, liaison):
 
 
 def test_every_audited_model_is_offered_as_a_record_type():
-    from parks.filters import audited_type_choices
+    from parks.history.filters import audited_type_choices
 
     offered = {value for value, _label in audited_type_choices()}
     assert {

@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from parks import services
-from parks.models import AuditEvent, Park
+from parks.history.models import AuditEvent
+from parks.structure import services
+from parks.structure.models import Park
 from tests.factories import GrievanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_parks_page_shows_who_changed_which_field_from_what_to_what(client, of
 def test_a_grievance_page_never_shows_the_complainants_old_phone(client, office_user, park):
     grievance = GrievanceFactory(park=park, complainant_phone="13812345678")
     grievance.complainant_phone = "13900001111"
-    from parks import audit
+    from parks.history import audit
 
     before = audit.stored(grievance)
     grievance.save()

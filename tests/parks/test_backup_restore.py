@@ -21,9 +21,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from PIL import Image
 
-from parks import services
-from parks.choices import ActivityKind
-from parks.models import Activity
+from parks.gridlog import services
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity
 from tests.factories import GrievanceFactory, ParkFactory
 
 ROOT = Path(__file__).resolve().parents[2]

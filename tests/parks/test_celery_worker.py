@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 
-from parks import services
-from parks.tasks import purge_expired_api_tokens
+from parks.structure import services
+from parks.structure.jobs import purge_expired_api_tokens
 
 
 @pytest.mark.django_db(transaction=True)

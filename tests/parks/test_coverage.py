@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parks.models import GridZone
-from parks.selectors import coverage, idle_grid_zones, week_start
+from parks.gridlog.selectors import coverage, idle_grid_zones, week_start
+from parks.structure.models import GridZone
 from tests.factories import ActivityFactory, GridZoneFactory, ParkFactory
 
 pytestmark = pytest.mark.django_db

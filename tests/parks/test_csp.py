@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from reforms.choices import PeriodKind, ReportScope
 from reforms.reporting import services
+from reforms.reporting.choices import PeriodKind, ReportScope
 from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

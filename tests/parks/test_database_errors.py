@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
-from config import urls as portal_urls
-from parks.api.errors import is_database_unavailable
+from config import urls
+from parks.core.api.errors import is_database_unavailable
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -28,9 +28,9 @@ def _page_with_a_bad_query(request):
     return HttpResponse("unreachable")
 
 
-urlpatterns = [path("bad-query/", _page_with_a_bad_query), *portal_urls.urlpatterns]
-handler404 = portal_urls.handler404
-handler500 = portal_urls.handler500
+urlpatterns = [path("bad-query/", _page_with_a_bad_query), *urls.urlpatterns]
+handler404 = urls.handler404
+handler500 = urls.handler500
 
 
 def _raised_by(call):

@@ -1,5 +1,5 @@
 """Stored files go out the same way from the pages and the API: one media type per extension
-(parks.downloads, never the host's guess), saved under their own name, and a file lost from
+(parks.core.downloads, never the host's guess), saved under their own name, and a file lost from
 storage is a 404, never a 500."""
 
 import pytest
@@ -7,10 +7,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from grievances.models import Attachment
-from parks.downloads import FILE_MEDIA_TYPES, UNKNOWN_FILE
-from parks.models import ActivityPhoto
-from reforms import services
-from reforms.models import Evidence
+from parks.core.downloads import FILE_MEDIA_TYPES, UNKNOWN_FILE
+from parks.gridlog.models import ActivityPhoto
+from reforms.tasks import services
+from reforms.tasks.models import Evidence
 from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""Every list page's filter bar (templates/_filter_bar.html, parks.filter_bar): a select's empty
-choice reads 全部 ("All"), never "---------", and after filtering the bar shows what was chosen."""
+"""Every list page's filter bar (templates/_filter_bar.html, parks.core.filter_bar): a select's
+empty choice reads 全部 ("All"), never "---------", and after filtering the bar shows what was
+chosen."""
 
 from html.parser import HTMLParser
 

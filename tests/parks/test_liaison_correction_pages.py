@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog.models import Activity, ActivityPhoto
 from tests.factories import ActivityFactory
 from tests.parks import liaison_pages_helpers as shared
 from tests.parks.liaison_pages_helpers import NOW, _html, create_url, entry, jpeg

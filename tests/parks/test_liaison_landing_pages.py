@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks import selectors, services
-from parks.models import Activity
+from parks import access
+from parks.gridlog import services
+from parks.gridlog.models import Activity
 from tests.factories import ActivityFactory, GridZoneFactory
 from tests.parks import liaison_pages_helpers as shared
 from tests.parks.liaison_pages_helpers import NOW, _html, create_url, entry, jpeg
@@ -140,7 +141,7 @@ def test_observers_members_and_subdistricts_cannot_log(request, client, role_fix
 def test_recent_entries_offer_edit_only_while_the_liaison_may(
     client, liaison, neighbour, grid_zone, neighbour_zone, time_machine
 ):
-    """The list's edit links give the same answers as selectors.user_can_edit_activity."""
+    """The list's edit links give the same answers as access.may_edit_activity."""
     time_machine.move_to(NOW - timedelta(days=5), tick=False)
     old = ActivityFactory(grid_zone=grid_zone, logged_by=liaison, title="五天前")
     time_machine.move_to(NOW, tick=False)
@@ -154,7 +155,7 @@ def test_recent_entries_offer_edit_only_while_the_liaison_may(
     assert listed == [str(handed_over.pk), str(fresh.pk), str(old.pk)]
     editable = set(re.findall(r'href="/grid-log/(\d+)/edit/"', html))
     expected = {
-        str(a.pk) for a in (old, fresh, handed_over) if selectors.user_can_edit_activity(liaison, a)
+        str(a.pk) for a in (old, fresh, handed_over) if access.may_edit_activity(liaison, a)
     }
     assert editable == expected == {str(fresh.pk)}
     assert "until 2026-06-07 10:00" in html

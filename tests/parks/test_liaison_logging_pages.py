@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from parks.choices import Role
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.choices import Role
 from tests.factories import ActivityFactory, UserFactory
 from tests.parks import liaison_pages_helpers as shared
 from tests.parks.liaison_pages_helpers import _html, create_url, entry, jpeg

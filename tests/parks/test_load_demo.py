@@ -8,9 +8,17 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 from django.test import override_settings
 
-from parks.choices import Role
 from parks.management.commands.load_demo import DEMO_PASSWORD, HUAXIA, SHENGYANG
-from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from parks.structure.choices import Role
+from parks.structure.models import (
+    Facility,
+    GridZone,
+    Industry,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from parks.choices import PilotStatus, Role
-from parks.models import Facility, GridZone, Park, User
+from parks.structure.choices import PilotStatus, Role
+from parks.structure.models import Facility, GridZone, Park, User
 from tests.factories import GridZoneFactory, ParkFactory, SubdistrictFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_it_refuses_a_user_scoped_to_both_a_park_and_a_subdistrict(park, subdist
 
 
 def test_it_refuses_a_subdistrict_office_without_its_subdistrict():
-    from parks.models import Organisation
+    from parks.structure.models import Organisation
 
     _refused(lambda: Organisation.objects.create(name="某街道产改办", kind="subdistrict_office"))
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from parks.choices import Role
+from parks.structure.choices import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.choices import Role
-from parks.models import Facility, GridZone, Park, User
+from parks.structure.choices import Role
+from parks.structure.models import Facility, GridZone, Park, User
 from tests.factories import (
     FacilityFactory,
     GridZoneFactory,

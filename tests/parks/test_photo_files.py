@@ -7,8 +7,8 @@ import os
 import pytest
 from django.core.files.storage import FileSystemStorage
 
-from parks import services
-from parks.models import Activity, ActivityPhoto
+from parks.gridlog import services
+from parks.gridlog.models import Activity, ActivityPhoto
 from tests.parks.activity_services_helpers import frozen_now, new, photo  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from parks import services
-from parks.choices import ActivityKind
-from parks.models import Activity, ActivityPhoto
-from parks.photos import process_photo
+from parks.gridlog import services
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.gridlog.photos import process_photo
 
 WHEN = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)
 RED, BLUE, WHITE = (220, 20, 20), (20, 20, 220), (255, 255, 255)

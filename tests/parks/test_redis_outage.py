@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from redis.exceptions import AuthenticationError
 
-from config.celery import app as celery_app
+from config.celery import app
 from grievances.models import Grievance
-from reforms.choices import ReportStatus
-from reforms.models import Report
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
 from tests.grievances.test_public import form_data, form_url
 from tests.parks.test_client_address import production_setting
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 LIVE_REDIS = "redis://127.0.0.1:6379/13"
-BACKEND = "parks.cache.FailOpenRedisCache"
+BACKEND = "parks.core.cache.FailOpenRedisCache"
 
 
 def redis_cache(location):
@@ -34,13 +34,15 @@ def redis_cache(location):
 
 
 def cache_warnings(caplog):
-    return [r for r in caplog.records if r.name == "parks.cache" and r.levelno == logging.WARNING]
+    return [
+        r for r in caplog.records if r.name == "parks.core.cache" and r.levelno == logging.WARNING
+    ]
 
 
 @pytest.fixture
 def redis_down(settings, caplog):
     settings.CACHES = redis_cache(DEAD_REDIS)
-    caplog.set_level(logging.WARNING, logger="parks.cache")
+    caplog.set_level(logging.WARNING, logger="parks.core.cache")
 
 
 @pytest.fixture
@@ -153,8 +155,8 @@ def point_celery_at(monkeypatch, url):
     """Send messages to `url` (Celery reads this variable first), dropping the connection pools
     so the next message tries it."""
     monkeypatch.setenv("CELERY_BROKER_URL", url)
-    monkeypatch.setattr(celery_app, "_pool", None)
-    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+    monkeypatch.setattr(app, "_pool", None)
+    monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
 
 def ask_for_a_report(client, park):

@@ -1,11 +1,12 @@
 """Behaviour pinned after review: office-only park facts, hidden people, odd input."""
 
 import pytest
+from django.core import exceptions
 from django.urls import reverse
 
-from parks import services
-from parks.choices import Role
-from parks.models import GridZone, User
+from parks.structure import services
+from parks.structure.choices import Role
+from parks.structure.models import GridZone, User
 from tests.factories import ParkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +74,7 @@ def test_a_liaison_cannot_move_park_while_still_looking_after_zones(
 ):
     liaison = grid_zone.liaison
     liaison.park = other_park
-    with pytest.raises(services.ValidationError, match=grid_zone.code):
+    with pytest.raises(exceptions.ValidationError, match=grid_zone.code):
         services.user_save(user=liaison, actor=office_user)
     assert User.objects.get(pk=liaison.pk).park_id == grid_zone.park_id
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from parks.choices import Role
-from parks.selectors import parks_visible_to
+from parks.access import parks_visible_to
+from parks.structure.choices import Role
 from tests.factories import FacilityFactory, ParkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.test import APIClient
 from rest_framework.views import APIView
 
-from config import urls as portal_urls
+from config import urls
 
 pytestmark = pytest.mark.urls(__name__)
 
@@ -43,10 +43,10 @@ urlpatterns = [
     path("broken/", _broken_page),
     path("api/v1/broken/", _BrokenEndpoint.as_view()),
     path("remember/", _page_that_remembers),
-    *portal_urls.urlpatterns,
+    *urls.urlpatterns,
 ]
-handler404 = portal_urls.handler404
-handler500 = portal_urls.handler500
+handler404 = urls.handler404
+handler500 = urls.handler500
 
 
 @contextmanager

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from knox.models import AuthToken
 
-from parks import services
-from parks.choices import Role
-from parks.models import GridZone, Park, User
-from parks.tasks import purge_expired_api_tokens
+from parks.structure import services
+from parks.structure.choices import Role
+from parks.structure.jobs import purge_expired_api_tokens
+from parks.structure.models import GridZone, Park, User
 from tests.factories import IndustryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

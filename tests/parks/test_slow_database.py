@@ -20,8 +20,8 @@ import pytest
 from django.db import connection
 
 from config.celery import allow_the_worker_longer_queries
-from parks import services
-from parks.db import database_timeout_options
+from parks.core.db import database_timeout_options
+from parks.structure import services
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from parks.choices import Role
-from reforms.choices import ProposalKind
-from reforms.models import Proposal
+from parks.structure.choices import Role
+from reforms.ledgers.choices import ProposalKind
+from reforms.ledgers.models import Proposal
 from tests.factories import (
     CarePaymentFactory,
     ParkFactory,

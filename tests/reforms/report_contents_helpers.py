@@ -9,16 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from parks.choices import ActivityKind, Role
-from reforms.choices import (
-    PeriodKind,
-    ProposalKind,
-    ProposalStatus,
-    PublicityChannel,
-    ReportScope,
-    TaskStatus,
-)
-from reforms.models import Report
+from parks.gridlog.choices import ActivityKind
+from parks.structure.choices import Role
+from reforms.ledgers.choices import ProposalKind, ProposalStatus, PublicityChannel
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.models import Report
+from reforms.tasks.choices import TaskStatus
 from tests.factories import (
     ActivityFactory,
     CarePaymentFactory,

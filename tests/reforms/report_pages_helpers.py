@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grievances.choices import Satisfaction, Status
-from parks.choices import Role
-from reforms.choices import PeriodKind, ReportScope, ReportStatus, TaskStatus
+from parks.structure.choices import Role
 from reforms.reporting import services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.tasks.choices import TaskStatus
 from tests.factories import (
     ActivityFactory,
     GridZoneFactory,

@@ -11,13 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import redis
 from celery import current_app
-from django.apps import apps as django_apps
+from django.apps import apps
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
-from parks.choices import Role
-from reforms.choices import PeriodKind, ReportScope
+from parks.structure.choices import Role
 from reforms.reporting import schedules, services
+from reforms.reporting.choices import PeriodKind, ReportScope
 from tests.factories import UserFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -43,7 +43,7 @@ def observer():
 @pytest.fixture
 def default_schedules(db):
     """The four schedules of migration 0006 (a transactional test before may have flushed them)."""
-    schedules_migration.create_schedules(django_apps, None)
+    schedules_migration.create_schedules(apps, None)
     return {task.name: task for task in PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK)}
 
 

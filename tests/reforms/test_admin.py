@@ -4,7 +4,7 @@ history cannot be deleted there."""
 import pytest
 from django.urls import reverse
 
-from reforms import services
+from reforms.tasks import services
 from tests.factories import MilestoneFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
-from reforms.choices import PlanScope
-from reforms.models import Milestone, Plan
+from reforms.tasks.choices import PlanScope
+from reforms.tasks.models import Milestone, Plan
 from tests.factories import MilestoneFactory, OrganisationFactory, PlanFactory
 from tests.reforms import api_helpers as shared
 from tests.reforms.api_helpers import _green

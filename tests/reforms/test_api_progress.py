@@ -3,8 +3,8 @@
 import pytest
 from django.test import override_settings
 
-from reforms import services
-from reforms.models import Evidence, ProgressUpdate
+from reforms.tasks import services
+from reforms.tasks.models import Evidence, ProgressUpdate
 from tests.reforms import api_helpers as shared
 from tests.reforms.api_helpers import PDF, _green, _pdf
 

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from parks.choices import Role
-from reforms import services
-from reforms.models import Task, TaskEvent
+from parks.structure.choices import Role
+from reforms.tasks import services
+from reforms.tasks.models import Task, TaskEvent
 from tests.factories import OrganisationFactory, PlanFactory, TaskFactory, UserFactory
 from tests.reforms import api_helpers as shared
 from tests.reforms.api_helpers import _green

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reforms import services
-from reforms.choices import WarningLevel
+from reforms.tasks import services
+from reforms.tasks.choices import WarningLevel
 from tests.factories import MilestoneFactory, OrganisationFactory, TaskFactory, UserFactory
 from tests.reforms import api_helpers as shared
 from tests.reforms.api_helpers import _days, _green, _pdf, _post, _red

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from reforms.models import TaskEvent
+from reforms.tasks.models import TaskEvent
 from tests.factories import TaskFactory
 from tests.reforms import api_helpers as shared
 from tests.reforms.api_helpers import _days, _green, _post, _red

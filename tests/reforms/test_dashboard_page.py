@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.choices import Role
-from reforms.choices import ReportScope
+from parks.structure.choices import Role
+from reforms.reporting.choices import ReportScope
 from tests.factories import (
     ActivityFactory,
     GridZoneFactory,

@@ -15,14 +15,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
-from parks.choices import Role
-from parks.models import User
-from reforms import services
-from reforms.excel import HEADERS, XLSX_CONTENT_TYPE, task_table_response, write_task_table
-from reforms.imports import task_import_commit, task_import_discard, task_import_preview
-from reforms.models import Milestone, ProgressUpdate, Task, TaskImport
-from reforms.sample_data import SAMPLE_TASKS, build_sample_sheet, sample_sheet_response
-from reforms.selectors import task_table, with_warning
+from parks.core.excel import XLSX_CONTENT_TYPE
+from parks.structure.choices import Role
+from parks.structure.models import User
+from reforms.tasks import services
+from reforms.tasks.excel import HEADERS, task_table_response, write_task_table
+from reforms.tasks.imports import task_import_commit, task_import_discard, task_import_preview
+from reforms.tasks.models import Milestone, ProgressUpdate, Task, TaskImport
+from reforms.tasks.sample_data import SAMPLE_TASKS, build_sample_sheet, sample_sheet_response
+from reforms.tasks.selectors import task_table, with_warning
 from tests.factories import OrganisationFactory, PlanFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,7 +210,7 @@ def test_a_file_that_is_not_xlsx_by_name_or_too_big_is_refused(office_user):
 
 
 def test_a_workbook_that_unpacks_too_big_is_refused_before_it_is_read(office_user, monkeypatch):
-    monkeypatch.setattr("reforms.excel.MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr("reforms.tasks.excel.MAX_UNPACKED_BYTES", 1000)
 
     task_import = preview(sheet([row()]), office_user)
 

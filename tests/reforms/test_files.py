@@ -10,9 +10,9 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import clear_url_caches, reverse
 
-from parks.choices import Role
-from reforms import services
-from reforms.models import Plan
+from parks.structure.choices import Role
+from reforms.tasks import services
+from reforms.tasks.models import Plan
 from tests.factories import OrganisationFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

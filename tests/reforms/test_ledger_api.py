@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from parks.choices import Role
-from reforms.choices import ProposalStatus
-from reforms.models import CarePayment, Proposal, Publicity, Training
+from parks.structure.choices import Role
+from reforms.ledgers.choices import ProposalStatus
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from tests.factories import (
     ActivityFactory,
     CarePaymentFactory,

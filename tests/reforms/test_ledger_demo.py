@@ -12,15 +12,16 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from grievances import demo as grievances_demo
-from parks.choices import ActivityKind
-from parks.demo_activities import IDLE_FROM, WITH_PHOTOS, care_window, spread
+from parks.gridlog.choices import ActivityKind
+from parks.gridlog.demo import IDLE_FROM, WITH_PHOTOS, care_window, spread
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.gridlog.selectors import idle_grid_zones, week_start
 from parks.management.commands.load_demo import HUAXIA, SHENGYANG
-from parks.models import Activity, ActivityPhoto, GridZone
-from parks.selectors import idle_grid_zones, week_start
 from parks.signals import demo_data_loaded
-from reforms.choices import ProposalStatus, PublicityChannel
-from reforms.models import CarePayment, Proposal, Publicity, Training
-from reforms.selectors import ledger_in_period, ledger_totals
+from parks.structure.models import GridZone
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.ledgers.selectors import ledger_in_period, ledger_totals
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reforms.choices import ProposalStatus, PublicityChannel
-from reforms.excel import XLSX_CONTENT_TYPE
+from parks.core.excel import XLSX_CONTENT_TYPE
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from tests.factories import ProposalFactory, PublicityFactory, TrainingFactory
 from tests.reforms import ledger_pages_helpers as shared
 

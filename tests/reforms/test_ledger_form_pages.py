@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from reforms.choices import PublicityChannel
-from reforms.models import CarePayment, Proposal, Publicity, Training
+from reforms.ledgers.choices import PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from tests.reforms import ledger_pages_helpers as shared
 from tests.reforms.ledger_pages_helpers import _care_form, _html
 

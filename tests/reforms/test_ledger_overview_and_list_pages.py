@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reforms.choices import ProposalStatus, PublicityChannel
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from tests.factories import (
     CarePaymentFactory,
     ParkFactory,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from parks.choices import Role
-from reforms.models import CarePayment
+from parks.structure.choices import Role
+from reforms.ledgers.models import CarePayment
 from tests.factories import ProposalFactory, PublicityFactory, UserFactory
 from tests.reforms import ledger_pages_helpers as shared
 from tests.reforms.ledger_pages_helpers import LIST_URLS, _care_form, _entries, _html

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from reforms import services
-from reforms.choices import ProposalStatus
-from reforms.models import Proposal
+from reforms.ledgers import services
+from reforms.ledgers.choices import ProposalStatus
+from reforms.ledgers.models import Proposal
 from tests.factories import ProposalFactory
 from tests.reforms import ledger_services_helpers as shared
 from tests.reforms.ledger_services_helpers import TODAY, proposal

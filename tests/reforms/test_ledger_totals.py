@@ -7,10 +7,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parks.choices import Role
-from reforms.choices import ProposalKind, ProposalStatus, PublicityChannel
-from reforms.models import CarePayment, Proposal, Publicity, Training
-from reforms.selectors import ledger_by_month, ledger_in_period, ledger_totals, ledger_visible_to
+from parks.structure.choices import Role
+from reforms.ledgers.choices import ProposalKind, ProposalStatus, PublicityChannel
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.ledgers.selectors import (
+    ledger_by_month,
+    ledger_in_period,
+    ledger_totals,
+    ledger_visible_to,
+)
 from tests.factories import (
     CarePaymentFactory,
     OrganisationFactory,

@@ -3,9 +3,10 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from parks.choices import Role
-from reforms.models import CarePayment, Publicity
-from reforms.selectors import ledger_visible_to, user_can_write_ledger
+from parks.access import may_write_ledger as user_can_write_ledger
+from parks.structure.choices import Role
+from reforms.ledgers.models import CarePayment, Publicity
+from reforms.ledgers.selectors import ledger_visible_to
 from tests.factories import UserFactory
 from tests.reforms import ledger_services_helpers as shared
 

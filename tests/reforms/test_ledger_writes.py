@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from parks.choices import Role
-from reforms import services
-from reforms.choices import PublicityChannel
-from reforms.models import CarePayment, Publicity, Training
+from parks.structure.choices import Role
+from reforms.ledgers import services
+from reforms.ledgers.choices import PublicityChannel
+from reforms.ledgers.models import CarePayment, Publicity, Training
 from tests.factories import CarePaymentFactory, UserFactory
 from tests.reforms import ledger_services_helpers as shared
 from tests.reforms.ledger_services_helpers import TODAY, proposal

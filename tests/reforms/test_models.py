@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from reforms.models import Task
+from reforms.tasks.models import Task
 from tests.factories import PlanFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.models import Notification
-from parks.services import notify
+from parks.structure.models import Notification
+from parks.structure.services import notify
 from tests.factories import UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _html

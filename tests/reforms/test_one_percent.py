@@ -1,5 +1,5 @@
-"""Every rate is parks.figures.percent: one decimal, "—" over nothing. Places that rounded their
-own way now show the same figure as the report."""
+"""Every rate is parks.core.figures.percent: one decimal, "—" over nothing. Places that rounded
+their own way now show the same figure as the report."""
 
 import re
 from datetime import date
@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from parks.figures import percent
-from reforms.choices import PeriodKind, ReportScope, TaskStatus
-from reforms.models import Report
+from parks.core.figures import percent
+from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
+from reforms.reporting.models import Report
+from reforms.tasks.choices import TaskStatus
 from tests.factories import ActivityFactory, GridZoneFactory, OrganisationFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from parks.choices import Role
-from reforms.choices import ProposalStatus
+from parks.structure.choices import Role
+from reforms.ledgers.choices import ProposalStatus
 from tests.factories import ProposalFactory, UserFactory
 from tests.reforms import ledger_pages_helpers as shared
 from tests.reforms.ledger_pages_helpers import _html

@@ -8,11 +8,11 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from parks.choices import Role
-from parks.models import Notification
-from reforms.models import TaskReminder
-from reforms.services import send_task_reminders
-from reforms.tasks import send_task_reminders as send_task_reminders_job
+from parks.structure.choices import Role
+from parks.structure.models import Notification
+from reforms.tasks.jobs import send_task_reminders as send_task_reminders_job
+from reforms.tasks.models import TaskReminder
+from reforms.tasks.services import send_task_reminders
 from tests.factories import TaskFactory, UserFactory
 
 TODAY = date(2026, 6, 1)

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.http import http_date
 from openpyxl import load_workbook
 
-from parks.choices import Role
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report, ReportVersion
+from parks.structure.choices import Role
 from reforms.reporting import services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
+from reforms.reporting.models import Report, ReportVersion
 from tests.factories import ParkFactory, SubdistrictFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

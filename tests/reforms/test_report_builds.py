@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 
-from parks.models import Notification
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report, ReportVersion
+from parks.structure.models import Notification
 from reforms.reporting import schedules, services
-from reforms.tasks import build_report
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.jobs import build_report
+from reforms.reporting.models import Report, ReportVersion
 from tests.factories import ActivityFactory
 from tests.reforms import report_services_helpers as shared
 from tests.reforms.report_services_helpers import SHANGHAI, ask, queued_builds

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from openpyxl import load_workbook
 
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
 from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)

@@ -7,10 +7,10 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from reforms.choices import PeriodKind, ReportScope
-from reforms.models import Report
+from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import display_width, report_workbook
+from reforms.reporting.models import Report
 from tests.factories import (
     ActivityFactory,
     CarePaymentFactory,

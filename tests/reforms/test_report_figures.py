@@ -3,10 +3,10 @@
 import pytest
 
 from grievances.models import Grievance
-from parks.models import Activity
-from reforms.choices import ProposalStatus, PublicityChannel
-from reforms.models import Task
+from parks.gridlog.models import Activity
+from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from reforms.reporting.contents import SCHEMA_VERSION, SECTIONS, build_snapshot
+from reforms.tasks.models import Task
 from tests.reforms import report_contents_helpers as shared
 from tests.reforms.report_contents_helpers import Finished, kinds, report, statuses, wuxi
 

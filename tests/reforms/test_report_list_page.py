@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from reforms.choices import ReportScope, ReportStatus
-from reforms.models import Report
+from reforms.reporting.choices import ReportScope, ReportStatus
+from reforms.reporting.models import Report
 from tests.factories import ParkFactory, SubdistrictFactory
 from tests.reforms import report_pages_helpers as shared
 from tests.reforms.report_pages_helpers import _built, _html, _queries, _report

@@ -12,9 +12,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from grievances.choices import Satisfaction
-from reforms.choices import ReportStatus, TaskStatus
-from reforms.models import Report
 from reforms.reporting import services
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
+from reforms.tasks.choices import TaskStatus
 from tests.factories import ActivityFactory, GrievanceFactory, OrganisationFactory, TaskFactory
 from tests.reforms import report_pages_helpers as shared
 from tests.reforms.report_pages_helpers import _built, _html, _report, local

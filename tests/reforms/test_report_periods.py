@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from reforms.choices import PeriodKind
+from reforms.reporting.choices import PeriodKind
 from reforms.reporting.periods import (
     as_instants,
     last_complete_period,

@@ -13,9 +13,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report
 from reforms.reporting import schedules, services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.models import Report
 from tests.reforms import report_services_helpers as service_tests
 from tests.reforms.report_services_helpers import WEDNESDAY, ask, queued_builds
 

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report
 from reforms.reporting import queue, services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.models import Report
 from tests.factories import ParkFactory
 from tests.reforms import report_services_helpers as shared
 from tests.reforms.report_services_helpers import ask, queued_builds

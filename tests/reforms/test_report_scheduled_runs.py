@@ -6,9 +6,9 @@ from datetime import date, datetime
 import pytest
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from reforms.choices import PeriodKind, ReportScope
-from reforms.models import Report
 from reforms.reporting import schedules
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.models import Report
 from tests.factories import ParkFactory
 from tests.reforms import report_services_helpers as shared
 from tests.reforms.report_services_helpers import SHANGHAI

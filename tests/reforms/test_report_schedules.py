@@ -5,12 +5,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps as django_apps
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_celery_beat.models import CrontabSchedule, PeriodicTask, PeriodicTasks
 
-from reforms.choices import PeriodKind
 from reforms.reporting import schedules
+from reforms.reporting.choices import PeriodKind
 from tests.reforms import report_services_helpers as shared
 from tests.reforms.report_services_helpers import SHANGHAI, WEDNESDAY, schedules_migration
 
@@ -46,10 +46,10 @@ def test_the_schedules_migration_can_be_undone_and_redone(default_schedules):
         task="parks.tasks.purge_expired_api_tokens",
         crontab=default_schedules["progress-reports-weekly"].crontab,
     )
-    schedules_migration.remove_schedules(django_apps, None)
+    schedules_migration.remove_schedules(apps, None)
     assert not PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).exists()
     assert PeriodicTask.objects.filter(pk=other.pk).exists()  # its crontab was kept for it
-    schedules_migration.create_schedules(django_apps, None)
+    schedules_migration.create_schedules(apps, None)
     assert PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK, enabled=True).count() == 4
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from parks.choices import Role
-from reforms.choices import PeriodKind, ReportScope
+from parks.structure.choices import Role
+from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import SECTIONS, build_snapshot
 from tests.factories import (
     ActivityFactory,

@@ -4,8 +4,8 @@ the workbook, the page and the dashboard, so the two are compared key by key."""
 
 import pytest
 
-from reforms.choices import ReportScope
 from reforms.reporting import shape, spec
+from reforms.reporting.choices import ReportScope
 from reforms.reporting.contents import build_snapshot
 from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)
     frozen_now,

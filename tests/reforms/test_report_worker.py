@@ -21,22 +21,22 @@ from pathlib import Path
 import pytest
 import redis
 from celery import current_app
-from django.apps import apps as django_apps
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from knox.models import AuthToken
 
-from parks import services as parks_services
-from parks.choices import Role
-from parks.models import Notification
-from parks.tasks import purge_expired_api_tokens
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report
+from parks.structure import services as parks_services
+from parks.structure.choices import Role
+from parks.structure.jobs import purge_expired_api_tokens
+from parks.structure.models import Notification
 from reforms.reporting import schedules, services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.jobs import catch_up_reports, produce_scheduled_reports
+from reforms.reporting.models import Report
 from reforms.reporting.periods import last_complete_period
-from reforms.tasks import catch_up_reports, produce_scheduled_reports
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,7 +283,7 @@ def test_a_real_worker_produces_the_weeks_scheduled_reports(
 def test_beat_runs_a_schedule_the_office_set_for_the_next_minute(park, office_user, workers):
     """django-celery-beat's DatabaseScheduler reads the crontab the page writes, in Shanghai
     time, and the worker builds what it sends."""
-    schedules_migration.create_schedules(django_apps, None)
+    schedules_migration.create_schedules(apps, None)
     PeriodicTask.objects.filter(task=schedules.SCHEDULE_TASK).update(enabled=False)
     now = timezone.localtime()
     # The next whole minute, with room for beat to start before it.
@@ -365,7 +365,7 @@ def test_a_worker_killed_mid_build_leaves_no_half_report_and_it_is_built_once(
 def test_missed_runs_are_caught_up_once_when_a_worker_starts_and_every_hour(
     park, other_park, workers
 ):
-    schedules_migration.create_schedules(django_apps, None)
+    schedules_migration.create_schedules(apps, None)
     kinds = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
     workers.start(REPORT_TEST_CATCH_UP="1")  # the system comes back: nothing was produced
 

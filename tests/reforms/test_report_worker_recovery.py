@@ -17,9 +17,9 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
-from reforms.choices import PeriodKind, ReportScope, ReportStatus
-from reforms.models import Report
 from reforms.reporting import services
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.models import Report
 from tests.reforms import test_report_worker as worker_tests
 from tests.reforms.test_report_worker import _no_schedules, drain, wait_for
 

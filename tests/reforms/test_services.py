@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import override_settings
 
-from parks.choices import Role
-from reforms import services
-from reforms.choices import TaskStatus
-from reforms.models import Evidence, Plan, ProgressUpdate, Task, TaskEvent
+from parks.structure.choices import Role
+from reforms.tasks import services
+from reforms.tasks.choices import TaskStatus
+from reforms.tasks.models import Evidence, Plan, ProgressUpdate, Task, TaskEvent
 from tests.factories import (
     MilestoneFactory,
     OrganisationFactory,

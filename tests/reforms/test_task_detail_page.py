@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from reforms import services
-from reforms.models import Milestone, TaskEvent
+from reforms.tasks import services
+from reforms.tasks.models import Milestone, TaskEvent
 from tests.factories import MilestoneFactory, TaskFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _detail, _html

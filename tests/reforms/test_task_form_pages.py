@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from reforms import services
-from reforms.models import Task
+from reforms.tasks import services
+from reforms.tasks.models import Task
 from tests.factories import OrganisationFactory, PlanFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _html

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from parks.choices import Role
-from reforms.excel import HEADERS, XLSX_CONTENT_TYPE
-from reforms.models import Task, TaskImport
+from parks.core.excel import XLSX_CONTENT_TYPE
+from parks.structure.choices import Role
+from reforms.tasks.excel import HEADERS
+from reforms.tasks.models import Task, TaskImport
 from tests.factories import PlanFactory, UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _html

@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from parks.choices import Role
-from reforms import services
-from reforms.choices import TaskStatus
-from reforms.models import Task
+from parks.structure.choices import Role
+from reforms.ledgers import services as ledgers_services
+from reforms.tasks import services as tasks_services
+from reforms.tasks.choices import TaskStatus
+from reforms.tasks.models import Task
 from tests.factories import OrganisationFactory, ProposalFactory, TaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,9 @@ def _accepted(task, user) -> set[str]:
     for to_status in TaskStatus.values:
         try:
             with transaction.atomic():
-                services.task_transition(task=task, to_status=to_status, actor=user, note="因")
+                tasks_services.task_transition(
+                    task=task, to_status=to_status, actor=user, note="因"
+                )
                 accepted.add(to_status)
                 transaction.set_rollback(True)
         except (PermissionDenied, ValidationError):
@@ -68,7 +71,7 @@ def _buttons(client, user, task) -> tuple[set[str], bool]:
 def _may_report(task, user) -> bool:
     try:
         with transaction.atomic():
-            services.progress_post(task=task, actor=user, percent=50, text="进展")
+            tasks_services.progress_post(task=task, actor=user, percent=50, text="进展")
             transaction.set_rollback(True)
     except (PermissionDenied, ValidationError):
         return False
@@ -105,6 +108,8 @@ def test_a_proposal_page_offers_the_moves_the_service_accepts(client, park, park
     assert offered == {"adopted", "not_adopted"}
     reader = UserFactory(role=Role.OBSERVER)
     with pytest.raises(PermissionDenied):
-        services.proposal_advance(proposal=proposal, actor=reader, to_status="adopted")
+        ledgers_services.proposal_advance(proposal=proposal, actor=reader, to_status="adopted")
     with pytest.raises(ValidationError):
-        services.proposal_advance(proposal=proposal, actor=park_manager, to_status="rewarded")
+        ledgers_services.proposal_advance(
+            proposal=proposal, actor=park_manager, to_status="rewarded"
+        )

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from parks.choices import Role
-from reforms.models import Evidence, ProgressUpdate
+from parks.structure.choices import Role
+from reforms.tasks.models import Evidence, ProgressUpdate
 from tests.factories import UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _detail, _html

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from parks.choices import Role
-from reforms.excel import XLSX_CONTENT_TYPE
+from parks.core.excel import XLSX_CONTENT_TYPE
+from parks.structure.choices import Role
 from tests.factories import OrganisationFactory, TaskFactory, UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _codes, _html

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from reforms.models import Task
-from reforms.selectors import with_warning
+from reforms.tasks.models import Task
+from reforms.tasks.selectors import with_warning
 from tests.factories import TaskFactory
 
 pytestmark = [

@@ -13,13 +13,13 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from grievances.models import Grievance
-from parks.choices import Role
-from parks.excel import XLSX_CONTENT_TYPE, sheet_cell
-from reforms.choices import PeriodKind, ReportScope
-from reforms.imports import task_import_preview
-from reforms.models import Report
+from parks.core.excel import XLSX_CONTENT_TYPE, sheet_cell
+from parks.structure.choices import Role
+from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
+from reforms.reporting.models import Report
+from reforms.tasks.imports import task_import_preview
 from tests.factories import (
     CarePaymentFactory,
     GrievanceFactory,

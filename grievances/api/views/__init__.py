@@ -5,6 +5,6 @@ on extension requests (extensions), attachments (attachments), satisfaction surv
 
 Querysets come from the scope selectors, so rows outside a user's scope are 404s. Every write
 goes through grievances.services. Their ValidationError with field messages is a 400, their
-PermissionDenied a 403 (parks.api.errors); a ValidationError without a field, raised when the
+PermissionDenied a 403 (parks.core.api.errors); a ValidationError without a field, raised when the
 grievance's current state forbids the step, is a 409 Conflict here.
 """

@@ -5,14 +5,13 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
 
-from parks.api.schema import file_download
-from parks.api.viewsets import PortalViewSet
-from parks.downloads import stored_file_response
-
-from ... import selectors
-from ...models import Attachment
-from ...services import ATTACHMENT_SIGNATURES
-from ..serializers import AttachmentSerializer
+from grievances import selectors
+from grievances.api.serializers import AttachmentSerializer
+from grievances.models import Attachment
+from grievances.services import ATTACHMENT_SIGNATURES
+from parks.core.api.schema import file_download
+from parks.core.api.viewsets import PortalViewSet
+from parks.core.downloads import stored_file_response
 
 
 @extend_schema_view(retrieve=extend_schema(summary="One grievance attachment's details"))

@@ -4,13 +4,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from parks.api.errors import state_conflicts_as_409
-from parks.api.viewsets import ReadOnlyViewSet
-
-from ... import selectors, services
-from ...models import ExtensionRequest
-from ..serializers import ExtensionSerializer, StepNoteSerializer
-from .grievances import CONFLICT_RESPONSE
+from grievances import selectors, services
+from grievances.api.serializers import ExtensionSerializer, StepNoteSerializer
+from grievances.api.views.grievances import CONFLICT_RESPONSE
+from grievances.models import ExtensionRequest
+from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.viewsets import ReadOnlyViewSet
 
 
 @extend_schema_view(

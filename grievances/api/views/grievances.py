@@ -10,15 +10,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from parks.api.errors import state_conflicts_as_409
-from parks.api.schema import conflict
-from parks.api.viewsets import ReadOnlyViewSet
-
-from ... import selectors, services
-from ...choices import ACTIONS_NEEDING_NOTE, Action, DataView
-from ...filters import GrievanceFilter
-from ...models import Grievance, Mediation
-from ..serializers import (
+from grievances import selectors
+from grievances import services as grievances_services
+from grievances import workflow as grievances_workflow
+from grievances.api.serializers import (
     AssignSerializer,
     ExtensionInputSerializer,
     ExtensionSerializer,
@@ -35,6 +30,12 @@ from ..serializers import (
     StepNoteSerializer,
     StepRequiredNoteSerializer,
 )
+from grievances.choices import ACTIONS_NEEDING_NOTE, Action, DataView
+from grievances.filters import GrievanceFilter
+from grievances.models import Grievance, Mediation
+from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.schema import conflict
+from parks.core.api.viewsets import ReadOnlyViewSet
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -55,10 +56,10 @@ def _wants_unmask(request) -> bool:
 
 class GrievanceRepresentation:
     """Serialize grievances and mediations as the API shows them: personal data masked unless
-    asked and allowed (services.personal_data_reveal), each view logged."""
+    asked and allowed (grievances_services.personal_data_reveal), each view logged."""
 
     def _context(self, grievances):
-        unmasked = services.personal_data_reveal(
+        unmasked = grievances_services.personal_data_reveal(
             viewer=self.request.user,
             grievances=grievances,
             asked=_wants_unmask(self.request),
@@ -168,7 +169,7 @@ class GrievanceViewSet(
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         files = fields.pop("attachments", None) or []
-        grievance = services.grievance_receive(
+        grievance = grievances_services.grievance_receive(
             grievance=Grievance(**fields), actor=request.user, files=files
         )
         return Response(self.represent(_fresh(grievance)), status=status.HTTP_201_CREATED)
@@ -188,7 +189,7 @@ class GrievanceViewSet(
     @_step_schema("Assign to a unit (office; received or returned → assigned)", AssignSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        return self._step(request, services.grievance_assign, AssignSerializer)
+        return self._step(request, grievances_workflow.grievance_assign, AssignSerializer)
 
     @_step_schema(
         "Accept (the handling unit; assigned → accepted; the response time)",
@@ -196,52 +197,54 @@ class GrievanceViewSet(
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._step(request, services.grievance_accept, _note_for(Action.ACCEPT))
+        return self._step(request, grievances_workflow.grievance_accept, _note_for(Action.ACCEPT))
 
     @_step_schema("Return to the office, saying why (the handling unit)", _note_for(Action.RETURN))
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_to_office(self, request, pk=None):
-        return self._step(request, services.grievance_return, _note_for(Action.RETURN))
+        return self._step(request, grievances_workflow.grievance_return, _note_for(Action.RETURN))
 
     @_step_schema(
         "Start handling (the handling unit; accepted → in progress)", _note_for(Action.START)
     )
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
-        return self._step(request, services.grievance_start, _note_for(Action.START))
+        return self._step(request, grievances_workflow.grievance_start, _note_for(Action.START))
 
     @_step_schema(
         "Reply to the worker (the handling unit; the resolution time)", _note_for(Action.REPLY)
     )
     @action(detail=True, methods=["post"])
     def reply(self, request, pk=None):
-        return self._step(request, services.grievance_reply, _note_for(Action.REPLY))
+        return self._step(request, grievances_workflow.grievance_reply, _note_for(Action.REPLY))
 
     @_step_schema(
         "Record the follow-up call and the worker's satisfaction (office)", FollowUpSerializer
     )
     @action(detail=True, methods=["post"], url_path="follow-up", url_name="follow-up")
     def follow_up(self, request, pk=None):
-        return self._step(request, services.grievance_follow_up, FollowUpSerializer)
+        return self._step(request, grievances_workflow.grievance_follow_up, FollowUpSerializer)
 
     @_step_schema("Close (office; followed up and satisfied → closed)", _note_for(Action.CLOSE))
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._step(request, services.grievance_close, _note_for(Action.CLOSE))
+        return self._step(request, grievances_workflow.grievance_close, _note_for(Action.CLOSE))
 
     @_step_schema(
         "Reopen after an unsatisfied follow-up, saying why (office)", _note_for(Action.REOPEN)
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        return self._step(request, services.grievance_reopen, _note_for(Action.REOPEN))
+        return self._step(request, grievances_workflow.grievance_reopen, _note_for(Action.REOPEN))
 
     @_step_schema(
         "Withdraw on the worker's behalf, saying why (office)", _note_for(Action.WITHDRAW)
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._step(request, services.grievance_withdraw, _note_for(Action.WITHDRAW))
+        return self._step(
+            request, grievances_workflow.grievance_withdraw, _note_for(Action.WITHDRAW)
+        )
 
     # --- Timeline, extensions, mediation -------------------------------------------------------
 
@@ -281,7 +284,7 @@ class GrievanceViewSet(
         data = ExtensionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         extension = state_conflicts_as_409(
-            lambda: services.extension_request(
+            lambda: grievances_services.extension_request(
                 grievance=grievance, actor=request.user, **data.validated_data
             )
         )
@@ -320,7 +323,7 @@ class GrievanceViewSet(
         data = MediationOpenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         mediation = state_conflicts_as_409(
-            lambda: services.mediation_open(
+            lambda: grievances_services.mediation_open(
                 grievance=grievance, actor=request.user, **data.validated_data
             )
         )
@@ -347,7 +350,7 @@ class GrievanceViewSet(
         data = MediationSessionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         state_conflicts_as_409(
-            lambda: services.mediation_session_add(
+            lambda: grievances_services.mediation_session_add(
                 mediation=mediation, actor=request.user, **data.validated_data
             )
         )
@@ -376,7 +379,9 @@ class GrievanceViewSet(
         values = dict(data.validated_data)
         values.setdefault("concluded_on", timezone.localdate())
         state_conflicts_as_409(
-            lambda: services.mediation_conclude(mediation=mediation, actor=request.user, **values)
+            lambda: grievances_services.mediation_conclude(
+                mediation=mediation, actor=request.user, **values
+            )
         )
         return Response(self.represent_mediation(self._mediation_of(mediation.grievance)))
 

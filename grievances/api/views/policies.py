@@ -2,12 +2,11 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from parks.api.permissions import OfficeWritePermission
-from parks.api.viewsets import EditViewSet, assign
-
-from ... import services
-from ...models import TimeLimitPolicy
-from ..serializers import TimeLimitPolicySerializer
+from grievances import services
+from grievances.api.serializers import TimeLimitPolicySerializer
+from grievances.models import TimeLimitPolicy
+from parks.access.permissions import OfficeWritePermission
+from parks.core.api.viewsets import EditViewSet, assign
 
 
 @extend_schema_view(

@@ -4,13 +4,12 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from parks.api.errors import state_conflicts_as_409
-from parks.api.viewsets import EditViewSet, assign
-
-from ... import selectors, services
-from ...filters import SurveyFilter
-from ..serializers import SurveySerializer
-from .grievances import CONFLICT_RESPONSE
+from grievances import selectors, services
+from grievances.api.serializers import SurveySerializer
+from grievances.api.views.grievances import CONFLICT_RESPONSE
+from grievances.filters import SurveyFilter
+from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.viewsets import EditViewSet, assign
 
 
 @extend_schema_view(

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils import timezone
 
-from parks.backup import BackupError, describe, write_backup
+from parks.core.backup import BackupError, describe, write_backup
 
 
 def default_output() -> Path:

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from parks import services
-from parks.models import User
+from parks.structure import services
+from parks.structure.models import User
 
 
 class Command(BaseCommand):

@@ -16,12 +16,20 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from parks import services
-from parks.choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus, Role
-from parks.demo_activities import load_activity_demo
-from parks.demo_names import DISTRICT_OFFICE, HUAXIA, SHENGYANG
-from parks.models import Facility, GridZone, Industry, Organisation, Park, Subdistrict, User
+from parks.gridlog.demo import load_activity_demo
 from parks.signals import demo_data_loaded
+from parks.structure import services
+from parks.structure.choices import FacilityKind, OrganisationKind, ParkKind, PilotStatus, Role
+from parks.structure.demo_names import DISTRICT_OFFICE, HUAXIA, SHENGYANG
+from parks.structure.models import (
+    Facility,
+    GridZone,
+    Industry,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105  (published in README; never loaded in production)
 OFFICE_GROUP = "District office"

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from parks.backup import (
+from parks.core.backup import (
     ENGINE_NAMES,
     MEDIA_PREFIX,
     BackupError,

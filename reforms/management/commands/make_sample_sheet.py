@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reforms.sample_data import SAMPLE_TASKS, build_sample_sheet
+from reforms.tasks.sample_data import SAMPLE_TASKS, build_sample_sheet
 
 
 class Command(BaseCommand):

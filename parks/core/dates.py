@@ -1,0 +1,39 @@
+"""The range of dates the portal accepts from people and clients.
+
+Every date a person types stays within these bounds, so a typo (0026, 9999) is refused with a clear
+message instead of stretching a chart's axis or overflowing a deadline computed from it.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PORTAL_DATE_MIN = date(2000, 1, 1)
+PORTAL_DATE_MAX = date(2100, 12, 31)
+PORTAL_DATE_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
+PORTAL_DATE_VALIDATORS = [
+    MinValueValidator(PORTAL_DATE_MIN, message=PORTAL_DATE_MESSAGE),
+    MaxValueValidator(PORTAL_DATE_MAX, message=PORTAL_DATE_MESSAGE),
+]
+
+
+def period_presets(today: date, *, last_12_months: bool = False) -> list[dict]:
+    """Quick periods for a period picker: this month, quarter and year, each up to today, and
+    optionally the last 12 months. Each is {"key", "label", "start", "end"}."""
+    quarter_month = 3 * ((today.month - 1) // 3) + 1
+    presets = [
+        {"key": "month", "label": _("This month"), "start": today.replace(day=1)},
+        {"key": "quarter", "label": _("This quarter"), "start": date(today.year, quarter_month, 1)},
+        {"key": "year", "label": _("This year"), "start": date(today.year, 1, 1)},
+    ]
+    if last_12_months:
+        presets.append(
+            {"key": "12m", "label": _("Last 12 months"), "start": today - timedelta(days=364)}
+        )
+    return [{**preset, "end": today} for preset in presets]
+
+
+def local_day_start(day):
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())

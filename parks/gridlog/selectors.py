@@ -1,0 +1,94 @@
+"""Reads of the grid log shared by pages, the API and reports: the feed, weeks, coverage.
+
+Who sees what is parks.access; the `*_visible_to` and `user_can_*` names below are that
+module's answers, kept here because many pages, views and tests read them from here.
+"""
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from parks.access import AnyUser
+from parks.access import activities_visible_to as activities_visible_to
+from parks.access import activity_edit_deadline as activity_edit_deadline
+from parks.access import facilities_visible_to as facilities_visible_to
+from parks.access import grid_zones_user_can_log as grid_zones_user_can_log
+from parks.access import grid_zones_visible_to as grid_zones_visible_to
+from parks.access import liaisons_visible_to as liaisons_visible_to
+from parks.access import organisations_visible_to as organisations_visible_to
+from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park_wide
+from parks.access import parks_visible_to as parks_visible_to
+from parks.access import subdistricts_visible_to as subdistricts_visible_to
+from parks.core.db import chinese_order
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.models import GridZone
+
+COVERAGE_ZONE_ORDER = (chinese_order("park__name"), "park_id", "code")
+
+# --- The grid log -----------------------------------------------------------------------------
+
+
+def activity_list(*, user: AnyUser) -> QuerySet[Activity]:
+    """The feed: visible activities, newest first, with what a row shows. Fixed query count."""
+    return (
+        activities_visible_to(user)
+        .select_related("park", "grid_zone", "logged_by")
+        .prefetch_related(Prefetch("photos", queryset=ActivityPhoto.objects.order_by("pk")))
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def week_start(day: date) -> date:
+    """The Monday of the week `day` falls in (weeks run Monday to Sunday, as in China)."""
+    return day - timedelta(days=day.weekday())
+
+
+def coverage(*, zones: QuerySet[GridZone], first_week: date, weeks: int) -> dict[str, Any]:
+    """Activities per grid zone per week, counted in SQL, for `weeks` weeks from `first_week`.
+
+    Returns {"weeks": [monday, …], "zones": [zone, …], "counts": {(zone_id, monday): n}} where a
+    missing key means the zone logged nothing that week. Park-wide activities cover no zone.
+    """
+    first_week = week_start(first_week)
+    mondays = [first_week + timedelta(weeks=n) for n in range(weeks)]
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first_week, time.min, tzinfo=tz)
+    end = datetime.combine(first_week + timedelta(weeks=weeks), time.min, tzinfo=tz)
+    rows = (
+        Activity.objects.filter(
+            grid_zone__in=zones.values("pk"), occurred_at__gte=start, occurred_at__lt=end
+        )
+        .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
+        .values("grid_zone", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = {(row["grid_zone"], row["week"].date()): row["n"] for row in rows}
+    zone_list = list(zones.select_related("park", "liaison").order_by(*COVERAGE_ZONE_ORDER))
+    return {"weeks": mondays, "zones": zone_list, "counts": counts}
+
+
+def zone_logged(since: datetime, until: datetime | None = None) -> Exists:
+    """Grid coverage (网格覆盖), defined once: a grid zone is covered over [since, until) when it
+    logged at least one grid-log entry then; park-wide entries cover no zone. A condition on
+    grid zones (`OuterRef("pk")`): one probe of the activity_zone_time index per zone, where a
+    join would drag every activity along. The coverage rate is parks.core.figures.percent(covered,
+    zones) over the zones that exist."""
+    logged = Activity.objects.filter(grid_zone=OuterRef("pk"), occurred_at__gte=since)
+    if until is not None:
+        logged = logged.filter(occurred_at__lt=until)
+    return Exists(logged)
+
+
+def idle_grid_zones(*, zones: QuerySet[GridZone], since: date) -> QuerySet[GridZone]:
+    """Zones that have logged no activity since `since` (this week, this month…): not covered."""
+    start = datetime.combine(since, time.min, tzinfo=timezone.get_current_timezone())
+    return (
+        zones.annotate(logged=zone_logged(start))
+        .filter(logged=False)
+        .select_related("park", "liaison")
+        .order_by(*COVERAGE_ZONE_ORDER)
+    )

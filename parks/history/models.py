@@ -1,0 +1,128 @@
+"""The audit log: who created, changed or deleted which record, when, and what changed."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from parks.history.choices import AuditAction
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed field of an event as pages show it: its label, before and after."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+def field_label(model, name: str) -> str:
+    """A changed field's name as users read it: the model field's verbose name."""
+    if model is None:
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    if field.auto_created and not field.concrete:  # a reverse relation, such as photos
+        return capfirst(field.related_model._meta.verbose_name_plural)
+    return capfirst(field.verbose_name)
+
+
+def _choice_labels(model, name: str) -> dict:
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:
+        return {}
+    if not getattr(field, "choices", None):
+        return {}
+    return {str(value): label for value, label in field.flatchoices}
+
+
+def _display(value, labels) -> str:
+    if value is None:
+        return "—"
+    if value == AuditEvent.MASKED:
+        return gettext("(hidden)")
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, list):
+        return "、".join(_display(item, labels) for item in value) or "—"
+    return str(labels.get(str(value), value))
+
+
+class AuditEvent(models.Model):
+    """One write to one record, written by parks.history.audit in the write's own transaction."""
+
+    # Masked personal data and passwords are stored as this: the log says that they changed.
+    MASKED = "***"
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("who"),
+        help_text=_("Empty for the system: a scheduled job, a command or a worker's own page."),
+    )
+    # Kept as written, so the log still names someone whose account was deleted later.
+    actor_name = models.CharField(_("who"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("record type")
+    )
+    object_id = models.BigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    # {field name: [before, after]}: values as shown, foreign keys by name, files by file name.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # An object's history panel: one record's events, newest first.
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_object_history"),
+            # The audit page and /api/v1/audit/ unfiltered: newest first, a page at a time.
+            models.Index(fields=["-at", "-id"], name="audit_newest"),
+            # The audit page filtered by person.
+            models.Index(fields=["actor", "-at"], name="audit_by_actor"),
+            # The audit page filtered by record type.
+            models.Index(fields=["content_type", "-at"], name="audit_by_type"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    @property
+    def record_model(self):
+        # ContentType rows are cached by Django: no query once the event has its content_type.
+        return self.content_type.model_class()
+
+    def change_rows(self) -> list[ChangeRow]:
+        """The changed fields with their labels and values as a reader sees them (choices by
+        their label, masked values as hidden); from the stored JSON alone, no query."""
+        model = self.record_model
+        rows = []
+        for name, pair in self.changes.items():
+            before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
+            labels = _choice_labels(model, name)
+            rows.append(
+                ChangeRow(
+                    field=name,
+                    label=field_label(model, name),
+                    before=_display(before, labels),
+                    after=_display(after, labels),
+                )
+            )
+        return rows

@@ -1,0 +1,32 @@
+"""Django's models module for the parks app: it registers the models of the app's domains.
+
+Code imports a model from its domain (parks.structure.models, parks.gridlog.models,
+parks.history.models), never from here; Django and the migrations need this module.
+"""
+
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.history.models import AuditEvent
+from parks.structure.models import (
+    Facility,
+    GridZone,
+    Industry,
+    Notification,
+    Organisation,
+    Park,
+    Subdistrict,
+    User,
+)
+
+__all__ = [
+    "Activity",
+    "ActivityPhoto",
+    "AuditEvent",
+    "Facility",
+    "GridZone",
+    "Industry",
+    "Notification",
+    "Organisation",
+    "Park",
+    "Subdistrict",
+    "User",
+]

@@ -1,0 +1,324 @@
+"""Browser pages for parks, grid zones, facilities, people and API tokens.
+
+Every object is fetched through the scope selectors, so an object outside the user's scope is a
+404 whether it exists or not. Saving goes through the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from knox.models import AuthToken
+
+from parks import access
+from parks import access as parks_access
+from parks.core.filter_bar import filter_bar
+from parks.core.view_helpers import paginate, save_form
+from parks.structure import selectors as structure_selectors
+from parks.structure import services
+from parks.structure.filters import ParkFilter
+from parks.structure.forms import (
+    ApiTokenForm,
+    FacilityForm,
+    GridZoneForm,
+    ParkForm,
+    PeopleSearchForm,
+    PersonForm,
+)
+from parks.structure.models import Park, User
+
+PAGE_SIZE = 25
+
+
+def _form_page(request, form, title, cancel_url, *, park=None):
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "park": park}
+    # An existing record's page shows its change history under the form.
+    context["history_of"] = getattr(form, "instance", None)
+    return render(request, "parks/form_page.html", context)
+
+
+@login_required
+def home(request):
+    # A liaison works in their grid zones, usually on a phone: start there.
+    if access.starts_in_grid_zones(request.user):
+        return redirect("parks:my_grid_zones")
+    return redirect("parks:park_list")
+
+
+@login_required
+def park_list(request):
+    park_filter = ParkFilter(
+        request.GET, queryset=structure_selectors.park_list(user=request.user), request=request
+    )
+    page = paginate(request, park_filter.qs)
+    return render(
+        request,
+        "parks/park_list.html",
+        {
+            "filter": park_filter,
+            "bar": filter_bar(park_filter),
+            "page": page,
+            "can_create": access.may_create_parks(request.user),
+        },
+    )
+
+
+@login_required
+def park_detail(request, pk):
+    park = get_object_or_404(
+        parks_access.parks_visible_to(request.user)
+        .select_related("subdistrict")
+        .prefetch_related("industries"),
+        pk=pk,
+    )
+    facilities = list(structure_selectors.facilities_of_park(park))
+    return render(
+        request,
+        "parks/park_detail.html",
+        {
+            "park": park,
+            "grid_zones": structure_selectors.grid_zones_of_park(park),
+            "facilities": facilities,
+            "facility_area": sum(f.area_m2 for f in facilities),
+            "organisations": park.organisations.order_by("kind"),
+            "can_manage": access.may_manage_park(request.user, park),
+        },
+    )
+
+
+def _park_form_page(request, park, *, is_new):
+    form = ParkForm(request.POST or None, instance=park, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        park = form.save(commit=False)
+        saved = save_form(
+            form,
+            lambda: services.park_save(
+                park=park, industries=form.cleaned_data["industries"], actor=request.user
+            ),
+        )
+        if saved:
+            messages.success(request, _("Park “%(name)s” saved.") % {"name": saved.name})
+            return redirect(saved)
+    title = _("New park") if is_new else _("Edit %(name)s") % {"name": park.name}
+    cancel_url = reverse("parks:park_list") if is_new else park.get_absolute_url()
+    return _form_page(request, form, title, cancel_url, park=None if is_new else park)
+
+
+@login_required
+def park_create(request):
+    if not access.may_create_parks(request.user):
+        raise PermissionDenied
+    return _park_form_page(request, Park(), is_new=True)
+
+
+@login_required
+def park_edit(request, pk):
+    park = get_object_or_404(parks_access.parks_visible_to(request.user), pk=pk)
+    if not access.may_manage_park(request.user, park):
+        raise PermissionDenied
+    return _park_form_page(request, park, is_new=False)
+
+
+@login_required
+def grid_zone_detail(request, pk):
+    grid_zone = get_object_or_404(
+        parks_access.grid_zones_visible_to(request.user).select_related(
+            "park__subdistrict", "liaison"
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "parks/grid_zone_detail.html",
+        {
+            "grid_zone": grid_zone,
+            "park": grid_zone.park,
+            "can_manage": access.may_manage_park(request.user, grid_zone.park),
+        },
+    )
+
+
+def _managed_park(request, park_pk):
+    park = get_object_or_404(parks_access.parks_visible_to(request.user), pk=park_pk)
+    if not access.may_manage_park(request.user, park):
+        raise PermissionDenied
+    return park
+
+
+def _grid_zone_form_page(request, park, grid_zone):
+    form = GridZoneForm(request.POST or None, instance=grid_zone, park=park)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.grid_zone_save(grid_zone=form.save(commit=False), actor=request.user),
+        )
+        if saved:
+            messages.success(request, _("Grid zone %(code)s saved.") % {"code": saved.code})
+            return redirect(saved)
+    title = (
+        _("New grid zone in %(park)s") % {"park": park.name}
+        if grid_zone is None
+        else _("Edit grid zone %(code)s") % {"code": grid_zone.code}
+    )
+    return _form_page(request, form, title, park.get_absolute_url(), park=park)
+
+
+@login_required
+def grid_zone_create(request, park_pk):
+    return _grid_zone_form_page(request, _managed_park(request, park_pk), None)
+
+
+@login_required
+def grid_zone_edit(request, pk):
+    grid_zone = get_object_or_404(parks_access.grid_zones_visible_to(request.user), pk=pk)
+    park = _managed_park(request, grid_zone.park_id)
+    return _grid_zone_form_page(request, park, grid_zone)
+
+
+def _facility_form_page(request, park, facility):
+    form = FacilityForm(request.POST or None, instance=facility, park=park)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.facility_save(facility=form.save(commit=False), actor=request.user),
+        )
+        if saved:
+            messages.success(request, _("Facility “%(name)s” saved.") % {"name": saved.name})
+            return redirect(park)
+    title = (
+        _("New facility in %(park)s") % {"park": park.name}
+        if facility is None
+        else _("Edit facility %(name)s") % {"name": facility.name}
+    )
+    return _form_page(request, form, title, park.get_absolute_url(), park=park)
+
+
+@login_required
+def facility_create(request, park_pk):
+    return _facility_form_page(request, _managed_park(request, park_pk), None)
+
+
+@login_required
+def facility_edit(request, pk):
+    facility = get_object_or_404(parks_access.facilities_visible_to(request.user), pk=pk)
+    park = _managed_park(request, facility.park_id)
+    return _facility_form_page(request, park, facility)
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def _require_people_manager(request):
+    if not access.may_manage_people(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def people_list(request):
+    _require_people_manager(request)
+    # The page's own ids (people-q, people-role), not the person form's.
+    search = PeopleSearchForm(request.GET or None, auto_id="people-%s")
+    criteria = search.cleaned_data if search.is_valid() else {}
+    people = structure_selectors.people_list(
+        search=criteria.get("q", ""), role=criteria.get("role", "")
+    )
+    return render(
+        request,
+        "parks/people_list.html",
+        {"page": paginate(request, people), "search": search, "bar": filter_bar(search)},
+    )
+
+
+def _person_form_page(request, person):
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        saved = save_form(
+            form,
+            lambda: services.user_save(
+                user=form.save(commit=False),
+                actor=request.user,
+                password=form.cleaned_data.get("password") or None,
+            ),
+        )
+        if saved:
+            messages.success(request, _("%(name)s saved.") % {"name": saved})
+            return redirect("parks:people_list")
+    title = _("New person") if person.pk is None else _("Edit %(name)s") % {"name": person}
+    return _form_page(request, form, title, reverse("parks:people_list"))
+
+
+@login_required
+def person_create(request):
+    _require_people_manager(request)
+    return _person_form_page(request, User())
+
+
+@login_required
+def person_edit(request, pk):
+    _require_people_manager(request)
+    return _person_form_page(request, get_object_or_404(User, pk=pk))
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+
+@login_required
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None, user=request.user)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        owner = form.cleaned_data.get("owner") or request.user
+        created = save_form(
+            form,
+            lambda: services.api_token_create(
+                owner=owner, actor=request.user, days=form.cleaned_data["days"]
+            ),
+        )
+        if created:
+            _token, new_key = created
+            messages.success(request, _("Token created for %(name)s.") % {"name": owner})
+    tokens = AuthToken.objects.select_related("user").order_by("-created")
+    if not access.may_manage_tokens_of_others(request.user):
+        tokens = tokens.filter(user=request.user)
+    return render(
+        request,
+        "parks/api_tokens.html",
+        {"form": form, "tokens": tokens, "new_key": new_key},
+    )
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, digest):
+    tokens = AuthToken.objects.all()
+    if not access.may_manage_tokens_of_others(request.user):
+        tokens = tokens.filter(user=request.user)
+    token = get_object_or_404(tokens, digest=digest)
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, _("Token revoked."))
+    return redirect("parks:api_tokens")
+
+
+# --- Notifications --------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    notifications = request.user.notifications.order_by("-created_at", "-pk")
+    return render(
+        request,
+        "parks/notifications.html",
+        {"nav": "notifications", "page": paginate(request, notifications)},
+    )
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request):
+    """Mark all of the person's notifications read, or only those named by `id`."""
+    ids = [v for v in request.POST.getlist("id") if v.isascii() and v.isdigit()] or None
+    services.notifications_mark_read(recipient=request.user, ids=ids)
+    return redirect("parks:notifications")

@@ -1,0 +1,18 @@
+from rest_framework.routers import DefaultRouter
+
+from reforms.ledgers import api as ledgers
+from reforms.reporting.api import reports
+from reforms.tasks.api import views
+
+router = DefaultRouter()
+router.register("plans", views.PlanViewSet, basename="plan")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("evidence", views.EvidenceViewSet, basename="evidence")
+router.register("subsidies", ledgers.CarePaymentViewSet, basename="subsidy")
+router.register("publicity", ledgers.PublicityViewSet, basename="publicity")
+router.register("trainings", ledgers.TrainingViewSet, basename="training")
+router.register("proposals", ledgers.ProposalViewSet, basename="proposal")
+router.register("reports", reports.ReportViewSet, basename="report")
+
+urlpatterns = router.urls

@@ -1,0 +1,35 @@
+"""Django's models module for the reforms app: it registers the models of the app's domains.
+
+Code imports a model from its domain (reforms.tasks.models, reforms.ledgers.models,
+reforms.reporting.models), never from here; Django and the migrations need this module.
+"""
+
+from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+from reforms.reporting.models import Report, ReportVersion
+from reforms.tasks.models import (
+    Evidence,
+    Milestone,
+    Plan,
+    ProgressUpdate,
+    Task,
+    TaskEvent,
+    TaskImport,
+    TaskReminder,
+)
+
+__all__ = [
+    "CarePayment",
+    "Evidence",
+    "Milestone",
+    "Plan",
+    "ProgressUpdate",
+    "Proposal",
+    "Publicity",
+    "Report",
+    "ReportVersion",
+    "Task",
+    "TaskEvent",
+    "TaskImport",
+    "TaskReminder",
+    "Training",
+]

@@ -1,0 +1,502 @@
+"""REST API v1 for progress reports (进展报告): /api/v1/reports/.
+
+A REST client lists the reports it may see, asks for one (202 Accepted, then polls its `url`
+until `status` is `done`), reads its figures as JSON with a documented schema (the snapshot's
+serializers live in reforms.reporting.api.report_schema), and downloads the workbook or the raw
+snapshot. Incremental pulls use `generated_after` (reports finished since the last pull) and the
+validators on the detail and the downloads: a re-pull of an unchanged report answers 304 Not
+Modified to `If-None-Match` (ETag) or `If-Modified-Since` (Last-Modified).
+
+Reports come from reforms.reporting.selectors.reports_visible_to, so one outside the user's scope
+is a 404. Asking and regenerating go through reforms.reporting.services, which decide who may (403).
+"""
+
+import django_filters
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from parks import access
+from parks.access import parks_visible_to
+from parks.core.api.errors import Conflict, state_conflicts_as_409
+from parks.core.api.negotiation import FileDownloadNegotiation
+from parks.core.api.schema import conflict, invalid
+from parks.core.api.viewsets import ReadOnlyViewSet
+from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.excel import XLSX_CONTENT_TYPE
+from parks.structure.api.serializers import NamedChoiceField, VisibleParkField
+from parks.structure.models import Subdistrict
+from reforms.reporting import selectors, services
+from reforms.reporting.api.report_schema import ReportSnapshotSerializer
+from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
+from reforms.reporting.downloads import FORMATS, report_file_response
+from reforms.reporting.models import Report
+
+# --- Reports ------------------------------------------------------------------------------------
+
+
+# A file link exists once the report is done; before that it is null.
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
+def _absolute(request, url):
+    return request.build_absolute_uri(url) if request else url
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """A report in a list: what it covers, its state and where to fetch it."""
+
+    url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("This report in the API: poll it until `status` is `done`.")
+    )
+    scope = NamedChoiceField(ReportScope, "ReportScopeEnum")
+    scope_name = serializers.CharField(
+        source="scope_label",
+        help_text=gettext_lazy("The district's, subdistrict's or park's name."),
+    )
+    period_kind = NamedChoiceField(PeriodKind, "ReportPeriodKindEnum")
+    status = NamedChoiceField(
+        ReportStatus,
+        "ReportStatusEnum",
+        help_text=gettext_lazy(
+            "queued → running → done; failed after its retries (see `failure_reason`). "
+            "Regenerating puts a report back to queued with `version` + 1."
+        ),
+    )
+    build_state = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "What the build is doing: `waiting` for a worker, `stalled` (no worker took it for "
+            "minutes), `building`, `restarting` (its worker was lost or it is retried), "
+            "`done` or `failed`. `stalled` and `restarting` reports may be regenerated."
+        )
+    )
+    build_state_label = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The same in words, as the report's page says it.")
+    )
+    xlsx_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The Excel workbook, once the report is done; null before.")
+    )
+    json_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The snapshot as a JSON file, once the report is done; null before.")
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "url",
+            "scope",
+            "scope_name",
+            "subdistrict",
+            "park",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "status",
+            "build_state",
+            "build_state_label",
+            "progress",
+            "failure_reason",
+            "version",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "xlsx_url",
+            "json_url",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "period_start": {
+                "label": gettext_lazy("Period start"),
+                "help_text": gettext_lazy("First day of the period."),
+            },
+            "period_end": {
+                "label": gettext_lazy("Period end"),
+                "help_text": gettext_lazy("Last day of the period (inclusive)."),
+            },
+            "progress": {"help_text": gettext_lazy("0–100 while the report is being built.")},
+            "version": {
+                "help_text": gettext_lazy("1, plus one each time the report is regenerated.")
+            },
+            "finished_at": {
+                "help_text": gettext_lazy(
+                    "When the current version was built; `generated_after` filters on it."
+                )
+            },
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, report):
+        return _absolute(self.context.get("request"), reverse("report-detail", args=[report.pk]))
+
+    def _download(self, report, file_format):
+        if report.status != ReportStatus.DONE:
+            return None
+        url = reverse("report-download", args=[report.pk])
+        return _absolute(self.context.get("request"), f"{url}?format={file_format}")
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=list(services.BuildState.LABELS), read_only=True)
+    )
+    def get_build_state(self, report):
+        return services.report_build_state(report)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_build_state_label(self, report):
+        return str(services.BuildState.LABELS[services.report_build_state(report)])
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_xlsx_url(self, report):
+        return self._download(report, "xlsx")
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_json_url(self, report):
+        return self._download(report, "json")
+
+
+class ReportDetailSerializer(ReportSerializer):
+    """A report with its figures."""
+
+    snapshot = ReportSnapshotSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=gettext_lazy("The figures; null until the report is done."),
+    )
+
+    class Meta(ReportSerializer.Meta):
+        fields = [*ReportSerializer.Meta.fields, "snapshot"]
+        read_only_fields = fields
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ReportParkField(VisibleParkField):
+    """A park the user sees, by id."""
+
+
+class ReportRequestSerializer(serializers.Serializer):
+    """What to report on: a scope and its target, and a period."""
+
+    scope = NamedChoiceField(ReportScope, "ReportScopeEnum")
+    park = ReportParkField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The park, for scope `park` (and only then)."),
+    )
+    subdistrict = serializers.PrimaryKeyRelatedField(
+        queryset=Subdistrict.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The subdistrict, for scope `subdistrict` (and only then)."),
+    )
+    period_kind = NamedChoiceField(PeriodKind, "ReportPeriodKindEnum")
+    start = serializers.DateField(
+        validators=PORTAL_DATE_VALIDATORS,
+        help_text=gettext_lazy(
+            "For a week, month, quarter or year: any day in it (the period is the calendar one "
+            "containing it). For a custom period: its first day. A period not yet started is "
+            "refused."
+        ),
+    )
+    end = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=PORTAL_DATE_VALIDATORS,
+        help_text=gettext_lazy("Last day of a custom period; ignored for calendar periods."),
+    )
+
+    def validate(self, attrs):
+        scope = attrs["scope"]
+        errors = {}
+        for field, needed_for in (
+            ("park", ReportScope.PARK),
+            ("subdistrict", ReportScope.SUBDISTRICT),
+        ):
+            given = attrs.get(field) is not None
+            if scope == needed_for and not given:
+                errors[field] = _("This scope needs it.")
+            elif scope != needed_for and given:
+                errors[field] = _("Only a %(scope)s report names one.") % {
+                    "scope": ReportScope(needed_for).label.lower()
+                }
+        if attrs["period_kind"] == PeriodKind.CUSTOM and attrs.get("end") is None:
+            errors["end"] = _("A custom period needs its last day.")
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+# --- Filters ------------------------------------------------------------------------------------
+
+
+class ReportFilter(django_filters.FilterSet):
+    """Scope, target, period and state; `generated_after` for incremental pulls."""
+
+    scope = django_filters.MultipleChoiceFilter(
+        choices=ReportScope.choices, label=gettext_lazy("Scope")
+    )
+    park = django_filters.ModelChoiceFilter(
+        queryset=access.for_request(parks_visible_to), label=gettext_lazy("Park's reports")
+    )
+    subdistrict = django_filters.ModelChoiceFilter(
+        queryset=Subdistrict.objects.all(),
+        method="filter_subdistrict",
+        label=gettext_lazy("Subdistrict's reports and its parks'"),
+    )
+    period_kind = django_filters.MultipleChoiceFilter(
+        choices=PeriodKind.choices, label=gettext_lazy("Period")
+    )
+    period_start = django_filters.DateFilter(
+        label=gettext_lazy("Period starts on"), validators=PORTAL_DATE_VALIDATORS
+    )
+    period_end = django_filters.DateFilter(
+        label=gettext_lazy("Period ends on"), validators=PORTAL_DATE_VALIDATORS
+    )
+    period_from = django_filters.DateFilter(
+        field_name="period_start",
+        lookup_expr="gte",
+        label=gettext_lazy("Period starts on or after"),
+        validators=PORTAL_DATE_VALIDATORS,
+    )
+    period_to = django_filters.DateFilter(
+        field_name="period_end",
+        lookup_expr="lte",
+        label=pgettext_lazy("period", "Period ends on or before"),
+        validators=PORTAL_DATE_VALIDATORS,
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=ReportStatus.choices, label=gettext_lazy("Status")
+    )
+    generated_after = django_filters.IsoDateTimeFilter(
+        field_name="finished_at",
+        lookup_expr="gt",
+        label=gettext_lazy(
+            "Finished after this moment (ISO 8601, e.g. 2026-07-01T08:00:00.123456+08:00, with "
+            "the + sent as %2B): pass the largest `finished_at` of the last pull"
+        ),
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "scope",
+            "park",
+            "subdistrict",
+            "period_kind",
+            "period_start",
+            "period_end",
+            "period_from",
+            "period_to",
+            "status",
+            "generated_after",
+        ]
+
+    def filter_subdistrict(self, queryset, name, value):
+        return queryset.filter(Q(subdistrict=value) | Q(park__subdistrict=value))
+
+
+# --- Views --------------------------------------------------------------------------------------
+
+
+NOT_MODIFIED = OpenApiResponse(
+    description=gettext_lazy(
+        "Not modified: the report has the ETag in `If-None-Match`, or was built no later than "
+        "`If-Modified-Since`."
+    )
+)
+NOT_DONE = conflict(gettext_lazy("The report is not done (still queued or running, or failed)."))
+BEING_BUILT = conflict(gettext_lazy("The report is being built (queued or running) already."))
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    OpenApiTypes.STR,
+    enum=list(FORMATS),
+    description=gettext_lazy("`xlsx` (the default) for the workbook, `json` for the snapshot."),
+)
+
+
+def _with_validators(request, report: Report, respond):
+    """`respond()`, or 304 when the client has this build already. A report that is not done
+    gets no validators: its progress changes while it is built, so it is always fetched whole."""
+    if report.status == ReportStatus.DONE and report.finished_at:
+        etag = f'"report-{report.pk}-v{report.version}-{report.finished_at.timestamp():.6f}"'
+        last_modified = int(report.finished_at.timestamp())
+        response = (
+            get_conditional_response(request, etag=etag, last_modified=last_modified) or respond()
+        )
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+    else:
+        response = respond()
+    # Each client may keep it but must ask again; no shared cache may, as access is per user.
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _accepted(response: Response) -> Response:
+    """202 Accepted, pointing at the report to poll."""
+    response["Location"] = response.data["url"]
+    return response
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List the progress reports you may see",
+        description=gettext_lazy(
+            "Office staff see every report; subdistrict staff their subdistrict's and its "
+            "parks'; a park's people their park's; observers and member units the district's and "
+            "those their scope covers. For incremental pulls, keep the largest `finished_at` "
+            "you have and pass it as `generated_after` (with `ordering=finished_at`): a "
+            "regenerated report comes back with a new `version` and `finished_at`."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One report with its figures",
+        description=gettext_lazy(
+            "`snapshot` holds the figures once `status` is `done`. A done report carries an "
+            "`ETag` and `Last-Modified`; send them back as `If-None-Match` / "
+            "`If-Modified-Since` to get 304 Not Modified while it is unchanged."
+        ),
+        responses={200: ReportDetailSerializer, 304: NOT_MODIFIED},
+    ),
+)
+class ReportViewSet(ReadOnlyViewSet):
+    """Progress reports (进展报告) for the district, a subdistrict or a park, per week, month,
+    quarter, year or custom period: one per scope and period."""
+
+    # No serializer_class (list and detail differ): the model for the schema is named here.
+    queryset = Report.objects.none()
+    filterset_class = ReportFilter
+    ordering_fields = ["period_start", "period_end", "finished_at", "created_at", "id"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        reports = selectors.reports_visible_to(self.request.user).select_related(
+            "park", "subdistrict"
+        )
+        # The snapshot is large (a row per park): read it only where it is sent.
+        needs_snapshot = self.action == "retrieve" or (
+            self.action == "download" and self.request.query_params.get("format") == "json"
+        )
+        return reports if needs_snapshot else reports.defer("snapshot")
+
+    def get_serializer_class(self):
+        return ReportSerializer if self.action == "list" else ReportDetailSerializer
+
+    def _detail(self, report: Report, status_code=status.HTTP_200_OK) -> Response:
+        return Response(self.get_serializer(report).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        return _with_validators(request, report, lambda: self._detail(report))
+
+    @extend_schema(
+        summary="Ask for a report (office; subdistrict staff; park managers)",
+        description=gettext_lazy(
+            "Answers **202 Accepted** when the report is new: it is queued, and `url` (also in "
+            "the `Location` header) is polled until `status` is `done`. Answers **200 OK** with "
+            "the existing report when one of this scope and period exists already — whatever "
+            "its status, so it may still be queued or running (poll it), or failed (regenerate "
+            "it). A calendar period is the one containing `start`; a period not yet started "
+            "is a 400."
+        ),
+        request=ReportRequestSerializer,
+        responses={
+            202: OpenApiResponse(ReportDetailSerializer, description=gettext_lazy("Queued.")),
+            200: OpenApiResponse(
+                ReportDetailSerializer, description=gettext_lazy("The report existed already.")
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "A park's report for June 2026",
+                value={"scope": "park", "park": 1, "period_kind": "month", "start": "2026-06-01"},
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request, *args, **kwargs):
+        data = ReportRequestSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        report, created = services.report_request(actor=request.user, **data.validated_data)
+        if not created:
+            return self._detail(report)
+        return _accepted(self._detail(report, status.HTTP_202_ACCEPTED))
+
+    @extend_schema(
+        summary="Build a report again from today's data",
+        description=gettext_lazy(
+            "Keeps the current build as an earlier version and queues `version` + 1 (202). "
+            "Who may ask for the report may regenerate it; a report being built is a 409."
+        ),
+        request=None,
+        responses={202: ReportDetailSerializer, 409: BEING_BUILT},
+    )
+    @action(detail=True, methods=["post"])
+    def regenerate(self, request, pk=None):
+        report = self.get_object()
+        report = state_conflicts_as_409(
+            lambda: services.report_regenerate(report=report, actor=request.user)
+        )
+        return _accepted(self._detail(report, status.HTTP_202_ACCEPTED))
+
+    @extend_schema(
+        summary="Download a report: the Excel workbook or the snapshot as JSON",
+        description=gettext_lazy(
+            "Sends the same `ETag` and `Last-Modified` as the detail; 304 for a re-pull of an "
+            "unchanged report. 409 while the report is not done."
+        ),
+        parameters=[FORMAT_PARAMETER],
+        responses={
+            (200, XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description=gettext_lazy(
+                    "The workbook (format=xlsx), or the snapshot as stored (format=json)."
+                ),
+            ),
+            (200, "application/json"): OpenApiResponse(
+                ReportSnapshotSerializer,
+                description=gettext_lazy(
+                    "The snapshot as stored (format=json), in the schema of the detail's "
+                    "`snapshot`."
+                ),
+            ),
+            304: NOT_MODIFIED,
+            400: invalid(gettext_lazy("An unknown format.")),
+            409: NOT_DONE,
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        pagination_class=None,
+        content_negotiation_class=FileDownloadNegotiation,
+    )
+    def download(self, request, pk=None):
+        report = self.get_object()
+        file_format = request.query_params.get("format", "xlsx")
+        if file_format not in FORMATS:
+            raise exceptions.ValidationError({"format": [_("Use “xlsx” or “json”.")]})
+        if report.status != ReportStatus.DONE:
+            raise Conflict(
+                _("The report is not ready: it is %(status)s.")
+                % {"status": report.get_status_display().lower()}
+            )
+        return _with_validators(
+            request, report, lambda: report_file_response(report, report, file_format)
+        )

@@ -1,0 +1,225 @@
+"""A done report's snapshot as the printable page shows it: titled tables of this period, the
+period before and the change, the three rates, the tasks as they stood, overdue units and parks.
+
+Titles and labels are the report's declaration's (reforms.reporting.spec). Missing parts of a
+snapshot are skipped rather than failing, so a report built under an older
+schema still renders.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from parks.core.figures import percent
+from parks.gridlog.choices import ActivityKind
+from reforms.reporting import shape, spec
+from reforms.tasks.choices import TaskStatus, WarningLevel
+
+
+def _number(value):
+    """Counts stay ints; money and hours come as strings ("42000.00") and become Decimals."""
+    if value is None or isinstance(value, int | float):
+        return value
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _row(label, current, previous, *, percent=False, key=""):
+    current, previous = _number(current), _number(previous)
+    change = None
+    if current is not None and previous is not None:
+        change = current - previous
+        if isinstance(change, float):
+            change = round(change, 1)
+    return {
+        "key": key,
+        "label": label,
+        "current": current,
+        "previous": previous,
+        "current_text": _text(current, percent),
+        "previous_text": _text(previous, percent),
+        "change": change,
+        "size": None if change is None else _text(abs(change)),
+        "percent": percent,
+        # Rates are better up; whether more of a count is better depends on the count, so
+        # its arrow is not coloured.
+        "neutral": not percent,
+    }
+
+
+def _text(value, percent=False):
+    """A figure as the page prints it: thousands separated, a percentage with its sign."""
+    if value is None:
+        return "—"
+    if percent:
+        return f"{value}%"
+    return f"{value:,}"
+
+
+def _compared(section, rows):
+    """Rows of (key, label, options) read from a section's "current" and "previous"."""
+    now, before = section.get("current", {}), section.get("previous", {})
+    return [
+        _row(label, now.get(key), before.get(key), key=key, **options)
+        for key, label, options in rows
+    ]
+
+
+def _label(choices, value):
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
+def _rows(section: shape.Section, snapshot: dict) -> list[tuple]:
+    """(key, label, options) of a section's figures in the order the page shows them; the
+    one-per-choice figures (channels, statuses) in the order the snapshot lists them."""
+    rows, listed = [], False
+    for figure in section.figures():
+        if figure.choices is None:
+            rows.append((figure.key, figure.label, {"percent": figure.kind == shape.PERCENT}))
+        elif not listed:
+            listed = True
+            rows += [
+                (value, f"· {_label(figure.choices, value)}", {})
+                for value in snapshot.get(section.listed_in, figure.choices.values)
+            ]
+    return rows
+
+
+def report_figures(snapshot):
+    """The snapshot as titled tables of current, previous and change; missing parts are
+    skipped, so an older schema still renders."""
+    grievances = snapshot.get("grievances", {})
+    g_now = grievances.get("current", {})
+    sections = []
+    tasks = snapshot.get("tasks")
+    if tasks:
+        section = spec.TASKS_SECTION
+        rows = _compared(tasks, _rows(section, snapshot))
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+    if grievances:
+        section = spec.GRIEVANCES_SECTION
+        rows = _compared(grievances, _rows(section, snapshot))
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+        funnel = section.period["funnel"]
+        funnel_rows = [(figure.key, figure.label, {}) for figure in funnel.group.figures()]
+        funnel_now = g_now.get("funnel", {})
+        funnel_before = grievances.get("previous", {}).get("funnel", {})
+        sections.append(
+            {
+                "key": funnel.key,
+                "title": funnel.label,
+                "rows": _compared({"current": funnel_now, "previous": funnel_before}, funnel_rows),
+            }
+        )
+    activities = snapshot.get("activities")
+    if activities:
+        section = spec.ACTIVITIES_SECTION
+        rows = _compared(activities, _rows(section, snapshot))
+        now = activities.get("current", {}).get("by_kind", {})
+        before = activities.get("previous", {}).get("by_kind", {})
+        for kind in now:
+            rows.append(
+                _row(
+                    f"· {_label(ActivityKind, kind)}",
+                    now[kind].get("count"),
+                    before.get(kind, {}).get("count"),
+                    key=f"kind_{kind}",
+                )
+            )
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+    coverage = snapshot.get("coverage")
+    if coverage:
+        section = spec.COVERAGE_SECTION
+        rows = [
+            # Today's zones: one figure, nothing to compare.
+            *(
+                _row(spec.COVERAGE[key].label, coverage.get(key), None, key=key)
+                for key in ("zones", "zones_with_liaison")
+            ),
+            *_compared(coverage, _rows(section, snapshot)),
+        ]
+        sections.append({"key": section.key, "title": section.title, "rows": rows})
+    for section in spec.LEDGER_SECTIONS:
+        if snapshot.get(section.key):
+            rows = _compared(snapshot[section.key], _rows(section, snapshot))
+            sections.append({"key": section.key, "title": section.title, "rows": rows})
+    tasks = tasks or {}
+    task_status = [
+        {"label": _label(TaskStatus, status), "count": count, "key": f"status_{status}"}
+        for status, count in tasks.get("by_status", {}).items()
+    ]
+    task_warning = [
+        {
+            "label": _label(WarningLevel, level),
+            "count": count,
+            "key": f"warning_{level}",
+            "level": level,
+        }
+        for level, count in tasks.get("by_warning", {}).items()
+    ]
+    g_before = grievances.get("previous", {})
+    rates = [
+        {
+            **_row(
+                spec.period_figure(f"grievances.{key}").label,
+                g_now.get(key),
+                g_before.get(key),
+                percent=True,
+                key=key,
+            ),
+            "value": g_now.get(key),
+        }
+        for key in spec.RATES
+    ]
+    return {
+        "sections": sections,
+        "rates": rates,
+        "tasks_total": tasks.get("total"),
+        "task_status": task_status,
+        "task_warning": task_warning,
+        "overdue_by_unit": snapshot.get("overdue_by_unit", []),
+        "overdue_headings": [spec.OVERDUE_UNIT[key].label for key in ("unit_name", "overdue")],
+        "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
+        "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
+        "previous_period": snapshot.get("previous_period", {}),
+        "as_of": snapshot.get("as_of"),
+        "overdue_as_of": snapshot.get("overdue_as_of"),
+        "generated_at": snapshot.get("generated_at"),
+    }
+
+
+# The columns of the parks' table (the template lays out their cells).
+BY_PARK_COLUMNS = (
+    spec.PARK["park_name"],
+    *(spec.park_figure(f"grievances.{key}") for key in ("received", *spec.RATES)),
+    spec.park_figure("activities.count"),
+    spec.park_figure("tasks.done"),
+    spec.park_figure("tasks.red"),
+    spec.park_figure("tasks.yellow"),
+    spec.PARK_COVERAGE_RATE,
+)
+
+
+def _park_row(row):
+    grievances = row.get("grievances", {})
+    tasks = row.get("tasks", {})
+    coverage = row.get("coverage", {})
+    return {
+        "name": row.get("park_name"),
+        "received": grievances.get("received"),
+        "response_rate": grievances.get("response_rate"),
+        "resolution_rate": grievances.get("resolution_rate"),
+        "satisfaction_rate": grievances.get("satisfaction_rate"),
+        "activities": row.get("activities", {}).get("count"),
+        "participants": row.get("activities", {}).get("participants"),
+        "tasks_total": tasks.get("total"),
+        "tasks_done": tasks.get("done"),
+        "red": tasks.get("red"),
+        "yellow": tasks.get("yellow"),
+        "covered": coverage.get("covered"),
+        "zones": coverage.get("zones") or 0,
+        "coverage": percent(coverage.get("covered", 0), coverage.get("zones") or 0),
+    }
