@@ -23,15 +23,14 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
-from django.utils.translation import pgettext_lazy as _p
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from parks.figures import percent
 
-from ..choices import PeriodKind, ReportScope, ReportStatus
-from ..models import Report, scope_key_for
+from ..choices import PeriodKind, ReportScope
+from ..models import Report
 from . import shape, spec
-from .contents import overdue_by_unit
+from .briefing_figures import Figures, day, get, overdue_units, previous_figures
 from .periods import previous_period
 
 # --- What the document holds ----------------------------------------------------------------
@@ -66,139 +65,40 @@ class Briefing:
     language: str  # the document's w:lang: "zh-CN", "en-US"
 
 
-# --- Where the figures come from --------------------------------------------------------------
-
-# The sections compared with the period before, as the declaration lists them.
-COMPARED_SECTIONS = (
-    spec.TASKS_SECTION,
-    spec.GRIEVANCES_SECTION,
-    spec.ACTIVITIES_SECTION,
-    spec.COVERAGE_SECTION,
-    *spec.LEDGER_SECTIONS,
-)
-
-
-def previous_figures(report: Report, snapshot: dict) -> dict[str, dict | None]:
-    """The period before's figures to compare with, by section key, in the shape of the
-    section's `current`; None for a section nothing can be compared with.
-
-    The one place the briefing's "change on last month" comes from. A section's own `previous`
-    in the snapshot comes first: counted in the same build, it is what the page's and the
-    workbook's change column show. A section without it falls back to the `current` of the
-    stored report of the same scope for the period before, when that one is built; otherwise
-    there is nothing to compare with, and the briefing says so.
-    """
-    result: dict[str, dict | None] = {}
-    stored: dict | None = None
-    for section in COMPARED_SECTIONS:
-        own = (snapshot.get(section.key) or {}).get("previous")
-        if own is not None:
-            result[section.key] = own
-            continue
-        if stored is None:
-            stored = _stored_previous_snapshot(report, snapshot)
-        result[section.key] = (stored.get(section.key) or {}).get("current")
-    return result
-
-
-def _stored_previous_snapshot(report: Report, snapshot: dict) -> dict:
-    before = snapshot.get("previous_period") or {}
-    try:
-        start, end = date.fromisoformat(before["start"]), date.fromisoformat(before["end"])
-    except (KeyError, TypeError, ValueError):
-        start, end = previous_period(report.period_kind, report.period_start, report.period_end)
-    found = (
-        Report.objects.filter(
-            scope_key=scope_key_for(report.scope, report.subdistrict_id, report.park_id),
-            period_kind=report.period_kind,
-            period_start=start,
-            period_end=end,
-            status=ReportStatus.DONE,
-        )
-        .values_list("snapshot", flat=True)
-        .first()
-    )
-    return found or {}
-
-
-def overdue_units(report: Report, snapshot: dict) -> list[dict]:
-    """The lead units with overdue tasks and how many, most first (the snapshot's
-    `overdue_by_unit`); for a snapshot without the list, counted now by the same definition as
-    on the snapshot's `overdue_as_of` (or the period's last day)."""
-    if "overdue_by_unit" in snapshot:
-        return snapshot["overdue_by_unit"] or []
-    as_of = _day(snapshot.get("overdue_as_of")) or report.period_end
-    return overdue_by_unit(report, as_of)
-
-
-class Figures:
-    """A snapshot's figures of the period and of the period before, by "section.figure" paths
-    of the declaration (spec.period_figure), which checks each path and gives its kind."""
-
-    def __init__(self, snapshot: dict, previous: dict[str, dict | None]):
-        self.snapshot = snapshot
-        self.previous = previous
-
-    def now(self, path: str):
-        spec.period_figure(path)
-        section, _dot, key = path.partition(".")
-        return _get((self.snapshot.get(section) or {}).get("current"), key)
-
-    def before(self, path: str):
-        spec.period_figure(path)
-        section, _dot, key = path.partition(".")
-        return _get(self.previous.get(section), key)
-
-
-def _get(data, path: str):
-    for key in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _day(text) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-
-
 # --- Words for periods, numbers and changes -----------------------------------------------------
 
 THIS_PERIOD = {
-    PeriodKind.WEEK: _p("briefing", "This week"),
-    PeriodKind.MONTH: _p("briefing", "This month"),
-    PeriodKind.QUARTER: _p("briefing", "This quarter"),
-    PeriodKind.YEAR: _p("briefing", "This year"),
-    PeriodKind.CUSTOM: _p("briefing", "In the period"),
+    PeriodKind.WEEK: pgettext_lazy("briefing", "This week"),
+    PeriodKind.MONTH: pgettext_lazy("briefing", "This month"),
+    PeriodKind.QUARTER: pgettext_lazy("briefing", "This quarter"),
+    PeriodKind.YEAR: pgettext_lazy("briefing", "This year"),
+    PeriodKind.CUSTOM: pgettext_lazy("briefing", "In the period"),
 }
 PERIOD_BEFORE = {
-    PeriodKind.WEEK: _p("briefing", "last week"),
-    PeriodKind.MONTH: _p("briefing", "last month"),
-    PeriodKind.QUARTER: _p("briefing", "last quarter"),
-    PeriodKind.YEAR: _p("briefing", "last year"),
-    PeriodKind.CUSTOM: _p("briefing", "the period before"),
+    PeriodKind.WEEK: pgettext_lazy("briefing", "last week"),
+    PeriodKind.MONTH: pgettext_lazy("briefing", "last month"),
+    PeriodKind.QUARTER: pgettext_lazy("briefing", "last quarter"),
+    PeriodKind.YEAR: pgettext_lazy("briefing", "last year"),
+    PeriodKind.CUSTOM: pgettext_lazy("briefing", "the period before"),
 }
 # A difference in a change phrase, with the measure word Chinese puts after a number
 # ("3件", "2项"); English says the number alone.
 GRIEVANCES, TASKS, ACTIVITIES, PEOPLE, PIECES, ITEMS, YUAN = (
-    _p("briefing: a number of grievances", "%(count)s"),
-    _p("briefing: a number of tasks", "%(count)s"),
-    _p("briefing: a number of activities", "%(count)s"),
-    _p("briefing: a number of people", "%(count)s"),
-    _p("briefing: a number of publicity pieces", "%(count)s"),
-    _p("briefing: a number of proposals", "%(count)s"),
-    _p("briefing: an amount of yuan", "%(count)s"),
+    pgettext_lazy("briefing: a number of grievances", "%(count)s"),
+    pgettext_lazy("briefing: a number of tasks", "%(count)s"),
+    pgettext_lazy("briefing: a number of activities", "%(count)s"),
+    pgettext_lazy("briefing: a number of people", "%(count)s"),
+    pgettext_lazy("briefing: a number of publicity pieces", "%(count)s"),
+    pgettext_lazy("briefing: a number of proposals", "%(count)s"),
+    pgettext_lazy("briefing: an amount of yuan", "%(count)s"),
 )
 SECTION_NUMBERS = (
-    _p("briefing section", "1"),
-    _p("briefing section", "2"),
-    _p("briefing section", "3"),
-    _p("briefing section", "4"),
-    _p("briefing section", "5"),
-    _p("briefing section", "6"),
+    pgettext_lazy("briefing section", "1"),
+    pgettext_lazy("briefing section", "2"),
+    pgettext_lazy("briefing section", "3"),
+    pgettext_lazy("briefing section", "4"),
+    pgettext_lazy("briefing section", "5"),
+    pgettext_lazy("briefing section", "6"),
 )
 
 
@@ -310,7 +210,7 @@ def _work_progress(figures: Figures, words: Words, snapshot: dict) -> list:
 
         def standing(path: str):
             spec.TASKS.figure(path)  # a path of the declaration
-            return _get(tasks, path) or 0
+            return get(tasks, path) or 0
 
         blocks.append(
             Paragraph(
@@ -551,10 +451,9 @@ def _problems(figures: Figures, words: Words, report: Report, snapshot: dict) ->
     blocks.append(Paragraph(text))
     by_park = snapshot.get("by_park") or []
     overdue_parks = [
-        _("%(name)s (%(count)s)")
-        % {"name": park.get("park_name"), "count": _get(park, "tasks.red")}
+        _("%(name)s (%(count)s)") % {"name": park.get("park_name"), "count": get(park, "tasks.red")}
         for park in by_park
-        if _get(park, "tasks.red")
+        if get(park, "tasks.red")
     ]
     # A park's own report names its units above; the parks are told apart in a wider one.
     if len(by_park) > 1 and overdue_parks:
@@ -598,16 +497,16 @@ def park_table(snapshot: dict) -> Table:
     )
     rows = []
     for park in snapshot.get("by_park") or []:
-        covered, zones = _get(park, rate.part), _get(park, rate.whole)
+        covered, zones = get(park, rate.part), get(park, rate.whole)
         rows.append(
             (
                 park.get("park_name") or "",
                 *(
-                    figure_text(_get(park, path), spec.park_figure(path).kind)
+                    figure_text(get(park, path), spec.park_figure(path).kind)
                     for path in PARK_COLUMNS
                 ),
-                f"{_get(park, 'tasks.done') or 0}/{_get(park, 'tasks.total') or 0}",
-                figure_text(_get(park, "tasks.red") or 0),
+                f"{get(park, 'tasks.done') or 0}/{get(park, 'tasks.total') or 0}",
+                figure_text(get(park, "tasks.red") or 0),
                 figure_text(percent(covered or 0, zones or 0), shape.PERCENT),
             )
         )
@@ -615,33 +514,33 @@ def park_table(snapshot: dict) -> Table:
 
 
 def _date_text(text) -> str:
-    day = _day(text)
-    return date_format(day, "DATE_FORMAT") if day else ""
+    found = day(text)
+    return date_format(found, "DATE_FORMAT") if found else ""
 
 
 # --- The whole briefing -----------------------------------------------------------------------
 
 SECTION_TITLES = (
-    _p("briefing section title", "Work progress"),
-    _p("briefing section title", "Handling of workers' grievances"),
-    _p("briefing section title", "Grid work"),
-    _p("briefing section title", "Ledgers"),
-    _p("briefing section title", "Problems"),
-    _p("briefing section title", "Next steps"),
+    pgettext_lazy("briefing section title", "Work progress"),
+    pgettext_lazy("briefing section title", "Handling of workers' grievances"),
+    pgettext_lazy("briefing section title", "Grid work"),
+    pgettext_lazy("briefing section title", "Ledgers"),
+    pgettext_lazy("briefing section title", "Problems"),
+    pgettext_lazy("briefing section title", "Next steps"),
 )
 
 
 def briefing_content(report: Report, snapshot: dict) -> Briefing:
     """What the briefing of `report` says, from `snapshot` (its own, or an earlier version's),
     in the active language."""
-    kind = _get(snapshot, "period.kind") or report.period_kind
-    start = _day(_get(snapshot, "period.start")) or report.period_start
-    end = _day(_get(snapshot, "period.end")) or report.period_end
+    kind = get(snapshot, "period.kind") or report.period_kind
+    start = day(get(snapshot, "period.start")) or report.period_start
+    end = day(get(snapshot, "period.end")) or report.period_end
     before = snapshot.get("previous_period") or {}
-    before_start, before_end = _day(before.get("start")), _day(before.get("end"))
+    before_start, before_end = day(before.get("start")), day(before.get("end"))
     if before_start is None or before_end is None:
         before_start, before_end = previous_period(kind, start, end)
-    scope = _get(snapshot, "scope.name") or report.scope_label
+    scope = get(snapshot, "scope.name") or report.scope_label
     words = Words(kind)
     figures = Figures(snapshot, previous_figures(report, snapshot))
     bodies = (

@@ -17,7 +17,7 @@ from reforms.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.models import Report
 from reforms.reporting import spec
 from reforms.reporting.briefing import FALLBACKS, report_briefing
-from reforms.reporting.briefing_text import previous_figures
+from reforms.reporting.briefing_figures import previous_figures
 from reforms.reporting.contents import build_snapshot
 from tests.factories import (
     ActivityFactory,
