@@ -18,7 +18,7 @@ from io import BytesIO
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
@@ -61,6 +61,8 @@ GB2312_CHARSET = "86"
 
 LINE = Pt(28)  # a fixed line: 22 lines to the A4 page with the margins below
 INDENT = Pt(32)  # two characters of 三号
+TEXT_WIDTH = Mm(210 - 28 - 26)  # A4 less the left and right margins (_page)
+FIRST_COLUMN = Mm(34)  # the park's name, wider than the figures beside it
 
 # The styles the document uses: (style name, face).
 STYLES = {
@@ -191,20 +193,28 @@ def _table(document, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(table.headers))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    others = (TEXT_WIDTH - FIRST_COLUMN) // (len(table.headers) - 1)
+    widths = [FIRST_COLUMN, *[others] * (len(table.headers) - 1)]
+    # The grid's for LibreOffice and WPS, each cell's for Word.
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     header = grid.rows[0]
     # Repeated at the top of every page the table runs onto.
     header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-    for cell, text in zip(header.cells, table.headers, strict=True):
-        _cell(cell, text, TABLE_HEADER)
+    for cell, text, width in zip(header.cells, table.headers, widths, strict=True):
+        _cell(cell, text, TABLE_HEADER, width)
     for row in table.rows:
         cells = grid.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            _cell(cell, text, TABLE_TEXT, left=index == 0)
+        for index, (cell, text, width) in enumerate(zip(cells, row, widths, strict=True)):
+            _cell(cell, text, TABLE_TEXT, width, left=index == 0)
     # A line of air before the text goes on.
     document.add_paragraph()
 
 
-def _cell(cell, text: str, face: Face, *, left: bool = False) -> None:
+def _cell(cell, text: str, face: Face, width, *, left: bool = False) -> None:
+    cell.width = width
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     paragraph = cell.paragraphs[0]
     layout = paragraph.paragraph_format
     layout.first_line_indent = Pt(0)

@@ -123,9 +123,10 @@ class Words:
         self.this = str(THIS_PERIOD.get(kind, THIS_PERIOD[PeriodKind.CUSTOM]))
         self.before = str(PERIOD_BEFORE.get(kind, PERIOD_BEFORE[PeriodKind.CUSTOM]))
 
-    def change(self, now, before, kind: str = shape.COUNT, unit=GRIEVANCES) -> str:
+    def change(self, now, before, kind: str = shape.COUNT, unit=None) -> str:
         """ "3 more than last month", "down 2.5 points on last month", "the same as last
-        month", or plainly that there is nothing to compare with."""
+        month", or plainly that there is nothing to compare with. `unit`: how a difference of
+        a count or an amount is said (GRIEVANCES, YUAN…)."""
         words = {"before": self.before}
         if now is None or before is None:
             return _("with no figure for %(before)s to compare with") % words
@@ -137,7 +138,8 @@ class Words:
             if difference > 0:
                 return _("up %(points)s points on %(before)s") % words
             return _("down %(points)s points on %(before)s") % words
-        words["size"] = str(unit) % {"count": abs(difference)}
+        size = abs(difference)
+        words["size"] = str(unit) % {"count": size} if unit is not None else str(size)
         if difference > 0:
             return _("%(size)s more than %(before)s") % words
         return _("%(size)s fewer than %(before)s") % words
