@@ -266,6 +266,12 @@ def _overdue_by_unit(scope: Scope, as_of: date) -> list[dict]:
     ]
 
 
+def overdue_by_unit(report: Report, as_of: date) -> list[dict]:
+    """The report's `overdue_by_unit` counted now for `as_of`, for a reader whose snapshot lacks
+    it (the briefing): the same definition as the snapshot's."""
+    return _overdue_by_unit(Scope(report), as_of)
+
+
 def _by_park(scope: Scope, today: date, start: date, end: date) -> list[dict]:
     """Key figures per park of the scope, for the bars and the ranking: one grouped query per
     app, joined here by park id."""

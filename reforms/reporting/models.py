@@ -1,5 +1,6 @@
 """Progress reports (进展报告): one per scope and period, built by a Celery job from a snapshot
-of the tasks, grievances, grid log and ledgers, kept as JSON and as an Excel workbook."""
+of the tasks, grievances, grid log and ledgers, kept as JSON, as an Excel workbook and as a
+Word briefing (情况通报)."""
 
 from django.conf import settings
 from django.db import models
@@ -22,6 +23,15 @@ def report_file_path(report, filename):
 
 def report_version_file_path(version, filename):
     return f"reports/{version.report.period_start:%Y}/{version.report_id}-v{version.version}.xlsx"
+
+
+# The briefing sits beside its workbook, under the same name (the file sweep reads both).
+def report_briefing_path(report, filename):
+    return f"reports/{report.period_start:%Y}/{report.pk}-v{report.version}.docx"
+
+
+def report_version_briefing_path(version, filename):
+    return f"reports/{version.report.period_start:%Y}/{version.report_id}-v{version.version}.docx"
 
 
 class Report(models.Model):
@@ -64,6 +74,10 @@ class Report(models.Model):
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True)
     excel = models.FileField(
         _("Excel workbook"), upload_to=report_file_path, max_length=200, blank=True
+    )
+    # Written in the language of the build; empty for a report built before briefings were.
+    briefing = models.FileField(
+        _("Word briefing"), upload_to=report_briefing_path, max_length=200, blank=True
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,6 +176,9 @@ class ReportVersion(models.Model):
     snapshot = models.JSONField(_("snapshot"))
     excel = models.FileField(
         _("Excel workbook"), upload_to=report_version_file_path, max_length=200, blank=True
+    )
+    briefing = models.FileField(
+        _("Word briefing"), upload_to=report_version_briefing_path, max_length=200, blank=True
     )
     finished_at = models.DateTimeField(_("finished at"))
 

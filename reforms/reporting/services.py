@@ -7,7 +7,8 @@ records its Celery task id as the lease's token: the same message redelivered af
 was killed, or retried after a database error, takes its own lease over at once. A build whose
 worker died lets its lease run out, and the sweep (beat, every minute) queues it again. The new
 figures and workbook are written in one transaction at the end, so there is never a half report,
-and a workbook whose row was never saved is deleted (at once, or by the hourly file sweep).
+and a workbook or briefing whose row was never saved is deleted (at once, or by the hourly file
+sweep).
 """
 
 import logging
@@ -32,7 +33,13 @@ from parks.structure.services import notify
 from reforms.reporting import queue
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
-from reforms.reporting.models import Report, ReportVersion, report_file_path, scope_key_for
+from reforms.reporting.models import (
+    Report,
+    ReportVersion,
+    report_briefing_path,
+    report_file_path,
+    scope_key_for,
+)
 from reforms.reporting.periods import period_containing
 
 logger = logging.getLogger(__name__)
@@ -203,11 +210,13 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
             version=report.version,
             snapshot=report.snapshot,
             excel=report.excel.name,
+            briefing=report.briefing.name,
             finished_at=report.finished_at or timezone.now(),
         )
     report.version += 1
     report.status, report.progress, report.failure_reason = ReportStatus.QUEUED, 0, ""
     report.snapshot, report.excel, report.lease_until = None, "", None
+    report.briefing = ""
     report.started_at = report.finished_at = None
     report.build_token, report.build_attempts = "", 0
     report.requested_by = actor
@@ -366,10 +375,14 @@ def _recipients(report: Report) -> QuerySet[User]:
 
 
 def report_build(report_id: int, token: str | None = None) -> Report | None:
-    """Compute the figures and the workbook and store both at once. Safe to call twice.
+    """Compute the figures, the workbook and the Word briefing and store them at once. Safe to
+    call twice. The briefing is written in the language active for the build (the worker's: the
+    portal's default).
 
     `token` identifies the build (the task id its retries and redeliveries keep); see _claim."""
-    from reforms.reporting.excel import report_workbook  # openpyxl is only loaded by the worker
+    # openpyxl and python-docx are only loaded by the worker.
+    from reforms.reporting.briefing import report_briefing
+    from reforms.reporting.excel import report_workbook
 
     report = _claim(report_id, token)
     if report is None:
@@ -383,6 +396,7 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
         with _heartbeat(report):
             snapshot = build_snapshot(report, progress)
             workbook = report_workbook(report, snapshot)
+            briefing = report_briefing(report, snapshot)
     except BaseException as error:
         # Let go of the lease, so the task's retry (or the sweeper) can claim the report
         # again at once instead of finding it held by this failed build for a whole lease.
@@ -398,8 +412,10 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
         # A build killed between writing this workbook and committing left it behind, named
         # by no row: written over, rather than this one being put under another name.
         current.excel.storage.delete(report_file_path(current, ""))
+        current.briefing.storage.delete(report_briefing_path(current, ""))
         current.snapshot = snapshot
         files.save(current.excel, "report.xlsx", ContentFile(workbook))
+        files.save(current.briefing, "report.docx", ContentFile(briefing))
         current.status, current.progress = ReportStatus.DONE, 100
         current.finished_at, current.lease_until = timezone.now(), None
         current.save()
@@ -481,9 +497,9 @@ REPORT_FILES_DIR = "reports"
 
 
 def remove_orphan_report_files() -> int:
-    """Delete report workbooks that no report or earlier version names and that are older than
-    ORPHAN_FILE_AGE: left by a build killed between writing the file and saving its row.
-    Returns how many were deleted. Hourly, with the catch-up."""
+    """Delete report workbooks and briefings that no report or earlier version names and that
+    are older than ORPHAN_FILE_AGE: left by a build killed between writing the file and saving
+    its row. Returns how many were deleted. Hourly, with the catch-up."""
     storage = Report._meta.get_field("excel").storage
     if not storage.exists(REPORT_FILES_DIR):
         return 0
@@ -491,18 +507,16 @@ def remove_orphan_report_files() -> int:
     removed = 0
     for year in storage.listdir(REPORT_FILES_DIR)[0]:
         folder = f"{REPORT_FILES_DIR}/{year}"
-        named = set(
-            Report.objects.filter(excel__startswith=f"{folder}/").values_list("excel", flat=True)
-        ) | set(
-            ReportVersion.objects.filter(excel__startswith=f"{folder}/").values_list(
-                "excel", flat=True
-            )
-        )
+        named: set[str] = set()
+        for model in (Report, ReportVersion):
+            for field in ("excel", "briefing"):
+                rows = model._default_manager.filter(**{f"{field}__startswith": f"{folder}/"})
+                named.update(rows.values_list(field, flat=True))
         for filename in storage.listdir(folder)[1]:
             name = f"{folder}/{filename}"
             if name not in named and storage.get_modified_time(name) < cutoff:
                 storage.delete(name)
                 removed += 1
     if removed:
-        logger.warning("Deleted %d report workbooks that no report named", removed)
+        logger.warning("Deleted %d report files that no report named", removed)
     return removed

@@ -5,6 +5,7 @@ The expected values were recorded from the code before the fold, on the hand-cou
 of test_report_figures, and are kept in report_definition_expected.json beside this file.
 One change was made on purpose: the per-park grid coverage column of the workbook (各园区,
 column N) is the one-decimal rate of the page (0.667, was 0.6666…), see test_one_percent.
+Since then the page's actions gained the Word briefing's link ("Word briefing").
 """
 
 import json

@@ -274,7 +274,12 @@ def test_a_real_worker_produces_the_weeks_scheduled_reports(
         [ReportScope.DISTRICT] + [ReportScope.SUBDISTRICT] * 2 + [ReportScope.PARK] * 2
     )
     assert all(r.snapshot["period"]["start"] == start.isoformat() for r in reports)
-    assert workers.files() == sorted(f"reports/{start:%Y}/{r.pk}-v1.xlsx" for r in reports)
+    # Each report's workbook and Word briefing.
+    assert workers.files() == sorted(
+        f"reports/{start:%Y}/{r.pk}-v1.{extension}"
+        for r in reports
+        for extension in ("xlsx", "docx")
+    )
     told = sorted(Notification.objects.values_list("recipient__username", flat=True))
     assert told == ["manager", "office", "subdistrict"]
 
@@ -355,7 +360,7 @@ def test_a_worker_killed_mid_build_leaves_no_half_report_and_it_is_built_once(
     assert (report.version, report.progress, report.failure_reason) == (1, 100, "")
     assert not report.versions.exists()
     assert workers.attempts() == [report.pk, report.pk]  # the killed build and the one that held
-    assert workers.files() == [f"{report.excel.name}"]
+    assert workers.files() == sorted([report.excel.name, report.briefing.name])
     assert list(Notification.objects.values_list("recipient", "url")) == [
         (office_user.pk, report.get_absolute_url())
     ]

@@ -72,7 +72,7 @@ def test_a_build_whose_pool_process_is_killed_is_taken_over_by_its_own_redeliver
     report.refresh_from_db()
     assert (report.version, report.progress, report.failure_reason) == (1, 100, "")
     assert workers.attempts() == [report.pk, report.pk]
-    assert workers.files() == [report.excel.name]
+    assert workers.files() == sorted([report.excel.name, report.briefing.name])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,7 +121,7 @@ def test_beats_sweep_rebuilds_the_report_of_a_killed_worker_within_minutes(offic
     wait_for(lambda: _done(report), what="the sweep's rebuild", workers=workers, timeout=60)
     report.refresh_from_db()
     assert (report.version, report.progress, report.failure_reason) == (1, 100, "")
-    assert workers.files() == [report.excel.name]
+    assert workers.files() == sorted([report.excel.name, report.briefing.name])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -141,9 +141,11 @@ def test_a_worker_killed_after_writing_the_workbook_leaves_no_orphan_file(office
     workers.start(REPORT_TEST_CATCH_UP="1", REPORT_TEST_LEASE_SECONDS="3")
     wait_for(lambda: _done(report), what="the rebuild", workers=workers)
     report.refresh_from_db()
-    # One workbook, under the build's own name: the dead build's file did not push it aside.
+    # One workbook and one briefing, under the build's own name: the dead build's file did not
+    # push them aside.
     assert report.excel.name == f"reports/{report.period_start:%Y}/{report.pk}-v1.xlsx"
-    assert workers.files() == [report.excel.name]
+    assert report.briefing.name == f"reports/{report.period_start:%Y}/{report.pk}-v1.docx"
+    assert workers.files() == sorted([report.excel.name, report.briefing.name])
 
 
 @pytest.mark.django_db(transaction=True)

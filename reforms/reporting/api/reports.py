@@ -2,8 +2,9 @@
 
 A REST client lists the reports it may see, asks for one (202 Accepted, then polls its `url`
 until `status` is `done`), reads its figures as JSON with a documented schema (the snapshot's
-serializers live in reforms.reporting.api.report_schema), and downloads the workbook or the raw
-snapshot. Incremental pulls use `generated_after` (reports finished since the last pull) and the
+serializers live in reforms.api.report_schema), and downloads the workbook, the Word briefing
+(情况通报) or the raw snapshot.
+Incremental pulls use `generated_after` (reports finished since the last pull) and the
 validators on the detail and the downloads: a re-pull of an unchanged report answers 304 Not
 Modified to `If-None-Match` (ETag) or `If-Modified-Since` (Last-Modified).
 
@@ -38,6 +39,7 @@ from parks.core.api.negotiation import FileDownloadNegotiation
 from parks.core.api.schema import conflict, invalid
 from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.downloads import file_media_type
 from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.structure.api.serializers import NamedChoiceField, VisibleParkField
 from parks.structure.models import Subdistrict
@@ -91,6 +93,9 @@ class ReportSerializer(serializers.ModelSerializer):
     xlsx_url = serializers.SerializerMethodField(
         help_text=gettext_lazy("The Excel workbook, once the report is done; null before.")
     )
+    docx_url = serializers.SerializerMethodField(
+        help_text=gettext_lazy("The Word briefing, once the report is done; null before.")
+    )
     json_url = serializers.SerializerMethodField(
         help_text=gettext_lazy("The snapshot as a JSON file, once the report is done; null before.")
     )
@@ -117,6 +122,7 @@ class ReportSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "xlsx_url",
+            "docx_url",
             "json_url",
         ]
         read_only_fields = fields
@@ -163,6 +169,10 @@ class ReportSerializer(serializers.ModelSerializer):
     @extend_schema_field(NULLABLE_URI)
     def get_xlsx_url(self, report):
         return self._download(report, "xlsx")
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_docx_url(self, report):
+        return self._download(report, "docx")
 
     @extend_schema_field(NULLABLE_URI)
     def get_json_url(self, report):
@@ -324,7 +334,10 @@ FORMAT_PARAMETER = OpenApiParameter(
     "format",
     OpenApiTypes.STR,
     enum=list(FORMATS),
-    description=gettext_lazy("`xlsx` (the default) for the workbook, `json` for the snapshot."),
+    description=gettext_lazy(
+        "`xlsx` (the default) for the workbook, `docx` for the Word briefing, `json` for the "
+        "snapshot."
+    ),
 )
 
 
@@ -454,7 +467,7 @@ class ReportViewSet(ReadOnlyViewSet):
         return _accepted(self._detail(report, status.HTTP_202_ACCEPTED))
 
     @extend_schema(
-        summary="Download a report: the Excel workbook or the snapshot as JSON",
+        summary="Download a report: the Excel workbook, the Word briefing or the snapshot as JSON",
         description=gettext_lazy(
             "Sends the same `ETag` and `Last-Modified` as the detail; 304 for a re-pull of an "
             "unchanged report. 409 while the report is not done."
@@ -465,6 +478,13 @@ class ReportViewSet(ReadOnlyViewSet):
                 OpenApiTypes.BINARY,
                 description=gettext_lazy(
                     "The workbook (format=xlsx), or the snapshot as stored (format=json)."
+                ),
+            ),
+            (200, file_media_type("briefing.docx")): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description=gettext_lazy(
+                    "The Word briefing (format=docx): the report's figures in sentences, as "
+                    "offices write their briefings."
                 ),
             ),
             (200, "application/json"): OpenApiResponse(
@@ -491,7 +511,7 @@ class ReportViewSet(ReadOnlyViewSet):
         report = self.get_object()
         file_format = request.query_params.get("format", "xlsx")
         if file_format not in FORMATS:
-            raise exceptions.ValidationError({"format": [_("Use “xlsx” or “json”.")]})
+            raise exceptions.ValidationError({"format": [_("Use “xlsx”, “docx” or “json”.")]})
         if report.status != ReportStatus.DONE:
             raise Conflict(
                 _("The report is not ready: it is %(status)s.")

@@ -314,12 +314,13 @@ def report_status(request, pk):
 
 @login_required
 def report_download(request, pk):
-    """The report's workbook or JSON, through the permission check (/media/ is never served).
+    """The report's workbook, Word briefing or JSON, through the permission check (/media/ is
+    never served).
     `version=N` names an earlier build."""
     report = _visible_report(request.user, pk)
     kind = request.GET.get("format", "xlsx")
     if kind not in FORMATS:
-        return HttpResponseBadRequest(_("Choose format=xlsx or format=json."))
+        return HttpResponseBadRequest(_("Choose format=xlsx, format=docx or format=json."))
     build = report
     version = request.GET.get("version")
     if version and version != str(report.version):
