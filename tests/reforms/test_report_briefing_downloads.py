@@ -135,7 +135,7 @@ def test_a_report_built_before_briefings_has_one_written_in_the_portals_language
     client.force_login(office_user)
     document = _docx(client.get(_download(report, format="docx")))
     assert settings.LANGUAGE_CODE == "zh-hans"
-    assert document.paragraphs[1].text.endswith("2026年5月)")  # the portal's, not the reader's
+    assert document.paragraphs[1].text.endswith("2026年5月）")  # the portal's, not the reader's
     assert document.core_properties.language == "zh-CN"
 
 
