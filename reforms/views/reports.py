@@ -27,7 +27,7 @@ from parks.selectors import parks_visible_to
 
 from ..choices import PeriodKind, ReportScope, ReportStatus
 from ..forms import DATE_INPUT
-from ..reporting import services
+from ..reporting import freshness, services
 from ..reporting.downloads import FORMATS as DOWNLOAD_FORMATS
 from ..reporting.downloads import report_file_response
 from ..reporting.periods import last_complete_period
@@ -256,8 +256,16 @@ def report_request(request):
             form.add_error(None, _("You may not ask for a report of this scope."))
             result = None
         if result is not None:
-            report, created = result
-            if created:
+            report, queued = result
+            if queued and report.version > 1:
+                messages.info(
+                    request,
+                    _(
+                        "The data has changed since this report was built: it is being built "
+                        "again, and the earlier build is kept."
+                    ),
+                )
+            elif queued:
                 messages.success(request, _("The report is being built. This page follows it."))
             else:
                 messages.info(
@@ -284,6 +292,8 @@ def report_detail(request, pk):
         "build_state_label": services.BuildState.LABELS[state],
         "regenerable": services.report_regenerable(report),
         "may_regenerate": _may_regenerate(request.user, report),
+        # Set when a record the report counts changed after it was built (reporting.freshness).
+        "data_changed_at": freshness.changed_since_built(report),
         "versions": report.versions.order_by("-version"),
     }
     if snapshot:
