@@ -14,6 +14,7 @@ the build read the data and committed after it is stamped before `as_of` and is 
 """
 
 from datetime import datetime
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, DateTimeField, OuterRef, Q, QuerySet, Subquery, When
@@ -41,6 +42,9 @@ REPORTED_MODELS = (
     Training,
     Proposal,
 )
+
+
+_UNREAD = object()
 
 
 def _reported_writes() -> QuerySet[AuditEvent]:
@@ -91,10 +95,13 @@ def changed_since_built(report: Report) -> datetime | None:
     (one query) and keeps the answer on it the same way."""
     if report.status != ReportStatus.DONE or report.as_of is None:
         return None
-    if not hasattr(report, "data_changed_at"):
-        report.data_changed_at = (
-            with_data_changed_at(Report.objects.filter(pk=report.pk))
+    known: Any = getattr(report, "data_changed_at", _UNREAD)
+    if known is _UNREAD:
+        known = (
+            Report.objects.filter(pk=report.pk)
+            .annotate(data_changed_at=data_changed_at())
             .values_list("data_changed_at", flat=True)
             .first()
         )
-    return report.data_changed_at
+        cast(Any, report).data_changed_at = known
+    return known
