@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from parks.history.choices import AuditAction
 from parks.history.models import AuditEvent
+from parks.structure.models import Park
 
 MASKED = AuditEvent.MASKED
 # Long text is cut here: the record keeps the text itself; the log says what it was about.
@@ -111,8 +112,21 @@ def _actor(actor):
     return actor
 
 
+def _place(instance) -> tuple[int | None, int | None]:
+    """Where a record lies, as (park id, subdistrict id): a park is its own place; another
+    record's is its park, or what its model's `audit_place()` says (a subdistrict's own task
+    has a subdistrict and no park); district-wide rows have neither."""
+    if isinstance(instance, Park):
+        return instance.pk, None
+    audit_place = getattr(instance, "audit_place", None)
+    if audit_place is not None:
+        return audit_place()
+    return getattr(instance, "park_id", None), None
+
+
 def _event(*, actor, action, instance, changes) -> AuditEvent:
     actor = _actor(actor)
+    park_id, subdistrict_id = _place(instance)
     return AuditEvent(
         actor=actor,
         actor_name=str(actor)[:150] if actor else "",
@@ -121,6 +135,8 @@ def _event(*, actor, action, instance, changes) -> AuditEvent:
         object_id=instance.pk,
         object_repr=str(instance)[:200],
         changes=changes,
+        park_id=park_id,
+        subdistrict_id=subdistrict_id,
     )
 
 

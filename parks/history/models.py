@@ -85,6 +85,29 @@ class AuditEvent(models.Model):
     object_repr = models.CharField(_("record"), max_length=200)
     # {field name: [before, after]}: values as shown, foreign keys by name, files by file name.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Where the record lies, as written (parks.history.audit._place): its park, or for a row of a
+    # subdistrict with no park (a subdistrict's own plan or task) its subdistrict. Read by
+    # reforms.reporting.freshness to tell a report that its scope changed after it was built.
+    # No database constraint and nothing done on delete: the events of a deleted park still
+    # say where they happened.
+    park = models.ForeignKey(
+        "parks.Park",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("park"),
+    )
+    subdistrict = models.ForeignKey(
+        "parks.Subdistrict",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
+    )
 
     class Meta:
         verbose_name = _("audit event")
@@ -99,6 +122,11 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor", "-at"], name="audit_by_actor"),
             # The audit page filtered by record type.
             models.Index(fields=["content_type", "-at"], name="audit_by_type"),
+            # reforms.reporting.freshness.data_changed_at: the latest write in a park (a park's
+            # or a subdistrict's report) after the report was built.
+            models.Index(fields=["park", "-at"], name="audit_by_park"),
+            # The same for a subdistrict's own rows, which have no park.
+            models.Index(fields=["subdistrict", "-at"], name="audit_by_subdistrict"),
         ]
 
     def __str__(self):

@@ -329,8 +329,10 @@ def build_snapshot(
     the start of the period before)."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
-    # One "today" for every figure of the build, in the portal's time zone whoever asks.
-    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    # One moment for every figure of the build: the one the build records as the report's
+    # as_of (reforms.reporting.freshness); "today" is its day in the portal's time zone.
+    moment = report.as_of or timezone.now()
+    today = timezone.localdate(moment, timezone=timezone.get_default_timezone())
     overdue_as_of = min(end, today)
     scope = Scope(report)
     steps = [
@@ -355,7 +357,7 @@ def build_snapshot(
         },
         "period": {"kind": report.period_kind, **_period(start, end)},
         "previous_period": _period(*prev),
-        "generated_at": timezone.now().isoformat(),
+        "generated_at": moment.isoformat(),
         "as_of": today.isoformat(),
         "overdue_as_of": overdue_as_of.isoformat(),
         "publicity_channels": PublicityChannel.values,

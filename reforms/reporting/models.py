@@ -90,6 +90,10 @@ class Report(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The moment the current build read the data (its snapshot's `generated_at`): the figures
+    # hold every write made before it, and a write in the report's scope after it makes the
+    # report out of date (reforms.reporting.freshness). Null until a build has read the data.
+    as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
     # A worker holds the report until then; past it, the build is taken as lost and re-queued.
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     # Which build holds the lease: the Celery task id, which a redelivered or retried message

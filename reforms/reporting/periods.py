@@ -32,6 +32,16 @@ def _months_after(day: date, months: int) -> date:
     return date(month_index // 12, month_index % 12 + 1, 1)
 
 
+def longest_custom_end(start: date) -> date:
+    """The last day a custom period from `start` may end on: it is a year long at most (15 March
+    to 14 March next year; from 29 February, to 28 February)."""
+    try:
+        year_later = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        year_later = start.replace(year=start.year + 1, day=28) + timedelta(days=1)
+    return year_later - timedelta(days=1)
+
+
 def last_complete_period(kind: str, today: date) -> tuple[date, date]:
     """The period before the one `today` is in: what a scheduled run on `today` reports on."""
     start, _end = period_containing(kind, today)

@@ -13,18 +13,18 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from parks import access
 from parks.history import audit
-from parks.structure.models import Park, Subdistrict, User
+from parks.structure.models import Park, User
 from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.models import Report, scope_key_for
 from reforms.reporting.periods import last_complete_period, period_containing
-from reforms.reporting.services import report_get_or_create
+from reforms.reporting.services import report_get_or_create, report_targets
 
 if TYPE_CHECKING:  # loaded in the functions that query them, as beat's app may be off
     from django_celery_beat.models import CrontabSchedule, PeriodicTask
@@ -287,13 +287,15 @@ CATCH_UP_PERIODS: dict[str, int] = {
 }
 
 
-def _produce_period(period_kind: str, start: date, end: date) -> int:
-    """The reports of one period for the district, each subdistrict and each park; those that
-    exist already are left alone. Returns how many were new."""
-    targets: list[tuple[ReportScope, Subdistrict | None, Park | None]]
-    targets = [(ReportScope.DISTRICT, None, None)]
-    targets += [(ReportScope.SUBDISTRICT, s, None) for s in Subdistrict.objects.order_by("pk")]
-    targets += [(ReportScope.PARK, None, p) for p in Park.objects.order_by("pk")]
+def _produce_period(
+    period_kind: str, start: date, end: date, *, parks: QuerySet[Park] | None = None
+) -> int:
+    """The reports of one period for the district, each subdistrict and each park of `parks`
+    (every park by default), leaving out scopes with no parks (services.report_targets); those
+    that exist already are left alone. Returns how many were new."""
+    targets = report_targets(Park.objects.all() if parks is None else parks)
+    if not targets:
+        return 0
     # One query for what exists, so the catch-up costs little when nothing is missing.
     existing = set(
         Report.objects.filter(
@@ -349,6 +351,11 @@ def catch_up_scheduled_reports(*, now: datetime | None = None) -> int:
     due run (by its crontab) reported on is produced if any of its reports is missing, and so
     is each earlier period missed since the last run that happened (_missed_periods); a run not
     yet due makes nothing early, so a schedule moved to later in the day is respected.
+
+    A run is only made up for the parks that existed when it was due (and their subdistricts
+    and the district): a run due before a park was entered did not miss its report. So a new
+    installation, empty or just loaded with its parks, builds no backlog of empty reports; the
+    schedules' next runs make the first ones.
     """
     from django_celery_beat.models import PeriodicTask
 
@@ -364,12 +371,13 @@ def catch_up_scheduled_reports(*, now: datetime | None = None) -> int:
             due = crontab_previous_run(task.crontab, now)
             if due is None:
                 continue
-            day = due.astimezone(timezone.get_current_timezone()).date()
         else:  # an interval set by hand: its last run could be any time, so report the last
-            day = timezone.localtime(now).date()
+            due = now
+        day = due.astimezone(timezone.get_current_timezone()).date()
+        existing_then = Park.objects.filter(created_at__lte=due)
         for start, end in _missed_periods(kind, day):
             if (kind, start) in done:
                 continue
             done.add((kind, start))
-            created += _produce_period(kind, start, end)
+            created += _produce_period(kind, start, end, parks=existing_then)
     return created

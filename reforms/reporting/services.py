@@ -30,7 +30,7 @@ from parks import access
 from parks.core.files import files_undone_on_error
 from parks.structure.models import Park, Subdistrict, User
 from parks.structure.services import notify
-from reforms.reporting import queue
+from reforms.reporting import freshness, queue
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.models import (
@@ -40,7 +40,7 @@ from reforms.reporting.models import (
     report_file_path,
     scope_key_for,
 )
-from reforms.reporting.periods import period_containing
+from reforms.reporting.periods import longest_custom_end, period_containing
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +102,40 @@ def _target(scope: str, subdistrict: Subdistrict | None, park: Park | None) -> d
     return {"subdistrict": None, "park": None}
 
 
+def _refuse_a_scope_without_parks(
+    scope: str, subdistrict: Subdistrict | None, park: Park | None
+) -> None:
+    """No report is built for a scope with no parks: it would be all zeros (a subdistrict the
+    district lists but no park is in yet; the district of an installation not yet set up)."""
+    area = access.Area.of_target(
+        scope, subdistrict_id=getattr(subdistrict, "pk", None), park_id=getattr(park, "pk", None)
+    )
+    if area.parks().exists():
+        return
+    name = subdistrict.name if subdistrict is not None else settings.PORTAL_DISTRICT_NAME
+    field = "subdistrict" if scope == ReportScope.SUBDISTRICT else "scope"
+    raise ValidationError(
+        {field: _("%(scope)s has no parks yet: there is nothing to report on.") % {"scope": name}}
+    )
+
+
+def report_targets(
+    parks: QuerySet[Park],
+) -> list[tuple[ReportScope, Subdistrict | None, Park | None]]:
+    """What a scheduled run reports on, given the parks it covers: the district, each
+    subdistrict that has some of them and each of them; nothing without parks (the rule of
+    _refuse_a_scope_without_parks, for many targets in one query)."""
+    chosen = list(parks.select_related("subdistrict").order_by("pk"))
+    if not chosen:
+        return []
+    subdistricts = {park.subdistrict_id: park.subdistrict for park in chosen}
+    return [
+        (ReportScope.DISTRICT, None, None),
+        *((ReportScope.SUBDISTRICT, subdistricts[pk], None) for pk in sorted(subdistricts)),
+        *((ReportScope.PARK, None, park) for park in chosen),
+    ]
+
+
 def report_get_or_create(
     *,
     scope: str,
@@ -112,7 +146,8 @@ def report_get_or_create(
     park: Park | None = None,
     requested_by: User | None = None,
 ) -> tuple[Report, bool]:
-    """The report of this scope and period, queued for building if it is new."""
+    """The report of this scope and period, queued for building if it is new. A new report of
+    a scope with no parks is refused (ValidationError); an existing one is returned as it is."""
     target = _target(scope, subdistrict, park)
     key = scope_key_for(scope, getattr(subdistrict, "pk", None), getattr(park, "pk", None))
     lookup = {
@@ -124,6 +159,7 @@ def report_get_or_create(
     existing = Report.objects.filter(**lookup).first()
     if existing is not None:
         return existing, False
+    _refuse_a_scope_without_parks(scope, subdistrict, park)
     report = Report(
         scope=scope,
         period_kind=period_kind,
@@ -154,7 +190,12 @@ def report_request(
     park: Park | None = None,
 ) -> tuple[Report, bool]:
     """A person asks for a report. A calendar period is normalised to the one `start` is in;
-    a custom period runs from start to end. A period still running or in the future is refused."""
+    a custom period runs from start to end, a year at most. A period still running or in the
+    future is refused, and so is a scope with no parks.
+
+    Returns (report, queued): queued is True when this request queued a build — of a new
+    report, or of an existing one whose data changed after it was built (freshness), which is
+    built again as the next version (report.version > 1) rather than handed back out of date."""
     if scope not in ReportScope.values:
         raise ValidationError({"scope": _("Choose the district, a subdistrict or a park.")})
     if period_kind not in PeriodKind.values:
@@ -168,8 +209,8 @@ def report_request(
     if period_kind == PeriodKind.CUSTOM:
         if end is None or end < start:
             raise ValidationError({"end": _("The period ends before it starts.")})
-        if (end - start).days > 366 * 5:
-            raise ValidationError({"end": _("A custom period is at most five years.")})
+        if end > longest_custom_end(start):
+            raise ValidationError({"end": _("A custom period is at most a year long.")})
     else:
         start, end = period_containing(period_kind, start)
     # A report is built once per period and the schedule leaves an existing one alone: built
@@ -179,7 +220,7 @@ def report_request(
         raise ValidationError(
             {field: _("The period has not ended yet: reports cover periods up to yesterday.")}
         )
-    return report_get_or_create(
+    report, created = report_get_or_create(
         scope=scope,
         period_kind=period_kind,
         start=start,
@@ -188,6 +229,19 @@ def report_request(
         park=park,
         requested_by=actor,
     )
+    if created:
+        return report, True
+    return _rebuild_if_out_of_date(report=report, actor=actor)
+
+
+@transaction.atomic
+def _rebuild_if_out_of_date(*, report: Report, actor: User) -> tuple[Report, bool]:
+    """The report as it is, or queued for its next version when its data changed after it was
+    built. Locked, so two people asking at once queue one build."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if freshness.changed_since_built(report) is None:
+        return report, False
+    return _queue_next_version(report, actor=actor), True
 
 
 @transaction.atomic
@@ -204,6 +258,11 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
         raise PermissionDenied
     if not report_regenerable(report):
         raise ValidationError(_("The report is being built already."))
+    return _queue_next_version(report, actor=actor)
+
+
+def _queue_next_version(report: Report, *, actor: User) -> Report:
+    """Keep the current build of the locked report as a version and queue version + 1."""
     if report.snapshot is not None:
         ReportVersion.objects.create(
             report=report,
@@ -217,7 +276,7 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
     report.status, report.progress, report.failure_reason = ReportStatus.QUEUED, 0, ""
     report.snapshot, report.excel, report.lease_until = None, "", None
     report.briefing = ""
-    report.started_at = report.finished_at = None
+    report.started_at = report.finished_at = report.as_of = None
     report.build_token, report.build_attempts = "", 0
     report.requested_by = actor
     report.save()
@@ -392,6 +451,9 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
     def progress(percent: int) -> None:
         _held_by(report).update(progress=percent, lease_until=timezone.now() + report_lease())
 
+    # The moment the data is read: every write before it is in the figures, a later one makes
+    # the report out of date (freshness). The snapshot's generated_at and as_of say the same.
+    report.as_of = timezone.now()
     try:
         with _heartbeat(report):
             snapshot = build_snapshot(report, progress)
@@ -418,6 +480,7 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
         files.save(current.briefing, "report.docx", ContentFile(briefing))
         current.status, current.progress = ReportStatus.DONE, 100
         current.finished_at, current.lease_until = timezone.now(), None
+        current.as_of = report.as_of
         current.save()
         for person in _recipients(current):
             notify(

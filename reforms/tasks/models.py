@@ -89,6 +89,11 @@ class Plan(models.Model):
     def __str__(self):
         return f"{self.title}（{self.year}）"
 
+    def audit_place(self) -> tuple[int | None, int | None]:
+        """Where the audit log places the plan's writes (parks.history.audit): its park or
+        subdistrict."""
+        return self.park_id, self.subdistrict_id
+
     def clean(self):
         super().clean()
         # A park plan's tasks belong to its park (Task.clean); the plan cannot move from under
@@ -240,6 +245,14 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("reforms:task_detail", args=[self.pk])
+
+    def audit_place(self) -> tuple[int | None, int | None]:
+        """Where the audit log places the task's writes (parks.history.audit): its park; a task of
+        no
+        park, its plan's subdistrict (a subdistrict's own task, counted in its reports)."""
+        if self.park_id is not None or self.plan_id is None:
+            return self.park_id, None
+        return None, self.plan.subdistrict_id
 
     def clean(self):
         super().clean()

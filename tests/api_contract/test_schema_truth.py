@@ -61,7 +61,8 @@ def test_a_report_download_declares_its_snapshot_and_its_errors(schema):
     assert download["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
 
 
-def test_the_report_file_links_are_null_until_the_report_is_done(api_as, schema, office_user):
+def test_the_report_file_links_are_null_until_the_report_is_done(api_as, schema, office_user, park):
+    # `park`: a report needs a park in its scope.
     for field in ("xlsx_url", "json_url"):
         assert schema["components"]["schemas"]["Report"]["properties"][field]["nullable"]
     report, _created = services.report_get_or_create(

@@ -16,6 +16,7 @@ from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
 from parks.structure.choices import Role
+from parks.structure.models import Park
 from reforms.reporting import schedules, services
 from reforms.reporting.choices import PeriodKind, ReportScope
 from tests.factories import UserFactory
@@ -27,12 +28,22 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 WEDNESDAY = datetime(2026, 6, 10, 10, 0, tzinfo=SHANGHAI)
 
 
+# When the parks of the catch-up tests were entered: before any run the tests look at was due.
+LONG_AGO = datetime(2020, 1, 1, tzinfo=SHANGHAI)
+
 schedules_migration = importlib.import_module("reforms.migrations.0006_report_schedules")
 
 
 @pytest.fixture
 def on_wednesday(time_machine):
     time_machine.move_to(WEDNESDAY, tick=False)
+
+
+@pytest.fixture
+def parks_entered_long_ago(db):
+    """The parks made so far as entered LONG_AGO: a catch-up makes up a missed run only for the
+    parks that existed when it was due. Listed after the parks' fixtures."""
+    Park.objects.update(created_at=LONG_AGO)
 
 
 @pytest.fixture

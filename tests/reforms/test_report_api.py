@@ -326,7 +326,7 @@ def test_asking_for_a_done_report_returns_it_with_its_figures(api_as, office_use
     assert response.json()["snapshot"]["schema_version"] == 1
 
 
-def test_a_custom_period(api_as, office_user):
+def test_a_custom_period(api_as, office_user, park):
     response = api_as(office_user).post(
         LIST,
         {"scope": "district", "period_kind": "custom", "start": "2026-03-15", "end": "2026-04-14"},

@@ -21,6 +21,9 @@ from tests.reforms.report_services_helpers import SHANGHAI, ask, queued_builds
 on_wednesday = shared.on_wednesday
 report_queue = shared.report_queue
 
+# A report needs parks in its scope: the district's has the shared fixture's park.
+pytestmark = pytest.mark.usefixtures("park")
+
 
 # --- Building ---------------------------------------------------------------------------------
 

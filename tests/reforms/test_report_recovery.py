@@ -23,6 +23,10 @@ from tests.reforms.report_services_helpers import WEDNESDAY, ask, queued_builds
 default_schedules = service_tests.default_schedules
 on_wednesday = service_tests.on_wednesday
 report_queue = service_tests.report_queue
+parks_entered_long_ago = service_tests.parks_entered_long_ago
+
+# A report needs parks in its scope: the district's has the shared fixture's park.
+pytestmark = pytest.mark.usefixtures("park")
 
 # --- A build's own message resumes it -----------------------------------------------------------
 
@@ -155,7 +159,7 @@ def _made(kind, start, end):
 
 @pytest.mark.django_db
 def test_catching_up_makes_every_period_missed_since_the_last_run(
-    park, default_schedules, on_wednesday
+    park, parks_entered_long_ago, default_schedules, on_wednesday
 ):
     # The system was down from early May: the last reports made were for 4–10 May and April.
     _made(PeriodKind.WEEK, date(2026, 5, 4), date(2026, 5, 10))
@@ -184,7 +188,7 @@ def test_catching_up_makes_every_period_missed_since_the_last_run(
 
 @pytest.mark.django_db
 def test_catching_up_after_a_long_outage_goes_back_a_bounded_window(
-    park, default_schedules, on_wednesday
+    park, parks_entered_long_ago, default_schedules, on_wednesday
 ):
     _made(PeriodKind.WEEK, date(2025, 6, 2), date(2025, 6, 8))  # a year ago
     _made(PeriodKind.YEAR, date(2019, 1, 1), date(2019, 12, 31))

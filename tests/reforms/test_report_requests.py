@@ -21,6 +21,9 @@ observer = shared.observer
 on_wednesday = shared.on_wednesday
 report_queue = shared.report_queue
 
+# A report needs parks in its scope: the district's has the shared fixture's park.
+pytestmark = pytest.mark.usefixtures("park")
+
 
 # --- Asking once ------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from tests.reforms.report_services_helpers import SHANGHAI
 # The shared fixtures, bound here so pytest finds them by name.
 default_schedules = shared.default_schedules
 on_wednesday = shared.on_wednesday
+parks_entered_long_ago = shared.parks_entered_long_ago
 
 
 # --- Scheduled runs and catching up -----------------------------------------------------------
@@ -60,7 +61,7 @@ def _periods():
 
 @pytest.mark.django_db
 def test_catching_up_produces_each_enabled_schedules_missed_run_once(
-    park, default_schedules, on_wednesday
+    park, parks_entered_long_ago, default_schedules, on_wednesday
 ):
     created = schedules.catch_up_scheduled_reports()
     assert created == 4 * 3  # district, the subdistrict and the park, for four kinds
@@ -75,14 +76,18 @@ def test_catching_up_produces_each_enabled_schedules_missed_run_once(
 
 
 @pytest.mark.django_db
-def test_a_switched_off_schedule_is_not_caught_up(park, default_schedules, on_wednesday):
+def test_a_switched_off_schedule_is_not_caught_up(
+    park, parks_entered_long_ago, default_schedules, on_wednesday
+):
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
     schedules.catch_up_scheduled_reports()
     assert _periods() == {(PeriodKind.WEEK, date(2026, 6, 1), date(2026, 6, 7))}
 
 
 @pytest.mark.django_db
-def test_catching_up_waits_for_the_scheduled_time(park, default_schedules, time_machine):
+def test_catching_up_waits_for_the_scheduled_time(
+    park, parks_entered_long_ago, default_schedules, time_machine
+):
     """At 05:00 on Monday the weekly run (06:00) has not come: last week is not made early."""
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
     time_machine.move_to(datetime(2026, 6, 8, 5, 0, tzinfo=SHANGHAI), tick=False)
@@ -95,7 +100,7 @@ def test_catching_up_waits_for_the_scheduled_time(park, default_schedules, time_
 
 @pytest.mark.django_db
 def test_catching_up_follows_a_schedule_moved_by_the_office(
-    park, office_user, default_schedules, time_machine
+    park, parks_entered_long_ago, office_user, default_schedules, time_machine
 ):
     PeriodicTask.objects.exclude(name="progress-reports-weekly").update(enabled=False)
     time_machine.move_to(datetime(2026, 6, 8, 10, 0, tzinfo=SHANGHAI), tick=False)  # Monday
@@ -107,7 +112,9 @@ def test_catching_up_follows_a_schedule_moved_by_the_office(
 
 
 @pytest.mark.django_db
-def test_a_schedule_reads_its_own_kind_even_with_other_arguments(park, on_wednesday):
+def test_a_schedule_reads_its_own_kind_even_with_other_arguments(
+    park, parks_entered_long_ago, on_wednesday
+):
     crontab = CrontabSchedule.objects.create(
         minute="0", hour="6", day_of_week="1", timezone=SHANGHAI
     )

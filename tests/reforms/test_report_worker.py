@@ -31,16 +31,20 @@ from knox.models import AuthToken
 from parks.structure import services as parks_services
 from parks.structure.choices import Role
 from parks.structure.jobs import purge_expired_api_tokens
-from parks.structure.models import Notification
+from parks.structure.models import Notification, Park
 from reforms.reporting import schedules, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.jobs import catch_up_reports, produce_scheduled_reports
 from reforms.reporting.models import Report
 from reforms.reporting.periods import last_complete_period
 from tests.factories import UserFactory
+from tests.reforms.report_services_helpers import LONG_AGO
 
 ROOT = Path(__file__).resolve().parents[2]
 schedules_migration = importlib.import_module("reforms.migrations.0006_report_schedules")
+
+# A report needs parks in its scope: the district's has the shared fixture's park.
+pytestmark = pytest.mark.usefixtures("park")
 
 WORKER = r"""
 import os, sys, threading, time
@@ -372,6 +376,7 @@ def test_missed_runs_are_caught_up_once_when_a_worker_starts_and_every_hour(
 ):
     schedules_migration.create_schedules(apps, None)
     kinds = (PeriodKind.WEEK, PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR)
+    Park.objects.update(created_at=LONG_AGO)  # the parks were there when the runs were due
     workers.start(REPORT_TEST_CATCH_UP="1")  # the system comes back: nothing was produced
 
     wait_for(

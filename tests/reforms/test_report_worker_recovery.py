@@ -25,6 +25,9 @@ from tests.reforms.test_report_worker import _no_schedules, drain, wait_for
 
 workers = worker_tests.workers  # the fixture, shared rather than copied
 
+# A report needs parks in its scope: the district's has the shared fixture's park.
+pytestmark = pytest.mark.usefixtures("park")
+
 # Every wait below is far shorter than the hour a lost build used to wait for the sweep.
 COUPLE_OF_MINUTES = 120
 

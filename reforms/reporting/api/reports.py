@@ -2,11 +2,11 @@
 
 A REST client lists the reports it may see, asks for one (202 Accepted, then polls its `url`
 until `status` is `done`), reads its figures as JSON with a documented schema (the snapshot's
-serializers live in reforms.api.report_schema), and downloads the workbook, the Word briefing
-(情况通报) or the raw snapshot.
-Incremental pulls use `generated_after` (reports finished since the last pull) and the
-validators on the detail and the downloads: a re-pull of an unchanged report answers 304 Not
-Modified to `If-None-Match` (ETag) or `If-Modified-Since` (Last-Modified).
+serializers live in reforms.reporting.api.report_schema), and downloads the workbook, the Word
+briefing (情况通报) or the raw snapshot. Incremental pulls use `generated_after` (reports finished
+since the last pull) and the validators on the detail and the downloads: a re-pull of an
+unchanged report answers 304 Not Modified to `If-None-Match` (ETag) or `If-Modified-Since`
+(Last-Modified).
 
 Reports come from reforms.reporting.selectors.reports_visible_to, so one outside the user's scope
 is a 404. Asking and regenerating go through reforms.reporting.services, which decide who may (403).
@@ -43,7 +43,7 @@ from parks.core.downloads import file_media_type
 from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.structure.api.serializers import NamedChoiceField, VisibleParkField
 from parks.structure.models import Subdistrict
-from reforms.reporting import selectors, services
+from reforms.reporting import freshness, selectors, services
 from reforms.reporting.api.report_schema import ReportSnapshotSerializer
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
@@ -90,6 +90,19 @@ class ReportSerializer(serializers.ModelSerializer):
     build_state_label = serializers.SerializerMethodField(
         help_text=gettext_lazy("The same in words, as the report's page says it.")
     )
+    data_changed_at = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "When a record the report counts, in its scope, was last written after the report "
+            "was built (`as_of`); null while the report is up to date, and while it is being "
+            "built."
+        )
+    )
+    stale = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "True when the data changed after the report was built (`data_changed_at`): "
+            "regenerate it, or ask for it again, to count it anew."
+        )
+    )
     xlsx_url = serializers.SerializerMethodField(
         help_text=gettext_lazy("The Excel workbook, once the report is done; null before.")
     )
@@ -121,6 +134,9 @@ class ReportSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "as_of",
+            "data_changed_at",
+            "stale",
             "xlsx_url",
             "docx_url",
             "json_url",
@@ -144,6 +160,13 @@ class ReportSerializer(serializers.ModelSerializer):
                     "When the current version was built; `generated_after` filters on it."
                 )
             },
+            "as_of": {
+                "help_text": gettext_lazy(
+                    "The moment the current version read the data: its figures hold every "
+                    "write made before it. Null until the report is built. The snapshot's "
+                    "`as_of` is its day."
+                )
+            },
         }
 
     @extend_schema_field(OpenApiTypes.URI)
@@ -165,6 +188,15 @@ class ReportSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_build_state_label(self, report):
         return str(services.BuildState.LABELS[services.report_build_state(report)])
+
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    def get_data_changed_at(self, report):
+        changed = freshness.changed_since_built(report)
+        return serializers.DateTimeField().to_representation(changed) if changed else None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_stale(self, report):
+        return freshness.changed_since_built(report) is not None
 
     @extend_schema_field(NULLABLE_URI)
     def get_xlsx_url(self, report):
@@ -226,7 +258,10 @@ class ReportRequestSerializer(serializers.Serializer):
         required=False,
         allow_null=True,
         validators=PORTAL_DATE_VALIDATORS,
-        help_text=gettext_lazy("Last day of a custom period; ignored for calendar periods."),
+        help_text=gettext_lazy(
+            "Last day of a custom period, a year after `start` at most; ignored for calendar "
+            "periods."
+        ),
     )
 
     def validate(self, attrs):
@@ -341,12 +376,19 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
-def _with_validators(request, report: Report, respond):
+def _with_validators(request, report: Report, respond, *, data_changed_at=None):
     """`respond()`, or 304 when the client has this build already. A report that is not done
-    gets no validators: its progress changes while it is built, so it is always fetched whole."""
+    gets no validators: its progress changes while it is built, so it is always fetched whole.
+    `data_changed_at` (the detail's): the detail says the report is out of date from then on,
+    so a client holding the up-to-date answer is sent the new one."""
     if report.status == ReportStatus.DONE and report.finished_at:
-        etag = f'"report-{report.pk}-v{report.version}-{report.finished_at.timestamp():.6f}"'
-        last_modified = int(report.finished_at.timestamp())
+        etag = f"report-{report.pk}-v{report.version}-{report.finished_at.timestamp():.6f}"
+        modified = report.finished_at
+        if data_changed_at is not None:
+            etag += f"-changed-{data_changed_at.timestamp():.6f}"
+            modified = max(modified, data_changed_at)
+        etag = f'"{etag}"'
+        last_modified = int(modified.timestamp())
         response = (
             get_conditional_response(request, etag=etag, last_modified=last_modified) or respond()
         )
@@ -400,6 +442,9 @@ class ReportViewSet(ReadOnlyViewSet):
         reports = selectors.reports_visible_to(self.request.user).select_related(
             "park", "subdistrict"
         )
+        if self.action in ("list", "retrieve"):
+            # Whether each report is out of date, in the same query (reporting.freshness).
+            reports = freshness.with_data_changed_at(reports)
         # The snapshot is large (a row per park): read it only where it is sent.
         needs_snapshot = self.action == "retrieve" or (
             self.action == "download" and self.request.query_params.get("format") == "json"
@@ -414,21 +459,32 @@ class ReportViewSet(ReadOnlyViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
-        return _with_validators(request, report, lambda: self._detail(report))
+        return _with_validators(
+            request,
+            report,
+            lambda: self._detail(report),
+            data_changed_at=freshness.changed_since_built(report),
+        )
 
     @extend_schema(
         summary="Ask for a report (office; subdistrict staff; park managers)",
         description=gettext_lazy(
             "Answers **202 Accepted** when the report is new: it is queued, and `url` (also in "
-            "the `Location` header) is polled until `status` is `done`. Answers **200 OK** with "
-            "the existing report when one of this scope and period exists already — whatever "
-            "its status, so it may still be queued or running (poll it), or failed (regenerate "
-            "it). A calendar period is the one containing `start`; a period not yet started "
-            "is a 400."
+            "the `Location` header) is polled until `status` is `done`. A report of this scope "
+            "and period that exists already but is out of date (`stale`: its data changed "
+            "after it was built) is built again: **202** with `version` + 1, the earlier build "
+            "kept. Otherwise **200 OK** with the existing report, whatever its status: it may "
+            "still be queued or running (poll it), or failed (regenerate it). A calendar "
+            "period is the one containing `start`; a period not yet over, a custom period "
+            "longer than a year, or a scope with no parks is a 400; a scope outside yours is "
+            "a 403 (a park you cannot see, a 400)."
         ),
         request=ReportRequestSerializer,
         responses={
-            202: OpenApiResponse(ReportDetailSerializer, description=gettext_lazy("Queued.")),
+            202: OpenApiResponse(
+                ReportDetailSerializer,
+                description=gettext_lazy("Queued: a new report, or an out-of-date one rebuilt."),
+            ),
             200: OpenApiResponse(
                 ReportDetailSerializer, description=gettext_lazy("The report existed already.")
             ),

@@ -25,7 +25,7 @@ from parks.core.filter_bar import filter_bar
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
 from parks.core.view_helpers import paginate, save_form
 from parks.structure.models import Park, Subdistrict
-from reforms.reporting import services
+from reforms.reporting import freshness, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
 from reforms.reporting.periods import last_complete_period
@@ -253,8 +253,16 @@ def report_request(request):
             form.add_error(None, _("You may not ask for a report of this scope."))
             result = None
         if result is not None:
-            report, created = result
-            if created:
+            report, queued = result
+            if queued and report.version > 1:
+                messages.info(
+                    request,
+                    _(
+                        "The data has changed since this report was built: it is being built "
+                        "again, and the earlier build is kept."
+                    ),
+                )
+            elif queued:
                 messages.success(request, _("The report is being built. This page follows it."))
             else:
                 messages.info(
@@ -281,6 +289,8 @@ def report_detail(request, pk):
         "build_state_label": services.BuildState.LABELS[state],
         "regenerable": services.report_regenerable(report),
         "may_regenerate": _may_regenerate(request.user, report),
+        # Set when a record the report counts changed after it was built (reporting.freshness).
+        "data_changed_at": freshness.changed_since_built(report),
         "versions": report.versions.order_by("-version"),
     }
     if snapshot:
