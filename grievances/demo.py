@@ -42,7 +42,7 @@ from .demo_data import (
     DemoGrievance,
     Step,
 )
-from .models import Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from .models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
 
 __all__ = [
     "GRIEVANCES",
@@ -178,12 +178,15 @@ def _create(spec, *, now, parks, zones, people, survey):
     # Each step but a mediation session writes one event; they are dated back below.
     event_times = [received_at]
     times = {}
+    call_times = []  # each follow-up call's, in order
     mediation = None
     for step in spec.steps:
         at = received_at + timedelta(hours=step.hours)
         if at >= now:
             raise ValueError(f"Demo grievance {spec.code}: step {step.action} is in the future.")
         times[step.action] = at
+        if step.action == Action.FOLLOW_UP:
+            call_times.append(at)
         if step.action != "mediation_session":
             event_times.append(at)
         if step.action == "withdraw_by_worker":
@@ -206,6 +209,10 @@ def _create(spec, *, now, parks, zones, people, survey):
     for event, at in zip(events, event_times, strict=True):
         event.at = at
     GrievanceEvent.objects.bulk_update(events, ["at"])
+    calls = list(FollowUp.objects.filter(grievance=grievance).order_by("number"))
+    for call, at in zip(calls, call_times, strict=True):
+        call.at = at
+    FollowUp.objects.bulk_update(calls, ["at"])
     Grievance.objects.filter(pk=grievance.pk).update(
         responded_at=times.get(Action.ACCEPT) if grievance.responded_at else None,
         resolved_at=times.get(Action.REPLY) if grievance.resolved_at else None,

@@ -9,6 +9,7 @@ GrievanceRepresentation), never here.
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -21,6 +22,7 @@ from parks.models import Organisation, Subdistrict, User
 from parks.selectors import grid_zones_visible_to, organisations_visible_to
 
 from .. import policy
+from .. import rates as grievance_rates
 from ..choices import (
     Action,
     Category,
@@ -554,18 +556,28 @@ class RatesQuerySerializer(serializers.Serializer):
         return data
 
 
-class RateCountsSerializer(serializers.Serializer):
-    received = serializers.IntegerField(help_text=_("Received, withdrawn ones not counted."))
-    responded_in_time = serializers.IntegerField()
-    resolved = serializers.IntegerField()
-    resolved_in_time = serializers.IntegerField()
-    followed_up = serializers.IntegerField()
-    satisfied = serializers.IntegerField(help_text=_("Satisfied or basically satisfied."))
-    response_rate = serializers.FloatField(
-        allow_null=True, help_text=_("Percent, one decimal; null when nothing was received.")
-    )
-    resolution_rate = serializers.FloatField(allow_null=True)
-    satisfaction_rate = serializers.FloatField(allow_null=True)
+RATE_NOTE = _("Percent, one decimal; null when its denominator is 0.")
+
+
+def _figure_field(measure: grievance_rates.Measure) -> serializers.Field:
+    """A grievance figure's field, documented by its definition in English and in the fixed
+    Chinese of the workbook (口径)."""
+    if measure.is_rate:
+        help_text = format_lazy("{} {} 口径：{}", measure.definition, RATE_NOTE, measure.basis)
+        return serializers.FloatField(allow_null=True, help_text=help_text)
+    help_text = format_lazy("{} 口径：{}", measure.definition, measure.basis)
+    return serializers.IntegerField(help_text=help_text)
+
+
+# Every figure of grievances.rates, in its order: the counts, then the rates.
+RateCountsSerializer = type(
+    "RateCountsSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "The grievance figures of a scope and period (grievances.rates).",
+        **{measure.key: _figure_field(measure) for measure in grievance_rates.MEASURES},
+    },
+)
 
 
 class RateGroupSerializer(RateCountsSerializer):
@@ -576,15 +588,24 @@ class RateGroupSerializer(RateCountsSerializer):
     label = serializers.CharField(allow_null=True)
 
 
-class SurveyFunnelSerializer(serializers.Serializer):
-    handed_out = serializers.IntegerField()
-    returned = serializers.IntegerField()
-    opinions = serializers.IntegerField()
-    rectified = serializers.IntegerField()
+SurveyFunnelSerializer = type(
+    "SurveyFunnelSerializer",
+    (serializers.Serializer,),
+    {
+        "__doc__": "Satisfaction surveys: handed out → returned → opinions → rectified.",
+        **{step.key: _figure_field(step) for step in grievance_rates.FUNNEL},
+    },
+)
 
 
 class RatesSerializer(serializers.Serializer):
-    definitions = serializers.DictField(child=serializers.CharField())
+    definitions = serializers.DictField(
+        child=serializers.CharField(),
+        help_text=_(
+            "What each figure counts (口径), by key: the fixed Chinese text of the reports' "
+            "workbooks."
+        ),
+    )
     totals = RateCountsSerializer()
     groups = RateGroupSerializer(many=True)
     funnel = SurveyFunnelSerializer()

@@ -1,5 +1,5 @@
 """Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
-and the three rates (三率), at /api/v1/grievances/."""
+and the rates (三率 and the others of grievances.rates), at /api/v1/grievances/."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,7 @@ from parks.api.errors import state_conflicts_as_409
 from parks.api.schema import conflict
 from parks.api.viewsets import ReadOnlyViewSet
 
+from ... import rates as grievance_rates
 from ... import selectors, services
 from ...choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from ...filters import GrievanceFilter
@@ -383,20 +384,24 @@ class GrievanceViewSet(
     # --- The three rates -----------------------------------------------------------------------
 
     @extend_schema(
-        summary="The three rates (三率) and the survey funnel for a scope and period",
+        summary="The grievance rates (三率 and the others) and the survey funnel for a scope "
+        "and period",
         description=(
             "Counts and rates over the grievances you may see, received in the period "
             "(`from`/`to`, inclusive, in the portal's time zone) and narrowed by `park`, "
             "`subdistrict`, `grid_zone` and `unit`. Withdrawn grievances are not counted. "
-            "Rates are percentages with one decimal, null when their denominator is 0.\n\n"
+            "A grievance whose response (resolution) deadline has not passed and that has not "
+            "been responded to (resolved) is pending: counted apart, never a failure. "
+            "Rates are percentages with one decimal, null when their denominator is 0. "
+            "Each figure's definition is in its field's description and, in the fixed Chinese "
+            "of the reports' workbooks (口径), in `definitions`:\n\n"
             + "\n".join(
-                f"* `{name}`: {definition}"
-                for name, definition in selectors.RATE_DEFINITIONS.items()
+                f"* `{rate.key}` ({rate.term}): {rate.basis}" for rate in grievance_rates.RATES
             )
             + "\n\n`groups` breaks the same numbers down by `group_by`. `funnel`: survey "
             "campaigns held in the period in the parks of the scope (handed out, returned) and "
-            "the opinions logged from surveys among the grievances counted, and how many of "
-            "them were rectified."
+            "the opinions logged from surveys among the grievances counted (withdrawn ones "
+            "not counted), and how many of them were rectified."
         ),
         parameters=[RatesQuerySerializer],
         responses={200: RatesSerializer},
@@ -421,7 +426,7 @@ class GrievanceViewSet(
         group = params.get("group_by")
         return Response(
             {
-                "definitions": selectors.RATE_DEFINITIONS,
+                "definitions": grievance_rates.DEFINITIONS,
                 "totals": counted.totals,
                 "groups": _rate_groups(counted.grievances, group) if group else [],
                 "funnel": counted.funnel,
