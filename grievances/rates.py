@@ -28,6 +28,7 @@ The rules a 12345-style office defends, and why:
   dissatisfied call followed by a reopen still counts; the first-call rate sits beside it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -81,7 +82,7 @@ COUNTS = (
     Measure(
         "received",
         "受理诉求数",
-        _("Received"),
+        pgettext_lazy("count", "Received"),
         "统计期内受理的诉求件数（按受理时间）；已撤回的诉求不计入任何数字。",
         gettext_noop(
             "Grievances received in the period (by time of receipt); withdrawn ones count nowhere."
@@ -310,7 +311,7 @@ PENDING = {
 }
 
 
-def _calls(**condition) -> Subquery:
+def _calls(**condition: Any) -> Subquery:
     """The number of a grievance's follow-up calls (meeting `condition`); NULL for none."""
     calls = (
         FollowUp.objects.filter(grievance=OuterRef("pk"), **condition)
@@ -363,7 +364,7 @@ def rate_counts(now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def with_rates(row: dict[str, Any]) -> dict[str, Any]:
+def with_rates(row: Mapping[str, Any]) -> dict[str, Any]:
     """A row of counts (rate_counts) with every rate worked out from them."""
     return {**row, **{rate.key: percent(row[rate.part], row[rate.whole]) for rate in RATES}}
 

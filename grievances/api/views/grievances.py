@@ -19,6 +19,7 @@ from ... import selectors, services
 from ...choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from ...filters import GrievanceFilter
 from ...models import Grievance, Mediation
+from ..rate_serializers import RatesQuerySerializer, RatesSerializer
 from ..serializers import (
     AssignSerializer,
     ExtensionInputSerializer,
@@ -31,8 +32,6 @@ from ..serializers import (
     MediationOpenSerializer,
     MediationSerializer,
     MediationSessionSerializer,
-    RatesQuerySerializer,
-    RatesSerializer,
     StepNoteSerializer,
     StepRequiredNoteSerializer,
 )
