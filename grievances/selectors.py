@@ -250,9 +250,10 @@ class Rates:
     grievances: QuerySet[Grievance]  # the grievances counted, to break them down (rates_by)
     totals: dict[str, Any]
     funnel: dict[str, int]
+    now: datetime  # the moment pending was judged at: break the figures down at the same one
 
 
-def rates_for(user: User, scope: RateScope) -> Rates:
+def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> Rates:
     """The grievance figures (the three rates 三率 and the others of grievances.rates) and the
     survey funnel over the grievances and surveys `user` may see, narrowed to `scope`: what the
     rates page and /api/v1/grievances/rates/ both show.
@@ -283,10 +284,12 @@ def rates_for(user: User, scope: RateScope) -> Rates:
         surveys = surveys.filter(held_on__gte=scope.start)
     if scope.last:
         surveys = surveys.filter(held_on__lte=scope.last)
+    now = now or timezone.now()
     return Rates(
         grievances=grievances,
-        totals=rates(grievances),
+        totals=rates(grievances, now=now),
         funnel=survey_funnel(surveys=surveys, grievances=grievances),
+        now=now,
     )
 
 

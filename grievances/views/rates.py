@@ -76,11 +76,12 @@ def _zone_names(rows):
     return {zone.pk: f"{zone.park.name} · {zone.code} {zone.name}" for zone in zones}
 
 
-def _breakdowns(grievances):
-    by_park = selectors.rates_by(grievances, "park")
-    by_zone = selectors.rates_by(grievances, "grid_zone")
-    by_unit = selectors.rates_by(grievances, "unit")
-    by_month = selectors.rates_by(grievances, "month")
+def _breakdowns(counted):
+    grievances, now = counted.grievances, counted.now
+    by_park = selectors.rates_by(grievances, "park", now=now)
+    by_zone = selectors.rates_by(grievances, "grid_zone", now=now)
+    by_unit = selectors.rates_by(grievances, "unit", now=now)
+    by_month = selectors.rates_by(grievances, "month", now=now)
     zone_names = _zone_names(by_zone) if by_zone else {}
     for row in by_park:
         row["label"] = row["park__name"]
@@ -151,7 +152,7 @@ def rates(request):
         ),
     )
     totals, funnel = counted.totals, counted.funnel
-    breakdowns = _breakdowns(counted.grievances)
+    breakdowns = _breakdowns(counted)
     cards = [
         {
             "key": rate.key,

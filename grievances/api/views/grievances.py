@@ -427,16 +427,16 @@ class GrievanceViewSet(
             {
                 "definitions": grievance_rates.DEFINITIONS,
                 "totals": counted.totals,
-                "groups": _rate_groups(counted.grievances, group) if group else [],
+                "groups": _rate_groups(counted, group) if group else [],
                 "funnel": counted.funnel,
             }
         )
 
 
-def _rate_groups(grievances, group):
+def _rate_groups(counted, group):
     key_field, label_field = selectors.RATE_GROUPS[group]
     groups = []
-    for row in selectors.rates_by(grievances, group):
+    for row in selectors.rates_by(counted.grievances, group, now=counted.now):
         key = row.pop(key_field)
         label = row.pop(label_field) if label_field else None
         if group == "month":
