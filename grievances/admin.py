@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from grievances.models import (
     Attachment,
     ExtensionRequest,
+    FollowUp,
     Grievance,
     GrievanceEvent,
     GrievanceReminder,
@@ -79,6 +80,12 @@ class GrievanceEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+    fields = ["number", "at", "satisfaction", "actor"]
+    readonly_fields = fields
+
+
 @admin.register(Grievance)
 class GrievanceAdmin(ReadOnlyAdmin):
     """Grievances are logged and moved on the pages and the API; here they are read."""
@@ -125,7 +132,7 @@ class GrievanceAdmin(ReadOnlyAdmin):
         "updated_at",
     ]
     readonly_fields = fields
-    inlines = [AttachmentInline, GrievanceEventInline]
+    inlines = [AttachmentInline, GrievanceEventInline, FollowUpInline]
 
     @admin.display(description=_("complainant"))
     def complainant_masked(self, grievance):

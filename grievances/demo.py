@@ -40,7 +40,7 @@ from grievances.demo_data import (
     DemoGrievance,
     Step,
 )
-from grievances.models import Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
 from parks.structure.demo_names import HUAXIA, SHENGYANG
 from parks.structure.models import GridZone, Organisation, Park, User
 
@@ -180,12 +180,15 @@ def _create(spec, *, now, parks, zones, people, survey):
     # Each step but a mediation session writes one event; they are dated back below.
     event_times = [received_at]
     times = {}
+    call_times = []  # each follow-up call's, in order
     mediation = None
     for step in spec.steps:
         at = received_at + timedelta(hours=step.hours)
         if at >= now:
             raise ValueError(f"Demo grievance {spec.code}: step {step.action} is in the future.")
         times[step.action] = at
+        if step.action == Action.FOLLOW_UP:
+            call_times.append(at)
         if step.action != "mediation_session":
             event_times.append(at)
         if step.action == "withdraw_by_worker":
@@ -208,6 +211,10 @@ def _create(spec, *, now, parks, zones, people, survey):
     for event, at in zip(events, event_times, strict=True):
         event.at = at
     GrievanceEvent.objects.bulk_update(events, ["at"])
+    calls = list(FollowUp.objects.filter(grievance=grievance).order_by("number"))
+    for call, at in zip(calls, call_times, strict=True):
+        call.at = at
+    FollowUp.objects.bulk_update(calls, ["at"])
     Grievance.objects.filter(pk=grievance.pk).update(
         responded_at=times.get(Action.ACCEPT) if grievance.responded_at else None,
         resolved_at=times.get(Action.REPLY) if grievance.resolved_at else None,

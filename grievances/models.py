@@ -290,6 +290,44 @@ class GrievanceEvent(models.Model):
         return f"{self.grievance.tracking_code} {self.action}"
 
 
+class FollowUp(models.Model):
+    """One follow-up call (回访): what the worker said. Every call is kept: a grievance reopened
+    after an unsatisfied call is called again, and the satisfaction rate counts each call."""
+
+    grievance = models.ForeignKey(
+        Grievance, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("grievance")
+    )
+    # 1 for the first call of the grievance, then 2, 3…: the first-call satisfaction rate reads 1.
+    number = models.PositiveSmallIntegerField(_("call"))
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    satisfaction = models.CharField(_("satisfaction"), max_length=20, choices=Satisfaction.choices)
+
+    class Meta:
+        verbose_name = _("follow-up call")
+        verbose_name_plural = _("follow-up calls")
+        ordering = ["grievance_id", "number"]
+        constraints = [
+            # The rates count calls per grievance from this table (grievances.rates).
+            models.UniqueConstraint(fields=["grievance", "number"], name="follow_up_number_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="follow_up_number_from_one"),
+            models.CheckConstraint(
+                condition=Q(satisfaction__in=_values(Satisfaction)),
+                name="follow_up_satisfaction_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.grievance.tracking_code} #{self.number}"
+
+
 class ExtensionRequest(models.Model):
     """A handling unit asks for more time; the office approves (moving the deadline) or not."""
 

@@ -1,9 +1,9 @@
 """Reads of grievances shared by pages, the API, exports, reminders and reports.
 
-Deadline flags and the three rates (三率) are computed in SQL here, once, for every caller.
+Deadline flags are computed in SQL here, once, for every caller; the rates (三率 and the others)
+are defined and counted in grievances.rates and applied to a scope here.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -14,22 +14,20 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     ExpressionWrapper,
     F,
     Q,
     QuerySet,
-    Sum,
     Value,
     When,
 )
 from django.utils import timezone
 
-from grievances.choices import FINAL_STATUSES, SATISFIED_LEVELS, Channel, Status
+from grievances import rates as grievance_rates
+from grievances.choices import FINAL_STATUSES, Status
 from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.core.db import chinese_order
-from parks.core.figures import percent
 from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
 
 # --- Scope ----------------------------------------------------------------------------------
@@ -175,42 +173,18 @@ def inbox(*, user: User, now: datetime | None = None) -> QuerySet[Grievance]:
     ).order_by("resolution_due_at", "pk")
 
 
-# --- The three rates ------------------------------------------------------------------------
+# --- The rates ------------------------------------------------------------------------------
+# What each figure counts, and the SQL that counts it, live in grievances.rates; these apply it
+# to a scope. rate_counts, with_rates and survey_funnel are re-exported for the other apps.
 
-RATE_DEFINITIONS = {
-    "response_rate": "responded within the time limit ÷ received",
-    "resolution_rate": "resolved (replied to the worker) ÷ received",
-    "satisfaction_rate": "satisfied + basically satisfied ÷ followed up",
-}
-
-
-def rate_counts() -> dict[str, Count]:
-    """The aggregate expressions behind the three rates. Withdrawn grievances are not counted."""
-    counted = ~Q(status=Status.WITHDRAWN)
-    return {
-        "received": Count("pk", filter=counted),
-        "responded_in_time": Count(
-            "pk", filter=counted & Q(responded_at__lte=F("response_due_at"))
-        ),
-        "resolved": Count("pk", filter=counted & Q(resolved_at__isnull=False)),
-        "resolved_in_time": Count(
-            "pk", filter=counted & Q(resolved_at__lte=F("resolution_due_at"))
-        ),
-        "followed_up": Count("pk", filter=counted & ~Q(satisfaction="")),
-        "satisfied": Count("pk", filter=counted & Q(satisfaction__in=SATISFIED_LEVELS)),
-    }
-
-
-def with_rates(row: Mapping[str, Any]) -> dict[str, Any]:
-    def ratio(part: str, whole: str) -> float | None:
-        return percent(row[part], row[whole])
-
-    return {
-        **row,
-        "response_rate": ratio("responded_in_time", "received"),
-        "resolution_rate": ratio("resolved", "received"),
-        "satisfaction_rate": ratio("satisfied", "followed_up"),
-    }
+rate_counts = grievance_rates.rate_counts
+with_rates = grievance_rates.with_rates
+no_grievances = grievance_rates.no_grievances
+survey_funnel = grievance_rates.survey_funnel
+# Each figure's definition (Measure), for the reports that declare and explain them.
+RATE_MEASURES = grievance_rates.MEASURES
+RATE_PENDING = grievance_rates.PENDING
+FUNNEL_MEASURES = grievance_rates.FUNNEL
 
 
 def grievances_in_period(
@@ -224,9 +198,9 @@ def grievances_in_period(
     return grievances
 
 
-def rates(grievances: QuerySet[Grievance]) -> dict[str, Any]:
-    """The three rates over a queryset of grievances, in one query."""
-    return with_rates(grievances.order_by().aggregate(**rate_counts()))
+def rates(grievances: QuerySet[Grievance], *, now: datetime | None = None) -> dict[str, Any]:
+    """Every grievance figure (grievances.rates) over a queryset of grievances, in one query."""
+    return with_rates(grievances.order_by().aggregate(**rate_counts(now)))
 
 
 # Grouping keys the rates can be broken down by, with the label column of each.
@@ -238,8 +212,11 @@ RATE_GROUPS = {
 }
 
 
-def rates_by(grievances: QuerySet[Grievance], group: str) -> list[dict[str, Any]]:
-    """The three rates per park, grid zone, handling unit or month, in one grouped query."""
+def rates_by(
+    grievances: QuerySet[Grievance], group: str, *, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Every grievance figure per park, grid zone, handling unit or month, in one grouped
+    query."""
     from django.db.models.functions import TruncMonth
 
     key, label = RATE_GROUPS[group]
@@ -248,22 +225,7 @@ def rates_by(grievances: QuerySet[Grievance], group: str) -> list[dict[str, Any]
         rows = grievances.order_by().annotate(month=TruncMonth("received_at")).values("month")
     else:
         rows = grievances.order_by().values(*(key,) if label is None else (key, label))
-    return [with_rates(row) for row in rows.annotate(**rate_counts()).order_by(key)]
-
-
-def survey_funnel(
-    *, surveys: QuerySet[SurveyCampaign], grievances: QuerySet[Grievance]
-) -> dict[str, int]:
-    """Handed out → returned → opinions → rectified, for the surveys and grievances given."""
-    totals = surveys.order_by().aggregate(
-        handed_out=Sum("handed_out", default=0), returned=Sum("returned", default=0)
-    )
-    opinions = (
-        grievances.filter(channel=Channel.SURVEY)
-        .order_by()
-        .aggregate(opinions=Count("pk"), rectified=Count("pk", filter=Q(rectified=True)))
-    )
-    return {**totals, **opinions}
+    return [with_rates(row) for row in rows.annotate(**rate_counts(now)).order_by(key)]
 
 
 @dataclass(frozen=True)
@@ -282,16 +244,18 @@ class RateScope:
 
 @dataclass(frozen=True)
 class Rates:
-    """The three rates of a scope and period, and its survey funnel."""
+    """The grievance figures of a scope and period, and its survey funnel."""
 
     grievances: QuerySet[Grievance]  # the grievances counted, to break them down (rates_by)
     totals: dict[str, Any]
     funnel: dict[str, int]
+    now: datetime  # the moment pending was judged at: break the figures down at the same one
 
 
-def rates_for(user: User, scope: RateScope) -> Rates:
-    """The three rates (三率) and the survey funnel over the grievances and surveys `user` may
-    see, narrowed to `scope`: what the rates page and /api/v1/grievances/rates/ both show.
+def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> Rates:
+    """The grievance figures (the three rates 三率 and the others of grievances.rates) and the
+    survey funnel over the grievances and surveys `user` may see, narrowed to `scope`: what the
+    rates page and /api/v1/grievances/rates/ both show.
 
     The funnel counts the survey campaigns held in the period in the parks of the scope.
     Surveys are held per park, so a grid zone's funnel counts its park's surveys; a handling
@@ -319,10 +283,12 @@ def rates_for(user: User, scope: RateScope) -> Rates:
         surveys = surveys.filter(held_on__gte=scope.start)
     if scope.last:
         surveys = surveys.filter(held_on__lte=scope.last)
+    now = now or timezone.now()
     return Rates(
         grievances=grievances,
-        totals=rates(grievances),
+        totals=rates(grievances, now=now),
         funnel=survey_funnel(surveys=surveys, grievances=grievances),
+        now=now,
     )
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
-from grievances.models import Grievance, GrievanceEvent
+from grievances.models import FollowUp, Grievance, GrievanceEvent
 from parks.history import audit
 from parks.structure.models import Organisation, User
 
@@ -99,10 +99,13 @@ def grievance_assign(
 
 @transaction.atomic
 def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Grievance:
-    """The unit accepts: the response time is the first acceptance; the accepting person
+    """The unit accepts: the response time is this acceptance, by the unit that now handles the
+    grievance (a unit that returned it does not answer for the next one); the accepting person
     handles it unless the office named someone."""
     grievance, note = _locked_for_step(grievance, action=Action.ACCEPT, actor=actor, note=note)
-    grievance.responded_at = grievance.responded_at or timezone.now()
+    # Accepting is only possible once per assignment (assigned -> accepted), so this is the
+    # acceptance of the current unit; a return has cleared any earlier one.
+    grievance.responded_at = timezone.now()
     grievance.handler = grievance.handler or actor
     return _move(
         grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
@@ -111,10 +114,20 @@ def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Gr
 
 @transaction.atomic
 def grievance_return(*, grievance: Grievance, actor: User, note: str) -> Grievance:
-    """The unit sends the grievance back to the office, saying why (the wrong unit...)."""
+    """The unit sends the grievance back to the office, saying why (the wrong unit...). Its
+    acceptance, if it had accepted, is cleared: the response is judged on the acceptance by
+    the unit that finally handles it, so a return cannot leave the response looking on time
+    (grievances.rates)."""
     grievance, note = _locked_for_step(grievance, action=Action.RETURN, actor=actor, note=note)
     grievance.handler = None
-    return _move(grievance, action=Action.RETURN, actor=actor, note=note, fields=("handler",))
+    grievance.responded_at = None
+    return _move(
+        grievance,
+        action=Action.RETURN,
+        actor=actor,
+        note=note,
+        fields=("handler", "responded_at"),
+    )
 
 
 @transaction.atomic
@@ -145,13 +158,22 @@ def grievance_follow_up(
     note: str = "",
 ) -> Grievance:
     """The office records the follow-up call: how satisfied the worker is and, for an
-    opinion, whether the problem was put right (None leaves that as it was)."""
+    opinion, whether the problem was put right (None leaves that as it was). The call is kept
+    as a FollowUp row; the grievance's `satisfaction` is the latest call's answer, which a
+    reopen clears, while the row stays for the rates."""
     grievance, note = _locked_for_step(grievance, action=Action.FOLLOW_UP, actor=actor, note=note)
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("Record how satisfied the worker is.")})
     grievance.satisfaction = satisfaction
     if rectified is not None:
         grievance.rectified = rectified
+    # The grievance row is locked, so two calls recorded at once get numbers one after the other.
+    FollowUp.objects.create(
+        grievance=grievance,
+        number=grievance.follow_ups.count() + 1,
+        actor=actor,
+        satisfaction=satisfaction,
+    )
     return _move(
         grievance,
         action=Action.FOLLOW_UP,
@@ -172,7 +194,7 @@ def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Gri
 @transaction.atomic
 def grievance_reopen(*, grievance: Grievance, actor: User, note: str) -> Grievance:
     """The office reopens a grievance whose worker was not satisfied: back to the unit, the
-    reply and the satisfaction cleared."""
+    reply and the satisfaction cleared (the call itself stays, as a FollowUp row)."""
     grievance, note = _locked_for_step(grievance, action=Action.REOPEN, actor=actor, note=note)
     grievance.resolved_at = None
     grievance.satisfaction = ""

@@ -133,6 +133,8 @@ class GrievanceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = "grievances.Grievance"
+        # The follow-up calls are rows of their own: the grievance needs no second save.
+        skip_postgeneration_save = True
 
     park = factory.SubFactory(ParkFactory)
     channel = "gm_mailbox"
@@ -144,6 +146,31 @@ class GrievanceFactory(factory.django.DjangoModelFactory):
     received_at = factory.LazyFunction(lambda: datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
     response_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(hours=24))
     resolution_due_at = factory.LazyAttribute(lambda o: o.received_at + timedelta(days=15))
+
+    @factory.post_generation
+    def follow_ups(grievance, create, extracted, **kwargs):
+        """A grievance made with a satisfaction had one follow-up call that said so, as the
+        workflow records it; `follow_ups=[...]` gives its calls' answers instead, in order."""
+        if not create:
+            return
+        answers = extracted if extracted is not None else [grievance.satisfaction]
+        record_follow_ups(grievance, [answer for answer in answers if answer])
+
+
+def record_follow_ups(grievance, answers):
+    """The grievance's follow-up calls, one per answer, dated one day apart after its reply."""
+    from grievances.models import FollowUp
+
+    start = grievance.resolved_at or grievance.received_at
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            grievance=grievance,
+            number=number,
+            at=start + timedelta(days=number),
+            satisfaction=answer,
+        )
+        for number, answer in enumerate(answers, start=1)
+    )
 
 
 class SurveyCampaignFactory(factory.django.DjangoModelFactory):

@@ -39,15 +39,13 @@ from grievances.models import (
 from grievances.selectors import complainant_shown, parties_shown, surveys_visible_to
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import grid_zones_visible_to, organisations_visible_to
-from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.structure.api.serializers import (
     NamedChoiceField,
     PortalModelSerializer,
     VisibleParkField,
 )
-from parks.structure.models import Organisation, Subdistrict, User
+from parks.structure.models import Organisation, User
 
-# Timeline entries that are not workflow steps.
 EVENT_LABELS = {
     **{action.value: action.label for action in Action},
     "receive": _("Received"),
@@ -507,87 +505,3 @@ class MediationConcludeSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("Yuan, when an agreement names an amount."),
     )
-
-
-# --- Rates ------------------------------------------------------------------------------------
-
-
-class RatesQuerySerializer(serializers.Serializer):
-    """Scope and period of /grievances/rates/. `from` and `to` are Python keywords, hence
-    get_fields."""
-
-    park = ParkIdField(required=False, help_text=_("Only this park."))
-    subdistrict = serializers.PrimaryKeyRelatedField(
-        queryset=Subdistrict.objects.all(),
-        required=False,
-        help_text=_("Only parks of this subdistrict."),
-    )
-    grid_zone = VisibleGridZoneField(required=False, help_text=_("Only this grid zone."))
-    unit = VisibleOrganisationField(
-        required=False, help_text=_("Only grievances handled by this unit.")
-    )
-    group_by = serializers.ChoiceField(
-        choices=[
-            ("park", _("Park")),
-            ("grid_zone", _("Grid zone")),
-            ("unit", _("Handling unit")),
-            ("month", _("Month of receipt")),
-        ],
-        required=False,
-        help_text=_("Break the rates down; `groups` is empty without it."),
-    )
-
-    def get_fields(self):
-        fields = super().get_fields()
-        fields["from"] = serializers.DateField(
-            required=False,
-            validators=PORTAL_DATE_VALIDATORS,
-            help_text=_("First day of receipt, inclusive."),
-        )
-        fields["to"] = serializers.DateField(
-            required=False,
-            validators=PORTAL_DATE_VALIDATORS,
-            help_text=_("Last day of receipt, inclusive."),
-        )
-        return fields
-
-    def validate(self, data):
-        if data.get("from") and data.get("to") and data["from"] > data["to"]:
-            raise serializers.ValidationError({"to": _("The period ends before it starts.")})
-        return data
-
-
-class RateCountsSerializer(serializers.Serializer):
-    received = serializers.IntegerField(help_text=_("Received, withdrawn ones not counted."))
-    responded_in_time = serializers.IntegerField()
-    resolved = serializers.IntegerField()
-    resolved_in_time = serializers.IntegerField()
-    followed_up = serializers.IntegerField()
-    satisfied = serializers.IntegerField(help_text=_("Satisfied or basically satisfied."))
-    response_rate = serializers.FloatField(
-        allow_null=True, help_text=_("Percent, one decimal; null when nothing was received.")
-    )
-    resolution_rate = serializers.FloatField(allow_null=True)
-    satisfaction_rate = serializers.FloatField(allow_null=True)
-
-
-class RateGroupSerializer(RateCountsSerializer):
-    key = serializers.CharField(
-        allow_null=True,
-        help_text=_("The park, grid zone or unit id, or the month as YYYY-MM; null for none."),
-    )
-    label = serializers.CharField(allow_null=True)
-
-
-class SurveyFunnelSerializer(serializers.Serializer):
-    handed_out = serializers.IntegerField()
-    returned = serializers.IntegerField()
-    opinions = serializers.IntegerField()
-    rectified = serializers.IntegerField()
-
-
-class RatesSerializer(serializers.Serializer):
-    definitions = serializers.DictField(child=serializers.CharField())
-    totals = RateCountsSerializer()
-    groups = RateGroupSerializer(many=True)
-    funnel = SurveyFunnelSerializer()

@@ -153,6 +153,8 @@ def grievance_detail(request, pk):
             "deadline": next_deadline(grievance),
             "personal": personal,
             "events": events,
+            # Every call is kept, a reopened grievance's earlier answers too (grievances.rates).
+            "follow_ups": list(grievance.follow_ups.order_by("number")),
             "attachments": grievance.attachments.order_by("pk"),
             "actions": _action_buttons(user, grievance),
             "extensions": extensions,

@@ -1,47 +1,72 @@
-"""The three rates (三率) dashboard: response, resolution and satisfaction rates for a scope and
-period, broken down by park, grid zone, unit and month, with the survey funnel.
+"""The grievance rates page: the three rates (三率) and the others of grievances.rates for a
+scope and period, each with its pending count and definition, broken down by park, grid zone,
+unit and month, with the survey funnel.
 
-Every number is counted in SQL by grievances.selectors; static/js/grievance_rates.js draws the
-charts from the same numbers the tables print (json_script).
+Every number is counted in SQL by grievances.rates (through selectors.rates_for), which also
+holds each figure's definition; static/js/grievance_rates.js draws the charts of the three rates
+from the same numbers the tables print (json_script).
 """
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import pgettext
 
+from grievances import rates as grievance_rates
 from grievances import selectors
 from grievances.forms import RatesScopeForm
 from parks.core.dates import period_presets
 from parks.structure.models import GridZone
 
-# The definitions live in grievances.selectors, shared with the API docs; marked here so that
-# makemessages picks them up and the page shows them in the reader's language.
-RATE_DEFINITION_MESSAGES = (
-    gettext_noop("responded within the time limit ÷ received"),
-    gettext_noop("resolved (replied to the worker) ÷ received"),
-    gettext_noop("satisfied + basically satisfied ÷ followed up"),
-)
-# (key, numerator count, denominator count), in the order of the cards.
-RATES = [
-    ("response_rate", "responded_in_time", "received"),
-    ("resolution_rate", "resolved", "received"),
-    ("satisfaction_rate", "satisfied", "followed_up"),
-]
+# The rates the charts draw (the three rates of 接诉即办), with their colours.
 RATE_COLOURS = {
     "response_rate": "#1565c0",
     "resolution_rate": "#2e7d32",
     "satisfaction_rate": "#b71c1c",
 }
+# The columns of the breakdown tables, by key of grievances.rates: counts and rates.
+TABLE_COLUMNS = (
+    "received",
+    "response_pending",
+    "response_rate",
+    "resolution_pending",
+    "resolution_rate",
+    "on_time_resolution_rate",
+    "followed_up",
+    "satisfaction_rate",
+    "first_call_satisfaction_rate",
+    "return_rate",
+    "reopen_rate",
+)
 
 
 def _rate_labels():
-    return {
-        "response_rate": _("Response rate"),
-        "resolution_rate": _("Resolution rate"),
-        "satisfaction_rate": _("Satisfaction rate"),
-    }
+    return {key: str(grievance_rates.BY_KEY[key].label) for key in RATE_COLOURS}
+
+
+def _cells(row):
+    """A breakdown row's cells in TABLE_COLUMNS order; a rate shows its numerator beside it."""
+    cells = []
+    for key in TABLE_COLUMNS:
+        measure = grievance_rates.BY_KEY[key]
+        cells.append(
+            {
+                "key": key,
+                "value": row[key],
+                "is_rate": measure.is_rate,
+                "part": row[measure.part] if measure.is_rate else None,
+            }
+        )
+    return cells
+
+
+def _pending(key, totals):
+    """A rate's pending count and its name, for the rates that have one."""
+    pending = grievance_rates.PENDING.get(key)
+    if pending is None:
+        return None
+    return {"label": grievance_rates.BY_KEY[pending].label, "count": totals[pending]}
 
 
 def _zone_names(rows):
@@ -50,11 +75,12 @@ def _zone_names(rows):
     return {zone.pk: f"{zone.park.name} · {zone.code} {zone.name}" for zone in zones}
 
 
-def _breakdowns(grievances):
-    by_park = selectors.rates_by(grievances, "park")
-    by_zone = selectors.rates_by(grievances, "grid_zone")
-    by_unit = selectors.rates_by(grievances, "unit")
-    by_month = selectors.rates_by(grievances, "month")
+def _breakdowns(counted):
+    grievances, now = counted.grievances, counted.now
+    by_park = selectors.rates_by(grievances, "park", now=now)
+    by_zone = selectors.rates_by(grievances, "grid_zone", now=now)
+    by_unit = selectors.rates_by(grievances, "unit", now=now)
+    by_month = selectors.rates_by(grievances, "month", now=now)
     zone_names = _zone_names(by_zone) if by_zone else {}
     for row in by_park:
         row["label"] = row["park__name"]
@@ -64,6 +90,8 @@ def _breakdowns(grievances):
         row["label"] = row["handling_unit__name"] or _("Not assigned yet")
     for row in by_month:
         row["label"] = timezone.localtime(row["month"]).strftime("%Y-%m") if row["month"] else ""
+    for row in (*by_park, *by_zone, *by_unit, *by_month):
+        row["cells"] = _cells(row)
     return [
         {"key": "park", "title": _("By park"), "rows": by_park},
         {"key": "grid_zone", "title": _("By grid zone"), "rows": by_zone},
@@ -83,12 +111,13 @@ def _chart_data(totals, breakdowns, funnel):
             "no_surveys": _("No surveys in this period"),
         },
         "rates": [
-            {"key": key, "name": labels[key], "color": RATE_COLOURS[key]} for key, _n, _d in RATES
+            {"key": key, "name": labels[key], "color": colour}
+            for key, colour in RATE_COLOURS.items()
         ],
         "months": [row["label"] for row in by_key["month"]],
-        "month_rates": {key: [row[key] for row in by_key["month"]] for key, _n, _d in RATES},
+        "month_rates": {key: [row[key] for row in by_key["month"]] for key in RATE_COLOURS},
         "parks": [row["label"] for row in by_key["park"]],
-        "park_rates": {key: [row[key] for row in by_key["park"]] for key, _n, _d in RATES},
+        "park_rates": {key: [row[key] for row in by_key["park"]] for key in RATE_COLOURS},
         "funnel": [
             {"name": _("Handed out"), "value": funnel["handed_out"]},
             {"name": pgettext("survey", "Returned"), "value": funnel["returned"]},
@@ -122,18 +151,18 @@ def rates(request):
         ),
     )
     totals, funnel = counted.totals, counted.funnel
-    breakdowns = _breakdowns(counted.grievances)
-    labels = _rate_labels()
+    breakdowns = _breakdowns(counted)
     cards = [
         {
-            "key": key,
-            "label": labels[key],
-            "value": totals[key],
-            "part": totals[part],
-            "whole": totals[whole],
-            "definition": _(selectors.RATE_DEFINITIONS[key]),
+            "key": rate.key,
+            "label": rate.label,
+            "value": totals[rate.key],
+            "part": totals[rate.part],
+            "whole": totals[rate.whole],
+            "note": rate.note,
+            "pending": _pending(rate.key, totals),
         }
-        for key, part, whole in RATES
+        for rate in grievance_rates.RATES
     ]
     # Preset links keep the scope and replace the period.
     for preset in presets:
@@ -168,6 +197,13 @@ def rates(request):
             "cards": cards,
             "breakdowns": breakdowns,
             "funnel": funnel,
+            "funnel_steps": [
+                {"key": step.key, "label": step.label, "note": step.note, "value": funnel[step.key]}
+                for step in grievance_rates.FUNNEL
+            ],
             "chart": _chart_data(totals, breakdowns, funnel),
+            "columns": [grievance_rates.BY_KEY[key] for key in TABLE_COLUMNS],
+            # Every figure's definition, as the page's footnote.
+            "definitions": [*grievance_rates.MEASURES, *grievance_rates.FUNNEL],
         },
     )

@@ -18,17 +18,19 @@ month, quarter, year) or, for a custom period, as many days just before it. Ever
 "current" covers `period` and its "previous" covers `previous_period`, counted the same way.
 
 `as_of` is the day (portal time zone) the report was built. Figures that have no date of their
-own — a task's status and warning, whether a grievance has been answered or resolved, a
-proposal's status, which zones exist and who looks after them — are as they stand on that day,
-so rebuilding a past report later may change them. `overdue_as_of` is the day the overdue list
+own — a task's status and warning, whether a grievance has been answered or resolved or is still
+pending (its deadline not passed at the build), its follow-up calls, a proposal's status, which
+zones exist and who looks after them — are as they stand on that day, so rebuilding a past
+report later may change them. Every grievance figure is counted by grievances.rates, which also
+defines it, at one moment of the build (`generated_at`). `overdue_as_of` is the day the overdue list
 stands at: the period's last day, or `as_of` while the period is still running.
 
 Scope. A district report counts every row, district-wide ones (tasks and publicity without a
 park) included. A subdistrict report counts the rows of its parks, plus its own subdistrict-wide
 tasks (no park, plan of the subdistrict). A park report counts that park's rows only.
 
-Details the definitions leave out: grievances count withdrawn ones nowhere, except the funnel's
-opinions, which count them as the grievance rates page does; by_kind lists every kind, zeros
+Details the definitions leave out: grievances count withdrawn ones nowhere, the funnel's opinions
+included; by_kind lists every kind, zeros
 included; both coverage periods divide by the zones of `as_of`; amounts and hours are strings
 with their decimal places; `overdue_by_unit` reads "not done by then" from the done date, so a
 task cancelled since (a cancellation has no date) is left out, suspended tasks count, and a
@@ -37,7 +39,7 @@ ordered most first, then by name in pinyin order.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, Q, QuerySet, Sum
@@ -63,7 +65,8 @@ from reforms.tasks.models import Task
 from reforms.tasks.selectors import with_warning
 
 # Bumped when a field is renamed or removed; adding fields keeps the version.
-SCHEMA_VERSION = 1
+# 2: the grievance figures of grievances.rates (pending apart, every follow-up call counted).
+SCHEMA_VERSION = 2
 
 SECTIONS = (
     "tasks",
@@ -167,14 +170,16 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
     }
 
 
-def _grievances(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _grievances(
+    scope: Scope, now: datetime, start: date, end: date, prev: tuple[date, date]
+) -> dict:
     grievances = scope.of(Grievance.objects.all())
     surveys = scope.of(SurveyCampaign.objects.all())
 
     def period(a: date, b: date) -> dict:
         since, until = as_instants(a, b)
         received = grievances.filter(received_at__gte=since, received_at__lt=until)
-        rates = grievance_selectors.rates(received)
+        rates = grievance_selectors.rates(received, now=now)
         funnel = grievance_selectors.survey_funnel(
             surveys=surveys.filter(held_on__gte=a, held_on__lte=b), grievances=received
         )
@@ -272,7 +277,7 @@ def overdue_by_unit(report: Report, as_of: date) -> list[dict]:
     return _overdue_by_unit(Scope(report), as_of)
 
 
-def _by_park(scope: Scope, today: date, start: date, end: date) -> list[dict]:
+def _by_park(scope: Scope, now: datetime, today: date, start: date, end: date) -> list[dict]:
     """Key figures per park of the scope, for the bars and the ranking: one grouped query per
     app, joined here by park id."""
     since, until = as_instants(start, end)
@@ -287,7 +292,7 @@ def _by_park(scope: Scope, today: date, start: date, end: date) -> list[dict]:
 
     grievances = per_park(
         Grievance.objects.filter(received_at__gte=since, received_at__lt=until),
-        **grievance_selectors.rate_counts(),
+        **grievance_selectors.rate_counts(now),
     )
     activities = per_park(
         Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until),
@@ -306,9 +311,12 @@ def _by_park(scope: Scope, today: date, start: date, end: date) -> list[dict]:
         zones=Count("pk"),
         covered=Count("pk", filter=_zone_logged(start, end)),
     )
-    no_grievances = dict.fromkeys(grievance_selectors.rate_counts(), 0)
     for pk, park in parks.items():
-        park["grievances"] = grievance_selectors.with_rates(grievances.get(pk, no_grievances))
+        park["grievances"] = (
+            grievance_selectors.with_rates(grievances[pk])
+            if pk in grievances
+            else grievance_selectors.no_grievances()
+        )
         park["activities"] = activities.get(pk, {"count": 0, "participants": 0})
         park["tasks"] = tasks.get(pk, {"total": 0, "done": 0, "red": 0, "yellow": 0})
         park["coverage"] = zones.get(pk, {"zones": 0, "covered": 0})
@@ -329,15 +337,16 @@ def build_snapshot(
     the start of the period before)."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
-    # One moment for every figure of the build: the one the build records as the report's
-    # as_of (reforms.reporting.freshness); "today" is its day in the portal's time zone.
-    moment = report.as_of or timezone.now()
-    today = timezone.localdate(moment, timezone=timezone.get_default_timezone())
+    # One moment for every figure of the build, in the portal's time zone whoever asks: the one
+    # the build records as the report's as_of (reforms.reporting.freshness); a grievance is
+    # pending or late as at `now`, and "today" is its day.
+    now = report.as_of or timezone.now()
+    today = timezone.localdate(now, timezone=timezone.get_default_timezone())
     overdue_as_of = min(end, today)
     scope = Scope(report)
     steps = [
         ("tasks", lambda: _tasks(scope, today, start, end, prev)),
-        ("grievances", lambda: _grievances(scope, start, end, prev)),
+        ("grievances", lambda: _grievances(scope, now, start, end, prev)),
         ("activities", lambda: _activities(scope, start, end, prev)),
         ("coverage", lambda: _coverage(scope, start, end, prev)),
         ("care", lambda: _ledger(CarePayment, scope, start, end, prev)),
@@ -345,7 +354,7 @@ def build_snapshot(
         ("training", lambda: _ledger(Training, scope, start, end, prev)),
         ("proposals", lambda: _ledger(Proposal, scope, start, end, prev)),
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
-        ("by_park", lambda: _by_park(scope, today, start, end)),
+        ("by_park", lambda: _by_park(scope, now, today, start, end)),
     ]
     snapshot = {
         "schema_version": SCHEMA_VERSION,
@@ -357,7 +366,7 @@ def build_snapshot(
         },
         "period": {"kind": report.period_kind, **_period(start, end)},
         "previous_period": _period(*prev),
-        "generated_at": moment.isoformat(),
+        "generated_at": now.isoformat(),
         "as_of": today.isoformat(),
         "overdue_as_of": overdue_as_of.isoformat(),
         "publicity_channels": PublicityChannel.values,

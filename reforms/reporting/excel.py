@@ -1,6 +1,9 @@
 """A progress report as an Excel workbook (进展报告), written from its snapshot in openpyxl's
 write-only (streaming) mode.
 
+Its last sheet, 口径说明, says what each rate and count counts, in the fixed Chinese of the
+report's declaration (the grievance figures': grievances.rates).
+
 As with the ledgers and the construction table, the text is fixed Chinese whatever the UI
 language: reports are filed and passed around offices, and a reworded translation must never
 change a filed workbook. One sheet per section of the snapshot; each compares the period with
@@ -12,6 +15,7 @@ and a key the snapshot lacks (an older schema) leaves its cell empty rather than
 """
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,6 +31,7 @@ from parks.core.figures import percent
 from reforms.ledgers.excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
 from reforms.reporting import shape, spec
 from reforms.reporting.choices import PeriodKind
+from reforms.reporting.contents import SCHEMA_VERSION
 from reforms.reporting.models import Report
 
 RATE_FORMAT = "0.0%"
@@ -360,6 +365,10 @@ BY_PARK_COLUMNS = (
     "grievances.response_rate",
     "grievances.resolution_rate",
     "grievances.satisfaction_rate",
+    "grievances.on_time_resolution_rate",
+    "grievances.first_call_satisfaction_rate",
+    "grievances.return_rate",
+    "grievances.reopen_rate",
     "activities.count",
     "activities.participants",
     "tasks.total",
@@ -390,6 +399,52 @@ def _by_park(snapshot: dict) -> SheetWriter:
             ),
             Cell(share, RATE_FORMAT),
         )
+    return sheet
+
+
+# Said on the definitions sheet of a workbook whose snapshot was counted the first way.
+OLD_SCHEMA_NOTE = (
+    "本报告按旧口径（第1版）统计：未到时限的诉求计为未响应、未解决，满意率只计每件诉求最后一次"
+    "回访，响应是否及时按首次受理判断。以下为现行口径；重新生成报告即按现行口径统计。"
+)
+GENERAL_BASES = (
+    ("统计期", "按北京时间（Asia/Shanghai）的日期计算，起止日均含；上期为前一个同类统计期。"),
+    (
+        spec.SNAPSHOT["as_of"].term,
+        "报告生成之日。诉求是否已响应、已办结、是否仍在时限内（待办）、回访和重办情况，"
+        "以及任务状态，均以生成时为准；重新生成可能改变这些数字。",
+    ),
+)
+
+
+def _explained(group: shape.Group, seen: set) -> Iterator[shape.Figure]:
+    """The figures of a group, nested ones included (a period once: its `current`), that carry
+    a fixed Chinese definition; each term once."""
+    for item in group.fields:
+        if isinstance(item, shape.Part):
+            if item.key != "previous":
+                yield from _explained(item.group, seen)
+        elif item.basis and item.term not in seen:
+            seen.add(item.term)
+            yield item
+
+
+def _definitions(snapshot: dict) -> SheetWriter:
+    """口径说明: what each figure of the workbook counts, in the words of its declaration
+    (the grievance figures': grievances.rates)."""
+    sheet = SheetWriter(spec.DEFINITIONS_SHEET, ["项目", "口径"])
+    if snapshot.get("schema_version") != SCHEMA_VERSION:
+        sheet.row(Cell("注意", bold=True), OLD_SCHEMA_NOTE)
+    for term, basis in GENERAL_BASES:
+        sheet.row(term, basis)
+    seen: set = set()
+    for section in (spec.TASKS_SECTION, spec.GRIEVANCES_SECTION, spec.COVERAGE_SECTION):
+        figures = list(_explained(section.group, seen))
+        if figures:
+            sheet.blank()
+            sheet.subheader(section.sheet)
+            for figure in figures:
+                sheet.row(figure.term, figure.basis)
     return sheet
 
 
@@ -434,6 +489,7 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         *(_ledger(section, snapshot) for section in spec.LEDGER_SECTIONS),
         _overdue(snapshot),
         _by_park(snapshot),
+        _definitions(snapshot),
     ]
     workbook = Workbook(write_only=True)
     for sheet in sheets:

@@ -9,7 +9,10 @@ A Figure is one value of the snapshot, with what every reader needs of it:
   term        its fixed Chinese name in the workbook (never translated: a filed workbook must
               not change when a translation is reworded);
   definition  what it counts, in plain English, for the API schema; a rate's or a money
-              figure's unit note is added by the schema from its kind.
+              figure's unit note is added by the schema from its kind;
+  basis       what it counts in fixed Chinese (口径), for the workbook's 口径说明 sheet and the
+              API schema; the grievance figures take theirs from grievances.rates;
+  note        what it counts as pages show it beside the figure (translated, lazily).
 A Group is an object of the snapshot (one schema component), a Part a nested object or list, a
 Share a rate worked out from two figures, a Section a part of the report compared with the
 period before (a table on the page, a sheet of the workbook).
@@ -46,6 +49,8 @@ class Figure:
     nullable: bool = False
     choices: Any = None
     enum: str = ""
+    basis: str = ""
+    note: Any = ""
 
     @property
     def heading(self):

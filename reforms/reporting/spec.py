@@ -61,7 +61,9 @@ from reforms.reporting.spec_sections import (
     COVERAGE,
     FUNNEL,
     GRIEVANCES,
+    OTHER_RATES,
     RATE_FIGURES,
+    RATE_PARTS,
     RATES,
     SURVEY,
     TASK_STATUS_TERMS,
@@ -85,6 +87,7 @@ __all__ = [
     "OVERDUE_SHEET",
     "BY_PARK_SHEET",
     "SUMMARY_SHEET",
+    "DEFINITIONS_SHEET",
     "SUMMARY",
     "period_figure",
     "park_figure",
@@ -96,6 +99,8 @@ __all__ = [
     "TASKS",
     "RATE_FIGURES",
     "RATES",
+    "OTHER_RATES",
+    "RATE_PARTS",
     "SURVEY",
     "FUNNEL",
     "GRIEVANCES",
@@ -168,7 +173,14 @@ PREVIOUS_PERIOD = Group(
 SNAPSHOT = Group(
     "ReportSnapshot",
     (
-        Figure("schema_version", definition="1 for this schema.", kind=NUMBER),
+        Figure(
+            "schema_version",
+            definition="2 for this schema. 2: the grievance figures of grievances.rates "
+            "(pending grievances apart, every follow-up call counted, the response judged on "
+            "the final unit's acceptance, four more rates); 1 counted not-yet-due grievances "
+            "as failures and only the last follow-up call.",
+            kind=NUMBER,
+        ),
         Part("scope", SCOPE),
         Part("period", PERIOD),
         Part("previous_period", PREVIOUS_PERIOD),
@@ -183,8 +195,8 @@ SNAPSHOT = Group(
             term="数据截至",
             definition="The day (portal time zone) the report was built. Figures without a date "
             "of their own (a task's status and warning, whether a grievance was answered or "
-            "resolved, a proposal's status, the zones and their liaisons) stand as on this day, "
-            "so rebuilding a past report may change them.",
+            "resolved or is still pending, a proposal's status, the zones and their liaisons) "
+            "stand as on this day, so rebuilding a past report may change them.",
             kind=DATE,
         ),
         Figure(
@@ -222,9 +234,9 @@ SNAPSHOT = Group(
             many=True,
         ),
     ),
-    "The figures of a report, as built (schema_version 1). Fields are only ever added within a "
-    "schema version; a rename or removal bumps it. Every section's `current` covers `period` "
-    "and its `previous` covers `previous_period`.",
+    "The figures of a report, as built (schema_version 2). Fields are only ever added within a "
+    "schema version; a rename or removal, or a change of what a figure counts, bumps it. Every "
+    "section's `current` covers `period` and its `previous` covers `previous_period`.",
 )
 
 
@@ -250,6 +262,7 @@ LEDGER_SECTIONS = (
 OVERDUE_SHEET = "逾期单位"
 BY_PARK_SHEET = "各园区"
 SUMMARY_SHEET = "概览"
+DEFINITIONS_SHEET = "口径说明"
 
 # The workbook's overview (概览): key figures of the sections, by "section.figure"; a second
 # item names the figure where the overview, out of its section, needs a fuller name.
@@ -258,9 +271,15 @@ SUMMARY = (
     ("tasks.due", "本期到期任务数"),
     ("tasks.on_time_rate", "任务按时完成率"),
     ("grievances.received", ""),
+    ("grievances.response_pending", ""),
+    ("grievances.resolution_pending", ""),
     ("grievances.response_rate", ""),
     ("grievances.resolution_rate", ""),
     ("grievances.satisfaction_rate", ""),
+    ("grievances.on_time_resolution_rate", ""),
+    ("grievances.first_call_satisfaction_rate", ""),
+    ("grievances.return_rate", ""),
+    ("grievances.reopen_rate", ""),
     ("activities.count", ""),
     ("activities.participants", ""),
     ("coverage.rate", ""),

@@ -7,10 +7,10 @@ re-exports every name here.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from grievances import selectors as grievance_selectors
 from parks.gridlog.choices import ActivityKind
-from reforms.reporting.shape import DATE, PERCENT, Figure, Group, Part, per_choice, periods
+from reforms.reporting.shape import COUNT, DATE, PERCENT, Figure, Group, Part, per_choice, periods
 from reforms.tasks.choices import TaskStatus, WarningLevel
 
 AS_OF = "as they stand on `as_of`"
@@ -49,24 +49,33 @@ ACTIVITY_TERMS = {
 TASKS_PERIOD = Group(
     "ReportTasksPeriod",
     (
-        Figure("done", _("Done"), "本期完成任务数", "Tasks whose done date falls in the period."),
+        Figure(
+            "done",
+            _("Done"),
+            "本期完成任务数",
+            "Tasks whose done date falls in the period.",
+            basis="完成日期在统计期内的任务数。",
+        ),
         Figure(
             "done_on_time",
             _("Done on time"),
             "其中按时完成",
             "Of those, done on or before their due date.",
+            basis="其中在到期日当天或之前完成的任务数。",
         ),
         Figure(
             "due",
             _("Due in the period"),
             "本期到期任务数（不含已取消）",
             "Tasks whose due date falls in the period, cancelled ones excepted.",
+            basis="到期日在统计期内的任务数，已取消的不计。",
         ),
         Figure(
             "due_done_on_time",
             _("Due in the period and done on time"),
             "到期任务中按时完成数",
             "Of those, done on or before their due date (as known on `as_of`).",
+            basis="其中在到期日当天或之前完成的任务数（按数据截至日所知）。",
         ),
         Figure(
             "on_time_rate",
@@ -74,6 +83,11 @@ TASKS_PERIOD = Group(
             "按时完成率",
             "due_done_on_time / due × 100.",
             kind=PERCENT,
+            basis="任务按时完成率 = 到期任务中按时完成数 ÷ 本期到期任务数（不含已取消）。",
+            note=_(
+                "Tasks due in the period (cancelled ones excepted) that were done on or before "
+                "their due date, of all tasks due in the period."
+            ),
         ),
     ),
 )
@@ -108,82 +122,59 @@ TASKS = Group(
     "Reform tasks (产改任务).",
 )
 
-# The three rates of 接诉即办 and the counts behind them: a period's, and a park's.
-RATE_FIGURES = (
-    Figure(
-        "received",
-        _("Received"),
-        "受理诉求数",
-        "Grievances received in the period; withdrawn ones count nowhere.",
-        name=_("Grievances received"),
-    ),
-    Figure(
-        "responded_in_time",
-        _("Responded in time"),
-        "按时响应数",
-        f"Answered by the response deadline, {AS_OF}.",
-    ),
-    Figure(
-        "resolved",
-        _("Resolved"),
-        "已办结数",
-        f"Resolved (replied to the worker, whenever), {AS_OF}.",
-    ),
-    Figure(
-        "resolved_in_time",
-        _("Resolved in time"),
-        "按时办结数",
-        "Resolved by the resolution deadline.",
-    ),
-    Figure("followed_up", _("Followed up"), "已回访数", "With a satisfaction recorded."),
-    Figure("satisfied", _("Satisfied"), "满意数", "Satisfied or basically satisfied."),
-    Figure(
-        "response_rate",
-        _("Response rate"),
-        "响应率",
-        "响应率: responded_in_time / received × 100.",
-        kind=PERCENT,
-    ),
-    Figure(
-        "resolution_rate",
-        _("Resolution rate"),
-        "解决率",
-        "解决率: resolved / received × 100.",
-        kind=PERCENT,
-    ),
-    Figure(
-        "satisfaction_rate",
-        _("Satisfaction rate"),
-        "满意率",
-        "满意率: satisfied / followed_up × 100.",
-        kind=PERCENT,
-    ),
+
+def _grievance_figure(measure, **options) -> Figure:
+    """A grievance figure as grievances.rates defines it: its label, workbook term, English
+    definition, fixed Chinese definition (口径) and page note all come from there."""
+    return Figure(
+        measure.key,
+        measure.label,
+        measure.term,
+        measure.definition,
+        kind=PERCENT if measure.is_rate else COUNT,
+        basis=measure.basis,
+        note=measure.note,
+        **options,
+    )
+
+
+# Every grievance figure of grievances.rates (the three rates of 接诉即办, the others and the
+# counts behind them, pending included): a period's, and a park's.
+RATE_FIGURES = tuple(
+    _grievance_figure(measure, name=_("Grievances received") if measure.key == "received" else None)
+    for measure in grievance_selectors.RATE_MEASURES
 )
+# The three rates of 接诉即办, the headline: cards, charts and the dashboard's ranking.
 RATES = ("response_rate", "resolution_rate", "satisfaction_rate")
+# The other rates, shown beside them on the report page and the dashboard's cards.
+OTHER_RATES = tuple(
+    measure.key
+    for measure in grievance_selectors.RATE_MEASURES
+    if measure.is_rate and measure.key not in RATES
+)
+# Each rate's numerator, denominator and pending count ("" for none), by key (the cards).
+RATE_PARTS = {
+    measure.key: (
+        measure.part,
+        measure.whole,
+        grievance_selectors.RATE_PENDING.get(measure.key, ""),
+    )
+    for measure in grievance_selectors.RATE_MEASURES
+    if measure.is_rate
+}
 SURVEY = "满意度调查："
 FUNNEL = Group(
     "ReportSurveyFunnel",
-    (
+    tuple(
         Figure(
-            "handed_out",
-            _("Handed out"),
-            f"{SURVEY}发放问卷",
-            "Forms handed out, over survey campaigns held in the period.",
-        ),
-        Figure(
-            "returned",
-            pgettext_lazy("survey", "Returned"),
-            f"{SURVEY}回收问卷",
-            "Forms returned, over the same campaigns.",
-        ),
-        Figure(
-            "opinions",
-            _("Opinions (grievances from surveys)"),
-            f"{SURVEY}收集意见",
-            "Grievances of the survey channel received in the period (withdrawn "
-            "ones included, as on the grievance rates page).",
-        ),
-        Figure("rectified", _("Rectified"), f"{SURVEY}已整改", "Of those, marked rectified."),
+            step.key,
+            step.label,
+            f"{SURVEY}{step.term}",
+            step.definition,
+            basis=step.basis,
+            note=step.note,
+        )
+        for step in grievance_selectors.FUNNEL_MEASURES
     ),
     "Satisfaction surveys: handed out → returned → opinions → rectified.",
 )
@@ -193,7 +184,11 @@ GRIEVANCES = Group(
         Group(
             "ReportGrievancesPeriod",
             (*RATE_FIGURES, Part("funnel", FUNNEL, label=_("Survey funnel"))),
-            "The three rates of 接诉即办 over the grievances received in the period.",
+            "The grievance figures (grievances.rates) over the grievances received in the "
+            "period: the three rates of 接诉即办 and the others, the counts behind them and "
+            "the grievances pending (not yet due), which count as neither on time nor late. "
+            "Whether a grievance was answered, resolved, returned, called back or reopened, and "
+            "whether its deadline has passed, stand as at the build (`generated_at`).",
         )
     ),
     "Workers' grievances (职工诉求).",
@@ -249,6 +244,7 @@ COVERAGE = Group(
             _("Grid zones"),
             "网格总数",
             "Grid zones of the scope's parks that exist on `as_of`.",
+            basis="数据截至日存在的、范围内园区的网格数。",
         ),
         Figure(
             "zones_with_liaison",
@@ -266,6 +262,7 @@ COVERAGE = Group(
                         "有活动记录的网格数",
                         "Zones with at least one grid-log entry in the period "
                         "(park-wide entries cover none).",
+                        basis="统计期内至少有一条网格活动记录的网格数；园区整体活动不计入任何网格。",
                     ),
                     Figure(
                         "rate",
@@ -273,6 +270,12 @@ COVERAGE = Group(
                         "网格覆盖率",
                         "covered / zones × 100 (both periods divide by the zones of `as_of`).",
                         kind=PERCENT,
+                        basis="网格覆盖率 = 有活动记录的网格数 ÷ 网格总数；"
+                        "本期和上期都除以数据截至日的网格数。",
+                        note=_(
+                            "Grid zones that logged at least one activity in the period ÷ all "
+                            "grid zones (as they are on the day the figures stand at)."
+                        ),
                     ),
                 ),
             ),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from grievances.models import Grievance
 from parks.structure.choices import Role
-from tests.factories import GrievanceFactory, UserFactory
+from tests.factories import GrievanceFactory, UserFactory, record_follow_ups
 
 # Every test runs at 18:00 on 2 June 2026 in Shanghai; the factory's grievances arrived the day
 # before at 17:00, with 24 hours to respond and 15 days to resolve.
@@ -64,6 +64,9 @@ def _in(status, grievance, unit, **extra):
         fields.setdefault("satisfaction", "satisfied")
     Grievance.objects.filter(pk=grievance.pk).update(**fields)
     grievance.refresh_from_db()
+    if grievance.satisfaction and not grievance.follow_ups.exists():
+        # The follow-up call that recorded it, as the workflow keeps it.
+        record_follow_ups(grievance, [grievance.satisfaction])
     return grievance
 
 

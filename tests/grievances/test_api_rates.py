@@ -68,17 +68,34 @@ RATES = "/api/v1/grievances/rates/"
 def test_rates_over_the_whole_scope(api_as, office_user, rated):
     body = api_as(office_user).get(RATES).json()
 
-    assert set(body["definitions"]) == {"response_rate", "resolution_rate", "satisfaction_rate"}
+    # Issue 12: every figure is defined (in the workbook's fixed Chinese), not only the three
+    # rates, and the totals gained the pending counts and four more rates. Every deadline here
+    # has passed, so the three rates are what they were.
+    assert set(body["definitions"]) == set(body["totals"])
+    assert body["definitions"]["satisfaction_rate"].startswith("满意率 = 满意次数 ÷ 回访次数")
     assert body["totals"] == {
         "received": 8,
+        "response_pending": 0,
+        "response_counted": 8,
         "responded_in_time": 5,  # 2 h, 5 h, 1 h, 3 h, 10 h
+        "resolution_pending": 0,
+        "resolution_counted": 8,
         "resolved": 6,
         "resolved_in_time": 5,
+        "dispatched": 8,
+        "returned_to_office": 0,
+        "first_calls": 4,
+        "first_call_satisfied": 3,
         "followed_up": 4,
         "satisfied": 3,
+        "reopened": 0,
         "response_rate": 62.5,  # 5 / 8
         "resolution_rate": 75.0,  # 6 / 8
+        "on_time_resolution_rate": 62.5,  # 5 / 8
         "satisfaction_rate": 75.0,  # 3 / 4
+        "first_call_satisfaction_rate": 75.0,  # 3 / 4
+        "return_rate": 0.0,
+        "reopen_rate": 0.0,
     }
     assert body["groups"] == []
     assert body["funnel"] == {"handed_out": 1050, "returned": 695, "opinions": 1, "rectified": 1}
@@ -165,4 +182,7 @@ def test_the_schema_documents_the_rates(tmp_path):
     schema = (tmp_path / "s.yml").read_text()
     assert "/api/v1/grievances/rates/" in schema
     assert "/api/v1/grievances/{id}/follow-up/" in schema
-    assert "satisfied + basically satisfied ÷ followed up" in schema
+    # Issue 12: each figure's definition, in English and in the workbook's Chinese (口径).
+    assert "Satisfied calls ÷ follow-up calls." in schema
+    assert "满意率 = 满意次数 ÷ 回访次数" in schema
+    assert "首次回访满意率 = 首次回访满意数 ÷ 已回访诉求数。" in schema

@@ -299,16 +299,31 @@ def known_data():
 
 
 def test_the_three_rates_over_everything(known_data):
+    # Issue 12 added the pending counts, the denominators they leave and four more rates; every
+    # deadline here has passed, so the three rates are what they were.
     assert selectors.rates(Grievance.objects.all()) == {
         "received": 9,
+        "response_pending": 0,
+        "response_counted": 9,
         "responded_in_time": 5,
+        "resolution_pending": 0,
+        "resolution_counted": 9,
         "resolved": 7,
         "resolved_in_time": 6,
-        "followed_up": 4,
+        "dispatched": 9,
+        "returned_to_office": 0,
+        "first_calls": 4,
+        "first_call_satisfied": 3,
+        "followed_up": 4,  # calls: one per grievance with a satisfaction (the factory's)
         "satisfied": 3,
+        "reopened": 0,
         "response_rate": 55.6,  # 5 / 9
         "resolution_rate": 77.8,  # 7 / 9
+        "on_time_resolution_rate": 66.7,  # 6 / 9
         "satisfaction_rate": 75.0,  # 3 / 4
+        "first_call_satisfaction_rate": 75.0,  # 3 / 4
+        "return_rate": 0.0,  # 0 / 9
+        "reopen_rate": 0.0,  # 0 / 4
     }
 
 
@@ -353,17 +368,33 @@ def test_a_period_counts_by_the_local_day_of_receipt(known_data):
 
 
 def test_rates_of_nothing_are_null_not_zero():
-    assert selectors.rates(Grievance.objects.none()) == {
+    # Issue 12 added the pending counts and four more rates: null too over nothing.
+    nothing = selectors.rates(Grievance.objects.none())
+    assert nothing == {
         "received": 0,
+        "response_pending": 0,
+        "response_counted": 0,
         "responded_in_time": 0,
+        "resolution_pending": 0,
+        "resolution_counted": 0,
         "resolved": 0,
         "resolved_in_time": 0,
+        "dispatched": 0,
+        "returned_to_office": 0,
+        "first_calls": 0,
+        "first_call_satisfied": 0,
         "followed_up": 0,
         "satisfied": 0,
+        "reopened": 0,
         "response_rate": None,
         "resolution_rate": None,
+        "on_time_resolution_rate": None,
         "satisfaction_rate": None,
+        "first_call_satisfaction_rate": None,
+        "return_rate": None,
+        "reopen_rate": None,
     }
+    assert nothing == selectors.no_grievances()
 
 
 def test_rates_run_in_one_query(known_data, django_assert_num_queries):

@@ -1,6 +1,7 @@
 """The grievance workflow: allowed steps, who takes them, notes required, and races."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -144,19 +145,42 @@ def test_each_step_records_its_times_and_people(office_user, unit, unit_user):
     ]
 
 
-def test_a_returned_grievance_loses_its_handler_and_keeps_its_first_response_time(
-    office_user, unit, unit_user
+def test_a_returned_grievance_loses_its_handler_and_its_response_time_is_the_final_acceptance(
+    office_user, unit, unit_user, time_machine
 ):
-    grievance = grievance_in(Status.ACCEPTED, unit, handler=unit_user)
-    first_response = grievance.responded_at
+    # This test used to expect the first response time to survive a return. That was issue
+    # 12's bug: a grievance accepted and returned, or accepted 30 hours late by the next unit,
+    # still looked answered on time. The response is now the final unit's acceptance.
+    grievance = grievance_in(Status.ACCEPTED, unit, handler=unit_user)  # accepted after 2 h
+    time_machine.move_to(grievance.received_at + timedelta(hours=3), tick=False)
 
     services.grievance_return(grievance=grievance, actor=unit_user, note="非本单位")
+    grievance.refresh_from_db()
+    assert grievance.responded_at is None and grievance.handler is None
+
     services.grievance_assign(grievance=grievance, actor=office_user, unit=unit)
+    time_machine.move_to(grievance.received_at + timedelta(hours=30), tick=False)
     services.grievance_accept(grievance=grievance, actor=unit_user)
 
     grievance.refresh_from_db()
-    assert grievance.responded_at == first_response
+    assert grievance.responded_at == grievance.received_at + timedelta(hours=30)
     assert grievance.handler == unit_user
+
+
+def test_every_follow_up_call_is_kept_when_the_grievance_is_reopened(office_user, unit, unit_user):
+    grievance = grievance_in(Status.REPLIED, unit)
+
+    services.grievance_follow_up(grievance=grievance, actor=office_user, satisfaction="unsatisfied")
+    services.grievance_reopen(grievance=grievance, actor=office_user, note="职工不满意，重新办理")
+    services.grievance_reply(grievance=grievance, actor=unit_user, note="已重新核算并补发")
+    services.grievance_follow_up(grievance=grievance, actor=office_user, satisfaction="satisfied")
+
+    grievance.refresh_from_db()
+    assert grievance.satisfaction == "satisfied"  # the latest answer, which closing reads
+    assert list(grievance.follow_ups.values_list("number", "satisfaction", "actor")) == [
+        (1, "unsatisfied", office_user.pk),
+        (2, "satisfied", office_user.pk),
+    ]
 
 
 # --- Who takes which step ---------------------------------------------------------------------

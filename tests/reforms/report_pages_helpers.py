@@ -92,9 +92,11 @@ def district(park, other_park, grid_zone, other_grid_zone):
     Activities in June: park G01 ×2, G02 ×1, park-wide ×1, other G01 ×1 → 5, zones covered
     3 of 4 (75.0%); in May: park G01 and other G01 (late on the 31st) → 2, 2 of 4 (50.0%).
     Grievances in June: park 2 counted (one in time and satisfied, one late and unsatisfied,
-    both resolved) and 1 withdrawn; other park 1 untouched → received 3, responded in time 1
-    (33.3%), resolved 2 (66.7%), satisfied 1 of 2 followed up (50.0%). May: 1 in time and
-    resolved (100.0%, 100.0%, no follow-up).
+    both resolved in time) and 1 withdrawn; other park 1 untouched (received on the 4th: late
+    to respond, but it may be resolved until the 19th, so its resolution is pending) →
+    received 3, responded in time 1 (33.3%), resolved 2 of the 2 due (100.0%, in time too),
+    satisfied 1 of 2 calls (50.0%, at the first call too), none sent to a unit (no return
+    rate), none reopened (0.0%). May: 1 in time and resolved (100.0%, 100.0%, no follow-up).
     Tasks: park — one done, one overdue (red); other park — one behind pace (yellow);
     the district — one on track → 4 tasks, 1 done (25.0%), 1 red, 1 yellow.
     """

@@ -6,6 +6,17 @@ of test_report_figures, and are kept in report_definition_expected.json beside t
 One change was made on purpose: the per-park grid coverage column of the workbook (各园区,
 column N) is the one-decimal rate of the page (0.667, was 0.6666…), see test_one_percent.
 Since then the page's actions gained the Word briefing's link ("Word briefing").
+
+Issue 12 ("rate definitions that cannot flatter") re-recorded the file. What changed, and why:
+- schema_version 1 -> 2: what the grievance figures count changed;
+- the district's June resolution rate 60.0 -> 75.0 and park C's 0.0 -> null (—): G5, whose
+  resolution deadline had not passed at the build, counted as a failure; it is pending now;
+- added, not changed: the pending counts, the denominators they leave, the dispatch, return,
+  first-call and reopen counts and four rates (按时办结率, 首次回访满意率, 退回率, 重办率) in
+  the snapshot, the 诉求, 概览 and 各园区 sheets and the page; "Followed up"/"Satisfied" (已回访
+  数/满意数) are named as what they count, calls (回访次数/满意次数);
+- the workbook's new last sheet 口径说明 and the page's definitions footnote, which replaces
+  the hand-written sentence that defined three rates without pending.
 """
 
 import json

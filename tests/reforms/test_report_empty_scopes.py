@@ -126,11 +126,12 @@ def test_the_api_and_the_form_refuse_a_scope_without_parks_with_a_400(
     asked = {"scope": "subdistrict", "subdistrict": empty.pk, "period_kind": "month"}
     response = api_as(office_user).post(API, {**asked, "start": "2026-05-01"})
     assert response.status_code == 400
-    assert "has no parks yet" in response.json()["subdistrict"][0]
+    # The API answers in Chinese by default.
+    assert response.json()["subdistrict"][0] == "黄巷街道还没有园区，没有可报告的内容。"
 
     client.force_login(office_user)
     response = client.post(reverse("reforms:report_request"), {**asked, "day": "2026-05-01"})
     assert response.status_code == 200  # the form again, saying why
-    assert "黄巷街道" in response.content.decode()
+    assert "黄巷街道还没有园区，没有可报告的内容。" in response.content.decode()
     assert response.context["form"].errors["subdistrict"]
     assert not Report.objects.exists()

@@ -1,5 +1,5 @@
 """Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
-and the three rates (三率), at /api/v1/grievances/."""
+and the rates (三率 and the others of grievances.rates), at /api/v1/grievances/."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +10,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from grievances import rates as grievance_rates
 from grievances import selectors
 from grievances import services as grievances_services
 from grievances import workflow as grievances_workflow
+from grievances.api.rate_serializers import RatesQuerySerializer, RatesSerializer
 from grievances.api.serializers import (
     AssignSerializer,
     ExtensionInputSerializer,
@@ -25,8 +27,6 @@ from grievances.api.serializers import (
     MediationOpenSerializer,
     MediationSerializer,
     MediationSessionSerializer,
-    RatesQuerySerializer,
-    RatesSerializer,
     StepNoteSerializer,
     StepRequiredNoteSerializer,
 )
@@ -388,20 +388,24 @@ class GrievanceViewSet(
     # --- The three rates -----------------------------------------------------------------------
 
     @extend_schema(
-        summary="The three rates (三率) and the survey funnel for a scope and period",
+        summary="The grievance rates (三率 and the others) and the survey funnel for a scope "
+        "and period",
         description=(
             "Counts and rates over the grievances you may see, received in the period "
             "(`from`/`to`, inclusive, in the portal's time zone) and narrowed by `park`, "
             "`subdistrict`, `grid_zone` and `unit`. Withdrawn grievances are not counted. "
-            "Rates are percentages with one decimal, null when their denominator is 0.\n\n"
+            "A grievance whose response (resolution) deadline has not passed and that has not "
+            "been responded to (resolved) is pending: counted apart, never a failure. "
+            "Rates are percentages with one decimal, null when their denominator is 0. "
+            "Each figure's definition is in its field's description and, in the fixed Chinese "
+            "of the reports' workbooks (口径), in `definitions`:\n\n"
             + "\n".join(
-                f"* `{name}`: {definition}"
-                for name, definition in selectors.RATE_DEFINITIONS.items()
+                f"* `{rate.key}` ({rate.term}): {rate.basis}" for rate in grievance_rates.RATES
             )
             + "\n\n`groups` breaks the same numbers down by `group_by`. `funnel`: survey "
             "campaigns held in the period in the parks of the scope (handed out, returned) and "
-            "the opinions logged from surveys among the grievances counted, and how many of "
-            "them were rectified."
+            "the opinions logged from surveys among the grievances counted (withdrawn ones "
+            "not counted), and how many of them were rectified."
         ),
         parameters=[RatesQuerySerializer],
         responses={200: RatesSerializer},
@@ -426,18 +430,18 @@ class GrievanceViewSet(
         group = params.get("group_by")
         return Response(
             {
-                "definitions": selectors.RATE_DEFINITIONS,
+                "definitions": grievance_rates.DEFINITIONS,
                 "totals": counted.totals,
-                "groups": _rate_groups(counted.grievances, group) if group else [],
+                "groups": _rate_groups(counted, group) if group else [],
                 "funnel": counted.funnel,
             }
         )
 
 
-def _rate_groups(grievances, group):
+def _rate_groups(counted, group):
     key_field, label_field = selectors.RATE_GROUPS[group]
     groups = []
-    for row in selectors.rates_by(grievances, group):
+    for row in selectors.rates_by(counted.grievances, group, now=counted.now):
         key = row.pop(key_field)
         label = row.pop(label_field) if label_field else None
         if group == "month":

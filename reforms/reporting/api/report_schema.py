@@ -4,7 +4,8 @@ Output only: the report detail (reforms.reporting.api.reports) passes the stored
 ReportSnapshotSerializer, so what the schema documents is exactly what a client receives. The
 serializers are built from the report's one declaration (reforms.reporting.spec): one
 serializer class per group there, named as its schema component, each figure's field type
-following its kind and its help text its definition.
+following its kind and its help text its definition, then its fixed Chinese definition (口径)
+where it has one.
 """
 
 from rest_framework import serializers
@@ -22,6 +23,8 @@ NOTES = {
 
 def _field(figure: shape.Figure) -> serializers.Field:
     help_text = NOTES.get(figure.kind, "{}").format(figure.definition)
+    if figure.basis:
+        help_text = f"{help_text} 口径：{figure.basis}"
     options = {"help_text": help_text} if help_text else {}
     if figure.kind == shape.COUNT:
         return serializers.IntegerField(min_value=0, **options)

@@ -62,6 +62,9 @@ class Card:
         return {
             "key": self.key,
             "label": self.label or self.figure.heading,
+            # What the figure counts, as its declaration says (a grievance rate's:
+            # grievances.rates), shown as the card's tooltip and the cards' footnote.
+            "definition": self.figure.note if self.figure else "",
             "value": value,
             "previous": previous,
             "percent": self.is_percent,
@@ -79,32 +82,36 @@ class Card:
         }
 
 
-def _rate_card(key: str, part: str, whole: str, detail) -> Card:
+def _rate_card(key: str, detail) -> Card:
+    """A grievance rate's card: its numerator, denominator and (where it has one) its pending
+    count, as the report's declaration relates them (spec.RATE_PARTS), fill the detail."""
     now = "grievances.current"
-    return Card(
-        key,
-        f"{now}.{key}",
-        detail=detail,
-        detail_args=(("part", f"{now}.{part}"), ("whole", f"{now}.{whole}")),
-    )
+    part, whole, pending = spec.RATE_PARTS[key]
+    args = [("part", f"{now}.{part}"), ("whole", f"{now}.{whole}")]
+    if pending:
+        args.append(("pending", f"{now}.{pending}"))
+    return Card(key, f"{now}.{key}", detail=detail, detail_args=tuple(args))
 
 
 CARDS = (
     _rate_card(
         "response_rate",
-        "responded_in_time",
-        "received",
-        _("%(part)s of %(whole)s received responded in time"),
+        _("%(part)s of %(whole)s responded in time; %(pending)s pending, not yet due"),
     ),
     _rate_card(
-        "resolution_rate", "resolved", "received", _("%(part)s of %(whole)s received resolved")
+        "resolution_rate",
+        _("%(part)s of %(whole)s resolved; %(pending)s pending, not yet due"),
+    ),
+    _rate_card("satisfaction_rate", _("%(part)s of %(whole)s follow-up calls satisfied")),
+    _rate_card(
+        "on_time_resolution_rate",
+        _("%(part)s of %(whole)s resolved in time; %(pending)s pending, not yet due"),
     ),
     _rate_card(
-        "satisfaction_rate",
-        "satisfied",
-        "followed_up",
-        _("%(part)s of %(whole)s followed up satisfied"),
+        "first_call_satisfaction_rate", _("%(part)s of %(whole)s satisfied at the first call")
     ),
+    _rate_card("return_rate", _("%(part)s of %(whole)s sent to a unit were returned")),
+    _rate_card("reopen_rate", _("%(part)s of %(whole)s followed up were reopened")),
     Card(
         "completion",
         share=("tasks.by_status.done", "tasks.total"),

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from parks.core.figures import percent
 from parks.gridlog.choices import ActivityKind
 from reforms.reporting import shape, spec
+from reforms.reporting.contents import SCHEMA_VERSION
 from reforms.tasks.choices import TaskStatus, WarningLevel
 
 
@@ -24,7 +25,7 @@ def _number(value):
         return None
 
 
-def _row(label, current, previous, *, percent=False, key=""):
+def _row(label, current, previous, *, percent=False, key="", note=""):
     current, previous = _number(current), _number(previous)
     change = None
     if current is not None and previous is not None:
@@ -34,6 +35,8 @@ def _row(label, current, previous, *, percent=False, key=""):
     return {
         "key": key,
         "label": label,
+        # What the figure counts (its definition), shown as the row's tooltip.
+        "note": note,
         "current": current,
         "previous": previous,
         "current_text": _text(current, percent),
@@ -78,7 +81,8 @@ def _rows(section: shape.Section, snapshot: dict) -> list[tuple]:
     rows, listed = [], False
     for figure in section.figures():
         if figure.choices is None:
-            rows.append((figure.key, figure.label, {"percent": figure.kind == shape.PERCENT}))
+            options = {"percent": figure.kind == shape.PERCENT, "note": figure.note}
+            rows.append((figure.key, figure.label, options))
         elif not listed:
             listed = True
             rows += [
@@ -104,7 +108,9 @@ def report_figures(snapshot):
         rows = _compared(grievances, _rows(section, snapshot))
         sections.append({"key": section.key, "title": section.title, "rows": rows})
         funnel = section.period["funnel"]
-        funnel_rows = [(figure.key, figure.label, {}) for figure in funnel.group.figures()]
+        funnel_rows = [
+            (figure.key, figure.label, {"note": figure.note}) for figure in funnel.group.figures()
+        ]
         funnel_now = g_now.get("funnel", {})
         funnel_before = grievances.get("previous", {}).get("funnel", {})
         sections.append(
@@ -169,10 +175,11 @@ def report_figures(snapshot):
                 g_before.get(key),
                 percent=True,
                 key=key,
+                note=spec.period_figure(f"grievances.{key}").note,
             ),
             "value": g_now.get(key),
         }
-        for key in spec.RATES
+        for key in (*spec.RATES, *spec.OTHER_RATES)
     ]
     return {
         "sections": sections,
@@ -188,7 +195,19 @@ def report_figures(snapshot):
         "as_of": snapshot.get("as_of"),
         "overdue_as_of": snapshot.get("overdue_as_of"),
         "generated_at": snapshot.get("generated_at"),
+        "definitions": DEFINITIONS,
+        # Counted before the definitions of grievances.rates: the page says so.
+        "old_definitions": snapshot.get("schema_version") != SCHEMA_VERSION,
     }
+
+
+# The page's footnote: what each rate and pending count means, as the report declares it.
+DEFINITIONS = tuple(
+    figure
+    for section in (spec.TASKS_SECTION, spec.GRIEVANCES_SECTION, spec.COVERAGE_SECTION)
+    for figure in section.figures()
+    if figure.note and (figure.kind == shape.PERCENT or figure.key.endswith("_pending"))
+)
 
 
 # The columns of the parks' table (the template lays out their cells).
