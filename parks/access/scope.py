@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from parks.structure.choices import Role
 from parks.structure.models import Park, Subdistrict, User
@@ -117,12 +117,42 @@ class Scope:
     def active(self) -> bool:
         return self.area.level != Level.NONE
 
+    @property
+    def field_park_id(self) -> int | None:
+        """The park a liaison or a park manager works in (None for everyone else)."""
+        return self.area.park_id if self.role in FIELD_ROLES else None
+
+    @property
+    def managed_park_id(self) -> int | None:
+        """The park a park manager runs (None for everyone else)."""
+        return self.area.park_id if self.role == Role.PARK_MANAGER else None
+
+    @property
+    def is_liaison(self) -> bool:
+        return self.role == Role.LIAISON
+
+    def manages(self, park_id: int | None) -> bool:
+        """Whether the user is the manager of park `park_id`."""
+        return park_id is not None and self.managed_park_id == park_id
+
+
+def is_office_person(user: User) -> bool:
+    """The district office's people: office-role holders and superusers. The same rule as a
+    condition on users is office_staff_condition, beside it."""
+    return user.is_superuser or user.role == Role.OFFICE
+
+
+def office_staff_condition() -> Q:
+    """is_office_person as a condition on users (who may mediate, who hears of district
+    reports, who may log anywhere)."""
+    return Q(role=Role.OFFICE) | Q(is_superuser=True)
+
 
 def scope_of(user: AnyUser) -> Scope:
     """The user's scope. Anonymous and inactive users reach nothing."""
     if not user.is_authenticated or not user.is_active:
         return Scope(user_id=None, role="", office=False, area=NOWHERE, organisation_id=None)
-    office = user.is_superuser or user.role == Role.OFFICE
+    office = is_office_person(user)
     if office:
         area = Area(Level.DISTRICT)
     elif user.park_id:
@@ -175,13 +205,9 @@ def handles(user: AnyUser, case: HandledCase) -> bool:
 def works_in_grid_zones(user: AnyUser) -> bool:
     """Liaisons and park managers log in their grid zones: their grid-log pages lead back to
     the zone cards rather than to the feed."""
-    return scope_of(user).role in FIELD_ROLES
+    return scope_of(user).field_park_id is not None
 
 
 def starts_in_grid_zones(user: AnyUser) -> bool:
     """A liaison works in their grid zones, usually on a phone: the portal opens there."""
-    return scope_of(user).role == Role.LIAISON
-
-
-def _manages_park(scope: Scope, park_id: int | None) -> bool:
-    return park_id is not None and scope.role == Role.PARK_MANAGER and scope.area.park_id == park_id
+    return scope_of(user).is_liaison

@@ -18,8 +18,8 @@ from parks.access.scope import (
     FIELD_ROLES,
     AnyUser,
     Level,
-    _manages_park,
     is_district_office,
+    office_staff_condition,
     scope_of,
 )
 from parks.gridlog.models import Activity
@@ -66,7 +66,7 @@ def may_manage_park(user: AnyUser, park: Park) -> bool:
     """Office staff manage every park; a park manager manages their own park's zones and rooms
     (but not its name, subdistrict or designation: see may_change_park_designation)."""
     scope = scope_of(user)
-    return scope.office or _manages_park(scope, park.pk)
+    return scope.office or scope.manages(park.pk)
 
 
 def may_change_park_designation(user: AnyUser) -> bool:
@@ -92,28 +92,23 @@ def liaisons_of_park(park: Park) -> QuerySet[User]:
     return User.objects.filter(park=park, role=Role.LIAISON, is_active=True)
 
 
-def may_look_after_zones_of(person: User, park: Park) -> bool:
-    """Whether `person` may be made liaison of a grid zone of `park`: one of its grid liaisons."""
-    return person.role == Role.LIAISON and person.park_id == park.pk
-
-
 def is_active_liaison(person: User) -> bool:
     """Whether `person` may look after grid zones (those of their own park)."""
     return person.role == Role.LIAISON and person.is_active
+
+
+def may_look_after_zones_of(person: User, park: Park) -> bool:
+    """Whether `person` may be made liaison of a grid zone of `park`: one of its active grid
+    liaisons, as liaisons_of_park offers them."""
+    return is_active_liaison(person) and person.park_id == park.pk
 
 
 def loggers_visible_to(user: AnyUser) -> QuerySet[User]:
     """People who may log entries in the parks the user sees: liaisons and park managers there,
     and the office."""
     return User.objects.filter(
-        Q(park__in=parks_visible_to(user), role__in=FIELD_ROLES) | Q(role=Role.OFFICE)
+        Q(park__in=parks_visible_to(user), role__in=FIELD_ROLES) | office_staff_condition()
     )
-
-
-def office_staff_condition() -> Q:
-    """The district office's people, as a condition on users: office-role holders and
-    superusers, as `scope_of` counts them (who may mediate, who hears of district reports)."""
-    return Q(role=Role.OFFICE) | Q(is_superuser=True)
 
 
 def office_staff() -> QuerySet[User]:
@@ -148,9 +143,9 @@ def grid_zones_user_can_log(user: AnyUser) -> QuerySet[GridZone]:
     park_id = scope.area.park_id
     if park_id is None:
         return zones.none()
-    if scope.role == Role.PARK_MANAGER:
-        return zones.filter(park_id=park_id)
-    if scope.role == Role.LIAISON:
+    if scope.managed_park_id is not None:
+        return zones.filter(park_id=scope.managed_park_id)
+    if scope.is_liaison:
         return zones.filter(liaison_id=scope.user_id, park_id=park_id)
     return zones.none()
 
@@ -160,8 +155,8 @@ def parks_managed_by(user: AnyUser) -> QuerySet[Park]:
     scope = scope_of(user)
     if scope.office:
         return Park.objects.all()
-    if scope.role == Role.PARK_MANAGER and scope.area.park_id is not None:
-        return Park.objects.filter(pk=scope.area.park_id)
+    if scope.managed_park_id is not None:
+        return Park.objects.filter(pk=scope.managed_park_id)
     return Park.objects.none()
 
 
@@ -195,9 +190,9 @@ def editable_activities(
     scope = scope_of(user)
     if scope.office:
         return {a.pk: None for a in activities}
-    if scope.role == Role.PARK_MANAGER:
-        return {a.pk: None for a in activities if a.park_id == scope.area.park_id}
-    if scope.role != Role.LIAISON:
+    if scope.managed_park_id is not None:
+        return {a.pk: None for a in activities if a.park_id == scope.managed_park_id}
+    if not scope.is_liaison:
         return {}
     zone_ids = set(grid_zones_user_can_log(user).values_list("pk", flat=True))
     now = timezone.now()

@@ -15,14 +15,12 @@ from django.db.models import Q, QuerySet
 
 from parks.access.scope import (
     DISTRICT_READERS,
-    FIELD_ROLES,
     NOWHERE,
     REPORT_REQUESTERS,
     AnyUser,
     Area,
     Level,
     M,
-    _manages_park,
     is_district_office,
     scope_of,
     works_in_grid_zones,
@@ -127,7 +125,7 @@ def may_write_ledger(user: AnyUser, park: Park | None) -> bool:
     """Office staff keep every ledger; a park manager their own park's. District-wide
     publicity (park None) is the office's."""
     scope = scope_of(user)
-    return scope.office or _manages_park(scope, park.pk if park else None)
+    return scope.office or scope.manages(park.pk if park else None)
 
 
 def ledger_parks_for(user: AnyUser) -> QuerySet[Park]:
@@ -241,7 +239,7 @@ def may_log_grievances(user: AnyUser, park: Park) -> bool:
     scope = scope_of(user)
     if scope.office:
         return True
-    return scope.role in FIELD_ROLES and scope.area.park_id == park.pk
+    return scope.field_park_id == park.pk
 
 
 def may_edit_time_limits(user: AnyUser) -> bool:
