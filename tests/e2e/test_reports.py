@@ -168,7 +168,9 @@ def test_the_dashboard_draws_its_charts_and_opens_a_park(
     page.goto(f"{live_server.url}{reverse('reforms:dashboard')}")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     charts_drawn(page, "trend-rates-chart", "trend-counts-chart", "park-bars-chart")
-    expect(page.locator("#figure-cards .figure-card")).to_have_count(8)
+    # Issue 12: seven grievance rates (the three of 接诉即办 and four more), tasks done, red,
+    # yellow, activities and coverage.
+    expect(page.locator("#figure-cards .figure-card")).to_have_count(12)
     expect(page.locator("#ranking-table tbody tr[data-park]")).to_have_count(3)
     expect(page.locator("#month-table tbody tr")).to_have_count(12)
     screenshot("reports_dashboard")
