@@ -64,6 +64,8 @@ class Measure:
     definition: str
     part: str = ""
     whole: str = ""
+    # Fewer is better (returns, reopens): a rise in the rate is bad news.
+    lower_is_better: bool = False
 
     @property
     def is_rate(self) -> bool:
@@ -287,6 +289,7 @@ RATES = (
         gettext_noop("Returned by a unit ÷ sent to a unit."),
         "returned_to_office",
         "dispatched",
+        lower_is_better=True,
     ),
     Measure(
         "reopen_rate",
@@ -296,6 +299,7 @@ RATES = (
         gettext_noop("Reopened ÷ grievances followed up."),
         "reopened",
         "first_calls",
+        lower_is_better=True,
     ),
 )
 MEASURES = (*COUNTS, *RATES)

@@ -61,13 +61,6 @@ def _cells(row):
     return cells
 
 
-def _definition(rate):
-    """ "Response rate = Responded in time ÷ …" under a card. The Chinese 口径 already begins
-    with its own name (响应率 = 按时响应数 ÷ …): it is not named twice."""
-    label, note = str(rate.label), str(rate.note)
-    return note if note.startswith(f"{label} =") else f"{label} = {note}"
-
-
 def _pending(key, totals):
     """A rate's pending count and its name, for the rates that have one."""
     pending = grievance_rates.PENDING.get(key)
@@ -166,7 +159,8 @@ def rates(request):
             "value": totals[rate.key],
             "part": totals[rate.part],
             "whole": totals[rate.whole],
-            "definition": _definition(rate),
+            # A card states its rate as a formula under its name: "响应率 = 按时响应数 ÷ …".
+            "definition": f"{rate.label} = {rate.note}",
             "pending": _pending(rate.key, totals),
         }
         for rate in grievance_rates.RATES

@@ -51,11 +51,22 @@ class Figure:
     enum: str = ""
     basis: str = ""
     note: Any = ""
+    # A rate that is better lower (return, reopen): its rise is coloured as bad news.
+    lower_is_better: bool = False
 
     @property
     def heading(self):
         """The figure standing alone (a column header, a card)."""
         return self.name or self.label
+
+
+def change_tone(change, *, percent: bool, lower_is_better: bool = False) -> str:
+    """How a change reads on a page: "good", "bad", or "neutral". Rates are better up unless
+    declared lower_is_better; whether more of a count is better depends on the count, so a
+    count's change is neutral."""
+    if not change or not percent:
+        return "neutral"
+    return "good" if (change > 0) != lower_is_better else "bad"
 
 
 @dataclass(frozen=True)

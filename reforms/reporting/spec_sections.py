@@ -134,6 +134,7 @@ def _grievance_figure(measure, **options) -> Figure:
         kind=PERCENT if measure.is_rate else COUNT,
         basis=measure.basis,
         note=measure.note,
+        lower_is_better=measure.lower_is_better,
         **options,
     )
 

@@ -39,7 +39,8 @@ from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-RESPONSE_RATE_DEFINITION = "响应率 = 按时响应数 ÷ 应响应数"
+# The definition beside a figure named 响应率 does not name it again.
+RESPONSE_RATE_DEFINITION = "按时响应数 ÷ 应响应数"
 RESPONSE_PENDING_DEFINITION = "既不算按时也不算超时，不计入响应率"
 
 
@@ -226,9 +227,9 @@ def test_the_rates_page_shows_pending_counts_and_definitions(
     expect(card.locator(".rate-value")).to_have_text("66.7%")
     expect(card.locator(".rate-pending")).to_have_attribute("data-pending", "1")
     expect(card.locator(".rate-pending")).to_contain_text("待响应数（未到时限）")
-    # The card states its 口径 once: the Chinese definition already begins with its name.
+    # The card states its 口径 as a formula, naming the rate once.
     expect(card.locator(".rate-definition")).to_have_text(
-        re.compile(f"^{RESPONSE_RATE_DEFINITION}")
+        re.compile(f"^响应率 = {RESPONSE_RATE_DEFINITION}")
     )
     resolution = page.locator('#rate-cards [data-rate="resolution_rate"]')
     expect(resolution.locator(".rate-pending")).to_have_attribute("data-pending", "1")

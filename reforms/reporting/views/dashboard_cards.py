@@ -72,6 +72,11 @@ class Card:
             "compare": self.compare,
             "change": change,
             "size": None if change is None else abs(change),
+            "tone": shape.change_tone(
+                change,
+                percent=self.is_percent,
+                lower_is_better=bool(self.figure and self.figure.lower_is_better),
+            ),
             "direction": None
             if change is None
             else "up"

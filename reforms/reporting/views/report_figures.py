@@ -25,7 +25,7 @@ def _number(value):
         return None
 
 
-def _row(label, current, previous, *, percent=False, key="", note=""):
+def _row(label, current, previous, *, percent=False, key="", note="", lower_is_better=False):
     current, previous = _number(current), _number(previous)
     change = None
     if current is not None and previous is not None:
@@ -44,9 +44,7 @@ def _row(label, current, previous, *, percent=False, key="", note=""):
         "change": change,
         "size": None if change is None else _text(abs(change)),
         "percent": percent,
-        # Rates are better up; whether more of a count is better depends on the count, so
-        # its arrow is not coloured.
-        "neutral": not percent,
+        "tone": shape.change_tone(change, percent=percent, lower_is_better=lower_is_better),
     }
 
 
@@ -81,7 +79,11 @@ def _rows(section: shape.Section, snapshot: dict) -> list[tuple]:
     rows, listed = [], False
     for figure in section.figures():
         if figure.choices is None:
-            options = {"percent": figure.kind == shape.PERCENT, "note": figure.note}
+            options = {
+                "percent": figure.kind == shape.PERCENT,
+                "note": figure.note,
+                "lower_is_better": figure.lower_is_better,
+            }
             rows.append((figure.key, figure.label, options))
         elif not listed:
             listed = True
@@ -176,6 +178,7 @@ def report_figures(snapshot):
                 percent=True,
                 key=key,
                 note=spec.period_figure(f"grievances.{key}").note,
+                lower_is_better=spec.period_figure(f"grievances.{key}").lower_is_better,
             ),
             "value": g_now.get(key),
         }
