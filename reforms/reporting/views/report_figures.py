@@ -126,7 +126,10 @@ def report_figures(snapshot):
         rows = _compared(activities, _rows(section, snapshot))
         now = activities.get("current", {}).get("by_kind", {})
         before = activities.get("previous", {}).get("by_kind", {})
-        for kind in now:
+        # The documented order (parks.gridlog.choices.ActivityKind), not the stored one: the
+        # database keeps a JSON object's keys in its own order. Kinds no longer defined follow.
+        kinds = [*ActivityKind.values, *(kind for kind in now if kind not in ActivityKind.values)]
+        for kind in (kind for kind in kinds if kind in now):
             rows.append(
                 _row(
                     f"· {_label(ActivityKind, kind)}",
