@@ -2,8 +2,38 @@
 tasks by name, grievances open and overdue at the period's end, the grievance rates by handling
 unit, per-subdistrict rows and the same period a year earlier. Hand-made data, hand-counted."""
 
+import re
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.conf import settings
+from openpyxl import load_workbook
+
 from parks.gridlog.choices import ActivityKind
+from reforms.reporting.choices import ReportScope, ReportStatus
+from reforms.reporting.contents import build_snapshot
+from reforms.reporting.excel import report_workbook
 from reforms.reporting.views.report_figures import report_figures
+from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)
+    frozen_now,
+    report,
+    world,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, user, report_) -> str:
+    """The report's page in English, built now."""
+    report_.snapshot = build_snapshot(report_)
+    report_.status = ReportStatus.DONE
+    report_.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    response = client.get(report_.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 def test_the_page_lists_activity_kinds_in_the_documented_order_not_the_stored_one():
@@ -17,3 +47,63 @@ def test_the_page_lists_activity_kinds_in_the_documented_order_not_the_stored_on
 
     assert kinds == [f"kind_{kind}" for kind in ActivityKind.values]
     assert kinds[:3] == ["kind_visit", "kind_lecture", "kind_training"]
+
+
+# --- The overdue tasks by name ----------------------------------------------------------------
+
+
+def _sheet(snapshot: dict, title: str, report_) -> list[tuple]:
+    """The rows of one sheet of the report's workbook, below its title and period rows."""
+    book = load_workbook(BytesIO(report_workbook(report_, snapshot)))
+    return [row for row in book[title].iter_rows(min_row=3, values_only=True)]
+
+
+def test_the_overdue_tasks_are_listed_by_name_with_unit_park_and_days_overdue(world):  # noqa: F811
+    report_ = report()
+    snapshot = build_snapshot(report_)
+
+    # On 30 June: T7 (due 20 May, suspended), T4 (due 5 June, done only on 3 July) and T3
+    # (due 15 June). T5 is due on the 30th itself, T6 cancelled, T2 done late but by then.
+    assert snapshot["overdue_as_of"] == "2026-06-30"
+    assert [
+        (row["code"], row["unit_name"], row["park_name"], row["due_date"], row["days_overdue"])
+        for row in snapshot["overdue_tasks"]
+    ] == [
+        ("T7", "单位丙", "园区C", "2026-05-20", 41),
+        ("T4", "单位乙", "园区B", "2026-06-05", 25),
+        ("T3", "单位乙", "园区B", "2026-06-15", 15),
+    ]
+    # One definition with the count by unit (reforms.tasks.selectors.overdue_on).
+    assert len(snapshot["overdue_tasks"]) == sum(
+        row["overdue"] for row in snapshot["overdue_by_unit"]
+    )
+
+    rows = _sheet(snapshot, "逾期任务", report_)
+    assert rows[0] == (
+        "序号",
+        "任务编号",
+        "任务名称",
+        "牵头单位",
+        "园区",
+        "到期日",
+        "逾期天数（截至 2026-06-30）",
+    )
+    assert [(row[0], row[1], row[3], row[4], row[5].date(), row[6]) for row in rows[1:]] == [
+        (1, "T7", "单位丙", "园区C", date(2026, 5, 20), 41),
+        (2, "T4", "单位乙", "园区B", date(2026, 6, 5), 25),
+        (3, "T3", "单位乙", "园区B", date(2026, 6, 15), 15),
+    ]
+
+
+def test_a_subdistrict_lists_its_own_overdue_tasks_only(world):  # noqa: F811
+    snapshot = build_snapshot(report(ReportScope.SUBDISTRICT, subdistrict=world.s1))
+
+    assert [row["code"] for row in snapshot["overdue_tasks"]] == ["T4", "T3"]
+
+
+def test_the_page_lists_the_overdue_tasks(client, office_user, world):  # noqa: F811
+    html = _page(client, office_user, report())
+
+    table = html.split('id="section-overdue-tasks"')[1].split("</section>")[0]
+    assert re.findall(r"<td[^>]*>(T\d+)</td>", table) == ["T7", "T4", "T3"]
+    assert '<td class="text-end">41</td>' in table

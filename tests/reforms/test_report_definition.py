@@ -19,6 +19,7 @@ Issue 12 ("rate definitions that cannot flatter") re-recorded the file. What cha
   the hand-written sentence that defined three rates without pending.
 
 Issue 12 item 4 (the deeper report) re-recorded it again, adding only, changing no figure:
+- the overdue tasks one by one (`overdue_tasks`, the sheet 逾期任务 and a table on the page);
 - the page lists the activity kinds in their documented order (parks.gridlog.choices), where it
   followed the order the database keeps a JSON object's keys in;
 """

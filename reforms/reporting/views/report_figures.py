@@ -192,6 +192,8 @@ def report_figures(snapshot):
         "task_warning": task_warning,
         "overdue_by_unit": snapshot.get("overdue_by_unit", []),
         "overdue_headings": [spec.OVERDUE_UNIT[key].label for key in ("unit_name", "overdue")],
+        "overdue_tasks": snapshot.get("overdue_tasks", []),
+        "overdue_task_headings": [spec.OVERDUE_TASK[key].label for key in OVERDUE_TASK_COLUMNS],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         "previous_period": snapshot.get("previous_period", {}),
@@ -212,6 +214,9 @@ DEFINITIONS = tuple(
     if figure.note and (figure.kind == shape.PERCENT or figure.key.endswith("_pending"))
 )
 
+
+# The columns of the overdue tasks' table.
+OVERDUE_TASK_COLUMNS = ("code", "title", "unit_name", "park_name", "due_date", "days_overdue")
 
 # The columns of the parks' table (the template lays out their cells).
 BY_PARK_COLUMNS = (
