@@ -2,7 +2,7 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 25, and one more to
+the same number of queries however many parks, zones or rows there are: 26, and one more to
 read the name of a report's subdistrict or park when the report was loaded without it.
 
 How the figures are counted
@@ -186,7 +186,22 @@ def _grievances(
         )
         return {**rates, "funnel": funnel}
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    # The backlog at each period's end (the build, while the period runs): one query.
+    ends = {"current": min(as_instants(start, end)[1], now), "previous": as_instants(*prev)[1]}
+    backlog = grievances.order_by().aggregate(
+        **{
+            f"{name}_{key}": expression
+            for name, at in ends.items()
+            for key, expression in grievance_selectors.backlog_counts(at).items()
+        }
+    )
+    return {
+        name: {
+            **period(a, b),
+            **{m.key: backlog[f"{name}_{m.key}"] for m in grievance_selectors.BACKLOG_MEASURES},
+        }
+        for name, (a, b) in (("current", (start, end)), ("previous", prev))
+    }
 
 
 def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:

@@ -15,10 +15,12 @@ from reforms.reporting.choices import ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.excel import report_workbook
 from reforms.reporting.views.report_figures import report_figures
+from tests.factories import GrievanceFactory, OrganisationFactory, ParkFactory
 from tests.reforms.report_contents_helpers import (  # noqa: F401 (fixtures used by name)
     frozen_now,
     report,
     world,
+    wuxi,
 )
 
 pytestmark = pytest.mark.django_db
@@ -107,3 +109,57 @@ def test_the_page_lists_the_overdue_tasks(client, office_user, world):  # noqa: 
     table = html.split('id="section-overdue-tasks"')[1].split("</section>")[0]
     assert re.findall(r"<td[^>]*>(T\d+)</td>", table) == ["T7", "T4", "T3"]
     assert '<td class="text-end">41</td>' in table
+
+
+# --- Grievances open and overdue at the period's end ------------------------------------------
+
+
+def test_grievances_open_and_overdue_at_each_periods_end_are_counted_whenever_received():
+    park = ParkFactory(name="园区P")
+    unit = OrganisationFactory()
+
+    def grievance(received, due, resolved=None, status="received"):
+        GrievanceFactory(
+            park=park,
+            handling_unit=unit if resolved else None,
+            received_at=wuxi(*received, 10, 0),
+            resolution_due_at=wuxi(*due, 10, 0),
+            resolved_at=wuxi(*resolved, 10, 0) if resolved else None,
+            status=status,
+        )
+
+    grievance((2026, 5, 20), due=(2026, 6, 10))  # open at both ends; overdue at June's
+    grievance((2026, 6, 5), due=(2026, 6, 25), resolved=(2026, 7, 2), status="replied")  # late
+    grievance((2026, 6, 10), due=(2026, 6, 25), resolved=(2026, 6, 12), status="replied")
+    grievance((2026, 6, 28), due=(2026, 7, 10))  # open, not yet due on 30 June
+    grievance((2026, 6, 3), due=(2026, 6, 18), status="withdrawn")  # counted nowhere
+    grievance((2026, 7, 3), due=(2026, 7, 18))  # after the period
+
+    report_ = report(ReportScope.PARK, park=park)
+    grievances = build_snapshot(report_)["grievances"]
+
+    assert (grievances["current"]["open_at_end"], grievances["current"]["overdue_at_end"]) == (3, 2)
+    assert (grievances["previous"]["open_at_end"], grievances["previous"]["overdue_at_end"]) == (
+        1,
+        0,
+    )
+    rows = {row[0]: row[1:3] for row in _sheet(build_snapshot(report_), "诉求", report_)}
+    assert rows["期末未办结数"] == (3, 1)
+    assert rows["期末超期未办结数"] == (2, 0)
+    definitions = {row[0]: row[1] for row in _sheet({}, "口径说明", report_)}
+    assert definitions["期末超期未办结数"].startswith("其中办结时限")
+
+
+def test_a_running_period_counts_its_backlog_at_the_build(time_machine):
+    park = ParkFactory()
+    GrievanceFactory(
+        park=park, received_at=wuxi(2026, 7, 1, 9, 0), resolution_due_at=wuxi(2026, 7, 10, 9, 0)
+    )
+    GrievanceFactory(
+        park=park, received_at=wuxi(2026, 7, 2, 9, 0), resolution_due_at=wuxi(2026, 7, 20, 9, 0)
+    )
+    # 15 July: the first is overdue already, the second not yet.
+    july = report(ReportScope.PARK, period=(date(2026, 7, 1), date(2026, 7, 31)), park=park)
+    current = build_snapshot(july)["grievances"]["current"]
+
+    assert (current["open_at_end"], current["overdue_at_end"]) == (2, 1)
