@@ -384,6 +384,27 @@ def _overdue_tasks(snapshot: dict) -> SheetWriter:
     return sheet
 
 
+def _grievances_by_unit(snapshot: dict) -> SheetWriter:
+    figures = [
+        figure
+        for figure in spec.UNIT_GRIEVANCES.figures()
+        if figure.key == "received" or figure.kind == shape.PERCENT
+    ]
+    sheet = SheetWriter(
+        spec.BY_UNIT_SHEET,
+        [spec.UNIT_GRIEVANCES["unit_name"].term, *(figure.term for figure in figures)],
+    )
+    for row in snapshot.get("grievances_by_unit") or []:
+        sheet.row(
+            row.get("unit_name") or "",
+            *(
+                Cell(_number(row.get(figure.key), FORMATS[figure.kind]), FORMATS[figure.kind])
+                for figure in figures
+            ),
+        )
+    return sheet
+
+
 # The columns of the parks' sheet, by path in a `by_park` entry (reforms.reporting.spec.PARK).
 BY_PARK_COLUMNS = (
     "grievances.received",
@@ -514,6 +535,7 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         *(_ledger(section, snapshot) for section in spec.LEDGER_SECTIONS),
         _overdue(snapshot),
         _overdue_tasks(snapshot),
+        _grievances_by_unit(snapshot),
         _by_park(snapshot),
         _definitions(snapshot),
     ]

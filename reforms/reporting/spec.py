@@ -53,6 +53,7 @@ from reforms.reporting.spec_parks import (
     PARK_COVERAGE,
     PARK_COVERAGE_RATE,
     PARK_TASKS,
+    UNIT_GRIEVANCES,
 )
 from reforms.reporting.spec_sections import (
     ACTIVITIES,
@@ -118,6 +119,8 @@ __all__ = [
     "OVERDUE_UNIT",
     "OVERDUE_TASK",
     "OVERDUE_TASKS_SHEET",
+    "UNIT_GRIEVANCES",
+    "BY_UNIT_SHEET",
     "PARK_TASKS",
     "PARK_COVERAGE",
     "PARK",
@@ -238,6 +241,13 @@ SNAPSHOT = Group(
             many=True,
         ),
         Part(
+            "grievances_by_unit",
+            UNIT_GRIEVANCES,
+            "The grievance figures of `period` per handling unit (the unit handling each "
+            "grievance now), most received first; grievances sent to no unit are left out.",
+            many=True,
+        ),
+        Part(
             "by_park",
             PARK,
             "One entry per park of the scope, by park id, parks with no rows included.",
@@ -271,6 +281,7 @@ LEDGER_SECTIONS = (
 )
 OVERDUE_SHEET = "逾期单位"
 OVERDUE_TASKS_SHEET = "逾期任务"
+BY_UNIT_SHEET = "各承办单位"
 BY_PARK_SHEET = "各园区"
 SUMMARY_SHEET = "概览"
 DEFINITIONS_SHEET = "口径说明"

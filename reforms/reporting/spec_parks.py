@@ -45,6 +45,15 @@ OVERDUE_TASK = Group(
         ),
     ),
 )
+UNIT_GRIEVANCES = Group(
+    "ReportUnitGrievances",
+    (
+        Figure("unit", definition="The handling unit's organisation id.", kind=ID),
+        Figure("unit_name", _("Handling unit"), "承办单位", kind=TEXT),
+        *RATE_FIGURES,
+    ),
+    "As in `grievances`, over `period`, for the grievances the unit handles now.",
+)
 PARK_TASKS = Group(
     "ReportParkTasks",
     (

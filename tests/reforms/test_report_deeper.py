@@ -3,7 +3,7 @@ tasks by name, grievances open and overdue at the period's end, the grievance ra
 unit, per-subdistrict rows and the same period a year earlier. Hand-made data, hand-counted."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
 
 import pytest
@@ -163,3 +163,45 @@ def test_a_running_period_counts_its_backlog_at_the_build(time_machine):
     current = build_snapshot(july)["grievances"]["current"]
 
     assert (current["open_at_end"], current["overdue_at_end"]) == (2, 1)
+
+
+# --- The grievance rates by handling unit ------------------------------------------------------
+
+
+def test_the_grievance_rates_are_given_per_handling_unit(client, office_user):
+    park = ParkFactory()
+    x, y = OrganisationFactory(name="单位X"), OrganisationFactory(name="单位Y")
+    june = wuxi(2026, 6, 10, 9, 0)
+    hours, days = timedelta(hours=1), timedelta(days=1)
+    # X: one answered and resolved in time; one answered late (30 h) and resolved late (20 d).
+    GrievanceFactory(
+        park=park, handling_unit=x, status="replied", received_at=june,
+        responded_at=june + 2 * hours, resolved_at=june + 3 * days,
+    )  # fmt: skip
+    GrievanceFactory(
+        park=park, handling_unit=x, status="replied", received_at=june,
+        responded_at=june + 30 * hours, resolved_at=june + 20 * days,
+    )  # fmt: skip
+    # Y: answered in time, never resolved, its 15 days long past.
+    GrievanceFactory(
+        park=park, handling_unit=y, status="in_progress", received_at=june,
+        responded_at=june + 2 * hours,
+    )  # fmt: skip
+    GrievanceFactory(park=park, received_at=june)  # sent to no unit: left out
+
+    report_ = report(ReportScope.PARK, park=park)
+    snapshot = build_snapshot(report_)
+    rows = [
+        (r["unit_name"], r["received"], r["response_rate"], r["resolution_rate"])
+        + (r["on_time_resolution_rate"], r["return_rate"])
+        for r in snapshot["grievances_by_unit"]
+    ]
+    assert rows == [("单位X", 2, 50.0, 100.0, 50.0, 0.0), ("单位Y", 1, 100.0, 0.0, 0.0, 0.0)]
+
+    sheet = _sheet(snapshot, "各承办单位", report_)
+    assert sheet[0][:5] == ("承办单位", "受理诉求数", "响应率", "解决率", "按时办结率")
+    assert sheet[1][:5] == ("单位X", 2, 0.5, 1.0, 0.5)
+    assert sheet[2][:5] == ("单位Y", 1, 1.0, 0.0, 0.0)
+
+    table = _page(client, office_user, report_).split('id="section-by-unit"')[1]
+    assert '单位X</th><td class="text-end">2</td><td class="text-end">50.0%</td>' in table

@@ -35,6 +35,7 @@ SHEETS = [
     "建议",
     "逾期单位",
     "逾期任务",
+    "各承办单位",
     "各园区",
     "口径说明",  # issue 12: what each figure counts
 ]

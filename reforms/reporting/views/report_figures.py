@@ -194,6 +194,17 @@ def report_figures(snapshot):
         "overdue_headings": [spec.OVERDUE_UNIT[key].label for key in ("unit_name", "overdue")],
         "overdue_tasks": snapshot.get("overdue_tasks", []),
         "overdue_task_headings": [spec.OVERDUE_TASK[key].label for key in OVERDUE_TASK_COLUMNS],
+        "grievances_by_unit": [
+            {
+                "name": row.get("unit_name"),
+                "cells": [_text(row.get(key), key != "received") for key in BY_UNIT_COLUMNS],
+            }
+            for row in snapshot.get("grievances_by_unit", [])
+        ],
+        "by_unit_headings": [
+            spec.UNIT_GRIEVANCES["unit_name"].label,
+            *(spec.UNIT_GRIEVANCES[key].heading for key in BY_UNIT_COLUMNS),
+        ],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         "previous_period": snapshot.get("previous_period", {}),
@@ -217,6 +228,9 @@ DEFINITIONS = tuple(
 
 # The columns of the overdue tasks' table.
 OVERDUE_TASK_COLUMNS = ("code", "title", "unit_name", "park_name", "due_date", "days_overdue")
+
+# The columns of the handling units' table, after the unit's name.
+BY_UNIT_COLUMNS = ("received", *spec.RATES, *spec.OTHER_RATES)
 
 # The columns of the parks' table (the template lays out their cells).
 BY_PARK_COLUMNS = (
