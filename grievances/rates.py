@@ -377,6 +377,50 @@ def no_grievances() -> dict[str, Any]:
     return with_rates(dict.fromkeys(rate_counts(), 0))
 
 
+# --- Open at a moment ------------------------------------------------------------------------
+# Not over the grievances received in a period but over every grievance received before a
+# moment (a period's end): the backlog standing then.
+
+BACKLOG = (
+    Measure(
+        "open_at_end",
+        "期末未办结数",
+        _("Open at the period's end"),
+        "统计期末（进行中的统计期为生成时）已受理、尚未答复诉求人的诉求件数，不论何时受理；"
+        "已撤回的不计。重办后尚未再次答复的、期末后才答复的都计入。",
+        gettext_noop(
+            "Grievances received before the period's end (the build, for a period still "
+            "running) and not replied to by then, whenever received; withdrawn ones are not "
+            "counted. Reopened ones not replied to again, and those replied to only later, count."
+        ),
+    ),
+    Measure(
+        "overdue_at_end",
+        "期末超期未办结数",
+        _("Overdue at the period's end"),
+        "其中办结时限（含批准的延期）在期末前已过的诉求件数。",
+        gettext_noop(
+            "Of those, past their resolution deadline (with any approved extension) by then."
+        ),
+    ),
+)
+
+
+def backlog_counts(at: datetime) -> dict[str, Any]:
+    """The aggregate expressions of BACKLOG at the moment `at`, to aggregate a queryset of
+    grievances whenever received. Whether a grievance was replied to by then is read from its
+    reply time as it stands now: a grievance reopened since counts as open."""
+    open_then = (
+        ~Q(status=Status.WITHDRAWN)
+        & Q(received_at__lt=at)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
+    )
+    return {
+        "open_at_end": Count("pk", filter=open_then),
+        "overdue_at_end": Count("pk", filter=open_then & Q(resolution_due_at__lt=at)),
+    }
+
+
 # --- The survey funnel ------------------------------------------------------------------------
 
 FUNNEL = (

@@ -185,6 +185,8 @@ survey_funnel = grievance_rates.survey_funnel
 RATE_MEASURES = grievance_rates.MEASURES
 RATE_PENDING = grievance_rates.PENDING
 FUNNEL_MEASURES = grievance_rates.FUNNEL
+BACKLOG_MEASURES = grievance_rates.BACKLOG
+backlog_counts = grievance_rates.backlog_counts
 
 
 def grievances_in_period(

@@ -2,7 +2,7 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 24, and one more to
+the same number of queries however many parks, zones or rows there are: 27, and one more to
 read the name of a report's subdistrict or park when the report was loaded without it.
 
 How the figures are counted
@@ -62,7 +62,7 @@ from reforms.reporting.models import Report
 from reforms.reporting.periods import as_instants, previous_period
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
-from reforms.tasks.selectors import with_warning
+from reforms.tasks.selectors import overdue_on, with_warning
 
 # Bumped when a field is renamed or removed; adding fields keeps the version.
 # 2: the grievance figures of grievances.rates (pending apart, every follow-up call counted).
@@ -78,6 +78,8 @@ SECTIONS = (
     "training",
     "proposals",
     "overdue_by_unit",
+    "overdue_tasks",
+    "grievances_by_unit",
     "by_park",
 )
 
@@ -185,7 +187,37 @@ def _grievances(
         )
         return {**rates, "funnel": funnel}
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    # The backlog at each period's end (the build, while the period runs): one query.
+    ends = {"current": min(as_instants(start, end)[1], now), "previous": as_instants(*prev)[1]}
+    backlog = grievances.order_by().aggregate(
+        **{
+            f"{name}_{key}": expression
+            for name, at in ends.items()
+            for key, expression in grievance_selectors.backlog_counts(at).items()
+        }
+    )
+    return {
+        name: {
+            **period(a, b),
+            **{m.key: backlog[f"{name}_{m.key}"] for m in grievance_selectors.BACKLOG_MEASURES},
+        }
+        for name, (a, b) in (("current", (start, end)), ("previous", prev))
+    }
+
+
+def _grievances_by_unit(scope: Scope, now: datetime, start: date, end: date) -> list[dict]:
+    """The grievance figures of the period per handling unit (grievances.selectors.rates_by),
+    most received first: one grouped query. Grievances sent to no unit are left out."""
+    since, until = as_instants(start, end)
+    received = scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+    rows = grievance_selectors.rates_by(
+        received.filter(handling_unit__isnull=False), "unit", now=now
+    )
+    rows = [
+        {"unit": row.pop("handling_unit"), "unit_name": row.pop("handling_unit__name"), **row}
+        for row in rows
+    ]
+    return sorted(rows, key=lambda row: (-row["received"], row["unit"]))
 
 
 def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
@@ -253,13 +285,10 @@ def _ledger(model, scope: Scope, start: date, end: date, prev: tuple[date, date]
 
 
 def _overdue_by_unit(scope: Scope, as_of: date) -> list[dict]:
-    """Tasks past due on `as_of` — the red list as it stood that day — by lead unit, most
-    first. "Not done by then" is read from the done date, so a past report keeps the tasks
-    that were overdue at its end even when they have been done since."""
+    """Tasks past due on `as_of` (reforms.tasks.selectors.overdue_on) by lead unit, most
+    first."""
     rows = (
-        scope.tasks()
-        .exclude(status=TaskStatus.CANCELLED)
-        .filter(Q(done_on__isnull=True) | Q(done_on__gt=as_of), due_date__lt=as_of)
+        overdue_on(scope.tasks(), as_of)
         .order_by()
         .values("lead_unit", "lead_unit__name")
         .annotate(overdue=Count("pk"))
@@ -267,6 +296,31 @@ def _overdue_by_unit(scope: Scope, as_of: date) -> list[dict]:
     )
     return [
         {"unit": row["lead_unit"], "unit_name": row["lead_unit__name"], "overdue": row["overdue"]}
+        for row in rows
+    ]
+
+
+def _overdue_tasks(scope: Scope, as_of: date) -> list[dict]:
+    """The same tasks one by one, longest overdue first, then by code: one query."""
+    rows = (
+        overdue_on(scope.tasks(), as_of)
+        .order_by("due_date", "code", "pk")
+        .values(
+            "pk", "code", "title", "lead_unit", "lead_unit__name", "park", "park__name", "due_date"
+        )
+    )
+    return [
+        {
+            "task": row["pk"],
+            "code": row["code"],
+            "title": row["title"],
+            "unit": row["lead_unit"],
+            "unit_name": row["lead_unit__name"],
+            "park": row["park"],
+            "park_name": row["park__name"],
+            "due_date": row["due_date"].isoformat(),
+            "days_overdue": (as_of - row["due_date"]).days,
+        }
         for row in rows
     ]
 
@@ -354,6 +408,8 @@ def build_snapshot(
         ("training", lambda: _ledger(Training, scope, start, end, prev)),
         ("proposals", lambda: _ledger(Proposal, scope, start, end, prev)),
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
+        ("overdue_tasks", lambda: _overdue_tasks(scope, overdue_as_of)),
+        ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
         ("by_park", lambda: _by_park(scope, now, today, start, end)),
     ]
     snapshot = {

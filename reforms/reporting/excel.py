@@ -359,6 +359,52 @@ def _overdue(snapshot: dict) -> SheetWriter:
     return sheet
 
 
+# The columns of the overdue tasks' sheet (reforms.reporting.spec.OVERDUE_TASK).
+OVERDUE_TASK_COLUMNS = ("code", "title", "unit_name", "park_name", "due_date", "days_overdue")
+
+
+def _overdue_tasks(snapshot: dict) -> SheetWriter:
+    as_of = snapshot.get("overdue_as_of")
+    figures = [spec.OVERDUE_TASK[key] for key in OVERDUE_TASK_COLUMNS]
+    headers = [figure.term for figure in figures]
+    if as_of:
+        headers[-1] = f"{headers[-1]}（截至 {as_of}）"
+    sheet = SheetWriter(spec.OVERDUE_TASKS_SHEET, ["序号", *headers])
+    for number, row in enumerate(snapshot.get("overdue_tasks") or [], start=1):
+        cells = []
+        for figure in figures:
+            value = row.get(figure.key)
+            if figure.kind == shape.DATE:
+                cells.append(Cell(_date(value), FORMATS[figure.kind]))
+            elif figure.kind == shape.COUNT:
+                cells.append(Cell(value, COUNT_FORMAT))
+            else:
+                cells.append(value or "")
+        sheet.row(Cell(number), *cells)
+    return sheet
+
+
+def _grievances_by_unit(snapshot: dict) -> SheetWriter:
+    figures = [
+        figure
+        for figure in spec.UNIT_GRIEVANCES.figures()
+        if figure.key == "received" or figure.kind == shape.PERCENT
+    ]
+    sheet = SheetWriter(
+        spec.BY_UNIT_SHEET,
+        [spec.UNIT_GRIEVANCES["unit_name"].term, *(figure.term for figure in figures)],
+    )
+    for row in snapshot.get("grievances_by_unit") or []:
+        sheet.row(
+            row.get("unit_name") or "",
+            *(
+                Cell(_number(row.get(figure.key), FORMATS[figure.kind]), FORMATS[figure.kind])
+                for figure in figures
+            ),
+        )
+    return sheet
+
+
 # The columns of the parks' sheet, by path in a `by_park` entry (reforms.reporting.spec.PARK).
 BY_PARK_COLUMNS = (
     "grievances.received",
@@ -488,6 +534,8 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         _coverage(snapshot),
         *(_ledger(section, snapshot) for section in spec.LEDGER_SECTIONS),
         _overdue(snapshot),
+        _overdue_tasks(snapshot),
+        _grievances_by_unit(snapshot),
         _by_park(snapshot),
         _definitions(snapshot),
     ]

@@ -46,12 +46,14 @@ from reforms.reporting.spec_ledgers import (
     TRAINING,
 )
 from reforms.reporting.spec_parks import (
+    OVERDUE_TASK,
     OVERDUE_UNIT,
     PARK,
     PARK_COMPLETION,
     PARK_COVERAGE,
     PARK_COVERAGE_RATE,
     PARK_TASKS,
+    UNIT_GRIEVANCES,
 )
 from reforms.reporting.spec_sections import (
     ACTIVITIES,
@@ -115,6 +117,10 @@ __all__ = [
     "PROPOSALS",
     "PROPOSAL_ROWS",
     "OVERDUE_UNIT",
+    "OVERDUE_TASK",
+    "OVERDUE_TASKS_SHEET",
+    "UNIT_GRIEVANCES",
+    "BY_UNIT_SHEET",
     "PARK_TASKS",
     "PARK_COVERAGE",
     "PARK",
@@ -202,8 +208,8 @@ SNAPSHOT = Group(
         Figure(
             "overdue_as_of",
             term="逾期统计截至",
-            definition="The day `overdue_by_unit` stands at: the period's last day, or `as_of` "
-            "while the period is still running.",
+            definition="The day `overdue_by_unit` and `overdue_tasks` stand at: the period's "
+            "last day, or `as_of` while the period is still running.",
             kind=DATE,
         ),
         Figure(
@@ -225,6 +231,20 @@ SNAPSHOT = Group(
             OVERDUE_UNIT,
             "Tasks in scope past due on `overdue_as_of` (due before it, not done by it, not "
             "cancelled), by lead unit, most first, then by name. Units with none are left out.",
+            many=True,
+        ),
+        Part(
+            "overdue_tasks",
+            OVERDUE_TASK,
+            "The same tasks one by one (reforms.tasks.selectors.overdue_on): longest overdue "
+            "first, then by code.",
+            many=True,
+        ),
+        Part(
+            "grievances_by_unit",
+            UNIT_GRIEVANCES,
+            "The grievance figures of `period` per handling unit (the unit handling each "
+            "grievance now), most received first; grievances sent to no unit are left out.",
             many=True,
         ),
         Part(
@@ -260,6 +280,8 @@ LEDGER_SECTIONS = (
     ),
 )
 OVERDUE_SHEET = "逾期单位"
+OVERDUE_TASKS_SHEET = "逾期任务"
+BY_UNIT_SHEET = "各承办单位"
 BY_PARK_SHEET = "各园区"
 SUMMARY_SHEET = "概览"
 DEFINITIONS_SHEET = "口径说明"

@@ -8,7 +8,7 @@ re-exports every name here.
 
 from django.utils.translation import gettext_lazy as _
 
-from reforms.reporting.shape import ID, TEXT, Figure, Group, Part, Share
+from reforms.reporting.shape import DATE, ID, TEXT, Figure, Group, Part, Share
 from reforms.reporting.spec_sections import AS_OF, RATE_FIGURES
 
 OVERDUE_UNIT = Group(
@@ -20,6 +20,39 @@ OVERDUE_UNIT = Group(
             "overdue", _("Overdue"), "逾期未完成任务数", "Its tasks past due on `overdue_as_of`."
         ),
     ),
+)
+OVERDUE_TASK = Group(
+    "ReportOverdueTask",
+    (
+        Figure("task", definition="The task's id.", kind=ID),
+        Figure("code", _("Code"), "任务编号", kind=TEXT),
+        Figure("title", _("Task"), "任务名称", kind=TEXT),
+        Figure("unit", definition="Its lead unit's organisation id.", kind=ID),
+        Figure("unit_name", _("Lead unit"), "牵头单位", kind=TEXT),
+        Figure(
+            "park", definition="Its park's id; null for a task of no park.", kind=ID, nullable=True
+        ),
+        Figure(
+            "park_name", _("Park"), "园区", "Null for a task of no park.", kind=TEXT, nullable=True
+        ),
+        Figure("due_date", _("Due date"), "到期日", kind=DATE),
+        Figure(
+            "days_overdue",
+            _("Days overdue"),
+            "逾期天数",
+            "Days from its due date to `overdue_as_of`.",
+            basis="截至逾期统计日，距到期日的天数。",
+        ),
+    ),
+)
+UNIT_GRIEVANCES = Group(
+    "ReportUnitGrievances",
+    (
+        Figure("unit", definition="The handling unit's organisation id.", kind=ID),
+        Figure("unit_name", _("Handling unit"), "承办单位", kind=TEXT),
+        *RATE_FIGURES,
+    ),
+    "As in `grievances`, over `period`, for the grievances the unit handles now.",
 )
 PARK_TASKS = Group(
     "ReportParkTasks",

@@ -184,12 +184,18 @@ GRIEVANCES = Group(
     periods(
         Group(
             "ReportGrievancesPeriod",
-            (*RATE_FIGURES, Part("funnel", FUNNEL, label=_("Survey funnel"))),
+            (
+                *RATE_FIGURES,
+                *(_grievance_figure(m) for m in grievance_selectors.BACKLOG_MEASURES),
+                Part("funnel", FUNNEL, label=_("Survey funnel")),
+            ),
             "The grievance figures (grievances.rates) over the grievances received in the "
             "period: the three rates of 接诉即办 and the others, the counts behind them and "
             "the grievances pending (not yet due), which count as neither on time nor late. "
             "Whether a grievance was answered, resolved, returned, called back or reopened, and "
-            "whether its deadline has passed, stand as at the build (`generated_at`).",
+            "whether its deadline has passed, stand as at the build (`generated_at`). "
+            "`open_at_end` and `overdue_at_end` count every grievance received before the "
+            "period's end (or the build, while the period runs), however long ago.",
         )
     ),
     "Workers' grievances (职工诉求).",

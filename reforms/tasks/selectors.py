@@ -182,3 +182,13 @@ def unit_league_table(
         )
         .order_by("-red", "-yellow", chinese_order("lead_unit__name"))
     )
+
+
+def overdue_on(tasks: QuerySet[Task], day: date) -> QuerySet[Task]:
+    """The tasks past due on `day`: due before it, not done by it, not cancelled — the red
+    warning as it stood that day. "Not done by then" is read from the done date, so a past day
+    keeps the tasks that were overdue on it even when they have been done since; a task
+    cancelled since (a cancellation has no date) is left out, and a suspended one counts."""
+    return tasks.exclude(status=TaskStatus.CANCELLED).filter(
+        Q(done_on__isnull=True) | Q(done_on__gt=day), due_date__lt=day
+    )

@@ -17,6 +17,13 @@ Issue 12 ("rate definitions that cannot flatter") re-recorded the file. What cha
   数/满意数) are named as what they count, calls (回访次数/满意次数);
 - the workbook's new last sheet 口径说明 and the page's definitions footnote, which replaces
   the hand-written sentence that defined three rates without pending.
+
+Issue 12 item 4 (the deeper report) re-recorded it again, adding only, changing no figure:
+- the overdue tasks one by one (`overdue_tasks`, the sheet 逾期任务 and a table on the page);
+- the grievances open and overdue at each period's end (`open_at_end`, `overdue_at_end`);
+- the grievance figures per handling unit (`grievances_by_unit`, the sheet 各承办单位, a table);
+- the page lists the activity kinds in their documented order (parks.gridlog.choices), where it
+  followed the order the database keeps a JSON object's keys in;
 """
 
 import json

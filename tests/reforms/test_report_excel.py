@@ -34,6 +34,8 @@ SHEETS = [
     "培训",
     "建议",
     "逾期单位",
+    "逾期任务",
+    "各承办单位",
     "各园区",
     "口径说明",  # issue 12: what each figure counts
 ]

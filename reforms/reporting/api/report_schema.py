@@ -43,7 +43,7 @@ def _field(figure: shape.Figure) -> serializers.Field:
         return NamedChoiceField(figure.choices, figure.enum, **options)
     if figure.kind == shape.TEXTS:
         return serializers.ListField(child=serializers.CharField(), **options)
-    return serializers.CharField(**options)
+    return serializers.CharField(allow_null=figure.nullable, **options)
 
 
 _BUILT: dict[str, type[serializers.Serializer]] = {}

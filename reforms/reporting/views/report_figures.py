@@ -128,7 +128,10 @@ def report_figures(snapshot):
         rows = _compared(activities, _rows(section, snapshot))
         now = activities.get("current", {}).get("by_kind", {})
         before = activities.get("previous", {}).get("by_kind", {})
-        for kind in now:
+        # The documented order (parks.gridlog.choices.ActivityKind), not the stored one: the
+        # database keeps a JSON object's keys in its own order. Kinds no longer defined follow.
+        kinds = [*ActivityKind.values, *(kind for kind in now if kind not in ActivityKind.values)]
+        for kind in (kind for kind in kinds if kind in now):
             rows.append(
                 _row(
                     f"· {_label(ActivityKind, kind)}",
@@ -192,6 +195,19 @@ def report_figures(snapshot):
         "task_warning": task_warning,
         "overdue_by_unit": snapshot.get("overdue_by_unit", []),
         "overdue_headings": [spec.OVERDUE_UNIT[key].label for key in ("unit_name", "overdue")],
+        "overdue_tasks": snapshot.get("overdue_tasks", []),
+        "overdue_task_headings": [spec.OVERDUE_TASK[key].label for key in OVERDUE_TASK_COLUMNS],
+        "grievances_by_unit": [
+            {
+                "name": row.get("unit_name"),
+                "cells": [_text(row.get(key), key != "received") for key in BY_UNIT_COLUMNS],
+            }
+            for row in snapshot.get("grievances_by_unit", [])
+        ],
+        "by_unit_headings": [
+            spec.UNIT_GRIEVANCES["unit_name"].label,
+            *(spec.UNIT_GRIEVANCES[key].heading for key in BY_UNIT_COLUMNS),
+        ],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         "previous_period": snapshot.get("previous_period", {}),
@@ -212,6 +228,12 @@ DEFINITIONS = tuple(
     if figure.note and (figure.kind == shape.PERCENT or figure.key.endswith("_pending"))
 )
 
+
+# The columns of the overdue tasks' table.
+OVERDUE_TASK_COLUMNS = ("code", "title", "unit_name", "park_name", "due_date", "days_overdue")
+
+# The columns of the handling units' table, after the unit's name.
+BY_UNIT_COLUMNS = ("received", *spec.RATES, *spec.OTHER_RATES)
 
 # The columns of the parks' table (the template lays out their cells).
 BY_PARK_COLUMNS = (
