@@ -179,10 +179,10 @@ def _on_time(figures: Figures, words: Words) -> list:
     # A snapshot before schema 3 has no counted tasks: it divided by all those due.
     counted = figures.now("tasks.due_counted")
     text = ngettext(
-        "%(period)s, %(due)s reform task fell due; of the %(counted)s done or past their due "
-        "date, %(on_time)s were done on time, an on-time rate of %(rate)s, %(change)s.",
-        "%(period)s, %(due)s reform tasks fell due; of the %(counted)s done or past their due "
-        "date, %(on_time)s were done on time, an on-time rate of %(rate)s, %(change)s.",
+        "%(period)s, %(due)s reform task fell due; done on time: %(on_time)s of the "
+        "%(counted)s done or past their due date, an on-time rate of %(rate)s, %(change)s.",
+        "%(period)s, %(due)s reform tasks fell due; done on time: %(on_time)s of the "
+        "%(counted)s done or past their due date, an on-time rate of %(rate)s, %(change)s.",
         due,
     ) % {
         "period": words.this,
