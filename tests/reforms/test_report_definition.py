@@ -17,6 +17,15 @@ Issue 12 ("rate definitions that cannot flatter") re-recorded the file. What cha
   数/满意数) are named as what they count, calls (回访次数/满意次数);
 - the workbook's new last sheet 口径说明 and the page's definitions footnote, which replaces
   the hand-written sentence that defined three rates without pending.
+
+Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it again:
+- schema_version 2 -> 3: tasks due in the period but not yet due at the build are pending,
+  left out of the on-time rate (they counted as not done on time); no figure of this world
+  changes, its periods being over before the build;
+- added, not changed: due_pending and due_counted (其中未到期任务数, 其中应完成任务数) in the
+  snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
+  口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
+  pending tasks among what the build fixes.
 """
 
 import json
