@@ -169,14 +169,12 @@ def _issuer(report: Report) -> str:
 
 
 def _on_time(figures: Figures, words: Words) -> list:
-    """The tasks due in the period and their on-time rate, with its definition beside it
-    (reforms.tasks.selectors: an overdue task not done counts against it, one not yet due is
-    left out)."""
+    """The tasks due in the period and their on-time rate with its definition beside it (one
+    definition: reforms.tasks.selectors); a snapshot before schema 3 divided by all those due."""
     due = figures.now("tasks.due")
     if not due:
         return [Paragraph(_("%(period)s, no reform task fell due.") % {"period": words.this})]
     rate = "tasks.on_time_rate"
-    # A snapshot before schema 3 has no counted tasks: it divided by all those due.
     counted = figures.now("tasks.due_counted")
     text = ngettext(
         "%(period)s, %(due)s reform task fell due; done on time: %(on_time)s of the "

@@ -182,3 +182,22 @@ def test_the_district_dashboard_counts_june_so_far(client, office_user, june):
     # A on time of A B C H.
     assert card.group(1) == "25.0"
     assert card.group(2) == "1 of 4 tasks done on time; 1 pending, not yet due"
+
+
+def test_a_report_of_schema_2_says_its_on_time_rate_was_counted_the_earlier_way(
+    client, office_user, june, park
+):
+    report = _built(_report(ReportScope.PARK, park=park, start=JUNE))
+    report.snapshot = {**report.snapshot, "schema_version": 2}
+    report.save(update_fields=["snapshot"])
+    client.force_login(office_user)
+    page = _html(client.get(report.get_absolute_url()))
+    assert re.search(
+        r'id="old-definitions">This report was counted under the earlier on-time', page
+    )
+    book = load_workbook(BytesIO(report_workbook(report, report.snapshot)))
+    notes = {row[0].value: row[1].value for row in book["口径说明"].iter_rows() if row[0].value}
+    assert notes["注意"] == (
+        "本报告按旧口径统计。第2版及以前：本期到期、生成报告时尚未到期的未完成任务计为未按时完成。"
+        "以下为现行口径；重新生成报告即按现行口径统计。"
+    )
