@@ -168,27 +168,42 @@ def _issuer(report: Report) -> str:
 # --- The sections -----------------------------------------------------------------------------
 
 
-def _work_progress(figures: Figures, words: Words, snapshot: dict) -> list:
-    blocks = []
+def _on_time(figures: Figures, words: Words) -> list:
+    """The tasks due in the period and their on-time rate with its definition beside it (one
+    definition: reforms.tasks.selectors); a snapshot before schema 3 divided by all those due."""
     due = figures.now("tasks.due")
-    if due:
-        rate = "tasks.on_time_rate"
-        text = ngettext(
-            "%(period)s, %(due)s reform task fell due; done on time: %(on_time)s, an on-time "
-            "rate of %(rate)s, %(change)s.",
-            "%(period)s, %(due)s reform tasks fell due; done on time: %(on_time)s, an on-time "
-            "rate of %(rate)s, %(change)s.",
-            due,
-        ) % {
-            "period": words.this,
-            "due": due,
-            "on_time": figures.now("tasks.due_done_on_time"),
-            "rate": figure_text(figures.now(rate), shape.PERCENT),
-            "change": words.change(figures.now(rate), figures.before(rate), shape.PERCENT),
-        }
-    else:
-        text = _("%(period)s, no reform task fell due.") % {"period": words.this}
-    blocks.append(Paragraph(text))
+    if not due:
+        return [Paragraph(_("%(period)s, no reform task fell due.") % {"period": words.this})]
+    rate = "tasks.on_time_rate"
+    counted = figures.now("tasks.due_counted")
+    text = ngettext(
+        "%(period)s, %(due)s reform task fell due; done on time: %(on_time)s of the "
+        "%(counted)s done or past their due date, an on-time rate of %(rate)s, %(change)s.",
+        "%(period)s, %(due)s reform tasks fell due; done on time: %(on_time)s of the "
+        "%(counted)s done or past their due date, an on-time rate of %(rate)s, %(change)s.",
+        due,
+    ) % {
+        "period": words.this,
+        "due": due,
+        "counted": due if counted is None else counted,
+        "on_time": figures.now("tasks.due_done_on_time"),
+        "rate": figure_text(figures.now(rate), shape.PERCENT),
+        "change": words.change(figures.now(rate), figures.before(rate), shape.PERCENT),
+    }
+    pending = figures.now("tasks.due_pending")
+    if pending:
+        text += " " + ngettext(
+            "%(pending)s task not done and not yet due is left out of the rate.",
+            "%(pending)s tasks not done and not yet due are left out of the rate.",
+            pending,
+        ) % {"pending": pending}
+    figure = spec.period_figure(rate)
+    definition = _("(%(name)s: %(definition)s)") % {"name": figure.label, "definition": figure.note}
+    return [Paragraph(text), Paragraph(definition)]
+
+
+def _work_progress(figures: Figures, words: Words, snapshot: dict) -> list:
+    blocks = _on_time(figures, words)
     done = figures.now("tasks.done") or 0
     blocks.append(
         Paragraph(

@@ -20,10 +20,13 @@ month, quarter, year) or, for a custom period, as many days just before it. Ever
 `as_of` is the day (portal time zone) the report was built. Figures that have no date of their
 own — a task's status and warning, whether a grievance has been answered or resolved or is still
 pending (its deadline not passed at the build), its follow-up calls, a proposal's status, which
-zones exist and who looks after them — are as they stand on that day, so rebuilding a past
-report later may change them. Every grievance figure is counted by grievances.rates, which also
-defines it, at one moment of the build (`generated_at`). `overdue_as_of` is the day the overdue list
-stands at: the period's last day, or `as_of` while the period is still running.
+zones exist and who looks after them, whether a task due in the period is still pending for
+the on-time rate (not done, due on `as_of` or later) — are as they stand on that day, so
+rebuilding a past report later may change them. The on-time rate is counted by
+reforms.tasks.selectors.on_time_conditions, which also defines it. Every grievance figure is
+counted by grievances.rates, which also defines it, at one moment of the build (`generated_at`).
+`overdue_as_of` is the day the overdue list stands at: the period's last day, or `as_of` while
+the period is still running.
 
 Scope. A district report counts every row, district-wide ones (tasks and publicity without a
 park) included. A subdistrict report counts the rows of its parks, plus its own subdistrict-wide
@@ -62,11 +65,12 @@ from reforms.reporting.models import Report
 from reforms.reporting.periods import as_instants, previous_period
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
-from reforms.tasks.selectors import overdue_on, with_warning
+from reforms.tasks.selectors import on_time_conditions, on_time_rate, overdue_on, with_warning
 
 # Bumped when a field is renamed or removed; adding fields keeps the version.
 # 2: the grievance figures of grievances.rates (pending apart, every follow-up call counted).
-SCHEMA_VERSION = 2
+# 3: the task on-time rate of reforms.tasks.selectors (tasks not yet due at `as_of` apart).
+SCHEMA_VERSION = 3
 
 SECTIONS = (
     "tasks",
@@ -123,23 +127,26 @@ def _zone_logged(start: date, end: date) -> Exists:
 
 # --- Sections ---------------------------------------------------------------------------------
 
-FINISHED = ("done", "done_on_time", "due", "due_done_on_time")
+FINISHED = ("done", "done_on_time", "due", "due_pending", "due_counted", "due_done_on_time")
 
 
 def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, date]) -> dict:
-    """Tasks as they stand today by status and warning; those finished and due in each period.
+    """Tasks as they stand today by status and warning; those finished and due in each period,
+    and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
     One query."""
+    rule = on_time_conditions(today)
 
     def finished(prefix: str, a: date, b: date) -> dict:
         done = Q(done_on__gte=a, done_on__lte=b)
-        # A cancelled task is no longer chased: it does not count against the on-time rate.
-        due = Q(due_date__gte=a, due_date__lte=b) & ~Q(status=TaskStatus.CANCELLED)
-        on_time = Q(done_on__lte=F("due_date"))
+        due = Q(due_date__gte=a, due_date__lte=b)
         expressions = {
             "done": Count("pk", filter=done),
-            "done_on_time": Count("pk", filter=done & on_time),
-            "due": Count("pk", filter=due),
-            "due_done_on_time": Count("pk", filter=due & on_time),
+            "done_on_time": Count("pk", filter=done & Q(done_on__lte=F("due_date"))),
+            # Due in the period, cancelled ones excepted (no longer chased).
+            "due": Count("pk", filter=due & rule["chased"]),
+            "due_pending": Count("pk", filter=due & rule["pending"]),
+            "due_counted": Count("pk", filter=due & rule["counted"]),
+            "due_done_on_time": Count("pk", filter=due & rule["on_time"]),
         }
         return {f"{prefix}{key}": value for key, value in expressions.items()}
 
@@ -159,7 +166,7 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
         figures = {key: counts[f"{prefix}{key}"] for key in FINISHED}
         return {
             **figures,
-            "on_time_rate": percent(figures["due_done_on_time"], figures["due"]),
+            "on_time_rate": on_time_rate(figures["due_done_on_time"], figures["due_counted"]),
         }
 
     return {

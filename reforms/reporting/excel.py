@@ -448,17 +448,31 @@ def _by_park(snapshot: dict) -> SheetWriter:
     return sheet
 
 
-# Said on the definitions sheet of a workbook whose snapshot was counted the first way.
-OLD_SCHEMA_NOTE = (
-    "本报告按旧口径（第1版）统计：未到时限的诉求计为未响应、未解决，满意率只计每件诉求最后一次"
-    "回访，响应是否及时按首次受理判断。以下为现行口径；重新生成报告即按现行口径统计。"
+# Said on the definitions sheet of a workbook whose snapshot was counted an earlier way: what
+# each earlier schema version counted otherwise (those before a snapshot's version apply).
+OLD_SCHEMA_NOTES = (
+    (
+        2,
+        "第1版：未到时限的诉求计为未响应、未解决，满意率只计每件诉求最后一次回访，"
+        "响应是否及时按首次受理判断。",
+    ),
+    (3, "第2版及以前：本期到期、生成报告时尚未到期的未完成任务计为未按时完成。"),
 )
+
+
+def old_schema_note(version) -> str:
+    """The definitions sheet's warning for a snapshot of an earlier schema version."""
+    version = version if isinstance(version, int) else 1
+    changes = "".join(text for before, text in OLD_SCHEMA_NOTES if version < before)
+    return f"本报告按旧口径统计。{changes}以下为现行口径；重新生成报告即按现行口径统计。"
+
+
 GENERAL_BASES = (
     ("统计期", "按北京时间（Asia/Shanghai）的日期计算，起止日均含；上期为前一个同类统计期。"),
     (
         spec.SNAPSHOT["as_of"].term,
         "报告生成之日。诉求是否已响应、已办结、是否仍在时限内（待办）、回访和重办情况，"
-        "以及任务状态，均以生成时为准；重新生成可能改变这些数字。",
+        "以及任务状态、到期任务是否仍未到期，均以生成时为准；重新生成可能改变这些数字。",
     ),
 )
 
@@ -480,7 +494,7 @@ def _definitions(snapshot: dict) -> SheetWriter:
     (the grievance figures': grievances.rates)."""
     sheet = SheetWriter(spec.DEFINITIONS_SHEET, ["项目", "口径"])
     if snapshot.get("schema_version") != SCHEMA_VERSION:
-        sheet.row(Cell("注意", bold=True), OLD_SCHEMA_NOTE)
+        sheet.row(Cell("注意", bold=True), old_schema_note(snapshot.get("schema_version")))
     for term, basis in GENERAL_BASES:
         sheet.row(term, basis)
     seen: set = set()

@@ -254,7 +254,7 @@ SNAPSHOT = Group(
             many=True,
         ),
     ),
-    "The figures of a report, as built (schema_version 2). Fields are only ever added within a "
+    "The figures of a report, as built (schema_version 3). Fields are only ever added within a "
     "schema version; a rename or removal, or a change of what a figure counts, bumps it. Every "
     "section's `current` covers `period` and its `previous` covers `previous_period`.",
 )
@@ -291,6 +291,7 @@ DEFINITIONS_SHEET = "口径说明"
 SUMMARY = (
     ("tasks.done", ""),
     ("tasks.due", "本期到期任务数"),
+    ("tasks.due_pending", "本期到期任务中未到期数"),
     ("tasks.on_time_rate", "任务按时完成率"),
     ("grievances.received", ""),
     ("grievances.response_pending", ""),

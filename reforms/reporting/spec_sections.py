@@ -12,6 +12,13 @@ from grievances import selectors as grievance_selectors
 from parks.gridlog.choices import ActivityKind
 from reforms.reporting.shape import COUNT, DATE, PERCENT, Figure, Group, Part, per_choice, periods
 from reforms.tasks.choices import TaskStatus, WarningLevel
+from reforms.tasks.selectors import (
+    ON_TIME_COUNTED,
+    ON_TIME_DONE,
+    ON_TIME_PENDING,
+    ON_TIME_RATE,
+    OnTimeFigure,
+)
 
 AS_OF = "as they stand on `as_of`"
 
@@ -46,6 +53,22 @@ ACTIVITY_TERMS = {
 }
 # --- Sections --------------------------------------------------------------------------------
 
+
+def _on_time_figure(measure: OnTimeFigure, key: str, term: str, label=None) -> Figure:
+    """A figure of the on-time rate, over the tasks due in the period, as
+    reforms.tasks.selectors defines it: its English definition, fixed Chinese 口径 and page
+    note (and, unless given, its label) come from there; pending is judged on `as_of`."""
+    return Figure(
+        key,
+        label or measure.label,
+        term,
+        f"{measure.definition} Over the tasks due in the period; pending judged on `as_of`.",
+        kind=PERCENT if measure is ON_TIME_RATE else COUNT,
+        basis=f"{measure.basis}（范围：到期日在统计期内的任务；是否未到期按数据截至日判断。）",
+        note=measure.note,
+    )
+
+
 TASKS_PERIOD = Group(
     "ReportTasksPeriod",
     (
@@ -70,25 +93,15 @@ TASKS_PERIOD = Group(
             "Tasks whose due date falls in the period, cancelled ones excepted.",
             basis="到期日在统计期内的任务数，已取消的不计。",
         ),
-        Figure(
+        _on_time_figure(ON_TIME_PENDING, "due_pending", "其中未到期任务数"),
+        _on_time_figure(ON_TIME_COUNTED, "due_counted", "其中应完成任务数"),
+        _on_time_figure(
+            ON_TIME_DONE,
             "due_done_on_time",
-            _("Due in the period and done on time"),
             "到期任务中按时完成数",
-            "Of those, done on or before their due date (as known on `as_of`).",
-            basis="其中在到期日当天或之前完成的任务数（按数据截至日所知）。",
+            _("Due in the period and done on time"),
         ),
-        Figure(
-            "on_time_rate",
-            _("On-time rate"),
-            "按时完成率",
-            "due_done_on_time / due × 100.",
-            kind=PERCENT,
-            basis="任务按时完成率 = 到期任务中按时完成数 ÷ 本期到期任务数（不含已取消）。",
-            note=_(
-                "Tasks due in the period (cancelled ones excepted) that were done on or before "
-                "their due date, of all tasks due in the period."
-            ),
-        ),
+        _on_time_figure(ON_TIME_RATE, "on_time_rate", ON_TIME_RATE.term),
     ),
 )
 TASKS = Group(

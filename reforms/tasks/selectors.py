@@ -2,11 +2,15 @@
 
 The warning level of a task is one SQL expression (`warning_expression`), so the construction
 table, its filters, the API, the league table and the reports can never disagree about it.
+The on-time rate (按时完成率) is defined once too (`on_time_conditions`, ON_TIME_FIGURES): the
+unit league, the progress report (its JSON, workbook, page and Word briefing) and the dashboard
+count it and explain it through this module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -25,10 +29,13 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from parks import access
 from parks.access import AnyUser
 from parks.core.db import chinese_order
+from parks.core.figures import percent
 from parks.structure.models import Organisation
 from reforms.tasks.choices import CLOSED_STATUSES, TaskStatus, WarningLevel
 from reforms.tasks.models import Milestone, Plan, Task
@@ -165,20 +172,116 @@ def milestones_visible_to(user: AnyUser) -> QuerySet[Milestone]:
     return Milestone.objects.filter(task__in=tasks_visible_to(user))
 
 
+# --- The on-time rate (按时完成率) --------------------------------------------------------------
+# The rule a district office defends: a task is judged once it is done or its due date has
+# passed. Done on or before the due date is on time; past the due date and not done (red) counts
+# against the unit, exactly as done late does; not done and not yet past its due date (due on
+# the counting day or later) is pending, shown apart, neither on time nor late; a cancelled task
+# is no longer chased and counts nowhere. The counting day is the page's today, or the report's
+# `as_of`. A task done early counts as on time at once, as a grievance resolved early does.
+
+
+@dataclass(frozen=True)
+class OnTimeFigure:
+    """One figure of the on-time rate: `term` fixed Chinese (the workbook), `label` its name on
+    pages, `basis` its definition in fixed Chinese (口径说明), `definition` the same in English,
+    whose translation is `basis`; `note` is it translated, as pages show it beside the figure."""
+
+    key: str
+    term: str
+    label: Any
+    basis: str
+    definition: str
+
+    @property
+    def note(self) -> Any:
+        return gettext_lazy(self.definition)
+
+
+ON_TIME_PENDING = OnTimeFigure(
+    "pending",
+    "未到期任务数",
+    _("Not yet due"),
+    "尚未完成、到期日也未过（到期日在统计日当天或之后）的任务：既不算按时也不算逾期，"
+    "不计入按时完成率。",
+    gettext_noop(
+        "Not done and not yet past their due date (due on the counting day or later): neither "
+        "on time nor late, left out of the on-time rate."
+    ),
+)
+ON_TIME_COUNTED = OnTimeFigure(
+    "counted",
+    "应完成任务数",
+    _("Counted for the on-time rate"),
+    "任务数（不含已取消）减去未到期任务数：已完成的任务，以及到期日已过仍未完成的任务。",
+    gettext_noop(
+        "Tasks, cancelled ones excepted, less those not yet due: the tasks done, and those past "
+        "their due date and not done."
+    ),
+)
+ON_TIME_DONE = OnTimeFigure(
+    "done_on_time",
+    "按时完成任务数",
+    _("Done on time"),
+    "在到期日当天或之前完成的任务数。",
+    gettext_noop("Done on or before their due date."),
+)
+ON_TIME_RATE = OnTimeFigure(
+    "on_time_rate",
+    "按时完成率",
+    _("On-time rate"),
+    "按时完成率 = 按时完成任务数 ÷ 应完成任务数。到期日已过仍未完成的任务计为未按时；"
+    "未到期且未完成的单独列示，不计入；已取消的任务不计。",
+    gettext_noop(
+        "Done on or before the due date ÷ counted for the on-time rate. A task past its due "
+        "date and not done counts against the rate, as one done late does; one not yet due "
+        "is shown apart and left out; cancelled tasks count nowhere."
+    ),
+)
+ON_TIME_FIGURES = (ON_TIME_PENDING, ON_TIME_COUNTED, ON_TIME_DONE, ON_TIME_RATE)
+
+
+def on_time_conditions(today: date) -> dict[str, Q]:
+    """The on-time rule as conditions on a task, judged on `today` (the counting day):
+    "chased" (not cancelled), "pending" (not done, not yet past due), "counted" (chased, not
+    pending: the rate's denominator) and "on_time" (done on or before the due date: its
+    numerator). Count them with `Count("pk", filter=within & condition)`; the rate is
+    on_time_rate(on_time, counted)."""
+    chased = ~Q(status=TaskStatus.CANCELLED)
+    # done_on is set exactly when the task is done (a constraint of Task).
+    pending = chased & Q(done_on__isnull=True, due_date__gte=today)
+    return {
+        "chased": chased,
+        "pending": pending,
+        "counted": chased & ~pending,
+        "on_time": chased & Q(done_on__lte=F("due_date")),
+    }
+
+
+def on_time_rate(on_time: int, counted: int) -> float | None:
+    """按时完成率: done on time ÷ counted, one decimal; None when nothing is counted yet."""
+    return percent(on_time, counted)
+
+
 def unit_league_table(
     *, user: AnyUser, today: date | None = None
 ) -> QuerySet[Task, Mapping[str, Any]]:
-    """Per lead unit: tasks, done on time, done late, yellow and red — one grouped query."""
+    """Per lead unit: tasks, done on time, done late, yellow, red, and the on-time rate's
+    pending and counted tasks (on_time_conditions) — one grouped query."""
+    today = today or timezone.localdate()
     tasks = with_warning(tasks_visible_to(user), today=today)
+    rule = on_time_conditions(today)
     return (
         tasks.values("lead_unit", "lead_unit__name")
         .annotate(
             total=Count("pk"),
-            done_on_time=Count("pk", filter=Q(status=TaskStatus.DONE, warning=WarningLevel.GREEN)),
+            done_on_time=Count("pk", filter=rule["on_time"]),
             done_late=Count("pk", filter=Q(warning=WarningLevel.DONE_LATE)),
             yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
             red=Count("pk", filter=Q(warning=WarningLevel.RED)),
             open=Count("pk", filter=~Q(status__in=CLOSED_STATUSES)),
+            pending=Count("pk", filter=rule["pending"]),
+            counted=Count("pk", filter=rule["counted"]),
         )
         .order_by("-red", "-yellow", chinese_order("lead_unit__name"))
     )

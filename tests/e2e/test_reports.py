@@ -168,9 +168,8 @@ def test_the_dashboard_draws_its_charts_and_opens_a_park(
     page.goto(f"{live_server.url}{reverse('reforms:dashboard')}")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     charts_drawn(page, "trend-rates-chart", "trend-counts-chart", "park-bars-chart")
-    # 12, was 8: issue 12 added the on-time resolution, first-call satisfaction, return and
-    # reopen rates to the dashboard's cards.
-    expect(page.locator("#figure-cards .figure-card")).to_have_count(12)
+    # Seven grievance rates, the task on-time rate, completion, red, yellow, activities, coverage.
+    expect(page.locator("#figure-cards .figure-card")).to_have_count(13)
     expect(page.locator("#ranking-table tbody tr[data-park]")).to_have_count(3)
     expect(page.locator("#month-table tbody tr")).to_have_count(12)
     screenshot("reports_dashboard")

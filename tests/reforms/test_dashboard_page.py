@@ -71,6 +71,9 @@ def test_the_district_dashboard_figures_match_the_hand_count(client, office_user
         "first_call_satisfaction_rate": ("50.0", ""),
         "return_rate": ("", ""),  # nothing was sent to a unit
         "reopen_rate": ("0.0", ""),
+        # Added by issue 12 item 2: the task due on 1 June is overdue and open, against the
+        # rate; May had no task due (nothing to compare).
+        "task_on_time": ("0.0", ""),
         "completion": ("25.0", ""),
         "red": ("1", ""),
         "yellow": ("1", ""),

@@ -150,9 +150,14 @@ def test_six_numbered_sections_in_the_offices_order(june):
 
 
 def test_the_work_progress_states_the_tasks_and_their_change(june):
-    assert _section(_document(june), HEADINGS[0])[:3] == [
-        "This month, 3 reform tasks fell due; done on time: 1, an on-time rate of 33.3%, up "
-        "33.3 points on last month.",
+    assert _section(_document(june), HEADINGS[0])[:4] == [
+        # Issue 12 item 2: the sentence names what the rate divides by, and its definition
+        # follows it (the figures are unchanged: every task due in June was past due by July 2).
+        "This month, 3 reform tasks fell due; done on time: 1 of the 3 done or past their due "
+        "date, an on-time rate of 33.3%, up 33.3 points on last month.",
+        "(On-time rate: Done on or before the due date ÷ counted for the on-time rate. A task "
+        "past its due date and not done counts against the rate, as one done late does; one "
+        "not yet due is shown apart and left out; cancelled tasks count nowhere.)",
         "In all, 1 task was done (1 on time), 1 more than last month.",
         "As of July 2, 2026: 4 reform tasks in all; done 1, in progress 0, not started 3; "
         "overdue (red) 3, at risk (yellow) 0.",

@@ -24,6 +24,15 @@ Issue 12 item 4 (the deeper report) re-recorded it again, adding only, changing 
 - the grievance figures per handling unit (`grievances_by_unit`, the sheet 各承办单位, a table);
 - the page lists the activity kinds in their documented order (parks.gridlog.choices), where it
   followed the order the database keeps a JSON object's keys in;
+
+Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it again:
+- schema_version 2 -> 3: tasks due in the period but not yet due at the build are pending,
+  left out of the on-time rate (they counted as not done on time); no figure of this world
+  changes, its periods being over before the build;
+- added, not changed: due_pending and due_counted (其中未到期任务数, 其中应完成任务数) in the
+  snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
+  口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
+  pending tasks among what the build fixes.
 """
 
 import json

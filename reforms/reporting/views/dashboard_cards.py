@@ -117,6 +117,19 @@ CARDS = (
     ),
     _rate_card("return_rate", _("%(part)s of %(whole)s sent to a unit were returned")),
     _rate_card("reopen_rate", _("%(part)s of %(whole)s followed up were reopened")),
+    # 按时完成率 of the tasks due in the period (reforms.tasks.selectors): an overdue open task
+    # counts against it, one not yet due is pending.
+    Card(
+        "task_on_time",
+        "tasks.current.on_time_rate",
+        label=_("Task on-time rate"),
+        detail=_("%(part)s of %(whole)s tasks done on time; %(pending)s pending, not yet due"),
+        detail_args=(
+            ("part", "tasks.current.due_done_on_time"),
+            ("whole", "tasks.current.due_counted"),
+            ("pending", "tasks.current.due_pending"),
+        ),
+    ),
     Card(
         "completion",
         share=("tasks.by_status.done", "tasks.total"),

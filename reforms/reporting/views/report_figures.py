@@ -215,9 +215,17 @@ def report_figures(snapshot):
         "overdue_as_of": snapshot.get("overdue_as_of"),
         "generated_at": snapshot.get("generated_at"),
         "definitions": DEFINITIONS,
-        # Counted before the definitions of grievances.rates: the page says so.
-        "old_definitions": snapshot.get("schema_version") != SCHEMA_VERSION,
+        "old_definitions": _old_definitions(snapshot.get("schema_version")),
     }
+
+
+def _old_definitions(version) -> str:
+    """What a snapshot of an earlier schema counted otherwise, as the page warns: "grievances"
+    (before grievances.rates, version 1; its tasks too), "tasks" (before the on-time rate of
+    reforms.tasks.selectors, version 2) or "" (counted as defined now)."""
+    if version == SCHEMA_VERSION:
+        return ""
+    return "tasks" if version == 2 else "grievances"
 
 
 # The page's footnote: what each rate and pending count means, as the report declares it.

@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks.access import parks_visible_to
-from parks.core.figures import percent
 from reforms.tasks import selectors
 from reforms.tasks.choices import WarningLevel
 from reforms.tasks.models import Milestone
@@ -99,9 +98,9 @@ def unit_league(request):
         # The open tasks that are neither yellow nor red are on track; the rest were cancelled.
         row["on_track"] = row["open"] - row["yellow"] - row["red"]
         row["cancelled"] = row["total"] - row["done_on_time"] - row["done_late"] - row["open"]
-        finished = row["done_on_time"] + row["done_late"]
-        # One decimal, as every rate of the portal (it was a whole number here alone).
-        row["on_time_rate"] = percent(row["done_on_time"], finished)
+        # 按时完成率 as reforms.tasks.selectors defines it: an overdue open task counts against
+        # the unit (it was done on time ÷ done, so a unit with a red task could show 100 %).
+        row["on_time_rate"] = selectors.on_time_rate(row["done_on_time"], row["counted"])
     data = {
         "units": [row["lead_unit__name"] for row in rows],
         "series": [
@@ -122,5 +121,11 @@ def unit_league(request):
     return render(
         request,
         "reforms/unit_league.html",
-        {"nav": "units", "rows": rows, "data": data},
+        {
+            "nav": "units",
+            "rows": rows,
+            "data": data,
+            "on_time": {figure.key: figure for figure in selectors.ON_TIME_FIGURES},
+            "definitions": selectors.ON_TIME_FIGURES,
+        },
     )
