@@ -4,9 +4,13 @@ The browser is the system's Debian Chromium; Playwright never downloads one here
 """
 
 import os
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM, used by fixtures
 # and assertions beside the live server, would otherwise refuse to run in it.
@@ -106,3 +110,35 @@ def sign_in(page, live_server):
         return page
 
     return submit
+
+
+@contextmanager
+def builds_in_threads(monkeypatch, *, queued_for: float = 0.0):
+    """`queue.send_build` hands each report build to a thread that runs it as the worker would,
+    after `queued_for` seconds (as behind a busy worker); the threads are waited for at the end.
+
+    The services send builds by name through this one function (no import circle between them
+    and the worker's task module), so replacing it stands in for Celery in a browser test.
+    """
+    from reforms.reporting import queue, services
+
+    threads = []
+
+    def build(report_id):
+        try:
+            time.sleep(queued_for)
+            services.report_build(report_id)
+        finally:
+            connection.close()
+
+    def send(report_id):
+        thread = threading.Thread(target=build, args=(report_id,), daemon=True)
+        threads.append(thread)
+        thread.start()
+
+    monkeypatch.setattr(queue, "send_build", send)
+    try:
+        yield threads
+    finally:
+        for thread in threads:
+            thread.join(timeout=30)

@@ -16,12 +16,10 @@ the live server serves the files from this process's in-memory storage)."""
 import io
 import json
 import re
-import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -32,9 +30,10 @@ from grievances.choices import Satisfaction, Status
 from parks.structure.choices import Role
 from reforms.ledgers import services as ledger_services
 from reforms.ledgers.models import CarePayment
-from reforms.reporting import queue, services
+from reforms.reporting import services
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.excel import report_filename
+from tests.e2e.conftest import builds_in_threads
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -47,23 +46,8 @@ RESPONSE_PENDING_DEFINITION = "既不算按时也不算超时，不计入响应�
 @pytest.fixture
 def worker_thread(monkeypatch):
     """`queue.send_build` hands each build to a thread that runs it as the worker would."""
-    threads = []
-
-    def build(report_id):
-        try:
-            services.report_build(report_id)
-        finally:
-            connection.close()
-
-    def send(report_id):
-        thread = threading.Thread(target=build, args=(report_id,), daemon=True)
-        threads.append(thread)
-        thread.start()
-
-    monkeypatch.setattr(queue, "send_build", send)
-    yield threads
-    for thread in threads:
-        thread.join(timeout=30)
+    with builds_in_threads(monkeypatch) as threads:
+        yield threads
 
 
 def last_month():

@@ -8,13 +8,11 @@ service the worker task calls. (The worker_queue fixture's worker would keep the
 its own process's in-memory storage, where the live server could not serve it.) Screenshots of
 each page, and of the report at 390 px."""
 
-import threading
 import time
 from datetime import datetime, timedelta
 from datetime import time as clock
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -23,10 +21,11 @@ from grievances.choices import Satisfaction, Status
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity
 from parks.structure.choices import Role
-from reforms.reporting import contents, queue, services
+from reforms.reporting import contents, services
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.models import Report
 from reforms.tasks.choices import TaskStatus
+from tests.e2e.conftest import builds_in_threads
 from tests.factories import (
     TEST_PASSWORD,
     GridZoneFactory,
@@ -213,7 +212,6 @@ def test_the_dashboard_draws_its_charts_and_opens_a_park(
 def worker_thread(monkeypatch):
     """`queue.send_build` hands the report to a thread that builds it as the worker would,
     a little slowly, so the progress bar has time to move."""
-    threads = []
     real_snapshot = contents.build_snapshot
 
     def slow_snapshot(report, progress):
@@ -225,24 +223,8 @@ def worker_thread(monkeypatch):
 
     monkeypatch.setattr(services, "build_snapshot", slow_snapshot)
 
-    def build(report_id):
-        try:
-            time.sleep(1.5)  # queued for a moment, as behind a busy worker
-            services.report_build(report_id)
-        finally:
-            connection.close()
-
-    def delay(report_id):
-        thread = threading.Thread(target=build, args=(report_id,), daemon=True)
-        threads.append(thread)
-        thread.start()
-
-    # Was build_report.delay: the services now send the build by name (issue 11, no import
-    # circle between them and the task module), through this one function.
-    monkeypatch.setattr(queue, "send_build", delay)
-    yield threads
-    for thread in threads:
-        thread.join(timeout=30)
+    with builds_in_threads(monkeypatch, queued_for=1.5) as threads:
+        yield threads
 
 
 def test_a_report_asked_for_in_the_browser_is_followed_until_it_is_ready(
