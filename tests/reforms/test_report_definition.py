@@ -33,6 +33,9 @@ Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it 
   snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
   口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
   pending tasks among what the build fixes.
+
+The hand-counted world's tasks got fixed titles (产改任务T7...) when the overdue tasks were
+listed by name: their factory-numbered titles changed with the tests run before.
 """
 
 import json
@@ -71,6 +74,12 @@ def _without_ids(snapshot: dict) -> dict:
         row["unit"] = row["unit_name"]
     for row in snapshot["by_park"]:
         row["park"] = row["park_name"]
+    for row in snapshot.get("overdue_tasks", []):
+        row["task"], row["unit"] = row["code"], row["unit_name"]
+        if row.get("park") is not None:
+            row["park"] = row["park_name"]
+    for row in snapshot.get("grievances_by_unit", []):
+        row["unit"] = row["unit_name"]
     return snapshot
 
 

@@ -152,6 +152,10 @@ def test_grievances_received_in_each_period_with_the_three_rates_and_the_survey_
             resolution_pending=1,
             dispatched=4,
         ),
+        # Added by issue 12's deeper report: not replied to by the end of June, none of them
+        # past its resolution deadline then.
+        "open_at_end": 2,
+        "overdue_at_end": 0,
         "funnel": {"handed_out": 900, "returned": 600, "opinions": 2, "rectified": 1},
     }
     # May: G2 (23:30 on the 31st).
@@ -164,6 +168,9 @@ def test_grievances_received_in_each_period_with_the_three_rates_and_the_survey_
             followed_up=1,
             satisfied=0,
         ),
+        # Added by issue 12's deeper report: G2, received half an hour before May ended.
+        "open_at_end": 1,
+        "overdue_at_end": 0,
         "funnel": {"handed_out": 100, "returned": 80, "opinions": 0, "rectified": 0},
     }
 
