@@ -2,8 +2,10 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 27, and one more to
-read the name of a report's subdistrict or park when the report was loaded without it.
+the same number of queries however many parks, zones or rows there are: 27 (a district report
+29, with its subdistricts), and one more to read the name of a report's subdistrict or park
+when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
+reforms.reporting.contents_areas.
 
 How the figures are counted
 ---------------------------
@@ -61,6 +63,7 @@ from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.ledgers.selectors import ledger_in_period, ledger_totals
 from reforms.reporting.choices import ReportScope
+from reforms.reporting.contents_areas import by_park, by_subdistrict
 from reforms.reporting.models import Report
 from reforms.reporting.periods import as_instants, previous_period
 from reforms.tasks.choices import TaskStatus, WarningLevel
@@ -85,6 +88,7 @@ SECTIONS = (
     "overdue_tasks",
     "grievances_by_unit",
     "by_park",
+    "by_subdistrict",
 )
 
 
@@ -338,52 +342,6 @@ def overdue_by_unit(report: Report, as_of: date) -> list[dict]:
     return _overdue_by_unit(Scope(report), as_of)
 
 
-def _by_park(scope: Scope, now: datetime, today: date, start: date, end: date) -> list[dict]:
-    """Key figures per park of the scope, for the bars and the ranking: one grouped query per
-    app, joined here by park id."""
-    since, until = as_instants(start, end)
-    parks = {
-        park.pk: {"park": park.pk, "park_name": park.name}
-        for park in scope.parks.order_by("pk").only("pk", "name")
-    }
-
-    def per_park(queryset: QuerySet, **annotations) -> dict[int, dict]:
-        rows = scope.of(queryset).order_by().values("park").annotate(**annotations)
-        return {row.pop("park"): row for row in rows}
-
-    grievances = per_park(
-        Grievance.objects.filter(received_at__gte=since, received_at__lt=until),
-        **grievance_selectors.rate_counts(now),
-    )
-    activities = per_park(
-        Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until),
-        count=Count("pk"),
-        participants=Sum("participants", default=0),
-    )
-    tasks = per_park(
-        with_warning(Task.objects.filter(park__isnull=False), today=today),
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
-        red=Count("pk", filter=Q(warning=WarningLevel.RED)),
-        yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
-    )
-    zones = per_park(
-        GridZone.objects.all(),
-        zones=Count("pk"),
-        covered=Count("pk", filter=_zone_logged(start, end)),
-    )
-    for pk, park in parks.items():
-        park["grievances"] = (
-            grievance_selectors.with_rates(grievances[pk])
-            if pk in grievances
-            else grievance_selectors.no_grievances()
-        )
-        park["activities"] = activities.get(pk, {"count": 0, "participants": 0})
-        park["tasks"] = tasks.get(pk, {"total": 0, "done": 0, "red": 0, "yellow": 0})
-        park["coverage"] = zones.get(pk, {"zones": 0, "covered": 0})
-    return list(parks.values())
-
-
 # --- The whole report -------------------------------------------------------------------------
 
 
@@ -417,7 +375,8 @@ def build_snapshot(
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
         ("overdue_tasks", lambda: _overdue_tasks(scope, overdue_as_of)),
         ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
-        ("by_park", lambda: _by_park(scope, now, today, start, end)),
+        ("by_park", lambda: by_park(scope, now, today, start, end)),
+        ("by_subdistrict", lambda: by_subdistrict(scope, snapshot["by_park"], today)),
     ]
     snapshot = {
         "schema_version": SCHEMA_VERSION,

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from parks.core.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
 from parks.core.figures import percent
 from reforms.ledgers.excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
-from reforms.reporting import shape, spec
+from reforms.reporting import excel_areas, shape, spec
 from reforms.reporting.choices import PeriodKind
 from reforms.reporting.contents import SCHEMA_VERSION
 from reforms.reporting.models import Report
@@ -551,6 +551,7 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         _overdue_tasks(snapshot),
         _grievances_by_unit(snapshot),
         _by_park(snapshot),
+        excel_areas.by_subdistrict(snapshot),
         _definitions(snapshot),
     ]
     workbook = Workbook(write_only=True)

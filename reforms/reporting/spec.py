@@ -53,6 +53,7 @@ from reforms.reporting.spec_parks import (
     PARK_COVERAGE,
     PARK_COVERAGE_RATE,
     PARK_TASKS,
+    SUBDISTRICT,
     UNIT_GRIEVANCES,
 )
 from reforms.reporting.spec_sections import (
@@ -126,6 +127,9 @@ __all__ = [
     "PARK",
     "PARK_COVERAGE_RATE",
     "PARK_COMPLETION",
+    "SUBDISTRICT",
+    "BY_SUBDISTRICT_SHEET",
+    "subdistrict_figure",
 ]
 
 # --- What the report covers and when -----------------------------------------------------------
@@ -253,6 +257,14 @@ SNAPSHOT = Group(
             "One entry per park of the scope, by park id, parks with no rows included.",
             many=True,
         ),
+        Part(
+            "by_subdistrict",
+            SUBDISTRICT,
+            "District reports only (an empty list in any other; absent from reports built "
+            "before it was added): one entry per subdistrict, by id, subdistricts with no "
+            "parks included, adding up `by_park` over its parks.",
+            many=True,
+        ),
     ),
     "The figures of a report, as built (schema_version 3). Fields are only ever added within a "
     "schema version; a rename or removal, or a change of what a figure counts, bumps it. Every "
@@ -283,6 +295,7 @@ OVERDUE_SHEET = "逾期单位"
 OVERDUE_TASKS_SHEET = "逾期任务"
 BY_UNIT_SHEET = "各承办单位"
 BY_PARK_SHEET = "各园区"
+BY_SUBDISTRICT_SHEET = "各街道"
 SUMMARY_SHEET = "概览"
 DEFINITIONS_SHEET = "口径说明"
 
@@ -323,3 +336,8 @@ def period_figure(path: str) -> Figure:
 def park_figure(path: str) -> Figure:
     """A figure of one park's entry in `by_park`: "tasks.red"."""
     return PARK.figure(path)
+
+
+def subdistrict_figure(path: str) -> Figure:
+    """A figure of one subdistrict's entry in `by_subdistrict`: "tasks.red"."""
+    return SUBDISTRICT.figure(path)

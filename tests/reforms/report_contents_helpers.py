@@ -93,6 +93,8 @@ def world():
 def _tasks(w):
     def task(code, park, unit, status, due, done_on=None, **fields):
         fields.setdefault("progress", 100 if status == TaskStatus.DONE else 0)
+        # A title of its own: the factory's numbers its titles in the order tests create tasks.
+        fields.setdefault("title", f"任务{code}")
         return TaskFactory(
             code=code,
             park=park,

@@ -210,6 +210,16 @@ def report_figures(snapshot):
         ],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
+        # A district report's subdistricts: the parks' table's columns, a subdistrict a row.
+        "by_subdistrict": [
+            {**_park_row(row), "name": row.get("subdistrict_name"), "parks": row.get("parks")}
+            for row in snapshot.get("by_subdistrict") or []
+        ],
+        "by_subdistrict_headings": [
+            spec.SUBDISTRICT["subdistrict_name"].heading,
+            spec.SUBDISTRICT["parks"].heading,
+            *(figure.heading for figure in BY_PARK_COLUMNS[1:]),
+        ],
         "previous_period": snapshot.get("previous_period", {}),
         "as_of": snapshot.get("as_of"),
         "overdue_as_of": snapshot.get("overdue_as_of"),
