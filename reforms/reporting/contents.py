@@ -2,8 +2,8 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 27 (a district report
-29, with its subdistricts), and one more to read the name of a report's subdistrict or park
+the same number of queries however many parks, zones or rows there are: 35 (a district report
+37, with its subdistricts), and one more to read the name of a report's subdistrict or park
 when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
 reforms.reporting.contents_areas.
 
@@ -17,7 +17,9 @@ Periods. `period` runs from `start` to `end`, both inclusive, as days in the por
 (Asia/Shanghai): an entry at Monday 00:30 in Wuxi belongs to that Monday's week and month
 although it is still Sunday in UTC. `previous_period` is the calendar period before (week,
 month, quarter, year) or, for a custom period, as many days just before it. Every section's
-"current" covers `period` and its "previous" covers `previous_period`, counted the same way.
+"current" covers `period`, its "previous" `previous_period` and its "year_ago" `year_ago_period`
+(the same period a year earlier, reforms.reporting.periods.year_ago_period), counted the same
+way.
 
 `as_of` is the day (portal time zone) the report was built. Figures that have no date of their
 own — a task's status and warning, whether a grievance has been answered or resolved or is still
@@ -65,7 +67,7 @@ from reforms.ledgers.selectors import ledger_in_period, ledger_totals
 from reforms.reporting.choices import ReportScope
 from reforms.reporting.contents_areas import by_park, by_subdistrict
 from reforms.reporting.models import Report
-from reforms.reporting.periods import as_instants, previous_period
+from reforms.reporting.periods import as_instants, previous_period, year_ago_period
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
 from reforms.tasks.selectors import on_time_conditions, on_time_rate, overdue_on, with_warning
@@ -120,6 +122,10 @@ class Scope:
         return tasks.filter(own)
 
 
+# The periods each section compares `period` with, by name: "previous", "year_ago".
+Compared = dict[str, tuple[date, date]]
+
+
 def _period(start: date, end: date) -> dict:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
@@ -134,7 +140,7 @@ def _zone_logged(start: date, end: date) -> Exists:
 FINISHED = ("done", "done_on_time", "due", "due_pending", "due_counted", "due_done_on_time")
 
 
-def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared) -> dict:
     """Tasks as they stand today by status and warning; those finished and due in each period,
     and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
     One query."""
@@ -162,7 +168,11 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
             **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TaskStatus.values},
             **{f"warning_{w}": Count("pk", filter=Q(warning=w)) for w in WarningLevel.values},
             **finished("", start, end),
-            **finished("prev_", *prev),
+            **{
+                figure: expression
+                for name, (a, b) in compared.items()
+                for figure, expression in finished(f"{name}_", a, b).items()
+            },
         )
     )
 
@@ -179,13 +189,11 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
         "by_status": {status: counts[f"status_{status}"] for status in TaskStatus.values},
         "by_warning": {level: counts[f"warning_{level}"] for level in WarningLevel.values},
         "current": period(""),
-        "previous": period("prev_"),
+        **{name: period(f"{name}_") for name in compared},
     }
 
 
-def _grievances(
-    scope: Scope, now: datetime, start: date, end: date, prev: tuple[date, date]
-) -> dict:
+def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: Compared) -> dict:
     grievances = scope.of(Grievance.objects.all())
     surveys = scope.of(SurveyCampaign.objects.all())
 
@@ -199,7 +207,10 @@ def _grievances(
         return {**rates, "funnel": funnel}
 
     # The backlog at each period's end (the build, while the period runs): one query.
-    ends = {"current": min(as_instants(start, end)[1], now), "previous": as_instants(*prev)[1]}
+    ends = {
+        "current": min(as_instants(start, end)[1], now),
+        **{name: as_instants(*days)[1] for name, days in compared.items()},
+    }
     backlog = grievances.order_by().aggregate(
         **{
             f"{name}_{key}": expression
@@ -212,7 +223,7 @@ def _grievances(
             **period(a, b),
             **{m.key: backlog[f"{name}_{m.key}"] for m in grievance_selectors.BACKLOG_MEASURES},
         }
-        for name, (a, b) in (("current", (start, end)), ("previous", prev))
+        for name, (a, b) in {"current": (start, end), **compared}.items()
     }
 
 
@@ -231,7 +242,7 @@ def _grievances_by_unit(scope: Scope, now: datetime, start: date, end: date) -> 
     return sorted(rows, key=lambda row: (-row["received"], row["unit"]))
 
 
-def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _activities(scope: Scope, start: date, end: date, compared: Compared) -> dict:
     activities = scope.of(Activity.objects.all())
 
     def period(a: date, b: date) -> dict:
@@ -251,10 +262,13 @@ def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -
             "by_kind": by_kind,
         }
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    return {
+        "current": period(start, end),
+        **{name: period(*days) for name, days in compared.items()},
+    }
 
 
-def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _coverage(scope: Scope, start: date, end: date, compared: Compared) -> dict:
     """Grid zones that logged at least one activity in each period, of all zones in scope."""
     counts = (
         scope.of(GridZone.objects.all())
@@ -264,7 +278,10 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
             # A liaison whose account is closed has left: the zone is nobody's.
             with_liaison=Count("pk", filter=Q(liaison__is_active=True)),
             covered=Count("pk", filter=_zone_logged(start, end)),
-            prev_covered=Count("pk", filter=_zone_logged(*prev)),
+            **{
+                f"{name}_covered": Count("pk", filter=_zone_logged(*days))
+                for name, days in compared.items()
+            },
         )
     )
     return {
@@ -274,14 +291,17 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
             "covered": counts["covered"],
             "rate": percent(counts["covered"], counts["zones"]),
         },
-        "previous": {
-            "covered": counts["prev_covered"],
-            "rate": percent(counts["prev_covered"], counts["zones"]),
+        **{
+            name: {
+                "covered": counts[f"{name}_covered"],
+                "rate": percent(counts[f"{name}_covered"], counts["zones"]),
+            }
+            for name in compared
         },
     }
 
 
-def _ledger(model, scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _ledger(model, scope: Scope, start: date, end: date, compared: Compared) -> dict:
     rows = scope.of(model.objects.all())
 
     def period(a, b):
@@ -292,7 +312,10 @@ def _ledger(model, scope: Scope, start: date, end: date, prev: tuple[date, date]
             for key, value in totals.items()
         }
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    return {
+        "current": period(start, end),
+        **{name: period(*days) for name, days in compared.items()},
+    }
 
 
 def _overdue_by_unit(scope: Scope, as_of: date) -> list[dict]:
@@ -351,11 +374,14 @@ def build_snapshot(
     *,
     previous: tuple[date, date] | None = None,
 ) -> dict:
-    """Every section of the report, for its period and the period before: `previous_period`
-    unless `previous` is given (the dashboard compares a running period with as many days at
-    the start of the period before)."""
+    """Every section of the report, for its period, the period before and the same period a
+    year earlier: `previous_period` unless `previous` is given (the dashboard compares a running
+    period with as many days at the start of the period before; its `year_ago` stays the whole
+    period a year earlier, which the dashboard does not show)."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
+    year_ago = year_ago_period(report.period_kind, start, end)
+    compared = {"previous": prev, "year_ago": year_ago}
     # One moment for every figure of the build, in the portal's time zone whoever asks: the one
     # the build records as the report's as_of (reforms.reporting.freshness); a grievance is
     # pending or late as at `now`, and "today" is its day.
@@ -364,14 +390,14 @@ def build_snapshot(
     overdue_as_of = min(end, today)
     scope = Scope(report)
     steps = [
-        ("tasks", lambda: _tasks(scope, today, start, end, prev)),
-        ("grievances", lambda: _grievances(scope, now, start, end, prev)),
-        ("activities", lambda: _activities(scope, start, end, prev)),
-        ("coverage", lambda: _coverage(scope, start, end, prev)),
-        ("care", lambda: _ledger(CarePayment, scope, start, end, prev)),
-        ("publicity", lambda: _ledger(Publicity, scope, start, end, prev)),
-        ("training", lambda: _ledger(Training, scope, start, end, prev)),
-        ("proposals", lambda: _ledger(Proposal, scope, start, end, prev)),
+        ("tasks", lambda: _tasks(scope, today, start, end, compared)),
+        ("grievances", lambda: _grievances(scope, now, start, end, compared)),
+        ("activities", lambda: _activities(scope, start, end, compared)),
+        ("coverage", lambda: _coverage(scope, start, end, compared)),
+        ("care", lambda: _ledger(CarePayment, scope, start, end, compared)),
+        ("publicity", lambda: _ledger(Publicity, scope, start, end, compared)),
+        ("training", lambda: _ledger(Training, scope, start, end, compared)),
+        ("proposals", lambda: _ledger(Proposal, scope, start, end, compared)),
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
         ("overdue_tasks", lambda: _overdue_tasks(scope, overdue_as_of)),
         ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
@@ -388,6 +414,7 @@ def build_snapshot(
         },
         "period": {"kind": report.period_kind, **_period(start, end)},
         "previous_period": _period(*prev),
+        "year_ago_period": _period(*year_ago),
         "generated_at": now.isoformat(),
         "as_of": today.isoformat(),
         "overdue_as_of": overdue_as_of.isoformat(),

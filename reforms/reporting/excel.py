@@ -203,22 +203,24 @@ class SheetWriter:
             )
 
 
-COMPARISON_HEADERS = ["项目", "本期", "上期", "增减"]
+# 同比: the change from the same period a year earlier, as 增减 is from the period before
+# (a rate's in percentage points).
+COMPARISON_HEADERS = ["项目", "本期", "上期", "增减", "去年同期", "同比"]
 
 
-def _compare_row(sheet: SheetWriter, label: str, current, previous, number_format: str):
+def _compare_row(
+    sheet: SheetWriter, label: str, current, previous, number_format: str, year_ago=None
+):
     current = _number(current, number_format)
-    previous = _number(previous, number_format)
-    sheet.row(
-        label,
-        Cell(current, number_format),
-        Cell(previous, number_format),
-        Cell(_change(current, previous), CHANGE_FORMATS.get(number_format)),
-    )
+    change = CHANGE_FORMATS.get(number_format)
+    cells = [Cell(current, number_format)]
+    for before in (_number(previous, number_format), _number(year_ago, number_format)):
+        cells += [Cell(before, number_format), Cell(_change(current, before), change)]
+    sheet.row(label, *cells)
 
 
 def _compare(sheet: SheetWriter, section: dict | None, rows) -> None:
-    """One row per (term, key in current/previous, number format)."""
+    """One row per (term, key in current/previous/year_ago, number format)."""
     section = section or {}
     for label, key, number_format in rows:
         _compare_row(
@@ -227,6 +229,7 @@ def _compare(sheet: SheetWriter, section: dict | None, rows) -> None:
             _get(section, f"current.{key}"),
             _get(section, f"previous.{key}"),
             number_format,
+            _get(section, f"year_ago.{key}"),
         )
 
 
@@ -254,6 +257,7 @@ def _summary(snapshot: dict, report: Report) -> SheetWriter:
             _get(snapshot, f"{section}.current.{key}"),
             _get(snapshot, f"{section}.previous.{key}"),
             FORMATS[figure.kind],
+            _get(snapshot, f"{section}.year_ago.{key}"),
         )
     overdue = sum(row.get("overdue") or 0 for row in snapshot.get("overdue_by_unit") or ())
     sheet.row(f"{spec.OVERDUE_UNIT['overdue'].term}", Cell(overdue, COUNT_FORMAT))
@@ -301,29 +305,45 @@ def _activities(snapshot: dict) -> SheetWriter:
     section = snapshot.get("activities") or {}
     sheet = SheetWriter(
         spec.ACTIVITIES_SECTION.sheet,
-        ["活动类型", "本期次数", "上期次数", "次数增减", "本期人次", "上期人次", "人次增减"],
+        [
+            "活动类型",
+            *(
+                header
+                for figure in ("次数", "人次")
+                for header in (
+                    f"本期{figure}",
+                    f"上期{figure}",
+                    f"{figure}增减",
+                    f"去年同期{figure}",
+                    f"{figure}同比",
+                )
+            ),
+        ],
     )
 
-    def figures(current, previous):
+    def figures(current, previous, year_ago=None):
         cells = []
         for key in ("count", "participants"):
-            now, before = _get(current, key), _get(previous, key)
-            cells += [
-                Cell(now, COUNT_FORMAT),
-                Cell(before, COUNT_FORMAT),
-                Cell(_change(now, before), CHANGE_FORMATS[COUNT_FORMAT]),
-            ]
+            now = _get(current, key)
+            cells.append(Cell(now, COUNT_FORMAT))
+            for before in (_get(previous, key), _get(year_ago, key)):
+                cells += [
+                    Cell(before, COUNT_FORMAT),
+                    Cell(_change(now, before), CHANGE_FORMATS[COUNT_FORMAT]),
+                ]
         return cells
 
     current, previous = section.get("current") or {}, section.get("previous") or {}
+    year_ago = section.get("year_ago") or {}
     kinds = {**spec.ACTIVITY_TERMS}
     for kind in _get(current, "by_kind") or {}:
         kinds.setdefault(kind, kind)
     for kind, term in kinds.items():
         sheet.row(
-            term, *figures(_get(current, f"by_kind.{kind}"), _get(previous, f"by_kind.{kind}"))
+            term,
+            *figures(*(_get(part, f"by_kind.{kind}") for part in (current, previous, year_ago))),
         )
-    total = figures(current, previous)
+    total = figures(current, previous, year_ago)
     for cell in total:
         cell.bold = True
     sheet.row(Cell("合计", bold=True), *total)
@@ -482,7 +502,7 @@ def _explained(group: shape.Group, seen: set) -> Iterator[shape.Figure]:
     a fixed Chinese definition; each term once."""
     for item in group.fields:
         if isinstance(item, shape.Part):
-            if item.key != "previous":
+            if item.key not in shape.COMPARED:
                 yield from _explained(item.group, seen)
         elif item.basis and item.term not in seen:
             seen.add(item.term)
@@ -521,6 +541,9 @@ def _headings(report: Report, snapshot: dict) -> tuple[str, str]:
     previous_end = _get(snapshot, "previous_period.end") or ""
     generated = _local_datetime(snapshot.get("generated_at"))
     subheading = f"对比上期：{previous_start} 至 {previous_end}"
+    if _get(snapshot, "year_ago_period.start"):
+        year_ago = snapshot["year_ago_period"]
+        subheading += f"；去年同期：{year_ago.get('start')} 至 {year_ago.get('end')}"
     if generated:
         subheading += f"；生成时间：{generated:%Y-%m-%d %H:%M}"
     subheading += f"；第 {report.version} 版"

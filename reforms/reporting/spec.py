@@ -81,6 +81,7 @@ __all__ = [
     "SCOPE",
     "PERIOD",
     "PREVIOUS_PERIOD",
+    "YEAR_AGO_PERIOD",
     "SNAPSHOT",
     "TASKS_SECTION",
     "GRIEVANCES_SECTION",
@@ -178,6 +179,17 @@ PREVIOUS_PERIOD = Group(
     "The period compared with: the calendar period before, or for a custom period as many "
     "days just before it.",
 )
+YEAR_AGO_PERIOD = Group(
+    "ReportSnapshotYearAgoPeriod",
+    (
+        Figure("start", term="去年同期开始", definition=FIRST_DAY, kind=DATE),
+        Figure("end", term="去年同期截止", definition=LAST_DAY, kind=DATE),
+    ),
+    "The same period a year earlier (去年同期): for a week the week 52 weeks before; for a "
+    "month, quarter or year the same calendar period of the year before; for a custom period "
+    "the same dates a year earlier, 29 February read as 28 February. Absent from reports built "
+    "before it was added.",
+)
 # --- The whole snapshot -------------------------------------------------------------------------
 
 SNAPSHOT = Group(
@@ -194,6 +206,7 @@ SNAPSHOT = Group(
         Part("scope", SCOPE),
         Part("period", PERIOD),
         Part("previous_period", PREVIOUS_PERIOD),
+        Part("year_ago_period", YEAR_AGO_PERIOD),
         Figure(
             "generated_at",
             term="生成时间",
@@ -268,7 +281,8 @@ SNAPSHOT = Group(
     ),
     "The figures of a report, as built (schema_version 3). Fields are only ever added within a "
     "schema version; a rename or removal, or a change of what a figure counts, bumps it. Every "
-    "section's `current` covers `period` and its `previous` covers `previous_period`.",
+    "section's `current` covers `period`, its `previous` `previous_period` and its `year_ago` "
+    "`year_ago_period`.",
 )
 
 

@@ -27,6 +27,12 @@ Issue 12 item 4 (the deeper report) re-recorded it again, adding only, changing 
 - the figures per subdistrict (`by_subdistrict`: a district report's, an empty list in the
   others; the sheet 各街道, empty but for its headers outside a district report; a table "By
   subdistrict" on the district's and the week's page);
+- the same period a year earlier (`year_ago_period`, every compared section's `year_ago`): the
+  columns 去年同期 and 同比 (the change from it, as 增减 is from the period before) on every
+  comparison sheet, 去年同期次数/次数同比 and 去年同期人次/人次同比 on 活动, "去年同期：… 至 …"
+  in every sheet's second title row, and "Same period last year"/"Year on year" columns and
+  "a year earlier …" under the page's title; no figure of the period or the period before
+  changes;
 - (not a change of the report: the tasks of the recorded world have titles of their own and the
   overdue tasks' and handling units' ids are named, so the record no longer depends on which
   tests ran before it in the same database.)

@@ -136,3 +136,100 @@ def test_the_workbook_and_the_page_show_the_subdistricts(client, office_user, di
     assert cells[:3] == ["2", "4", "75.0%\n"]  # parks, received, the response rate
     assert "75.0%" in table
     assert "2 / 3" in table
+
+
+# --- The same period a year earlier ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "year_ago"),
+    [
+        # Weeks: 52 weeks earlier, Monday to Sunday still.
+        ("week", (date(2026, 6, 8), date(2026, 6, 14)), (date(2025, 6, 9), date(2025, 6, 15))),
+        # A leap February's month: the 28 days of February the year before.
+        ("month", (date(2024, 2, 1), date(2024, 2, 29)), (date(2023, 2, 1), date(2023, 2, 28))),
+        ("month", (date(2025, 2, 1), date(2025, 2, 28)), (date(2024, 2, 1), date(2024, 2, 29))),
+        ("quarter", (date(2026, 4, 1), date(2026, 6, 30)), (date(2025, 4, 1), date(2025, 6, 30))),
+        ("year", (date(2026, 1, 1), date(2026, 12, 31)), (date(2025, 1, 1), date(2025, 12, 31))),
+        # Custom: the same dates, 29 February read as 28 February.
+        ("custom", (date(2026, 3, 5), date(2026, 4, 20)), (date(2025, 3, 5), date(2025, 4, 20))),
+        ("custom", (date(2024, 2, 29), date(2024, 3, 10)), (date(2023, 2, 28), date(2023, 3, 10))),
+        ("custom", (date(2023, 3, 1), date(2024, 2, 29)), (date(2022, 3, 1), date(2023, 2, 28))),
+    ],
+)
+def test_the_same_period_a_year_earlier(kind, period, year_ago):
+    from reforms.reporting.periods import year_ago_period
+
+    assert year_ago_period(kind, *period) == year_ago
+
+
+@pytest.fixture
+def three_junes():
+    """A park with grievances and activities in June 2026, May 2026 and June 2025."""
+    park = ParkFactory(name="P")
+    zone = GridZoneFactory(park=park)
+
+    def grievance(at, answered_after_hours):
+        GrievanceFactory(
+            park=park, received_at=at, responded_at=at + timedelta(hours=answered_after_hours)
+        )
+
+    # June 2026: 2 received, both answered in time. May 2026: 1, in time. June 2025: 4, 1 in
+    # time (25.0 %).
+    grievance(wuxi(2026, 6, 10, 9, 0), 2)
+    grievance(wuxi(2026, 6, 11, 9, 0), 2)
+    grievance(wuxi(2026, 5, 11, 9, 0), 2)
+    grievance(wuxi(2025, 6, 11, 9, 0), 2)
+    for day in (12, 13, 14):
+        grievance(wuxi(2025, 6, day, 9, 0), 30)
+    # Activities: June 2026 one (5 participants); June 2025 three (5 each).
+    ActivityFactory(grid_zone=zone, occurred_at=wuxi(2026, 6, 3, 9, 0))
+    for day in (3, 4, 5):
+        ActivityFactory(grid_zone=zone, occurred_at=wuxi(2025, 6, day, 9, 0))
+    return park
+
+
+def test_every_compared_section_counts_the_same_period_a_year_earlier(three_junes):
+    snapshot = build_snapshot(report(ReportScope.PARK, park=three_junes))
+
+    assert snapshot["year_ago_period"] == {"start": "2025-06-01", "end": "2025-06-30"}
+    grievances = snapshot["grievances"]
+    assert [grievances[name]["received"] for name in ("current", "previous", "year_ago")] == [
+        2,
+        1,
+        4,
+    ]
+    assert grievances["year_ago"]["response_rate"] == 25.0
+    assert snapshot["activities"]["year_ago"]["count"] == 3
+    assert snapshot["activities"]["year_ago"]["by_kind"]["visit"]["participants"] == 15
+    assert snapshot["coverage"]["year_ago"] == {"covered": 1, "rate": 100.0}
+    for section in ("tasks", "care", "publicity", "training", "proposals"):
+        assert set(snapshot[section]["year_ago"]) == set(snapshot[section]["current"]), section
+
+
+def test_the_workbook_and_the_page_compare_with_a_year_earlier(client, office_user, three_junes):
+    report_ = report(ReportScope.PARK, park=three_junes)
+    snapshot = build_snapshot(report_)
+
+    rows = {row[0]: row for row in _sheet(snapshot, "诉求", report_)}
+    assert rows["项目"] == ("项目", "本期", "上期", "增减", "去年同期", "同比")
+    assert rows["受理诉求数"] == ("受理诉求数", 2, 1, 1, 4, -2)
+    assert rows["响应率"][4:] == (0.25, 0.75)
+    activities = _sheet(snapshot, "活动", report_)
+    assert activities[0][:6] == (
+        "活动类型",
+        "本期次数",
+        "上期次数",
+        "次数增减",
+        "去年同期次数",
+        "次数同比",
+    )
+    assert activities[-1][:6] == ("合计", 1, 0, 1, 3, -2)
+
+    html = _page(client, office_user, report_, snapshot)
+    assert "Same period last year" in html
+    assert "a year earlier 2025-06-01 – 2025-06-30" in html
+    table = html.split('id="section-grievances"')[1].split("</section>")[0]
+    row = table.split('data-row="received"')[1].split("</tr>")[0]
+    assert '<td class="text-end text-secondary" data-col="year-ago">4</td>' in row
+    assert 'data-change="-2"' in row
