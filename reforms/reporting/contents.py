@@ -2,8 +2,10 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 27, and one more to
-read the name of a report's subdistrict or park when the report was loaded without it.
+the same number of queries however many parks, zones or rows there are: 35 (a district report
+37, with its subdistricts), and one more to read the name of a report's subdistrict or park
+when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
+reforms.reporting.contents_areas.
 
 How the figures are counted
 ---------------------------
@@ -15,7 +17,9 @@ Periods. `period` runs from `start` to `end`, both inclusive, as days in the por
 (Asia/Shanghai): an entry at Monday 00:30 in Wuxi belongs to that Monday's week and month
 although it is still Sunday in UTC. `previous_period` is the calendar period before (week,
 month, quarter, year) or, for a custom period, as many days just before it. Every section's
-"current" covers `period` and its "previous" covers `previous_period`, counted the same way.
+"current" covers `period`, its "previous" `previous_period` and its "year_ago" `year_ago_period`
+(the same period a year earlier, reforms.reporting.periods.year_ago_period), counted the same
+way.
 
 `as_of` is the day (portal time zone) the report was built. Figures that have no date of their
 own — a task's status and warning, whether a grievance has been answered or resolved or is still
@@ -61,8 +65,9 @@ from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.ledgers.selectors import ledger_in_period, ledger_totals
 from reforms.reporting.choices import ReportScope
+from reforms.reporting.contents_areas import by_park, by_subdistrict
 from reforms.reporting.models import Report
-from reforms.reporting.periods import as_instants, previous_period
+from reforms.reporting.periods import as_instants, previous_period, year_ago_period
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
 from reforms.tasks.selectors import on_time_conditions, on_time_rate, overdue_on, with_warning
@@ -85,6 +90,7 @@ SECTIONS = (
     "overdue_tasks",
     "grievances_by_unit",
     "by_park",
+    "by_subdistrict",
 )
 
 
@@ -116,6 +122,10 @@ class Scope:
         return tasks.filter(own)
 
 
+# The periods each section compares `period` with, by name: "previous", "year_ago".
+Compared = dict[str, tuple[date, date]]
+
+
 def _period(start: date, end: date) -> dict:
     return {"start": start.isoformat(), "end": end.isoformat()}
 
@@ -130,7 +140,7 @@ def _zone_logged(start: date, end: date) -> Exists:
 FINISHED = ("done", "done_on_time", "due", "due_pending", "due_counted", "due_done_on_time")
 
 
-def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared) -> dict:
     """Tasks as they stand today by status and warning; those finished and due in each period,
     and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
     One query."""
@@ -158,7 +168,11 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
             **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TaskStatus.values},
             **{f"warning_{w}": Count("pk", filter=Q(warning=w)) for w in WarningLevel.values},
             **finished("", start, end),
-            **finished("prev_", *prev),
+            **{
+                figure: expression
+                for name, (a, b) in compared.items()
+                for figure, expression in finished(f"{name}_", a, b).items()
+            },
         )
     )
 
@@ -175,13 +189,11 @@ def _tasks(scope: Scope, today: date, start: date, end: date, prev: tuple[date, 
         "by_status": {status: counts[f"status_{status}"] for status in TaskStatus.values},
         "by_warning": {level: counts[f"warning_{level}"] for level in WarningLevel.values},
         "current": period(""),
-        "previous": period("prev_"),
+        **{name: period(f"{name}_") for name in compared},
     }
 
 
-def _grievances(
-    scope: Scope, now: datetime, start: date, end: date, prev: tuple[date, date]
-) -> dict:
+def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: Compared) -> dict:
     grievances = scope.of(Grievance.objects.all())
     surveys = scope.of(SurveyCampaign.objects.all())
 
@@ -195,7 +207,10 @@ def _grievances(
         return {**rates, "funnel": funnel}
 
     # The backlog at each period's end (the build, while the period runs): one query.
-    ends = {"current": min(as_instants(start, end)[1], now), "previous": as_instants(*prev)[1]}
+    ends = {
+        "current": min(as_instants(start, end)[1], now),
+        **{name: as_instants(*days)[1] for name, days in compared.items()},
+    }
     backlog = grievances.order_by().aggregate(
         **{
             f"{name}_{key}": expression
@@ -208,7 +223,7 @@ def _grievances(
             **period(a, b),
             **{m.key: backlog[f"{name}_{m.key}"] for m in grievance_selectors.BACKLOG_MEASURES},
         }
-        for name, (a, b) in (("current", (start, end)), ("previous", prev))
+        for name, (a, b) in {"current": (start, end), **compared}.items()
     }
 
 
@@ -227,7 +242,7 @@ def _grievances_by_unit(scope: Scope, now: datetime, start: date, end: date) -> 
     return sorted(rows, key=lambda row: (-row["received"], row["unit"]))
 
 
-def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _activities(scope: Scope, start: date, end: date, compared: Compared) -> dict:
     activities = scope.of(Activity.objects.all())
 
     def period(a: date, b: date) -> dict:
@@ -247,10 +262,13 @@ def _activities(scope: Scope, start: date, end: date, prev: tuple[date, date]) -
             "by_kind": by_kind,
         }
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    return {
+        "current": period(start, end),
+        **{name: period(*days) for name, days in compared.items()},
+    }
 
 
-def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _coverage(scope: Scope, start: date, end: date, compared: Compared) -> dict:
     """Grid zones that logged at least one activity in each period, of all zones in scope."""
     counts = (
         scope.of(GridZone.objects.all())
@@ -260,7 +278,10 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
             # A liaison whose account is closed has left: the zone is nobody's.
             with_liaison=Count("pk", filter=Q(liaison__is_active=True)),
             covered=Count("pk", filter=_zone_logged(start, end)),
-            prev_covered=Count("pk", filter=_zone_logged(*prev)),
+            **{
+                f"{name}_covered": Count("pk", filter=_zone_logged(*days))
+                for name, days in compared.items()
+            },
         )
     )
     return {
@@ -270,14 +291,17 @@ def _coverage(scope: Scope, start: date, end: date, prev: tuple[date, date]) -> 
             "covered": counts["covered"],
             "rate": percent(counts["covered"], counts["zones"]),
         },
-        "previous": {
-            "covered": counts["prev_covered"],
-            "rate": percent(counts["prev_covered"], counts["zones"]),
+        **{
+            name: {
+                "covered": counts[f"{name}_covered"],
+                "rate": percent(counts[f"{name}_covered"], counts["zones"]),
+            }
+            for name in compared
         },
     }
 
 
-def _ledger(model, scope: Scope, start: date, end: date, prev: tuple[date, date]) -> dict:
+def _ledger(model, scope: Scope, start: date, end: date, compared: Compared) -> dict:
     rows = scope.of(model.objects.all())
 
     def period(a, b):
@@ -288,7 +312,10 @@ def _ledger(model, scope: Scope, start: date, end: date, prev: tuple[date, date]
             for key, value in totals.items()
         }
 
-    return {"current": period(start, end), "previous": period(*prev)}
+    return {
+        "current": period(start, end),
+        **{name: period(*days) for name, days in compared.items()},
+    }
 
 
 def _overdue_by_unit(scope: Scope, as_of: date) -> list[dict]:
@@ -338,52 +365,6 @@ def overdue_by_unit(report: Report, as_of: date) -> list[dict]:
     return _overdue_by_unit(Scope(report), as_of)
 
 
-def _by_park(scope: Scope, now: datetime, today: date, start: date, end: date) -> list[dict]:
-    """Key figures per park of the scope, for the bars and the ranking: one grouped query per
-    app, joined here by park id."""
-    since, until = as_instants(start, end)
-    parks = {
-        park.pk: {"park": park.pk, "park_name": park.name}
-        for park in scope.parks.order_by("pk").only("pk", "name")
-    }
-
-    def per_park(queryset: QuerySet, **annotations) -> dict[int, dict]:
-        rows = scope.of(queryset).order_by().values("park").annotate(**annotations)
-        return {row.pop("park"): row for row in rows}
-
-    grievances = per_park(
-        Grievance.objects.filter(received_at__gte=since, received_at__lt=until),
-        **grievance_selectors.rate_counts(now),
-    )
-    activities = per_park(
-        Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until),
-        count=Count("pk"),
-        participants=Sum("participants", default=0),
-    )
-    tasks = per_park(
-        with_warning(Task.objects.filter(park__isnull=False), today=today),
-        total=Count("pk"),
-        done=Count("pk", filter=Q(status=TaskStatus.DONE)),
-        red=Count("pk", filter=Q(warning=WarningLevel.RED)),
-        yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
-    )
-    zones = per_park(
-        GridZone.objects.all(),
-        zones=Count("pk"),
-        covered=Count("pk", filter=_zone_logged(start, end)),
-    )
-    for pk, park in parks.items():
-        park["grievances"] = (
-            grievance_selectors.with_rates(grievances[pk])
-            if pk in grievances
-            else grievance_selectors.no_grievances()
-        )
-        park["activities"] = activities.get(pk, {"count": 0, "participants": 0})
-        park["tasks"] = tasks.get(pk, {"total": 0, "done": 0, "red": 0, "yellow": 0})
-        park["coverage"] = zones.get(pk, {"zones": 0, "covered": 0})
-    return list(parks.values())
-
-
 # --- The whole report -------------------------------------------------------------------------
 
 
@@ -393,11 +374,14 @@ def build_snapshot(
     *,
     previous: tuple[date, date] | None = None,
 ) -> dict:
-    """Every section of the report, for its period and the period before: `previous_period`
-    unless `previous` is given (the dashboard compares a running period with as many days at
-    the start of the period before)."""
+    """Every section of the report, for its period, the period before and the same period a
+    year earlier: `previous_period` unless `previous` is given (the dashboard compares a running
+    period with as many days at the start of the period before; its `year_ago` stays the whole
+    period a year earlier, which the dashboard does not show)."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
+    year_ago = year_ago_period(report.period_kind, start, end)
+    compared = {"previous": prev, "year_ago": year_ago}
     # One moment for every figure of the build, in the portal's time zone whoever asks: the one
     # the build records as the report's as_of (reforms.reporting.freshness); a grievance is
     # pending or late as at `now`, and "today" is its day.
@@ -406,18 +390,19 @@ def build_snapshot(
     overdue_as_of = min(end, today)
     scope = Scope(report)
     steps = [
-        ("tasks", lambda: _tasks(scope, today, start, end, prev)),
-        ("grievances", lambda: _grievances(scope, now, start, end, prev)),
-        ("activities", lambda: _activities(scope, start, end, prev)),
-        ("coverage", lambda: _coverage(scope, start, end, prev)),
-        ("care", lambda: _ledger(CarePayment, scope, start, end, prev)),
-        ("publicity", lambda: _ledger(Publicity, scope, start, end, prev)),
-        ("training", lambda: _ledger(Training, scope, start, end, prev)),
-        ("proposals", lambda: _ledger(Proposal, scope, start, end, prev)),
+        ("tasks", lambda: _tasks(scope, today, start, end, compared)),
+        ("grievances", lambda: _grievances(scope, now, start, end, compared)),
+        ("activities", lambda: _activities(scope, start, end, compared)),
+        ("coverage", lambda: _coverage(scope, start, end, compared)),
+        ("care", lambda: _ledger(CarePayment, scope, start, end, compared)),
+        ("publicity", lambda: _ledger(Publicity, scope, start, end, compared)),
+        ("training", lambda: _ledger(Training, scope, start, end, compared)),
+        ("proposals", lambda: _ledger(Proposal, scope, start, end, compared)),
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
         ("overdue_tasks", lambda: _overdue_tasks(scope, overdue_as_of)),
         ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
-        ("by_park", lambda: _by_park(scope, now, today, start, end)),
+        ("by_park", lambda: by_park(scope, now, today, start, end)),
+        ("by_subdistrict", lambda: by_subdistrict(scope, snapshot["by_park"], today)),
     ]
     snapshot = {
         "schema_version": SCHEMA_VERSION,
@@ -429,6 +414,7 @@ def build_snapshot(
         },
         "period": {"kind": report.period_kind, **_period(start, end)},
         "previous_period": _period(*prev),
+        "year_ago_period": _period(*year_ago),
         "generated_at": now.isoformat(),
         "as_of": today.isoformat(),
         "overdue_as_of": overdue_as_of.isoformat(),

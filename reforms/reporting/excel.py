@@ -14,219 +14,55 @@ Only the snapshot is read: the workbook shows exactly the figures the page and t
 and a key the snapshot lacks (an older schema) leaves its cell empty rather than failing.
 """
 
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from parks.core.excel import DATE_FORMAT, DATETIME_FORMAT, sheet_cell
-from parks.core.figures import percent
-from reforms.ledgers.excel import COUNT_FORMAT, HOURS_FORMAT, YUAN_FORMAT
-from reforms.reporting import shape, spec
-from reforms.reporting.choices import PeriodKind
+from reforms.ledgers.excel import COUNT_FORMAT
+from reforms.reporting import excel_areas, shape, spec
 from reforms.reporting.contents import SCHEMA_VERSION
+from reforms.reporting.excel_cells import (
+    CHANGE_FORMATS,
+    FORMATS,
+    PERIOD_TERMS,
+    Cell,
+    SheetWriter,
+    as_date,
+    as_local_datetime,
+    change_of,
+    excel_number,
+    value_at,
+)
 from reforms.reporting.models import Report
 
-RATE_FORMAT = "0.0%"
-# The change column shows its sign: +3, -2, 0.
-CHANGE_FORMATS = {
-    COUNT_FORMAT: "+#,##0;-#,##0;0",
-    YUAN_FORMAT: "+#,##0.00;-#,##0.00;0.00",
-    HOURS_FORMAT: "+#,##0.0;-#,##0.0;0.0",
-    RATE_FORMAT: "+0.0%;-0.0%;0.0%",
-}
-# Column widths in Excel's units: about one per Latin character, two per Chinese one, plus a
-# tenth and two for the cell's margins (a Chinese glyph is a little over two units wide).
-MIN_WIDTH, MAX_WIDTH, WIDTH_PADDING = 8, 60, 2
-HEADER_ROW = 3  # a title row, a period row, then the headers (frozen with the rows above)
-
-PERIOD_TERMS = {
-    PeriodKind.WEEK: "周报",
-    PeriodKind.MONTH: "月报",
-    PeriodKind.QUARTER: "季报",
-    PeriodKind.YEAR: "年报",
-    PeriodKind.CUSTOM: "专项统计",
-}
-# Each kind of figure of the report (reforms.reporting.spec) in its number format.
-FORMATS = {
-    shape.COUNT: COUNT_FORMAT,
-    shape.PERCENT: RATE_FORMAT,
-    shape.YUAN: YUAN_FORMAT,
-    shape.HOURS: HOURS_FORMAT,
-    shape.DATE: DATE_FORMAT,
-    shape.DATETIME: DATETIME_FORMAT,
-}
-
-TITLE_FONT = Font(bold=True, size=14)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# 同比: the change from the same period a year earlier, as 增减 is from the period before
+# (a rate's in percentage points).
+COMPARISON_HEADERS = ["项目", "本期", "上期", "增减", "去年同期", "同比"]
 
 
-# --- Values out of the snapshot -----------------------------------------------------------------
-
-
-def _get(data, path: str):
-    """data["a"]["b"] for path "a.b", or None where a key is missing."""
-    for key in path.split("."):
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
-def _number(value, number_format: str):
-    """A snapshot figure as the cell value of its format: yuan and hours as exact Decimals
-    (the snapshot keeps them as strings), rates (percent numbers) as fractions."""
-    if value is None or value == "":
-        return None
-    if number_format == RATE_FORMAT:
-        return float(value) / 100
-    if number_format in (YUAN_FORMAT, HOURS_FORMAT):
-        try:
-            return Decimal(str(value))
-        except InvalidOperation:
-            return None
-    return value
-
-
-def _change(current, previous):
-    if current is None or previous is None:
-        return None
-    if isinstance(current, float) or isinstance(previous, float):
-        return round(current - previous, 6)
-    return current - previous
-
-
-def _date(text):
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def _local_datetime(text):
-    try:
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        return None
-    # Excel has no time zones: the wall-clock time of the portal's zone, whoever builds it.
-    if moment.tzinfo:
-        moment = timezone.localtime(moment, timezone.get_default_timezone()).replace(tzinfo=None)
-    return moment
-
-
-# --- Sheet layout -------------------------------------------------------------------------------
-
-
-def display_width(value) -> int:
-    """How wide a value shows: East Asian wide characters count two, numbers as formatted."""
-    if value is None:
-        return 0
-    if isinstance(value, datetime):
-        return 16
-    if isinstance(value, date):
-        return 10
-    if isinstance(value, float):  # rates
-        return len(f"{value:.1%}") + 1
-    if isinstance(value, int | Decimal):
-        return len(f"{value:,.2f}") + 1
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in str(value))
-
-
-@dataclass
-class Cell:
-    """A value with its number format and style, laid out before the sheet is written (a
-    write-only sheet needs its column widths before its first row)."""
-
-    value: object
-    number_format: str | None = None
-    bold: bool = False
-
-
-class SheetWriter:
-    """Rows of Cells collected in memory (a report's sheets are small), then streamed out."""
-
-    def __init__(self, title: str, headers: list[str]):
-        self.title = title
-        self.headers = headers
-        self.rows: list[list[Cell | None]] = []
-
-    def row(self, *cells) -> None:
-        self.rows.append([c if isinstance(c, Cell) or c is None else Cell(c) for c in cells])
-
-    def blank(self) -> None:
-        self.rows.append([])
-
-    def subheader(self, *texts: str) -> None:
-        self.rows.append([Cell(text, bold=True) for text in texts])
-
-    def write(self, workbook: Workbook, heading: str, subheading: str) -> None:
-        sheet = workbook.create_sheet(self.title)
-        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        widths = [display_width(header) for header in self.headers]
-        for row in self.rows:
-            for index, cell in enumerate(row):
-                if index >= len(widths):
-                    widths.append(0)
-                if cell is not None:
-                    widths[index] = max(widths[index], display_width(cell.value))
-        for index, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(
-                MIN_WIDTH, min(MAX_WIDTH, round(width * 1.1) + WIDTH_PADDING)
-            )
-        # The heading starts with the scope's name, which people type: the same cell writer
-        # as every other cell, so a park named "=HYPERLINK(…)" is text, not a formula.
-        title = sheet_cell(sheet, heading)
-        title.font = TITLE_FONT
-        sheet.append([title])
-        sheet.append([sheet_cell(sheet, subheading)])
-        header_cells = []
-        for text in self.headers:
-            cell = sheet_cell(sheet, text, bold=True)
-            cell.fill = HEADER_FILL
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        for row in self.rows:
-            sheet.append(
-                [
-                    sheet_cell(sheet, cell.value, cell.number_format, bold=cell.bold)
-                    if cell is not None
-                    else None
-                    for cell in row
-                ]
-            )
-
-
-COMPARISON_HEADERS = ["项目", "本期", "上期", "增减"]
-
-
-def _compare_row(sheet: SheetWriter, label: str, current, previous, number_format: str):
-    current = _number(current, number_format)
-    previous = _number(previous, number_format)
-    sheet.row(
-        label,
-        Cell(current, number_format),
-        Cell(previous, number_format),
-        Cell(_change(current, previous), CHANGE_FORMATS.get(number_format)),
-    )
+def _compare_row(
+    sheet: SheetWriter, label: str, current, previous, number_format: str, year_ago=None
+):
+    current = excel_number(current, number_format)
+    change = CHANGE_FORMATS.get(number_format)
+    cells = [Cell(current, number_format)]
+    for before in (excel_number(previous, number_format), excel_number(year_ago, number_format)):
+        cells += [Cell(before, number_format), Cell(change_of(current, before), change)]
+    sheet.row(label, *cells)
 
 
 def _compare(sheet: SheetWriter, section: dict | None, rows) -> None:
-    """One row per (term, key in current/previous, number format)."""
+    """One row per (term, key in current/previous/year_ago, number format)."""
     section = section or {}
     for label, key, number_format in rows:
         _compare_row(
             sheet,
             label,
-            _get(section, f"current.{key}"),
-            _get(section, f"previous.{key}"),
+            value_at(section, f"current.{key}"),
+            value_at(section, f"previous.{key}"),
             number_format,
+            value_at(section, f"year_ago.{key}"),
         )
 
 
@@ -251,9 +87,10 @@ def _summary(snapshot: dict, report: Report) -> SheetWriter:
         _compare_row(
             sheet,
             term or figure.term,
-            _get(snapshot, f"{section}.current.{key}"),
-            _get(snapshot, f"{section}.previous.{key}"),
+            value_at(snapshot, f"{section}.current.{key}"),
+            value_at(snapshot, f"{section}.previous.{key}"),
             FORMATS[figure.kind],
+            value_at(snapshot, f"{section}.year_ago.{key}"),
         )
     overdue = sum(row.get("overdue") or 0 for row in snapshot.get("overdue_by_unit") or ())
     sheet.row(f"{spec.OVERDUE_UNIT['overdue'].term}", Cell(overdue, COUNT_FORMAT))
@@ -261,7 +98,7 @@ def _summary(snapshot: dict, report: Report) -> SheetWriter:
     sheet.blank()
     sheet.subheader("报告信息", "内容")
     scope = snapshot.get("scope") or {}
-    kind = _get(snapshot, "period.kind") or report.period_kind
+    kind = value_at(snapshot, "period.kind") or report.period_kind
     sheet.row(spec.SCOPE["name"].term, scope.get("name") or report.scope_label)
     sheet.row(spec.PERIOD["kind"].term, PERIOD_TERMS.get(kind, kind))
     # Task states, answers and statuses stand as on the day of the build (as_of).
@@ -275,8 +112,8 @@ def _summary(snapshot: dict, report: Report) -> SheetWriter:
         "generated_at",
     ):
         figure = spec.SNAPSHOT.figure(path)
-        value = _get(snapshot, path)
-        value = _local_datetime(value) if figure.kind == shape.DATETIME else _date(value)
+        value = value_at(snapshot, path)
+        value = as_local_datetime(value) if figure.kind == shape.DATETIME else as_date(value)
         sheet.row(figure.term, Cell(value, FORMATS[figure.kind]))
     sheet.row("版本", Cell(report.version, COUNT_FORMAT))
     return sheet
@@ -301,29 +138,47 @@ def _activities(snapshot: dict) -> SheetWriter:
     section = snapshot.get("activities") or {}
     sheet = SheetWriter(
         spec.ACTIVITIES_SECTION.sheet,
-        ["活动类型", "本期次数", "上期次数", "次数增减", "本期人次", "上期人次", "人次增减"],
+        [
+            "活动类型",
+            *(
+                header
+                for figure in ("次数", "人次")
+                for header in (
+                    f"本期{figure}",
+                    f"上期{figure}",
+                    f"{figure}增减",
+                    f"去年同期{figure}",
+                    f"{figure}同比",
+                )
+            ),
+        ],
     )
 
-    def figures(current, previous):
+    def figures(current, previous, year_ago=None):
         cells = []
         for key in ("count", "participants"):
-            now, before = _get(current, key), _get(previous, key)
-            cells += [
-                Cell(now, COUNT_FORMAT),
-                Cell(before, COUNT_FORMAT),
-                Cell(_change(now, before), CHANGE_FORMATS[COUNT_FORMAT]),
-            ]
+            now = value_at(current, key)
+            cells.append(Cell(now, COUNT_FORMAT))
+            for before in (value_at(previous, key), value_at(year_ago, key)):
+                cells += [
+                    Cell(before, COUNT_FORMAT),
+                    Cell(change_of(now, before), CHANGE_FORMATS[COUNT_FORMAT]),
+                ]
         return cells
 
     current, previous = section.get("current") or {}, section.get("previous") or {}
+    year_ago = section.get("year_ago") or {}
     kinds = {**spec.ACTIVITY_TERMS}
-    for kind in _get(current, "by_kind") or {}:
+    for kind in value_at(current, "by_kind") or {}:
         kinds.setdefault(kind, kind)
     for kind, term in kinds.items():
         sheet.row(
-            term, *figures(_get(current, f"by_kind.{kind}"), _get(previous, f"by_kind.{kind}"))
+            term,
+            *figures(
+                *(value_at(part, f"by_kind.{kind}") for part in (current, previous, year_ago))
+            ),
         )
-    total = figures(current, previous)
+    total = figures(current, previous, year_ago)
     for cell in total:
         cell.bold = True
     sheet.row(Cell("合计", bold=True), *total)
@@ -375,7 +230,7 @@ def _overdue_tasks(snapshot: dict) -> SheetWriter:
         for figure in figures:
             value = row.get(figure.key)
             if figure.kind == shape.DATE:
-                cells.append(Cell(_date(value), FORMATS[figure.kind]))
+                cells.append(Cell(as_date(value), FORMATS[figure.kind]))
             elif figure.kind == shape.COUNT:
                 cells.append(Cell(value, COUNT_FORMAT))
             else:
@@ -398,52 +253,9 @@ def _grievances_by_unit(snapshot: dict) -> SheetWriter:
         sheet.row(
             row.get("unit_name") or "",
             *(
-                Cell(_number(row.get(figure.key), FORMATS[figure.kind]), FORMATS[figure.kind])
+                Cell(excel_number(row.get(figure.key), FORMATS[figure.kind]), FORMATS[figure.kind])
                 for figure in figures
             ),
-        )
-    return sheet
-
-
-# The columns of the parks' sheet, by path in a `by_park` entry (reforms.reporting.spec.PARK).
-BY_PARK_COLUMNS = (
-    "grievances.received",
-    "grievances.response_rate",
-    "grievances.resolution_rate",
-    "grievances.satisfaction_rate",
-    "grievances.on_time_resolution_rate",
-    "grievances.first_call_satisfaction_rate",
-    "grievances.return_rate",
-    "grievances.reopen_rate",
-    "activities.count",
-    "activities.participants",
-    "tasks.total",
-    "tasks.done",
-    "tasks.red",
-    "tasks.yellow",
-    "coverage.zones",
-    "coverage.covered",
-)
-
-
-def _by_park(snapshot: dict) -> SheetWriter:
-    columns = [(path, spec.park_figure(path)) for path in BY_PARK_COLUMNS]
-    rate = spec.PARK_COVERAGE_RATE
-    sheet = SheetWriter(
-        spec.BY_PARK_SHEET,
-        [spec.PARK["park_name"].term, *(figure.term for _path, figure in columns), rate.term],
-    )
-    for park in snapshot.get("by_park") or []:
-        zones, covered = _get(park, rate.whole), _get(park, rate.part)
-        # The page's and the dashboard's rate (parks.core.figures.percent), as a fraction.
-        share = _number(percent(covered, zones or 0), RATE_FORMAT) if covered is not None else None
-        sheet.row(
-            park.get("park_name") or "",
-            *(
-                Cell(_number(_get(park, path), FORMATS[figure.kind]), FORMATS[figure.kind])
-                for path, figure in columns
-            ),
-            Cell(share, RATE_FORMAT),
         )
     return sheet
 
@@ -482,7 +294,7 @@ def _explained(group: shape.Group, seen: set) -> Iterator[shape.Figure]:
     a fixed Chinese definition; each term once."""
     for item in group.fields:
         if isinstance(item, shape.Part):
-            if item.key != "previous":
+            if item.key not in shape.COMPARED:
                 yield from _explained(item.group, seen)
         elif item.basis and item.term not in seen:
             seen.add(item.term)
@@ -512,15 +324,18 @@ def _definitions(snapshot: dict) -> SheetWriter:
 
 
 def _headings(report: Report, snapshot: dict) -> tuple[str, str]:
-    scope = _get(snapshot, "scope.name") or report.scope_label
-    kind = _get(snapshot, "period.kind") or report.period_kind
-    start = _get(snapshot, "period.start") or report.period_start.isoformat()
-    end = _get(snapshot, "period.end") or report.period_end.isoformat()
+    scope = value_at(snapshot, "scope.name") or report.scope_label
+    kind = value_at(snapshot, "period.kind") or report.period_kind
+    start = value_at(snapshot, "period.start") or report.period_start.isoformat()
+    end = value_at(snapshot, "period.end") or report.period_end.isoformat()
     heading = f"{scope}产改工作进展报告（{PERIOD_TERMS.get(kind, kind)}）{start} 至 {end}"
-    previous_start = _get(snapshot, "previous_period.start") or ""
-    previous_end = _get(snapshot, "previous_period.end") or ""
-    generated = _local_datetime(snapshot.get("generated_at"))
+    previous_start = value_at(snapshot, "previous_period.start") or ""
+    previous_end = value_at(snapshot, "previous_period.end") or ""
+    generated = as_local_datetime(snapshot.get("generated_at"))
     subheading = f"对比上期：{previous_start} 至 {previous_end}"
+    if value_at(snapshot, "year_ago_period.start"):
+        year_ago = snapshot["year_ago_period"]
+        subheading += f"；去年同期：{year_ago.get('start')} 至 {year_ago.get('end')}"
     if generated:
         subheading += f"；生成时间：{generated:%Y-%m-%d %H:%M}"
     subheading += f"；第 {report.version} 版"
@@ -550,7 +365,8 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         _overdue(snapshot),
         _overdue_tasks(snapshot),
         _grievances_by_unit(snapshot),
-        _by_park(snapshot),
+        excel_areas.by_park(snapshot),
+        excel_areas.by_subdistrict(snapshot),
         _definitions(snapshot),
     ]
     workbook = Workbook(write_only=True)

@@ -57,6 +57,22 @@ def previous_period(kind: str, start: date, end: date) -> tuple[date, date]:
     return period_containing(kind, start - timedelta(days=1))
 
 
+def year_ago_period(kind: str, start: date, end: date) -> tuple[date, date]:
+    """The same period a year earlier (去年同期): for a week the week 52 weeks before (Monday
+    to Sunday still); for a month, quarter or year the same calendar period of the year before
+    (February 2024 -> 1-28 February 2023); for a custom period the same dates a year earlier,
+    29 February read as 28 February (29 February-10 March 2024 -> 28 February-10 March 2023)."""
+    if kind == PeriodKind.WEEK:
+        return start - timedelta(weeks=52), end - timedelta(weeks=52)
+    if kind != PeriodKind.CUSTOM:
+        return period_containing(kind, _a_year_before(start))
+    return _a_year_before(start), _a_year_before(end)
+
+
+def _a_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
+
+
 def as_instants(start: date, end: date) -> tuple[datetime, datetime]:
     """[start 00:00, the day after end 00:00) in the portal's time zone, for indexed range
     filters on timestamps (a __date lookup would wrap the column in a function). The portal's

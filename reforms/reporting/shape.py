@@ -126,13 +126,23 @@ def per_choice(choices, terms=None, *, definition="") -> tuple[Figure, ...]:
     )
 
 
-def periods(period: Group, *, previous="counted the same way") -> tuple[Part, Part]:
-    """ "current": <period>, "previous": <period>."""
+def periods(period: Group, *, previous="counted the same way") -> tuple[Part, Part, Part]:
+    """ "current": <period>, "previous": <period>, "year_ago": <period>."""
     after = f", {previous}." if previous else "."
     return (
         Part("current", period, "Over `period`."),
         Part("previous", period, f"Over `previous_period`{after}"),
+        Part(
+            "year_ago",
+            period,
+            f"Over `year_ago_period` (the same period a year earlier){after} Absent from "
+            "reports built before it was added.",
+        ),
     )
+
+
+# The periods a section compares its `current` with, in the order pages and sheets show them.
+COMPARED = ("previous", "year_ago")
 
 
 @dataclass(frozen=True)

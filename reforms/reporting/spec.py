@@ -53,6 +53,7 @@ from reforms.reporting.spec_parks import (
     PARK_COVERAGE,
     PARK_COVERAGE_RATE,
     PARK_TASKS,
+    SUBDISTRICT,
     UNIT_GRIEVANCES,
 )
 from reforms.reporting.spec_sections import (
@@ -80,6 +81,7 @@ __all__ = [
     "SCOPE",
     "PERIOD",
     "PREVIOUS_PERIOD",
+    "YEAR_AGO_PERIOD",
     "SNAPSHOT",
     "TASKS_SECTION",
     "GRIEVANCES_SECTION",
@@ -126,6 +128,9 @@ __all__ = [
     "PARK",
     "PARK_COVERAGE_RATE",
     "PARK_COMPLETION",
+    "SUBDISTRICT",
+    "BY_SUBDISTRICT_SHEET",
+    "subdistrict_figure",
 ]
 
 # --- What the report covers and when -----------------------------------------------------------
@@ -174,6 +179,17 @@ PREVIOUS_PERIOD = Group(
     "The period compared with: the calendar period before, or for a custom period as many "
     "days just before it.",
 )
+YEAR_AGO_PERIOD = Group(
+    "ReportSnapshotYearAgoPeriod",
+    (
+        Figure("start", term="去年同期开始", definition=FIRST_DAY, kind=DATE),
+        Figure("end", term="去年同期截止", definition=LAST_DAY, kind=DATE),
+    ),
+    "The same period a year earlier (去年同期): for a week the week 52 weeks before; for a "
+    "month, quarter or year the same calendar period of the year before; for a custom period "
+    "the same dates a year earlier, 29 February read as 28 February. Absent from reports built "
+    "before it was added.",
+)
 # --- The whole snapshot -------------------------------------------------------------------------
 
 SNAPSHOT = Group(
@@ -190,6 +206,7 @@ SNAPSHOT = Group(
         Part("scope", SCOPE),
         Part("period", PERIOD),
         Part("previous_period", PREVIOUS_PERIOD),
+        Part("year_ago_period", YEAR_AGO_PERIOD),
         Figure(
             "generated_at",
             term="生成时间",
@@ -253,10 +270,19 @@ SNAPSHOT = Group(
             "One entry per park of the scope, by park id, parks with no rows included.",
             many=True,
         ),
+        Part(
+            "by_subdistrict",
+            SUBDISTRICT,
+            "District reports only (an empty list in any other; absent from reports built "
+            "before it was added): one entry per subdistrict, by id, subdistricts with no "
+            "parks included, adding up `by_park` over its parks.",
+            many=True,
+        ),
     ),
     "The figures of a report, as built (schema_version 3). Fields are only ever added within a "
     "schema version; a rename or removal, or a change of what a figure counts, bumps it. Every "
-    "section's `current` covers `period` and its `previous` covers `previous_period`.",
+    "section's `current` covers `period`, its `previous` `previous_period` and its `year_ago` "
+    "`year_ago_period`.",
 )
 
 
@@ -283,6 +309,7 @@ OVERDUE_SHEET = "逾期单位"
 OVERDUE_TASKS_SHEET = "逾期任务"
 BY_UNIT_SHEET = "各承办单位"
 BY_PARK_SHEET = "各园区"
+BY_SUBDISTRICT_SHEET = "各街道"
 SUMMARY_SHEET = "概览"
 DEFINITIONS_SHEET = "口径说明"
 
@@ -323,3 +350,8 @@ def period_figure(path: str) -> Figure:
 def park_figure(path: str) -> Figure:
     """A figure of one park's entry in `by_park`: "tasks.red"."""
     return PARK.figure(path)
+
+
+def subdistrict_figure(path: str) -> Figure:
+    """A figure of one subdistrict's entry in `by_subdistrict`: "tasks.red"."""
+    return SUBDISTRICT.figure(path)

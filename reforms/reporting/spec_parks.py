@@ -1,6 +1,6 @@
-"""The per-unit and per-park objects of a progress report's snapshot: the overdue tasks of one
-lead unit (`overdue_by_unit`), one park's key figures (`by_park`) and the shares worked out
-from them.
+"""The per-unit, per-park and per-subdistrict objects of a progress report's snapshot: the
+overdue tasks of one lead unit (`overdue_by_unit`), one park's key figures (`by_park`), one
+subdistrict's (`by_subdistrict`) and the shares worked out from them.
 
 Part of the report's declaration; reforms.reporting.spec assembles the whole snapshot and
 re-exports every name here.
@@ -100,6 +100,45 @@ PARK = Group(
         Part("coverage", PARK_COVERAGE),
     ),
     "One park's key figures (no previous period).",
+)
+SUBDISTRICT = Group(
+    "ReportSubdistrictFigures",
+    (
+        Figure("subdistrict", definition="The subdistrict's id.", kind=ID),
+        Figure("subdistrict_name", term="街道", kind=TEXT, name=_("Subdistrict")),
+        Figure("parks", term="园区数", definition="Its parks.", name=_("Parks")),
+        Part(
+            "grievances",
+            Group(
+                "ReportSubdistrictGrievances",
+                RATE_FIGURES,
+                "Its parks' `by_park` counts summed, each rate worked out again from the sums "
+                "(never an average of the parks' rates).",
+            ),
+        ),
+        Part(
+            "activities",
+            Group(
+                "ReportSubdistrictActivities",
+                PARK["activities"].group.fields,
+                "Its parks' `by_park` counts summed.",
+            ),
+        ),
+        Part(
+            "tasks",
+            Group(
+                "ReportSubdistrictTasks",
+                PARK_TASKS.fields,
+                f"Its parks' tasks and its own subdistrict-wide tasks (no park, a plan of the "
+                f"subdistrict), {AS_OF}.",
+            ),
+        ),
+        Part(
+            "coverage",
+            Group("ReportSubdistrictCoverage", PARK_COVERAGE.fields, "Its parks' zones summed."),
+        ),
+    ),
+    "One subdistrict's key figures (no previous period), as `by_park` adds up over its parks.",
 )
 
 

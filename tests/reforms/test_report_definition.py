@@ -24,6 +24,18 @@ Issue 12 item 4 (the deeper report) re-recorded it again, adding only, changing 
 - the grievance figures per handling unit (`grievances_by_unit`, the sheet 各承办单位, a table);
 - the page lists the activity kinds in their documented order (parks.gridlog.choices), where it
   followed the order the database keeps a JSON object's keys in;
+- the figures per subdistrict (`by_subdistrict`: a district report's, an empty list in the
+  others; the sheet 各街道, empty but for its headers outside a district report; a table "By
+  subdistrict" on the district's and the week's page);
+- the same period a year earlier (`year_ago_period`, every compared section's `year_ago`): the
+  columns 去年同期 and 同比 (the change from it, as 增减 is from the period before) on every
+  comparison sheet, 去年同期次数/次数同比 and 去年同期人次/人次同比 on 活动, "去年同期：… 至 …"
+  in every sheet's second title row, and "Same period last year"/"Year on year" columns and
+  "a year earlier …" under the page's title; no figure of the period or the period before
+  changes;
+- (not a change of the report: the tasks of the recorded world have titles of their own and the
+  overdue tasks' and handling units' ids are named, so the record no longer depends on which
+  tests ran before it in the same database.)
 
 Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it again:
 - schema_version 2 -> 3: tasks due in the period but not yet due at the build are pending,
@@ -33,9 +45,6 @@ Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it 
   snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
   口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
   pending tasks among what the build fixes.
-
-The hand-counted world's tasks got fixed titles (产改任务T7...) when the overdue tasks were
-listed by name: their factory-numbered titles changed with the tests run before.
 """
 
 import json
@@ -74,6 +83,8 @@ def _without_ids(snapshot: dict) -> dict:
         row["unit"] = row["unit_name"]
     for row in snapshot["by_park"]:
         row["park"] = row["park_name"]
+    for row in snapshot.get("by_subdistrict", []):
+        row["subdistrict"] = row["subdistrict_name"]
     for row in snapshot.get("overdue_tasks", []):
         row["task"], row["unit"] = row["code"], row["unit_name"]
         if row.get("park") is not None:

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
-from reforms.reporting.excel import display_width, report_workbook
+from reforms.reporting.excel import report_workbook
+from reforms.reporting.excel_cells import display_width
 from reforms.reporting.models import Report
 from tests.factories import (
     ActivityFactory,
@@ -37,6 +38,7 @@ SHEETS = [
     "逾期任务",
     "各承办单位",
     "各园区",
+    "各街道",  # issue 12 item 4: a district report's subdistricts
     "口径说明",  # issue 12: what each figure counts
 ]
 HEADER_ROW = 3
@@ -143,22 +145,26 @@ def test_every_sheet_has_a_title_with_scope_and_period_and_frozen_headers(workbo
 def test_comparison_sheets_have_chinese_headers(workbook):
     for name in ("概览", "任务", "诉求", "网格覆盖", "关爱帮扶", "宣传", "培训", "建议"):
         headers = [cell.value for cell in workbook[name][HEADER_ROW]]
-        assert headers == ["项目", "本期", "上期", "增减"], name
+        assert headers == ["项目", "本期", "上期", "增减", "去年同期", "同比"], name
         assert workbook[name].cell(HEADER_ROW, 1).font.bold
     assert [cell.value for cell in workbook["活动"][HEADER_ROW]] == [
         "活动类型",
         "本期次数",
         "上期次数",
         "次数增减",
+        "去年同期次数",
+        "次数同比",
         "本期人次",
         "上期人次",
         "人次增减",
+        "去年同期人次",
+        "人次同比",
     ]
 
 
 def test_the_three_rates_are_fractions_shown_as_percentages(workbook):
     rows = _rows(workbook["诉求"])
-    label, current, previous, change = rows["响应率"]
+    label, current, previous, change, year_ago, year_change = rows["响应率"]
     assert current.value == pytest.approx(0.75)
     assert current.number_format == "0.0%"
     assert previous.value == pytest.approx(1.0)
@@ -169,6 +175,9 @@ def test_the_three_rates_are_fractions_shown_as_percentages(workbook):
     # Nobody was asked in May: no rate, not 0 %.
     assert rows["满意率"][2].value is None and rows["满意率"][3].value is None
     assert rows["受理诉求数"][1].value == 4
+    # Nothing in June 2025: no rate a year earlier, so no 同比.
+    assert year_ago.value is None and year_change.value is None
+    assert rows["受理诉求数"][4].value == 0 and rows["受理诉求数"][5].value == 4
     assert rows["受理诉求数"][1].number_format == "#,##0"
 
 
@@ -188,7 +197,7 @@ def test_the_summary_repeats_the_key_figures(workbook):
 
 def test_money_is_exact_yuan_with_two_places(workbook):
     rows = _rows(workbook["关爱帮扶"])
-    label, current, previous, change = rows["帮扶金额（元）"]
+    label, current, previous, change, _year_ago, _year_change = rows["帮扶金额（元）"]
     assert current.value == 42000
     assert previous.value == pytest.approx(1000.50)
     assert change.value == pytest.approx(40999.50)
@@ -213,12 +222,14 @@ def test_dates_are_dates(workbook):
 
 def test_tasks_done_due_and_on_time(workbook):
     rows = _rows(workbook["任务"])
-    assert [cell.value for cell in rows["本期完成任务数"]] == ["本期完成任务数", 1, 0, 1]
+    assert [cell.value for cell in rows["本期完成任务数"]] == ["本期完成任务数", 1, 0, 1, 0, 1]
     assert [cell.value for cell in rows["本期到期任务数（不含已取消）"]] == [
         "本期到期任务数（不含已取消）",
         1,
         1,
         0,
+        0,
+        1,
     ]
     assert rows["按时完成率"][1].value == pytest.approx(1.0)
     assert rows["按时完成率"][3].value == pytest.approx(1.0)  # +100 points
@@ -233,6 +244,10 @@ def test_activities_by_kind_with_a_total_row(workbook):
         3,
         0,
         3,
+        0,
+        3,
+        15,
+        0,
         15,
         0,
         15,

@@ -200,11 +200,18 @@ def test_coverage_counts_zones_that_logged_of_the_zones_that_exist(world):
         "zones_with_liaison": 3,
         "current": {"covered": 4, "rate": 66.7},
         "previous": {"covered": 2, "rate": 33.3},
+        "year_ago": {"covered": 0, "rate": 0.0},  # nothing logged in June 2025
     }
 
 
 def test_ledgers_in_each_period(world):
     snapshot = build_snapshot(report())
+    # Nothing in June 2025: every figure a year earlier is zero.
+    for section in ("care", "publicity", "training", "proposals"):
+        year_ago = snapshot[section].pop("year_ago")
+        assert {key: float(value) for key, value in year_ago.items()} == dict.fromkeys(
+            year_ago, 0.0
+        ), section
 
     assert snapshot["care"] == {
         "current": {"entries": 2, "recipients": 14, "amount": "14000.50"},

@@ -25,13 +25,28 @@ def _number(value):
         return None
 
 
-def _row(label, current, previous, *, percent=False, key="", note="", lower_is_better=False):
-    current, previous = _number(current), _number(previous)
-    change = None
-    if current is not None and previous is not None:
-        change = current - previous
-        if isinstance(change, float):
-            change = round(change, 1)
+def _change(current, before):
+    if current is None or before is None:
+        return None
+    change = current - before
+    return round(change, 1) if isinstance(change, float) else change
+
+
+def _row(
+    label,
+    current,
+    previous,
+    *,
+    percent=False,
+    key="",
+    note="",
+    lower_is_better=False,
+    year_ago=None,
+):
+    current, previous, year_ago = _number(current), _number(previous), _number(year_ago)
+    change = _change(current, previous)
+    # 同比: the change from the same period a year earlier.
+    year_change = _change(current, year_ago)
     return {
         "key": key,
         "label": label,
@@ -45,6 +60,13 @@ def _row(label, current, previous, *, percent=False, key="", note="", lower_is_b
         "size": None if change is None else _text(abs(change)),
         "percent": percent,
         "tone": shape.change_tone(change, percent=percent, lower_is_better=lower_is_better),
+        "year_ago": year_ago,
+        "year_ago_text": _text(year_ago, percent),
+        "year_change": year_change,
+        "year_size": None if year_change is None else _text(abs(year_change)),
+        "year_tone": shape.change_tone(
+            year_change, percent=percent, lower_is_better=lower_is_better
+        ),
     }
 
 
@@ -58,10 +80,12 @@ def _text(value, percent=False):
 
 
 def _compared(section, rows):
-    """Rows of (key, label, options) read from a section's "current" and "previous"."""
+    """Rows of (key, label, options) read from a section's "current", "previous" and
+    "year_ago"."""
     now, before = section.get("current", {}), section.get("previous", {})
+    year_ago = section.get("year_ago") or {}
     return [
-        _row(label, now.get(key), before.get(key), key=key, **options)
+        _row(label, now.get(key), before.get(key), key=key, year_ago=year_ago.get(key), **options)
         for key, label, options in rows
     ]
 
@@ -114,12 +138,14 @@ def report_figures(snapshot):
             (figure.key, figure.label, {"note": figure.note}) for figure in funnel.group.figures()
         ]
         funnel_now = g_now.get("funnel", {})
-        funnel_before = grievances.get("previous", {}).get("funnel", {})
+        funnel_parts = {
+            name: (grievances.get(name) or {}).get("funnel", {}) for name in shape.COMPARED
+        }
         sections.append(
             {
                 "key": funnel.key,
                 "title": funnel.label,
-                "rows": _compared({"current": funnel_now, "previous": funnel_before}, funnel_rows),
+                "rows": _compared({"current": funnel_now, **funnel_parts}, funnel_rows),
             }
         )
     activities = snapshot.get("activities")
@@ -128,6 +154,7 @@ def report_figures(snapshot):
         rows = _compared(activities, _rows(section, snapshot))
         now = activities.get("current", {}).get("by_kind", {})
         before = activities.get("previous", {}).get("by_kind", {})
+        year_ago = (activities.get("year_ago") or {}).get("by_kind", {})
         # The documented order (parks.gridlog.choices.ActivityKind), not the stored one: the
         # database keeps a JSON object's keys in its own order. Kinds no longer defined follow.
         kinds = [*ActivityKind.values, *(kind for kind in now if kind not in ActivityKind.values)]
@@ -138,6 +165,7 @@ def report_figures(snapshot):
                     now[kind].get("count"),
                     before.get(kind, {}).get("count"),
                     key=f"kind_{kind}",
+                    year_ago=year_ago.get(kind, {}).get("count"),
                 )
             )
         sections.append({"key": section.key, "title": section.title, "rows": rows})
@@ -210,7 +238,18 @@ def report_figures(snapshot):
         ],
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
+        # A district report's subdistricts: the parks' table's columns, a subdistrict a row.
+        "by_subdistrict": [
+            {**_park_row(row), "name": row.get("subdistrict_name"), "parks": row.get("parks")}
+            for row in snapshot.get("by_subdistrict") or []
+        ],
+        "by_subdistrict_headings": [
+            spec.SUBDISTRICT["subdistrict_name"].heading,
+            spec.SUBDISTRICT["parks"].heading,
+            *(figure.heading for figure in BY_PARK_COLUMNS[1:]),
+        ],
         "previous_period": snapshot.get("previous_period", {}),
+        "year_ago_period": snapshot.get("year_ago_period", {}),
         "as_of": snapshot.get("as_of"),
         "overdue_as_of": snapshot.get("overdue_as_of"),
         "generated_at": snapshot.get("generated_at"),
