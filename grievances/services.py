@@ -52,8 +52,9 @@ from grievances.workflow import _event
 from parks import access
 from parks.core.uploads import check_upload
 from parks.history import audit
+from parks.notices.choices import NoticeKind
+from parks.notices.services import announce
 from parks.structure.models import User
-from parks.structure.services import notify
 
 # What a worker may attach: photos and PDFs, checked by their first bytes as well as the name.
 ATTACHMENT_SIGNATURES = {
@@ -427,12 +428,12 @@ def send_grievance_reminders(*, now: datetime | None = None) -> int:
                         office = list(access.office_staff())
                     # Breaches escalate to the office; someone both handler and office hears once.
                     recipients = list({*recipients, *office})
-                for recipient in recipients:
-                    notify(
-                        recipient=recipient,
-                        title=f"{ReminderLevel(level).label}: {grievance.title}",
-                        body=_("Tracking code %(code)s.") % {"code": grievance.tracking_code},
-                        url=grievance.get_absolute_url(),
-                    )
+                announce(
+                    kind=NoticeKind.GRIEVANCE_DEADLINE,
+                    recipients=recipients,
+                    title=f"{ReminderLevel(level).label}: {grievance.title}",
+                    body=_("Tracking code %(code)s.") % {"code": grievance.tracking_code},
+                    url=grievance.get_absolute_url(),
+                )
                 sent += 1
     return sent

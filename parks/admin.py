@@ -14,12 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from parks.core.db import chinese_order
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.history import audit
+from parks.notices.models import Notification
 from parks.structure import services
 from parks.structure.models import (
     Facility,
     GridZone,
     Industry,
-    Notification,
     Organisation,
     Park,
     Subdistrict,

@@ -1,16 +1,17 @@
 """Django's models module for the parks app: it registers the models of the app's domains.
 
 Code imports a model from its domain (parks.structure.models, parks.gridlog.models,
-parks.history.models), never from here; Django and the migrations need this module.
+parks.history.models, parks.notices.models), never from here; Django and the migrations need
+this module.
 """
 
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.history.models import AuditEvent
+from parks.notices.models import Notification
 from parks.structure.models import (
     Facility,
     GridZone,
     Industry,
-    Notification,
     Organisation,
     Park,
     Subdistrict,

@@ -3,6 +3,7 @@ from django.urls import path
 from parks.gridlog.views import liaison as views_liaison
 from parks.gridlog.views import office as views_office
 from parks.history import views as history_views
+from parks.notices import views as notice_views
 from parks.structure import views as structure_views
 
 app_name = "parks"
@@ -34,10 +35,10 @@ urlpatterns = [
         name="api_token_revoke",
     ),
     path("audit/", history_views.audit_log, name="audit"),
-    path("notifications/", structure_views.notification_list, name="notifications"),
+    path("notifications/", notice_views.notification_list, name="notifications"),
     path(
         "notifications/read/",
-        structure_views.notifications_mark_read,
+        notice_views.notifications_mark_read,
         name="notifications_mark_read",
     ),
     # The liaison's phone pages of the grid log (views/liaison.py).

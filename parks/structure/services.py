@@ -13,10 +13,8 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Model
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from knox.models import AuthToken
 
@@ -29,7 +27,7 @@ from parks.access import (
     may_manage_people,
 )
 from parks.history import audit
-from parks.structure.models import Facility, GridZone, Notification, Park, User
+from parks.structure.models import Facility, GridZone, Park, User
 
 M = TypeVar("M", bound=Model)
 
@@ -159,30 +157,6 @@ def api_token_revoke(*, token: AuthToken, actor: User) -> None:
     if token.user_id != actor.pk and not may_manage_people(actor):
         raise PermissionDenied
     token.delete()
-
-
-def notify(*, recipient: User, title: str, body: str = "", url: str = "") -> Notification:
-    """Put a message in the person's notification list and e-mail it once the data commits."""
-    notification = Notification.objects.create(recipient=recipient, title=title, body=body, url=url)
-    if recipient.email:
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=title,
-                message=f"{body}\n\n{url}".strip(),
-                from_email=None,
-                recipient_list=[recipient.email],
-                fail_silently=True,  # the in-app notification stands even if mail is down
-            ),
-            robust=True,  # and a message that cannot even be built does not undo the write
-        )
-    return notification
-
-
-def notifications_mark_read(*, recipient: User, ids: Iterable[int | str] | None = None) -> int:
-    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
 
 
 # --- The grid log -----------------------------------------------------------------------------

@@ -300,25 +300,3 @@ def api_token_revoke(request, digest):
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token revoked."))
     return redirect("parks:api_tokens")
-
-
-# --- Notifications --------------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request):
-    notifications = request.user.notifications.order_by("-created_at", "-pk")
-    return render(
-        request,
-        "parks/notifications.html",
-        {"nav": "notifications", "page": paginate(request, notifications)},
-    )
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request):
-    """Mark all of the person's notifications read, or only those named by `id`."""
-    ids = [v for v in request.POST.getlist("id") if v.isascii() and v.isdigit()] or None
-    services.notifications_mark_read(recipient=request.user, ids=ids)
-    return redirect("parks:notifications")

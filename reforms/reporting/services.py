@@ -28,8 +28,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from parks import access
 from parks.core.files import files_undone_on_error
+from parks.notices.choices import NoticeKind
+from parks.notices.services import announce
 from parks.structure.models import Park, Subdistrict, User
-from parks.structure.services import notify
 from reforms.reporting import freshness, queue
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
@@ -482,12 +483,12 @@ def report_build(report_id: int, token: str | None = None) -> Report | None:
         current.finished_at, current.lease_until = timezone.now(), None
         current.as_of = report.as_of
         current.save()
-        for person in _recipients(current):
-            notify(
-                recipient=person,
-                title=_("Progress report ready: %(report)s") % {"report": current},
-                url=current.get_absolute_url(),
-            )
+        announce(
+            kind=NoticeKind.REPORT_READY,
+            recipients=_recipients(current),
+            title=_("Progress report ready: %(report)s") % {"report": current},
+            url=current.get_absolute_url(),
+        )
     return current
 
 

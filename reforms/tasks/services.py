@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from parks.core.uploads import check_upload
 from parks.history import audit
+from parks.notices.choices import NoticeKind
+from parks.notices.services import announce
 from parks.structure.models import Organisation, User
-from parks.structure.services import notify
 from reforms.tasks.choices import ReminderLevel, TaskCategory, TaskStatus, WarningLevel
 from reforms.tasks.models import (
     Evidence,
@@ -423,7 +424,13 @@ def send_task_reminders(*, today: date | None = None) -> int:
                 "due": task.due_date.isoformat(),
                 "progress": task.progress,
             }
-            notify(recipient=owner, title=title, body=body, url=task.get_absolute_url())
+            announce(
+                kind=NoticeKind.TASK_WARNING,
+                recipients=[owner],
+                title=title,
+                body=body,
+                url=task.get_absolute_url(),
+            )
             sent += 1
     return sent
 

@@ -3,7 +3,7 @@ flight and the builds still queued are done, each once, and the web answers all 
 
 import pytest
 
-from parks.structure.models import Notification
+from parks.notices.models import Notification
 from reforms.reporting.models import Report, ReportVersion
 from tests.faults.conftest import build_under_way, built, died, last_month
 from tests.faults.infra import wait_until

@@ -3,7 +3,7 @@ the report is built within a couple of minutes, once, with nothing half-written.
 
 import pytest
 
-from parks.structure.models import Notification
+from parks.notices.models import Notification
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.models import Report, ReportVersion
 from tests.faults.conftest import build_under_way, built, died, last_month

@@ -10,8 +10,8 @@ from grievances import services
 from grievances.jobs import send_grievance_reminders as send_grievance_reminders_job
 from grievances.models import GrievanceReminder
 from grievances.services import send_grievance_reminders
+from parks.notices.models import Notification
 from parks.structure.choices import Role
-from parks.structure.models import Notification
 from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 
 # GrievanceFactory: received 09:00 UTC 1 June 2026; respond within 24 h, resolve within 15 days.

@@ -8,8 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from parks.structure.models import Notification
-from parks.structure.services import notify
+from parks.notices.choices import NoticeKind
+from parks.notices.models import Notification
+from parks.notices.services import announce
 from tests.factories import UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _html
@@ -17,6 +18,13 @@ from tests.reforms.pages_helpers import _html
 # The shared fixtures, bound here so pytest finds them by name.
 in_english = shared.in_english
 on_the_first_of_june = shared.on_the_first_of_june
+
+
+def tell(recipient, title, url=""):
+    (notification,) = announce(
+        kind=NoticeKind.TASK_WARNING, recipients=[recipient], title=title, url=url
+    )
+    return notification
 
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +36,15 @@ pytestmark = pytest.mark.django_db
 def test_notifications_are_listed_newest_first_with_the_unread_count_in_the_navbar(
     client, member_unit_user, time_machine
 ):
-    notify(recipient=member_unit_user, title="Overdue: T-OLD", url="/reforms/tasks/")
+    announce(
+        kind=NoticeKind.TASK_WARNING,
+        recipients=[member_unit_user],
+        title="Overdue: T-OLD",
+        url="/reforms/tasks/",
+    )
     time_machine.shift(timedelta(minutes=5))
-    notify(recipient=member_unit_user, title="At risk: T-NEW")
-    notify(recipient=UserFactory(), title="Someone else's")
+    tell(member_unit_user, title="At risk: T-NEW")
+    tell(UserFactory(), title="Someone else's")
     client.force_login(member_unit_user)
     html = _html(client.get(reverse("parks:notifications")))
     assert html.index("T-NEW") < html.index("T-OLD")
@@ -41,8 +54,10 @@ def test_notifications_are_listed_newest_first_with_the_unread_count_in_the_navb
 
 
 def test_mark_all_read_clears_the_bell(client, member_unit_user):
-    notify(recipient=member_unit_user, title="Overdue: T-1")
-    other = notify(recipient=UserFactory(), title="Someone else's")
+    tell(member_unit_user, title="Overdue: T-1")
+    (other,) = announce(
+        kind=NoticeKind.TASK_WARNING, recipients=[UserFactory()], title="Someone else's"
+    )
     client.force_login(member_unit_user)
     assert client.get(reverse("parks:notifications_mark_read")).status_code == 405
     response = client.post(reverse("parks:notifications_mark_read"))
@@ -57,11 +72,13 @@ def test_mark_all_read_clears_the_bell(client, member_unit_user):
 def test_the_bell_costs_one_query(client, member_unit_user):
     client.force_login(member_unit_user)
     url = reverse("parks:notifications")
-    notify(recipient=member_unit_user, title="Overdue: T-0")
+    tell(member_unit_user, title="Overdue: T-0")
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for n in range(1, 6):
-        notify(recipient=member_unit_user, title=f"Overdue: T-{n}")
+        announce(
+            kind=NoticeKind.TASK_WARNING, recipients=[member_unit_user], title=f"Overdue: T-{n}"
+        )
     with CaptureQueriesContext(connection) as five:
         client.get(url)
     assert len(one) == len(five)

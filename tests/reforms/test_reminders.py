@@ -8,8 +8,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from parks.notices.models import Notification
 from parks.structure.choices import Role
-from parks.structure.models import Notification
 from reforms.tasks.jobs import send_task_reminders as send_task_reminders_job
 from reforms.tasks.models import TaskReminder
 from reforms.tasks.services import send_task_reminders

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 
-from parks.structure.models import Notification
+from parks.notices.models import Notification
 from reforms.reporting import schedules, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.jobs import build_report

@@ -28,10 +28,11 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from knox.models import AuthToken
 
+from parks.notices.models import Notification
 from parks.structure import services as parks_services
 from parks.structure.choices import Role
 from parks.structure.jobs import purge_expired_api_tokens
-from parks.structure.models import Notification, Park
+from parks.structure.models import Park
 from reforms.reporting import schedules, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.jobs import catch_up_reports, produce_scheduled_reports

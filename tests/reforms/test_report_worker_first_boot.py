@@ -10,7 +10,8 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.urls import reverse
 
-from parks.structure.models import Notification, Park
+from parks.notices.models import Notification
+from parks.structure.models import Park
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.jobs import catch_up_reports
 from reforms.reporting.models import Report

@@ -1,0 +1,29 @@
+"""What a notice is about: each hand-off the portal announces has its own kind, so a person can
+choose, kind by kind, by which channels it reaches them."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    # Grievances
+    GRIEVANCE_ASSIGNED = "grievance_assigned", _("Grievance assigned to your unit")
+    GRIEVANCE_ACCEPTED = "grievance_accepted", _("Grievance accepted by the unit")
+    GRIEVANCE_RETURNED = "grievance_returned", _("Grievance returned by the unit")
+    GRIEVANCE_REPLIED = "grievance_replied", _("Grievance replied")
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up call due")
+    GRIEVANCE_REOPENED = "grievance_reopened", _("Grievance reopened")
+    GRIEVANCE_DEADLINE = "grievance_deadline", _("Grievance deadline near or passed")
+    # Reform tasks
+    TASK_ASSIGNED = "task_assigned", _("Task assigned to your unit")
+    TASK_DUE_CHANGED = "task_due_changed", _("Task due date changed")
+    TASK_WARNING = "task_warning", _("Task at risk or overdue")
+    MILESTONE_DUE = "milestone_due", _("Milestone due soon")
+    # Supervision orders (督办单)
+    ORDER_ISSUED = "order_issued", _("Supervision order issued")
+    ORDER_URGED = "order_urged", _("Supervision order urged")
+    ORDER_ANSWERED = "order_answered", _("Supervision order answered")
+    ORDER_ACCEPTED = "order_accepted", _("Supervision order accepted")
+    ORDER_SENT_BACK = "order_sent_back", _("Supervision order reply sent back")
+    # Reports
+    REPORT_READY = "report_ready", _("Progress report ready")
