@@ -296,9 +296,11 @@ def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> R
 
 def mediators_for(grievance: Grievance) -> QuerySet[User]:
     """Who may mediate: office staff, the handling unit's staff and the park's own people."""
-    scope = access.office_staff_condition() | Q(park_id=grievance.park_id)
-    if grievance.handling_unit_id:
-        scope |= Q(organisation_id=grievance.handling_unit_id)
+    scope = (
+        access.office_staff_condition()
+        | Q(park_id=grievance.park_id)
+        | access.unit_staff_condition(grievance.handling_unit_id)
+    )
     return User.objects.filter(scope, is_active=True).order_by(
         chinese_order("display_name"), "username"
     )

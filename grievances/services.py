@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import policy
+from grievances import handoffs, policy
 from grievances.choices import (
     ALLOWED_TRANSITIONS,
     Action,
@@ -371,16 +371,9 @@ def personal_data_reveal(
 
 
 def _reminder_targets(grievance: Grievance) -> list[User]:
-    """Who hears about a grievance: its handler, else its unit's staff, else the office."""
-    if grievance.handler is not None:
-        return [grievance.handler]
-    if grievance.handling_unit_id:
-        staff = list(
-            User.objects.filter(organisation_id=grievance.handling_unit_id, is_active=True)
-        )
-        if staff:
-            return staff
-    return list(access.office_staff())
+    """Who is warned of a grievance's time limits: whoever works on it (its handler, else its
+    unit's staff: handoffs.handling_people), else, when nobody does, the office."""
+    return handoffs.handling_people(grievance) or list(access.office_staff())
 
 
 def send_grievance_reminders(*, now: datetime | None = None) -> int:

@@ -1,6 +1,7 @@
 """The grievance workflow: one service per step (assign, accept, return, start, reply, follow
 up, close, reopen, withdraw), their shared locking and moving helpers, STEP_SERVICES, and
-`_event`, the timeline event every write to a grievance records.
+`_event`, the timeline event every write to a grievance records. A step that hands the
+grievance to someone else tells them (grievances.handoffs), in the same transaction.
 
 grievances.services re-exports all of it, so callers keep `services.grievance_assign`; this
 module does not import services.
@@ -13,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import policy
+from grievances import handoffs, policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
 from grievances.models import FollowUp, Grievance, GrievanceEvent
 from parks.history import audit
@@ -88,13 +89,15 @@ def grievance_assign(
     if handler is not None and handler.organisation_id != unit.pk:
         raise ValidationError({"handler": _("The handler must work in the chosen unit.")})
     grievance.handling_unit, grievance.handler = unit, handler
-    return _move(
+    grievance = _move(
         grievance,
         action=Action.ASSIGN,
         actor=actor,
         note=note or str(unit),
         fields=("handling_unit", "handler"),
     )
+    handoffs.grievance_assigned(grievance, actor=actor, note=note)
+    return grievance
 
 
 @transaction.atomic
@@ -107,9 +110,11 @@ def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Gr
     # acceptance of the current unit; a return has cleared any earlier one.
     grievance.responded_at = timezone.now()
     grievance.handler = grievance.handler or actor
-    return _move(
+    grievance = _move(
         grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
     )
+    handoffs.grievance_accepted(grievance, actor=actor)
+    return grievance
 
 
 @transaction.atomic
@@ -121,13 +126,15 @@ def grievance_return(*, grievance: Grievance, actor: User, note: str) -> Grievan
     grievance, note = _locked_for_step(grievance, action=Action.RETURN, actor=actor, note=note)
     grievance.handler = None
     grievance.responded_at = None
-    return _move(
+    grievance = _move(
         grievance,
         action=Action.RETURN,
         actor=actor,
         note=note,
         fields=("handler", "responded_at"),
     )
+    handoffs.grievance_returned(grievance, actor=actor, note=note)
+    return grievance
 
 
 @transaction.atomic
@@ -143,9 +150,11 @@ def grievance_reply(*, grievance: Grievance, actor: User, note: str) -> Grievanc
     grievance, note = _locked_for_step(grievance, action=Action.REPLY, actor=actor, note=note)
     grievance.resolved_at = timezone.now()
     grievance.reply = note
-    return _move(
+    grievance = _move(
         grievance, action=Action.REPLY, actor=actor, note=note, fields=("resolved_at", "reply")
     )
+    handoffs.grievance_replied(grievance, actor=actor)
+    return grievance
 
 
 @transaction.atomic
@@ -198,13 +207,15 @@ def grievance_reopen(*, grievance: Grievance, actor: User, note: str) -> Grievan
     grievance, note = _locked_for_step(grievance, action=Action.REOPEN, actor=actor, note=note)
     grievance.resolved_at = None
     grievance.satisfaction = ""
-    return _move(
+    grievance = _move(
         grievance,
         action=Action.REOPEN,
         actor=actor,
         note=note,
         fields=("resolved_at", "satisfaction"),
     )
+    handoffs.grievance_reopened(grievance, actor=actor, note=note)
+    return grievance
 
 
 @transaction.atomic

@@ -76,6 +76,8 @@ from parks.access.structure import (
     parks_visible_to,
     report_audience,
     subdistricts_visible_to,
+    unit_staff,
+    unit_staff_condition,
 )
 from parks.access.work import (
     Navigation,
@@ -157,6 +159,8 @@ __all__ = [
     "loggers_visible_to",
     "office_staff",
     "office_staff_condition",
+    "unit_staff",
+    "unit_staff_condition",
     "report_audience",
     "activities_visible_to",
     "grid_zones_user_can_log",

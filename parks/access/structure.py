@@ -116,6 +116,20 @@ def office_staff() -> QuerySet[User]:
     return User.objects.filter(office_staff_condition(), is_active=True)
 
 
+def unit_staff_condition(organisation_id: int | None) -> Q:
+    """The staff of a unit, as a condition on users: the people whose organisation it is, the
+    same rule as is_handling_unit asks of one user (any role; an organisation holds no one
+    else). No unit, no one."""
+    if organisation_id is None:
+        return Q(pk__in=[])
+    return Q(organisation_id=organisation_id)
+
+
+def unit_staff(organisation_id: int | None) -> QuerySet[User]:
+    """Active staff of a unit: who hears that a grievance or a task was handed to it."""
+    return User.objects.filter(unit_staff_condition(organisation_id), is_active=True)
+
+
 def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | None) -> Q:
     """Who hears that a scheduled report is ready: the office (superusers included) for the
     district, the subdistrict's staff, or the park's managers."""
