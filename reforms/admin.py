@@ -17,6 +17,7 @@ from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.tasks.models import (
     Evidence,
     Milestone,
+    MilestoneReminder,
     Plan,
     ProgressUpdate,
     Task,
@@ -178,6 +179,13 @@ class TaskReminderAdmin(ReadOnlyAdmin):
     list_display = ["task", "level", "day", "recipient", "sent_at"]
     list_filter = ["level", "day"]
     list_select_related = ["task", "recipient"]
+
+
+@admin.register(MilestoneReminder)
+class MilestoneReminderAdmin(ReadOnlyAdmin):
+    list_display = ["milestone", "level", "sent_at"]
+    list_filter = ["level"]
+    list_select_related = ["milestone"]
 
 
 @admin.register(TaskImport)

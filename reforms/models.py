@@ -9,6 +9,7 @@ from reforms.reporting.models import Report, ReportVersion
 from reforms.tasks.models import (
     Evidence,
     Milestone,
+    MilestoneReminder,
     Plan,
     ProgressUpdate,
     Task,
@@ -21,6 +22,7 @@ __all__ = [
     "CarePayment",
     "Evidence",
     "Milestone",
+    "MilestoneReminder",
     "Plan",
     "ProgressUpdate",
     "Proposal",

@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reforms.tasks.send_task_reminders",
         "schedule": crontab(hour=8, minute=30),  # every morning, Asia/Shanghai
     },
+    "send-milestone-reminders": {
+        "task": "reforms.tasks.send_milestone_reminders",
+        "schedule": crontab(hour=8, minute=30),  # with the task reminders, once a day
+    },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
         "schedule": 60 * 60,  # hourly: missed scheduled reports, lost builds, orphan files

@@ -67,3 +67,8 @@ class WarningLevel(models.TextChoices):
 class ReminderLevel(models.TextChoices):
     YELLOW = "yellow", _("At risk")
     RED = "red", _("Overdue")
+
+
+class MilestoneReminderLevel(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")

@@ -16,7 +16,13 @@ from parks.core.dates import (
     PORTAL_DATE_VALIDATORS,
 )
 from parks.structure.models import ConstraintErrorsOnFieldsMixin, Organisation, Park, Subdistrict
-from reforms.tasks.choices import PlanScope, ReminderLevel, TaskCategory, TaskStatus
+from reforms.tasks.choices import (
+    MilestoneReminderLevel,
+    PlanScope,
+    ReminderLevel,
+    TaskCategory,
+    TaskStatus,
+)
 
 
 def _values(choices):
@@ -409,6 +415,29 @@ class TaskReminder(models.Model):
 
     def __str__(self):
         return f"{self.task.code} {self.level} {self.day}"
+
+
+class MilestoneReminder(models.Model):
+    """A notice sent that a milestone is due soon or overdue: at most one per milestone and
+    level. A milestone given a new due date loses its rows, and is warned again."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("milestone")
+    )
+    level = models.CharField(_("level"), max_length=10, choices=MilestoneReminderLevel.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("milestone reminder")
+        verbose_name_plural = _("milestone reminders")
+        constraints = [
+            # Exactly once per milestone and level, however often the daily job runs (and the
+            # index behind the job's "not yet warned at this level").
+            models.UniqueConstraint(fields=["milestone", "level"], name="milestone_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone} {self.level}"
 
 
 class TaskImport(models.Model):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Field
+from django.db.models import Case, Exists, Field, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -28,10 +28,19 @@ from parks.history import audit
 from parks.notices.choices import NoticeKind
 from parks.notices.services import announce
 from parks.structure.models import Organisation, User
-from reforms.tasks.choices import ReminderLevel, TaskCategory, TaskStatus, WarningLevel
+from reforms.tasks import handoffs
+from reforms.tasks.choices import (
+    CLOSED_STATUSES,
+    MilestoneReminderLevel,
+    ReminderLevel,
+    TaskCategory,
+    TaskStatus,
+    WarningLevel,
+)
 from reforms.tasks.models import (
     Evidence,
     Milestone,
+    MilestoneReminder,
     Plan,
     ProgressUpdate,
     Task,
@@ -151,6 +160,9 @@ TASK_DETAIL_FIELDS = (
     "due_date",
     "weight",
 )
+# The details whose change tells people (reforms.tasks.handoffs): who answers for the task, and
+# by when.
+HANDOFF_FIELDS = {"lead_unit", "owner", "due_date"}
 
 
 @transaction.atomic
@@ -212,6 +224,13 @@ def task_save(
     if changes:
         _detail_event(current, actor=actor, note="\n".join(changes))
     audit.record_save(actor=actor, instance=current, before=before, extra=units, only=fields)
+    if any(_raw(before, name) != _raw(current, name) for name in HANDOFF_FIELDS & set(fields)):
+        handoffs.task_handed_over(
+            current,
+            actor=actor,
+            people_before=handoffs.task_people(before),
+            due_before=before.due_date,
+        )
     # The caller's instance follows what was saved, as a model's save() would leave it.
     for name in ("status", "progress", "done_on", "updated_at", *fields):
         setattr(task, name, getattr(current, name))
@@ -234,6 +253,7 @@ def _task_create(
         task.supporting_units.set(supporting_units)
         units["supporting_units"] = ("—", _unit_names(supporting_units))
     audit.record_save(actor=actor, instance=task, before=None, extra=units)
+    handoffs.task_handed_over(task, actor=actor)
     return task
 
 
@@ -373,6 +393,9 @@ def milestone_save(*, milestone: Milestone, actor: User) -> Milestone:
     milestone.full_clean()
     milestone.save()
     audit.record_save(actor=actor, instance=milestone, before=before)
+    if before is not None and before.due_date != milestone.due_date:
+        # A new due date deserves new warnings.
+        MilestoneReminder.objects.filter(milestone=milestone).delete()
     return milestone
 
 
@@ -431,6 +454,42 @@ def send_task_reminders(*, today: date | None = None) -> int:
                 body=body,
                 url=task.get_absolute_url(),
             )
+            sent += 1
+    return sent
+
+
+def send_milestone_reminders(*, today: date | None = None) -> int:
+    """Tell the people who answer for a task that one of its open milestones is due within
+    REFORM_DUE_SOON_DAYS, or overdue: once per milestone and level however often the job runs
+    (MilestoneReminder's unique constraint). Milestones of done or cancelled tasks are not
+    chased. Returns how many warnings went out."""
+    today = today or timezone.localdate()
+    level = Case(
+        When(due_date__lt=today, then=Value(MilestoneReminderLevel.OVERDUE)),
+        default=Value(MilestoneReminderLevel.DUE_SOON),
+    )
+    warned = MilestoneReminder.objects.filter(milestone=OuterRef("pk"), level=OuterRef("level"))
+    due = (
+        Milestone.objects.filter(
+            done_on__isnull=True,
+            due_date__lte=today + timedelta(days=settings.REFORM_DUE_SOON_DAYS),
+        )
+        .exclude(task__status__in=CLOSED_STATUSES)
+        .annotate(level=level)
+        .exclude(Exists(warned))
+        .select_related("task__lead_unit", "task__owner")
+        .order_by("due_date", "pk")
+    )
+    sent = 0
+    for milestone in due:
+        with transaction.atomic():
+            _row, created = MilestoneReminder.objects.get_or_create(
+                milestone=milestone,
+                level=milestone.level,  # type: ignore[attr-defined]  # annotated
+            )
+            if not created:
+                continue  # another run warned it meanwhile
+            handoffs.milestone_due(milestone, level=milestone.level)  # type: ignore[attr-defined]
             sent += 1
     return sent
 
