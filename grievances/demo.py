@@ -10,11 +10,15 @@ yet are created and walked through the workflow by the real services (received, 
 accepted, replied, followed up, closed, returned, reopened, withdrawn, mediated), so a second
 run changes nothing. The services stamp every step "now"; the demo then dates the steps back
 over the last three months, so deadlines, breaches and the monthly trend look like real use.
+The hand-off notices the steps sent are dated with their step too; those older than
+DEMO_UNREAD_DAYS are marked read an hour after they came, so each bell shows the last few
+days' hand-offs as new, as it would for people who read their notices.
 
 This module holds the loading code; the data tables it loads live in `grievances.demo_data`
 and are re-exported here.
 """
 
+from bisect import bisect_left
 from datetime import timedelta
 
 from django.utils import timezone
@@ -41,6 +45,7 @@ from grievances.demo_data import (
     Step,
 )
 from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from parks.notices.models import Notification
 from parks.structure.demo_names import HUAXIA, SHENGYANG
 from parks.structure.models import GridZone, Organisation, Park, User
 
@@ -63,6 +68,10 @@ __all__ = [
     "Step",
     "load_grievance_demo",
 ]
+
+
+# Notices of steps older than this many days were read an hour after they came.
+DEMO_UNREAD_DAYS = 3
 
 
 def load_grievance_demo(sender, *, office, stdout, **kwargs):
@@ -177,7 +186,10 @@ def _create(spec, *, now, parks, zones, people, survey):
         grievance=grievance, actor=people.logger(spec, park, zone)
     )
 
-    # Each step but a mediation session writes one event; they are dated back below.
+    # Each step but a mediation session writes one event; they are dated back below, and so
+    # are the notices the steps sent (those after `last_notice`), by when each step ended.
+    last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+    step_ends = []  # (the clock when the step ended, the step's demo time)
     event_times = [received_at]
     times = {}
     call_times = []  # each follow-up call's, in order
@@ -205,6 +217,7 @@ def _create(spec, *, now, parks, zones, people, survey):
             grievance = grievances_workflow.STEP_SERVICES[step.action](
                 grievance=grievance, actor=actor or people.for_unit(grievance), **args
             )
+        step_ends.append((timezone.now(), at))
 
     # Demo only: the services date every step now; give each the time the spec says.
     events = list(GrievanceEvent.objects.filter(grievance=grievance).order_by("pk"))
@@ -215,11 +228,29 @@ def _create(spec, *, now, parks, zones, people, survey):
     for call, at in zip(calls, call_times, strict=True):
         call.at = at
     FollowUp.objects.bulk_update(calls, ["at"])
+    _date_notices(after=last_notice or 0, step_ends=step_ends, now=now)
     Grievance.objects.filter(pk=grievance.pk).update(
         responded_at=times.get(Action.ACCEPT) if grievance.responded_at else None,
         resolved_at=times.get(Action.REPLY) if grievance.resolved_at else None,
         closed_at=times.get(Action.CLOSE) if grievance.closed_at else None,
     )
+
+
+def _date_notices(*, after, step_ends, now):
+    """Demo only: each notice the grievance's steps sent (pk above `after`) takes the demo time
+    of the step it came from (the first step that ended after it was written), and was read an
+    hour later if that is older than DEMO_UNREAD_DAYS. Two queries, however many steps."""
+    notices = list(Notification.objects.filter(pk__gt=after).order_by("pk"))
+    if not notices:
+        return
+    ends = [end for end, _at in step_ends]
+    for notice in notices:
+        _end, at = step_ends[min(bisect_left(ends, notice.created_at), len(step_ends) - 1)]
+        notice.created_at = at
+        notice.read_at = (
+            at + timedelta(hours=1) if at < now - timedelta(days=DEMO_UNREAD_DAYS) else None
+        )
+    Notification.objects.bulk_update(notices, ["created_at", "read_at"])
 
 
 def _mediate(step, at, grievance, mediation, people):

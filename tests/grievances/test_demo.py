@@ -1,11 +1,13 @@
 """The grievance demo: policies, the 盛阳 survey and grievances in every state, loaded once."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from grievances import demo
 from grievances.choices import Category, Channel, Status
@@ -19,13 +21,22 @@ from grievances.models import (
 )
 from grievances.selectors import rates, rates_by, survey_funnel, with_deadline_flags
 from parks.management.commands.load_demo import HUAXIA, SHENGYANG
+from parks.notices.models import Notification
 from parks.signals import demo_data_loaded
 from parks.structure.models import User
 from reforms.tasks import demo as reforms_demo
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [TimeLimitPolicy, SurveyCampaign, Grievance, GrievanceEvent, Mediation, MediationSession]
+MODELS = [
+    TimeLimitPolicy,
+    SurveyCampaign,
+    Grievance,
+    GrievanceEvent,
+    Mediation,
+    MediationSession,
+    Notification,
+]
 
 
 def load_demo():
@@ -164,6 +175,26 @@ def test_workers_on_the_qr_page_leave_no_logger_and_liaisons_log_their_visits(lo
     assert not Grievance.objects.filter(channel=Channel.ONLINE, logged_by__isnull=False).exists()
     visit = Grievance.objects.filter(channel=Channel.LIAISON_VISIT).first()
     assert visit.logged_by == visit.grid_zone.liaison
+
+
+def test_the_units_hear_of_their_assignments_and_the_last_days_are_unread(loaded):
+    """The demo's steps announce through the services: 区总工会's staff were told of each
+    grievance assigned to them, dated with the step; what is older than a few days was read."""
+    union = User.objects.get(username="member_unit")
+    assigned = Grievance.objects.filter(handling_unit=union.organisation).count()
+    heard = Notification.objects.filter(recipient=union, title__startswith="Assigned to 区总工会")
+    assert assigned >= 3 and heard.count() == assigned
+    unread = heard.filter(read_at=None)
+    assert unread.exists()
+    now = timezone.now()
+    recent = now - timedelta(days=demo.DEMO_UNREAD_DAYS)
+    assert all(recent <= notice.created_at < now for notice in unread)
+    assert all(notice.created_at < recent for notice in heard.exclude(read_at=None))
+    # Who logged a grievance hears its reply; the office hears that a follow-up call is due.
+    assert Notification.objects.filter(title__startswith="Replied: ").exists()
+    assert Notification.objects.filter(
+        recipient__username="office", title__startswith="Follow-up call due: "
+    ).exists()
 
 
 def test_its_cost_is_the_workflow_steps_it_takes(loaded):

@@ -134,7 +134,7 @@ def test_a_return_reaches_the_office_with_the_reason(park, union, people):
     assert "属人社局职责，请改派。" in body
 
 
-# --- 答复: replied; 待回访: a follow-up call is due -------------------------------------------------
+# --- 答复: replied; 待回访: a follow-up call is due --------------------------------------------
 
 
 def test_a_reply_tells_the_office_a_call_is_due_and_the_liaison_who_logged_it_the_reply(
@@ -275,7 +275,7 @@ def test_a_whole_round_tells_each_person_of_each_hand_off_once(park, union, peop
     }
 
 
-# --- Through the pages: what the unit sees ---------------------------------------------------------
+# --- Through the pages: what the unit sees --------------------------------------------------------
 
 
 def test_the_units_staff_find_the_assignment_in_their_bell(client, park, union, people):

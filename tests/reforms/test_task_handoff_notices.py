@@ -128,7 +128,7 @@ def test_a_new_owner_from_the_unit_already_knew(people, union):
     assert told() == {}
 
 
-# --- Its due date moved ----------------------------------------------------------------------------
+# --- Its due date moved ---------------------------------------------------------------------------
 
 
 def test_a_new_due_date_reaches_everyone_who_answers_for_the_task(people, union):
@@ -171,7 +171,7 @@ def test_the_api_edit_of_a_due_date_is_announced(api_as, people, union):
     assert set(told()) == {"union_a", "union_b", "owner"}
 
 
-# --- Milestones coming due: the daily job ------------------------------------------------------------
+# --- Milestones coming due: the daily job ---------------------------------------------------------
 
 
 def _milestone(task, due, **fields):
