@@ -285,7 +285,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "send-milestone-reminders": {
         "task": "reforms.tasks.send_milestone_reminders",
-        "schedule": crontab(hour=8, minute=30),  # with the task reminders, once a day
+        "schedule": crontab(hour=8, minute=35),  # once a day, after the task reminders
     },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
