@@ -12,6 +12,7 @@ Who works on a grievance (handling_people) is also who the deadline reminders wa
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ def _others(people: Iterable[User], actor: User | None) -> list[User]:
     return [person for person in people if actor is None or person.pk != actor.pk]
 
 
-def _when(moment) -> str:
+def _when(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 

@@ -485,11 +485,11 @@ def send_milestone_reminders(*, today: date | None = None) -> int:
         with transaction.atomic():
             _row, created = MilestoneReminder.objects.get_or_create(
                 milestone=milestone,
-                level=milestone.level,  # type: ignore[attr-defined]  # annotated
+                level=milestone.level,
             )
             if not created:
                 continue  # another run warned it meanwhile
-            handoffs.milestone_due(milestone, level=milestone.level)  # type: ignore[attr-defined]
+            handoffs.milestone_due(milestone, level=milestone.level)
             sent += 1
     return sent
 
