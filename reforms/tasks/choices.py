@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanScope(models.TextChoices):
@@ -70,5 +71,5 @@ class ReminderLevel(models.TextChoices):
 
 
 class MilestoneReminderLevel(models.TextChoices):
-    DUE_SOON = "due_soon", _("Due soon")
-    OVERDUE = "overdue", _("Overdue")
+    DUE_SOON = "due_soon", pgettext_lazy("milestone", "Due soon")
+    OVERDUE = "overdue", pgettext_lazy("milestone", "Overdue")
