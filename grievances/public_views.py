@@ -31,7 +31,7 @@ from grievances.public_forms import (
     WithdrawForm,
     normalise_tracking_code,
 )
-from grievances.qr import qr_svg, qr_svg_inline
+from grievances.qr import public_form_url, qr_svg, qr_svg_inline
 from parks import access
 from parks.access import parks_visible_to
 from parks.core.client_ip import client_key
@@ -368,12 +368,8 @@ def _park_for_posters(user, park_id):
     return park
 
 
-def _public_url(request, park, zone=None):
-    if zone is None:
-        return request.build_absolute_uri(reverse("grievances:public_form", args=[park.pk]))
-    return request.build_absolute_uri(
-        reverse("grievances:public_form_zone", args=[park.pk, zone.pk])
-    )
+def _public_url(park, zone=None):
+    return public_form_url(park.pk, None if zone is None else zone.pk)
 
 
 def _svg_response(url, filename):
@@ -385,7 +381,7 @@ def _svg_response(url, filename):
 @login_required
 def public_qr(request, park_id):
     park = _park_for_posters(request.user, park_id)
-    return _svg_response(_public_url(request, park), f"grievance-qr-park-{park.pk}.svg")
+    return _svg_response(_public_url(park), f"grievance-qr-park-{park.pk}.svg")
 
 
 @login_required
@@ -393,17 +389,17 @@ def public_qr_zone(request, park_id, grid_zone_id):
     park = _park_for_posters(request.user, park_id)
     zone = get_object_or_404(GridZone, pk=grid_zone_id, park=park)
     return _svg_response(
-        _public_url(request, park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg"
+        _public_url(park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg"
     )
 
 
 @login_required
 def qr_poster(request, park_id):
     park = _park_for_posters(request.user, park_id)
-    park_url = _public_url(request, park)
+    park_url = _public_url(park)
     zones = []
     for zone in park.grid_zones.order_by("code"):
-        url = _public_url(request, park, zone)
+        url = _public_url(park, zone)
         zones.append({"zone": zone, "url": url, "svg": qr_svg_inline(url)})
     context = {
         "park": park,
