@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
+from grievances.intake import initial_from
 from grievances.models import Grievance, SurveyCampaign, TimeLimitPolicy
 from grievances.selectors import mediators_for, surveys_visible_to, user_can_log_grievances
 from grievances.services import MAX_ATTACHMENTS
@@ -111,11 +112,13 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
         if source_activity is not None:
             self.instance.source_activity = source_activity
             if not self.is_bound:
-                self.initial.update(
-                    park=source_activity.park_id,
-                    grid_zone=source_activity.grid_zone_id,
-                    channel=Channel.LIAISON_VISIT,
-                    description=source_activity.description,
+                self.initial.update(initial_from(source_activity))
+            photos = len(source_activity.photos.all())
+            if photos:
+                self.fields["with_photos"] = forms.BooleanField(
+                    label=_("Attach the entry's photos (%(count)d)") % {"count": photos},
+                    required=False,
+                    initial=True,
                 )
 
     def clean(self):

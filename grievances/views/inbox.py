@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import selectors, services
+from grievances import intake, selectors, services
 from grievances.choices import DataView
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
@@ -137,11 +137,27 @@ def _source_activity(request):
     if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise Http404
     activity = get_object_or_404(
-        activities_visible_to(request.user).select_related("park", "grid_zone"), pk=value
+        activities_visible_to(request.user)
+        .select_related("park", "grid_zone")
+        .prefetch_related("photos"),
+        pk=value,
     )
     if not selectors.user_can_log_grievances(request.user, activity.park):
         raise PermissionDenied
     return activity
+
+
+def _receive(form, actor, activity):
+    grievance, files = form.save(commit=False), form.cleaned_data["attachments"]
+    if activity is None:
+        return services.grievance_receive(grievance=grievance, actor=actor, files=files)
+    return intake.grievance_receive_from_activity(
+        grievance=grievance,
+        actor=actor,
+        activity=activity,
+        files=files,
+        with_photos=form.cleaned_data.get("with_photos", False),
+    )
 
 
 @login_required
@@ -157,14 +173,7 @@ def grievance_create(request):
         source_activity=activity,
     )
     if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.grievance_receive(
-                grievance=form.save(commit=False),
-                actor=request.user,
-                files=form.cleaned_data["attachments"],
-            ),
-        )
+        saved = save_form(form, lambda: _receive(form, request.user, activity))
         if saved:
             messages.success(
                 request,
