@@ -481,4 +481,26 @@ GRIEVANCES = [
         description="卫浴安装工想报名技能培训，请问怎么报名？",
         days_ago=2 / 24,
     ),
+    # Four workers of one workshop report the same broken air conditioner from the QR poster:
+    # likely duplicates (grievances.duplicates) for the office to merge into one case.
+    *(
+        DemoGrievance(
+            code=_code("HX", 8 + number),
+            park=HUAXIA,
+            zone=zone,
+            channel=Channel.ONLINE,
+            category=Category.OPINION,
+            title="车间空调坏了三天",
+            description=description,
+            days_ago=days_ago,
+        )
+        for number, (zone, description, days_ago) in enumerate(
+            [
+                ("G03", "B 馆加工车间的空调坏了三天，闷热难耐。", 1.5),
+                ("G03", "车间空调不制冷，已经三天了。", 1.2),
+                ("G04", "加工车间空调坏了，没人来修。", 0.8),
+                (None, "车间太热，空调坏了三天。", 0.3),
+            ]
+        )
+    ),
 ]

@@ -430,3 +430,18 @@ class RatesScopeForm(BootstrapFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period is before its start."))
         return cleaned
+
+
+class MergeForm(forms.Form):
+    """The office merges a grievance into another (the survivor) of the same park."""
+
+    into = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Grievance.objects.none(),
+        error_messages={"invalid_choice": _("Choose a grievance you can see to merge into.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, grievances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = grievances

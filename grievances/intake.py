@@ -99,4 +99,3 @@ def grievance_receive_from_activity(
                 only=(),
             )
     return grievance
-

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from grievances import policy, services
 from grievances.choices import Action, Status
+from grievances.merging import followed_case
 from grievances.models import Grievance, GrievanceEvent, new_tracking_code
 from grievances.public_forms import (
     TRACKING_CODE_PATTERN,
@@ -323,12 +323,16 @@ def public_track(request, code):
     grievance = _find_for_worker(request, code)
     if grievance is None:
         return _code_not_found(request)
-    status = Status(grievance.status)
+    # A request merged into another case about the same matter follows that case.
+    case = followed_case(grievance)
+    status = Status(case.status)
     context = {
-        "grievance": grievance,
+        "grievance": case,
+        "code": grievance.tracking_code,
+        "merged": case.pk != grievance.pk,
         "status_label": PUBLIC_STATUS_LABELS.get(status, status.label),
-        "steps": public_steps(grievance),
-        "reply": grievance.reply if status in REPLIED_STATUSES else "",
+        "steps": public_steps(case),
+        "reply": case.reply if status in REPLIED_STATUSES else "",
         "can_withdraw": policy.worker_may_withdraw(grievance),
         "withdraw_form": WithdrawForm(),
     }
@@ -388,9 +392,7 @@ def public_qr(request, park_id):
 def public_qr_zone(request, park_id, grid_zone_id):
     park = _park_for_posters(request.user, park_id)
     zone = get_object_or_404(GridZone, pk=grid_zone_id, park=park)
-    return _svg_response(
-        _public_url(park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg"
-    )
+    return _svg_response(_public_url(park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg")
 
 
 @login_required

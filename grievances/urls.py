@@ -8,6 +8,7 @@ urlpatterns = [
     path("grievances/", views.inbox, name="inbox"),
     path("grievances/<int:pk>/", views.grievance_detail, name="grievance_detail"),
     path("grievances/new/", views.grievance_create, name="grievance_create"),
+    path("grievances/new/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("grievances/export/", views.grievance_export, name="export"),
     path("grievances/rates/", views.rates, name="rates"),
     path("grievances/surveys/", views.survey_list, name="survey_list"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("grievances/policies/", views.policies, name="policies"),
     path("grievances/<int:pk>/act/<slug:action>/", views.grievance_act, name="grievance_act"),
     path("grievances/<int:pk>/extension/", views.extension_request, name="extension_request"),
+    path("grievances/<int:pk>/merge/", views.grievance_merge_view, name="grievance_merge"),
     path(
         "grievances/extensions/<int:pk>/decide/",
         views.extension_decide,

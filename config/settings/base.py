@@ -423,6 +423,11 @@ GRIEVANCE_RESPONSE_WARN_HOURS = env.int("GRIEVANCE_RESPONSE_WARN_HOURS", default
 GRIEVANCE_RESOLUTION_WARN_DAYS = env.int("GRIEVANCE_RESOLUTION_WARN_DAYS", default=2)
 GRIEVANCE_MEDIATION_DAYS = 15
 GRIEVANCE_ATTACHMENT_MAX_BYTES = env.int("GRIEVANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Likely duplicates (grievances.duplicates): same park, similar title (pg_trgm similarity of at
+# least GRIEVANCE_DUPLICATE_SIMILARITY, or the same words), received within this many days of
+# each other, neither closed.
+GRIEVANCE_DUPLICATE_DAYS = env.int("GRIEVANCE_DUPLICATE_DAYS", default=14)
+GRIEVANCE_DUPLICATE_SIMILARITY = env.float("GRIEVANCE_DUPLICATE_SIMILARITY", default=0.3)
 
 # The liaison's grid log. A liaison may correct their own entry for this long after saving it;
 # office staff and park managers may correct entries at any time.

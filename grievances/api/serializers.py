@@ -36,7 +36,12 @@ from grievances.models import (
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from grievances.selectors import complainant_shown, parties_shown, surveys_visible_to
+from grievances.selectors import (
+    complainant_shown,
+    grievances_visible_to,
+    parties_shown,
+    surveys_visible_to,
+)
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import grid_zones_visible_to, organisations_visible_to
 from parks.structure.api.serializers import (
@@ -54,6 +59,8 @@ EVENT_LABELS = {
     "extension_rejected": _("Extension rejected"),
     "mediation_opened": _("Mediation opened"),
     "mediation_concluded": _("Mediation concluded"),
+    "merge": _("Merged into another case"),
+    "merged_in": _("Duplicates merged in"),
 }
 
 
@@ -184,6 +191,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "responded_at",
             "resolved_at",
             "closed_at",
+            "merged_into",
             "satisfaction",
             "satisfaction_display",
             "rectified",
@@ -315,6 +323,20 @@ class FollowUpSerializer(StepNoteSerializer):
         allow_null=True,
         default=None,
         help_text=_("For opinions: the problem was put right."),
+    )
+
+
+class VisibleGrievanceField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return grievances_visible_to(self.context["request"].user)
+
+
+class MergeSerializer(StepNoteSerializer):
+    into = VisibleGrievanceField(
+        help_text=_(
+            "The grievance that goes on (the survivor), of the same park and still open. If it "
+            "was itself merged, this one goes to the case it was merged into."
+        )
     )
 
 
