@@ -286,3 +286,11 @@ def merge_refusal(user: User, duplicate: Grievance, survivor: Grievance) -> Refu
             % {"code": survivor.tracking_code, "status": Status(survivor.status).label}
         )
     return None
+
+
+# --- Standard replies ---------------------------------------------------------------------------
+
+
+def may_keep_reply_templates(user: User) -> bool:
+    """The office keeps the standard replies (标准答复); everyone who handles grievances reads."""
+    return access.is_district_office(user)

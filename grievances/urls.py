@@ -15,6 +15,12 @@ urlpatterns = [
     path("grievances/surveys/new/", views.survey_create, name="survey_create"),
     path("grievances/surveys/<int:pk>/edit/", views.survey_edit, name="survey_edit"),
     path("grievances/policies/", views.policies, name="policies"),
+    path("grievances/replies/", views.reply_templates, name="reply_templates"),
+    path(
+        "grievances/replies/<int:pk>/edit/",
+        views.reply_template_edit,
+        name="reply_template_edit",
+    ),
     path("grievances/<int:pk>/act/<slug:action>/", views.grievance_act, name="grievance_act"),
     path("grievances/<int:pk>/extension/", views.extension_request, name="extension_request"),
     path("grievances/<int:pk>/merge/", views.grievance_merge_view, name="grievance_merge"),

@@ -33,6 +33,7 @@ from grievances.models import (
     GrievanceEvent,
     Mediation,
     MediationSession,
+    ReplyTemplate,
     SurveyCampaign,
     TimeLimitPolicy,
 )
@@ -326,6 +327,7 @@ class FollowUpSerializer(StepNoteSerializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleGrievanceField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         return grievances_visible_to(self.context["request"].user)
@@ -375,6 +377,15 @@ class SurveySerializer(serializers.ModelSerializer):
             if refusal is not None:
                 raise serializers.ValidationError(refusal.message_dict["park"])
         return park
+
+
+class ReplyTemplateSerializer(serializers.ModelSerializer):
+    category = CategoryField()
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["id", "category", "title", "text", "is_active", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
 
 
 class TimeLimitPolicySerializer(serializers.ModelSerializer):

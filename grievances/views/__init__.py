@@ -7,6 +7,7 @@ from grievances.views.detail import attachment_download, extension_decide, griev
 from grievances.views.inbox import duplicate_check, grievance_create, grievance_export, inbox
 from grievances.views.merge import grievance_merge_view
 from grievances.views.rates import rates
+from grievances.views.replies import reply_template_edit, reply_templates
 from grievances.views.steps import (
     extension_request,
     grievance_act,
@@ -32,6 +33,8 @@ __all__ = [
     "mediation_session_add",
     "policies",
     "rates",
+    "reply_template_edit",
+    "reply_templates",
     "survey_create",
     "survey_edit",
     "survey_list",

@@ -54,7 +54,11 @@ def test_the_merged_case_closes_as_merged_points_to_the_survivor_and_keeps_its_h
 
     duplicate.refresh_from_db()
     survivor.refresh_from_db()
-    assert (duplicate.status, duplicate.merged_into, duplicate.closed_at) == ("merged", survivor, NOW)
+    assert (duplicate.status, duplicate.merged_into, duplicate.closed_at) == (
+        "merged",
+        survivor,
+        NOW,
+    )
     assert survivor.status == "in_progress"  # the survivor goes on as it was
     assert list(duplicate.events.values_list("action", "from_status", "to_status", "note")) == [
         ("receive", "", "received", ""),
@@ -188,7 +192,9 @@ def test_the_workers_tracking_code_follows_the_surviving_case(
     client, office_user, survivor, duplicate
 ):
     grievance_merge(duplicate=duplicate, survivor=survivor, actor=office_user)
-    Grievance.objects.filter(pk=survivor.pk).update(status="replied", reply="已联系维修，明天修好。")
+    Grievance.objects.filter(pk=survivor.pk).update(
+        status="replied", reply="已联系维修，明天修好。"
+    )
 
     html = _html(client.get(reverse("grievances:public_track", args=[duplicate.tracking_code])))
 
