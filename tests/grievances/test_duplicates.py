@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
-from grievances.models import Grievance
+from grievances.models import Grievance, ReplyTemplate
 from parks.signals import demo_data_loaded
 from reforms.tasks import demo as reforms_demo
 from tests.factories import GrievanceFactory
@@ -201,3 +201,5 @@ def test_the_demos_four_air_conditioner_requests_are_found_as_duplicates():
     for grievance in four:
         others = duplicates_of(Grievance.objects.all(), grievance)
         assert sorted(g.pk for g in others) == sorted(g.pk for g in four if g != grievance)
+    # The demo's office keeps standard replies too, one of them for these opinions.
+    assert ReplyTemplate.objects.filter(category=four[0].category, is_active=True).exists()
