@@ -244,3 +244,13 @@ def test_a_merged_duplicate_is_not_counted_twice_in_the_rates(office_user, survi
     after = selectors.rates(Grievance.objects.all(), now=NOW)
     assert (before, after["received"]) == (2, 1)
     assert after["response_counted"] + after["response_pending"] == 1
+
+
+def test_a_merged_duplicate_gets_no_more_reminders(office_user, survivor, duplicate):
+    from grievances.models import GrievanceReminder
+    from grievances.services import send_grievance_reminders
+
+    grievance_merge(duplicate=duplicate, survivor=survivor, actor=office_user)
+    send_grievance_reminders(now=NOW + timedelta(days=30))  # every limit long breached
+    assert not GrievanceReminder.objects.filter(grievance=duplicate).exists()
+    assert GrievanceReminder.objects.filter(grievance=survivor).exists()
