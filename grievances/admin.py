@@ -16,9 +16,11 @@ from grievances.models import (
     Mediation,
     MediationSession,
     PersonalDataView,
+    ReplyTemplate,
     SurveyCampaign,
     TimeLimitPolicy,
 )
+from grievances.replies import reply_template_save
 from grievances.selectors import complainant_shown, parties_shown
 from grievances.services import policy_save, survey_save
 from parks.history.audit import AdminAuditMixin
@@ -54,6 +56,15 @@ class TimeLimitPolicyAdmin(AdminAuditMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         policy_save(policy=obj, actor=request.user)
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(AdminAuditMixin, admin.ModelAdmin):
+    list_display = ["category", "title", "is_active", "updated_at"]
+    list_filter = ["category", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        reply_template_save(template=obj, actor=request.user)
 
 
 @admin.register(SurveyCampaign)

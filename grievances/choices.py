@@ -40,6 +40,8 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
     RETURNED = "returned", _("Returned to the office")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # A duplicate handled as part of another case (grievances.merging); it points to that case.
+    MERGED = "merged", _("Merged into another case")
 
 
 class Action(models.TextChoices):
@@ -63,7 +65,10 @@ OPEN_STATUSES = (
     Status.IN_PROGRESS,
     Status.RETURNED,
 )
-FINAL_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+FINAL_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.MERGED)
+# Grievances no figure counts (grievances.rates): withdrawn ones, and duplicates merged into the
+# case that carries them, which counts once.
+UNCOUNTED_STATUSES = (Status.WITHDRAWN, Status.MERGED)
 
 # Action -> (statuses it may start from, status it leads to). Read by policy.step_refusal,
 # which every step's service enforces.

@@ -33,6 +33,7 @@ from grievances.demo_data import (
     HX_UNION,
     JUSTICE,
     POLICIES,
+    REPLY_TEMPLATES,
     SURVEY_DAYS_AGO,
     SURVEY_GRIEVANCES,
     SURVEY_HANDED_OUT,
@@ -44,7 +45,15 @@ from grievances.demo_data import (
     DemoGrievance,
     Step,
 )
-from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign, TimeLimitPolicy
+from grievances.models import (
+    FollowUp,
+    Grievance,
+    GrievanceEvent,
+    ReplyTemplate,
+    SurveyCampaign,
+    TimeLimitPolicy,
+)
+from grievances.replies import reply_template_save
 from parks.notices.models import Notification
 from parks.structure.demo_names import HUAXIA, SHENGYANG
 from parks.structure.models import GridZone, Organisation, Park, User
@@ -78,10 +87,22 @@ def load_grievance_demo(sender, *, office, stdout, **kwargs):
     policies = _load_policies(office)
     survey, survey_created = _load_survey(office)
     created = _load_grievances(office, survey)
+    replies_created = _load_reply_templates(office)
     stdout.write(
         f"  Grievance demo   policies {policies} created, surveys {int(survey_created)} created, "
-        f"grievances {created} created"
+        f"grievances {created} created, standard replies {replies_created} created"
     )
+
+
+def _load_reply_templates(office):
+    existing = set(ReplyTemplate.objects.values_list("category", "title"))
+    created = 0
+    for category, title, text in REPLY_TEMPLATES:
+        if (category, title) not in existing:
+            template = ReplyTemplate(category=category, title=title, text=text)
+            reply_template_save(template=template, actor=office)
+            created += 1
+    return created
 
 
 def _load_policies(office):

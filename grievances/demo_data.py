@@ -25,6 +25,28 @@ POLICIES = {
     Category.PROPOSAL: (72, 30),
 }
 
+# The office's standard replies (标准答复): (category, title, text).
+REPLY_TEMPLATES = (
+    (
+        Category.WAGES,
+        "已督促企业补发",
+        "您反映的工资问题已转交承办单位。经协调，企业已承诺于＿月＿日前足额补发。"
+        "如到期仍未发放，请凭查询码再次反映。",
+    ),
+    (
+        Category.OPINION,
+        "已安排维修",
+        "您反映的问题已转市场管理方，已安排人员于＿月＿日前维修到位。感谢您的监督。",
+    ),
+    (Category.SAFETY, "隐患已整改", "经现场核查，您反映的安全隐患已整改到位，我们将持续巡查。"),
+    (
+        Category.LABOUR_DISPUTE,
+        "组织调解",
+        "您反映的劳动争议已受理，我们将组织双方调解；自申请之日起十五日内未达成调解协议的，"
+        "可依法申请劳动仲裁。",
+    ),
+)
+
 SURVEY_TITLE = "经营户及进货商满意度调查"
 SURVEY_DAYS_AGO = 80
 SURVEY_HANDED_OUT = 900
@@ -480,5 +502,27 @@ GRIEVANCES = [
         title="想参加技师学院技能培训",
         description="卫浴安装工想报名技能培训，请问怎么报名？",
         days_ago=2 / 24,
+    ),
+    # Four workers of one workshop report the same broken air conditioner from the QR poster:
+    # likely duplicates (grievances.duplicates) for the office to merge into one case.
+    *(
+        DemoGrievance(
+            code=_code("HX", 8 + number),
+            park=HUAXIA,
+            zone=zone,
+            channel=Channel.ONLINE,
+            category=Category.OPINION,
+            title="车间空调坏了三天",
+            description=description,
+            days_ago=days_ago,
+        )
+        for number, (zone, description, days_ago) in enumerate(
+            [
+                ("G03", "B 馆加工车间的空调坏了三天，闷热难耐。", 1.5),
+                ("G03", "车间空调不制冷，已经三天了。", 1.2),
+                ("G04", "加工车间空调坏了，没人来修。", 0.8),
+                (None, "车间太热，空调坏了三天。", 0.3),
+            ]
+        )
     ),
 ]

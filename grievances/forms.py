@@ -13,7 +13,9 @@ from django.utils.translation import pgettext_lazy
 
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
-from grievances.models import Grievance, SurveyCampaign, TimeLimitPolicy
+from grievances.intake import initial_from
+from grievances.models import Grievance, ReplyTemplate, SurveyCampaign, TimeLimitPolicy
+from grievances.replies import templates_for
 from grievances.selectors import mediators_for, surveys_visible_to, user_can_log_grievances
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import (
@@ -111,11 +113,13 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
         if source_activity is not None:
             self.instance.source_activity = source_activity
             if not self.is_bound:
-                self.initial.update(
-                    park=source_activity.park_id,
-                    grid_zone=source_activity.grid_zone_id,
-                    channel=Channel.LIAISON_VISIT,
-                    description=source_activity.description,
+                self.initial.update(initial_from(source_activity))
+            photos = len(source_activity.photos.all())
+            if photos:
+                self.fields["with_photos"] = forms.BooleanField(
+                    label=_("Attach the entry's photos (%(count)d)") % {"count": photos},
+                    required=False,
+                    initial=True,
                 )
 
     def clean(self):
@@ -221,14 +225,67 @@ class FollowUpForm(ActionForm):
             self.initial["rectified"] = grievance.rectified
 
 
+class TemplateSelect(forms.Select):
+    """A select whose options carry a standard reply's text for the page's script to insert."""
+
+    def __init__(self, *args, texts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.texts = texts
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.texts:
+            option["attrs"]["data-text"] = self.texts[str(value)]
+        return option
+
+
+class ReplyForm(ActionForm):
+    """The unit's reply, with the office's standard replies of the category to start from."""
+
+    def __init__(self, *args, templates, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not templates:
+            return
+        texts = {str(template.pk): template.text for template in templates}
+        self.fields["template"] = forms.ChoiceField(
+            label=_("Insert a standard reply"),
+            required=False,
+            choices=[("", _("— choose —")), *((t.pk, t.title) for t in templates)],
+            widget=TemplateSelect(texts=texts),
+            help_text=_("Adds its text to the reply; change it to fit this case."),
+        )
+        self.fields["template"].widget.attrs.update(
+            {"class": "form-select", "data-insert-into": self["note"].auto_id}
+        )
+        self.order_fields(["template", "note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        # Only a help for typing the note: the step's service takes the note alone.
+        cleaned.pop("template", None)
+        return cleaned
+
+
 def action_form(action, *, grievance, user, data=None):
-    """The form for a step: assign and follow-up ask for more than a note."""
+    """The form for a step: assign and follow-up ask for more than a note; the reply offers
+    the standard replies of the grievance's category."""
     if action == Action.ASSIGN:
         initial = {"unit": grievance.handling_unit_id} if grievance.handling_unit_id else None
         return AssignForm(data, action=action, user=user, initial=initial)
     if action == Action.FOLLOW_UP:
         return FollowUpForm(data, action=action, grievance=grievance)
+    if action == Action.REPLY:
+        return ReplyForm(data, action=action, templates=list(templates_for(grievance.category)))
     return ActionForm(data, action=action)
+
+
+class ReplyTemplateForm(BootstrapFormMixin, forms.ModelForm):
+    """The office writes a standard reply for a category."""
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["category", "title", "text", "is_active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
 
 # --- Extensions and mediation ---------------------------------------------------------------
@@ -427,3 +484,18 @@ class RatesScopeForm(BootstrapFormMixin, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end of the period is before its start."))
         return cleaned
+
+
+class MergeForm(forms.Form):
+    """The office merges a grievance into another (the survivor) of the same park."""
+
+    into = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Grievance.objects.none(),
+        error_messages={"invalid_choice": _("Choose a grievance you can see to merge into.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, grievances, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = grievances

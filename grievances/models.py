@@ -187,6 +187,16 @@ class Grievance(models.Model):
         _("rectified"), default=False, help_text=_("For opinions: the problem was put right.")
     )
     reply = models.TextField(_("reply"), blank=True)
+    # Set with Status.MERGED only (grievances.merging): the case that goes on with this request,
+    # never itself merged, so a worker's tracking code is one step from the case it follows.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+        verbose_name=_("merged into"),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -225,13 +235,23 @@ class Grievance(models.Model):
                 name="grievance_survey_only_for_survey_channel",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[Status.RECEIVED, Status.RETURNED, Status.WITHDRAWN])
+                condition=Q(
+                    status__in=[Status.RECEIVED, Status.RETURNED, Status.WITHDRAWN, Status.MERGED]
+                )
                 | Q(handling_unit__isnull=False),
                 name="grievance_assigned_has_unit",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[Status.FOLLOWED_UP, Status.CLOSED]) | ~Q(satisfaction=""),
                 name="grievance_followed_up_has_satisfaction",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=Status.MERGED) & Q(merged_into__isnull=False))
+                | (~Q(status=Status.MERGED) & Q(merged_into__isnull=True)),
+                name="grievance_merged_has_survivor",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="grievance_not_merged_into_itself"
             ),
         ]
 
@@ -522,3 +542,36 @@ class PersonalDataView(models.Model):
 
     def __str__(self):
         return f"{self.viewer} {self.grievance.tracking_code} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReplyTemplate(models.Model):
+    """A standard reply (标准答复 / 常用语) the office keeps for a category; a unit inserts it into
+    its reply and adapts it."""
+
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"), max_length=5000)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reply template")
+        verbose_name_plural = _("reply templates")
+        ordering = ["category", "title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "title"],
+                name="reply_template_title_once_per_category",
+                violation_error_message=_("This category already has a template of that title."),
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=_values(Category)), name="reply_template_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(title__regex=r"\S") & Q(text__regex=r"\S"),
+                name="reply_template_title_and_text_set",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.title}"

@@ -247,3 +247,50 @@ def survey_delete_refusal(survey: SurveyCampaign) -> ValidationError | None:
     if survey_has_opinions(survey):
         return ValidationError(_("Opinions were logged from this survey; it cannot be deleted."))
     return None
+
+
+# --- Merging likely duplicates ------------------------------------------------------------------
+
+
+def may_merge(user: User) -> bool:
+    """The office merges duplicates (grievances.merging), which closes a worker's case."""
+    return access.is_district_office(user)
+
+
+def merge_refusal(user: User, duplicate: Grievance, survivor: Grievance) -> Refusal | None:
+    """Why `user` may not merge `duplicate` into `survivor` (both as stored, the survivor
+    already followed to the case it was merged into); None when they may. Naming the wrong
+    survivor (itself, another park's) is an error on `into`; a state that forbids it names no
+    field (the API answers 409)."""
+    if not may_merge(user):
+        return PermissionDenied(_("Only the district reform office merges grievances."))
+    if duplicate.pk == survivor.pk:
+        return ValidationError({"into": _("A grievance cannot be merged into itself.")})
+    if duplicate.park_id != survivor.park_id:
+        return ValidationError(
+            {
+                "into": _(
+                    "Only grievances of the same park are merged: %(code)s is of another park."
+                )
+                % {"code": survivor.tracking_code}
+            }
+        )
+    if duplicate.status in FINAL_STATUSES:
+        return ValidationError(
+            _("%(code)s is already “%(status)s”; only an open grievance is merged.")
+            % {"code": duplicate.tracking_code, "status": Status(duplicate.status).label}
+        )
+    if survivor.status in FINAL_STATUSES:
+        return ValidationError(
+            _("%(code)s is “%(status)s”: merge into a case that is still open.")
+            % {"code": survivor.tracking_code, "status": Status(survivor.status).label}
+        )
+    return None
+
+
+# --- Standard replies ---------------------------------------------------------------------------
+
+
+def may_keep_reply_templates(user: User) -> bool:
+    """The office keeps the standard replies (标准答复); everyone who handles grievances reads."""
+    return access.is_district_office(user)

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from grievances import policy, services
 from grievances.choices import Action, Status
+from grievances.merging import followed_case
 from grievances.models import Grievance, GrievanceEvent, new_tracking_code
 from grievances.public_forms import (
     TRACKING_CODE_PATTERN,
@@ -31,7 +31,7 @@ from grievances.public_forms import (
     WithdrawForm,
     normalise_tracking_code,
 )
-from grievances.qr import qr_svg, qr_svg_inline
+from grievances.qr import public_form_url, qr_svg, qr_svg_inline
 from parks import access
 from parks.access import parks_visible_to
 from parks.core.client_ip import client_key
@@ -323,12 +323,16 @@ def public_track(request, code):
     grievance = _find_for_worker(request, code)
     if grievance is None:
         return _code_not_found(request)
-    status = Status(grievance.status)
+    # A request merged into another case about the same matter follows that case.
+    case = followed_case(grievance)
+    status = Status(case.status)
     context = {
-        "grievance": grievance,
+        "grievance": case,
+        "code": grievance.tracking_code,
+        "merged": case.pk != grievance.pk,
         "status_label": PUBLIC_STATUS_LABELS.get(status, status.label),
-        "steps": public_steps(grievance),
-        "reply": grievance.reply if status in REPLIED_STATUSES else "",
+        "steps": public_steps(case),
+        "reply": case.reply if status in REPLIED_STATUSES else "",
         "can_withdraw": policy.worker_may_withdraw(grievance),
         "withdraw_form": WithdrawForm(),
     }
@@ -368,12 +372,8 @@ def _park_for_posters(user, park_id):
     return park
 
 
-def _public_url(request, park, zone=None):
-    if zone is None:
-        return request.build_absolute_uri(reverse("grievances:public_form", args=[park.pk]))
-    return request.build_absolute_uri(
-        reverse("grievances:public_form_zone", args=[park.pk, zone.pk])
-    )
+def _public_url(park, zone=None):
+    return public_form_url(park.pk, None if zone is None else zone.pk)
 
 
 def _svg_response(url, filename):
@@ -385,25 +385,23 @@ def _svg_response(url, filename):
 @login_required
 def public_qr(request, park_id):
     park = _park_for_posters(request.user, park_id)
-    return _svg_response(_public_url(request, park), f"grievance-qr-park-{park.pk}.svg")
+    return _svg_response(_public_url(park), f"grievance-qr-park-{park.pk}.svg")
 
 
 @login_required
 def public_qr_zone(request, park_id, grid_zone_id):
     park = _park_for_posters(request.user, park_id)
     zone = get_object_or_404(GridZone, pk=grid_zone_id, park=park)
-    return _svg_response(
-        _public_url(request, park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg"
-    )
+    return _svg_response(_public_url(park, zone), f"grievance-qr-park-{park.pk}-{zone.code}.svg")
 
 
 @login_required
 def qr_poster(request, park_id):
     park = _park_for_posters(request.user, park_id)
-    park_url = _public_url(request, park)
+    park_url = _public_url(park)
     zones = []
     for zone in park.grid_zones.order_by("code"):
-        url = _public_url(request, park, zone)
+        url = _public_url(park, zone)
         zones.append({"zone": zone, "url": url, "svg": qr_svg_inline(url)})
     context = {
         "park": park,

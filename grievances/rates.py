@@ -16,6 +16,10 @@ FUNNEL), and the dashboard (the report's figures). Each figure carries:
 
 The rules a 12345-style office defends, and why:
 - A grievance is counted in the period it was received; withdrawn grievances count nowhere.
+- A duplicate merged into another case (grievances.merging) counts nowhere either, like a
+  withdrawn one: the surviving case carries the request and counts it once, in the period the
+  survivor was received. So four workers reporting one broken air conditioner are one received
+  grievance, answered (or late) once.
 - Figures that depend on what has happened since (answered, resolved, called back) stand as at
   `now`, the moment of counting (a page's request, a report's build).
 - Pending is not failure: a grievance whose response (or resolution) deadline has not passed
@@ -48,7 +52,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from grievances.choices import SATISFIED_LEVELS, Action, Channel, Status
+from grievances.choices import SATISFIED_LEVELS, UNCOUNTED_STATUSES, Action, Channel
 from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign
 from parks.core.figures import percent
 
@@ -84,9 +88,10 @@ COUNTS = (
         "received",
         "受理诉求数",
         pgettext_lazy("count", "Received"),
-        "统计期内受理的诉求件数（按受理时间）；已撤回的诉求不计入任何数字。",
+        "统计期内受理的诉求件数（按受理时间）；已撤回的诉求和已合并到其他诉求的重复诉求不计入任何数字。",
         gettext_noop(
-            "Grievances received in the period (by time of receipt); withdrawn ones count nowhere."
+            "Grievances received in the period (by time of receipt); withdrawn ones, and "
+            "duplicates merged into another case, count nowhere."
         ),
     ),
     Measure(
@@ -337,7 +342,7 @@ def rate_counts(now: datetime | None = None) -> dict[str, Any]:
     steps are correlated subqueries, so no join multiplies the grievances. `now`: the moment
     pending is judged at (default: now)."""
     now = now or timezone.now()
-    counted = ~Q(status=Status.WITHDRAWN)
+    counted = ~Q(status__in=UNCOUNTED_STATUSES)
     response_pending = Q(responded_at__isnull=True, response_due_at__gte=now)
     resolution_pending = Q(resolved_at__isnull=True, resolution_due_at__gte=now)
     first_call = FollowUp.objects.filter(grievance=OuterRef("pk"), number=1)
@@ -411,7 +416,7 @@ def backlog_counts(at: datetime) -> dict[str, Any]:
     grievances whenever received. Whether a grievance was replied to by then is read from its
     reply time as it stands now: a grievance reopened since counts as open."""
     open_then = (
-        ~Q(status=Status.WITHDRAWN)
+        ~Q(status__in=UNCOUNTED_STATUSES)
         & Q(received_at__lt=at)
         & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
     )
@@ -469,7 +474,7 @@ def survey_funnel(
     totals = surveys.order_by().aggregate(
         handed_out=Sum("handed_out", default=0), returned=Sum("returned", default=0)
     )
-    opinion = Q(channel=Channel.SURVEY) & ~Q(status=Status.WITHDRAWN)
+    opinion = Q(channel=Channel.SURVEY) & ~Q(status__in=UNCOUNTED_STATUSES)
     opinions = grievances.order_by().aggregate(
         opinions=Count("pk", filter=opinion),
         rectified=Count("pk", filter=opinion & Q(rectified=True)),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from grievances import handoffs, policy
 from grievances.choices import (
     ALLOWED_TRANSITIONS,
+    FINAL_STATUSES,
     Action,
     Channel,
     ExtensionState,
@@ -383,9 +384,7 @@ def send_grievance_reminders(*, now: datetime | None = None) -> int:
     """
     now = now or timezone.now()
     candidates = (
-        with_deadline_flags(
-            Grievance.objects.exclude(status__in=[Status.CLOSED, Status.WITHDRAWN]), now=now
-        )
+        with_deadline_flags(Grievance.objects.exclude(status__in=FINAL_STATUSES), now=now)
         .filter(deadline_flag__in=["breached", "due_soon"])  # type: ignore[misc]  # annotated
         .select_related("handler", "handling_unit")
     )

@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
-from grievances.models import Grievance, SurveyCampaign
+from grievances.models import Grievance, ReplyTemplate, SurveyCampaign
 from parks import access
 from parks.structure.choices import Role
 from parks.structure.models import User
@@ -121,6 +121,13 @@ KINDS = {
         _visible(lambda u: access.surveys_visible(u, SurveyCampaign.objects.all())),
     ),
     "posters": (lambda park: park, lambda user, park: access.may_print_posters(user, park)),
+    # District-wide: the office edits every standard reply, nobody else any.
+    "reply_template": (
+        lambda park: ReplyTemplate.objects.create(
+            category="wages", title=f"工资答复{park.pk}", text="已督促补发。"
+        ),
+        lambda user, obj: access.is_district_office(user),
+    ),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -196,12 +203,15 @@ PAGES = {
     "grievances:inbox": None,
     "grievances:grievance_detail": "grievance",
     "grievances:grievance_create": None,
+    "grievances:duplicate_check": None,
     "grievances:export": None,
     "grievances:rates": None,
     "grievances:survey_list": None,
     "grievances:survey_create": None,
     "grievances:survey_edit": "survey",
     "grievances:policies": None,
+    "grievances:reply_templates": None,
+    "grievances:reply_template_edit": "reply_template",
     "grievances:attachment_download": "unbuilt",
     "grievances:qr_poster": "posters",
 }
@@ -222,6 +232,7 @@ POST_ONLY = {
     "reforms:report_regenerate",
     "grievances:grievance_act",
     "grievances:extension_request",
+    "grievances:grievance_merge",
     "grievances:extension_decide",
     "grievances:mediation_open",
     "grievances:mediation_session_add",
@@ -270,6 +281,7 @@ API_KINDS = {
     "grievance-attachments": "unbuilt",
     "surveys": "survey",
     "grievance-policies": None,
+    "grievance-reply-templates": None,
 }
 
 

@@ -5,6 +5,7 @@ One typed reader (django-environ) reads them; a malformed value stops start-up w
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -381,6 +382,35 @@ PORTAL_DEMO_DATA_ALLOWED = False
 PORTAL_DISTRICT_NAME = env.str("PORTAL_DISTRICT_NAME", default="梁溪区")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
 
+
+def public_base_url(default: str | None) -> str:
+    """PORTAL_PUBLIC_BASE_URL: where workers' phones reach the portal (scheme and host, e.g.
+    https://portal.example.cn), what QR posters encode whatever host the office browses from.
+    No default in production: a poster printed with the wrong address cannot be recalled."""
+    value = env.str("PORTAL_PUBLIC_BASE_URL", default=default or "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            "PORTAL_PUBLIC_BASE_URL must be set in production: the address workers' phones "
+            "open from the QR posters, e.g. https://portal.example.cn"
+        )
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"PORTAL_PUBLIC_BASE_URL must be http:// or https:// and a host, nothing after it "
+            f"(e.g. https://portal.example.cn), not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The demo and development serve the posters' address themselves.
+PORTAL_PUBLIC_BASE_URL = public_base_url(default="http://127.0.0.1:8000")
+
 # Reform task warnings (督查督办). Yellow: behind the scheduled pace (序时进度) by more than
 # PACE_MARGIN percentage points, or due within DUE_SOON_DAYS and not done. Red: past due.
 REFORM_PACE_MARGIN = env.int("REFORM_PACE_MARGIN", default=20)
@@ -397,6 +427,11 @@ GRIEVANCE_RESPONSE_WARN_HOURS = env.int("GRIEVANCE_RESPONSE_WARN_HOURS", default
 GRIEVANCE_RESOLUTION_WARN_DAYS = env.int("GRIEVANCE_RESOLUTION_WARN_DAYS", default=2)
 GRIEVANCE_MEDIATION_DAYS = 15
 GRIEVANCE_ATTACHMENT_MAX_BYTES = env.int("GRIEVANCE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Likely duplicates (grievances.duplicates): same park, similar title (pg_trgm similarity of at
+# least GRIEVANCE_DUPLICATE_SIMILARITY, or the same words), received within this many days of
+# each other, neither closed.
+GRIEVANCE_DUPLICATE_DAYS = env.int("GRIEVANCE_DUPLICATE_DAYS", default=14)
+GRIEVANCE_DUPLICATE_SIMILARITY = env.float("GRIEVANCE_DUPLICATE_SIMILARITY", default=0.3)
 
 # The liaison's grid log. A liaison may correct their own entry for this long after saving it;
 # office staff and park managers may correct entries at any time.

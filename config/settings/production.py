@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env, trusted_proxy_count
+from config.settings.base import env, public_base_url, trusted_proxy_count
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -13,6 +13,7 @@ if not env.str("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 if not REDIS_URL:  # noqa: F405
     raise ImproperlyConfigured("REDIS_URL must be set in production (the Celery broker).")
+PORTAL_PUBLIC_BASE_URL = public_base_url(default=None)
 
 # Throttles (public intake, API) count in the cache: shared by every gunicorn worker via Redis.
 # With Redis down the cache misses and throttles let requests through, with a warning in the

@@ -33,10 +33,16 @@ from grievances.models import (
     GrievanceEvent,
     Mediation,
     MediationSession,
+    ReplyTemplate,
     SurveyCampaign,
     TimeLimitPolicy,
 )
-from grievances.selectors import complainant_shown, parties_shown, surveys_visible_to
+from grievances.selectors import (
+    complainant_shown,
+    grievances_visible_to,
+    parties_shown,
+    surveys_visible_to,
+)
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import grid_zones_visible_to, organisations_visible_to
 from parks.structure.api.serializers import (
@@ -54,6 +60,8 @@ EVENT_LABELS = {
     "extension_rejected": _("Extension rejected"),
     "mediation_opened": _("Mediation opened"),
     "mediation_concluded": _("Mediation concluded"),
+    "merge": _("Merged into another case"),
+    "merged_in": _("Duplicates merged in"),
 }
 
 
@@ -184,6 +192,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "responded_at",
             "resolved_at",
             "closed_at",
+            "merged_into",
             "satisfaction",
             "satisfaction_display",
             "rectified",
@@ -318,6 +327,21 @@ class FollowUpSerializer(StepNoteSerializer):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleGrievanceField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self):
+        return grievances_visible_to(self.context["request"].user)
+
+
+class MergeSerializer(StepNoteSerializer):
+    into = VisibleGrievanceField(
+        help_text=_(
+            "The grievance that goes on (the survivor), of the same park and still open. If it "
+            "was itself merged, this one goes to the case it was merged into."
+        )
+    )
+
+
 # --- Surveys and policies ---------------------------------------------------------------------
 
 
@@ -353,6 +377,15 @@ class SurveySerializer(serializers.ModelSerializer):
             if refusal is not None:
                 raise serializers.ValidationError(refusal.message_dict["park"])
         return park
+
+
+class ReplyTemplateSerializer(serializers.ModelSerializer):
+    category = CategoryField()
+
+    class Meta:
+        model = ReplyTemplate
+        fields = ["id", "category", "title", "text", "is_active", "updated_at"]
+        read_only_fields = ["id", "updated_at"]
 
 
 class TimeLimitPolicySerializer(serializers.ModelSerializer):

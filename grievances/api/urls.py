@@ -10,5 +10,10 @@ router.register(
 )
 router.register("surveys", surveys.SurveyViewSet, basename="survey")
 router.register("grievance-policies", policies.TimeLimitPolicyViewSet, basename="grievance-policy")
+router.register(
+    "grievance-reply-templates",
+    policies.ReplyTemplateViewSet,
+    basename="grievance-reply-template",
+)
 
 urlpatterns = router.urls

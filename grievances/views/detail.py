@@ -26,8 +26,10 @@ from grievances.forms import (
     MediationSessionForm,
     action_form,
 )
+from grievances.merging import MERGED, MERGED_IN
 from grievances.models import Attachment, ExtensionRequest, Mediation, PersonalDataView
 from grievances.views.common import next_deadline, visible_grievance
+from grievances.views.merge import duplicates_panel
 from parks.core.downloads import stored_file_response
 
 # Steps that need nothing typed are a single button; the others open a small form.
@@ -52,6 +54,8 @@ EVENT_LABELS = {
     "extension_rejected": gettext_lazy("Extension rejected"),
     "mediation_opened": gettext_lazy("Mediation opened"),
     "mediation_concluded": gettext_lazy("Mediation concluded"),
+    MERGED: gettext_lazy("Merged into another case"),
+    MERGED_IN: gettext_lazy("Duplicates merged in"),
 }
 RECENT_DATA_VIEWS = 10
 
@@ -163,6 +167,7 @@ def grievance_detail(request, pk):
             "can_decide_extension": pending is not None
             and policy.extension_decision_refusal(user, pending) is None,
             "mediation": mediation,
+            "duplicates": duplicates_panel(user, grievance),
             "data_views": PersonalDataView.objects.filter(grievance=grievance)
             .select_related("viewer")
             .order_by("-at")[:RECENT_DATA_VIEWS]

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import selectors, services
+from grievances import intake, selectors, services
 from grievances.choices import DataView
+from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
 from grievances.models import Grievance
@@ -32,6 +33,8 @@ from parks.core.filter_bar import filter_bar
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
+# Likely duplicates listed on the registration form.
+DUPLICATES_SHOWN = 10
 
 
 def filtered_grievances(request):
@@ -83,9 +86,14 @@ def inbox(request):
     grievance_filter, grievances, in_group, group = filtered_grievances(request)
     page = paginate(request, in_group)
     now = timezone.now()
+    # Likely duplicates of the page's rows, in one query (grievances.duplicates).
+    duplicates = duplicate_counts(
+        selectors.grievances_visible_to(request.user), [grievance.pk for grievance in page]
+    )
     for grievance in page:
         grievance.next_deadline = next_deadline(grievance, now)
         grievance.masked_name = selectors.mask_name(grievance.complainant_name)
+        grievance.duplicates = duplicates.get(grievance.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -137,11 +145,27 @@ def _source_activity(request):
     if not (value.isascii() and value.isdigit()) or len(value) > 12:
         raise Http404
     activity = get_object_or_404(
-        activities_visible_to(request.user).select_related("park", "grid_zone"), pk=value
+        activities_visible_to(request.user)
+        .select_related("park", "grid_zone")
+        .prefetch_related("photos"),
+        pk=value,
     )
     if not selectors.user_can_log_grievances(request.user, activity.park):
         raise PermissionDenied
     return activity
+
+
+def _receive(form, actor, activity):
+    grievance, files = form.save(commit=False), form.cleaned_data["attachments"]
+    if activity is None:
+        return services.grievance_receive(grievance=grievance, actor=actor, files=files)
+    return intake.grievance_receive_from_activity(
+        grievance=grievance,
+        actor=actor,
+        activity=activity,
+        files=files,
+        with_photos=form.cleaned_data.get("with_photos", False),
+    )
 
 
 @login_required
@@ -157,23 +181,76 @@ def grievance_create(request):
         source_activity=activity,
     )
     if post and form.is_valid():
-        saved = save_form(
-            form,
-            lambda: services.grievance_receive(
-                grievance=form.save(commit=False),
-                actor=request.user,
-                files=form.cleaned_data["attachments"],
-            ),
-        )
+        saved = save_form(form, lambda: _receive(form, request.user, activity))
         if saved:
             messages.success(
                 request,
                 _("Grievance %(code)s logged. Its time limits run from now.")
                 % {"code": saved.tracking_code},
             )
+            _warn_of_duplicates(request, saved)
             return redirect(saved)
     return render(
         request,
         "grievances/grievance_form.html",
-        {"nav": "grievances", "form": form, "source_activity": activity},
+        {
+            "nav": "grievances",
+            "form": form,
+            "source_activity": activity,
+            "duplicates": _duplicates_of_form(request.user, form) if post else [],
+        },
+    )
+
+
+def _duplicates_of_form(user, form):
+    """Likely duplicates of what the form was sent with, to show beside its errors."""
+    park, title = form.cleaned_data.get("park"), form.cleaned_data.get("title")
+    if park is None or not title:
+        return []
+    found = candidates_for(
+        selectors.grievances_visible_to(user),
+        park_id=park.pk,
+        title=title,
+        received_at=timezone.now(),
+    )
+    return list(found[:DUPLICATES_SHOWN])
+
+
+def _warn_of_duplicates(request, grievance):
+    """Saved, never refused: the office decides on the grievance's page whether to merge."""
+    found = list(duplicates_of(selectors.grievances_visible_to(request.user), grievance)[:10])
+    if found:
+        messages.warning(
+            request,
+            _("Possible duplicates of the same park: %(codes)s. See them below.")
+            % {"codes": "、".join(f"{case.tracking_code} {case.title}" for case in found)},
+        )
+
+
+@login_required
+def duplicate_check(request):
+    """The likely duplicates of a title being typed on the registration form (JSON, in the
+    user's scope), so the person logging sees them before saving."""
+    park_id, title = request.GET.get("park", ""), request.GET.get("title", "").strip()[:200]
+    if not (park_id.isascii() and park_id.isdigit()) or len(park_id) > 12 or not title:
+        return JsonResponse({"candidates": []})
+    found = candidates_for(
+        selectors.grievances_visible_to(request.user),
+        park_id=int(park_id),
+        title=title,
+        received_at=timezone.now(),
+    )[:DUPLICATES_SHOWN]
+    return JsonResponse(
+        {
+            "candidates": [
+                {
+                    "tracking_code": case.tracking_code,
+                    "title": case.title,
+                    "received_at": timezone.localtime(case.received_at).strftime("%Y-%m-%d %H:%M"),
+                    "status": case.get_status_display(),
+                    "url": case.get_absolute_url(),
+                }
+                for case in found
+            ]
+        }
     )

@@ -85,6 +85,7 @@ def park_detail(request, pk):
             "facility_area": sum(f.area_m2 for f in facilities),
             "organisations": park.organisations.order_by("kind"),
             "can_manage": access.may_manage_park(request.user, park),
+            "can_print_posters": access.may_print_posters(request.user, park),
         },
     )
 

@@ -43,5 +43,9 @@ def grievance_in(status, unit, **fields):
         values["satisfaction"] = "satisfied"
     if status == Status.CLOSED:
         values["closed_at"] = RECEIVED_AT + timedelta(days=4)
+    if status == Status.MERGED:
+        values.pop("handling_unit")
+        values["merged_into"] = GrievanceFactory(received_at=RECEIVED_AT)
+        values["closed_at"] = RECEIVED_AT + timedelta(days=1)
     values.update(fields)
     return GrievanceFactory(**values)

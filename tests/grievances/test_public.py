@@ -464,8 +464,9 @@ def test_a_qr_code_is_an_svg_of_the_public_pages_address(client, park, grid_zone
 
     assert park_qr["Content-Type"] == "image/svg+xml"
     assert park_qr.content.startswith(b"<svg")
-    assert f"http://testserver{form_url(park)}".encode() in park_qr.content
-    assert f"http://testserver{form_url(park, grid_zone)}".encode() in zone_qr.content
+    # PORTAL_PUBLIC_BASE_URL (the tests keep the demo's), not the host the office browsed from.
+    assert f"http://127.0.0.1:8000{form_url(park)}".encode() in park_qr.content
+    assert f"http://127.0.0.1:8000{form_url(park, grid_zone)}".encode() in zone_qr.content
 
 
 def test_park_staff_print_their_own_parks_codes_only(client, park, grid_zone, other_park):
@@ -494,7 +495,7 @@ def test_the_poster_page_has_the_parks_code_and_one_per_zone(client, park, grid_
     assert response.status_code == 200
     assert html.count('<svg viewBox="') == 3
     assert "卫浴区" in html and grid_zone.name in html
-    assert f"http://testserver{form_url(park, grid_zone)}" in html
+    assert f"http://127.0.0.1:8000{form_url(park, grid_zone)}" in html
     # The print layout (A4, the park's poster, then four zones a page) is the poster stylesheet.
     assert "/static/css/qr_posters.css" in html
     assert "@media print" in Path(finders.find("css/qr_posters.css")).read_text()

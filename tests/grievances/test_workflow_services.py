@@ -107,7 +107,7 @@ def test_a_forbidden_step_is_refused_and_changes_nothing(office_user, unit, acti
 
 
 def test_the_matrix_covers_every_action_and_status():
-    assert len(EVERY_STEP) == len(Action) * len(Status) == 81
+    assert len(EVERY_STEP) == len(Action) * len(Status) == 90
     assert {action for action, _status in ALLOWED} == set(Action.values)
 
 

@@ -181,6 +181,7 @@ def production_setting(name, **environment):
         DJANGO_SECRET_KEY="x" * 40,
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        PORTAL_PUBLIC_BASE_URL="https://portal.example.cn",
         **environment,
     )
     code = f"from django.conf import settings; print(settings.{name})"

@@ -27,11 +27,13 @@ from grievances.api.serializers import (
     MediationOpenSerializer,
     MediationSerializer,
     MediationSessionSerializer,
+    MergeSerializer,
     StepNoteSerializer,
     StepRequiredNoteSerializer,
 )
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from grievances.filters import GrievanceFilter
+from grievances.merging import grievance_merge
 from grievances.models import Grievance, Mediation
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.schema import conflict
@@ -118,8 +120,10 @@ class GrievanceViewSet(
     `status`, the deadlines and the handling times are read-only: they change through the
     workflow actions (`assign`, `accept`, `return`, `start`, `reply`, `follow-up`, `close`,
     `reopen`, `withdraw`), which follow the workflow map and answer 409 Conflict for a step the
-    grievance's status does not allow. `deadline_flag`, `response_breached`,
-    `resolution_breached` and `due_soon` are computed in SQL at the time of the request.
+    grievance's status does not allow, and `merge` (the office merges a duplicate into the
+    case that goes on: status `merged`, `merged_into` that case). `deadline_flag`,
+    `response_breached`, `resolution_breached` and `due_soon` are computed in SQL at the time
+    of the request.
     """
 
     serializer_class = GrievanceSerializer
@@ -245,6 +249,26 @@ class GrievanceViewSet(
         return self._step(
             request, grievances_workflow.grievance_withdraw, _note_for(Action.WITHDRAW)
         )
+
+    @_step_schema(
+        "Merge this likely duplicate into another grievance of the same park (office); the "
+        "worker's tracking code then follows that case",
+        MergeSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        grievance = self.get_object()
+        data = MergeSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        state_conflicts_as_409(
+            lambda: grievance_merge(
+                duplicate=grievance,
+                survivor=data.validated_data["into"],
+                actor=request.user,
+                note=data.validated_data.get("note", ""),
+            )
+        )
+        return Response(self.represent(_fresh(grievance)))
 
     # --- Timeline, extensions, mediation -------------------------------------------------------
 

@@ -1,0 +1,121 @@
+"""Likely duplicates (可能重复): the one definition the registration form, the inbox, the
+grievance page and the merge all read.
+
+Two grievances are likely duplicates when they are of the same park, received within
+GRIEVANCE_DUPLICATE_DAYS of each other, neither is closed, withdrawn or merged, and their titles
+are similar: PostgreSQL's pg_trgm similarity of at least GRIEVANCE_DUPLICATE_SIMILARITY
+(migration 0006 creates the extension), or the same text once case, spaces and punctuation are
+set aside (the only test on SQLite, the demo's database, and what catches two Chinese titles a
+database without a Unicode ctype cannot split into trigrams).
+"""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Lower, Replace, Trim
+
+from grievances.choices import FINAL_STATUSES
+from grievances.models import Grievance
+
+# Set aside when titles are compared: "车间空调坏了三天！" is "车间空调坏了三天".
+IGNORED_CHARACTERS = " \u3000，。！？、；：,.!?;:"
+
+
+def _normalised(expression):
+    expression = Lower(Trim(expression))
+    for character in IGNORED_CHARACTERS:
+        expression = Replace(expression, Value(character), Value(""))
+    return expression
+
+
+def _similar_to(title) -> Q:
+    """A condition on a grievance's title: similar to `title` (a string or an OuterRef)."""
+    same_words = Q(_title_key=_normalised(title if not isinstance(title, str) else Value(title)))
+    if connection.vendor != "postgresql":
+        return same_words
+    return same_words | Q(_similarity__gte=settings.GRIEVANCE_DUPLICATE_SIMILARITY)
+
+
+def _annotated(grievances: QuerySet[Grievance], title) -> QuerySet[Grievance]:
+    grievances = grievances.annotate(_title_key=_normalised(F("title")))
+    if connection.vendor == "postgresql":
+        grievances = grievances.annotate(_similarity=TrigramSimilarity("title", title))
+    return grievances
+
+
+def candidates_for(
+    grievances: QuerySet[Grievance],
+    *,
+    park_id: int,
+    title: str,
+    received_at: datetime,
+    exclude_pk: int | None = None,
+) -> QuerySet[Grievance]:
+    """The grievances of `grievances` (the user's scope) that are likely duplicates of a
+    grievance of `park_id` titled `title` received at `received_at` (one being registered, or
+    one that exists: `exclude_pk`), the most similar first."""
+    window = timedelta(days=settings.GRIEVANCE_DUPLICATE_DAYS)
+    found = _annotated(
+        grievances.filter(
+            park_id=park_id,
+            received_at__gte=received_at - window,
+            received_at__lte=received_at + window,
+        ).exclude(status__in=FINAL_STATUSES),
+        Value(title),
+    ).filter(_similar_to(title))
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    order = ["-_similarity"] if connection.vendor == "postgresql" else []
+    return found.order_by(*order, "received_at", "pk")
+
+
+def duplicates_of(grievances: QuerySet[Grievance], grievance: Grievance) -> QuerySet[Grievance]:
+    """The likely duplicates of `grievance` among `grievances`; none for a closed one."""
+    if grievance.status in FINAL_STATUSES:
+        return grievances.none()
+    return candidates_for(
+        grievances,
+        park_id=grievance.park_id,
+        title=grievance.title,
+        received_at=grievance.received_at,
+        exclude_pk=grievance.pk,
+    )
+
+
+def duplicate_counts(grievances: QuerySet[Grievance], ids: list[int]) -> dict[int, int]:
+    """{id: how many likely duplicates among `grievances`} for the grievances `ids` (a page of
+    the inbox), in one query whatever the number of rows; open grievances only."""
+    if not ids:
+        return {}
+    window = timedelta(days=settings.GRIEVANCE_DUPLICATE_DAYS)
+    others = _annotated(
+        grievances.filter(
+            park_id=OuterRef("park_id"),
+            received_at__gte=OuterRef("received_at") - window,
+            received_at__lte=OuterRef("received_at") + window,
+        )
+        .exclude(status__in=FINAL_STATUSES)
+        .exclude(pk=OuterRef("pk")),
+        OuterRef("title"),
+    ).filter(_similar_to(OuterRef("title")))
+    count = others.order_by().values("park_id").annotate(n=Count("pk")).values("n")
+    rows = (
+        Grievance.objects.filter(pk__in=ids)
+        .exclude(status__in=FINAL_STATUSES)
+        .annotate(duplicates=Subquery(count, output_field=IntegerField()))
+        .filter(duplicates__gt=0)
+        .values_list("pk", "duplicates")
+    )
+    return dict(rows)
