@@ -283,6 +283,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reforms.tasks.send_task_reminders",
         "schedule": crontab(hour=8, minute=30),  # every morning, Asia/Shanghai
     },
+    "send-supervision-order-reminders": {
+        "task": "reforms.supervision.send_order_reminders",
+        "schedule": crontab(hour=8, minute=40),  # every morning, after the task reminders
+    },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
         "schedule": 60 * 60,  # hourly: missed scheduled reports, lost builds, orphan files
