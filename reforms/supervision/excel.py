@@ -4,7 +4,7 @@ from datetime import datetime
 from io import BytesIO
 
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -58,15 +58,15 @@ def order_row(order) -> list:
 def order_list_response(orders) -> HttpResponse:
     """`orders` (from selectors.order_table, so `is_overdue` is annotated) as an .xlsx download."""
     workbook = Workbook(write_only=True)
-    with translation.override("zh-hans"):
-        sheet = workbook.create_sheet(_("Supervision orders"))
-        sheet.freeze_panes = "A2"
-        columns = _columns()
-        for index, (_header, width) in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.append([sheet_cell(sheet, header, bold=True) for header, _width in columns])
-        for order in orders.iterator(chunk_size=CHUNK_SIZE):
-            sheet.append([sheet_cell(sheet, value) for value in order_row(order)])
+    # In the language of the page it was asked from (Chinese by default).
+    sheet = workbook.create_sheet(_("Supervision orders"))
+    sheet.freeze_panes = "A2"
+    columns = _columns()
+    for index, (_header, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([sheet_cell(sheet, header, bold=True) for header, _width in columns])
+    for order in orders.iterator(chunk_size=CHUNK_SIZE):
+        sheet.append([sheet_cell(sheet, value) for value in order_row(order)])
     stream = BytesIO()
     workbook.save(stream)
     return xlsx_response(stream.getvalue(), f"督办单-{timezone.localdate():%Y%m%d}.xlsx")
