@@ -229,7 +229,8 @@ class SupervisionOrderViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = IssueSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        order = services.order_issue(actor=request.user, **data.validated_data)
+        fields = {"unit": None, **data.validated_data}
+        order = services.order_issue(actor=request.user, **fields)
         return self._detail(order, status.HTTP_201_CREATED)
 
     def _step(self, request, step, text=""):

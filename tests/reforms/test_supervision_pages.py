@@ -16,9 +16,12 @@ from reforms.supervision import services
 from reforms.supervision.choices import OrderAction, OrderStatus
 from reforms.supervision.models import SupervisionOrder
 from tests.factories import TaskFactory
-from tests.reforms.supervision_helpers import issue, make_overdue, world  # noqa: F401
+from tests.reforms import supervision_helpers as shared
+from tests.reforms.supervision_helpers import issue, make_overdue
 
 pytestmark = pytest.mark.django_db
+
+world = shared.world
 
 PDF = b"%PDF-1.4 proof"
 
@@ -115,8 +118,7 @@ def test_the_unit_replies_with_a_file_and_the_office_accepts(client, world):
     assert b"".join(download.streaming_content) == PDF
     client.force_login(world.outsider)
     assert (
-        client.get(reverse("reforms:order_file_download", args=[reply_file.pk])).status_code
-        == 404
+        client.get(reverse("reforms:order_file_download", args=[reply_file.pk])).status_code == 404
     )
     client.force_login(world.office)
     page = client.get(order.get_absolute_url()).content.decode()

@@ -10,20 +10,25 @@ from django.utils import timezone
 
 from parks.history.models import AuditEvent
 from parks.notices.models import Notification
+from parks.structure.choices import Role
 from reforms.supervision import services
 from reforms.supervision.choices import OrderAction, OrderStatus
 from reforms.supervision.models import OrderEvent, OrderReminder, SupervisionOrder
-from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, ParkFactory, TaskFactory, UserFactory
-from tests.reforms.supervision_helpers import issue, make_overdue, world  # noqa: F401
+from tests.reforms import supervision_helpers as shared
+from tests.reforms.supervision_helpers import issue, make_overdue
 
 pytestmark = pytest.mark.django_db
+
+world = shared.world
 
 PDF = b"%PDF-1.4 proof"
 
 
 def _notified(user):
-    return list(Notification.objects.filter(recipient=user).order_by("pk").values_list("title", flat=True))
+    return list(
+        Notification.objects.filter(recipient=user).order_by("pk").values_list("title", flat=True)
+    )
 
 
 def test_an_order_goes_to_the_tasks_lead_unit_numbered_in_the_years_sequence(world):
