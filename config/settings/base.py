@@ -364,6 +364,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tasks and supervision orders both have a `status`: each choice set gets its own name
+    # (the task's was "StatusEnum" while it was the only one).
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "reforms.tasks.choices.TaskStatus",
+        "SupervisionOrderStatusEnum": "reforms.supervision.choices.OrderStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

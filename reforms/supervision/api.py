@@ -40,14 +40,17 @@ class _Visible(serializers.PrimaryKeyRelatedField):
         return type(self).rule(self.context["request"].user)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleTaskField(_Visible):
     rule = staticmethod(tasks_visible_to)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleGrievanceField(_Visible):
     rule = staticmethod(grievances_visible_to)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class VisibleUnitField(_Visible):
     rule = staticmethod(organisations_visible_to)
 
