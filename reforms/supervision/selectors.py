@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -25,11 +26,13 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
+from grievances.models import Grievance
 from parks import access
 from parks.access import AnyUser
 from parks.structure.models import Organisation
 from reforms.supervision.choices import AWAITING_REPLY, OrderSubject
 from reforms.supervision.models import SupervisionOrder
+from reforms.tasks.models import Task
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[SupervisionOrder]:
@@ -88,7 +91,9 @@ def orders_for_unit(
     return order_table(user=user, today=today).filter(unit=unit)
 
 
-def orders_about(subject, *, user: AnyUser, today: date) -> QuerySet[SupervisionOrder]:
+def orders_about(
+    subject: Task | Grievance, *, user: AnyUser, today: date
+) -> QuerySet[SupervisionOrder]:
     """The orders about one task or grievance that `user` may see, newest first."""
     field = "task" if subject._meta.model_name == "task" else "grievance"
     return order_table(user=user, today=today).filter(**{field: subject})
@@ -124,8 +129,13 @@ def _counts(*, today: date) -> dict:
     }
 
 
-def _in_period(orders: QuerySet[SupervisionOrder], start: date, end: date):
-    return with_days(orders).filter(issued_day__gte=start, issued_day__lte=end)
+def _in_period(
+    orders: QuerySet[SupervisionOrder], start: date, end: date
+) -> QuerySet[SupervisionOrder]:
+    return with_days(orders).filter(
+        issued_day__gte=start,  # type: ignore[misc]  # annotated by with_days
+        issued_day__lte=end,
+    )
 
 
 def order_counts(
@@ -146,15 +156,11 @@ def order_counts_by_unit(
         .annotate(**_counts(today=today))
         .order_by("unit__name")
     )
+    counted: list[dict[str, Any]] = [dict(row) for row in rows]
     return [
         (
-            row["unit__name"],
-            OrderCounts(
-                issued=row["issued"],
-                answered_on_time=row["answered_on_time"],
-                overdue=row["overdue"],
-                urged=row["urged"],
-            ),
+            row.pop("unit__name"),
+            OrderCounts(**row),
         )
-        for row in rows
+        for row in counted
     ]

@@ -58,7 +58,9 @@ DUE_SOON_DAYS = 2
 NUMBER_ATTEMPTS = 5
 
 
-def default_unit(*, task: Task | None = None, grievance: Grievance | None = None):
+def default_unit(
+    *, task: Task | None = None, grievance: Grievance | None = None
+) -> Organisation | None:
     """The unit an order goes to unless the office says otherwise: the task's lead (owner) unit,
     the grievance's handling unit."""
     if task is not None:
