@@ -2,11 +2,12 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrderColour(models.TextChoices):
-    YELLOW = "yellow", _("Yellow (黄牌督办)")
-    RED = "red", _("Red (红牌督办)")
+    YELLOW = "yellow", pgettext_lazy("supervision order", "Yellow")
+    RED = "red", pgettext_lazy("supervision order", "Red")
 
 
 class OrderStatus(models.TextChoices):

@@ -8,6 +8,7 @@ exists, nothing is added, so a second run changes nothing.
 
 from datetime import timedelta
 
+from django.db.models import Case, When
 from django.utils import timezone
 
 from parks import access
@@ -21,12 +22,7 @@ UNION = "区总工会"  # the demo's member unit, whose staff (`member_unit`) an
 
 # (colour, requirement, days until the reply date, what happens next)
 ORDERS = [
-    (
-        OrderColour.RED,
-        "该任务已逾期，请于规定时间内书面反馈滞后原因、整改措施和完成时限。",
-        5,
-        "urge",
-    ),
+    # The member unit's own tasks come first: its staff answer these two.
     (
         OrderColour.YELLOW,
         "任务进度滞后于序时进度，请说明当前进展并提供佐证材料。",
@@ -41,6 +37,12 @@ ORDERS = [
     ),
     (
         OrderColour.RED,
+        "该任务已逾期，请于规定时间内书面反馈滞后原因、整改措施和完成时限。",
+        5,
+        "urge",
+    ),
+    (
+        OrderColour.RED,
         "请于限期内反馈专项补贴发放进度，逾期将予以通报。",
         0,
         "overdue",
@@ -52,16 +54,12 @@ def load_supervision_demo(sender, *, office, stdout, **kwargs):
     if SupervisionOrder.objects.exists():
         stdout.write("  Supervision demo   orders exist, left alone")
         return
+    union_first = Case(When(lead_unit__name=UNION, then=0), default=1)
     tasks = list(
-        Task.objects.filter(lead_unit__name=UNION)
-        .exclude(status__in=CLOSED_STATUSES)
+        Task.objects.exclude(status__in=CLOSED_STATUSES)
         .select_related("lead_unit")
-        .order_by("due_date", "code")[: len(ORDERS)]
+        .order_by(union_first, "due_date", "code")[: len(ORDERS)]
     )
-    if not tasks:
-        stdout.write("  Supervision demo   no open task of the member unit: no orders")
-        return
-    staff = access.staff_of_unit(tasks[0].lead_unit_id).order_by("pk").first()
     today = timezone.localdate()
     made = 0
     for task, (colour, requirement, days, then) in zip(tasks, ORDERS, strict=False):
@@ -74,9 +72,8 @@ def load_supervision_demo(sender, *, office, stdout, **kwargs):
             reply_due=today + timedelta(days=days),
         )
         made += 1
-        if then == "urge":
-            services.order_act(order=order, action=OrderAction.URGE, actor=office)
-        elif then in ("answer", "close") and staff is not None:
+        staff = access.staff_of_unit(task.lead_unit_id).order_by("pk").first()
+        if then in ("answer", "close") and staff is not None:
             services.order_act(
                 order=order,
                 action=OrderAction.REPLY,
@@ -85,6 +82,8 @@ def load_supervision_demo(sender, *, office, stdout, **kwargs):
             )
             if then == "close":
                 services.order_act(order=order, action=OrderAction.ACCEPT, actor=office)
+        elif then == "urge":
+            services.order_act(order=order, action=OrderAction.URGE, actor=office)
         elif then == "overdue":
             # History the services cannot write: this order was issued ten days ago with a reply
             # date three days back, and the unit has not answered.

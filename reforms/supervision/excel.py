@@ -6,6 +6,7 @@ from io import BytesIO
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
@@ -20,13 +21,13 @@ def _columns():
     return [
         (_("Number"), 18),
         (_("Colour"), 12),
-        (_("About"), 40),
+        (pgettext("supervision order", "About"), 40),
         (_("Responsible unit"), 24),
         (_("Requirement"), 50),
         (_("Issued at"), 17),
         (_("Reply by"), 12),
         (_("Status"), 10),
-        (_("Overdue"), 8),
+        (pgettext("supervision order", "Overdue"), 8),
         (_("First replied at"), 17),
         (_("Closed at"), 17),
         (_("Times urged"), 10),

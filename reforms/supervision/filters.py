@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks import access
 from parks.access import organisations_visible_to
@@ -20,12 +21,17 @@ class OrderFilter(django_filters.FilterSet):
         queryset=access.for_request(organisations_visible_to), label=_("Unit")
     )
     subject = django_filters.ChoiceFilter(
-        choices=OrderSubject.choices, method="filter_subject", label=_("About")
+        choices=OrderSubject.choices,
+        method="filter_subject",
+        label=pgettext_lazy("supervision order", "About"),
     )
     overdue = django_filters.ChoiceFilter(
-        choices=[("true", _("Overdue")), ("false", _("Not overdue"))],
+        choices=[
+            ("true", pgettext_lazy("supervision order", "Overdue")),
+            ("false", _("Not overdue")),
+        ],
         method="filter_overdue",
-        label=_("Overdue"),
+        label=pgettext_lazy("supervision order", "Overdue"),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
 
