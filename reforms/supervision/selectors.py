@@ -148,19 +148,14 @@ def order_counts(
 
 def order_counts_by_unit(
     orders: QuerySet[SupervisionOrder], *, start: date, end: date, today: date
-) -> list[tuple[str, OrderCounts]]:
-    """The same counts per responsible unit (units with an order in the period), by name."""
+) -> list[tuple[int, str, OrderCounts]]:
+    """The same counts per responsible unit (units with an order in the period), by name:
+    (unit id, unit name, counts)."""
     rows = (
         _in_period(orders, start, end)
-        .values("unit__name")
+        .values("unit", "unit__name")
         .annotate(**_counts(today=today))
-        .order_by("unit__name")
+        .order_by("unit__name", "unit")
     )
     counted: list[dict[str, Any]] = [dict(row) for row in rows]
-    return [
-        (
-            row.pop("unit__name"),
-            OrderCounts(**row),
-        )
-        for row in counted
-    ]
+    return [(row.pop("unit"), row.pop("unit__name"), OrderCounts(**row)) for row in counted]
