@@ -1,6 +1,7 @@
 """The progress report's supervision orders (督办单) on hand-made data: issued in the period,
 answered on time, overdue, times urged, in total and by responsible unit; a park report counts
-the orders about its own tasks and grievances; the workbook shows them (the page: test_report_definition)."""
+the orders about its own tasks and grievances; the workbook shows them (the page:
+test_report_definition)."""
 
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
