@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from reforms.supervision.choices import OrderStatus
+from reforms.supervision import services
+from reforms.supervision.choices import OrderAction, OrderStatus
 from reforms.supervision.models import SupervisionOrder
 from tests.factories import TaskFactory
 from tests.reforms import supervision_helpers as shared
@@ -133,3 +134,37 @@ def test_export(api_as, world):
     response = api_as(world.office).get(f"{URL}export/")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def _api_queries(api, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(url).status_code == 200
+    return len(queries)
+
+
+def test_list_and_detail_cost_the_same_queries_for_few_and_many(api_as, world):
+    order = issue(world)
+    services.order_act(
+        order=order,
+        action=OrderAction.REPLY,
+        actor=world.staff,
+        text="好",
+        files=[SimpleUploadedFile("a.pdf", PDF)],
+    )
+    api = api_as(world.office)
+    few = _api_queries(api, URL), _api_queries(api, f"{URL}{order.pk}/")
+    for _ in range(5):
+        issue(world, grievance=world.grievance)
+    services.order_act(order=order, action=OrderAction.SEND_BACK, actor=world.office, text="再")
+    services.order_act(
+        order=order,
+        action=OrderAction.REPLY,
+        actor=world.colleague,
+        text="补充",
+        files=[SimpleUploadedFile("b.pdf", PDF), SimpleUploadedFile("c.pdf", PDF)],
+    )
+    api = api_as(world.office)
+    assert (_api_queries(api, URL), _api_queries(api, f"{URL}{order.pk}/")) == few
