@@ -2,6 +2,7 @@ from rest_framework.routers import DefaultRouter
 
 from reforms.ledgers import api as ledgers
 from reforms.reporting.api import reports
+from reforms.supervision import api as supervision
 from reforms.tasks.api import views
 
 router = DefaultRouter()
@@ -14,5 +15,8 @@ router.register("publicity", ledgers.PublicityViewSet, basename="publicity")
 router.register("trainings", ledgers.TrainingViewSet, basename="training")
 router.register("proposals", ledgers.ProposalViewSet, basename="proposal")
 router.register("reports", reports.ReportViewSet, basename="report")
+router.register(
+    "supervision-orders", supervision.SupervisionOrderViewSet, basename="supervision-order"
+)
 
 urlpatterns = router.urls

@@ -13,15 +13,32 @@ class ReformsConfig(AppConfig):
         from parks.signals import demo_data_loaded
         from reforms.ledgers import demo as ledger_demo
         from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
+        from reforms.supervision import demo as supervision_demo
+        from reforms.supervision import panels as supervision_panels
+        from reforms.supervision.models import SupervisionOrder
         from reforms.tasks import demo as task_demo
         from reforms.tasks.models import Milestone, Plan, Task
 
         # Whose writes the audit log keeps (parks.history.audit); report schedules are beat's tasks.
         audit.register(
-            CarePayment, Milestone, Plan, Proposal, Publicity, Task, Training, PeriodicTask
+            CarePayment,
+            Milestone,
+            Plan,
+            Proposal,
+            Publicity,
+            Task,
+            Training,
+            PeriodicTask,
+            SupervisionOrder,
         )
 
         demo_data_loaded.connect(task_demo.load_reform_demo, dispatch_uid="reforms_demo")
         demo_data_loaded.connect(
             ledger_demo.load_ledger_demo_on_signal, dispatch_uid="reforms_ledger_demo"
         )
+        # After the task demo: the demo's orders are about its tasks and grievances.
+        demo_data_loaded.connect(
+            supervision_demo.load_supervision_demo, dispatch_uid="reforms_supervision_demo"
+        )
+        # The orders panel on task and grievance pages (parks.core.panels).
+        supervision_panels.register_panels()

@@ -1,11 +1,19 @@
 """Django's models module for the reforms app: it registers the models of the app's domains.
 
 Code imports a model from its domain (reforms.tasks.models, reforms.ledgers.models,
-reforms.reporting.models), never from here; Django and the migrations need this module.
+reforms.reporting.models, reforms.supervision.models), never from here; Django and the
+migrations need this module.
 """
 
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.reporting.models import Report, ReportVersion
+from reforms.supervision.models import (
+    OrderEvent,
+    OrderReminder,
+    OrderReply,
+    OrderReplyFile,
+    SupervisionOrder,
+)
 from reforms.tasks.models import (
     Evidence,
     Milestone,
@@ -23,12 +31,17 @@ __all__ = [
     "Evidence",
     "Milestone",
     "MilestoneReminder",
+    "OrderEvent",
+    "OrderReminder",
+    "OrderReply",
+    "OrderReplyFile",
     "Plan",
     "ProgressUpdate",
     "Proposal",
     "Publicity",
     "Report",
     "ReportVersion",
+    "SupervisionOrder",
     "Task",
     "TaskEvent",
     "TaskImport",

@@ -4,6 +4,7 @@ from reforms.ledgers import views as ledgers_views
 from reforms.reporting.views import dashboard as views_dashboard
 from reforms.reporting.views import report_schedules as views_report_schedules
 from reforms.reporting.views import reports as views_reports
+from reforms.supervision import views as views_orders
 from reforms.tasks.views import charts, imports
 from reforms.tasks.views import plans as views_plans
 from reforms.tasks.views import tasks as views_tasks
@@ -84,4 +85,12 @@ urlpatterns = [
     path("reports/schedules/", views_report_schedules.report_schedules, name="report_schedules"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("dashboard/parks/<int:pk>/", views_dashboard.dashboard_park, name="dashboard_park"),
+    # Supervision orders (督办单).
+    path("orders/", views_orders.order_list, name="order_list"),
+    path("orders/export.xlsx", views_orders.order_export, name="order_export"),
+    path("orders/new/", views_orders.order_issue, name="order_issue"),
+    path("orders/<int:pk>/", views_orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/reply/", views_orders.order_reply, name="order_reply"),
+    path("orders/<int:pk>/act/", views_orders.order_act, name="order_act"),
+    path("order-files/<int:pk>/", views_orders.order_file_download, name="order_file_download"),
 ]

@@ -9,6 +9,7 @@ are covered by each area's own tests.
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from grievances.models import Grievance, ReplyTemplate, SurveyCampaign
@@ -17,6 +18,8 @@ from parks.structure.choices import Role
 from parks.structure.models import User
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.reporting.models import Report
+from reforms.supervision.models import SupervisionOrder
+from reforms.supervision.services import order_issue
 from reforms.tasks.models import Plan, Task
 from tests.factories import (
     ActivityFactory,
@@ -55,6 +58,22 @@ ROLES = [
 def _report(**target):
     return Report.objects.create(
         period_kind="month", period_start="2026-05-01", period_end="2026-05-31", **target
+    )
+
+
+def _order(park):
+    """A supervision order about a task in `park`, issued to the unit of the member-unit person
+    placed there (another unit for a park without one)."""
+    staff = User.objects.filter(role=Role.MEMBER_UNIT, park=park).first()
+    unit = staff.organisation if staff else OrganisationFactory()
+    office = User.objects.filter(role=Role.OFFICE).first() or UserFactory(role=Role.OFFICE)
+    return order_issue(
+        actor=office,
+        task=TaskFactory(park=park, lead_unit=unit),
+        unit=None,
+        colour="red",
+        requirement="限期反馈",
+        reply_due=timezone.localdate(),
     )
 
 
@@ -128,6 +147,10 @@ KINDS = {
         ),
         lambda user, obj: access.is_district_office(user),
     ),
+    "order": (
+        lambda park: _order(park),
+        _visible(lambda u: access.supervision_orders_visible(u, SupervisionOrder.objects.all())),
+    ),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -200,6 +223,11 @@ PAGES = {
     "reforms:report_schedules": None,
     "reforms:dashboard": None,
     "reforms:dashboard_park": "park",
+    "reforms:order_list": None,
+    "reforms:order_export": None,
+    "reforms:order_issue": None,  # without ?task= or ?grievance=: a 404 (403 for non-office)
+    "reforms:order_detail": "order",
+    "reforms:order_file_download": "unbuilt",
     "grievances:inbox": None,
     "grievances:grievance_detail": "grievance",
     "grievances:grievance_create": None,
@@ -230,6 +258,8 @@ POST_ONLY = {
     "reforms:proposal_delete",
     "reforms:proposal_advance",
     "reforms:report_regenerate",
+    "reforms:order_reply",
+    "reforms:order_act",
     "grievances:grievance_act",
     "grievances:extension_request",
     "grievances:grievance_merge",
@@ -282,6 +312,7 @@ API_KINDS = {
     "surveys": "survey",
     "grievance-policies": None,
     "grievance-reply-templates": None,
+    "supervision-orders": "order",
 }
 
 
@@ -393,7 +424,7 @@ def _api_paths():
 
 # Paths under an object naming something it may not have yet (a photo, a mediation, a built
 # file): a 404 there in scope is fair; out of scope they must still be refused.
-SUB_ITEMS = ("{photo_id}", "/mediation/", "/download/")
+SUB_ITEMS = ("{photo_id}", "/mediation/", "/download/", "{file_id}")
 
 
 def _sub_item(path):
@@ -423,7 +454,11 @@ def test_api_answers_as_parks_access_says(role, world):
         if "{id}" in path:
             tries = _objects(kind, park, other_park, made) if kind else [(None, NO_SUCH_ID)]
         for obj, pk in tries:
-            url = path.replace("{id}", str(pk)).replace("{photo_id}", str(NO_SUCH_ID))
+            url = (
+                path.replace("{id}", str(pk))
+                .replace("{photo_id}", str(NO_SUCH_ID))
+                .replace("{file_id}", str(NO_SUCH_ID))
+            )
             status = client.get(url).status_code
             where = f"{role} GET {url}"
             if role == "anonymous":

@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reforms.tasks.send_milestone_reminders",
         "schedule": crontab(hour=8, minute=35),  # once a day, after the task reminders
     },
+    "send-supervision-order-reminders": {
+        "task": "reforms.supervision.send_order_reminders",
+        "schedule": crontab(hour=8, minute=40),  # every morning, after the task reminders
+    },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
         "schedule": 60 * 60,  # hourly: missed scheduled reports, lost builds, orphan files
@@ -365,6 +369,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tasks and supervision orders both have a `status`: each choice set gets its own name
+    # (the task's was "StatusEnum" while it was the only one).
+    "ENUM_NAME_OVERRIDES": {
+        "TaskStatusEnum": "reforms.tasks.choices.TaskStatus",
+        "SupervisionOrderStatusEnum": "reforms.supervision.choices.OrderStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

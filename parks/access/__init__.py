@@ -11,6 +11,7 @@ The areas, by role:
 - park managers, liaisons and instructors: their park (a liaison logs in their own zones);
 - observers and member-unit staff: the park or subdistrict they are given, or the whole district
   when given neither. Member-unit staff also see the tasks and grievances of their unit.
+Supervision orders are seen by the office and by the staff of the unit they are issued to.
 Inactive and anonymous users get no area and may change nothing.
 
 Grid zones, facilities, activities, ledger rows, surveys and grievances are seen through their
@@ -22,7 +23,7 @@ writing `access.scope_of(user)`:
 - `scope`: the user's `Scope` and `Area`, the role groups and the questions about the user alone;
 - `structure`: parks and their structure, people, and the grid log;
 - `work`: reform tasks and plans, ledgers, progress reports and the dashboard, grievances and
-  surveys, API tokens, and the navigation.
+  surveys, supervision orders, API tokens, and the navigation.
 """
 
 from collections.abc import Callable
@@ -84,10 +85,12 @@ from parks.access.work import (
     OwnedTask,
     dashboard_area,
     grievances_visible,
+    is_staff_of,
     ledger_parks_for,
     ledger_rows_visible,
     may_edit_time_limits,
     may_export_unmasked,
+    may_issue_orders,
     may_log_grievances,
     may_manage_report_schedules,
     may_manage_tasks,
@@ -104,6 +107,8 @@ from parks.access.work import (
     plans_visible,
     reports_visible,
     requestable_targets,
+    staff_of_unit,
+    supervision_orders_visible,
     surveys_visible,
     task_updatable_condition,
     tasks_visible,
@@ -189,6 +194,10 @@ __all__ = [
     "may_see_dashboard",
     "grievances_visible",
     "surveys_visible",
+    "supervision_orders_visible",
+    "may_issue_orders",
+    "is_staff_of",
+    "staff_of_unit",
     "may_log_grievances",
     "may_edit_time_limits",
     "may_export_unmasked",

@@ -1,5 +1,5 @@
 """Access to the work done in the parks: reform tasks and plans, ledgers, progress reports and
-the dashboard, worker grievances and surveys, API tokens, and the navigation.
+the dashboard, worker grievances and surveys, supervision orders, API tokens, and the navigation.
 
 Rules about other apps' rows are conditions over their field names, applied to the queryset the
 caller passes in (this package imports no other app). The package `parks.access` re-exports
@@ -27,7 +27,7 @@ from parks.access.scope import (
 )
 from parks.access.structure import may_manage_people, parks_managed_by, parks_visible_to
 from parks.structure.choices import Role
-from parks.structure.models import Park, Subdistrict
+from parks.structure.models import Park, Subdistrict, User
 
 # --- Reform tasks and plans ----------------------------------------------------------------------
 
@@ -262,6 +262,36 @@ def may_print_posters(user: AnyUser, park: Park) -> bool:
     if scope.office or scope.area.park_id == park.pk:
         return True
     return scope.role == Role.SUBDISTRICT
+
+
+# --- Supervision orders (督办单) ---------------------------------------------------------------
+
+
+def supervision_orders_visible(user: AnyUser, orders: QuerySet[M]) -> QuerySet[M]:
+    """Office staff see every order; a unit's staff see the orders issued to their unit; nobody
+    else sees any (an order is between the office and one unit)."""
+    scope = scope_of(user)
+    if scope.office:
+        return orders
+    if not scope.user_id or not scope.organisation_id:
+        return orders.none()
+    return orders.filter(unit_id=scope.organisation_id)
+
+
+def may_issue_orders(user: AnyUser) -> bool:
+    """Issuing, urging, closing and sending back supervision orders is the district office's."""
+    return is_district_office(user)
+
+
+def is_staff_of(user: AnyUser, unit_id: int | None) -> bool:
+    """The user belongs to the organisation `unit_id` (they answer for its orders)."""
+    organisation_id = scope_of(user).organisation_id
+    return organisation_id is not None and organisation_id == unit_id
+
+
+def staff_of_unit(unit_id: int) -> QuerySet[User]:
+    """The active people of an organisation: who hears what the office asks of it."""
+    return User.objects.filter(organisation_id=unit_id, is_active=True)
 
 
 # --- API tokens --------------------------------------------------------------------------------

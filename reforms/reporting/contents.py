@@ -46,6 +46,7 @@ ordered most first, then by name in pinyin order.
 """
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -68,6 +69,8 @@ from reforms.reporting.choices import ReportScope
 from reforms.reporting.contents_areas import by_park, by_subdistrict
 from reforms.reporting.models import Report
 from reforms.reporting.periods import as_instants, previous_period, year_ago_period
+from reforms.supervision.models import SupervisionOrder
+from reforms.supervision.selectors import order_counts, order_counts_by_unit
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
 from reforms.tasks.selectors import on_time_conditions, on_time_rate, overdue_on, with_warning
@@ -89,6 +92,8 @@ SECTIONS = (
     "overdue_by_unit",
     "overdue_tasks",
     "grievances_by_unit",
+    "supervision",
+    "supervision_by_unit",
     "by_park",
     "by_subdistrict",
 )
@@ -240,6 +245,32 @@ def _grievances_by_unit(scope: Scope, now: datetime, start: date, end: date) -> 
         for row in rows
     ]
     return sorted(rows, key=lambda row: (-row["received"], row["unit"]))
+
+
+def _orders(scope: Scope) -> QuerySet[SupervisionOrder]:
+    """The scope's supervision orders: those about its tasks or its grievances."""
+    orders = SupervisionOrder.objects.all()
+    if scope.is_district:
+        return orders
+    return orders.filter(
+        Q(task__in=scope.tasks().values("pk"))
+        | Q(grievance__in=scope.of(Grievance.objects.all()).values("pk"))
+    )
+
+
+def _supervision(scope: Scope, today: date, start: date, end: date) -> dict:
+    """The period's orders (reforms.supervision.selectors.order_counts): one query."""
+    return asdict(order_counts(_orders(scope), start=start, end=end, today=today))
+
+
+def _supervision_by_unit(scope: Scope, today: date, start: date, end: date) -> list[dict]:
+    """The same per responsible unit, by name: one grouped query."""
+    return [
+        {"unit": unit_id, "unit_name": name, **asdict(counts)}
+        for unit_id, name, counts in order_counts_by_unit(
+            _orders(scope), start=start, end=end, today=today
+        )
+    ]
 
 
 def _activities(scope: Scope, start: date, end: date, compared: Compared) -> dict:
@@ -401,6 +432,8 @@ def build_snapshot(
         ("overdue_by_unit", lambda: _overdue_by_unit(scope, overdue_as_of)),
         ("overdue_tasks", lambda: _overdue_tasks(scope, overdue_as_of)),
         ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
+        ("supervision", lambda: _supervision(scope, today, start, end)),
+        ("supervision_by_unit", lambda: _supervision_by_unit(scope, today, start, end)),
         ("by_park", lambda: by_park(scope, now, today, start, end)),
         ("by_subdistrict", lambda: by_subdistrict(scope, snapshot["by_park"], today)),
     ]

@@ -352,6 +352,27 @@ def report_filename(report: Report, extension: str = "xlsx", version: int | None
     )
 
 
+def _supervision(snapshot: dict) -> SheetWriter:
+    """The period's supervision orders: the scope's total, then each responsible unit."""
+    figures = spec.ORDER_FIGURES
+    count = FORMATS[shape.COUNT]
+    sheet = SheetWriter(
+        spec.SUPERVISION_SHEET,
+        [spec.UNIT_ORDERS["unit_name"].term, *(figure.term for figure in figures)],
+    )
+    total = snapshot.get("supervision")
+    if total is not None:
+        sheet.row(
+            Cell("合计", bold=True),
+            *(Cell(total.get(figure.key), count, bold=True) for figure in figures),
+        )
+    for row in snapshot.get("supervision_by_unit") or []:
+        sheet.row(
+            row.get("unit_name") or "", *(Cell(row.get(figure.key), count) for figure in figures)
+        )
+    return sheet
+
+
 def report_workbook(report: Report, snapshot: dict) -> bytes:
     """The report's workbook (.xlsx bytes), one sheet per section of `snapshot`."""
     heading, subheading = _headings(report, snapshot)
@@ -365,6 +386,7 @@ def report_workbook(report: Report, snapshot: dict) -> bytes:
         _overdue(snapshot),
         _overdue_tasks(snapshot),
         _grievances_by_unit(snapshot),
+        _supervision(snapshot),
         excel_areas.by_park(snapshot),
         excel_areas.by_subdistrict(snapshot),
         _definitions(snapshot),

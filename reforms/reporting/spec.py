@@ -74,6 +74,12 @@ from reforms.reporting.spec_sections import (
     TASKS_PERIOD,
     WARNING_TERMS,
 )
+from reforms.reporting.spec_supervision import (
+    ORDER_FIGURES,
+    ORDERS,
+    SUPERVISION_SHEET,
+    UNIT_ORDERS,
+)
 
 __all__ = [
     "FIRST_DAY",
@@ -131,6 +137,10 @@ __all__ = [
     "SUBDISTRICT",
     "BY_SUBDISTRICT_SHEET",
     "subdistrict_figure",
+    "ORDER_FIGURES",
+    "ORDERS",
+    "UNIT_ORDERS",
+    "SUPERVISION_SHEET",
 ]
 
 # --- What the report covers and when -----------------------------------------------------------
@@ -262,6 +272,19 @@ SNAPSHOT = Group(
             UNIT_GRIEVANCES,
             "The grievance figures of `period` per handling unit (the unit handling each "
             "grievance now), most received first; grievances sent to no unit are left out.",
+            many=True,
+        ),
+        Part(
+            "supervision",
+            ORDERS,
+            "Supervision orders (督办单) issued in `period` about the scope's tasks and "
+            "grievances. Absent from reports built before it was added.",
+        ),
+        Part(
+            "supervision_by_unit",
+            UNIT_ORDERS,
+            "The same per responsible unit, by unit name; units with no order in `period` are "
+            "left out. Absent from reports built before it was added.",
             many=True,
         ),
         Part(

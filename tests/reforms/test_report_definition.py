@@ -45,6 +45,12 @@ Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it 
   snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
   口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
   pending tasks among what the build fixes.
+
+Issue 13 item 5 (supervision orders, 督办单) re-recorded it again, adding only, changing no
+figure: the period's orders (`supervision`: issued, answered on time, overdue, times urged) and
+the same per responsible unit (`supervision_by_unit`) in the snapshot, the sheet 督办 (a 合计 row,
+then a row per unit) before 各园区, and a "Supervision orders" table on the page. The recorded
+world has no orders, so every new figure is 0 and the per-unit list is empty.
 """
 
 import json

@@ -37,6 +37,7 @@ SHEETS = [
     "逾期单位",
     "逾期任务",
     "各承办单位",
+    "督办",  # issue 13: supervision orders, the scope's total and each responsible unit
     "各园区",
     "各街道",  # issue 12 item 4: a district report's subdistricts
     "口径说明",  # issue 12: what each figure counts

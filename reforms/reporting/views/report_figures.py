@@ -236,6 +236,8 @@ def report_figures(snapshot):
             spec.UNIT_GRIEVANCES["unit_name"].label,
             *(spec.UNIT_GRIEVANCES[key].heading for key in BY_UNIT_COLUMNS),
         ],
+        # Supervision orders (absent from reports built before they were counted).
+        "supervision": _supervision(snapshot),
         "by_park": [_park_row(row) for row in snapshot.get("by_park", [])],
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         # A district report's subdistricts: the parks' table's columns, a subdistrict a row.
@@ -281,6 +283,26 @@ OVERDUE_TASK_COLUMNS = ("code", "title", "unit_name", "park_name", "due_date", "
 
 # The columns of the handling units' table, after the unit's name.
 BY_UNIT_COLUMNS = ("received", *spec.RATES, *spec.OTHER_RATES)
+
+
+def _supervision(snapshot: dict) -> dict | None:
+    """The supervision orders' table: the scope's total, then a row per responsible unit."""
+    total = snapshot.get("supervision")
+    if total is None:
+        return None
+    keys = [figure.key for figure in spec.ORDER_FIGURES]
+    return {
+        "headings": [
+            spec.UNIT_ORDERS["unit_name"].label,
+            *(figure.heading for figure in spec.ORDER_FIGURES),
+        ],
+        "total": [total.get(key) for key in keys],
+        "rows": [
+            {"name": row.get("unit_name"), "cells": [row.get(key) for key in keys]}
+            for row in snapshot.get("supervision_by_unit") or []
+        ],
+    }
+
 
 # The columns of the parks' table (the template lays out their cells).
 BY_PARK_COLUMNS = (
