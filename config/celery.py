@@ -13,7 +13,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-JOB_MODULES = ["parks.structure", "reforms.tasks", "reforms.reporting", "grievances"]
+JOB_MODULES = [
+    "parks.structure",
+    "parks.notices",
+    "reforms.tasks",
+    "reforms.reporting",
+    "grievances",
+]
 app.autodiscover_tasks(JOB_MODULES, related_name="jobs")
 
 # The demo's file-system broker needs its folders before the first message is written.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
 from grievances.models import FollowUp, Grievance, GrievanceEvent
+from grievances.worker_texts import tell_worker
 from parks.history import audit
 from parks.structure.models import Organisation, User
 
@@ -107,9 +108,11 @@ def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Gr
     # acceptance of the current unit; a return has cleared any earlier one.
     grievance.responded_at = timezone.now()
     grievance.handler = grievance.handler or actor
-    return _move(
+    grievance = _move(
         grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
     )
+    tell_worker(grievance, Action.ACCEPT)  # an SMS to the worker, if they agreed
+    return grievance
 
 
 @transaction.atomic
@@ -143,9 +146,11 @@ def grievance_reply(*, grievance: Grievance, actor: User, note: str) -> Grievanc
     grievance, note = _locked_for_step(grievance, action=Action.REPLY, actor=actor, note=note)
     grievance.resolved_at = timezone.now()
     grievance.reply = note
-    return _move(
+    grievance = _move(
         grievance, action=Action.REPLY, actor=actor, note=note, fields=("resolved_at", "reply")
     )
+    tell_worker(grievance, Action.REPLY)  # an SMS to the worker, if they agreed
+    return grievance
 
 
 @transaction.atomic
@@ -188,7 +193,11 @@ def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Gri
     """The office closes a grievance whose worker was satisfied."""
     grievance, note = _locked_for_step(grievance, action=Action.CLOSE, actor=actor, note=note)
     grievance.closed_at = timezone.now()
-    return _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
+    grievance = _move(
+        grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",)
+    )
+    tell_worker(grievance, Action.CLOSE)  # an SMS to the worker, if they agreed
+    return grievance
 
 
 @transaction.atomic

@@ -155,6 +155,7 @@ class OrganisationAdmin(ChineseNameAdmin):
     list_select_related = ["subdistrict", "park"]
     search_fields = ["name"]
     autocomplete_fields = ["subdistrict", "park"]
+    fields = ["name", "kind", "subdistrict", "park", "is_active", "wecom_webhook"]
 
 
 @admin.register(GridZone)

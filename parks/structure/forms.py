@@ -36,6 +36,7 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
             "motto",
             "honours",
             "description",
+            "wecom_webhook",
         ]
         widgets = {
             "industries": forms.CheckboxSelectMultiple,
@@ -44,7 +45,15 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
         }
 
     # Only office staff decide which parks are pilots; a park manager sees these read-only.
-    OFFICE_ONLY_FIELDS = ("name", "subdistrict", "pilot_status", "designation_year", "kind")
+    # Where its notices post (a robot's key) is the office's to set, too.
+    OFFICE_ONLY_FIELDS = (
+        "name",
+        "subdistrict",
+        "pilot_status",
+        "designation_year",
+        "kind",
+        "wecom_webhook",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
