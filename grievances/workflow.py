@@ -193,9 +193,7 @@ def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Gri
     """The office closes a grievance whose worker was satisfied."""
     grievance, note = _locked_for_step(grievance, action=Action.CLOSE, actor=actor, note=note)
     grievance.closed_at = timezone.now()
-    grievance = _move(
-        grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",)
-    )
+    grievance = _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
     tell_worker(grievance, Action.CLOSE)  # an SMS to the worker, if they agreed
     return grievance
 

@@ -8,6 +8,7 @@ saves, AdminAuditMixin the rest.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,7 @@ class ParkAdmin(audit.AdminAuditMixin, ChineseNameAdmin):
     list_filter = ["kind", "pilot_status", "designation_year", "subdistrict", "industries"]
     list_select_related = ["subdistrict"]
     search_fields = ["name", "address", "motto"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["subdistrict", "industries"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
@@ -156,6 +158,7 @@ class OrganisationAdmin(ChineseNameAdmin):
     search_fields = ["name"]
     autocomplete_fields = ["subdistrict", "park"]
     fields = ["name", "kind", "subdistrict", "park", "is_active", "wecom_webhook"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(GridZone)

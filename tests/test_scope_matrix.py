@@ -144,6 +144,8 @@ PAGES = {
     "parks:api_tokens": None,
     "parks:audit": None,
     "parks:notifications": None,
+    "parks:notice_preferences": None,
+    "parks:deliveries": None,  # the office's only (tests/parks/test_notice_pages.py)
     "parks:my_grid_zones": None,
     "parks:activity_create": None,
     "parks:activity_detail": "activity",
@@ -209,6 +211,7 @@ PAGES = {
 POST_ONLY = {
     "parks:api_token_revoke",
     "parks:notifications_mark_read",
+    "parks:delivery_retry",
     "parks:activity_delete",
     "reforms:task_import_commit",
     "reforms:task_import_discard",

@@ -151,4 +151,14 @@ class Delivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()} → {self.recipient_label or self.address}"
+        return f"{self.get_channel_display()} → {self.recipient_label or self.shown_address}"
+
+    @property
+    def shown_address(self) -> str:
+        """The address as the office's page shows it: a robot's key and the middle of a phone
+        number hidden (the key lets anyone post to the group; the phone may be a worker's)."""
+        if self.channel == DeliveryChannel.WECOM:
+            return self.address.split("?", 1)[0] + ("?key=…" if "?" in self.address else "")
+        if self.channel == DeliveryChannel.SMS and len(self.address) >= 7:
+            return self.address[:3] + "****" + self.address[-4:]
+        return self.address

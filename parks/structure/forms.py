@@ -44,6 +44,8 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    wecom_webhook = Park._meta.get_field("wecom_webhook").formfield(assume_scheme="https")
+
     # Only office staff decide which parks are pilots; a park manager sees these read-only.
     # Where its notices post (a robot's key) is the office's to set, too.
     OFFICE_ONLY_FIELDS = (
