@@ -113,6 +113,7 @@ class ParkAdmin(audit.AdminAuditMixin, ChineseNameAdmin):
         (None, {"fields": ["name", "kind", "subdistrict", "industries", "address"]}),
         (_("Reform"), {"fields": ["pilot_status", "designation_year"]}),
         (_("About"), {"fields": ["motto", "honours", "description"]}),
+        (_("Notices"), {"fields": ["wecom_webhook"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [GridZoneInline, FacilityInline]
