@@ -5,8 +5,6 @@ job registers under the same constant. Names are stored in queued messages and b
 never change.
 """
 
-from functools import partial
-
 from celery import current_app
 from django.db import transaction
 
@@ -20,9 +18,10 @@ def send_on_commit(name: str, *args) -> None:
     """Queue it once the current transaction commits (at once outside one). Robust: with the
     broker down the write still stands (and the request answers); each caller has a sweep that
     queues what was never taken."""
-    transaction.on_commit(partial(_send_by_name, name, *args), robust=True)
 
+    def send_after_commit() -> None:
+        # A named function, not a partial: a robust callback that fails is logged by its
+        # __qualname__. `send` is looked up now, so a test may route it to its own worker.
+        send(name, *args)
 
-def _send_by_name(name: str, *args) -> None:
-    # Looked up at call time, so a test may route `send` to its own worker's queue.
-    send(name, *args)
+    transaction.on_commit(send_after_commit, robust=True)
