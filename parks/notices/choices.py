@@ -76,10 +76,10 @@ class DeliveryChannel(models.TextChoices):
 
 # What a person gets when they have chosen nothing for a kind: e-mail (when they have an
 # address) and their unit's WeCom group (when it has a robot); SMS only when asked for.
-DEFAULT_CHANNELS = {
-    DeliveryChannel.EMAIL: True,
-    DeliveryChannel.WECOM: True,
-    DeliveryChannel.SMS: False,
+DEFAULT_CHANNELS: dict[str, bool] = {
+    DeliveryChannel.EMAIL.value: True,
+    DeliveryChannel.WECOM.value: True,
+    DeliveryChannel.SMS.value: False,
 }
 
 

@@ -137,7 +137,7 @@ def _robots(people: list[User]) -> dict[int, tuple[str, str]]:
     )
     robots = {}
     for person in people:
-        robot = unit_robots.get(person.organisation_id) or park_robots.get(person.park_id)
+        robot = unit_robots.get(person.organisation_id or 0) or park_robots.get(person.park_id or 0)
         if robot:
             robots[person.pk] = robot
     return robots
