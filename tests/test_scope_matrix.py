@@ -273,6 +273,7 @@ API_KINDS = {
     "grievance-attachments": "unbuilt",
     "surveys": "survey",
     "grievance-policies": None,
+    "notices": None,  # the signed-in person's own settings
 }
 
 

@@ -65,6 +65,8 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
         if not may_change_park_designation(user):
             for name in self.OFFICE_ONLY_FIELDS:
                 self.fields[name].disabled = True
+            # The robot's address carries its key: not shown to those who may not change it.
+            del self.fields["wecom_webhook"]
 
 
 class GridZoneForm(BootstrapFormMixin, forms.ModelForm):

@@ -258,3 +258,33 @@ def test_a_webhook_must_be_an_http_address_and_only_the_office_sets_it(
     client.post(f"/parks/{park.pk}/edit/", {**form, "wecom_webhook": "https://other.example/"})
     park.refresh_from_db()
     assert park.wecom_webhook.endswith("key=abc")  # the field is read-only for a manager
+
+
+def test_the_api_reads_and_changes_ones_own_settings(api_as):
+    person = UserFactory(role=Role.OBSERVER)
+    api = api_as(person)
+
+    before = api.get("/api/v1/notices/preferences/").json()
+    assert before["daily_digest"] is False
+    assert before["kinds"]["task_warning"] == {"email": True, "wecom": True, "sms": False}
+
+    changed = api.put(
+        "/api/v1/notices/preferences/",
+        {
+            "daily_digest": True,
+            "kinds": {"task_warning": {"email": False, "wecom": False, "sms": True}},
+        },
+        format="json",
+    )
+    assert changed.status_code == 200
+    assert changed.json()["kinds"]["task_warning"] == {"email": False, "wecom": False, "sms": True}
+    assert changed.json()["kinds"]["report_ready"]["email"] is True  # left as it was
+    assert NoticeProfile.objects.get(user=person).daily_digest is True
+
+    bad = api.put(
+        "/api/v1/notices/preferences/",
+        {"daily_digest": "maybe", "kinds": {"no_such_kind": {"email": True}}},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert set(bad.json()) == {"daily_digest", "kinds"}
