@@ -3,6 +3,7 @@
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks.notices.choices import DeliveryChannel, DeliveryStatus, NoticeKind
 from parks.notices.models import Delivery
@@ -13,7 +14,9 @@ class DeliveryFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Search"), max_length=100)
     status = django_filters.ChoiceFilter(choices=DeliveryStatus.choices, label=_("Status"))
-    channel = django_filters.ChoiceFilter(choices=DeliveryChannel.choices, label=_("Channel"))
+    channel = django_filters.ChoiceFilter(
+        choices=DeliveryChannel.choices, label=pgettext_lazy("delivery", "Channel")
+    )
     kind = django_filters.ChoiceFilter(choices=NoticeKind.choices, label=_("Kind"))
 
     class Meta:

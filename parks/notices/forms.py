@@ -16,6 +16,7 @@ class NoticePreferencesForm(forms.Form):
     daily_digest = forms.BooleanField(
         label=_("Daily digest"),
         required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
         help_text=_(
             "One e-mail each morning with the last day's notices, instead of one e-mail per notice."
         ),

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parks.notices.choices import DeliveryChannel, DeliveryStatus, NoticeKind
 
@@ -93,7 +94,9 @@ class Delivery(models.Model):
     # The announcement (or digest) this delivery belongs to: one per announce() call, so a
     # message to a unit's five people posts once to the unit's robot.
     batch = models.CharField(_("batch"), max_length=64)
-    channel = models.CharField(_("channel"), max_length=10, choices=DeliveryChannel.choices)
+    channel = models.CharField(
+        pgettext_lazy("delivery", "channel"), max_length=10, choices=DeliveryChannel.choices
+    )
     address = models.CharField(_("address"), max_length=500)
     # Who it is for, as the office reads it: a person, a unit's group, a worker's case.
     recipient_label = models.CharField(_("recipient"), max_length=200, blank=True)
