@@ -139,3 +139,23 @@ def test_the_tracking_page_names_the_handling_unit_and_when_each_step_happened(
     page = client.get(url).content.decode()
     assert 'id="handling-unit">区人社局<' in page
     assert page.count('data-action="') == 2  # passed on, accepted: each with its time
+
+
+def test_the_api_takes_the_consent_and_needs_a_phone_for_it(api_as, office_user, park):
+    api = api_as(office_user)
+    base = {
+        "park": park.pk,
+        "channel": "gm_mailbox",
+        "category": "wages",
+        "title": "工资拖欠",
+        "description": "两个月没发工资。",
+    }
+    refused = api.post("/api/v1/grievances/", {**base, "sms_consent": True}, format="json")
+    assert refused.status_code == 400 and set(refused.json()) == {"sms_consent"}
+
+    taken = api.post(
+        "/api/v1/grievances/",
+        {**base, "sms_consent": True, "complainant_phone": "13812345678"},
+        format="json",
+    )
+    assert taken.status_code == 201 and taken.json()["sms_consent"] is True
