@@ -14,4 +14,3 @@ BUILD_REPORT = "reforms.tasks.build_report"
 def send_build(report_id: int) -> None:
     """Queue one build of `report_id` (raises the broker's error when it cannot be reached)."""
     queue.send(BUILD_REPORT, report_id)
-
