@@ -22,6 +22,7 @@ from parks.notices.models import Delivery
 MAINLAND_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 # WeCom answers errcode 45009 when a robot posts more than 20 messages a minute: wait and retry.
 WECOM_RATE_LIMITED = 45009
+WECOM_MAX_CHARACTERS = 680
 ERROR_MAX_LENGTH = 500
 
 
@@ -124,7 +125,8 @@ def send_email(delivery: Delivery) -> None:
 def send_wecom(delivery: Delivery) -> None:
     """POST a text message to the group robot. WeCom answers HTTP 200 with `{"errcode": 0}`
     when it posted; any other errcode is a refusal (a wrong key…), except rate limiting."""
-    content = f"{delivery.subject}\n{delivery.message}".strip()
+    # A text message may be at most 2048 bytes of UTF-8: 680 Chinese characters fit.
+    content = f"{delivery.subject}\n{delivery.message}".strip()[:WECOM_MAX_CHARACTERS]
     _status, answer = post_json(delivery.address, {"msgtype": "text", "text": {"content": content}})
     reply = _json(answer)
     errcode = reply.get("errcode")
