@@ -15,6 +15,7 @@ app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 JOB_MODULES = [
     "parks.structure",
+    "parks.notices",
     "reforms.tasks",
     "reforms.reporting",
     "reforms.supervision",

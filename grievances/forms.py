@@ -64,12 +64,14 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
             "complainant_name",
             "complainant_phone",
             "complainant_employer",
+            "sms_consent",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         labels = {
             "complainant_name": _("Worker's name"),
             "complainant_phone": _("Worker's phone"),
             "complainant_employer": _("Worker's employer"),
+            "sms_consent": _("The worker agrees to be texted about progress"),
         }
         help_texts = {
             "survey": _("Only for opinions collected by a satisfaction survey."),
@@ -132,6 +134,8 @@ class GrievanceForm(BootstrapFormMixin, forms.ModelForm):
                 _("The activity this grievance was heard at is in %(park)s.")
                 % {"park": activity.park.name},
             )
+        if cleaned.get("sms_consent") and not cleaned.get("complainant_phone"):
+            self.add_error("sms_consent", _("Give the worker's phone number to text them."))
         return cleaned
 
 

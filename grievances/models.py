@@ -144,6 +144,13 @@ class Grievance(models.Model):
     complainant_name = models.CharField(_("name"), max_length=50, blank=True)
     complainant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     complainant_employer = models.CharField(_("employer"), max_length=100, blank=True)
+    # The worker agreed to be texted at the phone above when the grievance is accepted,
+    # replied and closed (grievances.worker_texts).
+    sms_consent = models.BooleanField(
+        _("texts about progress"),
+        default=False,
+        help_text=_("The worker agreed to be texted when it is accepted, replied and closed."),
+    )
 
     handling_unit = models.ForeignKey(
         Organisation,

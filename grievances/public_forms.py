@@ -87,6 +87,10 @@ class PublicGrievanceForm(BootstrapFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
+    sms_consent = forms.BooleanField(
+        label=_("Text me when my request is accepted, answered and closed"),
+        required=False,
+    )
     attachments = MultipleFileField(
         label=_("Photos or PDF (optional)"),
         required=False,
@@ -168,6 +172,8 @@ class PublicGrievanceForm(BootstrapFormMixin, forms.Form):
         for name in ("title", "description", "complainant_name", "complainant_employer"):
             if isinstance(cleaned.get(name), str):
                 cleaned[name] = cleaned[name].strip()
+        if cleaned.get("sms_consent") and not cleaned.get("complainant_phone"):
+            self.add_error("sms_consent", _("Leave your phone number to be texted."))
         if "stamp" in self.errors:
             # Draw a fresh stamp, so that sending the form again works.
             self.data = self.data.copy()

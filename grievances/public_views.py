@@ -222,6 +222,7 @@ def _intake(request, park, zone, quota):
         complainant_name=data["complainant_name"],
         complainant_phone=data["complainant_phone"],
         complainant_employer=data["complainant_employer"],
+        sms_consent=data["sms_consent"],
     )
     try:
         services.grievance_receive(grievance=grievance, actor=None, files=data["attachments"])
@@ -279,7 +280,9 @@ def _find_for_worker(request, code):
     grievance = None
     if TRACKING_CODE_PATTERN.match(code):
         grievance = (
-            Grievance.objects.select_related("park", "grid_zone").filter(tracking_code=code).first()
+            Grievance.objects.select_related("park", "grid_zone", "handling_unit")
+            .filter(tracking_code=code)
+            .first()
         )
     if grievance is None:
         _hit(misses, HOUR)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from grievances import handoffs, policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, ALLOWED_TRANSITIONS, Action, Satisfaction
 from grievances.models import FollowUp, Grievance, GrievanceEvent
+from grievances.worker_texts import tell_worker
 from parks.history import audit
 from parks.structure.models import Organisation, User
 
@@ -114,6 +115,7 @@ def grievance_accept(*, grievance: Grievance, actor: User, note: str = "") -> Gr
         grievance, action=Action.ACCEPT, actor=actor, note=note, fields=("responded_at", "handler")
     )
     handoffs.grievance_accepted(grievance, actor=actor)
+    tell_worker(grievance, Action.ACCEPT)  # an SMS to the worker, if they agreed
     return grievance
 
 
@@ -154,6 +156,7 @@ def grievance_reply(*, grievance: Grievance, actor: User, note: str) -> Grievanc
         grievance, action=Action.REPLY, actor=actor, note=note, fields=("resolved_at", "reply")
     )
     handoffs.grievance_replied(grievance, actor=actor)
+    tell_worker(grievance, Action.REPLY)  # an SMS to the worker, if they agreed
     return grievance
 
 
@@ -197,7 +200,9 @@ def grievance_close(*, grievance: Grievance, actor: User, note: str = "") -> Gri
     """The office closes a grievance whose worker was satisfied."""
     grievance, note = _locked_for_step(grievance, action=Action.CLOSE, actor=actor, note=note)
     grievance.closed_at = timezone.now()
-    return _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
+    grievance = _move(grievance, action=Action.CLOSE, actor=actor, note=note, fields=("closed_at",))
+    tell_worker(grievance, Action.CLOSE)  # an SMS to the worker, if they agreed
+    return grievance
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ saves, AdminAuditMixin the rest.
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -105,12 +106,14 @@ class ParkAdmin(audit.AdminAuditMixin, ChineseNameAdmin):
     list_filter = ["kind", "pilot_status", "designation_year", "subdistrict", "industries"]
     list_select_related = ["subdistrict"]
     search_fields = ["name", "address", "motto"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     autocomplete_fields = ["subdistrict", "industries"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "subdistrict", "industries", "address"]}),
         (_("Reform"), {"fields": ["pilot_status", "designation_year"]}),
         (_("About"), {"fields": ["motto", "honours", "description"]}),
+        (_("Notices"), {"fields": ["wecom_webhook"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
     inlines = [GridZoneInline, FacilityInline]
@@ -155,6 +158,8 @@ class OrganisationAdmin(ChineseNameAdmin):
     list_select_related = ["subdistrict", "park"]
     search_fields = ["name"]
     autocomplete_fields = ["subdistrict", "park"]
+    fields = ["name", "kind", "subdistrict", "park", "is_active", "wecom_webhook"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(GridZone)

@@ -1,7 +1,9 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from parks.gridlog.api import views as activity_views
 from parks.history import api as audit
+from parks.notices import api as notices
 from parks.structure.api import views
 
 router = DefaultRouter()
@@ -13,4 +15,11 @@ router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("activities", activity_views.ActivityViewSet, basename="activity")
 router.register("audit", audit.AuditEventViewSet, basename="audit")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "notices/preferences/",
+        notices.NoticePreferencesView.as_view(),
+        name="notice-preferences",
+    ),
+    *router.urls,
+]

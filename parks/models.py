@@ -7,7 +7,7 @@ this module.
 
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.history.models import AuditEvent
-from parks.notices.models import Notification
+from parks.notices.models import Delivery, NoticePreference, NoticeProfile, Notification
 from parks.structure.models import (
     Facility,
     GridZone,
@@ -22,9 +22,12 @@ __all__ = [
     "Activity",
     "ActivityPhoto",
     "AuditEvent",
+    "Delivery",
     "Facility",
     "GridZone",
     "Industry",
+    "NoticePreference",
+    "NoticeProfile",
     "Notification",
     "Organisation",
     "Park",

@@ -41,6 +41,17 @@ urlpatterns = [
         notice_views.notifications_mark_read,
         name="notifications_mark_read",
     ),
+    path(
+        "notifications/settings/",
+        notice_views.notice_preferences,
+        name="notice_preferences",
+    ),
+    path("notifications/deliveries/", notice_views.delivery_list, name="deliveries"),
+    path(
+        "notifications/deliveries/<int:pk>/retry/",
+        notice_views.delivery_retry,
+        name="delivery_retry",
+    ),
     # The liaison's phone pages of the grid log (views/liaison.py).
     path("grid-log/", views_liaison.my_grid_zones, name="my_grid_zones"),
     path("grid-log/new/", views_liaison.activity_create, name="activity_create"),

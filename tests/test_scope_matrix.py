@@ -174,6 +174,8 @@ PAGES = {
     "parks:api_tokens": None,
     "parks:audit": None,
     "parks:notifications": None,
+    "parks:notice_preferences": None,
+    "parks:deliveries": None,  # the office's only (tests/parks/test_notice_pages.py)
     "parks:my_grid_zones": None,
     "parks:activity_create": None,
     "parks:activity_detail": "activity",
@@ -247,6 +249,7 @@ PAGES = {
 POST_ONLY = {
     "parks:api_token_revoke",
     "parks:notifications_mark_read",
+    "parks:delivery_retry",
     "parks:activity_delete",
     "reforms:task_import_commit",
     "reforms:task_import_discard",
@@ -313,6 +316,7 @@ API_KINDS = {
     "grievance-policies": None,
     "grievance-reply-templates": None,
     "supervision-orders": "order",
+    "notices": None,  # the signed-in person's own settings
 }
 
 

@@ -304,6 +304,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grievances.tasks.send_grievance_reminders",
         "schedule": 15 * 60,  # time limits run in hours: check every quarter hour
     },
+    "requeue-lost-notice-deliveries": {
+        "task": "parks.notices.requeue_lost_deliveries",
+        "schedule": 60,  # a notice whose message was lost goes out within a few minutes
+    },
+    "send-notice-digests": {
+        "task": "parks.notices.send_digests",
+        "schedule": crontab(hour=7, minute=30),  # before the working day, Asia/Shanghai
+    },
 }
 
 # A worker that starts produces the scheduled reports missed while none was running.
@@ -391,6 +399,28 @@ LOGGING = {
 PORTAL_DEMO_DATA_ALLOWED = False
 PORTAL_DISTRICT_NAME = env.str("PORTAL_DISTRICT_NAME", default="梁溪区")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="portal@localhost")
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.float("DJANGO_EMAIL_TIMEOUT", default=10)
+
+# --- Notices by e-mail, WeCom group robots and SMS (parks.notices) -----------------------------
+# Sent by the worker after the data commits; a transient failure (a timeout, a refused
+# connection, a 5xx) is tried again after NOTICES_RETRY_SECONDS, doubling each time, until
+# NOTICES_DELIVERY_ATTEMPTS tries are spent; then the delivery is failed, for the office's page.
+NOTICES_DELIVERY_ATTEMPTS = env.int("NOTICES_DELIVERY_ATTEMPTS", default=5)
+NOTICES_RETRY_SECONDS = env.float("NOTICES_RETRY_SECONDS", default=30)
+NOTICES_HTTP_CONNECT_TIMEOUT = env.float("NOTICES_HTTP_CONNECT_TIMEOUT", default=5)
+NOTICES_HTTP_READ_TIMEOUT = env.float("NOTICES_HTTP_READ_TIMEOUT", default=10)
+# The SMS gateway: a POST of JSON {mobile, template, sign, content} with the key as a bearer
+# token. Empty URL: SMS deliveries fail with that reason (shown to the office).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
+SMS_GATEWAY_TEMPLATE = env.str("SMS_GATEWAY_TEMPLATE", default="")
+SMS_GATEWAY_SIGN = env.str("SMS_GATEWAY_SIGN", default="")
 
 
 def public_base_url(default: str | None) -> str:

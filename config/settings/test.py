@@ -16,7 +16,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS  # noqa: F405
 # Test workers start often; the tests that need the catch-up at start turn it on.
 REPORTS_CATCH_UP_ON_WORKER_START = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A test's worker may be pointed at the test's own SMTP receiver (DJANGO_EMAIL_BACKEND…).
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+)
+# Retries come quickly and a hanging receiver gives up soon, so the tests need not wait.
+NOTICES_RETRY_SECONDS = env.float("NOTICES_RETRY_SECONDS", default=0.2)
+NOTICES_DELIVERY_ATTEMPTS = env.int("NOTICES_DELIVERY_ATTEMPTS", default=3)
+NOTICES_HTTP_READ_TIMEOUT = env.float("NOTICES_HTTP_READ_TIMEOUT", default=1)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -178,6 +178,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "complainant_name",
             "complainant_phone",
             "complainant_employer",
+            "sms_consent",
             "personal_data_masked",
             "handling_unit",
             "handling_unit_name",
@@ -257,8 +258,16 @@ class GrievanceCreateSerializer(PortalModelSerializer):
             "complainant_name",
             "complainant_phone",
             "complainant_employer",
+            "sms_consent",
             "attachments",
         ]
+
+    def validate(self, attrs):
+        if attrs.get("sms_consent") and not attrs.get("complainant_phone", "").strip():
+            raise serializers.ValidationError(
+                {"sms_consent": _("Give the worker's phone number to text them.")}
+            )
+        return attrs
 
 
 class GrievanceEventSerializer(serializers.ModelSerializer):

@@ -101,6 +101,7 @@ from parks.access.work import (
     may_record_ledgers,
     may_request_report,
     may_see_dashboard,
+    may_see_deliveries,
     may_update_task,
     may_write_ledger,
     navigation,
@@ -206,4 +207,5 @@ __all__ = [
     "Navigation",
     "navigation",
     "may_read_audit_log",
+    "may_see_deliveries",
 ]

@@ -336,3 +336,9 @@ def navigation(user: AnyUser) -> Navigation:
 def may_read_audit_log(user: AnyUser) -> bool:
     """Who changed what, everywhere: the district office's."""
     return is_district_office(user)
+
+
+def may_see_deliveries(user: AnyUser) -> bool:
+    """Every notice's deliveries by e-mail, WeCom and SMS, their failures and the retry
+    button: the district office's."""
+    return is_district_office(user)

@@ -27,3 +27,67 @@ class NoticeKind(models.TextChoices):
     ORDER_SENT_BACK = "order_sent_back", _("Supervision order reply sent back")
     # Reports
     REPORT_READY = "report_ready", _("Progress report ready")
+
+
+# Kinds grouped as the preferences page shows them.
+KIND_GROUPS = (
+    (
+        _("Worker grievances"),
+        (
+            NoticeKind.GRIEVANCE_ASSIGNED,
+            NoticeKind.GRIEVANCE_ACCEPTED,
+            NoticeKind.GRIEVANCE_RETURNED,
+            NoticeKind.GRIEVANCE_REPLIED,
+            NoticeKind.FOLLOW_UP_DUE,
+            NoticeKind.GRIEVANCE_REOPENED,
+            NoticeKind.GRIEVANCE_DEADLINE,
+        ),
+    ),
+    (
+        _("Reform tasks"),
+        (
+            NoticeKind.TASK_ASSIGNED,
+            NoticeKind.TASK_DUE_CHANGED,
+            NoticeKind.TASK_WARNING,
+            NoticeKind.MILESTONE_DUE,
+        ),
+    ),
+    (
+        _("Supervision orders"),
+        (
+            NoticeKind.ORDER_ISSUED,
+            NoticeKind.ORDER_URGED,
+            NoticeKind.ORDER_ANSWERED,
+            NoticeKind.ORDER_ACCEPTED,
+            NoticeKind.ORDER_SENT_BACK,
+        ),
+    ),
+    (_("Progress reports"), (NoticeKind.REPORT_READY,)),
+)
+
+
+class DeliveryChannel(models.TextChoices):
+    """The ways a notice leaves the portal (the bell is always on, so it is not one of them)."""
+
+    EMAIL = "email", _("E-mail")
+    WECOM = "wecom", _("WeCom group")
+    SMS = "sms", _("SMS")
+
+
+# What a person gets when they have chosen nothing for a kind: e-mail (when they have an
+# address) and their unit's WeCom group (when it has a robot); SMS only when asked for.
+DEFAULT_CHANNELS: dict[str, bool] = {
+    DeliveryChannel.EMAIL.value: True,
+    DeliveryChannel.WECOM.value: True,
+    DeliveryChannel.SMS.value: False,
+}
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where one delivery stands. queued -> sending -> sent, or back to queued for a retry,
+    or failed once the error is permanent or the attempts are spent."""
+
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -36,6 +36,7 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
             "motto",
             "honours",
             "description",
+            "wecom_webhook",
         ]
         widgets = {
             "industries": forms.CheckboxSelectMultiple,
@@ -43,8 +44,18 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 
+    wecom_webhook = Park._meta.get_field("wecom_webhook").formfield(assume_scheme="https")
+
     # Only office staff decide which parks are pilots; a park manager sees these read-only.
-    OFFICE_ONLY_FIELDS = ("name", "subdistrict", "pilot_status", "designation_year", "kind")
+    # Where its notices post (a robot's key) is the office's to set, too.
+    OFFICE_ONLY_FIELDS = (
+        "name",
+        "subdistrict",
+        "pilot_status",
+        "designation_year",
+        "kind",
+        "wecom_webhook",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,6 +65,8 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
         if not may_change_park_designation(user):
             for name in self.OFFICE_ONLY_FIELDS:
                 self.fields[name].disabled = True
+            # The robot's address carries its key: not shown to those who may not change it.
+            del self.fields["wecom_webhook"]
 
 
 class GridZoneForm(BootstrapFormMixin, forms.ModelForm):

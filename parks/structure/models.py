@@ -91,6 +91,9 @@ class Industry(models.Model):
 class Park(models.Model):
     """A specialty industrial park, market or office building taking part in the reform."""
 
+    # The robot's address carries its key: the audit log says it changed, never the key.
+    AUDIT_MASKED_FIELDS = ("wecom_webhook",)
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(
         _("kind"), max_length=20, choices=ParkKind.choices, default=ParkKind.INDUSTRIAL_PARK
@@ -125,6 +128,16 @@ class Park(models.Model):
     )
     honours = models.TextField(_("honours"), blank=True, help_text=_("One honour per line."))
     description = models.TextField(_("description"), blank=True)
+    # A WeCom (企业微信) group robot: notices to the park's people also post here, once per notice.
+    wecom_webhook = models.URLField(
+        _("WeCom robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The group robot's address (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…); "
+            "notices to the park's people also post to this group."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -176,6 +189,8 @@ class Park(models.Model):
 class Organisation(models.Model):
     """A body taking part in the reform: an office, a member unit, a park committee, a union."""
 
+    AUDIT_MASKED_FIELDS = ("wecom_webhook",)  # as on Park
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
     subdistrict = models.ForeignKey(
@@ -195,6 +210,16 @@ class Organisation(models.Model):
         verbose_name=_("park"),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # A WeCom (企业微信) group robot: notices to the unit's staff also post here, once per notice.
+    wecom_webhook = models.URLField(
+        _("WeCom robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "The group robot's address (https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…); "
+            "notices to the unit's staff also post to this group."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

@@ -8,7 +8,8 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from parks.notices.models import Notification
+from parks.notices.deliveries import delivery_attempt
+from parks.notices.models import Delivery, Notification
 from parks.structure.choices import Role
 from reforms.tasks.jobs import send_task_reminders as send_task_reminders_job
 from reforms.tasks.models import TaskReminder
@@ -48,6 +49,9 @@ def test_owners_of_red_and_yellow_tasks_are_notified_in_app_and_by_mail(owner):
     titles = set(Notification.objects.filter(recipient=owner).values_list("title", flat=True))
     assert any(red.title in title for title in titles)
     assert any(yellow.title in title for title in titles)
+    # The worker sends the e-mails (tests/parks/test_notice_deliveries.py): here, in-process.
+    for delivery in Delivery.objects.all():
+        delivery_attempt(delivery.pk)
     assert len(mail.outbox) == 2 and mail.outbox[0].to == ["owner@example.cn"]
     levels = dict(TaskReminder.objects.values_list("task_id", "level"))
     assert levels == {red.pk: "red", yellow.pk: "yellow"}

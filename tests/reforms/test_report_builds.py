@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.utils import timezone
 
-from parks.notices.models import Notification
+from parks.notices.deliveries import delivery_attempt
+from parks.notices.models import Delivery, Notification
 from reforms.reporting import schedules, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.jobs import build_report
@@ -52,6 +53,9 @@ def test_a_build_stores_figures_and_workbook_and_tells_who_asked(
     notification = Notification.objects.get()
     assert notification.recipient == office_user
     assert notification.url == report.get_absolute_url()
+    # The worker sends the e-mail (tests/parks/test_notice_deliveries.py): here, in-process.
+    for delivery in Delivery.objects.all():
+        delivery_attempt(delivery.pk)
     assert [message.to for message in mailoutbox] == [["office@example.com"]]
 
 

@@ -107,6 +107,15 @@ ORGANISATIONS = [
     ("华夏家居港行业工会联合会", OrganisationKind.UNION_FEDERATION, None, HUAXIA),
 ]
 
+# Every demo account has an address on a reserved domain (RFC 2606 .example), so the demo sends
+# its notices by e-mail (to the console in local settings) and no mail reaches anyone.
+DEMO_MAIL_DOMAIN = "liangxi-portal.example"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
+
+
 # username: (display name, role, {scope field: name}); office is made first, as the actor.
 USERS = {
     "office": ("沈立群", Role.OFFICE, {"organisation": DISTRICT_OFFICE}),
@@ -336,6 +345,7 @@ class Command(BaseCommand):
             {"username": "office"},
             {
                 "display_name": display_name,
+                "email": demo_email("office"),
                 "role": role,
                 "organisation": organisation,
                 "park": None,
@@ -367,7 +377,7 @@ class Command(BaseCommand):
         return self._upsert(
             User,
             {"username": username},
-            {**values, "is_active": True},
+            {"email": demo_email(username), **values, "is_active": True},
             save=lambda user: services.user_save(user=self._with_demo_password(user), actor=office),
             stale=self._password_is_not_demo,
         )
