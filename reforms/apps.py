@@ -25,3 +25,8 @@ class ReformsConfig(AppConfig):
         demo_data_loaded.connect(
             ledger_demo.load_ledger_demo_on_signal, dispatch_uid="reforms_ledger_demo"
         )
+
+        from reforms.workbench import panels
+
+        # Tasks, milestones, ledgers and reports on the workbench and the park and unit pages.
+        panels.register()

@@ -128,7 +128,7 @@ KINDS = {
 
 # Pages: URL name -> the kind its object parameter names (None: no object in the path).
 PAGES = {
-    "parks:home": None,
+    "workbench:home": None,
     "parks:park_list": None,
     "parks:park_create": None,
     "parks:park_detail": "park",

@@ -29,6 +29,7 @@ from grievances.views.common import (
 from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
+from parks.core.view_helpers import sort_links
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -37,8 +38,11 @@ INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "f
 def filtered_grievances(request):
     """The visible grievances after the inbox's filters and status tab, most urgent first."""
     now = timezone.now()
+    ordering = _ordering(request)
     grievance_filter = GrievanceFilter(
-        request.GET, queryset=selectors.inbox(user=request.user, now=now), request=request
+        request.GET,
+        queryset=selectors.inbox(user=request.user, now=now, ordering=ordering),
+        request=request,
     )
     zones = grievance_filter.form.fields["grid_zone"]
     zones.queryset = zones.queryset.select_related("park").order_by("park__name", "code")
@@ -51,6 +55,22 @@ def filtered_grievances(request):
     statuses = STATUS_GROUPS[group][1]
     in_group = grievances if statuses is None else grievances.filter(status__in=statuses)
     return grievance_filter, grievances, in_group, group
+
+
+def _ordering(request) -> str:
+    """The inbox's sort order from `?ordering=`: a known column or the default (next deadline)."""
+    ordering = request.GET.get("ordering", "")
+    return ordering if ordering.removeprefix("-") in selectors.INBOX_ORDERINGS else ""
+
+
+def _sort_links(request):
+    labels = {
+        "received": _("Grievance"),
+        "status": _("Status"),
+        "unit": _("Handling unit"),
+        "deadline": _("Next deadline"),
+    }
+    return sort_links(request, _ordering(request) or "deadline", labels)
 
 
 def _tabs(request, grievances, current):
@@ -95,8 +115,12 @@ def inbox(request):
             "nav": "grievances",
             "filter": grievance_filter,
             "bar": filter_bar(
-                grievance_filter, selects=INBOX_FILTERS, dates=(), hidden={"group": group}
+                grievance_filter,
+                selects=INBOX_FILTERS,
+                dates=(),
+                hidden={"group": group, "ordering": _ordering(request)},
             ),
+            "sort": _sort_links(request),
             "tabs": _tabs(request, grievances, group),
             "group": group,
             "page": page,

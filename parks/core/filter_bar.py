@@ -21,7 +21,10 @@ def _chosen(data, name) -> list[str]:
 def _select(bound, data, *, label=None, choices=None) -> dict:
     """One select: its choices without the empty one (one query for those naming rows)."""
     if choices is None:
-        choices = [(str(value), text) for value, text in bound.field.choices if value != ""]
+        # The empty choice ("" — or None in some widgets) is the template's "All".
+        choices = [
+            (str(value), text) for value, text in bound.field.choices if value not in ("", None)
+        ]
     return {
         "name": bound.name,
         "id": bound.id_for_label,
