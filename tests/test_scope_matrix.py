@@ -121,6 +121,10 @@ KINDS = {
         _visible(lambda u: access.surveys_visible(u, SurveyCampaign.objects.all())),
     ),
     "posters": (lambda park: park, lambda user, park: access.may_print_posters(user, park)),
+    "unit": (
+        lambda park: OrganisationFactory(park=park, kind="park_committee"),
+        _visible(access.organisations_visible_to),
+    ),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -129,6 +133,8 @@ KINDS = {
 # Pages: URL name -> the kind its object parameter names (None: no object in the path).
 PAGES = {
     "workbench:home": None,
+    "workbench:search": None,
+    "workbench:unit_detail": "unit",
     "parks:park_list": None,
     "parks:park_create": None,
     "parks:park_detail": "park",
