@@ -12,8 +12,11 @@ user's role never allows it, ValidationError naming no field when the grievance'
 not allow it now (the API answers 409).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +36,9 @@ from grievances.choices import (
 from grievances.models import ExtensionRequest, Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.structure.models import Park, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Refusal = PermissionDenied | ValidationError
 
@@ -126,7 +132,7 @@ class Queue:
     only those assigned to the unit."""
 
     key: str
-    label: str
+    label: StrOrPromise
     actions: tuple[Action, ...]
     office: bool
 

@@ -86,9 +86,7 @@ def day(park, grid_zone, member_unit_user, liaison):
         "elsewhere": put(received(park, "别的单位的"), "assigned", other_unit),
         "closed": put(received(park, "已办结"), "closed", union),
     }
-    red = TaskFactory(
-        title="逾期任务", park=park, lead_unit=union, due_date=date(2026, 6, 1)
-    )
+    red = TaskFactory(title="逾期任务", park=park, lead_unit=union, due_date=date(2026, 6, 1))
     yellow = TaskFactory(
         title="临期任务",
         park=park,

@@ -56,9 +56,7 @@ def test_the_panels_count_only_what_the_user_sees(client, member_unit_user, park
     assert counts(html)["grievances"] == 8
 
 
-def test_the_grid_zone_page_shows_its_grievances_and_log(
-    client, office_user, park, grid_zone, day
-):
+def test_the_grid_zone_page_shows_its_grievances_and_log(client, office_user, park, grid_zone, day):
     GrievanceFactory(park=park, grid_zone=grid_zone, title="本网格的诉求")
     html = _page(client, office_user, grid_zone.get_absolute_url())
     assert counts(html) == {"grievances": 1, "activities": 1}
@@ -102,7 +100,7 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
     ]
 
     def add(n):
-        for i in range(n):
+        for _ in range(n):
             TaskFactory(park=park, lead_unit=union)
             helpers.put(GrievanceFactory(park=park, grid_zone=grid_zone), "assigned", union)
             ActivityFactory(grid_zone=grid_zone)

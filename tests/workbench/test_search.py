@@ -31,9 +31,7 @@ def both_parks(park, other_park):
     for key, where in (("here", park), ("there", other_park)):
         rows[key] = {
             "zone": GridZoneFactory(park=where, code=f"J{where.pk}", name=f"建材区{key}"),
-            "unit": OrganisationFactory(
-                name=f"建材商会{key}", kind="union_federation", park=where
-            ),
+            "unit": OrganisationFactory(name=f"建材商会{key}", kind="union_federation", park=where),
             "liaison": UserFactory(role=Role.LIAISON, park=where, display_name=f"建材联络员{key}"),
             "task": TaskFactory(park=where, title=f"建材市场任务{key}"),
             "grievance": GrievanceFactory(

@@ -59,16 +59,16 @@ def test_a_units_staff_member_sees_what_to_accept_and_handle_and_their_units_tas
     assert "7 items wait for you" in html
 
 
-def test_each_count_links_to_the_list_that_shows_exactly_those_rows(
-    client, member_unit_user, day
-):
+def test_each_count_links_to_the_list_that_shows_exactly_those_rows(client, member_unit_user, day):
     html = _workbench(client, member_unit_user)
     codes = _codes(client, _link(html, "grievances_to_accept").replace("&amp;", "&"))
     assert sorted(codes) == sorted(
         [day["assigned_late"].tracking_code, day["assigned"].tracking_code]
     )
     codes = _codes(client, _link(html, "grievances_to_handle").replace("&amp;", "&"))
-    assert sorted(codes) == sorted([day["accepted"].tracking_code, day["in_progress"].tracking_code])
+    assert sorted(codes) == sorted(
+        [day["accepted"].tracking_code, day["in_progress"].tracking_code]
+    )
     table = client.get(_link(html, "tasks").replace("&amp;", "&")).content.decode()
     assert "逾期任务" in table and "临期任务" in table
     assert "别人的逾期任务" not in table
@@ -91,9 +91,7 @@ def test_the_office_sees_what_to_assign_and_follow_up_and_every_red_or_yellow_ta
     assert _link(html, "silent_zones") == reverse("parks:coverage")
 
 
-def test_a_park_manager_sees_their_parks_silent_zones_and_its_new_report(
-    client, park_manager, day
-):
+def test_a_park_manager_sees_their_parks_silent_zones_and_its_new_report(client, park_manager, day):
     html = _workbench(client, park_manager)
     assert counts(html) == {"tasks": 0, "milestones": 0, "silent_zones": 1, "reports": 1}
     assert 'id="register-grievance"' in html  # a park's own people log grievances there
