@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grievances import selectors, services
-from grievances.choices import DataView
+from grievances.choices import DataView, Status
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
 from grievances.models import Grievance
@@ -73,6 +73,21 @@ def _sort_links(request):
     return sort_links(request, _ordering(request) or "deadline", labels)
 
 
+def _chosen_statuses(request, grievance_filter):
+    """The statuses the list is narrowed to (a workbench count links with them), shown above
+    the table with a link that drops them; the filter bar has no control of its own for them."""
+    if grievance_filter.errors or not request.GET.getlist("status"):
+        return None
+    labels = dict(Status.choices)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("status", None)
+    return {
+        "labels": [labels[value] for value in request.GET.getlist("status") if value in labels],
+        "clear_url": f"?{query.urlencode()}",
+    }
+
+
 def _tabs(request, grievances, current):
     """Each status group with its count (one query) and a link keeping the filters."""
     counts = grievances.order_by().aggregate(
@@ -118,8 +133,13 @@ def inbox(request):
                 grievance_filter,
                 selects=INBOX_FILTERS,
                 dates=(),
-                hidden={"group": group, "ordering": _ordering(request)},
+                hidden={
+                    "group": group,
+                    "ordering": _ordering(request),
+                    "status": request.GET.getlist("status"),
+                },
             ),
+            "statuses": _chosen_statuses(request, grievance_filter),
             "sort": _sort_links(request),
             "tabs": _tabs(request, grievances, group),
             "group": group,

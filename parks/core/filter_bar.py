@@ -62,7 +62,8 @@ def filter_bar(
 ) -> dict:
     """The bar for `source` (a FilterSet or a form). Without `selects`/`dates`, every choice
     field is a select and every date field a date input, in the form's order; `hidden` carries
-    page parameters (sort order, tab, month) through a new filter, dropping empty ones."""
+    page parameters (sort order, tab, month, a value or a list of values) through a new filter,
+    dropping empty ones."""
     form = getattr(source, "form", source)
     data = form.data
     labels = labels or {}
@@ -79,8 +80,12 @@ def filter_bar(
             for name in selects
         ],
         "dates": [_input(form[name], data) for name in dates],
+        # A list carries every value of a parameter given several times (?status=a&status=b).
         "hidden": [
-            {"name": name, "value": value} for name, value in (hidden or {}).items() if value
+            {"name": name, "value": item}
+            for name, value in (hidden or {}).items()
+            for item in (value if isinstance(value, list | tuple) else [value])
+            if item
         ],
         "non_field_errors": form.non_field_errors(),
     }

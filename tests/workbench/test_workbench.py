@@ -69,6 +69,11 @@ def test_each_count_links_to_the_list_that_shows_exactly_those_rows(client, memb
     assert sorted(codes) == sorted(
         [day["accepted"].tracking_code, day["in_progress"].tracking_code]
     )
+    # The inbox says what it is narrowed to, and a new filter keeps it.
+    inbox = client.get(_link(html, "grievances_to_handle").replace("&amp;", "&")).content.decode()
+    assert 'id="status-chosen"' in inbox and "Accepted" in inbox
+    assert '<input type="hidden" name="status" value="accepted">' in inbox
+    assert '<input type="hidden" name="status" value="in_progress">' in inbox
     table = client.get(_link(html, "tasks").replace("&amp;", "&")).content.decode()
     assert "逾期任务" in table and "临期任务" in table
     assert "别人的逾期任务" not in table
