@@ -24,7 +24,7 @@ from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.selectors import reports_visible_to
 from reforms.tasks import selectors as task_selectors
-from reforms.tasks.choices import CLOSED_STATUSES, WarningLevel
+from reforms.tasks.choices import WarningLevel
 from reforms.tasks.filters import TaskFilter
 
 WARNING_TONES = {WarningLevel.RED: "danger", WarningLevel.YELLOW: "warning"}
@@ -130,11 +130,8 @@ def milestones_section(user, _obj):
     sunday = today + timedelta(days=6 - today.weekday())
     tasks, _query = _tasks(user, **_own(user))
     rows = (
-        task_selectors.milestones_visible_to(user)
-        .filter(
-            task__in=tasks.exclude(status__in=CLOSED_STATUSES).values("pk"),
-            done_on__isnull=True,
-            due_date__lte=sunday,
+        task_selectors.milestones_due_by(
+            task_selectors.milestones_visible_to(user).filter(task__in=tasks.values("pk")), sunday
         )
         .select_related("task")
         .order_by("due_date", "task__code", "order")
