@@ -16,16 +16,9 @@ from grievances.filters import GrievanceFilter
 from grievances.views.common import STATUS_GROUPS, next_deadline
 from parks import access
 from parks.core import related
-from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.core.related import PANEL_ITEMS, Asker, Panel, PanelItem
 
 FLAG_TONES = {"breached": "danger", "due_soon": "warning"}
-
-
-class _Asker:
-    """What a filter's choices need of a request: who is asking."""
-
-    def __init__(self, user):
-        self.user = user
 
 
 def _query(**params) -> QueryDict:
@@ -42,7 +35,7 @@ def _listed(user, query: QueryDict, *, group: str = "all"):
     """The inbox's rows for `query` in status group `group`, as the inbox lists them; the link."""
     now = timezone.now()
     grievance_filter = GrievanceFilter(
-        query, queryset=selectors.inbox(user=user, now=now), request=_Asker(user)
+        query, queryset=selectors.inbox(user=user, now=now), request=Asker(user)
     )
     rows = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
     statuses = STATUS_GROUPS[group][1]

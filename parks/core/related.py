@@ -46,6 +46,14 @@ class Panel:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class Asker:
+    """What a FilterSet's choices need of a request (parks.access.for_request): who is asking.
+    A panel counts with the very filter its list page uses, outside that page's request."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+
 Provider = Callable[[Any, Any], Panel | None]
 _PROVIDERS: dict[str, dict[str, tuple[int, Provider]]] = {}
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related
-from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.core.related import PANEL_ITEMS, Asker, Panel, PanelItem
 from reforms.ledgers.selectors import ledger_visible_to
 from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
@@ -32,13 +32,6 @@ WARNING_TONES = {WarningLevel.RED: "danger", WarningLevel.YELLOW: "warning"}
 REPORTS_READY_DAYS = 7
 
 
-class _Asker:
-    """What a filter's choices need of a request: who is asking."""
-
-    def __init__(self, user):
-        self.user = user
-
-
 def _tasks(user, **params):
     """The construction table's rows for `params`, with their warning and rank, and the link."""
     query = QueryDict(mutable=True)
@@ -46,7 +39,7 @@ def _tasks(user, **params):
     rows = task_selectors.with_warning_rank(
         task_selectors.tasks_visible_to(user).select_related("park", "lead_unit")
     )
-    task_filter = TaskFilter(query, queryset=rows, request=_Asker(user))
+    task_filter = TaskFilter(query, queryset=rows, request=Asker(user))
     rows = rows.none() if task_filter.errors else task_filter.qs
     return rows, query
 

@@ -111,3 +111,28 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
     add(9)
     assert [_queries(client, url) for url in urls] == one
     assert counts(client.get(park.get_absolute_url()).content.decode())["tasks"] == 10
+
+
+def test_another_domain_adds_its_panel_and_workbench_section_by_registering(
+    client, office_user, park, monkeypatch
+):
+    """The slot the supervision orders (督办单) fill: a provider registered for a kind of page
+    shows on it, in its order, drawn by its own template if it names one."""
+    from parks.core import related
+    from parks.core.related import Panel
+
+    monkeypatch.setattr(
+        related, "_PROVIDERS", {kind: dict(p) for kind, p in related._PROVIDERS.items()}
+    )
+
+    def orders(user, obj):
+        return Panel(key="orders", title="督办单", count=3, url="/orders/?x=1")
+
+    related.register("park", "orders", orders, order=25)
+    related.register("workbench", "orders_to_answer", orders, order=30)
+    related.register("park", "hidden", lambda user, obj: None)  # e.g. out of the user's scope
+    html = _page(client, office_user, park.get_absolute_url())
+    keys = list(counts(html))
+    assert keys.index("grievances") < keys.index("orders") < keys.index("activities")
+    assert "hidden" not in keys
+    assert counts(_page(client, office_user, "/"))["orders"] == 3
