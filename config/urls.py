@@ -10,6 +10,8 @@ handler500 = "parks.core.error_pages.server_error"
 # Nothing serves MEDIA_URL, not even in development: every uploaded file goes out through a
 # view that checks who is asking (e.g. reforms:plan_document, reforms:evidence_download).
 urlpatterns = [
+    # The workbench (工作台) at "/", the global search and the unit pages: the reader layer.
+    path("", include("reforms.workbench.urls")),
     path("", include("parks.urls")),
     path("accounts/", include("parks.account_urls")),
     path("reforms/", include("reforms.urls")),

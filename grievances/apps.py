@@ -7,7 +7,7 @@ class GrievancesConfig(AppConfig):
     verbose_name = _("Worker grievances")
 
     def ready(self):
-        from grievances import demo
+        from grievances import demo, panels
         from grievances.models import Grievance, SurveyCampaign, TimeLimitPolicy
         from parks.history import audit
         from parks.signals import demo_data_loaded
@@ -16,3 +16,5 @@ class GrievancesConfig(AppConfig):
         audit.register(Grievance, SurveyCampaign, TimeLimitPolicy)
 
         demo_data_loaded.connect(demo.load_grievance_demo, dispatch_uid="grievances_demo")
+        # Its panels on the park, grid-zone and unit pages and its queues on the workbench.
+        panels.register()

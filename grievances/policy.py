@@ -12,11 +12,16 @@ user's role never allows it, ValidationError naming no field when the grievance'
 not allow it now (the API answers 409).
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from grievances.choices import (
     ALLOWED_TRANSITIONS,
@@ -31,6 +36,9 @@ from grievances.choices import (
 from grievances.models import ExtensionRequest, Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.structure.models import Park, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Refusal = PermissionDenied | ValidationError
 
@@ -112,6 +120,54 @@ def worker_may_withdraw(grievance: Grievance) -> bool:
     """The worker may withdraw their grievance from the tracking page while the office could
     withdraw it (any status the transition map lets `withdraw` start from)."""
     return grievance.status in ALLOWED_TRANSITIONS[Action.WITHDRAW][0]
+
+
+# --- What waits for whom (the workbench's queues) -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    """Grievances waiting for one kind of step: those whose status the transition map lets
+    `actions` start from. The office's queues hold every grievance it sees; a unit's queues
+    only those assigned to the unit."""
+
+    key: str
+    label: StrOrPromise
+    actions: tuple[Action, ...]
+    office: bool
+
+    @property
+    def statuses(self) -> list[str]:
+        starts = set().union(*(ALLOWED_TRANSITIONS[action][0] for action in self.actions))
+        return [status.value for status in Status if status in starts]
+
+
+WORK_QUEUES = (
+    Queue("to_assign", gettext_lazy("To assign"), (Action.ASSIGN,), office=True),  # 待分派
+    Queue("to_accept", gettext_lazy("To accept"), (Action.ACCEPT,), office=False),  # 待签收
+    Queue("to_handle", gettext_lazy("To handle"), (Action.REPLY,), office=False),  # 待办理
+    # 待回访: the follow-up call is due once replied; after it, closing or reopening.
+    Queue(
+        "to_follow_up",
+        gettext_lazy("Follow-up due"),
+        (Action.FOLLOW_UP, Action.CLOSE),
+        office=True,
+    ),
+)
+
+
+QUEUES = {queue.key: queue for queue in WORK_QUEUES}
+
+
+def queues_for(user: User) -> list[Queue]:
+    """The queues whose steps are the user's own (policy._own_step): the office's to the
+    district office, the handling unit's to staff of an organisation."""
+    scope = access.scope_of(user)
+    return [
+        queue
+        for queue in WORK_QUEUES
+        if (scope.office if queue.office else scope.organisation_id is not None)
+    ]
 
 
 # --- Extensions ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    DateTimeField,
     ExpressionWrapper,
     F,
     Q,
@@ -44,6 +45,11 @@ def surveys_visible_to(user: User | AnonymousUser) -> QuerySet[SurveyCampaign]:
 
 # The office logs anywhere; liaisons and park managers log in their own park.
 user_can_log_grievances = access.may_log_grievances
+
+
+def may_log_grievances_somewhere(user: User) -> bool:
+    """Whether the user may log a grievance in any park they see (the "log" buttons)."""
+    return any(user_can_log_grievances(user, park) for park in access.parks_visible_to(user))
 
 
 def user_may_see_personal_data(user: User, grievance: Grievance) -> bool:
@@ -165,12 +171,68 @@ def with_deadline_flags(
     )
 
 
-def inbox(*, user: User, now: datetime | None = None) -> QuerySet[Grievance]:
-    """Visible grievances with flags and what list rows show, most urgent deadline first."""
-    return with_deadline_flags(
-        grievances_visible_to(user).select_related("park", "grid_zone", "handling_unit", "handler"),
-        now=now,
-    ).order_by("resolution_due_at", "pk")
+# Before the unit accepts, the clock that runs is the response limit.
+AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
+
+
+def with_next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
+    """Annotate `next_due_at`: the limit that runs now — the response limit until the unit
+    accepts, then the resolution limit until the reply; none once replied or closed. The inbox
+    shows it ("next deadline") and sorts by it, and so does the workbench."""
+    return grievances.annotate(
+        next_due_at=Case(
+            When(status__in=FINAL_STATUSES, then=Value(None)),
+            When(
+                responded_at__isnull=True,
+                status__in=AWAITING_RESPONSE,
+                then=F("response_due_at"),
+            ),
+            When(resolved_at__isnull=True, then=F("resolution_due_at")),
+            default=Value(None),
+            output_field=DateTimeField(),
+        )
+    )
+
+
+# Most urgent first: the next deadline, soonest (overdue ones first), then what has none.
+NEXT_DEADLINE_ORDER = (F("next_due_at").asc(nulls_last=True), "resolution_due_at", "pk")
+
+# The columns the inbox sorts by (`?ordering=<key>` or `-<key>`): key -> the order_by terms.
+INBOX_ORDERINGS: dict[str, tuple[Any, ...]] = {
+    "deadline": NEXT_DEADLINE_ORDER,
+    "received": ("received_at", "pk"),
+    "status": ("status", "next_due_at", "pk"),
+    "unit": (chinese_order("handling_unit__name"), "next_due_at", "pk"),
+}
+
+
+def inbox(*, user: User, now: datetime | None = None, ordering: str = "") -> QuerySet[Grievance]:
+    """Visible grievances with flags and what list rows show, most urgent deadline first, or
+    sorted by one of INBOX_ORDERINGS (a leading "-" reverses it)."""
+    grievances = with_next_deadline(
+        with_deadline_flags(
+            grievances_visible_to(user).select_related(
+                "park", "grid_zone", "handling_unit", "handler"
+            ),
+            now=now,
+        )
+    )
+    key = ordering.removeprefix("-")
+    terms = INBOX_ORDERINGS.get(key, NEXT_DEADLINE_ORDER)
+    if ordering.startswith("-") and key in INBOX_ORDERINGS:
+        terms = tuple(_reversed(term) for term in terms)
+    return grievances.order_by(*terms)
+
+
+def _reversed(term: Any) -> Any:
+    if isinstance(term, str):
+        return term[1:] if term.startswith("-") else f"-{term}"
+    if hasattr(term, "descending"):  # an OrderBy: flip it, keeping NULLs last
+        expression = term.expression
+        return (
+            expression.asc(nulls_last=True) if term.descending else expression.desc(nulls_last=True)
+        )
+    return term.desc(nulls_last=True)
 
 
 # --- The rates ------------------------------------------------------------------------------

@@ -13,3 +13,7 @@ class ParksConfig(AppConfig):
         from parks.structure.models import Facility, GridZone, Park, User
 
         register(Park, GridZone, Facility, User, Activity)
+
+        from parks.gridlog import panels
+
+        panels.register()

@@ -9,7 +9,6 @@ from parks.structure import views as structure_views
 app_name = "parks"
 
 urlpatterns = [
-    path("", structure_views.home, name="home"),
     path("parks/", structure_views.park_list, name="park_list"),
     path("parks/new/", structure_views.park_create, name="park_create"),
     path("parks/<int:pk>/", structure_views.park_detail, name="park_detail"),

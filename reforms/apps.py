@@ -42,3 +42,8 @@ class ReformsConfig(AppConfig):
         )
         # The orders panel on task and grievance pages (parks.core.panels).
         supervision_panels.register_panels()
+
+        from reforms.workbench import panels
+
+        # Tasks, milestones, ledgers and reports on the workbench and the park and unit pages.
+        panels.register()

@@ -151,6 +151,10 @@ KINDS = {
         lambda park: _order(park),
         _visible(lambda u: access.supervision_orders_visible(u, SupervisionOrder.objects.all())),
     ),
+    "unit": (
+        lambda park: OrganisationFactory(park=park, kind="park_committee"),
+        _visible(access.organisations_visible_to),
+    ),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -158,7 +162,9 @@ KINDS = {
 
 # Pages: URL name -> the kind its object parameter names (None: no object in the path).
 PAGES = {
-    "parks:home": None,
+    "workbench:home": None,
+    "workbench:search": None,
+    "workbench:unit_detail": "unit",
     "parks:park_list": None,
     "parks:park_create": None,
     "parks:park_detail": "park",

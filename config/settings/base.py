@@ -141,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "parks:home"  # liaisons land on their grid zones, others on the parks
+LOGIN_REDIRECT_URL = "workbench:home"  # liaisons land on their grid zones, others on the workbench
 LOGOUT_REDIRECT_URL = "login"
 
 # Lockout: five wrong passwords for one username from one address lock it for 30 minutes.

@@ -7,8 +7,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from grievances.choices import FINAL_STATUSES, Status
-from grievances.selectors import grievances_visible_to, user_can_log_grievances, with_deadline_flags
-from parks.access import parks_visible_to
+from grievances.policy import QUEUES
+from grievances.selectors import (
+    AWAITING_RESPONSE,
+    grievances_visible_to,
+    may_log_grievances_somewhere,
+    with_deadline_flags,
+)
 from parks.core.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
@@ -17,18 +22,17 @@ STATUS_GROUPS = {
         pgettext_lazy("grievance group", "Open"),
         [s for s in Status if s not in FINAL_STATUSES],
     ),
-    "to_assign": (gettext_lazy("To assign"), [Status.RECEIVED, Status.RETURNED]),
+    # The office's own queues (policy.WORK_QUEUES), as on the workbench.
+    "to_assign": (QUEUES["to_assign"].label, QUEUES["to_assign"].statuses),
     "waiting_reply": (
         gettext_lazy("Waiting for reply"),
         [Status.ASSIGNED, Status.ACCEPTED, Status.IN_PROGRESS],
     ),
-    "follow_up": (gettext_lazy("Follow-up"), [Status.REPLIED, Status.FOLLOWED_UP]),
+    "follow_up": (gettext_lazy("Follow-up"), QUEUES["to_follow_up"].statuses),
     "closed": (pgettext_lazy("grievance group", "Closed"), list(FINAL_STATUSES)),
     "all": (gettext_lazy("All"), None),
 }
 DEFAULT_GROUP = "open"
-# Before the unit accepts, the clock that runs is the response limit.
-AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
 
 
 def visible_grievance(request, pk):
@@ -39,8 +43,7 @@ def visible_grievance(request, pk):
     return get_object_or_404(grievances, pk=pk)
 
 
-def can_log_somewhere(user) -> bool:
-    return any(user_can_log_grievances(user, park) for park in parks_visible_to(user))
+can_log_somewhere = may_log_grievances_somewhere
 
 
 def _duration(seconds: float) -> str:
@@ -58,7 +61,8 @@ def _duration(seconds: float) -> str:
 
 
 def next_deadline(grievance, now=None):
-    """The limit that runs now (respond, else resolve) and the time left to it, or None."""
+    """The limit that runs now (respond, else resolve) and the time left to it, or None: the
+    same limit as selectors.with_next_deadline, which the inbox sorts by."""
     if grievance.status in FINAL_STATUSES:
         return None
     if grievance.responded_at is None and grievance.status in AWAITING_RESPONSE:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grievances import intake, selectors, services
-from grievances.choices import DataView
+from grievances.choices import DataView, Status
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
@@ -30,6 +30,7 @@ from grievances.views.common import (
 from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
+from parks.core.view_helpers import sort_links
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -40,8 +41,11 @@ DUPLICATES_SHOWN = 10
 def filtered_grievances(request):
     """The visible grievances after the inbox's filters and status tab, most urgent first."""
     now = timezone.now()
+    ordering = _ordering(request)
     grievance_filter = GrievanceFilter(
-        request.GET, queryset=selectors.inbox(user=request.user, now=now), request=request
+        request.GET,
+        queryset=selectors.inbox(user=request.user, now=now, ordering=ordering),
+        request=request,
     )
     zones = grievance_filter.form.fields["grid_zone"]
     zones.queryset = zones.queryset.select_related("park").order_by("park__name", "code")
@@ -54,6 +58,37 @@ def filtered_grievances(request):
     statuses = STATUS_GROUPS[group][1]
     in_group = grievances if statuses is None else grievances.filter(status__in=statuses)
     return grievance_filter, grievances, in_group, group
+
+
+def _ordering(request) -> str:
+    """The inbox's sort order from `?ordering=`: a known column or the default (next deadline)."""
+    ordering = request.GET.get("ordering", "")
+    return ordering if ordering.removeprefix("-") in selectors.INBOX_ORDERINGS else ""
+
+
+def _sort_links(request):
+    labels = {
+        "received": _("Grievance"),
+        "status": _("Status"),
+        "unit": _("Handling unit"),
+        "deadline": _("Next deadline"),
+    }
+    return sort_links(request, _ordering(request) or "deadline", labels)
+
+
+def _chosen_statuses(request, grievance_filter):
+    """The statuses the list is narrowed to (a workbench count links with them), shown above
+    the table with a link that drops them; the filter bar has no control of its own for them."""
+    if grievance_filter.errors or not request.GET.getlist("status"):
+        return None
+    labels = dict(Status.choices)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("status", None)
+    return {
+        "labels": [labels[value] for value in request.GET.getlist("status") if value in labels],
+        "clear_url": f"?{query.urlencode()}",
+    }
 
 
 def _tabs(request, grievances, current):
@@ -103,8 +138,17 @@ def inbox(request):
             "nav": "grievances",
             "filter": grievance_filter,
             "bar": filter_bar(
-                grievance_filter, selects=INBOX_FILTERS, dates=(), hidden={"group": group}
+                grievance_filter,
+                selects=INBOX_FILTERS,
+                dates=(),
+                hidden={
+                    "group": group,
+                    "ordering": _ordering(request),
+                    "status": request.GET.getlist("status"),
+                },
             ),
+            "statuses": _chosen_statuses(request, grievance_filter),
+            "sort": _sort_links(request),
             "tabs": _tabs(request, grievances, group),
             "group": group,
             "page": page,

@@ -23,6 +23,7 @@ from parks.access.scope import (
     M,
     is_district_office,
     scope_of,
+    starts_in_grid_zones,
     works_in_grid_zones,
 )
 from parks.access.structure import may_manage_people, parks_managed_by, parks_visible_to
@@ -205,6 +206,13 @@ def may_manage_report_schedules(user: AnyUser) -> bool:
     return is_district_office(user)
 
 
+def oversees_area(user: AnyUser) -> bool:
+    """The office, subdistrict staff and park managers look after an area: their workbench
+    shows its grid zones that logged nothing this week and its reports just built."""
+    scope = scope_of(user)
+    return scope.office or (scope.active and scope.role in REPORT_REQUESTERS)
+
+
 def dashboard_area(user: AnyUser) -> Area:
     """The area a user's dashboard counts: their own (a park's people get their park's)."""
     return scope_of(user).area
@@ -310,6 +318,7 @@ class Navigation:
     """What the menu shows, as booleans the templates read (`access.can_see_dashboard`)."""
 
     can_log_in_grid_zones: bool
+    lands_in_grid_zones: bool
     can_see_dashboard: bool
     has_own_tasks: bool
     can_log_for_any_zone: bool
@@ -323,6 +332,7 @@ def navigation(user: AnyUser) -> Navigation:
     office = is_district_office(user)
     return Navigation(
         can_log_in_grid_zones=works_in_grid_zones(user),
+        lands_in_grid_zones=starts_in_grid_zones(user),
         can_see_dashboard=may_see_dashboard(user),
         has_own_tasks=not office,
         can_log_for_any_zone=office,

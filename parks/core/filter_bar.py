@@ -21,7 +21,10 @@ def _chosen(data, name) -> list[str]:
 def _select(bound, data, *, label=None, choices=None) -> dict:
     """One select: its choices without the empty one (one query for those naming rows)."""
     if choices is None:
-        choices = [(str(value), text) for value, text in bound.field.choices if value != ""]
+        # The empty choice ("" — or None in some widgets) is the template's "All".
+        choices = [
+            (str(value), text) for value, text in bound.field.choices if value not in ("", None)
+        ]
     return {
         "name": bound.name,
         "id": bound.id_for_label,
@@ -59,7 +62,8 @@ def filter_bar(
 ) -> dict:
     """The bar for `source` (a FilterSet or a form). Without `selects`/`dates`, every choice
     field is a select and every date field a date input, in the form's order; `hidden` carries
-    page parameters (sort order, tab, month) through a new filter, dropping empty ones."""
+    page parameters (sort order, tab, month, a value or a list of values) through a new filter,
+    dropping empty ones."""
     form = getattr(source, "form", source)
     data = form.data
     labels = labels or {}
@@ -76,8 +80,12 @@ def filter_bar(
             for name in selects
         ],
         "dates": [_input(form[name], data) for name in dates],
+        # A list carries every value of a parameter given several times (?status=a&status=b).
         "hidden": [
-            {"name": name, "value": value} for name, value in (hidden or {}).items() if value
+            {"name": name, "value": item}
+            for name, value in (hidden or {}).items()
+            for item in (value if isinstance(value, list | tuple) else [value])
+            if item
         ],
         "non_field_errors": form.non_field_errors(),
     }

@@ -1,6 +1,24 @@
 """Form parts every domain's forms share: Bootstrap classes, date inputs, several files at once."""
 
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+# Django's "---------" for an empty choice. Filters say "All" (the filter bar draws that);
+# a form's select with nothing chosen yet says "Choose…".
+DASHES = BLANK_CHOICE_DASH[0][1]
+EMPTY_CHOICE = _("Choose…")
+
+
+def without_dashes(field: forms.Field) -> None:
+    """Replace the "---------" of a select's empty choice with words."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not callable(field.choices):
+        field.choices = [
+            (value, EMPTY_CHOICE if label == DASHES else label) for value, label in field.choices
+        ]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +45,7 @@ class BootstrapFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            without_dashes(field)
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -23,3 +23,24 @@ def save_form(form, save):
             error = ValidationError(error.messages)
         form.add_error(None, error)
         return None
+
+
+def sort_links(request, current: str, labels) -> dict:
+    """Header links for a list's sortable columns (`labels`: key -> label), keeping the filters
+    and dropping the page: a column sorts ascending first, a second click descending.
+    templates/_sort_header.html draws them."""
+    links = {}
+    for key, label in labels.items():
+        query = request.GET.copy()
+        query.pop("page", None)
+        direction = ""
+        if current == key:
+            direction = "asc"
+            query["ordering"] = f"-{key}"
+        elif current == f"-{key}":
+            direction = "desc"
+            query["ordering"] = key
+        else:
+            query["ordering"] = key
+        links[key] = {"label": label, "url": f"?{query.urlencode()}", "direction": direction}
+    return links

@@ -15,6 +15,7 @@ from knox.models import AuthToken
 
 from parks import access
 from parks import access as parks_access
+from parks.core import related
 from parks.core.filter_bar import filter_bar
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
@@ -38,14 +39,6 @@ def _form_page(request, form, title, cancel_url, *, park=None):
     # An existing record's page shows its change history under the form.
     context["history_of"] = getattr(form, "instance", None)
     return render(request, "parks/form_page.html", context)
-
-
-@login_required
-def home(request):
-    # A liaison works in their grid zones, usually on a phone: start there.
-    if access.starts_in_grid_zones(request.user):
-        return redirect("parks:my_grid_zones")
-    return redirect("parks:park_list")
 
 
 @login_required
@@ -86,6 +79,8 @@ def park_detail(request, pk):
             "organisations": park.organisations.order_by("kind"),
             "can_manage": access.may_manage_park(request.user, park),
             "can_print_posters": access.may_print_posters(request.user, park),
+            # Tasks, grievances, the grid log, ledgers, reports… as each domain registers them.
+            "panels": related.panels_for("park", request.user, park),
         },
     )
 
@@ -138,6 +133,7 @@ def grid_zone_detail(request, pk):
             "grid_zone": grid_zone,
             "park": grid_zone.park,
             "can_manage": access.may_manage_park(request.user, grid_zone.park),
+            "panels": related.panels_for("grid_zone", request.user, grid_zone),
         },
     )
 

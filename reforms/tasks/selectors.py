@@ -172,6 +172,14 @@ def milestones_visible_to(user: AnyUser) -> QuerySet[Milestone]:
     return Milestone.objects.filter(task__in=tasks_visible_to(user))
 
 
+def milestones_due_by(milestones: QuerySet[Milestone], day: date) -> QuerySet[Milestone]:
+    """Milestones still to reach, due on or before `day` (overdue ones included), of tasks
+    still being chased (not done or cancelled): the workbench's "due this week"."""
+    return milestones.filter(done_on__isnull=True, due_date__lte=day).exclude(
+        task__status__in=CLOSED_STATUSES
+    )
+
+
 # --- The on-time rate (按时完成率) --------------------------------------------------------------
 # The rule a district office defends: a task is judged once it is done or its due date has
 # passed. Done on or before the due date is on time; past the due date and not done (red) counts

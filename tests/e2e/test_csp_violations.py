@@ -99,6 +99,8 @@ def test_the_office_walks_the_main_pages_and_the_browser_blocks_nothing(
         page.wait_for_timeout(100)
 
     for url in [
+        reverse("workbench:home"),
+        f"{reverse('workbench:search')}?q=盛阳",
         reverse("parks:park_list"),
         reverse("parks:park_detail", args=[park.pk]),
         reverse("parks:park_edit", args=[park.pk]),

@@ -44,7 +44,8 @@ def assert_styled(page):
 
 
 def nav_link(page, name):
-    return page.locator("#main-nav .navbar-nav").get_by_role("link", name=name, exact=True)
+    """A top-level menu entry: since the menu is grouped, "Parks" opens a dropdown."""
+    return page.locator("#main-nav .navbar-nav").get_by_role("button", name=name, exact=True)
 
 
 def test_office_user_browses_parks_switches_to_english_and_adds_a_grid_zone(
@@ -53,6 +54,10 @@ def test_office_user_browses_parks_switches_to_english_and_adds_a_grid_zone(
     broken = watch_static(page)
 
     sign_in(office_user)
+
+    # Signing in lands on the workbench; the park list is one menu away.
+    expect(page).to_have_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/parks/")
 
     # The park list, in Chinese by default.
     expect(page).to_have_url(f"{live_server.url}/parks/")
@@ -139,9 +144,10 @@ def test_duplicate_grid_zone_code_is_refused_next_to_the_field(
 
 @pytest.mark.parametrize("viewport", [{"width": 360, "height": 740}])
 def test_park_list_fits_a_phone_screen(
-    page, sign_in, screenshot, office_user, park, other_park, viewport
+    page, live_server, sign_in, screenshot, office_user, park, other_park, viewport
 ):
     sign_in(office_user)
+    page.goto(f"{live_server.url}/parks/")
     expect(page.locator("main table")).to_be_visible()
     screenshot("park_list_phone")
 

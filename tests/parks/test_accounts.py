@@ -13,10 +13,11 @@ def _sign_in(client, username, password):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
-def test_sign_in_lands_on_the_park_list(client, office_user):
+def test_sign_in_lands_on_the_workbench(client, office_user):
     response = _sign_in(client, "office", TEST_PASSWORD)
     assert response.status_code == 302
-    assert client.get(response.url).url == reverse("parks:park_list")
+    assert response.url == reverse("workbench:home")
+    assert client.get(response.url).status_code == 200
 
 
 def test_a_liaison_signs_in_to_their_grid_zones(client, liaison):

@@ -30,13 +30,15 @@ pytestmark = pytest.mark.django_db
 # --- Landing --------------------------------------------------------------------------------
 
 
-def test_a_liaison_starts_on_their_grid_zones_and_others_on_the_parks(
+def test_a_liaison_starts_on_their_grid_zones_and_others_on_the_workbench(
     client, liaison, grid_zone, office_user
 ):
     client.force_login(liaison)
     assert client.get("/").url == reverse("parks:my_grid_zones")
     client.force_login(office_user)
-    assert client.get("/").url == reverse("parks:park_list")
+    landing = client.get("/")
+    assert landing.status_code == 200
+    assert landing.templates[0].name == "reforms/workbench/home.html"
 
 
 def test_the_landing_shows_only_the_liaisons_own_zones(

@@ -103,6 +103,7 @@ def my_grid_zones(request):
         park = next((p for p in parks if p.pk == chosen), None)
     zones = list(_zone_cards(loggable_zones.filter(park=park))) if park else []
     can_log_park_wide = park is not None and park_wide_parks.filter(pk=park.pk).exists()
+    can_register_grievance = park is not None and access.may_log_grievances(user, park)
 
     recent = (
         access.activities_visible_to(user)
@@ -126,6 +127,7 @@ def my_grid_zones(request):
             "park": park,
             "zones": zones,
             "can_log_park_wide": can_log_park_wide,
+            "can_register_grievance": can_register_grievance,
             "page": page,
             "entries": entries,
         },

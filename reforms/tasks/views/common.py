@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from parks.core import view_helpers
 from parks.core.db import chinese_order
 from reforms.tasks.selectors import with_warning_rank
 
@@ -33,7 +34,7 @@ def ordered(tasks: QuerySet, ordering: str) -> tuple[QuerySet, str]:
 
 
 def sort_links(request, current: str):
-    """Header links for the sortable columns, keeping the filters and dropping the page."""
+    """Header links for the construction table's sortable columns."""
     labels = {
         "code": _("Code"),
         "due_date": _("Due date"),
@@ -41,18 +42,4 @@ def sort_links(request, current: str):
         "warning": _("Warning"),
         "unit": _("Lead unit"),
     }
-    links = {}
-    for key, label in labels.items():
-        query = request.GET.copy()
-        query.pop("page", None)
-        direction = ""
-        if current == key:
-            direction = "asc"
-            query["ordering"] = f"-{key}"
-        elif current == f"-{key}":
-            direction = "desc"
-            query["ordering"] = key
-        else:
-            query["ordering"] = key
-        links[key] = {"label": label, "url": f"?{query.urlencode()}", "direction": direction}
-    return links
+    return view_helpers.sort_links(request, current, labels)

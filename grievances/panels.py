@@ -1,0 +1,142 @@
+"""The grievances' part of the related panels and of the workbench (parks.core.related).
+
+Every count here is the inbox's own: the inbox's filter (filters.GrievanceFilter) over the
+inbox's rows (selectors.inbox), with the very query string the count links to, so a count and
+the list it opens cannot disagree. Each panel costs two queries: its count and its first rows,
+most urgent first (the next deadline, selectors.with_next_deadline).
+"""
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from grievances import policy, selectors
+from grievances.filters import GrievanceFilter
+from grievances.views.common import STATUS_GROUPS, next_deadline
+from parks import access
+from parks.core import related
+from parks.core.related import PANEL_ITEMS, Asker, Panel, PanelItem
+
+FLAG_TONES = {"breached": "danger", "due_soon": "warning"}
+
+
+def _query(**params) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if isinstance(value, list | tuple):
+            query.setlist(name, [str(item) for item in value])
+        else:
+            query[name] = str(value)
+    return query
+
+
+def _listed(user, query: QueryDict, *, group: str = "all"):
+    """The inbox's rows for `query` in status group `group`, as the inbox lists them; the link."""
+    now = timezone.now()
+    grievance_filter = GrievanceFilter(
+        query, queryset=selectors.inbox(user=user, now=now), request=Asker(user)
+    )
+    rows = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
+    statuses = STATUS_GROUPS[group][1]
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    link = query.copy()
+    link["group"] = group
+    return rows, f"{reverse('grievances:inbox')}?{link.urlencode()}", now
+
+
+def _items(rows, now) -> list[PanelItem]:
+    items = []
+    for grievance in rows[:PANEL_ITEMS]:
+        deadline = next_deadline(grievance, now)
+        items.append(
+            PanelItem(
+                text=grievance.title,
+                url=grievance.get_absolute_url(),
+                note=f"{grievance.tracking_code} · {grievance.park.name}",
+                badge=deadline["text"] if deadline else grievance.get_status_display(),
+                tone=FLAG_TONES.get(grievance.deadline_flag, "secondary"),
+            )
+        )
+    return items
+
+
+def _panel(key, title, rows, url, now, **extra) -> Panel:
+    return Panel(
+        key=key, title=title, count=rows.count(), url=url, items=_items(rows, now), **extra
+    )
+
+
+# --- The workbench ---------------------------------------------------------------------------
+
+
+def _queue_section(queue: policy.Queue):
+    def section(user, _obj):
+        if queue not in policy.queues_for(user):
+            return None
+        params = {"status": queue.statuses}
+        if not queue.office:
+            params["handling_unit"] = access.scope_of(user).organisation_id
+        rows, url, now = _listed(user, _query(**params))
+        return _panel(
+            f"grievances_{queue.key}",
+            str(queue.label),
+            rows,
+            url,
+            now,
+            icon="bi-chat-left-text",
+            empty_text=_("Nothing waiting."),
+        )
+
+    return section
+
+
+# --- The park, grid-zone and unit pages ------------------------------------------------------
+
+
+def _open_grievances(key, user, query, *, links=()):
+    rows, url, now = _listed(user, query, group="open")
+    return _panel(
+        key,
+        _("Open grievances"),
+        rows,
+        url,
+        now,
+        icon="bi-chat-left-text",
+        links=list(links),
+        empty_text=_("No open grievances."),
+    )
+
+
+def _poster_link(user, park):
+    if not access.may_print_posters(user, park):
+        return []
+    return [(_("QR posters"), reverse("grievances:qr_poster", args=[park.pk]))]
+
+
+def park_panel(user, park):
+    return _open_grievances(
+        "grievances", user, _query(park=park.pk), links=_poster_link(user, park)
+    )
+
+
+def grid_zone_panel(user, zone):
+    return _open_grievances(
+        "grievances", user, _query(grid_zone=zone.pk), links=_poster_link(user, zone.park)
+    )
+
+
+def unit_panel(user, unit):
+    return _open_grievances("grievances", user, _query(handling_unit=unit.pk))
+
+
+def register() -> None:
+    """Called by GrievancesConfig.ready."""
+    for order, queue in enumerate(policy.WORK_QUEUES):
+        related.register(
+            "workbench", f"grievances_{queue.key}", _queue_section(queue), order=10 + order
+        )
+    related.register("park", "grievances", park_panel, order=20)
+    related.register("grid_zone", "grievances", grid_zone_panel, order=20)
+    related.register("unit", "grievances", unit_panel, order=20)

@@ -1,0 +1,71 @@
+"""Related panels (as NetBox shows them) on the park, grid-zone and unit pages.
+
+The park page lists tasks, grievances and reports, yet parks imports neither reforms nor
+grievances (pyproject's import contracts). So each domain contributes its panels: at
+AppConfig.ready it registers a provider for a kind of page ("park", "grid_zone", "unit"), and
+the page asks `panels_for(kind, user, obj)`. A provider answers one `Panel` (or None when the
+user may not see that kind of row) in a fixed number of queries — a count and a short list —
+so a page's query count does not grow with the rows it links to. A panel that draws itself
+(e.g. the supervision orders, reforms/supervision/_orders_panel.html) names its `template`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# Rows a panel lists; its count and link lead to the rest.
+PANEL_ITEMS = 5
+
+
+@dataclass(frozen=True)
+class PanelItem:
+    """One row of a panel: what it is, where it leads, a short note and a tone (a Bootstrap
+    colour: danger, warning, success, secondary) for its badge."""
+
+    text: str
+    url: str
+    note: str = ""
+    tone: str = ""
+    badge: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A related panel: a title, how many rows there are, the filtered list that shows them
+    all, and the first few."""
+
+    key: str
+    title: str
+    count: int
+    url: str
+    items: list[PanelItem] = field(default_factory=list)
+    icon: str = "bi-list-ul"
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) beside the count
+    empty_text: str = ""
+    template: str = ""  # a panel that draws itself instead of the shared markup
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Asker:
+    """What a FilterSet's choices need of a request (parks.access.for_request): who is asking.
+    A panel counts with the very filter its list page uses, outside that page's request."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+
+
+Provider = Callable[[Any, Any], Panel | None]
+_PROVIDERS: dict[str, dict[str, tuple[int, Provider]]] = {}
+
+
+def register(kind: str, key: str, provider: Provider, *, order: int = 100) -> None:
+    """Offer `provider`'s panel on every page of `kind`; registering a key again replaces it
+    (AppConfig.ready may run more than once in tests)."""
+    _PROVIDERS.setdefault(kind, {})[key] = (order, provider)
+
+
+def panels_for(kind: str, user: Any, obj: Any) -> list[Panel]:
+    """The panels of `obj`'s page that `user` may see, in their registered order."""
+    providers = sorted(_PROVIDERS.get(kind, {}).items(), key=lambda item: (item[1][0], item[0]))
+    panels = (provider(user, obj) for _key, (_order, provider) in providers)
+    return [panel for panel in panels if panel is not None]

@@ -1,0 +1,265 @@
+"""Reform tasks, milestones, ledgers and reports as related panels and workbench sections
+(parks.core.related).
+
+Counts are the construction table's own: its filter (reforms.tasks.filters.TaskFilter) with
+the query string the count links to, over the tasks the user sees with their warning
+(selectors.with_warning: red overdue, yellow at risk or due within REFORM_DUE_SOON_DAYS). Each
+panel runs a fixed number of queries, whatever the rows.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from parks import access
+from parks.core import related
+from parks.core.related import PANEL_ITEMS, Asker, Panel, PanelItem
+from reforms.ledgers.selectors import ledger_visible_to
+from reforms.ledgers.views import LEDGERS
+from reforms.reporting.choices import ReportStatus
+from reforms.reporting.selectors import reports_visible_to
+from reforms.tasks import selectors as task_selectors
+from reforms.tasks.choices import WarningLevel
+from reforms.tasks.filters import TaskFilter
+
+WARNING_TONES = {WarningLevel.RED: "danger", WarningLevel.YELLOW: "warning"}
+# Reports built this many days ago or since count as "ready" on the workbench.
+REPORTS_READY_DAYS = 7
+
+
+def _tasks(user, **params):
+    """The construction table's rows for `params`, with their warning and rank, and the link."""
+    query = QueryDict(mutable=True)
+    query.update({name: str(value) for name, value in params.items()})
+    rows = task_selectors.with_warning_rank(
+        task_selectors.tasks_visible_to(user).select_related("park", "lead_unit")
+    )
+    task_filter = TaskFilter(query, queryset=rows, request=Asker(user))
+    rows = rows.none() if task_filter.errors else task_filter.qs
+    return rows, query
+
+
+def _task_items(rows) -> list[PanelItem]:
+    return [
+        PanelItem(
+            text=task.title,
+            url=task.get_absolute_url(),
+            note=" · ".join(
+                part
+                for part in (task.code, task.lead_unit.name, date_format(task.due_date))
+                if part
+            ),
+            badge=str(WarningLevel(task.warning).label),
+            tone=WARNING_TONES.get(task.warning, "secondary"),
+        )
+        for task in rows.order_by("warning_rank", "due_date", "code")[:PANEL_ITEMS]
+    ]
+
+
+def _table_url(query: QueryDict, **more) -> str:
+    link = query.copy()
+    for name, value in more.items():
+        link[name] = value
+    return f"{reverse('reforms:task_list')}?{link.urlencode()}"
+
+
+def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty_text="") -> Panel:
+    """Red and yellow tasks of `rows`, each count a link to the table, in one query; with
+    `every_task` the panel counts and lists all of `rows` (worst first), not only those."""
+    counts = rows.order_by().aggregate(
+        red=Count("pk", filter=Q(warning=WarningLevel.RED)),
+        yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
+        total=Count("pk"),
+    )
+    listed = (
+        rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
+    )
+    return Panel(
+        key=key,
+        title=title,
+        count=counts["total"] if every_task else counts["red"] + counts["yellow"],
+        url=_table_url(query, ordering="warning"),
+        items=_task_items(listed),
+        icon="bi-flag",
+        links=[
+            (_("%(count)d red") % {"count": counts["red"]}, _table_url(query, warning="red")),
+            (
+                _("%(count)d yellow") % {"count": counts["yellow"]},
+                _table_url(query, warning="yellow"),
+            ),
+            *links,
+        ],
+        empty_text=empty_text,
+    )
+
+
+# --- The workbench ---------------------------------------------------------------------------
+
+
+def _own(user) -> dict:
+    """The office chases every task it sees; everyone else their own (TaskFilter's `mine`)."""
+    return {} if access.is_district_office(user) else {"mine": "true"}
+
+
+def tasks_section(user, _obj):
+    rows, query = _tasks(user, **_own(user))
+    return _warning_panel(
+        "tasks",
+        _("Tasks overdue or at risk"),
+        rows,
+        query,
+        empty_text=_("No task is red or yellow."),
+    )
+
+
+def milestones_section(user, _obj):
+    """Open milestones of open tasks (the user's own, or all for the office) due by Sunday."""
+    today = timezone.localdate()
+    sunday = today + timedelta(days=6 - today.weekday())
+    tasks, _query = _tasks(user, **_own(user))
+    rows = (
+        task_selectors.milestones_due_by(
+            task_selectors.milestones_visible_to(user).filter(task__in=tasks.values("pk")), sunday
+        )
+        .select_related("task")
+        .order_by("due_date", "task__code", "order")
+    )
+    own = "mine" in _own(user)
+    return Panel(
+        key="milestones",
+        title=_("Milestones due this week"),
+        count=rows.count(),
+        url=reverse("reforms:my_tasks" if own else "reforms:task_list"),
+        items=[
+            PanelItem(
+                text=milestone.title,
+                url=milestone.task.get_absolute_url(),
+                note=f"{milestone.task.code} {milestone.task.title}",
+                badge=date_format(milestone.due_date),
+                tone="danger" if milestone.due_date < today else "warning",
+            )
+            for milestone in rows[:PANEL_ITEMS]
+        ],
+        icon="bi-signpost-2",
+        empty_text=_("No milestone is due this week."),
+    )
+
+
+def reports_section(user, _obj):
+    """Reports built in the last REPORTS_READY_DAYS days in the area the user looks after."""
+    if not access.oversees_area(user):
+        return None
+    since = timezone.now() - timedelta(days=REPORTS_READY_DAYS)
+    rows = (
+        reports_visible_to(user)
+        .filter(status=ReportStatus.DONE, finished_at__gte=since)
+        .select_related("park", "subdistrict")
+        .order_by("-finished_at", "-pk")
+    )
+    return Panel(
+        key="reports",
+        title=_("Reports ready"),
+        count=rows.count(),
+        url=f"{reverse('reforms:report_list')}?status={ReportStatus.DONE}",
+        items=[
+            PanelItem(
+                text=str(report),
+                url=report.get_absolute_url(),
+                note=report.get_period_kind_display(),
+                badge=date_format(timezone.localtime(report.finished_at), "SHORT_DATE_FORMAT"),
+                tone="success",
+            )
+            for report in rows[:PANEL_ITEMS]
+        ],
+        icon="bi-file-earmark-bar-graph",
+        empty_text=_("No new report this week."),
+    )
+
+
+# --- The park and unit pages -----------------------------------------------------------------
+
+
+def park_tasks_panel(user, park):
+    rows, query = _tasks(user, park=park.pk)
+    roadmap = (_("Roadmap"), reverse("reforms:park_roadmap", args=[park.pk]))
+    return _warning_panel(
+        "tasks",
+        _("Reform tasks"),
+        rows,
+        query,
+        every_task=True,
+        links=[roadmap],
+        empty_text=_("No reform tasks."),
+    )
+
+
+def unit_tasks_panel(user, unit):
+    rows, query = _tasks(user, unit=unit.pk)
+    return _warning_panel(
+        "tasks", _("Reform tasks"), rows, query, every_task=True, empty_text=_("No reform tasks.")
+    )
+
+
+def park_ledgers_panel(user, park):
+    """How many rows each ledger (台账) holds for the park: a query per ledger."""
+    items = []
+    for ledger in LEDGERS.values():
+        count = ledger_visible_to(ledger.model, user).filter(park=park).count()
+        items.append(
+            PanelItem(
+                text=str(ledger.title),
+                url=f"{ledger.url('list')}?park={park.pk}",
+                badge=str(count),
+                tone="secondary",
+            )
+        )
+    return Panel(
+        key="ledgers",
+        title=_("Ledgers"),
+        count=sum(int(item.badge) for item in items),
+        url=f"{reverse('reforms:ledgers')}?park={park.pk}",
+        items=items,
+        icon="bi-journal-bookmark",
+    )
+
+
+def park_reports_panel(user, park):
+    rows = (
+        reports_visible_to(user)
+        .filter(park=park, status=ReportStatus.DONE)
+        .select_related("park", "subdistrict")
+        .order_by("-period_end", "-pk")
+    )
+    return Panel(
+        key="reports",
+        title=_("Progress reports"),
+        count=rows.count(),
+        url=f"{reverse('reforms:report_list')}?park={park.pk}",
+        items=[
+            PanelItem(
+                text=str(report),
+                url=report.get_absolute_url(),
+                badge=report.get_period_kind_display(),
+                tone="secondary",
+            )
+            for report in rows[:PANEL_ITEMS]
+        ],
+        icon="bi-file-earmark-bar-graph",
+        empty_text=_("No report yet."),
+    )
+
+
+def register() -> None:
+    """Called by ReformsConfig.ready."""
+    related.register("workbench", "tasks", tasks_section, order=40)
+    related.register("workbench", "milestones", milestones_section, order=45)
+    related.register("workbench", "reports", reports_section, order=70)
+    related.register("park", "tasks", park_tasks_panel, order=10)
+    related.register("park", "ledgers", park_ledgers_panel, order=40)
+    related.register("park", "reports", park_reports_panel, order=50)
+    related.register("unit", "tasks", unit_tasks_panel, order=10)
