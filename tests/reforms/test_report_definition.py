@@ -45,6 +45,14 @@ Issue 12 item 2 (one task on-time rate, reforms.tasks.selectors) re-recorded it 
   snapshot, the 任务 sheet and the page, 本期到期任务中未到期数 in 概览; the on-time figures'
   口径 rows and the page's footnote now give the one definition; 数据截至日's 口径 names the
   pending tasks among what the build fixes.
+
+Issue 12 item 4 (each park's previous period and year on year) re-recorded it again, adding
+only (checked cell by cell and line by line: every recorded value, cell and line is still
+there, unchanged and in its place):
+- `previous` and `year_ago` in every `by_park` and `by_subdistrict` entry (grievances, activities,
+  zones covered);
+- the columns 上期… and 去年同期… after 网格覆盖率 on 各园区 and 各街道;
+- a line "Change / Year on year" under each park's and subdistrict's row on the page.
 """
 
 import json
