@@ -88,6 +88,30 @@ def requestable_targets(
     return [ReportScope(level) for level in levels], subdistricts, parks
 
 
+def user_may_request_reports(user: access.AnyUser) -> bool:
+    """Whether the user's role asks for reports at all (which ones: requestable_targets)."""
+    return user.is_authenticated and bool(requestable_targets(user)[0])
+
+
+# A target outside the asker's reach reads as one that does not exist: the same 400 naming the
+# field, so the answer never tells whether it exists (issue 12). Forms and the API narrow their
+# choices to requestable_targets and say the same.
+NO_SUCH_PARK = _lazy("No such park.")
+NO_SUCH_SUBDISTRICT = _lazy("No such subdistrict.")
+SCOPE_OUT_OF_REACH = _lazy("You may not ask for a report of this scope.")
+
+
+def _refuse_out_of_reach(actor: User, scope: str, subdistrict, park) -> None:
+    _target(scope, subdistrict, park)  # "Choose the park" before "No such park"
+    if user_can_request_report(actor, scope=scope, subdistrict=subdistrict, park=park):
+        return
+    if scope not in requestable_targets(actor)[0]:
+        raise ValidationError({"scope": SCOPE_OUT_OF_REACH})
+    if scope == ReportScope.PARK:
+        raise ValidationError({"park": NO_SUCH_PARK})
+    raise ValidationError({"subdistrict": NO_SUCH_SUBDISTRICT})
+
+
 # --- Asking -----------------------------------------------------------------------------------
 
 
@@ -196,13 +220,17 @@ def report_request(
 
     Returns (report, queued): queued is True when this request queued a build — of a new
     report, or of an existing one whose data changed after it was built (freshness), which is
-    built again as the next version (report.version > 1) rather than handed back out of date."""
+    built again as the next version (report.version > 1) rather than handed back out of date.
+
+    A role that asks for no reports is refused (PermissionDenied); a target outside the asker's
+    reach is a validation error, worded as for one that does not exist."""
     if scope not in ReportScope.values:
         raise ValidationError({"scope": _("Choose the district, a subdistrict or a park.")})
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a week, month, quarter, year or dates.")})
-    if not user_can_request_report(actor, scope=scope, subdistrict=subdistrict, park=park):
+    if not user_may_request_reports(actor):
         raise PermissionDenied
+    _refuse_out_of_reach(actor, scope, subdistrict, park)
     today = timezone.localdate()
     # Checked before normalising: the year around 9999-12-31 has no end the calendar can hold.
     if start > today:
