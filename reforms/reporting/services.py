@@ -24,6 +24,7 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from parks import access
@@ -96,12 +97,14 @@ def user_may_request_reports(user: access.AnyUser) -> bool:
 # A target outside the asker's reach reads as one that does not exist: the same 400 naming the
 # field, so the answer never tells whether it exists (issue 12). Forms and the API narrow their
 # choices to requestable_targets and say the same.
-NO_SUCH_PARK = _lazy("No such park.")
-NO_SUCH_SUBDISTRICT = _lazy("No such subdistrict.")
-SCOPE_OUT_OF_REACH = _lazy("You may not ask for a report of this scope.")
+NO_SUCH_PARK = gettext_lazy("No such park.")
+NO_SUCH_SUBDISTRICT = gettext_lazy("No such subdistrict.")
+SCOPE_OUT_OF_REACH = gettext_lazy("You may not ask for a report of this scope.")
 
 
-def _refuse_out_of_reach(actor: User, scope: str, subdistrict, park) -> None:
+def _refuse_out_of_reach(
+    actor: User, scope: str, subdistrict: Subdistrict | None, park: Park | None
+) -> None:
     _target(scope, subdistrict, park)  # "Choose the park" before "No such park"
     if user_can_request_report(actor, scope=scope, subdistrict=subdistrict, park=park):
         return
