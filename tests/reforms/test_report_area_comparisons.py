@@ -34,7 +34,8 @@ COMPARED = ("previous", "year_ago")
 
 @pytest.fixture
 def district():
-    """街道一: P1 (zones z1, z2) and P2 (zone z3); 街道二: P3 (zone z4), nothing anywhere.
+    """街道一: P1 (zones z1, z2) and P2 (zone z3); 街道二: P3 (zone z4), nothing anywhere;
+    街道三: no parks.
 
     Grievances answered within their 24 hours, of those received:
       June 2026  P1 1 of 2 (50.0 %)   P2 1 of 1 (100.0 %)   街道一 2 of 3 (66.7 %)
@@ -48,6 +49,7 @@ def district():
     P1 has an overdue task (red), which is not compared: it stands as it is.
     """
     one, two = SubdistrictFactory(name="街道一"), SubdistrictFactory(name="街道二")
+    SubdistrictFactory(name="街道三")  # no parks
     p1, p2 = ParkFactory(name="P1", subdistrict=one), ParkFactory(name="P2", subdistrict=one)
     p3 = ParkFactory(name="P3", subdistrict=two)
     z1, z2 = GridZoneFactory(park=p1), GridZoneFactory(park=p1)
@@ -190,6 +192,8 @@ def test_the_page_shows_each_areas_change_under_its_row(client, office_user, dis
     assert one[1] == ["-1", "-1"]  # 3 received: 4 in May, 4 a year earlier
     assert one[2] == ["16.7", "-33.3"]  # 66.7 % on 50.0 % and on 100.0 %
     assert "Year on year" in html.split('id="section-by-park"')[1].split("</section>")[0]
+    # A subdistrict without parks has no line of zeros to compare.
+    assert "街道三" in html and 'data-changes-of="街道三"' not in html
 
 
 def _sheet(report_, snapshot: dict, title: str) -> list[dict]:

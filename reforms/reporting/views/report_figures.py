@@ -240,7 +240,13 @@ def report_figures(snapshot):
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         # A district report's subdistricts: the parks' table's columns, a subdistrict a row.
         "by_subdistrict": [
-            {**_park_row(row), "name": row.get("subdistrict_name"), "parks": row.get("parks")}
+            {
+                **_park_row(row),
+                "name": row.get("subdistrict_name"),
+                "parks": row.get("parks"),
+                # A subdistrict without parks has nothing to compare: no line of zeros.
+                **({} if row.get("parks") else {"changes": None}),
+            }
             for row in snapshot.get("by_subdistrict") or []
         ],
         "by_subdistrict_headings": [
