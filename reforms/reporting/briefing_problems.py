@@ -54,9 +54,9 @@ def problems(figures: Figures, words: Words, report: Report, snapshot: dict) -> 
         blocks.append(tasks)
     by_park = snapshot.get("by_park") or []
     overdue_parks = [
-        _("%(name)s (%(count)s)") % {"name": park.get("park_name"), "count": get(park, "tasks.red")}
-        for park in by_park
-        if get(park, "tasks.red")
+        _("%(name)s (%(count)s)") % {"name": park.get("park_name"), "count": count}
+        for park, count in _overdue_per_park(snapshot, by_park)
+        if count
     ]
     # A park's own report names its units above; the parks are told apart in a wider one.
     if len(by_park) > 1 and overdue_parks:
@@ -78,6 +78,16 @@ def problems(figures: Figures, words: Words, report: Report, snapshot: dict) -> 
         blocks.append(Paragraph(text % {"before": words.before, "items": listed(fallen)}))
     blocks.append(Paragraph(_("[The office's own account of the problems found goes here.]"), True))
     return blocks
+
+
+def _overdue_per_park(snapshot: dict, by_park: list[dict]) -> list[tuple[dict, int]]:
+    """Each park's overdue tasks, counted in `overdue_tasks` (on `overdue_as_of`, as the
+    sentence and the table above); from its red tasks on `as_of` for a report built before the
+    list was added."""
+    tasks = snapshot.get("overdue_tasks")
+    if tasks is None:
+        return [(park, get(park, "tasks.red") or 0) for park in by_park]
+    return [(park, sum(task.get("park") == park.get("park") for task in tasks)) for park in by_park]
 
 
 def overdue_task_table(snapshot: dict) -> Table:

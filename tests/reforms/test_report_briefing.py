@@ -387,6 +387,30 @@ def test_the_park_table_has_a_row_per_park_with_the_reports_figures(
     assert _texts(document)[2].startswith("梁溪区 reform office\u3000")
 
 
+def test_the_parks_with_overdue_tasks_are_counted_on_the_day_the_units_are(
+    park, other_park, time_machine
+):
+    """The tasks' standing (red) is the build's, 2 July; the overdue list is the period's end,
+    30 June. A task due on 1 July is red at the build but was not overdue in June: the
+    problems name neither its unit nor its park."""
+    time_machine.move_to(datetime(2026, 7, 2, 10, 0, tzinfo=UTC), tick=False)
+    TaskFactory(park=other_park, due_date=date(2026, 6, 1))
+    TaskFactory(park=park, due_date=date(2026, 7, 1))
+    report = Report.objects.create(
+        scope=ReportScope.DISTRICT,
+        period_kind=PeriodKind.MONTH,
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    report.snapshot = build_snapshot(report)
+    red = {row["park_name"]: row["tasks"]["red"] for row in report.snapshot["by_park"]}
+    assert red == {PARK: 1, "无锡盛阳食品城": 1}
+
+    texts = _section(_document(report), HEADINGS[4])
+    assert texts[0].startswith("As of June 30, 2026, 1 task was overdue and not done.")
+    assert "Parks with overdue tasks: 无锡盛阳食品城 (1)." in texts
+
+
 # --- Comparison with the period before --------------------------------------------------------
 
 
