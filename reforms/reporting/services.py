@@ -24,7 +24,6 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _lazy
 
 from parks import access
@@ -32,7 +31,7 @@ from parks.core.files import files_undone_on_error
 from parks.notices.choices import NoticeKind
 from parks.notices.services import announce
 from parks.structure.models import Park, Subdistrict, User
-from reforms.reporting import freshness, queue
+from reforms.reporting import freshness, policy, queue
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.models import (
@@ -65,54 +64,6 @@ def _enqueue(report: Report) -> None:
     # Robust: with the broker down the report is still saved and asked for (not a 500); the
     # sweeper queues a report no worker took once its lease has passed.
     transaction.on_commit(lambda: queue.send_build(report_id), robust=True)
-
-
-# --- Who may ask for what ---------------------------------------------------------------------
-
-
-def user_can_request_report(
-    user: access.AnyUser,
-    *,
-    scope: str,
-    subdistrict: Subdistrict | None = None,
-    park: Park | None = None,
-) -> bool:
-    """Whether the user may ask for this report (the rule: parks.access.may_request_report)."""
-    return access.may_request_report(user, scope=scope, subdistrict=subdistrict, park=park)
-
-
-def requestable_targets(
-    user: access.AnyUser,
-) -> tuple[list[ReportScope], QuerySet[Subdistrict], QuerySet[Park]]:
-    """What a user may ask reports for, for forms: (scopes, subdistricts, parks)."""
-    levels, subdistricts, parks = access.requestable_targets(user)
-    return [ReportScope(level) for level in levels], subdistricts, parks
-
-
-def user_may_request_reports(user: access.AnyUser) -> bool:
-    """Whether the user's role asks for reports at all (which ones: requestable_targets)."""
-    return user.is_authenticated and bool(requestable_targets(user)[0])
-
-
-# A target outside the asker's reach reads as one that does not exist: the same 400 naming the
-# field, so the answer never tells whether it exists (issue 12). Forms and the API narrow their
-# choices to requestable_targets and say the same.
-NO_SUCH_PARK = gettext_lazy("No such park.")
-NO_SUCH_SUBDISTRICT = gettext_lazy("No such subdistrict.")
-SCOPE_OUT_OF_REACH = gettext_lazy("You may not ask for a report of this scope.")
-
-
-def _refuse_out_of_reach(
-    actor: User, scope: str, subdistrict: Subdistrict | None, park: Park | None
-) -> None:
-    _target(scope, subdistrict, park)  # "Choose the park" before "No such park"
-    if user_can_request_report(actor, scope=scope, subdistrict=subdistrict, park=park):
-        return
-    if scope not in requestable_targets(actor)[0]:
-        raise ValidationError({"scope": SCOPE_OUT_OF_REACH})
-    if scope == ReportScope.PARK:
-        raise ValidationError({"park": NO_SUCH_PARK})
-    raise ValidationError({"subdistrict": NO_SUCH_SUBDISTRICT})
 
 
 # --- Asking -----------------------------------------------------------------------------------
@@ -231,9 +182,10 @@ def report_request(
         raise ValidationError({"scope": _("Choose the district, a subdistrict or a park.")})
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a week, month, quarter, year or dates.")})
-    if not user_may_request_reports(actor):
+    if not policy.user_may_request_reports(actor):
         raise PermissionDenied
-    _refuse_out_of_reach(actor, scope, subdistrict, park)
+    _target(scope, subdistrict, park)  # "Choose the park." before "No such park."
+    policy.check_within_reach(actor, scope=scope, subdistrict=subdistrict, park=park)
     today = timezone.localdate()
     # Checked before normalising: the year around 9999-12-31 has no end the calendar can hold.
     if start > today:
@@ -284,7 +236,7 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
     person need not wait for the sweep, and the lost build, if it ever finishes, finds a newer
     version and throws its work away."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if not user_can_request_report(
+    if not policy.user_can_request_report(
         actor, scope=report.scope, subdistrict=report.subdistrict, park=report.park
     ):
         raise PermissionDenied
@@ -357,7 +309,8 @@ def report_build_state(report: Report, *, now: datetime | None = None) -> str:
 
 def report_regenerable(report: Report, *, now: datetime | None = None) -> bool:
     """May the report be built again now: when it is not being built, or its build is stuck
-    (interrupted, or waiting for longer than QUEUE_PATIENCE). Who may is user_can_request_report."""
+    (interrupted, or waiting for longer than QUEUE_PATIENCE). Who may is
+    policy.user_can_request_report."""
     return report_build_state(report, now=now) not in (BuildState.BUILDING, BuildState.WAITING)
 
 

@@ -9,9 +9,10 @@ unchanged report answers 304 Not Modified to `If-None-Match` (ETag) or `If-Modif
 (Last-Modified).
 
 Reports come from reforms.reporting.selectors.reports_visible_to, so one outside the user's scope
-is a 404. Asking and regenerating go through reforms.reporting.services, which decide who may: a
-role that asks for no reports gets 403; a park or subdistrict outside the asker's reach is a 400
-worded as for one that does not exist, so the answer never tells whether it exists.
+is a 404. Asking and regenerating go through reforms.reporting.services, which enforce who may
+(reforms.reporting.policy): a role that asks for no reports gets 403; a park or subdistrict
+outside the asker's reach is a 400 worded as for one that does not exist, so the answer never
+tells whether it exists.
 """
 
 import django_filters
@@ -45,7 +46,7 @@ from parks.core.downloads import file_media_type
 from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.structure.api.serializers import NamedChoiceField
 from parks.structure.models import Subdistrict
-from reforms.reporting import freshness, selectors, services
+from reforms.reporting import freshness, policy, selectors, services
 from reforms.reporting.api.report_schema import ReportSnapshotSerializer
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
@@ -231,10 +232,10 @@ class ReportDetailSerializer(ReportSerializer):
 class RequestableParkField(serializers.PrimaryKeyRelatedField):
     """A park the user may ask reports for, by id; any other reads as one that does not exist."""
 
-    default_error_messages = {"does_not_exist": services.NO_SUCH_PARK}
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_PARK}
 
     def get_queryset(self):
-        return services.requestable_targets(self.context["request"].user)[2]
+        return policy.requestable_targets(self.context["request"].user)[2]
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -242,10 +243,10 @@ class RequestableSubdistrictField(serializers.PrimaryKeyRelatedField):
     """A subdistrict the user may ask reports for, by id; any other reads as one that does not
     exist."""
 
-    default_error_messages = {"does_not_exist": services.NO_SUCH_SUBDISTRICT}
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_SUBDISTRICT}
 
     def get_queryset(self):
-        return services.requestable_targets(self.context["request"].user)[1]
+        return policy.requestable_targets(self.context["request"].user)[1]
 
 
 class ReportRequestSerializer(serializers.Serializer):
@@ -290,8 +291,8 @@ class ReportRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         scope = attrs["scope"]
         errors = {}
-        if scope not in services.requestable_targets(self.context["request"].user)[0]:
-            errors["scope"] = services.SCOPE_OUT_OF_REACH
+        if scope not in policy.requestable_targets(self.context["request"].user)[0]:
+            errors["scope"] = policy.SCOPE_OUT_OF_REACH
         for field, needed_for in (
             ("park", ReportScope.PARK),
             ("subdistrict", ReportScope.SUBDISTRICT),
@@ -525,7 +526,7 @@ class ReportViewSet(ReadOnlyViewSet):
         ],
     )
     def create(self, request, *args, **kwargs):
-        if not services.user_may_request_reports(request.user):
+        if not policy.user_may_request_reports(request.user):
             raise exceptions.PermissionDenied
         data = ReportRequestSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)

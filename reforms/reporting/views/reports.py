@@ -25,7 +25,7 @@ from parks.core.filter_bar import filter_bar
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
 from parks.core.view_helpers import paginate, save_form
 from parks.structure.models import Park, Subdistrict
-from reforms.reporting import freshness, services
+from reforms.reporting import freshness, policy, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
 from reforms.reporting.periods import last_complete_period
@@ -99,26 +99,26 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
     """Ask for a report: a scope, and a period — the calendar period a day falls in, or any
     span of days. The service normalises the period and decides whether the user may."""
 
-    # Narrowed to what the user may ask for (services.requestable_targets): anything else is
+    # Narrowed to what the user may ask for (policy.requestable_targets): anything else is
     # answered as the service and the API answer it, as for one that does not exist.
     scope = forms.ChoiceField(
         label=gettext_lazy("Scope"),
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": services.SCOPE_OUT_OF_REACH},
+        error_messages={"invalid_choice": policy.SCOPE_OUT_OF_REACH},
     )
     subdistrict = forms.ModelChoiceField(
         label=gettext_lazy("Subdistrict"),
         queryset=Subdistrict.objects.none(),
         required=False,
         help_text=gettext_lazy("For a subdistrict report."),
-        error_messages={"invalid_choice": services.NO_SUCH_SUBDISTRICT},
+        error_messages={"invalid_choice": policy.NO_SUCH_SUBDISTRICT},
     )
     park = forms.ModelChoiceField(
         label=gettext_lazy("Park"),
         queryset=Park.objects.none(),
         required=False,
         help_text=gettext_lazy("For a park report."),
-        error_messages={"invalid_choice": services.NO_SUCH_PARK},
+        error_messages={"invalid_choice": policy.NO_SUCH_PARK},
     )
     period_kind = forms.ChoiceField(
         label=gettext_lazy("Period"), choices=PeriodKind.choices, widget=forms.RadioSelect
@@ -149,7 +149,7 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scopes, subdistricts, parks = services.requestable_targets(user)
+        scopes, subdistricts, parks = policy.requestable_targets(user)
         for name in ("scope", "period_kind"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         labels = dict(ReportScope.choices)
@@ -225,7 +225,7 @@ def _visible_report(user, pk):
 
 
 def _may_regenerate(user, report):
-    return services.user_can_request_report(
+    return policy.user_can_request_report(
         user, scope=report.scope, subdistrict=report.subdistrict, park=report.park
     )
 
@@ -244,14 +244,14 @@ def report_list(request):
             "form": form,
             "bar": filter_bar(form, search=None),
             "page": paginate(request, reports),
-            "may_request": services.user_may_request_reports(request.user),
+            "may_request": policy.user_may_request_reports(request.user),
         },
     )
 
 
 @login_required
 def report_request(request):
-    if not services.user_may_request_reports(request.user):
+    if not policy.user_may_request_reports(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
