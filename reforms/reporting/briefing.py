@@ -26,7 +26,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from lxml import etree
 
-from reforms.reporting.briefing_text import Briefing, Paragraph, Table, briefing_content
+from reforms.reporting.briefing_text import briefing_content
+from reforms.reporting.briefing_words import Briefing, Paragraph, Table
 from reforms.reporting.models import Report
 
 

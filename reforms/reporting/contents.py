@@ -2,8 +2,8 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 35 (a district report
-37, with its subdistricts), and one more to read the name of a report's subdistrict or park
+the same number of queries however many parks, zones or rows there are: 37 (a district report
+39, with its subdistricts), and one more to read the name of a report's subdistrict or park
 when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
 reforms.reporting.contents_areas.
 
@@ -434,8 +434,8 @@ def build_snapshot(
         ("grievances_by_unit", lambda: _grievances_by_unit(scope, now, start, end)),
         ("supervision", lambda: _supervision(scope, today, start, end)),
         ("supervision_by_unit", lambda: _supervision_by_unit(scope, today, start, end)),
-        ("by_park", lambda: by_park(scope, now, today, start, end)),
-        ("by_subdistrict", lambda: by_subdistrict(scope, snapshot["by_park"], today)),
+        ("by_park", lambda: by_park(scope, now, today, start, end, compared)),
+        ("by_subdistrict", lambda: by_subdistrict(scope, snapshot["by_park"], today, compared)),
     ]
     snapshot = {
         "schema_version": SCHEMA_VERSION,

@@ -7,9 +7,19 @@ summed parts (grievances.rates.with_rates, parks.core.figures.percent), never av
 parks' rates. Its tasks add the subdistrict's own, subdistrict-wide tasks (no park, a plan of
 the subdistrict). District-wide rows (no park, no subdistrict) are in no entry. Two queries
 (the subdistricts with their parks, the subdistrict-wide tasks), however many there are.
+
+Each entry also holds its figures over every compared period (`previous`, `year_ago`): its
+grievances, activities and covered zones counted over that period the same way; its zones are
+those of `as_of`, as for the period itself (so its coverage divides by the same zones); its tasks,
+which stand as they are on `as_of`, have no earlier figures. A subdistrict's are its parks'
+summed, the rates worked out again. `by_park` costs seven queries however many parks: the
+parks, one grouped grievance query per period (three), one grouped query for the activities of
+every period, one for the zones covered in every period, and one for the tasks.
 """
 
+import operator
 from datetime import date, datetime
+from functools import reduce
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.models import Count, Q, QuerySet, Sum
@@ -24,6 +34,14 @@ from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
 from reforms.tasks.selectors import with_warning
 
+# The periods compared with the report's, by name ("previous", "year_ago"): as
+# reforms.reporting.contents passes them.
+Compared = dict[str, tuple[date, date]]
+
+# The counts behind the grievance rates: summed over parks, then the rates worked out again.
+GRIEVANCE_COUNTS = tuple(m.key for m in grievance_selectors.RATE_MEASURES if not m.is_rate)
+NO_TASKS = {"total": 0, "done": 0, "red": 0, "yellow": 0}
+
 
 def task_counts() -> dict:
     """The task figures of a `by_park` (and `by_subdistrict`) entry, to annotate tasks that
@@ -36,10 +54,12 @@ def task_counts() -> dict:
     }
 
 
-def by_park(scope, now: datetime, today: date, start: date, end: date) -> list[dict]:
-    """Key figures per park of the scope, for the bars and the ranking: one grouped query per
-    app, joined here by park id."""
-    since, until = as_instants(start, end)
+def by_park(
+    scope, now: datetime, today: date, start: date, end: date, compared: Compared
+) -> list[dict]:
+    """Key figures per park of the scope, for the bars and the ranking, and each park's figures
+    over the compared periods: grouped queries joined here by park id, never one per park."""
+    periods = {"current": (start, end), **compared}
     parks = {
         park.pk: {"park": park.pk, "park_name": park.name}
         for park in scope.parks.order_by("pk").only("pk", "name")
@@ -49,14 +69,28 @@ def by_park(scope, now: datetime, today: date, start: date, end: date) -> list[d
         rows = scope.of(queryset).order_by().values("park").annotate(**annotations)
         return {row.pop("park"): row for row in rows}
 
-    grievances = per_park(
-        Grievance.objects.filter(received_at__gte=since, received_at__lt=until),
-        **grievance_selectors.rate_counts(now),
-    )
+    def within(field: str, days: tuple[date, date]) -> Q:
+        since, until = as_instants(*days)
+        return Q(**{f"{field}__gte": since, f"{field}__lt": until})
+
+    grievances = {
+        name: per_park(
+            Grievance.objects.filter(within("received_at", days)),
+            **grievance_selectors.rate_counts(now),
+        )
+        for name, days in periods.items()
+    }
+    occurred = {name: within("occurred_at", days) for name, days in periods.items()}
     activities = per_park(
-        Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until),
-        count=Count("pk"),
-        participants=Sum("participants", default=0),
+        Activity.objects.filter(_any(occurred.values())),
+        **{
+            f"{name}_{key}": expression
+            for name, during in occurred.items()
+            for key, expression in (
+                ("count", Count("pk", filter=during)),
+                ("participants", Sum("participants", filter=during, default=0)),
+            )
+        },
     )
     tasks = per_park(
         with_warning(Task.objects.filter(park__isnull=False), today=today), **task_counts()
@@ -64,32 +98,54 @@ def by_park(scope, now: datetime, today: date, start: date, end: date) -> list[d
     zones = per_park(
         GridZone.objects.all(),
         zones=Count("pk"),
-        covered=Count("pk", filter=zone_logged(*as_instants(start, end))),
+        **{
+            f"{name}_covered": Count("pk", filter=zone_logged(*as_instants(*days)))
+            for name, days in periods.items()
+        },
     )
+
+    def figures(pk: int, name: str) -> dict:
+        """The park's figures over one period."""
+        counted = activities.get(pk, {})
+        zoned = zones.get(pk, {})
+        return {
+            "grievances": (
+                grievance_selectors.with_rates(grievances[name][pk])
+                if pk in grievances[name]
+                else grievance_selectors.no_grievances()
+            ),
+            "activities": {
+                key: counted.get(f"{name}_{key}", 0) for key in ("count", "participants")
+            },
+            "coverage": {
+                "zones": zoned.get("zones", 0),
+                "covered": zoned.get(f"{name}_covered", 0),
+            },
+        }
+
     for pk, park in parks.items():
-        park["grievances"] = (
-            grievance_selectors.with_rates(grievances[pk])
-            if pk in grievances
-            else grievance_selectors.no_grievances()
-        )
-        park["activities"] = activities.get(pk, {"count": 0, "participants": 0})
-        park["tasks"] = tasks.get(pk, {"total": 0, "done": 0, "red": 0, "yellow": 0})
-        park["coverage"] = zones.get(pk, {"zones": 0, "covered": 0})
+        current = figures(pk, "current")
+        park["grievances"] = current["grievances"]
+        park["activities"] = current["activities"]
+        park["tasks"] = tasks.get(pk, dict(NO_TASKS))
+        park["coverage"] = current["coverage"]
+        for name in compared:
+            park[name] = figures(pk, name)
     return list(parks.values())
 
 
-# The counts behind the grievance rates: summed over parks, then the rates worked out again.
-GRIEVANCE_COUNTS = tuple(m.key for m in grievance_selectors.RATE_MEASURES if not m.is_rate)
-NO_TASKS = {"total": 0, "done": 0, "red": 0, "yellow": 0}
+def _any(conditions) -> Q:
+    """Any of the conditions."""
+    return reduce(operator.or_, conditions)
 
 
 def _summed(rows: list[dict], part: str, keys) -> dict:
     return {key: sum(row[part][key] for row in rows) for key in keys}
 
 
-def by_subdistrict(scope, parks: list[dict], today: date) -> list[dict]:
+def by_subdistrict(scope, parks: list[dict], today: date, compared: Compared) -> list[dict]:
     """Key figures per subdistrict of a district report, by subdistrict id, subdistricts with
-    no parks included; `parks`: the report's `by_park`."""
+    no parks included, and over each compared period; `parks`: the report's `by_park`."""
     if not scope.is_district:
         return []
     by_pk = {park["park"]: park for park in parks}
@@ -118,12 +174,21 @@ def by_subdistrict(scope, parks: list[dict], today: date) -> list[dict]:
                 "subdistrict": subdistrict["pk"],
                 "subdistrict_name": subdistrict["name"],
                 "parks": len(members),
-                "grievances": grievance_selectors.with_rates(
-                    _summed(members, "grievances", GRIEVANCE_COUNTS)
-                ),
-                "activities": _summed(members, "activities", ("count", "participants")),
+                **_summed_figures(members),
                 "tasks": tasks,
-                "coverage": _summed(members, "coverage", ("zones", "covered")),
+                **{
+                    name: _summed_figures([member[name] for member in members]) for name in compared
+                },
             }
         )
     return rows
+
+
+def _summed_figures(rows: list[dict]) -> dict:
+    """The grievances, activities and coverage of `rows` (parks' entries, or their figures over
+    a compared period) added up, each rate worked out again from the sums."""
+    return {
+        "grievances": grievance_selectors.with_rates(_summed(rows, "grievances", GRIEVANCE_COUNTS)),
+        "activities": _summed(rows, "activities", ("count", "participants")),
+        "coverage": _summed(rows, "coverage", ("zones", "covered")),
+    }

@@ -1,5 +1,11 @@
 """The workbook's sheets per area: 各园区 (a park's `by_park` entry a row) and 各街道 (a
-subdistrict's `by_subdistrict` entry, with the same columns)."""
+subdistrict's `by_subdistrict` entry, with the same columns).
+
+After the period's figures and the grid coverage, the same figures over the period before (上期…)
+and the same period a year earlier (去年同期…), where they count over a period: the grievances,
+the activities and the zones covered, and the coverage worked out from them. The tasks and the
+zones stand as they are on `as_of` and are not repeated. A report built before areas were
+compared leaves those cells empty."""
 
 from parks.core.figures import percent
 from reforms.reporting import excel_cells as book
@@ -24,6 +30,14 @@ BY_PARK_COLUMNS = (
     "coverage.zones",
     "coverage.covered",
 )
+# Of those, the ones counted over a period, repeated for each compared period.
+COMPARED_COLUMNS = tuple(
+    path
+    for path in BY_PARK_COLUMNS
+    if path.partition(".")[0] in ("grievances", "activities") or path == "coverage.covered"
+)
+# The compared periods of an entry, with the words before a figure's term in their columns.
+COMPARED = (("previous", "上期"), ("year_ago", "去年同期"))
 
 
 def by_park(snapshot: dict) -> book.SheetWriter:
@@ -44,21 +58,50 @@ def by_subdistrict(snapshot: dict) -> book.SheetWriter:
 
 def _area_sheet(title: str, name, columns: list, rows: list | None) -> book.SheetWriter:
     """A sheet of areas: the area's name, its figures, and its grid coverage worked out from its
-    zones (parks.core.figures.percent, as the page does), as a fraction."""
+    zones (parks.core.figures.percent, as the page does), as a fraction; then the same over each
+    compared period."""
     rate = spec.PARK_COVERAGE_RATE
-    sheet = book.SheetWriter(title, [name.term, *(f.term for _path, f in columns), rate.term])
+    compared = [(path, spec.park_figure(path)) for path in COMPARED_COLUMNS]
+    sheet = book.SheetWriter(
+        title,
+        [
+            name.term,
+            *(f.term for _path, f in columns),
+            rate.term,
+            *(
+                f"{words}{term}"
+                for _key, words in COMPARED
+                for term in (*(f.term for _path, f in compared), rate.term)
+            ),
+        ],
+    )
     for row in rows or []:
-        zones, covered = book.value_at(row, rate.whole), book.value_at(row, rate.part)
-        share = percent(covered, zones or 0) if covered is not None else None
         sheet.row(
             row.get(name.key) or "",
+            *_cells(row, columns),
+            _coverage(row),
             *(
-                book.Cell(
-                    book.excel_number(book.value_at(row, path), book.FORMATS[figure.kind]),
-                    book.FORMATS[figure.kind],
-                )
-                for path, figure in columns
+                cell
+                for key, _words in COMPARED
+                for cell in (*_cells(row.get(key), compared), _coverage(row.get(key)))
             ),
-            book.Cell(book.excel_number(share, book.RATE_FORMAT), book.RATE_FORMAT),
         )
     return sheet
+
+
+def _cells(part: dict | None, columns: list) -> list[book.Cell]:
+    return [
+        book.Cell(
+            book.excel_number(book.value_at(part, path), book.FORMATS[figure.kind]),
+            book.FORMATS[figure.kind],
+        )
+        for path, figure in columns
+    ]
+
+
+def _coverage(part: dict | None) -> book.Cell:
+    """The grid coverage of an entry (or of its figures over a compared period)."""
+    rate = spec.PARK_COVERAGE_RATE
+    zones, covered = book.value_at(part, rate.whole), book.value_at(part, rate.part)
+    share = percent(covered, zones or 0) if covered is not None else None
+    return book.Cell(book.excel_number(share, book.RATE_FORMAT), book.RATE_FORMAT)

@@ -31,7 +31,7 @@ from parks.core.files import files_undone_on_error
 from parks.notices.choices import NoticeKind
 from parks.notices.services import announce
 from parks.structure.models import Park, Subdistrict, User
-from reforms.reporting import freshness, queue
+from reforms.reporting import freshness, policy, queue
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.contents import build_snapshot
 from reforms.reporting.models import (
@@ -64,28 +64,6 @@ def _enqueue(report: Report) -> None:
     # Robust: with the broker down the report is still saved and asked for (not a 500); the
     # sweeper queues a report no worker took once its lease has passed.
     transaction.on_commit(lambda: queue.send_build(report_id), robust=True)
-
-
-# --- Who may ask for what ---------------------------------------------------------------------
-
-
-def user_can_request_report(
-    user: access.AnyUser,
-    *,
-    scope: str,
-    subdistrict: Subdistrict | None = None,
-    park: Park | None = None,
-) -> bool:
-    """Whether the user may ask for this report (the rule: parks.access.may_request_report)."""
-    return access.may_request_report(user, scope=scope, subdistrict=subdistrict, park=park)
-
-
-def requestable_targets(
-    user: access.AnyUser,
-) -> tuple[list[ReportScope], QuerySet[Subdistrict], QuerySet[Park]]:
-    """What a user may ask reports for, for forms: (scopes, subdistricts, parks)."""
-    levels, subdistricts, parks = access.requestable_targets(user)
-    return [ReportScope(level) for level in levels], subdistricts, parks
 
 
 # --- Asking -----------------------------------------------------------------------------------
@@ -196,13 +174,18 @@ def report_request(
 
     Returns (report, queued): queued is True when this request queued a build — of a new
     report, or of an existing one whose data changed after it was built (freshness), which is
-    built again as the next version (report.version > 1) rather than handed back out of date."""
+    built again as the next version (report.version > 1) rather than handed back out of date.
+
+    A role that asks for no reports is refused (PermissionDenied); a target outside the asker's
+    reach is a validation error, worded as for one that does not exist."""
     if scope not in ReportScope.values:
         raise ValidationError({"scope": _("Choose the district, a subdistrict or a park.")})
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Choose a week, month, quarter, year or dates.")})
-    if not user_can_request_report(actor, scope=scope, subdistrict=subdistrict, park=park):
+    if not policy.user_may_request_reports(actor):
         raise PermissionDenied
+    _target(scope, subdistrict, park)  # "Choose the park." before "No such park."
+    policy.check_within_reach(actor, scope=scope, subdistrict=subdistrict, park=park)
     today = timezone.localdate()
     # Checked before normalising: the year around 9999-12-31 has no end the calendar can hold.
     if start > today:
@@ -253,7 +236,7 @@ def report_regenerate(*, report: Report, actor: User) -> Report:
     person need not wait for the sweep, and the lost build, if it ever finishes, finds a newer
     version and throws its work away."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if not user_can_request_report(
+    if not policy.user_can_request_report(
         actor, scope=report.scope, subdistrict=report.subdistrict, park=report.park
     ):
         raise PermissionDenied
@@ -326,7 +309,8 @@ def report_build_state(report: Report, *, now: datetime | None = None) -> str:
 
 def report_regenerable(report: Report, *, now: datetime | None = None) -> bool:
     """May the report be built again now: when it is not being built, or its build is stuck
-    (interrupted, or waiting for longer than QUEUE_PATIENCE). Who may is user_can_request_report."""
+    (interrupted, or waiting for longer than QUEUE_PATIENCE). Who may is
+    policy.user_can_request_report."""
     return report_build_state(report, now=now) not in (BuildState.BUILDING, BuildState.WAITING)
 
 

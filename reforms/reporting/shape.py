@@ -109,6 +109,9 @@ class Part:
     definition: str = ""
     many: bool = False
     label: Any = ""
+    # Absent from snapshots built before it was added: not required in the schema, and left
+    # out of the API's answer for such a snapshot rather than failing it.
+    optional: bool = False
 
 
 def per_choice(choices, terms=None, *, definition="") -> tuple[Figure, ...]:
@@ -137,6 +140,7 @@ def periods(period: Group, *, previous="counted the same way") -> tuple[Part, Pa
             period,
             f"Over `year_ago_period` (the same period a year earlier){after} Absent from "
             "reports built before it was added.",
+            optional=True,
         ),
     )
 

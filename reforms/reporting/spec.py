@@ -300,6 +300,7 @@ SNAPSHOT = Group(
             "before it was added): one entry per subdistrict, by id, subdistricts with no "
             "parks included, adding up `by_park` over its parks.",
             many=True,
+            optional=True,
         ),
     ),
     "The figures of a report, as built (schema_version 3). Fields are only ever added within a "

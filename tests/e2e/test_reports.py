@@ -262,7 +262,9 @@ def test_a_report_asked_for_in_the_browser_is_followed_until_it_is_ready(
     report.refresh_from_db()
     assert report.status == ReportStatus.DONE
     expect(page.locator("#report-actions .report-status")).to_have_attribute("data-status", "done")
-    expect(page.locator("#section-by-park tbody tr")).to_have_count(3)
+    # A row per park, each with the line of its changes on the period before and a year earlier.
+    expect(page.locator("#section-by-park tbody tr:not(.area-changes)")).to_have_count(3)
+    expect(page.locator("#section-by-park tbody tr.area-changes")).to_have_count(3)
     screenshot("reports_detail")
 
     # The workbook downloads through the page.

@@ -387,25 +387,36 @@ def test_a_district_report_names_no_park(api_as, office_user, park):
 
 def test_a_park_manager_asks_only_for_their_park(api_as, park_manager, park, other_park):
     client = api_as(park_manager)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     month = {"period_kind": "month", "start": "2026-06-01"}
     response = client.post(LIST, {"scope": "park", "park": other_park.pk, **month})
     assert response.status_code == 400  # a park they cannot see does not exist for them
-    assert client.post(LIST, {"scope": "district", **month}).status_code == 403
+    assert response.json() == {"park": ["No such park."]}
+    # A scope not theirs to ask for is a 400 naming the field; it was a 403 (issue 12: a
+    # refusal answered otherwise than a bad field told the target existed).
+    response = client.post(LIST, {"scope": "district", **month})
+    assert response.status_code == 400
+    assert response.json() == {"scope": ["You may not ask for a report of this scope."]}
     response = client.post(
         LIST, {"scope": "subdistrict", "subdistrict": park.subdistrict_id, **month}
     )
-    assert response.status_code == 403
+    # No subdistrict is theirs to ask for: their own reads as one that does not exist.
+    assert response.status_code == 400
+    assert response.json() == {"subdistrict": ["No such subdistrict."]}
     assert not Report.objects.exists()
 
 
 def test_subdistrict_staff_ask_for_their_parks(api_as, subdistrict_user, park, other_park):
     client = api_as(subdistrict_user)
+    client.credentials(HTTP_ACCEPT_LANGUAGE="en")
     month = {"period_kind": "month", "start": "2026-06-01"}
     assert client.post(LIST, {"scope": "park", "park": park.pk, **month}).status_code == 202
     response = client.post(
         LIST, {"scope": "subdistrict", "subdistrict": other_park.subdistrict_id, **month}
     )
-    assert response.status_code == 403
+    # Answered as a subdistrict that does not exist; it was a 403 (issue 12: existence leaked).
+    assert response.status_code == 400
+    assert response.json() == {"subdistrict": ["No such subdistrict."]}
 
 
 # --- Regenerating -------------------------------------------------------------------------------

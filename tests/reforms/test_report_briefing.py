@@ -55,15 +55,20 @@ def june(park, grid_zone, time_machine):
     lecture of 4, so no zone covered); 2 payments, 42 people, 42,000.00 yuan (May: 1,000.50);
     one 16.5-hour course of 30 trainees, 25 certified; 2 online pieces and 1 on television.
     Tasks: 3 due in June, 1 done on time (33.3 %); 1 due in May and not done (0.0 %). Overdue on
-    30 June: 区人社局 2, 区总工会 1.
+    30 June: 区人社局 2 (due 10 and 20 June: 20 and 10 days), 区总工会 1 (due 31 May: 30 days).
+    June's grievances by handling unit: 区人社局 the two answered in time and resolved, one call
+    satisfied and one not (100.0 %, 100.0 %, 50.0 %); 区总工会 the other two, one answered in
+    time, neither resolved nor called (50.0 %, 0.0 %, —).
     """
     time_machine.move_to(datetime(2026, 7, 2, 10, 0, tzinfo=UTC), tick=False)
     GridZoneFactory(park=park, code="G02")
-    for answered_in_time, resolved, satisfaction in (
-        (True, True, "satisfied"),
-        (True, True, "unsatisfied"),
-        (True, False, ""),
-        (False, False, ""),
+    labour = OrganisationFactory(name="区人社局")
+    union = OrganisationFactory(name="区总工会")
+    for answered_in_time, resolved, satisfaction, unit in (
+        (True, True, "satisfied", labour),
+        (True, True, "unsatisfied", labour),
+        (True, False, "", union),
+        (False, False, "", union),
     ):
         received = _at(date(2026, 6, 10))
         GrievanceFactory(
@@ -72,6 +77,7 @@ def june(park, grid_zone, time_machine):
             responded_at=received + timedelta(hours=2 if answered_in_time else 30),
             resolved_at=received + timedelta(days=3) if resolved else None,
             satisfaction=satisfaction,
+            handling_unit=unit,
         )
     may = _at(date(2026, 5, 20))
     GrievanceFactory(park=park, received_at=may, responded_at=may + timedelta(hours=1))
@@ -85,10 +91,7 @@ def june(park, grid_zone, time_machine):
     TrainingFactory(park=park, hours=Decimal("16.5"))
     PublicityFactory.create_batch(2, park=park)
     PublicityFactory(park=park, channel="tv")
-    labour = OrganisationFactory(name="区人社局")
-    TaskFactory(
-        park=park, lead_unit=OrganisationFactory(name="区总工会"), due_date=date(2026, 5, 31)
-    )
+    TaskFactory(park=park, lead_unit=union, due_date=date(2026, 5, 31))
     TaskFactory(park=park, lead_unit=labour, due_date=date(2026, 6, 10))
     TaskFactory(park=park, lead_unit=labour, due_date=date(2026, 6, 20))
     TaskFactory(
@@ -185,7 +188,73 @@ def test_the_grievance_figures_are_the_reports_json(june):
             assert text.endswith(
                 f"{direction} {abs(now[key] - before[key]):.1f} points on last month."
             )
-    assert len(texts) == 1 + len(spec.RATES)  # no survey was held
+    # The rates by handling unit follow (test_the_grievance_rates_by_handling_unit…); no
+    # survey was held.
+    assert texts[1 + len(spec.RATES) :] == [
+        "By handling unit, the grievances received and their rates:"
+    ]
+
+
+def _table(document, first_header: str) -> list[list[str]]:
+    """The rows of the document's table whose first column is headed `first_header`."""
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == first_header]
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def test_the_grievance_rates_by_handling_unit_are_the_reports_json(june):
+    rows = _table(_document(june), "Handling unit")
+    assert rows[0] == [
+        "Handling unit",
+        "Grievances received",
+        "Response rate",
+        "Resolution rate",
+        "Satisfaction rate",
+    ]
+    # Counted by hand (the fixture's docstring)…
+    assert rows[1:] == [
+        ["区人社局", "2", "100.0%", "100.0%", "50.0%"],
+        ["区总工会", "2", "50.0%", "0.0%", "—"],
+    ]
+    # …and as the JSON states them, row for row.
+    assert rows[1:] == [
+        [
+            unit["unit_name"],
+            str(unit["received"]),
+            *("—" if unit[key] is None else f"{unit[key]:.1f}%" for key in spec.RATES),
+        ]
+        for unit in june.snapshot["grievances_by_unit"]
+    ]
+
+
+def test_the_problems_list_the_overdue_tasks_one_by_one(june):
+    document = _document(june)
+    texts = _section(document, HEADINGS[4])
+    assert texts[1] == "The overdue tasks, one by one:"
+    rows = _table(document, "Task")
+    # A park's report names no park; longest overdue first.
+    assert rows[0] == ["Task", "Lead unit", "Due date", "Days overdue"]
+    assert [row[1:] for row in rows[1:]] == [
+        ["区总工会", "May 31, 2026", "30"],
+        ["区人社局", "June 10, 2026", "20"],
+        ["区人社局", "June 20, 2026", "10"],
+    ]
+    assert [row[0] for row in rows[1:]] == [
+        f"{task['code']} {task['title']}" for task in june.snapshot["overdue_tasks"]
+    ]
+    assert [int(row[3]) for row in rows[1:]] == [
+        task["days_overdue"] for task in june.snapshot["overdue_tasks"]
+    ]
+
+
+def test_a_snapshot_without_the_new_lists_leaves_their_tables_out(june):
+    snapshot = {
+        key: value
+        for key, value in june.snapshot.items()
+        if key not in ("overdue_tasks", "grievances_by_unit")
+    }
+    document = _document(june, snapshot)
+    assert [t.rows[0].cells[0].text for t in document.tables] == ["Park"]
+    assert "The overdue tasks, one by one:" not in _texts(document)
 
 
 def test_grid_work_and_ledgers_state_each_figure_and_its_change(june):
@@ -280,8 +349,7 @@ def test_the_park_table_has_a_row_per_park_with_the_reports_figures(
     report.snapshot = build_snapshot(report)
     document = _document(report)
 
-    [table] = document.tables
-    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    rows = _table(document, "Park")
     assert rows[0] == [
         "Park",
         "Grievances received",
@@ -310,9 +378,37 @@ def test_the_park_table_has_a_row_per_park_with_the_reports_figures(
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name[PARK][1] == "1" and by_name[PARK][-1] == "100.0%"
     assert by_name["无锡盛阳食品城"][-2] == "1" and by_name["无锡盛阳食品城"][-1] == "—"
-    # A district briefing tells the parks with overdue tasks apart; it is issued by the office.
+    # A district briefing tells the parks with overdue tasks apart, and names each overdue
+    # task's park; it is issued by the office.
     assert "Parks with overdue tasks: 无锡盛阳食品城 (1)." in _texts(document)
+    overdue = _table(document, "Task")
+    assert overdue[0] == ["Task", "Lead unit", "Park", "Due date", "Days overdue"]
+    assert [row[2:] for row in overdue[1:]] == [["无锡盛阳食品城", "June 1, 2026", "29"]]
     assert _texts(document)[2].startswith("梁溪区 reform office\u3000")
+
+
+def test_the_parks_with_overdue_tasks_are_counted_on_the_day_the_units_are(
+    park, other_park, time_machine
+):
+    """The tasks' standing (red) is the build's, 2 July; the overdue list is the period's end,
+    30 June. A task due on 1 July is red at the build but was not overdue in June: the
+    problems name neither its unit nor its park."""
+    time_machine.move_to(datetime(2026, 7, 2, 10, 0, tzinfo=UTC), tick=False)
+    TaskFactory(park=other_park, due_date=date(2026, 6, 1))
+    TaskFactory(park=park, due_date=date(2026, 7, 1))
+    report = Report.objects.create(
+        scope=ReportScope.DISTRICT,
+        period_kind=PeriodKind.MONTH,
+        period_start=date(2026, 6, 1),
+        period_end=date(2026, 6, 30),
+    )
+    report.snapshot = build_snapshot(report)
+    red = {row["park_name"]: row["tasks"]["red"] for row in report.snapshot["by_park"]}
+    assert red == {PARK: 1, "无锡盛阳食品城": 1}
+
+    texts = _section(_document(report), HEADINGS[4])
+    assert texts[0].startswith("As of June 30, 2026, 1 task was overdue and not done.")
+    assert "Parks with overdue tasks: 无锡盛阳食品城 (1)." in texts
 
 
 # --- Comparison with the period before --------------------------------------------------------

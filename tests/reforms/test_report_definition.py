@@ -51,6 +51,14 @@ figure: the period's orders (`supervision`: issued, answered on time, overdue, t
 the same per responsible unit (`supervision_by_unit`) in the snapshot, the sheet 督办 (a 合计 row,
 then a row per unit) before 各园区, and a "Supervision orders" table on the page. The recorded
 world has no orders, so every new figure is 0 and the per-unit list is empty.
+
+Issue 12 item 4 (each park's previous period and year on year) re-recorded it again, adding
+only (checked cell by cell and line by line: every recorded value, cell and line is still
+there, unchanged and in its place):
+- `previous` and `year_ago` in every `by_park` and `by_subdistrict` entry (grievances, activities,
+  zones covered);
+- the columns 上期… and 去年同期… after 网格覆盖率 on 各园区 and 各街道;
+- a line "Change / Year on year" under each park's and subdistrict's row on the page.
 """
 
 import json

@@ -5,6 +5,7 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from reforms.reporting.choices import ReportScope, ReportStatus
@@ -189,14 +190,25 @@ def test_the_form_offers_only_what_the_user_may_ask_for(
     html = _html(client.get(reverse("reforms:report_request")))
     assert park.name in html and other_park.name not in html
     assert 'value="district"' not in html and 'value="subdistrict"' not in html
-    for form in (
-        {"scope": "park", "park": other_park.pk, "period_kind": "month", "day": "2026-05-01"},
-        {"scope": "district", "period_kind": "month", "day": "2026-05-01"},
-        {"scope": "subdistrict", "subdistrict": subdistrict.pk, "period_kind": "month"},
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    # Anything else is answered as the API and the service answer it: a park out of reach as
+    # one that does not exist (issue 12).
+    for form, field, message in (
+        ({"scope": "park", "park": other_park.pk}, "park", "No such park."),
+        ({"scope": "park", "park": 987654321}, "park", "No such park."),
+        ({"scope": "district"}, "scope", "You may not ask for a report of this scope."),
+        (
+            {"scope": "subdistrict", "subdistrict": subdistrict.pk},
+            "scope",
+            "You may not ask for a report of this scope.",
+        ),
     ):
-        response = client.post(reverse("reforms:report_request"), {**form, "day": "2026-05-01"})
+        response = client.post(
+            reverse("reforms:report_request"),
+            {**form, "period_kind": "month", "day": "2026-05-01"},
+        )
         assert response.status_code == 200
-        assert "Select a valid choice" in response.content.decode()
+        assert response.context["form"].errors[field] == [message]
     assert not Report.objects.exists()
 
 
@@ -214,7 +226,11 @@ def test_the_form_offers_only_what_the_user_may_ask_for(
         ),
         ({"period_kind": "fortnight", "day": "2026-05-01"}, "Select a valid choice"),
         ({"scope": "park", "period_kind": "month", "day": "2026-05-01"}, "Choose the park."),
-        ({"scope": "park", "park": "abc", "period_kind": "month"}, "Select a valid choice"),
+        ({"scope": "park", "park": "abc", "period_kind": "month"}, "No such park."),
+        (
+            {"period_kind": "custom", "start": "2025-05-01", "end": "2026-05-01"},
+            "A custom period is at most a year long.",
+        ),
     ],
 )
 def test_bad_requests_are_form_errors_and_make_nothing(client, office_user, form, message):

@@ -185,9 +185,11 @@ def test_an_unknown_scope_or_period_kind_is_a_validation_error(
 def test_a_park_report_without_a_park_is_a_validation_error(subdistrict_user, office_user):
     with pytest.raises(ValidationError):
         ask(office_user, scope=ReportScope.PARK)
-    # Subdistrict staff are told the same, not met with a crash in the permission check.
-    with pytest.raises(PermissionDenied):
+    # Subdistrict staff are told the same, not met with a crash in the permission check (it
+    # was a PermissionDenied, a 403, before issue 12 made targets out of reach read as absent).
+    with pytest.raises(ValidationError) as error:
         ask(subdistrict_user, scope=ReportScope.PARK)
+    assert error.value.message_dict == {"park": ["Choose the park."]}
 
 
 # --- Who may ask ------------------------------------------------------------------------------
@@ -227,6 +229,26 @@ ALLOWED = {
 }
 
 
+NO_PARK = {"park": ["No such park."]}
+NO_SUBDISTRICT = {"subdistrict": ["No such subdistrict."]}
+NOT_YOURS = {"scope": ["You may not ask for a report of this scope."]}
+# What a role that asks for reports is told of each target out of its reach.
+_OUT_OF_REACH = {
+    "subdistrict_user": {
+        "district": NOT_YOURS,
+        "other subdistrict": NO_SUBDISTRICT,
+        "other park": NO_PARK,
+    },
+    "park_manager": {
+        "district": NOT_YOURS,
+        "own subdistrict": NOT_YOURS,
+        "other subdistrict": NOT_YOURS,
+        "park in own subdistrict": NO_PARK,
+        "other park": NO_PARK,
+    },
+}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ALLOWED))
 def test_who_may_ask_for_which_report(request, role, park, other_park, on_wednesday):
@@ -235,7 +257,14 @@ def test_who_may_ask_for_which_report(request, role, park, other_park, on_wednes
         if name in ALLOWED[role]:
             report, _ = ask(actor, **target)
             assert report.requested_by == actor, name
+        elif ALLOWED[role]:
+            # A target out of reach reads as one that does not exist: the field's error, as
+            # for a made-up id, never a 403 that tells it exists (issue 12).
+            with pytest.raises(ValidationError) as error:
+                ask(actor, **target)
+            assert error.value.message_dict == _OUT_OF_REACH[role][name], name
         else:
+            # A role that asks for no reports at all is refused outright.
             with pytest.raises(PermissionDenied):
                 ask(actor, **target)
     assert Report.objects.count() == len(ALLOWED[role])

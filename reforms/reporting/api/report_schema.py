@@ -61,6 +61,8 @@ def serializer_for(group: shape.Group) -> type[serializers.Serializer]:
             fields[item.key] = _field(item)
         else:
             options = {"help_text": item.definition} if item.definition else {}
+            if item.optional:
+                options["required"] = False
             fields[item.key] = serializer_for(item.group)(many=item.many, **options)
     name = f"{group.name}Serializer" if group is spec.SNAPSHOT else group.name
     _BUILT[group.name] = type(name, (serializers.Serializer,), {"__doc__": group.doc, **fields})

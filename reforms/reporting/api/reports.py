@@ -9,7 +9,10 @@ unchanged report answers 304 Not Modified to `If-None-Match` (ETag) or `If-Modif
 (Last-Modified).
 
 Reports come from reforms.reporting.selectors.reports_visible_to, so one outside the user's scope
-is a 404. Asking and regenerating go through reforms.reporting.services, which decide who may (403).
+is a 404. Asking and regenerating go through reforms.reporting.services, which enforce who may
+(reforms.reporting.policy): a role that asks for no reports gets 403; a park or subdistrict
+outside the asker's reach is a 400 worded as for one that does not exist, so the answer never
+tells whether it exists.
 """
 
 import django_filters
@@ -41,9 +44,9 @@ from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.core.downloads import file_media_type
 from parks.core.excel import XLSX_CONTENT_TYPE
-from parks.structure.api.serializers import NamedChoiceField, VisibleParkField
+from parks.structure.api.serializers import NamedChoiceField
 from parks.structure.models import Subdistrict
-from reforms.reporting import freshness, selectors, services
+from reforms.reporting import freshness, policy, selectors, services
 from reforms.reporting.api.report_schema import ReportSnapshotSerializer
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
@@ -226,24 +229,45 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ReportParkField(VisibleParkField):
-    """A park the user sees, by id."""
+class RequestableParkField(serializers.PrimaryKeyRelatedField):
+    """A park the user may ask reports for, by id; any other reads as one that does not exist."""
+
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_PARK}
+
+    def get_queryset(self):
+        return policy.requestable_targets(self.context["request"].user)[2]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class RequestableSubdistrictField(serializers.PrimaryKeyRelatedField):
+    """A subdistrict the user may ask reports for, by id; any other reads as one that does not
+    exist."""
+
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_SUBDISTRICT}
+
+    def get_queryset(self):
+        return policy.requestable_targets(self.context["request"].user)[1]
 
 
 class ReportRequestSerializer(serializers.Serializer):
     """What to report on: a scope and its target, and a period."""
 
     scope = NamedChoiceField(ReportScope, "ReportScopeEnum")
-    park = ReportParkField(
+    park = RequestableParkField(
         required=False,
         allow_null=True,
-        help_text=gettext_lazy("The park, for scope `park` (and only then)."),
+        help_text=gettext_lazy(
+            "The park, for scope `park` (and only then): one you may ask reports for; any "
+            "other is answered as one that does not exist."
+        ),
     )
-    subdistrict = serializers.PrimaryKeyRelatedField(
-        queryset=Subdistrict.objects.all(),
+    subdistrict = RequestableSubdistrictField(
         required=False,
         allow_null=True,
-        help_text=gettext_lazy("The subdistrict, for scope `subdistrict` (and only then)."),
+        help_text=gettext_lazy(
+            "The subdistrict, for scope `subdistrict` (and only then): one you may ask reports "
+            "for; any other is answered as one that does not exist."
+        ),
     )
     period_kind = NamedChoiceField(PeriodKind, "ReportPeriodKindEnum")
     start = serializers.DateField(
@@ -267,6 +291,8 @@ class ReportRequestSerializer(serializers.Serializer):
     def validate(self, attrs):
         scope = attrs["scope"]
         errors = {}
+        if scope not in policy.requestable_targets(self.context["request"].user)[0]:
+            errors["scope"] = policy.SCOPE_OUT_OF_REACH
         for field, needed_for in (
             ("park", ReportScope.PARK),
             ("subdistrict", ReportScope.SUBDISTRICT),
@@ -476,8 +502,10 @@ class ReportViewSet(ReadOnlyViewSet):
             "kept. Otherwise **200 OK** with the existing report, whatever its status: it may "
             "still be queued or running (poll it), or failed (regenerate it). A calendar "
             "period is the one containing `start`; a period not yet over, a custom period "
-            "longer than a year, or a scope with no parks is a 400; a scope outside yours is "
-            "a 403 (a park you cannot see, a 400)."
+            "longer than a year, or a scope with no parks is a 400. A park or subdistrict "
+            "outside yours is a 400 worded as for one that does not exist, and so is a scope "
+            "you may not ask for (a park manager's district report); a role that asks for no "
+            "reports (liaisons, observers, instructors, member units) gets 403."
         ),
         request=ReportRequestSerializer,
         responses={
@@ -498,6 +526,8 @@ class ReportViewSet(ReadOnlyViewSet):
         ],
     )
     def create(self, request, *args, **kwargs):
+        if not policy.user_may_request_reports(request.user):
+            raise exceptions.PermissionDenied
         data = ReportRequestSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         report, created = services.report_request(actor=request.user, **data.validated_data)

@@ -242,7 +242,13 @@ def report_figures(snapshot):
         "by_park_headings": [figure.heading for figure in BY_PARK_COLUMNS],
         # A district report's subdistricts: the parks' table's columns, a subdistrict a row.
         "by_subdistrict": [
-            {**_park_row(row), "name": row.get("subdistrict_name"), "parks": row.get("parks")}
+            {
+                **_park_row(row),
+                "name": row.get("subdistrict_name"),
+                "parks": row.get("parks"),
+                # A subdistrict without parks has nothing to compare: no line of zeros.
+                **({} if row.get("parks") else {"changes": None}),
+            }
             for row in snapshot.get("by_subdistrict") or []
         ],
         "by_subdistrict_headings": [
@@ -317,16 +323,12 @@ BY_PARK_COLUMNS = (
 
 
 def _park_row(row):
-    grievances = row.get("grievances", {})
     tasks = row.get("tasks", {})
     coverage = row.get("coverage", {})
+    now = _area_period(row)
     return {
         "name": row.get("park_name"),
-        "received": grievances.get("received"),
-        "response_rate": grievances.get("response_rate"),
-        "resolution_rate": grievances.get("resolution_rate"),
-        "satisfaction_rate": grievances.get("satisfaction_rate"),
-        "activities": row.get("activities", {}).get("count"),
+        **now,
         "participants": row.get("activities", {}).get("participants"),
         "tasks_total": tasks.get("total"),
         "tasks_done": tasks.get("done"),
@@ -334,5 +336,55 @@ def _park_row(row):
         "yellow": tasks.get("yellow"),
         "covered": coverage.get("covered"),
         "zones": coverage.get("zones") or 0,
+        "changes": _area_changes(row, now),
+    }
+
+
+def _area_period(part: dict) -> dict:
+    """The figures of a `by_park` or `by_subdistrict` entry (or of its `previous` or
+    `year_ago`) that count over a period, as the areas' table shows them."""
+    grievances = part.get("grievances", {})
+    coverage = part.get("coverage", {})
+    return {
+        "received": grievances.get("received"),
+        "response_rate": grievances.get("response_rate"),
+        "resolution_rate": grievances.get("resolution_rate"),
+        "satisfaction_rate": grievances.get("satisfaction_rate"),
+        "activities": part.get("activities", {}).get("count"),
         "coverage": percent(coverage.get("covered", 0), coverage.get("zones") or 0),
     }
+
+
+# The areas' table's columns after the name, by their figure in _area_period; None for the
+# tasks' columns, which stand on `as_of` and are not compared.
+AREA_COMPARED = (
+    "received",
+    *spec.RATES,
+    "activities",
+    None,
+    None,
+    None,
+    "coverage",
+)
+
+
+def _area_changes(row: dict, now: dict) -> list | None:
+    """Each column's change on the period before and on a year earlier (None for a column not
+    compared), for the line under an area's row; None for an entry of a report built before
+    areas were compared."""
+    if row.get("previous") is None and row.get("year_ago") is None:
+        return None
+    before = _area_period(row.get("previous") or {})
+    year_ago = _area_period(row.get("year_ago") or {})
+    return [
+        None
+        if key is None
+        else _row(
+            "",
+            now[key],
+            before[key] if row.get("previous") else None,
+            percent=key in ("coverage", *spec.RATES),
+            year_ago=year_ago[key] if row.get("year_ago") else None,
+        )
+        for key in AREA_COMPARED
+    ]

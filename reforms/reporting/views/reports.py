@@ -25,7 +25,7 @@ from parks.core.filter_bar import filter_bar
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
 from parks.core.view_helpers import paginate, save_form
 from parks.structure.models import Park, Subdistrict
-from reforms.reporting import freshness, services
+from reforms.reporting import freshness, policy, services
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.downloads import FORMATS, report_file_response
 from reforms.reporting.periods import last_complete_period
@@ -95,27 +95,30 @@ class ReportFilterForm(BootstrapFormMixin, forms.Form):
         return reports
 
 
-def user_may_request_reports(user) -> bool:
-    """Whether the request form is open to the user (the service checks each request)."""
-    return user.is_authenticated and bool(services.requestable_targets(user)[0])
-
-
 class ReportRequestForm(BootstrapFormMixin, forms.Form):
     """Ask for a report: a scope, and a period — the calendar period a day falls in, or any
     span of days. The service normalises the period and decides whether the user may."""
 
-    scope = forms.ChoiceField(label=gettext_lazy("Scope"), widget=forms.RadioSelect)
+    # Narrowed to what the user may ask for (policy.requestable_targets): anything else is
+    # answered as the service and the API answer it, as for one that does not exist.
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Scope"),
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": policy.SCOPE_OUT_OF_REACH},
+    )
     subdistrict = forms.ModelChoiceField(
         label=gettext_lazy("Subdistrict"),
         queryset=Subdistrict.objects.none(),
         required=False,
         help_text=gettext_lazy("For a subdistrict report."),
+        error_messages={"invalid_choice": policy.NO_SUCH_SUBDISTRICT},
     )
     park = forms.ModelChoiceField(
         label=gettext_lazy("Park"),
         queryset=Park.objects.none(),
         required=False,
         help_text=gettext_lazy("For a park report."),
+        error_messages={"invalid_choice": policy.NO_SUCH_PARK},
     )
     period_kind = forms.ChoiceField(
         label=gettext_lazy("Period"), choices=PeriodKind.choices, widget=forms.RadioSelect
@@ -146,7 +149,7 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        scopes, subdistricts, parks = services.requestable_targets(user)
+        scopes, subdistricts, parks = policy.requestable_targets(user)
         for name in ("scope", "period_kind"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         labels = dict(ReportScope.choices)
@@ -170,9 +173,14 @@ class ReportRequestForm(BootstrapFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         scope = data.get("scope")
-        if scope == ReportScope.PARK and not data.get("park"):
+        # Not over a field's own error ("No such park."): one message, the one that applies.
+        if scope == ReportScope.PARK and not data.get("park") and "park" not in self.errors:
             self.add_error("park", _("Choose the park."))
-        if scope == ReportScope.SUBDISTRICT and not data.get("subdistrict"):
+        if (
+            scope == ReportScope.SUBDISTRICT
+            and not data.get("subdistrict")
+            and "subdistrict" not in self.errors
+        ):
             self.add_error("subdistrict", _("Choose the subdistrict."))
         kind = data.get("period_kind")
         if kind == PeriodKind.CUSTOM:
@@ -217,7 +225,7 @@ def _visible_report(user, pk):
 
 
 def _may_regenerate(user, report):
-    return services.user_can_request_report(
+    return policy.user_can_request_report(
         user, scope=report.scope, subdistrict=report.subdistrict, park=report.park
     )
 
@@ -236,22 +244,18 @@ def report_list(request):
             "form": form,
             "bar": filter_bar(form, search=None),
             "page": paginate(request, reports),
-            "may_request": user_may_request_reports(request.user),
+            "may_request": policy.user_may_request_reports(request.user),
         },
     )
 
 
 @login_required
 def report_request(request):
-    if not user_may_request_reports(request.user):
+    if not policy.user_may_request_reports(request.user):
         raise PermissionDenied
     form = ReportRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            result = save_form(form, lambda: form.request_report(request.user))
-        except PermissionDenied:
-            form.add_error(None, _("You may not ask for a report of this scope."))
-            result = None
+        result = save_form(form, lambda: form.request_report(request.user))
         if result is not None:
             report, queued = result
             if queued and report.version > 1:
