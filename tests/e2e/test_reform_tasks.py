@@ -13,13 +13,13 @@ from playwright.sync_api import expect
 
 from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.management.commands.load_demo import DEMO_PASSWORD
-from parks.signals import demo_data_loaded
 from parks.structure.models import Organisation, Park, Subdistrict, User
-from reforms.tasks import demo, services
+from reforms.tasks import services
 from reforms.tasks.choices import PlanScope, TaskStatus
 from reforms.tasks.imports import task_import_commit, task_import_preview
 from reforms.tasks.models import Evidence, Milestone, Plan, ProgressUpdate, Task
 from reforms.tasks.sample_data import SAMPLE_TASKS, build_sample_sheet, sample_plans
+from tests.demo_signal import demo_without
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +31,8 @@ PHONE = {"width": 360, "height": 740}
 def demo_without_tasks():
     """The demo's parks, units, people and plans, but none of its tasks: those come from the
     sample sheet the test imports. Returns the demo office user."""
-    demo_data_loaded.disconnect(dispatch_uid="reforms_demo")
-    try:
+    with demo_without("reforms_demo"):
         call_command("load_demo", stdout=StringIO())
-    finally:
-        demo_data_loaded.connect(demo.load_reform_demo, dispatch_uid="reforms_demo")
     office = User.objects.get(username="office")
     for spec in sample_plans(timezone.localdate()):
         scope, target = spec["scope"], spec["target"]

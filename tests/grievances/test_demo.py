@@ -22,9 +22,8 @@ from grievances.models import (
 from grievances.selectors import rates, rates_by, survey_funnel, with_deadline_flags
 from parks.management.commands.load_demo import HUAXIA, SHENGYANG
 from parks.notices.models import Notification
-from parks.signals import demo_data_loaded
 from parks.structure.models import User
-from reforms.tasks import demo as reforms_demo
+from tests.demo_signal import demo_without
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +41,8 @@ MODELS = [
 def load_demo():
     """`manage.py load_demo` without the reform tasks, which grievances do not need."""
     out = StringIO()
-    demo_data_loaded.disconnect(dispatch_uid="reforms_demo")
-    try:
+    with demo_without("reforms_demo"):
         call_command("load_demo", stdout=out)
-    finally:
-        demo_data_loaded.connect(reforms_demo.load_reform_demo, dispatch_uid="reforms_demo")
     return out.getvalue()
 
 
@@ -182,7 +178,8 @@ def test_the_units_hear_of_their_assignments_and_the_last_days_are_unread(loaded
     grievance assigned to them, dated with the step; what is older than a few days was read."""
     union = User.objects.get(username="member_unit")
     assigned = Grievance.objects.filter(handling_unit=union.organisation).count()
-    heard = Notification.objects.filter(recipient=union, title__startswith="Assigned to 区总工会")
+    # The demo speaks the portal's language: "Assigned to 区总工会: …".
+    heard = Notification.objects.filter(recipient=union, title__startswith="已派单至区总工会")
     assert assigned >= 3 and heard.count() == assigned
     unread = heard.filter(read_at=None)
     assert unread.exists()

@@ -9,6 +9,7 @@ one else did.
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from grievances import services, workflow
@@ -280,6 +281,7 @@ def test_a_whole_round_tells_each_person_of_each_hand_off_once(park, union, peop
 
 def test_the_units_staff_find_the_assignment_in_their_bell(client, park, union, people):
     grievance = grievance_in(Status.RECEIVED, None, park=park, title="车间空调坏了三天")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the notice is worded in English
     client.force_login(people["office_a"])
     response = client.post(
         f"/grievances/{grievance.pk}/act/assign/", {"unit": union.pk, "note": ""}

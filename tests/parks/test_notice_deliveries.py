@@ -139,7 +139,8 @@ def test_failing_and_hanging_receivers_are_recorded_failed_for_the_office(
         ("关门的单位", "failed", 3),
     ]
     assert "HTTP 500" in rows[0].last_error
-    assert "No answer in time" in rows[1].last_error
+    # The worker records in the portal's language, Chinese: "No answer in time".
+    assert "未在时限内应答" in rows[1].last_error
     assert "Could not connect" in rows[2].last_error
     assert len(broken.received) == 3
 
@@ -156,7 +157,8 @@ def test_a_malformed_phone_is_recorded_failed_without_a_retry(worker):
 
     [delivery] = _settled(1)
     assert (delivery.status, delivery.attempts) == ("failed", 1)
-    assert "Not a mainland mobile number" in delivery.last_error
+    # The worker records in the portal's language, Chinese: "Not a mainland mobile number".
+    assert "不是有效的大陆手机号" in delivery.last_error
     assert worker.sms.received == []
 
 

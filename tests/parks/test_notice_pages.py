@@ -5,6 +5,7 @@ Sending itself, by a real worker: tests/parks/test_notice_deliveries.py."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 
 from parks.core import queue as core_queue
@@ -81,6 +82,7 @@ def test_a_kind_switched_off_sends_nothing_but_still_rings_the_bell(sent):
 
 def test_the_settings_page_shows_the_defaults_and_saves_choices_kind_by_kind(client):
     person = UserFactory(role=Role.OBSERVER, email="me@example.cn")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read English
     client.force_login(person)
     page = client.get("/notifications/settings/").content.decode()
     assert 'name="task_warning__email" id="id_task_warning__email" checked' in page
@@ -109,6 +111,7 @@ def test_the_bell_shows_and_filters_by_kind(client):
     person = UserFactory(role=Role.OBSERVER)
     announce(kind=NoticeKind.TASK_WARNING, recipients=[person], title="任务已逾期")
     announce(kind=NoticeKind.REPORT_READY, recipients=[person], title="报告已生成")
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # the assertions read English
     client.force_login(person)
 
     everything = client.get("/notifications/").content.decode()

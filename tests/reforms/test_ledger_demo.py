@@ -11,17 +11,16 @@ from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from grievances import demo as grievances_demo
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.demo import IDLE_FROM, WITH_PHOTOS, care_window, spread
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.gridlog.selectors import idle_grid_zones, week_start
 from parks.management.commands.load_demo import HUAXIA, SHENGYANG
-from parks.signals import demo_data_loaded
 from parks.structure.models import GridZone
 from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.ledgers.selectors import ledger_in_period, ledger_totals
+from tests.demo_signal import demo_without
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +30,8 @@ MODELS = [Activity, ActivityPhoto, CarePayment, Publicity, Training, Proposal]
 def load_demo():
     """`manage.py load_demo` without the grievances, which the ledgers do not need."""
     out = StringIO()
-    demo_data_loaded.disconnect(dispatch_uid="grievances_demo")
-    try:
+    with demo_without("grievances_demo"):
         call_command("load_demo", stdout=out)
-    finally:
-        demo_data_loaded.connect(
-            grievances_demo.load_grievance_demo, dispatch_uid="grievances_demo"
-        )
     return out.getvalue()
 
 

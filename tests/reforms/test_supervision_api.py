@@ -121,7 +121,7 @@ def test_reply_urge_send_back_accept_and_refusals(api_as, world):
     assert unit.post(f"{URL}{order.pk}/reply/", {"text": "补充"}).status_code == 200
     office = api_as(world.office)
     assert office.post(f"{URL}{order.pk}/accept/").json()["status"] == OrderStatus.ACCEPTED
-    again = office.post(f"{URL}{order.pk}/accept/")
+    again = office.post(f"{URL}{order.pk}/accept/", HTTP_ACCEPT_LANGUAGE="en")
     assert again.status_code == 409
     assert "already accepted" in again.json()["detail"]
     unit = api_as(world.staff)

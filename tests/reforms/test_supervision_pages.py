@@ -5,6 +5,7 @@ and fixed query counts."""
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +21,13 @@ from tests.reforms import supervision_helpers as shared
 from tests.reforms.supervision_helpers import issue, make_overdue
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english(client):
+    """Pages in English, so the assertions hold whatever the Chinese catalogue says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
 
 world = shared.world
 

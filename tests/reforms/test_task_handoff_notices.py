@@ -249,5 +249,6 @@ def test_a_real_worker_sending_the_job_twice_announces_once(people, task, worker
     while time.monotonic() < deadline and Notification.objects.count() < 3:
         time.sleep(0.5)
     time.sleep(2)  # give the second run its chance to (wrongly) announce again
-    assert told() == each_once({"union_a", "union_b", "owner"}, "Milestone due soon: 选址")
+    # The worker words notices in the portal's language, Chinese ("Milestone due soon: 选址").
+    assert told() == each_once({"union_a", "union_b", "owner"}, "节点即将到期：选址")
     assert MilestoneReminder.objects.count() == 1
