@@ -33,6 +33,7 @@ def test_the_park_page_shows_its_tasks_grievances_log_ledgers_reports_and_poster
     assert counts(html) == {
         "tasks": 4,
         "grievances": 8,  # every open one (not the closed one, nor the other park's)
+        "orders": 0,  # supervision orders: tests/workbench/test_orders.py
         "activities": 2,
         "ledgers": 1,
         "reports": 1,
@@ -59,7 +60,7 @@ def test_the_panels_count_only_what_the_user_sees(client, member_unit_user, park
 def test_the_grid_zone_page_shows_its_grievances_and_log(client, office_user, park, grid_zone, day):
     GrievanceFactory(park=park, grid_zone=grid_zone, title="本网格的诉求")
     html = _page(client, office_user, grid_zone.get_absolute_url())
-    assert counts(html) == {"grievances": 1, "activities": 1}
+    assert counts(html) == {"grievances": 1, "orders": 0, "activities": 1}
     assert "本网格的诉求" in panel(html, "grievances")
     assert f"?grid_zone={grid_zone.pk}" in panel(html, "activities")
 
@@ -68,7 +69,8 @@ def test_the_unit_page_shows_the_units_tasks_and_grievances(client, office_user,
     union = day["union"]
     html = _page(client, office_user, reverse("workbench:unit_detail", args=[union.pk]))
     assert union.name in html
-    assert counts(html) == {"tasks": 3, "grievances": 5}  # open ones handled by the union
+    # Open ones handled by the union; its supervision orders (none here).
+    assert counts(html) == {"tasks": 3, "orders": 0, "grievances": 5}
     assert f"?unit={union.pk}" in panel(html, "tasks")
     assert f"?handling_unit={union.pk}" in panel(html, "grievances")
     assert "别的单位的" not in html
