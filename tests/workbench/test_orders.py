@@ -110,6 +110,11 @@ def test_a_units_staff_sees_the_orders_to_answer_most_urgent_first(
     assert sorted(_listed(client, html, "orders_to_answer")) == _pks(
         orders, "overdue", "sent_back", "later"
     )
+    # The list says what it is narrowed to, and a new filter keeps both statuses.
+    link = re.search(r'panel-count" href="([^"]+)"', panel(html, "orders_to_answer")).group(1)
+    listed = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'id="orders-narrowed"' in listed and "Sent back" in listed
+    assert '<input type="hidden" name="status" value="sent_back">' in listed
     # 2 grievances to accept + 2 to handle + 3 orders + 2 tasks + 1 milestone.
     assert "10 items wait for you" in html
 
