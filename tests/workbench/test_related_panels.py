@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reforms.supervision.services import order_issue
 from tests.factories import ActivityFactory, CarePaymentFactory, GrievanceFactory, TaskFactory
 from tests.workbench import helpers
 from tests.workbench.helpers import counts, panel
@@ -103,8 +104,18 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
 
     def add(n):
         for _ in range(n):
-            TaskFactory(park=park, lead_unit=union)
-            helpers.put(GrievanceFactory(park=park, grid_zone=grid_zone), "assigned", union)
+            task = TaskFactory(park=park, lead_unit=union)
+            grievance = GrievanceFactory(park=park, grid_zone=grid_zone)
+            helpers.put(grievance, "assigned", union)
+            for subject in ({"task": task}, {"grievance": grievance}):
+                order_issue(
+                    actor=office_user,
+                    unit=None,
+                    colour="red",
+                    requirement="限期反馈",
+                    reply_due=helpers.TODAY,
+                    **subject,
+                )
             ActivityFactory(grid_zone=grid_zone)
             CarePaymentFactory(park=park)
 
@@ -113,6 +124,8 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
     add(9)
     assert [_queries(client, url) for url in urls] == one
     assert counts(client.get(park.get_absolute_url()).content.decode())["tasks"] == 10
+    # Supervision orders too: on the tasks and on the grievances, each listed in 1 query.
+    assert counts(client.get(park.get_absolute_url()).content.decode())["orders"] == 20
 
 
 def test_another_domain_adds_its_panel_and_workbench_section_by_registering(
