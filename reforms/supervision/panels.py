@@ -71,7 +71,8 @@ def to_answer_section(user, _obj):
     """The orders the user's unit owes a reply to (selectors.waiting_for_reply, as the list
     filters it: ?status=issued&status=sent_back&unit=<the unit>)."""
     unit_id = access.scope_of(user).organisation_id
-    if unit_id is None:
+    # The office issues orders and answers none (its own people sit in an organisation too).
+    if unit_id is None or policy.may_issue(user):
         return None
     return _panel(
         user,
