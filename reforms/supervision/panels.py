@@ -68,8 +68,8 @@ def _panel(
 
 
 def to_answer_section(user, _obj):
-    """The orders the user's unit owes a reply to (selectors.waiting_for_reply, as the list
-    filters it: ?status=issued&status=sent_back&unit=<the unit>)."""
+    """The orders the user's unit owes a reply to (AWAITING_REPLY), as the list filters them:
+    ?status=issued&status=sent_back&unit=<the unit>."""
     unit_id = access.scope_of(user).organisation_id
     # The office issues orders and answers none (its own people sit in an organisation too).
     if unit_id is None or policy.may_issue(user):
@@ -125,8 +125,7 @@ def _orders_of(user, **params):
 
 
 def unit_panel(user, unit):
-    """The orders issued to the unit (selectors.orders_for_unit, as ?unit= lists them), for
-    the office and the unit's own staff."""
+    """The orders issued to the unit (?unit=), for the office and the unit's own staff."""
     if not access.sees_supervision_orders(user, unit_id=unit.pk):
         return None
     return _orders_of(user, unit=unit.pk)
