@@ -163,3 +163,22 @@ def grievance_reopened(grievance: Grievance, *, actor: User, note: str) -> None:
             _("Resolve by %(due)s.") % {"due": _when(grievance.resolution_due_at)},
         ),
     )
+
+
+def grievance_merged(survivor: Grievance, *, merged: Iterable[Grievance], actor: User) -> None:
+    """合并: the survivor's unit (its people, or its handler) hears that duplicates now follow
+    the case it handles, so it answers those workers too. Nobody when the case has no unit."""
+    if survivor.handling_unit_id is None:
+        return
+    codes = " ".join(grievance.tracking_code for grievance in merged)
+    _tell(
+        survivor,
+        kind=NoticeKind.GRIEVANCE_MERGED,
+        people=handling_people(survivor),
+        actor=actor,
+        title=_("Duplicates merged into: %(title)s") % {"title": survivor.title},
+        lines=(
+            _("Merged into this case: %(codes)s. Their workers now follow its progress.")
+            % {"codes": codes},
+        ),
+    )

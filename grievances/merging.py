@@ -5,13 +5,14 @@ its own timeline, attachments and personal data, and its worker's tracking code 
 survivor's progress (grievances.public_views). The survivor is never itself a merged case:
 merging into a case already merged goes to the case that one was merged into, and the cases
 merged into the duplicate follow it to the survivor, so every code is one step from its case.
-The rates count the merged case nowhere, like a withdrawn one (grievances.rates).
+The rates count the merged case nowhere, like a withdrawn one (grievances.rates). The
+survivor's handling unit hears of the merge (grievances.handoffs.grievance_merged).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from grievances import policy
+from grievances import handoffs, policy
 from grievances.choices import Status
 from grievances.models import Grievance
 from grievances.workflow import _event
@@ -75,6 +76,7 @@ def grievance_merge(
         from_status=survivor.status,
         note=f"← {codes} {note}".strip(),
     )
+    handoffs.grievance_merged(survivor, merged=[duplicate, *earlier], actor=actor)
     return survivor
 
 

@@ -40,8 +40,9 @@ class ReformsConfig(AppConfig):
         demo_data_loaded.connect(
             supervision_demo.load_supervision_demo, dispatch_uid="reforms_supervision_demo"
         )
-        # The orders panel on task and grievance pages (parks.core.panels).
-        supervision_panels.register_panels()
+        # The orders' workbench sections and their panel on the task, grievance, unit, park and
+        # grid-zone pages (parks.core.related).
+        supervision_panels.register()
 
         from reforms.workbench import panels
 

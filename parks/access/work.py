@@ -286,6 +286,18 @@ def supervision_orders_visible(user: AnyUser, orders: QuerySet[M]) -> QuerySet[M
     return orders.filter(unit_id=scope.organisation_id)
 
 
+def sees_supervision_orders(user: AnyUser, *, unit_id: int | None = None) -> bool:
+    """Whether orders can show for `user` at all (supervision_orders_visible): the office, and
+    a unit's staff — with `unit_id`, that unit's own staff only. Pages hide their orders panel
+    from everyone else rather than show an empty one."""
+    scope = scope_of(user)
+    if scope.office:
+        return True
+    if not scope.user_id or scope.organisation_id is None:
+        return False
+    return unit_id is None or scope.organisation_id == unit_id
+
+
 def may_issue_orders(user: AnyUser) -> bool:
     """Issuing, urging, closing and sending back supervision orders is the district office's."""
     return is_district_office(user)

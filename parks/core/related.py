@@ -1,12 +1,17 @@
-"""Related panels (as NetBox shows them) on the park, grid-zone and unit pages.
+"""Related panels (as NetBox shows them): the one registry through which a domain shows what it
+holds about another's record — on the park, grid-zone, unit, task and grievance pages — and
+contributes a section to the workbench.
 
-The park page lists tasks, grievances and reports, yet parks imports neither reforms nor
-grievances (pyproject's import contracts). So each domain contributes its panels: at
-AppConfig.ready it registers a provider for a kind of page ("park", "grid_zone", "unit"), and
-the page asks `panels_for(kind, user, obj)`. A provider answers one `Panel` (or None when the
-user may not see that kind of row) in a fixed number of queries — a count and a short list —
-so a page's query count does not grow with the rows it links to. A panel that draws itself
-(e.g. the supervision orders, reforms/supervision/_orders_panel.html) names its `template`.
+A page's own app may not import the domain that has something to say about its record (parks
+imports neither reforms nor grievances; grievances does not import reforms: pyproject's import
+contracts). So each domain, at AppConfig.ready, registers a provider for a kind of page
+("park", "grid_zone", "unit", "task", "grievance", "workbench"); the page renders them with
+`{% related_panels "park" park %}` (parks.templatetags.panels, templates/_related_panels.html)
+and the workbench asks `panels_for("workbench", user, None)`. A provider answers one `Panel`
+(or None when the user may not see that kind of row) in a fixed number of queries — a count
+and a short list — so a page's query count does not grow with the rows it links to. A panel
+that draws more than the shared markup names its `template`, which extends templates/_panel.html
+(e.g. the supervision orders, reforms/supervision/_orders_panel.html).
 """
 
 from collections.abc import Callable

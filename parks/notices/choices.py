@@ -13,6 +13,7 @@ class NoticeKind(models.TextChoices):
     GRIEVANCE_REPLIED = "grievance_replied", _("Grievance replied")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up call due")
     GRIEVANCE_REOPENED = "grievance_reopened", _("Grievance reopened")
+    GRIEVANCE_MERGED = "grievance_merged", _("Duplicate grievances merged")
     GRIEVANCE_DEADLINE = "grievance_deadline", _("Grievance deadline near or passed")
     # Reform tasks
     TASK_ASSIGNED = "task_assigned", _("Task assigned to your unit")
@@ -25,6 +26,7 @@ class NoticeKind(models.TextChoices):
     ORDER_ANSWERED = "order_answered", _("Supervision order answered")
     ORDER_ACCEPTED = "order_accepted", _("Supervision order accepted")
     ORDER_SENT_BACK = "order_sent_back", _("Supervision order reply sent back")
+    ORDER_DUE = "order_due", _("Supervision order reply due")
     # Reports
     REPORT_READY = "report_ready", _("Progress report ready")
 
@@ -40,6 +42,7 @@ KIND_GROUPS = (
             NoticeKind.GRIEVANCE_REPLIED,
             NoticeKind.FOLLOW_UP_DUE,
             NoticeKind.GRIEVANCE_REOPENED,
+            NoticeKind.GRIEVANCE_MERGED,
             NoticeKind.GRIEVANCE_DEADLINE,
         ),
     ),
@@ -60,6 +63,7 @@ KIND_GROUPS = (
             NoticeKind.ORDER_ANSWERED,
             NoticeKind.ORDER_ACCEPTED,
             NoticeKind.ORDER_SENT_BACK,
+            NoticeKind.ORDER_DUE,
         ),
     ),
     (_("Progress reports"), (NoticeKind.REPORT_READY,)),

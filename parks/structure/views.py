@@ -15,7 +15,6 @@ from knox.models import AuthToken
 
 from parks import access
 from parks import access as parks_access
-from parks.core import related
 from parks.core.filter_bar import filter_bar
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
@@ -79,8 +78,6 @@ def park_detail(request, pk):
             "organisations": park.organisations.order_by("kind"),
             "can_manage": access.may_manage_park(request.user, park),
             "can_print_posters": access.may_print_posters(request.user, park),
-            # Tasks, grievances, the grid log, ledgers, reports… as each domain registers them.
-            "panels": related.panels_for("park", request.user, park),
         },
     )
 
@@ -133,7 +130,6 @@ def grid_zone_detail(request, pk):
             "grid_zone": grid_zone,
             "park": grid_zone.park,
             "can_manage": access.may_manage_park(request.user, grid_zone.park),
-            "panels": related.panels_for("grid_zone", request.user, grid_zone),
         },
     )
 

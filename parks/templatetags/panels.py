@@ -1,18 +1,16 @@
-"""`{% related_panels obj %}`: the panels other domains registered for obj's kind
-(parks.core.panels), in the order they registered."""
+"""`{% related_panels "park" park %}`: the panels the domains registered for a kind of page
+(parks.core.related), in their registered order, drawn by templates/_related_panels.html."""
 
 from django import template
-from django.utils.safestring import mark_safe
 
-from parks.core.panels import panels_for
+from parks.core import related
 
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def related_panels(context, instance):
+@register.inclusion_tag("_related_panels.html", takes_context=True)
+def related_panels(context, kind, instance):
     request = context.get("request")
     if request is None or instance is None or instance.pk is None:
-        return ""
-    # Each panel returns a rendered template: its own autoescaping has run.
-    return mark_safe("".join(panel(request, instance) for panel in panels_for(instance)))  # noqa: S308
+        return {"panels": []}
+    return {"panels": related.panels_for(kind, request.user, instance)}

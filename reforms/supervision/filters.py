@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from parks import access
-from parks.access import organisations_visible_to
+from parks.access import organisations_visible_to, parks_visible_to
 from reforms.supervision.choices import OrderColour, OrderStatus, OrderSubject
 from reforms.supervision.models import SupervisionOrder
 from reforms.supervision.selectors import filter_subject, overdue_condition
@@ -34,10 +34,31 @@ class OrderFilter(django_filters.FilterSet):
         label=pgettext_lazy("supervision order", "Overdue"),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
+    # Where a related panel's count links (a park's, a grid zone's, a task's, a grievance's
+    # orders); not in the filter bar. The rows are already the user's, so an id they may not
+    # see matches nothing.
+    park = django_filters.ModelChoiceFilter(
+        queryset=access.for_request(parks_visible_to), method="filter_park", label=_("Park")
+    )
+    grid_zone = django_filters.NumberFilter(field_name="grievance__grid_zone", label=_("Grid zone"))
+    task = django_filters.NumberFilter(field_name="task", label=_("Reform task"))
+    grievance = django_filters.NumberFilter(field_name="grievance", label=_("Grievance"))
 
     class Meta:
         model = SupervisionOrder
-        fields = ["q", "status", "colour", "unit", "subject", "overdue", "year"]
+        fields = [
+            "q",
+            "status",
+            "colour",
+            "unit",
+            "subject",
+            "overdue",
+            "year",
+            "park",
+            "grid_zone",
+            "task",
+            "grievance",
+        ]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -53,6 +74,9 @@ class OrderFilter(django_filters.FilterSet):
         if value.isdigit():
             condition |= Q(number=int(value))
         return queryset.filter(condition)
+
+    def filter_park(self, queryset, name, value):
+        return queryset.filter(Q(task__park=value) | Q(grievance__park=value))
 
     def filter_subject(self, queryset, name, value):
         return filter_subject(queryset, value)

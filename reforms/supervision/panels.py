@@ -1,33 +1,177 @@
-"""The supervision orders panel that task and grievance pages show (parks.core.panels): the
-orders about the record that the user may see, and the office's "issue an order" button."""
+"""Supervision orders (督办单) as related panels and workbench sections (parks.core.related).
 
-from django.template.loader import render_to_string
+Every count is the order list's own: the list's filter (filters.OrderFilter) over the list's
+rows (selectors.order_table), with the very query string the count links to — as the
+grievances' panels do with the inbox — so a count and the list it opens cannot disagree. Each
+panel costs two queries, its count and its first rows (most urgent reply date first, overdue
+ones marked red), and one more when its filter checks the unit or park it names. All of them
+are drawn by _orders_panel.html, which extends the shared panel markup.
+
+Sections of the workbench (reforms/workbench/__init__.py lists the slots):
+- 30 a unit's staff: orders to answer (issued or sent back, not yet answered);
+- 31 the office: replies to check (answered, awaiting accept or send back);
+- 32 the office: overdue orders (selectors.overdue_condition).
+"""
+
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
-from parks.core import panels
+from parks import access
+from parks.core import related
+from parks.core.related import PANEL_ITEMS, Asker, Panel
 from reforms.supervision import policy, selectors
+from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
+from reforms.supervision.filters import OrderFilter
 
 PANEL_TEMPLATE = "reforms/supervision/_orders_panel.html"
+# Most urgent first: the earliest reply date, then the oldest order.
+URGENT_FIRST = ("reply_due", "issued_at", "pk")
 
 
-def orders_panel(request, subject) -> str:
-    field = subject._meta.model_name  # "task" or "grievance"
-    can_issue = policy.may_issue(request.user)
-    orders = list(selectors.orders_about(subject, user=request.user, today=timezone.localdate()))
-    if not orders and not can_issue:
-        return ""
-    issue_url = None
-    if can_issue:
-        issue_url = f"{reverse('reforms:order_issue')}?{urlencode({field: subject.pk})}"
-    return render_to_string(
-        PANEL_TEMPLATE,
-        {"orders": orders, "issue_url": issue_url, "show_subject": False},
-        request=request,
+def _query(**params) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name, value in params.items():
+        if isinstance(value, list | tuple):
+            query.setlist(name, [str(item) for item in value])
+        else:
+            query[name] = str(value)
+    return query
+
+
+def _panel(
+    user, key, title, query, *, ordering=URGENT_FIRST, issue_url="", show_subject=True, **extra
+) -> Panel:
+    """The order list's rows for `query`: their count, the first few and the link."""
+    rows = selectors.order_table(user=user, today=timezone.localdate())
+    order_filter = OrderFilter(query, queryset=rows, request=Asker(user))
+    rows = rows.none() if order_filter.errors else order_filter.qs
+    return Panel(
+        key=key,
+        title=title,
+        count=rows.count(),
+        url=f"{reverse('reforms:order_list')}?{query.urlencode()}",
+        icon="bi-megaphone",
+        template=PANEL_TEMPLATE,
+        extra={
+            "orders": list(rows.order_by(*ordering)[:PANEL_ITEMS]),
+            "issue_url": issue_url,
+            "show_subject": show_subject,
+        },
+        **extra,
     )
 
 
-def register_panels() -> None:
-    panels.register("reforms.task", orders_panel)
-    panels.register("grievances.grievance", orders_panel)
+# --- The workbench ---------------------------------------------------------------------------
+
+
+def to_answer_section(user, _obj):
+    """The orders the user's unit owes a reply to (AWAITING_REPLY), as the list filters them:
+    ?status=issued&status=sent_back&unit=<the unit>."""
+    unit_id = access.scope_of(user).organisation_id
+    # The office issues orders and answers none (its own people sit in an organisation too).
+    if unit_id is None or policy.may_issue(user):
+        return None
+    return _panel(
+        user,
+        "orders_to_answer",
+        _("Supervision orders to answer"),
+        _query(status=list(AWAITING_REPLY), unit=unit_id),
+        empty_text=_("No supervision order waits for your reply."),
+    )
+
+
+def to_check_section(user, _obj):
+    """Replies the office must accept or send back, the longest waiting first."""
+    if not policy.may_issue(user):
+        return None
+    return _panel(
+        user,
+        "orders_to_check",
+        _("Replies to check"),
+        _query(status=OrderStatus.ANSWERED),
+        ordering=("replied_at", "pk"),
+        empty_text=_("No reply waits to be checked."),
+    )
+
+
+def overdue_section(user, _obj):
+    """Orders whose reply date passed while the unit still owes a reply."""
+    if not policy.may_issue(user):
+        return None
+    return _panel(
+        user,
+        "orders_overdue",
+        _("Overdue supervision orders"),
+        _query(overdue="true"),
+        empty_text=_("No supervision order is overdue."),
+    )
+
+
+# --- The unit, park, grid-zone, task and grievance pages -------------------------------------
+
+
+def _orders_of(user, **params):
+    return _panel(
+        user,
+        "orders",
+        _("Supervision orders"),
+        _query(**params),
+        ordering=("-issued_at", "-pk"),
+        empty_text=_("No supervision orders."),
+    )
+
+
+def unit_panel(user, unit):
+    """The orders issued to the unit (?unit=), for the office and the unit's own staff."""
+    if not access.sees_supervision_orders(user, unit_id=unit.pk):
+        return None
+    return _orders_of(user, unit=unit.pk)
+
+
+def park_panel(user, park):
+    """The orders about the park's tasks and grievances."""
+    if not access.sees_supervision_orders(user):
+        return None
+    return _orders_of(user, park=park.pk)
+
+
+def grid_zone_panel(user, zone):
+    """The orders about the grievances raised in the grid zone."""
+    if not access.sees_supervision_orders(user):
+        return None
+    return _orders_of(user, grid_zone=zone.pk)
+
+
+def _subject_panel(user, subject):
+    """A task's or grievance's orders, with the office's "issue an order" button; nothing for
+    someone who sees none and may issue none."""
+    field = subject._meta.model_name  # "task" or "grievance"
+    issue_url = ""
+    if policy.may_issue(user):
+        issue_url = f"{reverse('reforms:order_issue')}?{urlencode({field: subject.pk})}"
+    panel = _panel(
+        user,
+        "orders",
+        _("Supervision orders"),
+        _query(**{field: subject.pk}),
+        ordering=("-issued_at", "-pk"),
+        issue_url=issue_url,
+        show_subject=False,
+        empty_text=_("No supervision orders."),
+    )
+    return panel if panel.count or issue_url else None
+
+
+def register() -> None:
+    """Called by ReformsConfig.ready."""
+    related.register("workbench", "orders_to_answer", to_answer_section, order=30)
+    related.register("workbench", "orders_to_check", to_check_section, order=31)
+    related.register("workbench", "orders_overdue", overdue_section, order=32)
+    related.register("unit", "orders", unit_panel, order=15)
+    related.register("park", "orders", park_panel, order=25)
+    related.register("grid_zone", "orders", grid_zone_panel, order=25)
+    related.register("task", "orders", _subject_panel, order=10)
+    related.register("grievance", "orders", _subject_panel, order=10)

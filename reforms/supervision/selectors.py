@@ -26,13 +26,10 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncDate
 
-from grievances.models import Grievance
 from parks import access
 from parks.access import AnyUser
-from parks.structure.models import Organisation
 from reforms.supervision.choices import AWAITING_REPLY, OrderSubject
 from reforms.supervision.models import SupervisionOrder
-from reforms.tasks.models import Task
 
 
 def orders_visible_to(user: AnyUser) -> QuerySet[SupervisionOrder]:
@@ -82,29 +79,6 @@ def filter_subject(orders: QuerySet[SupervisionOrder], subject: str) -> QuerySet
     if subject == OrderSubject.GRIEVANCE:
         return orders.filter(grievance__isnull=False)
     return orders
-
-
-def orders_for_unit(
-    unit: Organisation, *, user: AnyUser, today: date
-) -> QuerySet[SupervisionOrder]:
-    """The orders issued to `unit` that `user` may see, newest first (a unit's page)."""
-    return order_table(user=user, today=today).filter(unit=unit)
-
-
-def orders_about(
-    subject: Task | Grievance, *, user: AnyUser, today: date
-) -> QuerySet[SupervisionOrder]:
-    """The orders about one task or grievance that `user` may see, newest first."""
-    field = "task" if subject._meta.model_name == "task" else "grievance"
-    return order_table(user=user, today=today).filter(**{field: subject})
-
-
-def waiting_for_reply(user: AnyUser) -> QuerySet[SupervisionOrder]:
-    """The orders the user's unit must answer now (the workbench's "orders to answer")."""
-    unit_id = access.scope_of(user).organisation_id
-    if unit_id is None:
-        return SupervisionOrder.objects.none()
-    return SupervisionOrder.objects.filter(unit_id=unit_id, status__in=AWAITING_REPLY)
 
 
 @dataclass(frozen=True)

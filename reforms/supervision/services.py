@@ -321,7 +321,7 @@ def send_order_reminders(*, today: date | None = None) -> int:
                 continue
             _announce_to_unit(
                 order,
-                kind=NoticeKind.ORDER_URGED,
+                kind=NoticeKind.ORDER_DUE,
                 title=(
                     _("Reply overdue: %(code)s on “%(subject)s”")
                     if level == OrderReminderLevel.OVERDUE

@@ -21,7 +21,7 @@ from parks.core.downloads import stored_file_response
 from parks.core.filter_bar import filter_bar
 from parks.core.view_helpers import paginate, save_form
 from reforms.supervision import policy, selectors, services
-from reforms.supervision.choices import OrderAction
+from reforms.supervision.choices import OrderAction, OrderStatus
 from reforms.supervision.excel import order_list_response
 from reforms.supervision.filters import OrderFilter
 from reforms.supervision.forms import OrderIssueForm, OrderReplyForm, SendBackForm
@@ -29,6 +29,9 @@ from reforms.supervision.models import OrderReplyFile
 from reforms.tasks.selectors import tasks_visible_to
 
 LIST_FILTERS = ("status", "colour", "unit", "subject", "overdue")
+# Narrowings a related panel's or the workbench's count links with (reforms.supervision.panels)
+# that the bar has no control for: kept through a new filter, named above the table.
+LINK_ONLY = ("park", "grid_zone", "task", "grievance")
 
 
 def _filtered_orders(request):
@@ -42,15 +45,47 @@ def _filtered_orders(request):
     return order_filter, orders.order_by("-issued_at", "-pk")
 
 
+def _narrowed(request, order_filter) -> dict | None:
+    """What the list is narrowed to beyond the bar's controls (several statuses at once — the
+    workbench's "to answer" —, a park, grid zone, task or grievance), with a link that drops
+    it; None when nothing is."""
+    statuses = request.GET.getlist("status")
+    names = [name for name in LINK_ONLY if request.GET.get(name)]
+    if order_filter.errors or (len(statuses) < 2 and not names):
+        return None
+    known = dict(OrderStatus.choices)
+    labels = [str(known[value]) for value in statuses if value in known]
+    park = order_filter.form.cleaned_data.get("park")
+    if park is not None:
+        labels.append(park.name)
+    labels += [str(order_filter.form.fields[name].label) for name in names if name != "park"]
+    query = request.GET.copy()
+    for name in ("page", "status", *LINK_ONLY):
+        query.pop(name, None)
+    return {"labels": labels, "clear_url": f"?{query.urlencode()}"}
+
+
 @login_required
 def order_list(request):
     order_filter, orders = _filtered_orders(request)
+    statuses = request.GET.getlist("status")
+    several = len(statuses) > 1
     return render(
         request,
         "reforms/supervision/order_list.html",
         {
             "nav": "orders",
-            "bar": filter_bar(order_filter, selects=LIST_FILTERS, dates=()),
+            "bar": filter_bar(
+                order_filter,
+                # Several statuses ride along hidden: the bar's status control picks one.
+                selects=[name for name in LIST_FILTERS if not (several and name == "status")],
+                dates=(),
+                hidden={
+                    **{name: request.GET.get(name, "") for name in LINK_ONLY},
+                    "status": statuses if several else [],
+                },
+            ),
+            "narrowed": _narrowed(request, order_filter),
             "page": paginate(request, orders),
             "query": request.GET.urlencode(),
         },

@@ -131,6 +131,5 @@ def unit_detail(request, pk):
             "nav": "units",
             "unit": unit,
             "staff_count": User.objects.filter(organisation=unit, is_active=True).count(),
-            "panels": related.panels_for("unit", user, unit),
         },
     )

@@ -13,7 +13,10 @@ from grievances import selectors
 from grievances.merging import grievance_merge
 from grievances.models import Grievance, GrievanceEvent
 from parks.history.models import AuditEvent
-from tests.factories import GrievanceFactory
+from parks.notices.choices import NoticeKind
+from parks.notices.models import Notification
+from parks.structure.choices import Role
+from tests.factories import GrievanceFactory, OrganisationFactory, UserFactory
 from tests.grievances import pages_helpers as shared
 from tests.grievances.api_helpers import url
 from tests.grievances.pages_helpers import NOW, _html, _in
@@ -254,3 +257,35 @@ def test_a_merged_duplicate_gets_no_more_reminders(office_user, survivor, duplic
     send_grievance_reminders(now=NOW + timedelta(days=30))  # every limit long breached
     assert not GrievanceReminder.objects.filter(grievance=duplicate).exists()
     assert GrievanceReminder.objects.filter(grievance=survivor).exists()
+
+
+# --- Who hears of it --------------------------------------------------------------------------
+
+
+def test_the_survivors_unit_hears_of_the_merge_but_not_the_one_who_merged(
+    member_unit_user, union, survivor, duplicate
+):
+    colleague = UserFactory(username="unit-2", role=Role.MEMBER_UNIT, organisation=union)
+    # An office person who also sits in the unit merges: they are not told of their own step.
+    actor = UserFactory(username="office-in-unit", role=Role.OFFICE, organisation=union)
+    UserFactory(username="office-2", role=Role.OFFICE)
+    UserFactory(
+        username="elsewhere",
+        role=Role.MEMBER_UNIT,
+        organisation=OrganisationFactory(name="区人社局"),
+    )
+
+    grievance_merge(duplicate=duplicate, survivor=survivor, actor=actor)
+
+    notices = Notification.objects.filter(kind=NoticeKind.GRIEVANCE_MERGED)
+    assert sorted(n.recipient.username for n in notices) == sorted(
+        [member_unit_user.username, colleague.username]
+    )
+    assert all(duplicate.tracking_code in n.body for n in notices)
+    assert {n.url for n in notices} == {survivor.get_absolute_url()}
+
+
+def test_a_merge_into_a_case_with_no_unit_tells_nobody(office_user, park, duplicate):
+    survivor = GrievanceFactory(park=park, title=AC, received_at=NOW - timedelta(days=3))
+    grievance_merge(duplicate=duplicate, survivor=survivor, actor=office_user)
+    assert not Notification.objects.filter(kind=NoticeKind.GRIEVANCE_MERGED).exists()

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from parks.history.models import AuditEvent
+from parks.notices.choices import NoticeKind
 from parks.notices.models import Notification
 from parks.structure.choices import Role
 from reforms.supervision import services
@@ -237,3 +238,14 @@ def test_reminders_go_once_per_order_and_level(world):
         (late.pk, "overdue"),
     }
     assert Notification.objects.filter(recipient=world.staff).count() == before + 2
+
+
+def test_a_reminder_is_a_reply_due_notice_to_the_units_staff_not_an_urge(world):
+    late = make_overdue(issue(world, days=1))
+    Notification.objects.all().delete()
+    assert services.send_order_reminders() == 1
+    reminders = Notification.objects.filter(kind=NoticeKind.ORDER_DUE)
+    assert sorted(n.recipient.username for n in reminders) == ["unit1", "unit2"]
+    assert all(late.code in n.title and "overdue" in n.title for n in reminders)
+    assert not Notification.objects.filter(kind=NoticeKind.ORDER_URGED).exists()
+    assert late.refresh_from_db() is None and late.urge_count == 0  # a reminder is no urge

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from reforms.supervision.services import order_issue
 from tests.factories import ActivityFactory, CarePaymentFactory, GrievanceFactory, TaskFactory
 from tests.workbench import helpers
 from tests.workbench.helpers import counts, panel
@@ -33,6 +34,7 @@ def test_the_park_page_shows_its_tasks_grievances_log_ledgers_reports_and_poster
     assert counts(html) == {
         "tasks": 4,
         "grievances": 8,  # every open one (not the closed one, nor the other park's)
+        "orders": 0,  # supervision orders: tests/workbench/test_orders.py
         "activities": 2,
         "ledgers": 1,
         "reports": 1,
@@ -59,7 +61,7 @@ def test_the_panels_count_only_what_the_user_sees(client, member_unit_user, park
 def test_the_grid_zone_page_shows_its_grievances_and_log(client, office_user, park, grid_zone, day):
     GrievanceFactory(park=park, grid_zone=grid_zone, title="本网格的诉求")
     html = _page(client, office_user, grid_zone.get_absolute_url())
-    assert counts(html) == {"grievances": 1, "activities": 1}
+    assert counts(html) == {"grievances": 1, "orders": 0, "activities": 1}
     assert "本网格的诉求" in panel(html, "grievances")
     assert f"?grid_zone={grid_zone.pk}" in panel(html, "activities")
 
@@ -68,7 +70,8 @@ def test_the_unit_page_shows_the_units_tasks_and_grievances(client, office_user,
     union = day["union"]
     html = _page(client, office_user, reverse("workbench:unit_detail", args=[union.pk]))
     assert union.name in html
-    assert counts(html) == {"tasks": 3, "grievances": 5}  # open ones handled by the union
+    # Open ones handled by the union; its supervision orders (none here).
+    assert counts(html) == {"tasks": 3, "orders": 0, "grievances": 5}
     assert f"?unit={union.pk}" in panel(html, "tasks")
     assert f"?handling_unit={union.pk}" in panel(html, "grievances")
     assert "别的单位的" not in html
@@ -101,8 +104,18 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
 
     def add(n):
         for _ in range(n):
-            TaskFactory(park=park, lead_unit=union)
-            helpers.put(GrievanceFactory(park=park, grid_zone=grid_zone), "assigned", union)
+            task = TaskFactory(park=park, lead_unit=union)
+            grievance = GrievanceFactory(park=park, grid_zone=grid_zone)
+            helpers.put(grievance, "assigned", union)
+            for subject in ({"task": task}, {"grievance": grievance}):
+                order_issue(
+                    actor=office_user,
+                    unit=None,
+                    colour="red",
+                    requirement="限期反馈",
+                    reply_due=helpers.TODAY,
+                    **subject,
+                )
             ActivityFactory(grid_zone=grid_zone)
             CarePaymentFactory(park=park)
 
@@ -111,6 +124,8 @@ def test_the_pages_run_the_same_queries_for_1_and_10_related_rows(
     add(9)
     assert [_queries(client, url) for url in urls] == one
     assert counts(client.get(park.get_absolute_url()).content.decode())["tasks"] == 10
+    # Supervision orders too: on the tasks and on the grievances, each listed in 1 query.
+    assert counts(client.get(park.get_absolute_url()).content.decode())["orders"] == 20
 
 
 def test_another_domain_adds_its_panel_and_workbench_section_by_registering(

@@ -42,6 +42,7 @@ def test_a_units_staff_member_sees_what_to_accept_and_handle_and_their_units_tas
     assert counts(html) == {
         "grievances_to_accept": 2,
         "grievances_to_handle": 2,
+        "orders_to_answer": 0,  # orders are counted in tests/workbench/test_orders.py
         "tasks": 2,  # one red, one yellow; the green one and the other unit's are not theirs
         "milestones": 1,
     }
@@ -86,6 +87,8 @@ def test_the_office_sees_what_to_assign_and_follow_up_and_every_red_or_yellow_ta
     assert counts(html) == {
         "grievances_to_assign": 2,  # received and returned
         "grievances_to_follow_up": 1,  # replied
+        "orders_to_check": 0,
+        "orders_overdue": 0,
         "tasks": 3,  # two red (one another unit's) and one yellow
         "milestones": 1,
         "silent_zones": 1,  # G01 logged last week only; G02 logged on Tuesday
