@@ -83,7 +83,7 @@ def _wants_id(operation):
 
 
 def _is_json_read(name):
-    files = ("download", "photos", "export")
+    files = ("download", "photos", "files", "export")  # file downloads, not JSON reads
     return name.endswith(("_list", "_retrieve")) and not any(word in name for word in files)
 
 
