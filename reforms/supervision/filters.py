@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from parks import access
 from parks.access import organisations_visible_to, parks_visible_to
@@ -37,8 +39,12 @@ class OrderFilter(django_filters.FilterSet):
     # Where a related panel's count links (a park's, a grid zone's, a task's, a grievance's
     # orders); not in the filter bar. The rows are already the user's, so an id they may not
     # see matches nothing.
-    park = django_filters.ModelChoiceFilter(
-        queryset=access.for_request(parks_visible_to), method="filter_park", label=_("Park")
+    # An order belongs to a park through its task or grievance: the schema cannot guess the
+    # type from the model, so it is said here (a park's id).
+    park = extend_schema_field(OpenApiTypes.INT)(
+        django_filters.ModelChoiceFilter(
+            queryset=access.for_request(parks_visible_to), method="filter_park", label=_("Park")
+        )
     )
     grid_zone = django_filters.NumberFilter(field_name="grievance__grid_zone", label=_("Grid zone"))
     task = django_filters.NumberFilter(field_name="task", label=_("Reform task"))

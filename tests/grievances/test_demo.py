@@ -188,9 +188,10 @@ def test_the_units_hear_of_their_assignments_and_the_last_days_are_unread(loaded
     assert all(recent <= notice.created_at < now for notice in unread)
     assert all(notice.created_at < recent for notice in heard.exclude(read_at=None))
     # Who logged a grievance hears its reply; the office hears that a follow-up call is due.
-    assert Notification.objects.filter(title__startswith="Replied: ").exists()
+    assert Notification.objects.filter(title__startswith="已答复：").exists()  # "Replied: "
     assert Notification.objects.filter(
-        recipient__username="office", title__startswith="Follow-up call due: "
+        recipient__username="office",
+        title__startswith="待回访：",  # "Follow-up call due: "
     ).exists()
 
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 
 from parks.core import queue as core_queue
@@ -141,9 +142,10 @@ def test_failing_and_hanging_receivers_are_recorded_failed_for_the_office(
     assert "HTTP 500" in rows[0].last_error
     # The worker records in the portal's language, Chinese: "No answer in time".
     assert "未在时限内应答" in rows[1].last_error
-    assert "Could not connect" in rows[2].last_error
+    assert "无法连接" in rows[2].last_error  # "Could not connect", in the worker's Chinese
     assert len(broken.received) == 3
 
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the page read in English
     client.force_login(office_user)
     page = client.get("/notifications/deliveries/?status=failed").content.decode()
     assert page.count('data-status="failed"') == 3
