@@ -275,7 +275,9 @@ def _warn_of_duplicates(request, grievance):
 def duplicate_check(request):
     """The likely duplicates of a title being typed on the registration form (JSON, in the
     user's scope), so the person logging sees them before saving."""
-    park_id, title = request.GET.get("park", ""), request.GET.get("title", "").strip()[:200]
+    park_id = request.GET.get("park", "")
+    # PostgreSQL text holds no NUL: one in the query would be a 500, not a title.
+    title = request.GET.get("title", "").replace("\x00", "").strip()[:200]
     if not (park_id.isascii() and park_id.isdigit()) or len(park_id) > 12 or not title:
         return JsonResponse({"candidates": []})
     found = candidates_for(

@@ -6,6 +6,7 @@ an SMS gateway over HTTP. Each sender takes a Delivery and either returns (sent)
 
 import http.client
 import json
+import logging
 import re
 import smtplib
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from parks.notices.choices import DeliveryChannel
 from parks.notices.models import Delivery
+
+logger = logging.getLogger(__name__)
 
 # Mainland China mobile numbers: 11 digits, 1, then 3-9 (a +86 or 86 prefix is allowed).
 MAINLAND_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
@@ -88,10 +91,11 @@ def post_json(url: str, payload: dict, *, headers: dict | None = None) -> tuple[
     if status >= 500 or status == 429:
         raise TransientFailure(_("The server answered HTTP %(status)d.") % {"status": status})
     if status >= 400:
-        raise PermanentFailure(
-            _("The server refused it: HTTP %(status)d %(body)s")
-            % {"status": status, "body": _short(answer.decode(errors="replace"))}
+        # The body is logged, not kept: the deliveries page would show whatever the host sent.
+        logger.warning(
+            "%s refused a notice: HTTP %d %s", urlsplit(url).hostname, status, answer[:500]
         )
+        raise PermanentFailure(_("The server refused it: HTTP %(status)d.") % {"status": status})
     return status, answer
 
 
@@ -105,7 +109,9 @@ def _json(answer: bytes) -> dict:
 
 def send_email(delivery: Delivery) -> None:
     """By Django's mail (EMAIL_BACKEND, EMAIL_HOST…, EMAIL_TIMEOUT)."""
-    message = EmailMessage(subject=delivery.subject, body=delivery.message, to=[delivery.address])
+    # One line: a title typed with a line break would make Django refuse the header for good.
+    subject = " ".join(delivery.subject.split())
+    message = EmailMessage(subject=subject, body=delivery.message, to=[delivery.address])
     try:
         message.send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
@@ -134,7 +140,8 @@ def send_wecom(delivery: Delivery) -> None:
         return
     detail = _("WeCom answered errcode %(code)s: %(message)s") % {
         "code": errcode,
-        "message": _short(str(reply.get("errmsg", answer.decode(errors="replace")))),
+        # WeCom's own errmsg; an answer that is not WeCom's JSON is not copied to the page.
+        "message": _short(str(reply.get("errmsg", ""))),
     }
     raise (TransientFailure if errcode == WECOM_RATE_LIMITED else PermanentFailure)(detail)
 
@@ -147,8 +154,9 @@ def send_sms(delivery: Delivery) -> None:
     phone = mainland_mobile(delivery.address)
     if phone is None:
         raise PermanentFailure(
-            _("Not a mainland mobile number (11 digits starting 13–19): %(phone)s")
-            % {"phone": delivery.address}
+            # Not the number itself: the deliveries page shows this, and a worker's phone is
+            # shown unmasked only on request, logged.
+            _("Not a mainland mobile number (11 digits starting 13–19).")
         )
     if not settings.SMS_GATEWAY_URL:
         raise PermanentFailure(_("No SMS gateway is configured (SMS_GATEWAY_URL)."))

@@ -77,7 +77,7 @@ class OrderFilter(django_filters.FilterSet):
             | Q(grievance__title__icontains=value)
             | Q(grievance__tracking_code__iexact=value)
         )
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and len(value) <= 9:  # not '²', not 10**99
             condition |= Q(number=int(value))
         return queryset.filter(condition)
 

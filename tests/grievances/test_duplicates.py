@@ -175,6 +175,9 @@ def test_the_form_asks_while_the_title_is_typed(client, liaison, cases, park, ot
     assert client.get(url, {"park": other_park.pk, "title": AC}).json() == {"candidates": []}
     assert client.get(url, {"park": "x", "title": AC}).json() == {"candidates": []}
     assert client.get(url, {"park": park.pk}).json() == {"candidates": []}
+    # A NUL in the title was a 500 (PostgreSQL text holds none); it is dropped.
+    nul = client.get(url, {"park": park.pk, "title": f"{AC}\x00"})
+    assert nul.status_code == 200 and len(nul.json()["candidates"]) == 3
 
 
 def test_the_grievance_page_lists_its_likely_duplicates(client, office_user, cases):

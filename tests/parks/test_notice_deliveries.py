@@ -161,6 +161,7 @@ def test_a_malformed_phone_is_recorded_failed_without_a_retry(worker):
     assert (delivery.status, delivery.attempts) == ("failed", 1)
     # The worker records in the portal's language, Chinese: "Not a mainland mobile number".
     assert "不是有效的大陆手机号" in delivery.last_error
+    assert delivery.address not in delivery.last_error  # the page shows errors: no phone in them
     assert worker.sms.received == []
 
 

@@ -291,3 +291,12 @@ def test_the_api_reads_and_changes_ones_own_settings(api_as):
     )
     assert bad.status_code == 400
     assert set(bad.json()) == {"daily_digest", "kinds"}
+
+
+def test_a_title_with_a_line_break_is_mailed_on_one_line(mailoutbox):
+    """A line break in a subject made Django refuse the mail, and every retry failed too."""
+    person = UserFactory(role=Role.OBSERVER, email="p@example.cn")
+    announce(kind=NoticeKind.REPORT_READY, recipients=[person], title="车间空调\n坏了三天")
+    [delivery] = Delivery.objects.all()
+    deliveries.delivery_attempt(delivery.pk)
+    assert [mail.subject for mail in mailoutbox] == ["车间空调 坏了三天"]

@@ -216,3 +216,12 @@ def test_list_and_detail_run_a_fixed_number_of_queries(client, world):
     )
     assert _queries(client, list_url) == few_list
     assert _queries(client, order.get_absolute_url()) == few_detail
+
+
+def test_a_search_for_a_digit_that_is_not_ascii_finds_nothing_instead_of_failing(client, world):
+    """'²' counts as a digit to Python but not to int(): the list, export and API were 500s."""
+    issue(world)
+    client.force_login(world.office)
+    for url in ("/reforms/orders/", "/api/v1/supervision-orders/"):
+        assert client.get(url, {"q": "²"}).status_code == 200
+    assert client.get(reverse("reforms:order_export"), {"q": "①"}).status_code == 200
