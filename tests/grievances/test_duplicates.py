@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.models import Grievance, ReplyTemplate
-from parks.signals import demo_data_loaded
-from reforms.tasks import demo as reforms_demo
+from tests.demo_signal import demo_without
 from tests.factories import GrievanceFactory
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import NOW, _html, _in
@@ -194,11 +193,8 @@ def test_the_grievance_page_lists_its_likely_duplicates(client, office_user, cas
 
 
 def test_the_demos_four_air_conditioner_requests_are_found_as_duplicates():
-    demo_data_loaded.disconnect(dispatch_uid="reforms_demo")
-    try:
+    with demo_without("reforms_demo"):
         call_command("load_demo", stdout=StringIO())
-    finally:
-        demo_data_loaded.connect(reforms_demo.load_reform_demo, dispatch_uid="reforms_demo")
     four = list(Grievance.objects.filter(title=AC).order_by("received_at"))
     assert len(four) == 4 and len({g.park_id for g in four}) == 1
     for grievance in four:
