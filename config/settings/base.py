@@ -415,6 +415,9 @@ NOTICES_DELIVERY_ATTEMPTS = env.int("NOTICES_DELIVERY_ATTEMPTS", default=5)
 NOTICES_RETRY_SECONDS = env.float("NOTICES_RETRY_SECONDS", default=30)
 NOTICES_HTTP_CONNECT_TIMEOUT = env.float("NOTICES_HTTP_CONNECT_TIMEOUT", default=5)
 NOTICES_HTTP_READ_TIMEOUT = env.float("NOTICES_HTTP_READ_TIMEOUT", default=10)
+# The only hosts a WeCom webhook may name (comma-separated): the worker posts from inside the
+# network, so an address the office types must not reach anything else (parks.core.webhooks).
+NOTICES_WECOM_HOSTS = env.list("NOTICES_WECOM_HOSTS", default=["qyapi.weixin.qq.com"])
 # The SMS gateway: a POST of JSON {mobile, template, sign, content} with the key as a bearer
 # token. Empty URL: SMS deliveries fail with that reason (shown to the office).
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")

@@ -24,6 +24,8 @@ EMAIL_BACKEND = env.str(
 NOTICES_RETRY_SECONDS = env.float("NOTICES_RETRY_SECONDS", default=0.2)
 NOTICES_DELIVERY_ATTEMPTS = env.int("NOTICES_DELIVERY_ATTEMPTS", default=3)
 NOTICES_HTTP_READ_TIMEOUT = env.float("NOTICES_HTTP_READ_TIMEOUT", default=1)
+# The tests' own robots listen on 127.0.0.1.
+NOTICES_WECOM_HOSTS = ["qyapi.weixin.qq.com", "127.0.0.1"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

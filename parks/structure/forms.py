@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.access import may_change_park_designation, may_manage_tokens_of_others
 from parks.core.db import chinese_order
 from parks.core.forms import BootstrapFormMixin
+from parks.core.webhooks import webhook_host_allowed
 from parks.structure.choices import Role
 from parks.structure.models import (
     Facility,
@@ -56,6 +57,15 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
         "kind",
         "wecom_webhook",
     )
+
+    def clean_wecom_webhook(self):
+        url = self.cleaned_data["wecom_webhook"]
+        if url and not webhook_host_allowed(url):
+            raise forms.ValidationError(
+                _("Notices are posted only to WeCom's robots (%(hosts)s).")
+                % {"hosts": ", ".join(settings.NOTICES_WECOM_HOSTS)}
+            )
+        return url
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -249,6 +249,10 @@ def test_a_webhook_must_be_an_http_address_and_only_the_office_sets_it(
     }
     bad = client.post(f"/parks/{park.pk}/edit/", {**form, "wecom_webhook": "ftp://robot/x"})
     assert bad.status_code == 200 and "Enter a valid URL." in bad.content.decode()
+    # Only WeCom's robots: the worker posts from inside the network (no internal hosts).
+    inside = client.post(f"/parks/{park.pk}/edit/", {**form, "wecom_webhook": "http://10.0.0.5/"})
+    assert inside.status_code == 200
+    assert "Notices are posted only to WeCom&#x27;s robots" in inside.content.decode()
     good = client.post(
         f"/parks/{park.pk}/edit/",
         {**form, "wecom_webhook": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc"},
@@ -300,3 +304,15 @@ def test_a_title_with_a_line_break_is_mailed_on_one_line(mailoutbox):
     [delivery] = Delivery.objects.all()
     deliveries.delivery_attempt(delivery.pk)
     assert [mail.subject for mail in mailoutbox] == ["车间空调 坏了三天"]
+
+
+def test_a_webhook_to_a_host_not_allowed_fails_without_being_called(settings):
+    """Set in the admin, or before the rule: the worker refuses it and says why."""
+    unit = OrganisationFactory(wecom_webhook="http://169.254.169.254/latest/")
+    person = UserFactory(role=Role.MEMBER_UNIT, organisation=unit)
+    announce(kind=NoticeKind.REPORT_READY, recipients=[person], title="报告已生成")
+    [robot] = Delivery.objects.filter(channel="wecom")
+    deliveries.delivery_attempt(robot.pk)
+    robot.refresh_from_db()
+    assert robot.status == "failed" and robot.attempts == 1
+    assert "only to WeCom" in robot.last_error
