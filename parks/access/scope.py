@@ -128,6 +128,12 @@ class Scope:
         return self.area.park_id if self.role == Role.PARK_MANAGER else None
 
     @property
+    def oversees_area(self) -> bool:
+        """The office, subdistrict staff and park managers look after an area: they ask for its
+        progress reports and hear of its silent grid zones and new reports."""
+        return self.office or (self.active and self.role in REPORT_REQUESTERS)
+
+    @property
     def is_liaison(self) -> bool:
         return self.role == Role.LIAISON
 

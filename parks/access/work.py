@@ -16,7 +16,6 @@ from django.db.models import Q, QuerySet
 from parks.access.scope import (
     DISTRICT_READERS,
     NOWHERE,
-    REPORT_REQUESTERS,
     AnyUser,
     Area,
     Level,
@@ -174,11 +173,9 @@ def may_request_report(
     """Office staff ask for any report; subdistrict staff for their subdistrict and its parks;
     a park manager for their park."""
     access = scope_of(user)
-    if access.office:
-        return True
-    if access.role not in REPORT_REQUESTERS:
+    if not access.oversees_area:
         return False
-    return access.area.contains_target(scope, subdistrict=subdistrict, park=park)
+    return access.office or access.area.contains_target(scope, subdistrict=subdistrict, park=park)
 
 
 def requestable_targets(
@@ -187,9 +184,7 @@ def requestable_targets(
     """What a user may ask reports for, for forms: (scopes, subdistricts, parks). The same rule
     as may_request_report, which checks one request."""
     access = scope_of(user)
-    area = access.area
-    if not access.office and access.role not in REPORT_REQUESTERS:
-        area = NOWHERE
+    area = access.area if access.oversees_area else NOWHERE
     if area.level == Level.DISTRICT:
         levels = [Level.DISTRICT, Level.SUBDISTRICT, Level.PARK]
         return levels, Subdistrict.objects.all(), area.parks()
@@ -209,8 +204,7 @@ def may_manage_report_schedules(user: AnyUser) -> bool:
 def oversees_area(user: AnyUser) -> bool:
     """The office, subdistrict staff and park managers look after an area: their workbench
     shows its grid zones that logged nothing this week and its reports just built."""
-    scope = scope_of(user)
-    return scope.office or (scope.active and scope.role in REPORT_REQUESTERS)
+    return scope_of(user).oversees_area
 
 
 def dashboard_area(user: AnyUser) -> Area:
