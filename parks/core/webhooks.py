@@ -5,6 +5,7 @@ taken (WeCom's own by default) — never an internal service the office happened
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 def webhook_host_allowed(url: str) -> bool:
@@ -14,3 +15,12 @@ def webhook_host_allowed(url: str) -> bool:
         return False
     allowed = {host.lower() for host in settings.NOTICES_WECOM_HOSTS}
     return parts.scheme in ("http", "https") and (parts.hostname or "") in allowed
+
+
+def webhook_refusal(url: str) -> str | None:
+    """Why a webhook is refused (for the form and the deliveries page alike), or None."""
+    if webhook_host_allowed(url):
+        return None
+    return _("Notices are posted only to WeCom's robots (%(hosts)s).") % {
+        "hosts": ", ".join(settings.NOTICES_WECOM_HOSTS)
+    }

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.translation import gettext as _
 
-from parks.core.webhooks import webhook_host_allowed
+from parks.core.webhooks import webhook_refusal
 from parks.notices.choices import DeliveryChannel
 from parks.notices.models import Delivery
 
@@ -132,11 +132,8 @@ def send_email(delivery: Delivery) -> None:
 def send_wecom(delivery: Delivery) -> None:
     """POST a text message to the group robot. WeCom answers HTTP 200 with `{"errcode": 0}`
     when it posted; any other errcode is a refusal (a wrong key…), except rate limiting."""
-    if not webhook_host_allowed(delivery.address):  # set in the admin, or before the rule
-        raise PermanentFailure(
-            _("Notices are posted only to WeCom's robots (%(hosts)s).")
-            % {"hosts": ", ".join(settings.NOTICES_WECOM_HOSTS)}
-        )
+    if refusal := webhook_refusal(delivery.address):  # set in the admin, or before the rule
+        raise PermanentFailure(refusal)
     # A text message may be at most 2048 bytes of UTF-8: 680 Chinese characters fit.
     content = f"{delivery.subject}\n{delivery.message}".strip()[:WECOM_MAX_CHARACTERS]
     _status, answer = post_json(delivery.address, {"msgtype": "text", "text": {"content": content}})

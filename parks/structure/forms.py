@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.access import may_change_park_designation, may_manage_tokens_of_others
 from parks.core.db import chinese_order
 from parks.core.forms import BootstrapFormMixin
-from parks.core.webhooks import webhook_host_allowed
+from parks.core.webhooks import webhook_refusal
 from parks.structure.choices import Role
 from parks.structure.models import (
     Facility,
@@ -60,11 +60,8 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_wecom_webhook(self):
         url = self.cleaned_data["wecom_webhook"]
-        if url and not webhook_host_allowed(url):
-            raise forms.ValidationError(
-                _("Notices are posted only to WeCom's robots (%(hosts)s).")
-                % {"hosts": ", ".join(settings.NOTICES_WECOM_HOSTS)}
-            )
+        if url and (refusal := webhook_refusal(url)):
+            raise forms.ValidationError(refusal)
         return url
 
     def __init__(self, *args, user, **kwargs):
