@@ -29,6 +29,7 @@ from grievances.choices import FINAL_STATUSES, Status
 from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.core.db import chinese_order
+from parks.core.privacy import mask_phone
 from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
 
 # --- Scope ----------------------------------------------------------------------------------
@@ -106,18 +107,6 @@ def mask_text(text: str) -> str:
 def mask_name(name: str) -> str:
     """张三丰 -> 张**; empty stays empty."""
     return f"{name[0]}**" if name else ""
-
-
-def mask_phone(phone: str) -> str:
-    """13812345678 -> 138****5678; shorter numbers keep only their last two digits.
-
-    (3 + 4 visible characters of an 8-digit landline would give away all but one digit.)
-    """
-    if not phone:
-        return ""
-    if len(phone) >= 11:
-        return f"{phone[:3]}****{phone[-4:]}"
-    return "*" * (len(phone) - 2) + phone[-2:]
 
 
 # --- Deadlines ------------------------------------------------------------------------------

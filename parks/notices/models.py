@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from parks.core.privacy import mask_phone
 from parks.notices.choices import DeliveryChannel, DeliveryStatus, NoticeKind
 
 
@@ -162,6 +163,6 @@ class Delivery(models.Model):
         number hidden (the key lets anyone post to the group; the phone may be a worker's)."""
         if self.channel == DeliveryChannel.WECOM:
             return self.address.split("?", 1)[0] + ("?key=…" if "?" in self.address else "")
-        if self.channel == DeliveryChannel.SMS and len(self.address) >= 7:
-            return self.address[:3] + "****" + self.address[-4:]
+        if self.channel == DeliveryChannel.SMS:
+            return mask_phone(self.address)
         return self.address
