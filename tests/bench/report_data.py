@@ -233,7 +233,7 @@ def _grievances(cursor, total: int, params: dict) -> None:
         "tracking_code, park_id, channel, category, title, description, complainant_name,"
         " complainant_phone, complainant_employer, status, received_at, response_due_at,"
         " resolution_due_at, responded_at, resolved_at, closed_at, satisfaction, rectified,"
-        " reply, updated_at, handling_unit_id",
+        " reply, updated_at, handling_unit_id, sms_consent",
         f"""
         SELECT 'BN' || lpad(n::text, 8, '0'), {PARK.format("n * 31")},
             (ARRAY['survey', 'gm_mailbox', 'forum', 'liaison_visit', 'hotline'])[1 + mod(n, 5)],
@@ -254,7 +254,7 @@ def _grievances(cursor, total: int, params: dict) -> None:
                 THEN (ARRAY['satisfied', 'basically_satisfied', 'unsatisfied'])[1 + mod(n, 3)]
                 ELSE '' END,
             mod(n, 4) = 0, '', {{AT}},
-            CASE WHEN mod(n, 10) >= 3 THEN {UNIT.format("n")} END
+            CASE WHEN mod(n, 10) >= 3 THEN {UNIT.format("n")} END, false
         """,
         params,
         total,
