@@ -73,7 +73,12 @@ test: install system-packages
 faults: install
 	$(BIN)/pytest -m faults tests/faults -p no:xdist
 
+# The portal under gunicorn against hand-written raw-SQL floors, at 10k/100k and 100k/1M
+# (tests/bench/run.py; about 25 minutes on 2 cores), then the report benchmarks. BENCH_ARGS
+# passes options, e.g. BENCH_ARGS="--sizes small --samples 50".
+BENCH_ARGS ?=
 bench: install
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 	$(BIN)/pytest -m bench tests/bench -p no:xdist -s
 
 lint: install

@@ -93,7 +93,7 @@ def inbox(request, cursor, user):
     for row in found:
         row["duplicates"] = duplicates.get(row["id"], 0)
     tabs = ", ".join(
-        f"count(*) FILTER (WHERE status IN {statuses}) AS {key}" if statuses else f"count(*) AS {key}"
+        f"count(*) FILTER (WHERE status IN {statuses}) AS {key}" if statuses else "count(*) AS all"
         for key, statuses in TABS.items()
     )
     cursor.execute(f"SELECT {tabs} FROM grievances_grievance")  # noqa: S608
@@ -204,7 +204,7 @@ GRIEVANCE_PAGE_PARTS = {
     "duplicates": f"""SELECT d.id, d.tracking_code, d.title, d.received_at
         FROM grievances_grievance g JOIN grievances_grievance d ON {SIMILAR}
         WHERE g.id = %(pk)s AND g.status NOT IN {FINAL}
-        ORDER BY similarity(d.title, g.title) DESC, d.received_at, d.id LIMIT 10""",
+        ORDER BY similarity(d.title, g.title) DESC, d.received_at, d.id LIMIT 10""",  # noqa: S608
     "personal_data_views": """SELECT v.id, v.at, v.via, u.username AS viewer
         FROM grievances_personaldataview v JOIN parks_user u ON u.id = v.viewer_id
         WHERE v.grievance_id = %(pk)s ORDER BY v.at DESC LIMIT 10""",
@@ -267,10 +267,10 @@ PARK_PAGE_PARTS = {
         ORDER BY kind, name COLLATE "zh-x-icu" """,
     "task_warnings": f"""SELECT count(*) FILTER (WHERE warning = 'red') AS red,
         count(*) FILTER (WHERE warning = 'yellow') AS yellow, count(*) AS total
-        FROM (SELECT {WARNING} AS warning FROM reforms_task t WHERE t.park_id = %(pk)s) AS t""",
+        FROM (SELECT {WARNING} AS warning FROM reforms_task t WHERE t.park_id = %(pk)s) AS t""",  # noqa: S608
     "tasks": f"""SELECT * FROM (SELECT {TASK_COLUMNS} {TASK_JOINS} WHERE t.park_id = %(pk)s) t
         ORDER BY array_position(ARRAY['red', 'yellow', 'done_late', 'green', 'none'], warning),
-            due_date, code LIMIT %(panel)s""",
+            due_date, code LIMIT %(panel)s""",  # noqa: S608
     "grievances": f"""SELECT {GRIEVANCE_COLUMNS} {GRIEVANCE_JOINS}
         WHERE g.park_id = %(pk)s AND g.status = ANY(%(open)s) {NEXT_DEADLINE_ORDER}
         LIMIT %(panel)s""",
@@ -280,7 +280,7 @@ PARK_PAGE_PARTS = {
     "activities": f"""SELECT {ACTIVITY_COLUMNS} FROM parks_activity a
         JOIN parks_park p ON p.id = a.park_id LEFT JOIN parks_gridzone z ON z.id = a.grid_zone_id
         JOIN parks_user u ON u.id = a.logged_by_id WHERE a.park_id = %(pk)s
-        ORDER BY a.occurred_at DESC, a.id DESC LIMIT %(panel)s""",
+        ORDER BY a.occurred_at DESC, a.id DESC LIMIT %(panel)s""",  # noqa: S608
     "reports": """SELECT id, period_kind, period_start, period_end, version, finished_at
         FROM reforms_report WHERE park_id = %(pk)s AND status = 'done'
         ORDER BY period_end DESC, id DESC LIMIT %(panel)s""",

@@ -293,7 +293,7 @@ FROM (
             WHERE f.grievance_id = g.id AND f.satisfaction IN {SATISFIED}) AS satisfied_calls
     FROM grievances_grievance g
     WHERE g.received_at >= %(since)s AND g.received_at < %(until)s
-) AS g"""
+) AS g"""  # noqa: S608
 
 
 def local_midnight(day: date) -> datetime:
@@ -316,7 +316,8 @@ def rates(request, cursor, user):
     funnel = {"opinions": totals.pop("opinions"), "rectified": totals.pop("rectified")}
     cursor.execute(
         "SELECT coalesce(sum(handed_out), 0)::bigint AS handed_out,"
-        " coalesce(sum(returned), 0)::bigint AS returned FROM grievances_surveycampaign WHERE held_on BETWEEN %s AND %s",
+        " coalesce(sum(returned), 0)::bigint AS returned"
+        " FROM grievances_surveycampaign WHERE held_on BETWEEN %s AND %s",
         [first, last],
     )
     return {"totals": totals, "funnel": {**rows(cursor)[0], **funnel}}

@@ -36,7 +36,8 @@ def main() -> None:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     migrated = time.perf_counter()
-    facts = _load(size)
+    facts = load(report_data_sizes(size))
+    facts["size"] = size
     facts["seconds"] = {
         "migrate": round(migrated - started, 1),
         "load": round(time.perf_counter() - migrated, 1),
@@ -44,7 +45,15 @@ def main() -> None:
     print(json.dumps(facts))
 
 
-def _load(size: str) -> dict:
+def report_data_sizes(size: str):
+    from tests.bench import report_data
+
+    return report_data.Sizes(**SIZES[size])
+
+
+def load(sizes, *, vacuum: bool = True) -> dict:
+    """Load the district and the extras into the current database; the facts the benchmark
+    needs (credentials, the ids it asks for, last month's dates)."""
     from django.db import connection
     from django.utils import timezone
 
@@ -54,9 +63,7 @@ def _load(size: str) -> dict:
 
     today = timezone.localdate()
     first_day = today - timedelta(days=DAYS)
-    loaded = report_data.load(
-        first_day=first_day, days=DAYS, sizes=report_data.Sizes(**SIZES[size])
-    )
+    loaded = report_data.load(first_day=first_day, days=DAYS, sizes=sizes)
     office = loaded.office
     office.set_password(PASSWORD)
     office.save(update_fields=["password"])
@@ -66,10 +73,10 @@ def _load(size: str) -> dict:
     in_progress = Grievance.objects.filter(status="in_progress").order_by("pk")
     grievance = in_progress[in_progress.count() // 2]
     last_month_end = today.replace(day=1) - timedelta(days=1)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    if vacuum:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     return {
-        "size": size,
         "username": office.username,
         "password": PASSWORD,
         "token": token,

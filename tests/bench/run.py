@@ -19,7 +19,7 @@ import platform
 import re
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,7 +64,9 @@ ENDPOINTS = (
         "html_activities",
         True,
     ),
-    Endpoint("E5", "API tasks page 50", "/api/v1/tasks/?page=50", "api/tasks/?page=50", "ids", True),
+    Endpoint(
+        "E5", "API tasks page 50", "/api/v1/tasks/?page=50", "api/tasks/?page=50", "ids", True
+    ),
     Endpoint(
         "E6",
         "API grievance detail",
@@ -169,8 +171,11 @@ def bench_size(size: str, args, processes: serve.Processes, logs: Path) -> dict:
     serve.create_database(database)
     try:
         facts = serve.prepare(size, env)
-        print(f"   migrated in {facts['seconds']['migrate']} s, loaded in "
-              f"{facts['seconds']['load']} s", flush=True)
+        print(
+            f"   migrated in {facts['seconds']['migrate']} s, loaded in "
+            f"{facts['seconds']['load']} s",
+            flush=True,
+        )
         portal = serve.start_portal(processes, env, logs / f"gunicorn-{size}.log")
         try:
             return _measure(size, args, facts, env, processes, logs)
@@ -219,8 +224,13 @@ def _measure(size, args, facts, env, processes, logs) -> dict:
     export = _export(client, env, processes, logs, size)
     print(f"   E12 export: {export.get('text')}", flush=True)
     client.close()
-    return {"size": size, "facts": facts, "endpoints": results, "dashboard": dashboard,
-            "export": export}
+    return {
+        "size": size,
+        "facts": facts,
+        "endpoints": results,
+        "dashboard": dashboard,
+        "export": export,
+    }
 
 
 def _dashboard_cold(client: Client, *, samples: int) -> dict:
@@ -238,8 +248,12 @@ def _dashboard_cold(client: Client, *, samples: int) -> dict:
     from tests.bench.measure import latency
 
     cold = latency(timings[1:])  # the first also warms the worker's imports
-    return {"p50": cold.p50, "p95": cold.p95, "target": DASHBOARD_TARGET_MS,
-            "met": cold.p50 < DASHBOARD_TARGET_MS}
+    return {
+        "p50": cold.p50,
+        "p95": cold.p95,
+        "target": DASHBOARD_TARGET_MS,
+        "met": cold.p50 < DASHBOARD_TARGET_MS,
+    }
 
 
 def _export(client: Client, env, processes: serve.Processes, logs: Path, size: str) -> dict:
@@ -335,8 +349,10 @@ def report(results: list[dict], args) -> str:
         lines += ["", f"E12 export of the grievances: {export['text']}"]
         if export.get("available"):
             lines[-1] += f" (target <{EXPORT_TARGET_S} s: {'met' if export['met'] else 'NOT met'})"
-        lines.append(f"(rates for {facts['rates_from']} to {facts['rates_to']}; grievance "
-                     f"{facts['grievance_id']}, park {facts['park_id']})")
+        lines.append(
+            f"(rates for {facts['rates_from']} to {facts['rates_to']}; grievance "
+            f"{facts['grievance_id']}, park {facts['park_id']})"
+        )
     lines += _growth(results)
     return "\n".join(lines) + "\n"
 
