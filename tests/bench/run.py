@@ -267,7 +267,10 @@ def _export(client: Client, env, processes: serve.Processes, logs: Path, size: s
         return {"available": False, "text": "not available on this code"}
     worker = serve.start_worker(processes, env, logs / f"worker-{size}.log")
     try:
-        time.sleep(8)  # the worker connects to Redis and forks its child
+        deadline = time.monotonic() + 60
+        while not serve.children(worker.pid) and time.monotonic() < deadline:
+            time.sleep(0.5)  # the worker connects to Redis and forks its child
+        time.sleep(2)
         started = time.perf_counter()
         status, data, _headers = client.request(
             "POST", "/api/v1/exports/", body=body, headers={"Content-Type": "application/json"}
