@@ -77,6 +77,5 @@ def test_each_floor_returns_its_endpoints_rows_count_and_figures(client):
 
 
 def test_a_floor_refuses_a_request_without_credentials(client):
-    _load()
     assert client.get("/bench-floor/api/grievances/").status_code == 401
     assert client.get("/bench-floor/grievances/").status_code == 401
