@@ -409,6 +409,8 @@ def _stop(signum, frame):
 
 
 def main() -> int:
+    # Explicitly: a shell starting the run in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="small,large")
