@@ -50,7 +50,7 @@ def test_a_request_reads_one_token_row_with_its_user_however_many_tokens_the_use
     assert len(token_reads) == 1
     assert '"parks_user"' in token_reads[0]  # the user comes in the same query
     # No query reads the user again, and a read request changes nothing (no cleanup, no refresh).
-    assert not [sql for sql in queries if sql.startswith('SELECT') and 'FROM "parks_user"' in sql]
+    assert not [sql for sql in queries if sql.startswith("SELECT") and 'FROM "parks_user"' in sql]
     assert not [sql for sql in queries if sql.startswith(WRITES)]
     assert AuthToken.objects.filter(user=office_user).count() == 5
 
