@@ -178,7 +178,7 @@ class ScopeMiddleware:
             return self.get_response(request)
 
 
-def _parks_of_subdistrict(subdistrict_id: int) -> list[int] | QuerySet[Park]:
+def _parks_of_subdistrict(subdistrict_id: int) -> list[int] | QuerySet[Park, Any]:
     """The subdistrict's park ids: a literal list inside a request (one query, the first time),
     else the subquery that reads them (a worker or a shell, where nothing would reuse a list)."""
     parks = Park.objects.filter(subdistrict_id=subdistrict_id)

@@ -142,7 +142,7 @@ class ReportSerializer(serializers.ModelSerializer):
         }
 
     @cached_property
-    def _links(self) -> tuple[tuple[str, str], tuple[str, str]]:
+    def _links(self) -> tuple[list[str], list[str]]:
         """The detail and download links around the id, reversed and made absolute once for
         the whole list rather than four times a row."""
         request = self.context.get("request")
@@ -150,7 +150,7 @@ class ReportSerializer(serializers.ModelSerializer):
             _absolute(request, reverse(name, args=[_ID]))
             for name in ("report-detail", "report-download")
         )
-        return detail.rsplit(_ID, 1), download.rsplit(_ID, 1)  # type: ignore[return-value]
+        return detail.rsplit(_ID, 1), download.rsplit(_ID, 1)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report):
