@@ -45,6 +45,7 @@ from grievances.selectors import (
 )
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import grid_zones_visible_to, organisations_visible_to
+from parks.core.api.fields import ChoiceLabelField
 from parks.structure.api.serializers import (
     NamedChoiceField,
     PortalModelSerializer,
@@ -119,11 +120,11 @@ class GrievanceSerializer(serializers.ModelSerializer):
     grid_zone_code = serializers.CharField(
         source="grid_zone.code", read_only=True, allow_null=True, default=None
     )
-    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    channel_display = ChoiceLabelField(source="channel")
     category = CategoryField(read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField(source="category")
     status = StatusField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
     satisfaction = NamedChoiceField(
         Satisfaction,
         "SatisfactionEnum",
@@ -131,7 +132,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Null until the follow-up call records it."),
     )
-    satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True)
+    satisfaction_display = ChoiceLabelField(source="satisfaction")
     handling_unit_name = serializers.CharField(
         source="handling_unit.name", read_only=True, allow_null=True, default=None
     )
@@ -406,7 +407,7 @@ class TimeLimitPolicySerializer(serializers.ModelSerializer):
             )
         ]
     )
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField(source="category")
 
     class Meta:
         model = TimeLimitPolicy
@@ -425,7 +426,7 @@ class TimeLimitPolicySerializer(serializers.ModelSerializer):
 class ExtensionSerializer(serializers.ModelSerializer):
     requested_by_name = serializers.CharField(source="requested_by.__str__", read_only=True)
     state = serializers.ChoiceField(choices=ExtensionState.choices, read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="state")
 
     class Meta:
         model = ExtensionRequest
@@ -470,7 +471,7 @@ class MediationSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Null until the mediation is concluded."),
     )
-    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    outcome_display = ChoiceLabelField(source="outcome")
     sessions = MediationSessionSerializer(many=True, read_only=True)
     arbitration_available_on = serializers.SerializerMethodField(
         help_text=_(

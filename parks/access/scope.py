@@ -9,11 +9,16 @@ The package `parks.access` re-exports every name.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db.models import Model, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
 
 from parks.structure.choices import Role
 from parks.structure.models import Park, Subdistrict, User
@@ -72,6 +77,36 @@ class Area:
             return parks.filter(pk=self.park_id)
         return parks.none()
 
+    def park_condition(self, field: str = "park") -> Q:
+        """`field` (a foreign key to parks) points into the area, as plainly as SQL allows:
+        `IS NOT NULL` for the whole district (every park is in it), `= id` for one park,
+        `IN (ids)` for a subdistrict, and nothing at all for no area.
+
+        Never a subquery over every park (`IN (SELECT id FROM parks_park)`): it cost a join on
+        every list for the users who see everything. Use `narrow` for a whole queryset; this
+        is for a scope rule that ORs the parks with other conditions.
+        """
+        if self.level == Level.DISTRICT:
+            return Q(**{f"{field}__isnull": False})
+        if self.level == Level.PARK and self.park_id is not None:
+            return Q(**{field: self.park_id})
+        if self.level == Level.SUBDISTRICT and self.subdistrict_id is not None:
+            return Q(**{f"{field}__in": _parks_of_subdistrict(self.subdistrict_id)})
+        return Q(**{f"{field}__in": []})
+
+    def narrow(self, rows: QuerySet[M], field: str = "park") -> QuerySet[M]:
+        """`rows` whose `field` lies in the area (park_condition); for the whole district and a
+        field that cannot be empty, `rows` themselves: no condition at all."""
+        if self.level == Level.DISTRICT and not rows.model._meta.get_field(field).null:
+            return rows
+        if not self.active:
+            return rows.none()
+        return rows.filter(self.park_condition(field))
+
+    @property
+    def active(self) -> bool:
+        return self.level != Level.NONE
+
     def covers(self, park: Park) -> bool:
         """Whether `park` lies in the area (no query: read from the park row)."""
         if self.level == Level.DISTRICT:
@@ -97,6 +132,62 @@ class Area:
 
 
 NOWHERE = Area(Level.NONE)
+
+
+# --- A subdistrict's parks, read once per request -----------------------------------------------
+
+# {subdistrict id: its park ids} for the request being served; None outside a request.
+_parks_of_subdistricts: ContextVar[dict[int, list[int]] | None] = ContextVar(
+    "parks_of_subdistricts", default=None
+)
+
+
+@contextmanager
+def parks_read_once() -> Iterator[None]:
+    """Within the block, a subdistrict's park ids are read from the database once.
+
+    The memo lives as long as one request (ScopeMiddleware), not on the user or the Scope: a
+    Scope is rebuilt at every call (see its docstring), and a memo hung on a user object would
+    outlive the request in a test or a worker. Saving or deleting a park forgets it.
+    """
+    token = _parks_of_subdistricts.set({})
+    try:
+        yield
+    finally:
+        _parks_of_subdistricts.reset(token)
+
+
+def _forget_parks(**kwargs: Any) -> None:
+    memo = _parks_of_subdistricts.get()
+    if memo is not None:
+        memo.clear()
+
+
+post_save.connect(_forget_parks, sender=Park, dispatch_uid="access_forget_parks_saved")
+post_delete.connect(_forget_parks, sender=Park, dispatch_uid="access_forget_parks_deleted")
+
+
+class ScopeMiddleware:
+    """Serves each request inside parks_read_once."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with parks_read_once():
+            return self.get_response(request)
+
+
+def _parks_of_subdistrict(subdistrict_id: int) -> list[int] | QuerySet[Park, Any]:
+    """The subdistrict's park ids: a literal list inside a request (one query, the first time),
+    else the subquery that reads them (a worker or a shell, where nothing would reuse a list)."""
+    parks = Park.objects.filter(subdistrict_id=subdistrict_id)
+    memo = _parks_of_subdistricts.get()
+    if memo is None:
+        return parks.values("pk")
+    if subdistrict_id not in memo:
+        memo[subdistrict_id] = list(parks.order_by("pk").values_list("pk", flat=True))
+    return memo[subdistrict_id]
 
 
 @dataclass(frozen=True)

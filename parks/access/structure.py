@@ -34,11 +34,11 @@ def parks_visible_to(user: AnyUser) -> QuerySet[Park]:
 
 
 def grid_zones_visible_to(user: AnyUser) -> QuerySet[GridZone]:
-    return GridZone.objects.filter(park__in=parks_visible_to(user))
+    return scope_of(user).area.narrow(GridZone.objects.all())
 
 
 def facilities_visible_to(user: AnyUser) -> QuerySet[Facility]:
-    return Facility.objects.filter(park__in=parks_visible_to(user))
+    return scope_of(user).area.narrow(Facility.objects.all())
 
 
 def subdistricts_visible_to(user: AnyUser) -> QuerySet[Subdistrict]:
@@ -53,9 +53,9 @@ def organisations_visible_to(user: AnyUser) -> QuerySet[Organisation]:
     scope = scope_of(user)
     if not scope.user_id:
         return Organisation.objects.none()
-    if scope.office:
+    if scope.office or scope.area.level == Level.DISTRICT:
         return Organisation.objects.all()
-    return Organisation.objects.filter(Q(park__isnull=True) | Q(park__in=scope.area.parks()))
+    return Organisation.objects.filter(Q(park__isnull=True) | scope.area.park_condition())
 
 
 def may_create_parks(user: AnyUser) -> bool:
@@ -84,7 +84,7 @@ def may_manage_people(user: AnyUser) -> bool:
 
 def liaisons_visible_to(user: AnyUser) -> QuerySet[User]:
     """Liaisons of the parks the user sees: the people a zone's liaison may be chosen from."""
-    return User.objects.filter(role=Role.LIAISON, park__in=parks_visible_to(user))
+    return scope_of(user).area.narrow(User.objects.filter(role=Role.LIAISON))
 
 
 def liaisons_of_park(park: Park) -> QuerySet[User]:
@@ -107,7 +107,7 @@ def loggers_visible_to(user: AnyUser) -> QuerySet[User]:
     """People who may log entries in the parks the user sees: liaisons and park managers there,
     and the office."""
     return User.objects.filter(
-        Q(park__in=parks_visible_to(user), role__in=FIELD_ROLES) | office_staff_condition()
+        Q(scope_of(user).area.park_condition(), role__in=FIELD_ROLES) | office_staff_condition()
     )
 
 
@@ -144,7 +144,7 @@ def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | No
 
 
 def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
-    return Activity.objects.filter(park__in=parks_visible_to(user))
+    return scope_of(user).area.narrow(Activity.objects.all())
 
 
 def grid_zones_user_can_log(user: AnyUser) -> QuerySet[GridZone]:

@@ -25,7 +25,7 @@ from parks.access.scope import (
     starts_in_grid_zones,
     works_in_grid_zones,
 )
-from parks.access.structure import may_manage_people, parks_managed_by, parks_visible_to
+from parks.access.structure import may_manage_people, parks_managed_by
 from parks.structure.choices import Role
 from parks.structure.models import Park, Subdistrict, User
 
@@ -39,9 +39,10 @@ def tasks_visible(user: AnyUser, tasks: QuerySet[M]) -> QuerySet[M]:
     scope = scope_of(user)
     if not scope.user_id:
         return tasks.none()
-    if scope.office:
+    if scope.office or scope.area.level == Level.DISTRICT:
+        # A district-wide reader sees every park's tasks and every task without a park.
         return tasks
-    visible = Q(park__in=scope.area.parks())
+    visible = scope.area.park_condition()
     if scope.organisation_id:
         supported = tasks.model._default_manager.filter(
             supporting_units=scope.organisation_id
@@ -49,8 +50,6 @@ def tasks_visible(user: AnyUser, tasks: QuerySet[M]) -> QuerySet[M]:
         visible |= Q(lead_unit_id=scope.organisation_id) | Q(pk__in=supported)
     if scope.area.level == Level.SUBDISTRICT:
         visible |= Q(park__isnull=True, plan__subdistrict_id=scope.area.subdistrict_id)
-    if scope.area.level == Level.DISTRICT:
-        visible |= Q(park__isnull=True)
     return tasks.filter(visible)
 
 
@@ -69,7 +68,7 @@ def plans_visible(
         own_subdistrict = Q(subdistrict_id=scope.area.subdistrict_id)
     return plans.filter(
         Q(scope=Level.DISTRICT)
-        | Q(park__in=scope.area.parks())
+        | scope.area.park_condition()
         | own_subdistrict
         | Q(pk__in=visible_tasks.values("plan_id"))
     )
@@ -118,7 +117,9 @@ def ledger_rows_visible(user: AnyUser, rows: QuerySet[M]) -> QuerySet[M]:
     scope = scope_of(user)
     if not scope.user_id:
         return rows.none()
-    return rows.filter(Q(park__in=scope.area.parks()) | Q(park__isnull=True))
+    if scope.area.level == Level.DISTRICT:
+        return rows
+    return rows.filter(scope.area.park_condition() | Q(park__isnull=True))
 
 
 def may_write_ledger(user: AnyUser, park: Park | None) -> bool:
@@ -226,14 +227,17 @@ def grievances_visible(user: AnyUser, grievances: QuerySet[M]) -> QuerySet[M]:
         return grievances.none()
     if scope.office:
         return grievances
-    visible = Q(park__in=scope.area.parks())
+    if scope.area.level == Level.DISTRICT:
+        # Every grievance has a park, and every park is in the district.
+        return scope.area.narrow(grievances)
+    visible = scope.area.park_condition()
     if scope.organisation_id:
         visible |= Q(handling_unit_id=scope.organisation_id)
     return grievances.filter(visible)
 
 
 def surveys_visible(user: AnyUser, surveys: QuerySet[M]) -> QuerySet[M]:
-    return surveys.filter(park__in=parks_visible_to(user))
+    return scope_of(user).area.narrow(surveys)
 
 
 def may_log_grievances(user: AnyUser, park: Park) -> bool:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from parks.access import activities_visible_to
 from parks.access.permissions import LedgerWritePermission
 from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import EditViewSet, assign
 from parks.gridlog.choices import ActivityKind
@@ -115,7 +116,7 @@ class PublicitySerializer(LedgerSerializer):
         help_text=gettext_lazy("Null for the district office's own publicity."),
     )
     channel = NamedChoiceField(PublicityChannel, "PublicityChannelEnum")
-    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    channel_display = ChoiceLabelField(source="channel")
 
     class Meta:
         model = Publicity
@@ -170,9 +171,9 @@ class ProposalSerializer(LedgerSerializer):
     `reward_amount` change only through the `advance` action."""
 
     kind = NamedChoiceField(ProposalKind, "ProposalKindEnum")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
     status = NamedChoiceField(ProposalStatus, "ProposalStatusEnum", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
     benefit_amount = _money(
         required=False, allow_null=True, help_text=gettext_lazy("Savings or added value, yuan.")
     )

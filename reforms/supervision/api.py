@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from grievances.selectors import grievances_visible_to
 from parks.access import organisations_visible_to
 from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.schema import conflict, file_download
 from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.downloads import stored_file_response
@@ -59,8 +60,8 @@ class OrderSerializer(serializers.ModelSerializer):
     code = serializers.CharField(read_only=True, help_text=_("督办〔year〕n号"))
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     subject = serializers.CharField(source="subject.__str__", read_only=True)
-    colour_display = serializers.CharField(source="get_colour_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    colour_display = ChoiceLabelField(source="colour")
+    status_display = ChoiceLabelField(source="status")
     is_overdue = serializers.BooleanField(
         read_only=True,
         help_text=_("The reply date has passed and the unit still owes a reply."),

@@ -198,6 +198,9 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
             # The daily reminder job and the overdue filter scan open tasks by due date.
             models.Index(fields=["status", "due_date"], name="task_status_due"),
             models.Index(fields=["park", "due_date"], name="task_park_due"),
+            # The construction table's order (selectors.task_table: ORDER BY due_date, code,
+            # its API list and cursor pages): read in index order, not a sort of every task.
+            models.Index(fields=["due_date", "code"], name="task_due_code"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(title__regex=r"\S"), name="task_title_not_blank"),

@@ -37,7 +37,7 @@ from grievances.merging import grievance_merge
 from grievances.models import Grievance, Mediation
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.schema import conflict
-from parks.core.api.viewsets import ReadOnlyViewSet
+from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -109,8 +109,10 @@ def _step_schema(summary, input_serializer):
         parameters=[UNMASK_PARAMETER],
     ),
     retrieve=extend_schema(summary="One grievance", parameters=[UNMASK_PARAMETER]),
+    cursor=extend_schema(parameters=[UNMASK_PARAMETER]),
 )
 class GrievanceViewSet(
+    CursorListMixin,
     GrievanceRepresentation,
     mixins.CreateModelMixin,
     ReadOnlyViewSet,
@@ -139,7 +141,7 @@ class GrievanceViewSet(
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "cursor", "retrieve"):
             return selectors.inbox(user=user).prefetch_related("attachments")
         # Steps and sub-resources only need the row; the services lock it themselves.
         return selectors.grievances_visible_to(user)

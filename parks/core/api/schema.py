@@ -19,6 +19,7 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from parks.core.api.cursor import CursorPagination
 from parks.core.downloads import UNKNOWN_FILE, file_media_type
 
 JSON = "application/json"
@@ -80,6 +81,17 @@ def file_download(extensions, description) -> dict:
 
 class PortalAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema with the error responses every operation may give."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        # A list's cursor-paged twin (viewsets.CursorListMixin) lists the same rows.
+        if getattr(self.view, "action", None) == "cursor":
+            return True
+        return super()._is_list_view(serializer)
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        if isinstance(self._get_paginator(), CursorPagination):
+            return f"CursorPaginated{serializer_name}List"
+        return super().get_paginated_name(serializer_name)
 
     def _common_errors(self) -> dict:
         errors = {

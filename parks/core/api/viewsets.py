@@ -11,8 +11,13 @@
   `serializer.save()`.
 """
 
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
+
+from parks.core.api.cursor import CursorPagination
 
 
 def assign(instance, data):
@@ -43,6 +48,31 @@ class PortalViewSet(viewsets.GenericViewSet):
 
 class ReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PortalViewSet):
     pass
+
+
+class CursorListMixin:
+    # A big list answers at `<list>/cursor/` too: the same rows, filters and order, paged by
+    # cursor (parks.core.api.cursor) for clients that read all of it. `?ordering=` is the
+    # list's alone: a cursor continues along one fixed order. The view's get_queryset treats
+    # the action "cursor" as "list".
+
+    @extend_schema(
+        summary="Page through the whole list by cursor",
+        description=(
+            "The same rows, filters and order as the list, without a count: follow `next` "
+            "until it is null. Each page costs the same however far in it is, where the "
+            "list's `?page=` grows with the page number."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="cursor",
+        pagination_class=CursorPagination,
+        filter_backends=[DjangoFilterBackend],
+    )
+    def cursor(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
 
 
 class EditViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadOnlyViewSet):

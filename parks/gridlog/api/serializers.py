@@ -14,6 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parks import access as selectors
+from parks.core.api.fields import ChoiceLabelField
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.structure.api.serializers import (
@@ -123,7 +124,7 @@ class ActivitySerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Code and name of the grid zone; null for a park-wide entry.")
     )
     kind = NamedChoiceField(ActivityKind, "ActivityKindEnum", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
     logged_by_name = serializers.CharField(source="logged_by.__str__", read_only=True)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
 

@@ -29,7 +29,7 @@ from parks.core.api.errors import PayloadTooLarge
 from parks.core.api.negotiation import FileDownloadNegotiation
 from parks.core.api.parsers import JSONParser
 from parks.core.api.schema import error
-from parks.core.api.viewsets import ReadOnlyViewSet
+from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 from parks.core.downloads import stored_file_response
 from parks.gridlog import selectors, services
 from parks.gridlog.api.serializers import (
@@ -118,7 +118,7 @@ REFUSED_BATCH = OpenApiResponse(
     retrieve=extend_schema(summary="One entry of the grid log"),
     destroy=extend_schema(summary="Delete an entry and its photos"),
 )
-class ActivityViewSet(ReadOnlyViewSet):
+class ActivityViewSet(CursorListMixin, ReadOnlyViewSet):
     """The grid work log (网格工作日志): visits, lectures, care activities, forums… per grid zone
     or park-wide, with photos.
 
@@ -142,7 +142,7 @@ class ActivityViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "retrieve"):
+        if self.action in ("list", "cursor", "retrieve"):
             return selectors.activity_list(user=user)
         return parks_access.activities_visible_to(user).select_related("park", "grid_zone")
 

@@ -7,6 +7,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from parks.access import liaisons_visible_to, parks_visible_to
+from parks.core.api.fields import ChoiceLabelField
 from parks.structure.models import (
     Facility,
     GridZone,
@@ -120,7 +121,7 @@ class SubdistrictSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
 
     class Meta:
         model = Organisation
@@ -146,8 +147,8 @@ class ParkSerializer(serializers.ModelSerializer):
         help_text=_("Names of existing industries."),
     )
     subdistrict_name = serializers.CharField(source="subdistrict.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    pilot_status_display = serializers.CharField(source="get_pilot_status_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
+    pilot_status_display = ChoiceLabelField(source="pilot_status")
     grid_zone_count = serializers.IntegerField(read_only=True)
     facility_area = serializers.DecimalField(
         max_digits=10, decimal_places=1, read_only=True, allow_null=True
@@ -191,7 +192,7 @@ class GridZoneSerializer(serializers.ModelSerializer):
 
 class FacilitySerializer(serializers.ModelSerializer):
     park = VisibleParkField()
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
     area_m2 = serializers.DecimalField(max_digits=8, decimal_places=1, min_value=Decimal("0.1"))
 
     class Meta:

@@ -234,7 +234,8 @@ def _may_regenerate(user, report):
 def report_list(request):
     form = ReportFilterForm(request.GET or None, user=request.user)
     reports = form.filter(
-        reports_visible_to(request.user).select_related("park", "subdistrict")
+        # The snapshot (~90 kB of JSON a report) is the detail page's; a row never shows it.
+        reports_visible_to(request.user).select_related("park", "subdistrict").defer("snapshot")
     ).order_by("-period_end", "-period_start", "scope", "scope_key", "period_kind", "-pk")
     return render(
         request,

@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from parks.core.api.fields import ChoiceLabelField
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
@@ -28,7 +29,7 @@ class VisibleTaskField(serializers.PrimaryKeyRelatedField):
 class PlanSerializer(serializers.ModelSerializer):
     issuer = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
-    scope_display = serializers.CharField(source="get_scope_display", read_only=True)
+    scope_display = ChoiceLabelField(source="scope")
     subdistrict = serializers.PrimaryKeyRelatedField(
         queryset=Subdistrict.objects.all(), allow_null=True, required=False
     )
@@ -96,7 +97,7 @@ class TaskSerializer(serializers.ModelSerializer):
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     park = VisibleParkField(allow_null=True, required=False)
     park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField(source="category")
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     supporting_units = serializers.PrimaryKeyRelatedField(
@@ -106,7 +107,7 @@ class TaskSerializer(serializers.ModelSerializer):
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
     )
     owner_name = serializers.SerializerMethodField()
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(source="status")
     warning = serializers.ChoiceField(
         choices=WarningLevel.choices,
         read_only=True,

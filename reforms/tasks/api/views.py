@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from parks.access.permissions import OfficeEditsPermission
 from parks.core.api.ordering import ChineseOrderingFilter
 from parks.core.api.schema import file_download
-from parks.core.api.viewsets import EditViewSet, PortalViewSet, assign
+from parks.core.api.viewsets import CursorListMixin, EditViewSet, PortalViewSet, assign
 from parks.core.downloads import stored_file_response
 from parks.core.excel import XLSX_CONTENT_TYPE
 from reforms.tasks import selectors, services
@@ -92,7 +92,7 @@ class PlanViewSet(CrudViewSet):
     update=extend_schema(summary="Replace a task's details (office staff)"),
     partial_update=extend_schema(summary="Change some of a task's details (office staff)"),
 )
-class TaskViewSet(CrudViewSet):
+class TaskViewSet(CursorListMixin, CrudViewSet):
     """Reform tasks: the rows of the construction table (施工表), in the requesting user's scope.
 
     `warning` is computed in SQL, the same way for lists, filters, exports and reports:
@@ -129,7 +129,15 @@ class TaskViewSet(CrudViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "retrieve", "export", "create", "update", "partial_update"):
+        if self.action in (
+            "list",
+            "cursor",
+            "retrieve",
+            "export",
+            "create",
+            "update",
+            "partial_update",
+        ):
             tasks = selectors.task_table(user=user)
             if self.action == "retrieve":
                 tasks = tasks.prefetch_related("milestones")
