@@ -7,9 +7,9 @@ and compared with as many days at the start of the period before (1–10 June wi
 with the whole of it. A complete period with a done report of the same scope shows that report's
 snapshot; anything computed is cached for CACHE_SECONDS, so reloading the page or opening it
 from several desks does not run some thirty aggregate queries over all the data each time. The
-monthly trends are two grouped queries (TruncMonth) over the twelve months ending with the
-period. The page runs the same number of queries however many parks there are;
-static/js/dashboard.js draws the charts from the numbers the tables print (json_script).
+monthly trends (twelve months ending with the period) are one grouped query over grievances
+and two over the grid log's monthly rollup (parks.gridlog.rollups), not over the raw log. The
+page runs the same number of queries however many parks there are; static/js/dashboard.js draws the charts from the numbers the tables print (json_script).
 """
 
 from datetime import date
@@ -35,7 +35,7 @@ from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
 from parks.gridlog.models import Activity
-from parks.gridlog.selectors import zone_logged
+from parks.gridlog import rollups
 from parks.structure.models import GridZone, Subdistrict
 from reforms.reporting import spec
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
@@ -187,37 +187,22 @@ def _trends(scope, end):
         .values("month")
         .annotate(**selectors.rate_counts())
     )
-    activity_rows = (
-        scope.of(Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until))
-        .order_by()
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-    )
-    # The zones covered each month, as the report counts them (parks.gridlog.selectors.zone_logged).
-    covered = (
-        scope.of(GridZone.objects.all())
-        .order_by()
-        .aggregate(
-            **{
-                f"{month:%Y-%m}": Count(
-                    "pk",
-                    filter=zone_logged(
-                        *as_instants(month, period_containing(PeriodKind.MONTH, month)[1])
-                    ),
-                )
-                for month in months
-            }
-        )
+    # Entries and covered zones per month from the grid log's rollup (parks.gridlog.rollups),
+    # the same figures the raw log gives; covered as the report counts it (zone_logged).
+    parks = None if scope.is_district else scope.parks.values("pk")
+    counted = rollups.activities_per_month(parks=parks, first=first, last=last)
+    covered = rollups.zones_covered_per_month(
+        zones=scope.of(GridZone.objects.all()), first=first, last=last
     )
 
     def by_month(rows):
         return {timezone.localtime(row["month"]).date().replace(day=1): row for row in rows}
 
     grievances = by_month(selectors.with_rates(row) for row in grievance_rows)
-    activities = by_month(activity_rows)
-    for month in months:
-        activities.setdefault(month, {"count": 0})["covered"] = covered[f"{month:%Y-%m}"]
+    activities = {
+        month: {"count": counted.get(month, 0), "covered": covered.get(month, 0)}
+        for month in months
+    }
     return months, grievances, activities
 
 
