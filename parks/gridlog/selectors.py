@@ -7,8 +7,8 @@ module's answers, kept here because many pages, views and tests read them from h
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from parks.access import AnyUser
@@ -22,8 +22,10 @@ from parks.access import organisations_visible_to as organisations_visible_to
 from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park_wide
 from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
+from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
-from parks.gridlog.models import Activity, ActivityPhoto
+from parks.gridlog.models import Activity, ActivityPhoto, ActivityRollup
+from parks.gridlog.rollups import use_rollup
 from parks.structure.models import GridZone
 
 COVERAGE_ZONE_ORDER = (chinese_order("park__name"), "park_id", "code")
@@ -92,3 +94,65 @@ def idle_grid_zones(*, zones: QuerySet[GridZone], since: date) -> QuerySet[GridZ
         .select_related("park", "liaison")
         .order_by(*COVERAGE_ZONE_ORDER)
     )
+
+
+# --- Monthly figures from the grid log's rollup (parks.gridlog.rollups) ----------------------
+
+
+def _month_bounds(first: date, last: date):
+    """The instants of [first month's start, the month after `last`'s start)."""
+    after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
+    return local_day_start(first), local_day_start(after)
+
+
+def activities_per_month(*, parks: QuerySet | None, first: date, last: date) -> dict[date, int]:
+    """Entries per local month from the month of `first` to the month of `last`, of the parks
+    `parks` (None: every park). Months without entries are missing."""
+    first = first.replace(day=1)
+    if use_rollup():
+        rows = ActivityRollup.objects.filter(month__gte=first, month__lte=last)
+        if parks is not None:
+            rows = rows.filter(park__in=parks)
+        rows = rows.order_by().values("month").annotate(count=Sum("n"))
+        return {row["month"]: row["count"] for row in rows if row["count"]}
+    since, until = _month_bounds(first, last)
+    rows = Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    if parks is not None:
+        rows = rows.filter(park__in=parks)
+    rows = (
+        rows.order_by()
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+    )
+    return {timezone.localtime(row["month"]).date(): row["count"] for row in rows}
+
+
+def zones_covered_per_month(
+    *, zones: QuerySet[GridZone], first: date, last: date
+) -> dict[date, int]:
+    """Grid coverage (parks.gridlog.selectors.zone_logged) month by month: how many of `zones`
+    logged at least one entry in each local month from `first`'s to `last`'s. Months in which
+    none did are missing."""
+    first = first.replace(day=1)
+    if use_rollup():
+        rows = (
+            ActivityRollup.objects.filter(
+                month__gte=first, month__lte=last, n__gt=0, grid_zone__in=zones.values("pk")
+            )
+            .order_by()
+            .values("month")
+            .annotate(covered=Count("grid_zone", distinct=True))
+        )
+        return {row["month"]: row["covered"] for row in rows}
+    since, until = _month_bounds(first, last)
+    rows = (
+        Activity.objects.filter(
+            Q(grid_zone__in=zones.values("pk")), occurred_at__gte=since, occurred_at__lt=until
+        )
+        .order_by()
+        .annotate(month=TruncMonth("occurred_at"))
+        .values("month")
+        .annotate(covered=Count("grid_zone", distinct=True))
+    )
+    return {timezone.localtime(row["month"]).date(): row["covered"] for row in rows}

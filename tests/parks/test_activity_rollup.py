@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from parks.gridlog import rollups
+from parks.gridlog import selectors
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Park
 from tests.factories import ActivityFactory, GridZoneFactory
@@ -25,8 +25,8 @@ def figures(**scope):
     parks = scope.get("parks")
     zones = GridZone.objects.filter(park__in=parks) if parks is not None else GridZone.objects.all()
     return (
-        rollups.activities_per_month(parks=parks, first=FIRST, last=LAST),
-        rollups.zones_covered_per_month(zones=zones, first=FIRST, last=LAST),
+        selectors.activities_per_month(parks=parks, first=FIRST, last=LAST),
+        selectors.zones_covered_per_month(zones=zones, first=FIRST, last=LAST),
     )
 
 
@@ -34,7 +34,7 @@ def assert_rollup_equals_raw(monkeypatch, park):
     for scope in ({}, {"parks": Park.objects.filter(pk=park.pk).values("pk")}):
         from_rollup = figures(**scope)
         with monkeypatch.context() as patched:
-            patched.setattr(rollups, "_use_rollup", lambda: False)
+            patched.setattr(selectors, "use_rollup", lambda: False)
             from_raw = figures(**scope)
         assert from_rollup == from_raw
 

@@ -17,8 +17,8 @@ from parks.structure.choices import Role
 from reforms.tasks.models import Task
 from tests.factories import (
     ActivityFactory,
-    GrievanceFactory,
     GridZoneFactory,
+    GrievanceFactory,
     TaskFactory,
     UserFactory,
 )

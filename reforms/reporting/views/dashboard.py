@@ -8,8 +8,9 @@ with the whole of it. A complete period with a done report of the same scope sho
 snapshot; anything computed is cached for CACHE_SECONDS, so reloading the page or opening it
 from several desks does not run some thirty aggregate queries over all the data each time. The
 monthly trends (twelve months ending with the period) are one grouped query over grievances
-and two over the grid log's monthly rollup (parks.gridlog.rollups), not over the raw log. The
-page runs the same number of queries however many parks there are; static/js/dashboard.js draws the charts from the numbers the tables print (json_script).
+and two over the grid log's monthly rollup (parks.gridlog.selectors), not over the raw log. The
+page runs the same number of queries however many parks there are; static/js/dashboard.js
+draws the charts from the numbers the tables print (json_script).
 """
 
 from datetime import date
@@ -34,8 +35,8 @@ from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
+from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.models import Activity
-from parks.gridlog import rollups
 from parks.structure.models import GridZone, Subdistrict
 from reforms.reporting import spec
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
@@ -187,11 +188,11 @@ def _trends(scope, end):
         .values("month")
         .annotate(**selectors.rate_counts())
     )
-    # Entries and covered zones per month from the grid log's rollup (parks.gridlog.rollups),
+    # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
     parks = None if scope.is_district else scope.parks.values("pk")
-    counted = rollups.activities_per_month(parks=parks, first=first, last=last)
-    covered = rollups.zones_covered_per_month(
+    counted = gridlog_selectors.activities_per_month(parks=parks, first=first, last=last)
+    covered = gridlog_selectors.zones_covered_per_month(
         zones=scope.of(GridZone.objects.all()), first=first, last=last
     )
 
