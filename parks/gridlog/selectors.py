@@ -4,10 +4,11 @@ Who sees what is parks.access; the `*_visible_to` and `user_can_*` names below a
 module's answers, kept here because many pages, views and tests read them from here.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -99,60 +100,57 @@ def idle_grid_zones(*, zones: QuerySet[GridZone], since: date) -> QuerySet[GridZ
 # --- Monthly figures from the grid log's rollup (parks.gridlog.rollups) ----------------------
 
 
-def _month_bounds(first: date, last: date):
-    """The instants of [first month's start, the month after `last`'s start)."""
+def _months_of_log(first: date, last: date) -> QuerySet[Activity]:
+    """Raw entries of the local months from `first`'s to `last`'s (the rollup's fallback)."""
     after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
-    return local_day_start(first), local_day_start(after)
+    return Activity.objects.filter(
+        occurred_at__gte=local_day_start(first.replace(day=1)),
+        occurred_at__lt=local_day_start(after),
+    ).order_by()
+
+
+def _by_local_month(rows: Iterable[dict[str, Any]], value: str) -> dict[date, int]:
+    return {timezone.localtime(row["month"]).date(): row[value] for row in rows}
 
 
 def activities_per_month(*, parks: QuerySet | None, first: date, last: date) -> dict[date, int]:
     """Entries per local month from the month of `first` to the month of `last`, of the parks
     `parks` (None: every park). Months without entries are missing."""
-    first = first.replace(day=1)
     if use_rollup():
-        rows = ActivityRollup.objects.filter(month__gte=first, month__lte=last)
+        summed = ActivityRollup.objects.filter(month__gte=first.replace(day=1), month__lte=last)
         if parks is not None:
-            rows = rows.filter(park__in=parks)
-        rows = rows.order_by().values("month").annotate(count=Sum("n"))
+            summed = summed.filter(park__in=parks)
+        rows = summed.order_by().values("month").annotate(count=Sum("n"))
         return {row["month"]: row["count"] for row in rows if row["count"]}
-    since, until = _month_bounds(first, last)
-    rows = Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    logged = _months_of_log(first, last)
     if parks is not None:
-        rows = rows.filter(park__in=parks)
-    rows = (
-        rows.order_by()
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-    )
-    return {timezone.localtime(row["month"]).date(): row["count"] for row in rows}
+        logged = logged.filter(park__in=parks)
+    monthly = logged.annotate(month=TruncMonth("occurred_at")).values("month")
+    return _by_local_month(monthly.annotate(count=Count("pk")), "count")
 
 
 def zones_covered_per_month(
     *, zones: QuerySet[GridZone], first: date, last: date
 ) -> dict[date, int]:
-    """Grid coverage (parks.gridlog.selectors.zone_logged) month by month: how many of `zones`
-    logged at least one entry in each local month from `first`'s to `last`'s. Months in which
-    none did are missing."""
-    first = first.replace(day=1)
+    """Grid coverage (zone_logged above) month by month: how many of `zones` logged at least one
+    entry in each local month from `first`'s to `last`'s. Months in which none did are missing."""
     if use_rollup():
         rows = (
             ActivityRollup.objects.filter(
-                month__gte=first, month__lte=last, n__gt=0, grid_zone__in=zones.values("pk")
+                month__gte=first.replace(day=1),
+                month__lte=last,
+                n__gt=0,
+                grid_zone__in=zones.values("pk"),
             )
             .order_by()
             .values("month")
             .annotate(covered=Count("grid_zone", distinct=True))
         )
         return {row["month"]: row["covered"] for row in rows}
-    since, until = _month_bounds(first, last)
-    rows = (
-        Activity.objects.filter(
-            Q(grid_zone__in=zones.values("pk")), occurred_at__gte=since, occurred_at__lt=until
-        )
-        .order_by()
+    monthly = (
+        _months_of_log(first, last)
+        .filter(grid_zone__in=zones.values("pk"))
         .annotate(month=TruncMonth("occurred_at"))
         .values("month")
-        .annotate(covered=Count("grid_zone", distinct=True))
     )
-    return {timezone.localtime(row["month"]).date(): row["covered"] for row in rows}
+    return _by_local_month(monthly.annotate(covered=Count("grid_zone", distinct=True)), "covered")
