@@ -109,7 +109,7 @@ def _months_of_log(first: date, last: date) -> QuerySet[Activity]:
     ).order_by()
 
 
-def _by_local_month(rows: Iterable[dict[str, Any]], value: str) -> dict[date, int]:
+def _by_local_month(rows: Iterable[Any], value: str) -> dict[date, int]:
     return {timezone.localtime(row["month"]).date(): row[value] for row in rows}
 
 
