@@ -115,6 +115,24 @@ class ActivityPhotoSerializer(serializers.ModelSerializer):
         return self._url(photo, "?size=thumb")
 
 
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice, as `get_<field>_display()` gives it, translated once per request
+    rather than once per row: Django's display method hashes every lazy label of the choices
+    (a translation look-up each) for each row it shows."""
+
+    def __init__(self, choice_class, **kwargs):
+        self.choice_class = choice_class
+        self._labels = None
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if self._labels is None:
+            self._labels = {value: str(label) for value, label in self.choice_class.choices}
+        return self._labels.get(value, value)
+
+
+# A page of 50 is read often (REST clients paging through the log): the fields read
+# attributes and never call a method per row. The docstring is the schema's description.
 class ActivitySerializer(serializers.ModelSerializer):
     """An entry of the grid log as clients read it."""
 
@@ -123,8 +141,10 @@ class ActivitySerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Code and name of the grid zone; null for a park-wide entry.")
     )
     kind = NamedChoiceField(ActivityKind, "ActivityKindEnum", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    logged_by_name = serializers.CharField(source="logged_by.__str__", read_only=True)
+    kind_display = ChoiceLabelField(ActivityKind, source="kind", read_only=True)
+    # str() of the user, as `logged_by.__str__` gave it, without DRF inspecting the method's
+    # signature on every row.
+    logged_by_name = serializers.CharField(source="logged_by", read_only=True)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
 
     class Meta:
