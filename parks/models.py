@@ -6,7 +6,7 @@ this module.
 """
 
 from parks.core.tallies import Tally
-from parks.gridlog.models import Activity, ActivityPhoto, ActivityRollup
+from parks.gridlog.models import Activity, ActivityDayRollup, ActivityPhoto, ActivityRollup
 from parks.history.models import AuditEvent
 from parks.notices.models import Delivery, NoticePreference, NoticeProfile, Notification
 from parks.structure.models import (
@@ -21,6 +21,7 @@ from parks.structure.models import (
 
 __all__ = [
     "Activity",
+    "ActivityDayRollup",
     "ActivityPhoto",
     "ActivityRollup",
     "AuditEvent",

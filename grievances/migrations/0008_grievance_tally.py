@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("grievances", "0007_grievance_sms_consent"),
-        ("parks", "0009_tallies_and_activity_rollup"),
+        ("parks", "0009_tallies_and_activity_rollups"),
     ]
 
     operations = tally_operations("grievances_grievance")

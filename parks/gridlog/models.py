@@ -170,6 +170,41 @@ class ActivityRollup(models.Model):
         return f"{self.park_id}/{self.grid_zone_id} {self.month:%Y-%m} {self.kind}: {self.n}"
 
 
+class ActivityDayRollup(models.Model):
+    """Grid-log entries per park, grid zone and local day, kept by PostgreSQL triggers
+    (ACTIVITY_DAY_ROLLUP): the coverage heat map's weekly counts read it, not the raw log."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # Empty for park-wide entries.
+    grid_zone = models.ForeignKey(
+        GridZone, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    # The day as the portal's time zone counts days (ROLLUP_TIME_ZONE).
+    day = models.DateField()
+    # How many entries; 0 once all of them are deleted or moved away.
+    n = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target.
+            models.UniqueConstraint(
+                fields=["park", "grid_zone", "day"],
+                name="activity_day_rollup_key",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            # Coverage: entries per grid zone per week over the weeks shown.
+            models.Index(fields=["day", "grid_zone"], name="activity_day_rollup_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.park_id}/{self.grid_zone_id} {self.day}: {self.n}"
+
+
 # Names are made here, never taken from the phone: they carry no personal detail.
 def activity_photo_path(photo, filename):
     return f"activity-photos/full/{photo.activity_id}/{uuid.uuid4().hex}.jpg"

@@ -25,7 +25,7 @@ from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
 from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
-from parks.gridlog.models import Activity, ActivityPhoto, ActivityRollup
+from parks.gridlog.models import Activity, ActivityDayRollup, ActivityPhoto, ActivityRollup
 from parks.gridlog.rollups import use_rollup
 from parks.structure.models import GridZone
 
@@ -57,19 +57,25 @@ def coverage(*, zones: QuerySet[GridZone], first_week: date, weeks: int) -> dict
     """
     first_week = week_start(first_week)
     mondays = [first_week + timedelta(weeks=n) for n in range(weeks)]
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first_week, time.min, tzinfo=tz)
-    end = datetime.combine(first_week + timedelta(weeks=weeks), time.min, tzinfo=tz)
-    rows = (
-        Activity.objects.filter(
-            grid_zone__in=zones.values("pk"), occurred_at__gte=start, occurred_at__lt=end
+    after = first_week + timedelta(weeks=weeks)
+    if use_rollup():
+        # A row per zone and local day (parks.gridlog.rollups), not every entry.
+        days = ActivityDayRollup.objects.filter(
+            grid_zone__in=zones.values("pk"), day__gte=first_week, day__lt=after, n__gt=0
         )
-        .annotate(week=TruncWeek("occurred_at", tzinfo=tz))
-        .values("grid_zone", "week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    counts = {(row["grid_zone"], row["week"].date()): row["n"] for row in rows}
+        weekly = days.annotate(week=TruncWeek("day")).values("grid_zone", "week")
+        summed = weekly.annotate(n=Sum("n")).order_by()
+        counts = {(row["grid_zone"], row["week"]): row["n"] for row in summed}
+    else:
+        tz = timezone.get_current_timezone()
+        logged = Activity.objects.filter(
+            grid_zone__in=zones.values("pk"),
+            occurred_at__gte=local_day_start(first_week),
+            occurred_at__lt=local_day_start(after),
+        )
+        entries = logged.annotate(week=TruncWeek("occurred_at", tzinfo=tz))
+        rows = entries.values("grid_zone", "week").annotate(n=Count("pk")).order_by()
+        counts = {(row["grid_zone"], row["week"].date()): row["n"] for row in rows}
     zone_list = list(zones.select_related("park", "liaison").order_by(*COVERAGE_ZONE_ORDER))
     return {"weeks": mondays, "zones": zone_list, "counts": counts}
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("reforms", "0012_supervision_orders"),
-        ("parks", "0009_tallies_and_activity_rollup"),
+        ("parks", "0009_tallies_and_activity_rollups"),
     ]
 
     operations = tally_operations("reforms_task")

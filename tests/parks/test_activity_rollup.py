@@ -1,5 +1,6 @@
-"""The dashboard's monthly figures read from the grid log's rollup equal those counted from the
-raw log, after entries move between zones, parks and months and are deleted (months are Wuxi's)."""
+"""The dashboard's monthly figures and the coverage heat map's weekly counts read from the grid
+log's rollups equal those counted from the raw log, after entries move between zones, parks and
+months and are deleted (months, weeks and days are Wuxi's)."""
 
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -30,12 +31,18 @@ def figures(**scope):
     )
 
 
+def weekly(**scope):
+    parks = scope.get("parks")
+    zones = GridZone.objects.filter(park__in=parks) if parks is not None else GridZone.objects.all()
+    return selectors.coverage(zones=zones, first_week=date(2026, 4, 27), weeks=8)["counts"]
+
+
 def assert_rollup_equals_raw(monkeypatch, park):
     for scope in ({}, {"parks": Park.objects.filter(pk=park.pk).values("pk")}):
-        from_rollup = figures(**scope)
+        from_rollup = figures(**scope), weekly(**scope)
         with monkeypatch.context() as patched:
             patched.setattr(selectors, "use_rollup", lambda: False)
-            from_raw = figures(**scope)
+            from_raw = figures(**scope), weekly(**scope)
         assert from_rollup == from_raw
 
 
@@ -54,6 +61,12 @@ def test_rollup_figures_equal_the_raw_logs_through_moves_and_deletes(monkeypatch
         {date(2026, 5, 1): 1, date(2026, 6, 1): 2, date(2025, 7, 1): 1, date(2026, 3, 1): 1},
         {date(2026, 5, 1): 1, date(2026, 6, 1): 2, date(2025, 7, 1): 1},
     )
+    # Sunday 31 May and Monday 1 June fall in two weeks in Wuxi (one in UTC).
+    assert weekly() == {
+        (a1.pk, date(2026, 5, 25)): 1,
+        (a1.pk, date(2026, 6, 1)): 1,
+        (a2.pk, date(2026, 6, 15)): 1,
+    }
     assert_rollup_equals_raw(monkeypatch, park)
 
     # Moved to another park's zone and into another month; a whole month's entries deleted.

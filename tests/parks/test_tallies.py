@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from grievances.models import Grievance
 from parks import access
 from parks.core.tallies import Tally, count, tallied_totals
-from parks.gridlog.models import Activity, ActivityRollup
+from parks.gridlog.models import Activity, ActivityDayRollup, ActivityRollup
 from parks.structure.choices import Role
 from reforms.tasks.models import Task
 from tests.factories import (
@@ -45,19 +45,27 @@ def rollup():
     return {(r.park_id, r.grid_zone_id, r.month, r.kind): (r.n, r.participants) for r in rows}
 
 
-def raw_rollup():
-    result = {}
+def day_rollup():
+    rows = ActivityDayRollup.objects.filter(n__gt=0)
+    return {(r.park_id, r.grid_zone_id, r.day): (r.n, r.participants) for r in rows}
+
+
+def raw_rollups():
+    months, days = {}, {}
     for a in Activity.objects.all():
-        month = a.occurred_at.astimezone(WUXI).date().replace(day=1)
-        key = (a.park_id, a.grid_zone_id, month, a.kind)
-        n, participants = result.get(key, (0, 0))
-        result[key] = (n + 1, participants + a.participants)
-    return result
+        day = a.occurred_at.astimezone(WUXI).date()
+        for result, key in (
+            (months, (a.park_id, a.grid_zone_id, day.replace(day=1), a.kind)),
+            (days, (a.park_id, a.grid_zone_id, day)),
+        ):
+            n, participants = result.get(key, (0, 0))
+            result[key] = (n + 1, participants + a.participants)
+    return months, days
 
 
 def assert_exact():
     assert tallies(Activity) == counted(Activity, "participants")
-    assert rollup() == raw_rollup()
+    assert (rollup(), day_rollup()) == raw_rollups()
 
 
 @pytest.fixture
@@ -123,7 +131,7 @@ def test_truncating_the_log_empties_its_tally_and_rollup_only(log, park):
         # The test's own inserts leave deferred foreign-key checks; a TRUNCATE waits for none.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE parks_activity CASCADE")
-    assert tallies(Activity) == {} and rollup() == {}
+    assert tallies(Activity) == {} and rollup() == {} and day_rollup() == {}
     assert tallies(Task) == {park.pk: (1, 0)}
 
 
