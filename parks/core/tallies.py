@@ -30,6 +30,7 @@ from django.core.paginator import Paginator
 from django.db import connections, migrations, models
 from django.db.models import Sum
 from django.db.models.lookups import Exact, In
+from django.db.models.sql import Query
 from django.utils.functional import cached_property
 
 # Tallied tables (db_table) and the column summed into a tally's `total` (None: nothing).
@@ -223,7 +224,17 @@ def _park_condition(queryset) -> dict | None:
         return None
     if getattr(lookup.lhs.target, "column", None) != "park_id":
         return None
-    return {"park_id__in" if isinstance(lookup, In) else "park_id": lookup.rhs}
+    # Parks named by value or by a subquery of parks; a column (park = another row's park)
+    # is no list of parks.
+    parks = lookup.rhs
+    if isinstance(lookup, In):
+        if isinstance(parks, Query) or (
+            isinstance(parks, list | tuple | set | frozenset)
+            and all(isinstance(pk, int) for pk in parks)
+        ):
+            return {"park_id__in": parks}
+        return None
+    return {"park_id": parks} if isinstance(parks, int) else None
 
 
 def tallied_totals(queryset) -> dict | None:

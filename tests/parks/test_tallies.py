@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.test.utils import CaptureQueriesContext
 
 from grievances.models import Grievance
@@ -160,6 +160,7 @@ def test_only_a_scope_alone_is_answered_by_the_tally(log):
         Activity.objects.filter(park=grid_zone.park, kind="visit"),
         Activity.objects.filter(park__subdistrict=grid_zone.park.subdistrict),
         Activity.objects.exclude(park=grid_zone.park),
+        Activity.objects.filter(park=F("grid_zone__park")),
         Activity.objects.none(),
     ):
         assert tallied_totals(narrowed) is None
