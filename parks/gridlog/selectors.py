@@ -4,11 +4,24 @@ Who sees what is parks.access; the `*_visible_to` and `user_can_*` names below a
 module's answers, kept here because many pages, views and tests read them from here.
 """
 
+import operator
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.conf import settings
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
@@ -25,7 +38,14 @@ from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
 from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
-from parks.gridlog.models import Activity, ActivityDayRollup, ActivityPhoto, ActivityRollup
+from parks.core.tallies import rollups_kept
+from parks.gridlog.models import (
+    ROLLUP_TIME_ZONE,
+    Activity,
+    ActivityDayRollup,
+    ActivityPhoto,
+    ActivityRollup,
+)
 from parks.gridlog.rollups import use_rollup
 from parks.structure.models import GridZone
 
@@ -160,3 +180,102 @@ def zones_covered_per_month(
         .values("month")
     )
     return _by_local_month(monthly.annotate(covered=Count("grid_zone", distinct=True)), "covered")
+
+
+# --- Entries and participants over periods of days -------------------------------------------
+
+Totals = dict[str, int]
+
+
+def _portal_midnight(day: date) -> datetime:
+    # The portal's zone, not the current one: a report's days are Wuxi's whoever reads it.
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def _split_months(first: date, last: date) -> tuple[tuple[date, date] | None, list]:
+    """The whole local months inside the days [first, last] as [first month, month after), and
+    the days outside them as instants [since, until): what the month rollup answers and what
+    only the raw log can."""
+    after = last + timedelta(days=1)
+    months_from = first if first.day == 1 else _months_after(first, 1)
+    months_until = after.replace(day=1)
+    if months_from >= months_until:
+        return None, [(_portal_midnight(first), _portal_midnight(after))]
+    edges = [(first, months_from), (months_until, after)]
+    return (months_from, months_until), [
+        (_portal_midnight(a), _portal_midnight(b)) for a, b in edges if a < b
+    ]
+
+
+def _months_after(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _any(conditions: list[Q]) -> Q:
+    return reduce(operator.or_, conditions)
+
+
+def activity_totals(
+    *, parks: QuerySet | None, periods: dict[str, tuple[date, date]], group: str
+) -> dict[Any, dict[str, Totals]]:
+    """Entries and participants per `group` ("kind" or "park") in each named period of days
+    [first, last] (the portal's days), of the parks `parks` (None: every park), in one query:
+    {value: {period name: {"count", "participants"}}}; values with no entries are missing.
+    Whole months are read from the month rollup (parks.gridlog.rollups), the days around them
+    from the raw log; the same figures as counting every entry."""
+    if rollups_kept() and settings.TIME_ZONE == ROLLUP_TIME_ZONE:
+        split = {name: _split_months(*days) for name, days in periods.items()}
+    else:
+        split = {
+            name: (None, [(_portal_midnight(a), _portal_midnight(b + timedelta(days=1)))])
+            for name, (a, b) in periods.items()
+        }
+    zero = Value(0, output_field=BigIntegerField())
+    summed: dict[str, Any] = {}
+    counted: dict[str, Any] = {}
+    for name, (months, edges) in split.items():
+        in_months = Q(month__gte=months[0], month__lt=months[1]) if months else None
+        on_days = (
+            _any([Q(occurred_at__gte=a, occurred_at__lt=b) for a, b in edges]) if edges else None
+        )
+        summed |= {
+            f"{name}_count": Sum("n", filter=in_months, default=0) if in_months else zero,
+            f"{name}_participants": (
+                Sum("participants", filter=in_months, default=0) if in_months else zero
+            ),
+        }
+        counted |= {
+            f"{name}_count": Count("pk", filter=on_days) if on_days else zero,
+            f"{name}_participants": (
+                Sum("participants", filter=on_days, default=0) if on_days else zero
+            ),
+        }
+    all_months = [Q(month__gte=m[0], month__lt=m[1]) for m, _edges in split.values() if m]
+    all_days = [
+        Q(occurred_at__gte=a, occurred_at__lt=b) for _m, edges in split.values() for a, b in edges
+    ]
+    parts = [
+        (ActivityRollup.objects.filter(_any(all_months)), summed) if all_months else None,
+        (Activity.objects.filter(_any(all_days)), counted) if all_days else None,
+    ]
+    queries = []
+    for part in filter(None, parts):
+        rows, annotations = part
+        if parks is not None:
+            rows = rows.filter(park__in=parks)
+        queries.append(rows.order_by().values(group).annotate(**annotations))
+    combined = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+    totals: dict[Any, dict[str, Totals]] = {}
+    for row in combined:
+        value = totals.setdefault(row[group], {})
+        for name in periods:
+            period = value.setdefault(name, {"count": 0, "participants": 0})
+            for key in ("count", "participants"):
+                period[key] += int(row[f"{name}_{key}"])
+    # Rollup rows of entries since deleted or moved count 0: no entries there.
+    return {
+        value: by_period
+        for value, by_period in totals.items()
+        if any(period["count"] for period in by_period.values())
+    }

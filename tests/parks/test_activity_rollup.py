@@ -37,12 +37,29 @@ def weekly(**scope):
     return selectors.coverage(zones=zones, first_week=date(2026, 4, 27), weeks=8)["counts"]
 
 
+# Periods of days across month edges: whole months come from the rollup, the rest raw.
+PERIODS = {
+    "spring": (date(2026, 3, 15), date(2026, 6, 10)),
+    "june": (date(2026, 6, 1), date(2026, 6, 30)),
+    "edge": (date(2026, 5, 31), date(2026, 6, 1)),
+    "year": (date(2025, 7, 1), date(2026, 6, 30)),
+}
+
+
+def totals(**scope):
+    return [
+        selectors.activity_totals(parks=scope.get("parks"), periods=PERIODS, group=group)
+        for group in ("kind", "park")
+    ]
+
+
 def assert_rollup_equals_raw(monkeypatch, park):
     for scope in ({}, {"parks": Park.objects.filter(pk=park.pk).values("pk")}):
-        from_rollup = figures(**scope), weekly(**scope)
+        from_rollup = figures(**scope), weekly(**scope), totals(**scope)
         with monkeypatch.context() as patched:
             patched.setattr(selectors, "use_rollup", lambda: False)
-            from_raw = figures(**scope), weekly(**scope)
+            patched.setattr(selectors, "rollups_kept", lambda: False)
+            from_raw = figures(**scope), weekly(**scope), totals(**scope)
         assert from_rollup == from_raw
 
 
@@ -67,6 +84,8 @@ def test_rollup_figures_equal_the_raw_logs_through_moves_and_deletes(monkeypatch
         (a1.pk, date(2026, 6, 1)): 1,
         (a2.pk, date(2026, 6, 15)): 1,
     }
+    assert totals()[0]["visit"]["year"] == {"count": 5, "participants": 25}
+    assert totals()[0]["visit"]["edge"] == {"count": 2, "participants": 10}
     assert_rollup_equals_raw(monkeypatch, park)
 
     # Moved to another park's zone and into another month; a whole month's entries deleted.
