@@ -36,7 +36,7 @@ from parks.access import organisations_visible_to as organisations_visible_to
 from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park_wide
 from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
-from parks.core.dates import local_day_start
+from parks.core.dates import local_day_start, month_start, portal_day_start
 from parks.core.db import chinese_order
 from parks.core.tallies import rollups_kept
 from parks.gridlog.models import (
@@ -128,10 +128,9 @@ def idle_grid_zones(*, zones: QuerySet[GridZone], since: date) -> QuerySet[GridZ
 
 def _months_of_log(first: date, last: date) -> QuerySet[Activity]:
     """Raw entries of the local months from `first`'s to `last`'s (the rollup's fallback)."""
-    after = date(last.year + last.month // 12, last.month % 12 + 1, 1)
     return Activity.objects.filter(
-        occurred_at__gte=local_day_start(first.replace(day=1)),
-        occurred_at__lt=local_day_start(after),
+        occurred_at__gte=local_day_start(month_start(first)),
+        occurred_at__lt=local_day_start(month_start(last, 1)),
     ).order_by()
 
 
@@ -187,29 +186,19 @@ def zones_covered_per_month(
 Totals = dict[str, int]
 
 
-def _portal_midnight(day: date) -> datetime:
-    # The portal's zone, not the current one: a report's days are Wuxi's whoever reads it.
-    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
-
-
 def _split_months(first: date, last: date) -> tuple[tuple[date, date] | None, list]:
     """The whole local months inside the days [first, last] as [first month, month after), and
     the days outside them as instants [since, until): what the month rollup answers and what
     only the raw log can."""
     after = last + timedelta(days=1)
-    months_from = first if first.day == 1 else _months_after(first, 1)
+    months_from = first if first.day == 1 else month_start(first, 1)
     months_until = after.replace(day=1)
     if months_from >= months_until:
-        return None, [(_portal_midnight(first), _portal_midnight(after))]
+        return None, [(portal_day_start(first), portal_day_start(after))]
     edges = [(first, months_from), (months_until, after)]
     return (months_from, months_until), [
-        (_portal_midnight(a), _portal_midnight(b)) for a, b in edges if a < b
+        (portal_day_start(a), portal_day_start(b)) for a, b in edges if a < b
     ]
-
-
-def _months_after(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _any(conditions: list[Q]) -> Q:
@@ -228,7 +217,7 @@ def activity_totals(
         split = {name: _split_months(*days) for name, days in periods.items()}
     else:
         split = {
-            name: (None, [(_portal_midnight(a), _portal_midnight(b + timedelta(days=1)))])
+            name: (None, [(portal_day_start(a), portal_day_start(b + timedelta(days=1)))])
             for name, (a, b) in periods.items()
         }
     zero = Value(0, output_field=BigIntegerField())

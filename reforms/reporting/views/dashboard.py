@@ -31,7 +31,7 @@ from grievances import selectors
 from grievances.models import Grievance
 from parks import access
 from parks.access import parks_visible_to
-from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.dates import PORTAL_DATE_VALIDATORS, month_start
 from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
@@ -100,11 +100,6 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
 
 # --- The period -----------------------------------------------------------------------------
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _period(form, today):
@@ -177,10 +172,10 @@ def _rank_links(request, rank):
 def _trends(scope, end):
     """The three rates, grievances received, activities and grid coverage per month, for the
     twelve months ending with the period's month: two grouped queries and one over the zones."""
-    first = _months_before(end, TREND_MONTHS - 1)
+    first = month_start(end, -(TREND_MONTHS - 1))
     last = period_containing(PeriodKind.MONTH, end)[1]
     since, until = as_instants(first, last)
-    months = [_months_before(first, -n) for n in range(TREND_MONTHS)]
+    months = [month_start(first, n) for n in range(TREND_MONTHS)]
     grievance_rows = (
         scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
         .order_by()
