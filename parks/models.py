@@ -5,7 +5,8 @@ parks.history.models, parks.notices.models), never from here; Django and the mig
 this module.
 """
 
-from parks.gridlog.models import Activity, ActivityPhoto
+from parks.core.tallies import Tally
+from parks.gridlog.models import Activity, ActivityDayRollup, ActivityPhoto, ActivityRollup
 from parks.history.models import AuditEvent
 from parks.notices.models import Delivery, NoticePreference, NoticeProfile, Notification
 from parks.structure.models import (
@@ -20,7 +21,9 @@ from parks.structure.models import (
 
 __all__ = [
     "Activity",
+    "ActivityDayRollup",
     "ActivityPhoto",
+    "ActivityRollup",
     "AuditEvent",
     "Delivery",
     "Facility",
@@ -32,5 +35,6 @@ __all__ = [
     "Organisation",
     "Park",
     "Subdistrict",
+    "Tally",
     "User",
 ]

@@ -37,3 +37,15 @@ def period_presets(today: date, *, last_12_months: bool = False) -> list[dict]:
 
 def local_day_start(day):
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def portal_day_start(day):
+    """Midnight starting `day` in the portal's own time zone (settings.TIME_ZONE), whatever zone
+    is active: a report's days are Wuxi's whoever builds or reads it."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def month_start(day: date, months: int = 0) -> date:
+    """The first day of the month `months` after `day`'s month (before it when negative)."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

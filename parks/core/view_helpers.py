@@ -1,13 +1,16 @@
 """Small pieces every app's pages share: pagination and running a service from a form."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
+
+from parks.core.tallies import TalliedPaginator
 
 PAGE_SIZE = 25
 
 
 def paginate(request, queryset, *, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The requested page; a scope's whole list of a tallied table is counted from its tally
+    (parks.core.tallies), exactly, without reading every row."""
+    return TalliedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def save_form(form, save):

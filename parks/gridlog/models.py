@@ -72,12 +72,15 @@ class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
         verbose_name_plural = _("activities")
         ordering = ["-occurred_at", "-pk"]
         indexes = [
-            # The office feed filtered by park, newest first; report counts per park and period.
-            models.Index(fields=["park", "-occurred_at"], name="activity_park_time"),
-            # Coverage: activities per grid zone per week.
+            # The feed of one park (a park's people, ?park=), newest first with the pk as
+            # tie-break (ORDER BY occurred_at DESC, id DESC LIMIT … OFFSET …: read in index
+            # order, no sort); report counts per park and period.
+            models.Index(fields=["park", "-occurred_at", "-id"], name="activity_park_time"),
+            # Coverage: activities per grid zone per week; a zone's feed (?grid_zone=).
             models.Index(fields=["grid_zone", "occurred_at"], name="activity_zone_time"),
-            # The whole-district feed and period counts, newest first.
-            models.Index(fields=["-occurred_at"], name="activity_time"),
+            # The whole-district feed (/activities/, /api/v1/activities/) in its order,
+            # occurred_at DESC, id DESC, and period counts (occurred_at ranges).
+            models.Index(fields=["-occurred_at", "-id"], name="activity_time"),
             # "My recent entries" on the liaison's phone.
             models.Index(fields=["logged_by", "-created_at"], name="activity_logged_by"),
         ]
@@ -124,6 +127,82 @@ class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
                 errors["description"] = error
         if errors:
             raise ValidationError(errors)
+
+
+# The local time zone of ActivityRollup's months: the portal's (settings.TIME_ZONE). Readers
+# use the rollup only while the portal's zone is this one.
+ROLLUP_TIME_ZONE = "Asia/Shanghai"
+
+
+class ActivityRollup(models.Model):
+    """Grid-log entries per park, grid zone, local month and kind, kept by PostgreSQL triggers
+    (ACTIVITY_ROLLUP): the dashboard's monthly trends and coverage read it, not the raw log."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # Empty for park-wide entries.
+    grid_zone = models.ForeignKey(
+        GridZone, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    # The first day of the month, as the portal's time zone counts months (ROLLUP_TIME_ZONE).
+    month = models.DateField()
+    kind = models.CharField(max_length=20, choices=ActivityKind.choices)
+    # How many entries; 0 once all of them are deleted or moved away.
+    n = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target.
+            models.UniqueConstraint(
+                fields=["park", "grid_zone", "month", "kind"],
+                name="activity_rollup_key",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            # The dashboard's twelve months: entries and covered zones per month.
+            models.Index(fields=["month", "grid_zone"], name="activity_rollup_month"),
+        ]
+
+    def __str__(self):
+        return f"{self.park_id}/{self.grid_zone_id} {self.month:%Y-%m} {self.kind}: {self.n}"
+
+
+class ActivityDayRollup(models.Model):
+    """Grid-log entries per park, grid zone and local day, kept by PostgreSQL triggers
+    (ACTIVITY_DAY_ROLLUP): the coverage heat map's weekly counts read it, not the raw log."""
+
+    park = models.ForeignKey(
+        Park, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    # Empty for park-wide entries.
+    grid_zone = models.ForeignKey(
+        GridZone, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    # The day as the portal's time zone counts days (ROLLUP_TIME_ZONE).
+    day = models.DateField()
+    # How many entries; 0 once all of them are deleted or moved away.
+    n = models.BigIntegerField(default=0)
+    participants = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target.
+            models.UniqueConstraint(
+                fields=["park", "grid_zone", "day"],
+                name="activity_day_rollup_key",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            # Coverage: entries per grid zone per week over the weeks shown.
+            models.Index(fields=["day", "grid_zone"], name="activity_day_rollup_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.park_id}/{self.grid_zone_id} {self.day}: {self.n}"
 
 
 # Names are made here, never taken from the phone: they carry no personal detail.

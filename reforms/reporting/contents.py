@@ -50,7 +50,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Q, QuerySet
 from django.utils import timezone
 
 from grievances import selectors as grievance_selectors
@@ -58,8 +58,8 @@ from grievances.models import Grievance, SurveyCampaign
 from parks import access
 from parks.core.db import chinese_order
 from parks.core.figures import percent
+from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.choices import ActivityKind
-from parks.gridlog.models import Activity
 from parks.gridlog.selectors import zone_logged
 from parks.structure.models import GridZone
 from reforms.ledgers.choices import ProposalStatus, PublicityChannel
@@ -274,19 +274,16 @@ def _supervision_by_unit(scope: Scope, today: date, start: date, end: date) -> l
 
 
 def _activities(scope: Scope, start: date, end: date, compared: Compared) -> dict:
-    activities = scope.of(Activity.objects.all())
+    parks = None if scope.is_district else scope.parks.values("pk")
 
     def period(a: date, b: date) -> dict:
-        since, until = as_instants(a, b)
-        rows = (
-            activities.filter(occurred_at__gte=since, occurred_at__lt=until)
-            .order_by()
-            .values("kind")
-            .annotate(count=Count("pk"), participants=Sum("participants", default=0))
+        # One query a period: whole months from the grid log's rollup, the other days raw.
+        counted = gridlog_selectors.activity_totals(
+            parks=parks, periods={"p": (a, b)}, group="kind"
         )
         by_kind = {kind: {"count": 0, "participants": 0} for kind in ActivityKind.values}
-        for row in rows:
-            by_kind[row["kind"]] = {"count": row["count"], "participants": row["participants"]}
+        for kind, totals in counted.items():
+            by_kind[kind] = totals["p"]
         return {
             "count": sum(kind["count"] for kind in by_kind.values()),
             "participants": sum(kind["participants"] for kind in by_kind.values()),

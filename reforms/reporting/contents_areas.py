@@ -17,16 +17,14 @@ parks, one grouped grievance query per period (three), one grouped query for the
 every period, one for the zones covered in every period, and one for the tasks.
 """
 
-import operator
 from datetime import date, datetime
-from functools import reduce
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from grievances import selectors as grievance_selectors
 from grievances.models import Grievance
-from parks.gridlog.models import Activity
+from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.selectors import zone_logged
 from parks.structure.models import GridZone, Subdistrict
 from reforms.reporting.periods import as_instants
@@ -80,18 +78,19 @@ def by_park(
         )
         for name, days in periods.items()
     }
-    occurred = {name: within("occurred_at", days) for name, days in periods.items()}
-    activities = per_park(
-        Activity.objects.filter(_any(occurred.values())),
-        **{
-            f"{name}_{key}": expression
-            for name, during in occurred.items()
-            for key, expression in (
-                ("count", Count("pk", filter=during)),
-                ("participants", Sum("participants", filter=during, default=0)),
-            )
-        },
-    )
+    # Whole months from the grid log's rollup, the other days raw: one query.
+    activities = {
+        park: {
+            f"{name}_{key}": value
+            for name, totals in by_period.items()
+            for key, value in totals.items()
+        }
+        for park, by_period in gridlog_selectors.activity_totals(
+            parks=None if scope.is_district else scope.parks.values("pk"),
+            periods=periods,
+            group="park",
+        ).items()
+    }
     tasks = per_park(
         with_warning(Task.objects.filter(park__isnull=False), today=today), **task_counts()
     )
@@ -132,11 +131,6 @@ def by_park(
         for name in compared:
             park[name] = figures(pk, name)
     return list(parks.values())
-
-
-def _any(conditions) -> Q:
-    """Any of the conditions."""
-    return reduce(operator.or_, conditions)
 
 
 def _summed(rows: list[dict], part: str, keys) -> dict:

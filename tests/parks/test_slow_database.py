@@ -41,9 +41,11 @@ def _connect_aside():
 
 @pytest.fixture
 def grid_log_locked():
-    """The grid-log table, locked by another session until the test ends."""
+    """The grid-log table and the tallies its feed counts from (parks.core.tallies), locked by
+    another session until the test ends: with the table alone locked, an empty feed's count
+    comes from the tally and its page of no rows is never read."""
     with _connect_aside() as other:
-        other.execute("LOCK TABLE parks_activity IN ACCESS EXCLUSIVE MODE")
+        other.execute("LOCK TABLE parks_activity, parks_tally IN ACCESS EXCLUSIVE MODE")
         yield
         other.rollback()
 

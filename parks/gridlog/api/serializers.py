@@ -116,6 +116,8 @@ class ActivityPhotoSerializer(serializers.ModelSerializer):
         return self._url(photo, "?size=thumb")
 
 
+# A page of 50 is read often (REST clients paging through the log): the fields read
+# attributes and never call a method per row. The docstring is the schema's description.
 class ActivitySerializer(serializers.ModelSerializer):
     """An entry of the grid log as clients read it."""
 
@@ -125,7 +127,9 @@ class ActivitySerializer(serializers.ModelSerializer):
     )
     kind = NamedChoiceField(ActivityKind, "ActivityKindEnum", read_only=True)
     kind_display = ChoiceLabelField(source="kind")
-    logged_by_name = serializers.CharField(source="logged_by.__str__", read_only=True)
+    # str() of the user, as `logged_by.__str__` gave it, without DRF inspecting the method's
+    # signature on every row.
+    logged_by_name = serializers.CharField(source="logged_by", read_only=True)
     photos = ActivityPhotoSerializer(many=True, read_only=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from parks import access
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
+from parks.core.tallies import tallied_totals
 from parks.core.view_helpers import paginate
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
@@ -139,7 +140,14 @@ def activity_feed(request):
     activity_filter, activities = _filtered_activities(
         request, selectors.activity_list(user=request.user), data=request.GET
     )
-    totals = activities.order_by().aggregate(entries=Count("pk"), participants=Sum("participants"))
+    # A scope's whole feed is counted from its tally; a filtered one over its rows.
+    tallied = tallied_totals(activities)
+    if tallied is not None:
+        totals = {"entries": tallied["n"], "participants": tallied["total"]}
+    else:
+        totals = activities.order_by().aggregate(
+            entries=Count("pk"), participants=Sum("participants")
+        )
     page = paginate(request, activities)
     for activity in page:
         activity.kind_icon = KIND_ICONS.get(activity.kind, OTHER_ICON)

@@ -7,9 +7,10 @@ and compared with as many days at the start of the period before (1–10 June wi
 with the whole of it. A complete period with a done report of the same scope shows that report's
 snapshot; anything computed is cached for CACHE_SECONDS, so reloading the page or opening it
 from several desks does not run some thirty aggregate queries over all the data each time. The
-monthly trends are two grouped queries (TruncMonth) over the twelve months ending with the
-period. The page runs the same number of queries however many parks there are;
-static/js/dashboard.js draws the charts from the numbers the tables print (json_script).
+monthly trends (twelve months ending with the period) are one grouped query over grievances
+and two over the grid log's monthly rollup (parks.gridlog.selectors), not over the raw log. The
+page runs the same number of queries however many parks there are; static/js/dashboard.js
+draws the charts from the numbers the tables print (json_script).
 """
 
 from datetime import date
@@ -30,12 +31,12 @@ from grievances import selectors
 from grievances.models import Grievance
 from parks import access
 from parks.access import parks_visible_to
-from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.dates import PORTAL_DATE_VALIDATORS, month_start
 from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
+from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.models import Activity
-from parks.gridlog.selectors import zone_logged
 from parks.structure.models import GridZone, Subdistrict
 from reforms.reporting import spec
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
@@ -99,11 +100,6 @@ class DashboardForm(BootstrapFormMixin, forms.Form):
 
 
 # --- The period -----------------------------------------------------------------------------
-
-
-def _months_before(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _period(form, today):
@@ -176,10 +172,10 @@ def _rank_links(request, rank):
 def _trends(scope, end):
     """The three rates, grievances received, activities and grid coverage per month, for the
     twelve months ending with the period's month: two grouped queries and one over the zones."""
-    first = _months_before(end, TREND_MONTHS - 1)
+    first = month_start(end, -(TREND_MONTHS - 1))
     last = period_containing(PeriodKind.MONTH, end)[1]
     since, until = as_instants(first, last)
-    months = [_months_before(first, -n) for n in range(TREND_MONTHS)]
+    months = [month_start(first, n) for n in range(TREND_MONTHS)]
     grievance_rows = (
         scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
         .order_by()
@@ -187,37 +183,22 @@ def _trends(scope, end):
         .values("month")
         .annotate(**selectors.rate_counts())
     )
-    activity_rows = (
-        scope.of(Activity.objects.filter(occurred_at__gte=since, occurred_at__lt=until))
-        .order_by()
-        .annotate(month=TruncMonth("occurred_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-    )
-    # The zones covered each month, as the report counts them (parks.gridlog.selectors.zone_logged).
-    covered = (
-        scope.of(GridZone.objects.all())
-        .order_by()
-        .aggregate(
-            **{
-                f"{month:%Y-%m}": Count(
-                    "pk",
-                    filter=zone_logged(
-                        *as_instants(month, period_containing(PeriodKind.MONTH, month)[1])
-                    ),
-                )
-                for month in months
-            }
-        )
+    # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
+    # the same figures the raw log gives; covered as the report counts it (zone_logged).
+    parks = None if scope.is_district else scope.parks.values("pk")
+    counted = gridlog_selectors.activities_per_month(parks=parks, first=first, last=last)
+    covered = gridlog_selectors.zones_covered_per_month(
+        zones=scope.of(GridZone.objects.all()), first=first, last=last
     )
 
     def by_month(rows):
         return {timezone.localtime(row["month"]).date().replace(day=1): row for row in rows}
 
     grievances = by_month(selectors.with_rates(row) for row in grievance_rows)
-    activities = by_month(activity_rows)
-    for month in months:
-        activities.setdefault(month, {"count": 0})["covered"] = covered[f"{month:%Y-%m}"]
+    activities = {
+        month: {"count": counted.get(month, 0), "covered": covered.get(month, 0)}
+        for month in months
+    }
     return months, grievances, activities
 
 

@@ -1,0 +1,270 @@
+"""Exact counts that do not grow with the table: per-park tallies and rollups kept by PostgreSQL.
+
+A list's page shows how many rows there are ("共 N 条", the API's `count`). `COUNT(*)` over a
+million grid-log entries reads every one of them on every page; a tally reads one row per park.
+
+A `Rollup` is a summary table (`target`) holding, per group of `keys`, how many rows of a
+`source` table fall in it and the sums of some of their columns. PostgreSQL keeps it exact with
+statement-level triggers over transition tables: each INSERT, UPDATE, DELETE (one row or a
+million from INSERT … SELECT) adds its rows' grouped changes in one upsert (`n = n + excluded.n`),
+and a TRUNCATE of the source empties the rollup's part too. An UPDATE that moves no row to
+another group and changes no summed column writes nothing, so ordinary edits take no lock on a
+busy park's tally. Groups are upserted in key order, so two bulk writes lock them in the same
+order and never deadlock. A group whose rows are all gone keeps a row with n = 0. Every name
+in the SQL comes from the code (a Rollup's fields), never from a request.
+
+`Tally` is the generic rollup of every tallied table by park (`TALLIED`: table -> the column
+summed into `total`, or None). A migration creates each table's triggers (`tally_operations`,
+`rollup_operations`), on PostgreSQL only, and counts the rows already there. On SQLite (the demo)
+there are no triggers and every reader falls back to the plain query: the same numbers.
+
+`tallied_totals(queryset)` answers from the tally when the queryset is narrowed by park alone
+(nothing, `park_id = …` or `park_id IN …`: how parks.access narrows a scope) and None otherwise,
+so any other filter counts its (smaller) filtered rows. `TalliedPaginator` is Django's paginator
+counting that way; the pages' `paginate` and the API's PortalPagination use it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import connections, migrations, models
+from django.db.models import Sum
+from django.db.models.lookups import Exact, In
+from django.db.models.sql import Query
+from django.utils.functional import cached_property
+
+# Tallied tables (db_table) and the column summed into a tally's `total` (None: nothing).
+TALLIED: dict[str, str | None] = {
+    "parks_activity": "participants",
+    "grievances_grievance": None,
+    "reforms_task": None,
+}
+
+
+class Tally(models.Model):
+    """How many rows of a tallied table belong to each park (kept by triggers on PostgreSQL)."""
+
+    source = models.CharField(max_length=63)
+    # Empty for the table's rows without a park (district-wide tasks).
+    park_id = models.BigIntegerField(null=True)
+    n = models.BigIntegerField(db_default=0)
+    # The sum of the table's TALLIED column; 0 when it names none (the triggers leave it out).
+    total = models.BigIntegerField(db_default=0)
+
+    class Meta:
+        constraints = [
+            # The triggers' upsert target; one row per park (and one for "no park").
+            models.UniqueConstraint(
+                fields=["source", "park_id"], name="tally_source_park", nulls_distinct=False
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source} park {self.park_id}: {self.n}"
+
+
+# --- Keeping rollups: the triggers ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A summary of `source` in `target`: per group of `keys` (target column -> SQL expression
+    over a source row written with `{row}.column`), the number of rows in `count` and the sums
+    of `sums` (target column -> source column). `where` narrows the target rows this rollup owns
+    (a TRUNCATE of the source deletes those)."""
+
+    name: str
+    source: str
+    target: str
+    keys: dict[str, str]
+    count: str = "n"
+    sums: dict[str, str] = field(default_factory=dict)
+    where: str = "TRUE"
+
+    def _select(self, row: str, sign: str) -> str:
+        keys = [f"{expr.format(row=row)} AS {col}" for col, expr in self.keys.items()]
+        values = [f"{sign}1 AS {self.count}"] + [
+            f"{sign}{row}.{column} AS {col}" for col, column in self.sums.items()
+        ]
+        return ", ".join(keys + values)
+
+    def _upsert(self, changes: str) -> str:
+        keys = ", ".join(self.keys)
+        values = [self.count, *self.sums]
+        totals = ", ".join(f"SUM({col})" for col in values)
+        changed = " OR ".join(f"SUM({col}) <> 0" for col in values)
+        update = ", ".join(f"{col} = {self.target}.{col} + excluded.{col}" for col in values)
+        return (
+            f"INSERT INTO {self.target} ({keys}, {', '.join(values)}) "  # noqa: S608
+            f"SELECT {keys}, {totals} FROM ({changes}) AS changes "
+            f"GROUP BY {keys} HAVING {changed} ORDER BY {keys} "
+            f"ON CONFLICT ({keys}) DO UPDATE SET {update};"
+        )
+
+    def create_sql(self) -> str:
+        # An UPDATE counts only the rows whose group or summed columns changed.
+        compared = [expr.format(row="{row}") for expr in self.keys.values()]
+        compared += [f"{{row}}.{column}" for column in self.sums.values()]
+        before = ", ".join(expr.format(row="o") for expr in compared)
+        after = ", ".join(expr.format(row="w") for expr in compared)
+        moved = (
+            f"old_rows o JOIN new_rows w ON o.id = w.id WHERE ({before}) IS DISTINCT FROM ({after})"
+        )
+        insert = self._upsert(f"SELECT {self._select('r', '')} FROM new_rows r")  # noqa: S608
+        delete = self._upsert(f"SELECT {self._select('r', '-')} FROM old_rows r")  # noqa: S608
+        update = self._upsert(
+            f"SELECT {self._select('o', '-')} FROM {moved} "  # noqa: S608
+            f"UNION ALL SELECT {self._select('w', '')} FROM {moved}"
+        )
+        function = f"{self.name}_keep"
+        existing = self._upsert(f"SELECT {self._select('r', '')} FROM {self.source} r")  # noqa: S608
+        return f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $body$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {insert}
+    ELSIF TG_OP = 'UPDATE' THEN
+        {update}
+    ELSIF TG_OP = 'DELETE' THEN
+        {delete}
+    ELSE
+        DELETE FROM {self.target} WHERE {self.where};
+    END IF;
+    RETURN NULL;
+END
+$body$;
+CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.source}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {self.name}_update AFTER UPDATE ON {self.source}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {self.name}_delete AFTER DELETE ON {self.source}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+CREATE TRIGGER {self.name}_truncate AFTER TRUNCATE ON {self.source}
+    FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+-- The rows already there.
+DELETE FROM {self.target} WHERE {self.where};
+{existing}
+"""  # noqa: S608
+
+    def drop_sql(self) -> str:
+        triggers = "".join(
+            f"DROP TRIGGER IF EXISTS {self.name}_{op} ON {self.source};"
+            for op in ("insert", "update", "delete", "truncate")
+        )
+        drop = f"DROP FUNCTION IF EXISTS {self.name}_keep();"
+        return f"{triggers} {drop} DELETE FROM {self.target} WHERE {self.where};"  # noqa: S608
+
+
+def tally_rollup(table: str) -> Rollup:
+    total = TALLIED[table]
+    return Rollup(
+        name=f"tally_{table}",
+        source=table,
+        target="parks_tally",
+        keys={"source": f"'{table}'::varchar", "park_id": "{row}.park_id"},
+        sums={"total": total} if total else {},
+        where=f"source = '{table}'",
+    )
+
+
+def _postgresql_only(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            # Without parameters: several statements in one string, and % taken literally.
+            with schema_editor.connection.cursor() as cursor:
+                cursor.execute(sql)
+
+    return run
+
+
+def rollup_operations(rollup: Rollup) -> list:
+    """A migration's operations creating `rollup`'s triggers and counting the rows already
+    there (PostgreSQL only; elsewhere nothing)."""
+    return [
+        migrations.RunPython(
+            _postgresql_only(rollup.create_sql()), _postgresql_only(rollup.drop_sql())
+        )
+    ]
+
+
+def tally_operations(table: str) -> list:
+    return rollup_operations(tally_rollup(table))
+
+
+# --- Reading tallies ------------------------------------------------------------------------
+
+
+def rollups_kept(using: str = "default") -> bool:
+    """Whether the database keeps rollups (PostgreSQL; SQLite has no triggers)."""
+    return connections[using].vendor == "postgresql"
+
+
+def _park_condition(queryset) -> dict | None:
+    """{} when `queryset` is its whole table, {"park_id__in": …} or {"park_id": …} when it is
+    narrowed by its park column alone, None when anything else narrows or groups it."""
+    query = queryset.query
+    if (
+        query.distinct
+        or query.combinator
+        or query.is_sliced
+        or query.group_by is not None
+        or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    ):
+        return None
+    where = query.where
+    if not where.children:
+        return {}
+    if where.negated or len(where.children) != 1:
+        return None
+    lookup = where.children[0]
+    if not isinstance(lookup, Exact | In) or getattr(lookup.lhs, "alias", None) != (
+        queryset.model._meta.db_table
+    ):
+        return None
+    if getattr(lookup.lhs.target, "column", None) != "park_id":
+        return None
+    # Parks named by value or by a subquery of parks; a column (park = another row's park)
+    # is no list of parks.
+    parks = lookup.rhs
+    if isinstance(lookup, In):
+        if isinstance(parks, Query) or (
+            isinstance(parks, list | tuple | set | frozenset)
+            and all(isinstance(pk, int) for pk in parks)
+        ):
+            return {"park_id__in": parks}
+        return None
+    return {"park_id": parks} if isinstance(parks, int) else None
+
+
+def tallied_totals(queryset) -> dict | None:
+    """{"n": rows, "total": sum of the tallied column} of `queryset` from the tally, or None
+    when the tally cannot tell (another filter, another table, SQLite)."""
+    table = queryset.model._meta.db_table
+    if table not in TALLIED or not rollups_kept(queryset.db):
+        return None
+    condition = _park_condition(queryset)
+    if condition is None:
+        return None
+    totals = (
+        Tally.objects.using(queryset.db)
+        .filter(source=table, **condition)
+        .aggregate(n=Sum("n", default=0), total=Sum("total", default=0))
+    )
+    return {"n": int(totals["n"]), "total": int(totals["total"])}
+
+
+def count(queryset) -> int:
+    """`queryset.count()`, read from the tally when it can tell."""
+    totals = tallied_totals(queryset)
+    return totals["n"] if totals is not None else queryset.count()
+
+
+class TalliedPaginator(Paginator):
+    """Django's paginator, counting from the tally when the rows are a scope's alone."""
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, models.QuerySet):
+            return count(self.object_list)
+        return super().count
