@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     counts read them (parks.core.tallies)."""
 
     dependencies = [
-        ("reforms", "0012_supervision_orders"),
+        ("reforms", "0013_task_list_order"),
         ("parks", "0009_tallies_and_activity_rollups"),
     ]
 
