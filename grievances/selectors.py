@@ -14,7 +14,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    DateTimeField,
     ExpressionWrapper,
     F,
     Q,
@@ -25,8 +24,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from grievances import rates as grievance_rates
-from grievances.choices import FINAL_STATUSES, Status
-from grievances.models import Grievance, Mediation, SurveyCampaign
+from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
+from grievances.models import Grievance, Mediation, SurveyCampaign, next_due_at
 from parks import access
 from parks.core.db import chinese_order
 from parks.core.privacy import mask_phone
@@ -132,7 +131,7 @@ def with_deadline_flags(
     response_breached = Q(
         responded_at__isnull=True,
         response_due_at__lt=now,
-        status__in=[Status.RECEIVED, Status.ASSIGNED, Status.RETURNED],
+        status__in=AWAITING_RESPONSE,
     ) | Q(responded_at__isnull=False, responded_at__gt=F("response_due_at"))
     resolution_breached = (Q(resolved_at__isnull=True, resolution_due_at__lt=now) & is_open) | Q(
         resolved_at__isnull=False, resolved_at__gt=F("resolution_due_at")
@@ -160,30 +159,16 @@ def with_deadline_flags(
     )
 
 
-# Before the unit accepts, the clock that runs is the response limit.
-AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
-
-
 def with_next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
-    """Annotate `next_due_at`: the limit that runs now — the response limit until the unit
-    accepts, then the resolution limit until the reply; none once replied or closed. The inbox
-    shows it ("next deadline") and sorts by it, and so does the workbench."""
-    return grievances.annotate(
-        next_due_at=Case(
-            When(status__in=FINAL_STATUSES, then=Value(None)),
-            When(
-                responded_at__isnull=True,
-                status__in=AWAITING_RESPONSE,
-                then=F("response_due_at"),
-            ),
-            When(resolved_at__isnull=True, then=F("resolution_due_at")),
-            default=Value(None),
-            output_field=DateTimeField(),
-        )
-    )
+    """Annotate `next_due_at` (grievances.models.next_due_at): the limit that runs now — the
+    response limit until the unit accepts, then the resolution limit until the reply; none once
+    replied or closed. The inbox shows it ("next deadline") and sorts by it, and so does the
+    workbench."""
+    return grievances.annotate(next_due_at=next_due_at())
 
 
-# Most urgent first: the next deadline, soonest (overdue ones first), then what has none.
+# Most urgent first: the next deadline, soonest (overdue ones first), then what has none. The
+# index grievance_next_deadline serves it (its first page reads 25 or 50 index entries).
 NEXT_DEADLINE_ORDER = (F("next_due_at").asc(nulls_last=True), "resolution_due_at", "pk")
 
 # The columns the inbox sorts by (`?ordering=<key>` or `-<key>`): key -> the order_by terms.
