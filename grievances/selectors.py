@@ -27,6 +27,7 @@ from grievances import rates as grievance_rates
 from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
 from grievances.models import Grievance, Mediation, SurveyCampaign, next_due_at
 from parks import access
+from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
 from parks.core.privacy import mask_phone
 from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
@@ -228,11 +229,12 @@ backlog_counts = grievance_rates.backlog_counts
 def grievances_in_period(
     grievances: QuerySet[Grievance], *, start: date | None = None, end: date | None = None
 ) -> QuerySet[Grievance]:
-    """Grievances received in [start, end) — dates in the portal's time zone."""
+    """Grievances received in [start, end) — dates in the portal's time zone, compared as
+    instants so the index on received_at serves the range (parks.core.dates)."""
     if start:
-        grievances = grievances.filter(received_at__date__gte=start)
+        grievances = grievances.filter(received_at__gte=local_day_start(start))
     if end:
-        grievances = grievances.filter(received_at__date__lt=end)
+        grievances = grievances.filter(received_at__lt=local_day_start(end))
     return grievances
 
 
@@ -322,12 +324,10 @@ def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> R
     if scope.last:
         surveys = surveys.filter(held_on__lte=scope.last)
     now = now or timezone.now()
-    return Rates(
-        grievances=grievances,
-        totals=rates(grievances, now=now),
-        funnel=survey_funnel(surveys=surveys, grievances=grievances),
-        now=now,
+    totals, funnel = grievance_rates.rates_and_funnel(
+        grievances=grievances, surveys=surveys, now=now
     )
+    return Rates(grievances=grievances, totals=totals, funnel=funnel, now=now)
 
 
 def mediators_for(grievance: Grievance) -> QuerySet[User]:
