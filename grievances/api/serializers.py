@@ -9,6 +9,7 @@ GrievanceRepresentation), never here.
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -65,6 +66,32 @@ EVENT_LABELS = {
 }
 
 
+class ChoiceLabelField(serializers.CharField):
+    """A choice's label, read-only, as the model's get_FOO_display gives it (a value outside
+    the choices, such as a blank satisfaction, as itself), with the labels translated once per
+    language instead of on every row: get_FOO_display hashes every lazy label of the field's
+    choices on each call, a translation look-up each, some 1,600 for a page of 50 grievances."""
+
+    def __init__(self, choice_class, **kwargs):
+        self.choice_class = choice_class
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return choice_labels(self.choice_class).get(value, value)
+
+
+_LABELS: dict[tuple[type, str | None], dict[str, str]] = {}
+
+
+def choice_labels(choice_class) -> dict[str, str]:
+    """{value: translated label} of a choices class in the active language, built once each."""
+    key = (choice_class, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in choice_class.choices}
+    return labels
+
+
 class StatusField(NamedChoiceField):
     component_name = "GrievanceStatusEnum"
     choice_class = Status
@@ -119,11 +146,11 @@ class GrievanceSerializer(serializers.ModelSerializer):
     grid_zone_code = serializers.CharField(
         source="grid_zone.code", read_only=True, allow_null=True, default=None
     )
-    channel_display = serializers.CharField(source="get_channel_display", read_only=True)
+    channel_display = ChoiceLabelField(Channel, source="channel")
     category = CategoryField(read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    category_display = ChoiceLabelField(Category, source="category")
     status = StatusField(read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabelField(Status, source="status")
     satisfaction = NamedChoiceField(
         Satisfaction,
         "SatisfactionEnum",
@@ -131,7 +158,7 @@ class GrievanceSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text=_("Null until the follow-up call records it."),
     )
-    satisfaction_display = serializers.CharField(source="get_satisfaction_display", read_only=True)
+    satisfaction_display = ChoiceLabelField(Satisfaction, source="satisfaction")
     handling_unit_name = serializers.CharField(
         source="handling_unit.name", read_only=True, allow_null=True, default=None
     )

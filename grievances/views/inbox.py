@@ -7,7 +7,7 @@ the inbox's filters are grievances.filters.GrievanceFilter, shared with the API.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -93,12 +93,21 @@ def _chosen_statuses(request, grievance_filter):
 
 def _tabs(request, grievances, current):
     """Each status group with its count (one query) and a link keeping the filters."""
-    counts = grievances.order_by().aggregate(
-        **{
-            key: Count("pk", filter=Q(status__in=statuses)) if statuses else Count("pk")
-            for key, (_label, statuses) in STATUS_GROUPS.items()
-        }
+    # One count per status, summed into the groups here: PostgreSQL counts the statuses off an
+    # index that holds them (grievance_unit_status, or grievance_inbox for a park) without
+    # reading the table, where a FILTER per group reads every row.
+    per_status = dict(
+        grievances.order_by()
+        .values_list("status")
+        .annotate(count=Count("*"))
+        .values_list("status", "count")
     )
+    counts = {
+        key: sum(
+            count for status, count in per_status.items() if statuses is None or status in statuses
+        )
+        for key, (_label, statuses) in STATUS_GROUPS.items()
+    }
     tabs = []
     for key, (label, _statuses) in STATUS_GROUPS.items():
         query = request.GET.copy()
