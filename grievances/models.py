@@ -235,7 +235,27 @@ class Grievance(models.Model):
             models.Index(
                 next_due_at(), F("resolution_due_at"), F("id"), name="grievance_next_deadline"
             ),
+            # The same order within one park (a park's staff, whose scope is their park, and
+            # the inbox filtered by park) and within one handling unit (a unit's inbox): led by
+            # the order alone, PostgreSQL walked past every other park's rows to reach a park's
+            # closed ones (200 ms at 100,000 grievances, 2 ms with these).
+            models.Index(
+                F("park"),
+                next_due_at(),
+                F("resolution_due_at"),
+                F("id"),
+                name="grievance_park_next_deadline",
+            ),
+            models.Index(
+                F("handling_unit"),
+                next_due_at(),
+                F("resolution_due_at"),
+                F("id"),
+                name="grievance_unit_next_deadline",
+            ),
             # The inbox filtered by park (with a status tab); a park's own lists.
+            # (Migration 0008 also gives PostgreSQL statistics of statuses per park and per unit,
+            # so it knows a unit's empty tab is empty instead of walking these indexes.)
             models.Index(fields=["park", "status", "resolution_due_at"], name="grievance_inbox"),
             # A unit's inbox.
             models.Index(fields=["handling_unit", "status"], name="grievance_unit_status"),
