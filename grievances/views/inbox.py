@@ -48,7 +48,12 @@ def filtered_grievances(request):
         request=request,
     )
     zones = grievance_filter.form.fields["grid_zone"]
-    zones.queryset = zones.queryset.select_related("park").order_by("park__name", "code")
+    # Only what the labels show: every page of the inbox lists the district's hundreds of zones.
+    zones.queryset = (
+        zones.queryset.select_related("park")
+        .only("code", "name", "park", "park__name")
+        .order_by("park__name", "code")
+    )
     zones.label_from_instance = lambda zone: f"{zone.park.name} · {zone.code} {zone.name}"
     # A filter naming something unknown or hidden matches nothing rather than being ignored.
     grievances = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
