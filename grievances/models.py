@@ -8,14 +8,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, DateTimeField, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grievances.choices import (
-    AWAITING_RESPONSE,
-    FINAL_STATUSES,
     Category,
     Channel,
     DataView,
@@ -25,6 +23,7 @@ from grievances.choices import (
     Satisfaction,
     Status,
 )
+from grievances.deadlines import in_deadline_order
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Organisation, Park
@@ -39,21 +38,6 @@ def new_tracking_code():
 
 def _values(choices):
     return [value for value, _label in choices.choices]
-
-
-def next_due_at() -> Case:
-    """The limit that runs now: the response limit until the unit accepts, then the resolution
-    limit until the reply; none (NULL) once replied or closed. The inbox and the workbench sort
-    by it (grievances.selectors.with_next_deadline) and the index grievance_next_deadline is
-    built on this very expression, so the two must stay one definition: PostgreSQL uses an
-    expression index only for a query that spells the expression the same way."""
-    return Case(
-        When(status__in=FINAL_STATUSES, then=Value(None)),
-        When(responded_at__isnull=True, status__in=AWAITING_RESPONSE, then=F("response_due_at")),
-        When(resolved_at__isnull=True, then=F("resolution_due_at")),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
 
 
 class TimeLimitPolicy(models.Model):
@@ -227,32 +211,15 @@ class Grievance(models.Model):
         verbose_name = _("grievance")
         verbose_name_plural = _("grievances")
         indexes = [
-            # The inbox's and the API list's default order, most urgent first
-            # (selectors.NEXT_DEADLINE_ORDER: next_due_at NULLS LAST, resolution_due_at, pk): the
-            # first page of every status tab reads its rows off this index instead of sorting
-            # the whole scope. ASC puts NULLs last in PostgreSQL, as the order asks; no NULLS
-            # LAST is spelt here because SQLite (the demo) refuses it in an index.
-            models.Index(
-                next_due_at(), F("resolution_due_at"), F("id"), name="grievance_next_deadline"
-            ),
-            # The same order within one park (a park's staff, whose scope is their park, and
-            # the inbox filtered by park) and within one handling unit (a unit's inbox): led by
-            # the order alone, PostgreSQL walked past every other park's rows to reach a park's
-            # closed ones (200 ms at 100,000 grievances, 2 ms with these).
-            models.Index(
-                F("park"),
-                next_due_at(),
-                F("resolution_due_at"),
-                F("id"),
-                name="grievance_park_next_deadline",
-            ),
-            models.Index(
-                F("handling_unit"),
-                next_due_at(),
-                F("resolution_due_at"),
-                F("id"),
-                name="grievance_unit_next_deadline",
-            ),
+            # The inbox's and the API list's default order (selectors.NEXT_DEADLINE_ORDER): a
+            # first page reads 25 or 50 entries instead of sorting the scope. ASC puts NULLs
+            # last in PostgreSQL, as the order asks (SQLite, the demo, refuses NULLS LAST here).
+            in_deadline_order(name="grievance_next_deadline"),
+            # The same order within a park (its staff; the inbox filtered by park) and a unit
+            # (its inbox): by the order alone PostgreSQL walked past every other park's rows to
+            # reach a park's closed ones (200 ms at 100,000 grievances, 2 ms with these).
+            in_deadline_order(F("park"), name="grievance_park_next_deadline"),
+            in_deadline_order(F("handling_unit"), name="grievance_unit_next_deadline"),
             # The inbox filtered by park (with a status tab); a park's own lists.
             # (Migration 0008 also gives PostgreSQL statistics of statuses per park and per unit,
             # so it knows a unit's empty tab is empty instead of walking these indexes.)

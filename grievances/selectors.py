@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from grievances import rates as grievance_rates
 from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
-from grievances.models import Grievance, Mediation, SurveyCampaign, next_due_at
+from grievances.deadlines import next_due_at
+from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
@@ -161,7 +162,7 @@ def with_deadline_flags(
 
 
 def with_next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
-    """Annotate `next_due_at` (grievances.models.next_due_at): the limit that runs now — the
+    """Annotate `next_due_at` (grievances.deadlines.next_due_at): the limit that runs now — the
     response limit until the unit accepts, then the resolution limit until the reply; none once
     replied or closed. The inbox shows it ("next deadline") and sorts by it, and so does the
     workbench."""
