@@ -69,6 +69,8 @@ FINAL_STATUSES = (Status.CLOSED, Status.WITHDRAWN, Status.MERGED)
 # Grievances no figure counts (grievances.rates): withdrawn ones, and duplicates merged into the
 # case that carries them, which counts once.
 UNCOUNTED_STATUSES = (Status.WITHDRAWN, Status.MERGED)
+# Before the unit accepts, the clock that runs is the response limit.
+AWAITING_RESPONSE = (Status.RECEIVED, Status.ASSIGNED, Status.RETURNED)
 
 # Action -> (statuses it may start from, status it leads to). Read by policy.step_refusal,
 # which every step's service enforces.

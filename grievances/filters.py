@@ -10,12 +10,14 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_filters.constants import EMPTY_VALUES
 
 from grievances.choices import Category, Channel, Satisfaction, Status
 from grievances.models import Grievance, SurveyCampaign
 from grievances.selectors import with_deadline_flags
 from parks import access
 from parks.access import grid_zones_visible_to, organisations_visible_to, parks_visible_to
+from parks.core.dates import day_range
 
 # The values of selectors.with_deadline_flags' `deadline_flag` annotation.
 DEADLINE_FLAGS = [
@@ -24,6 +26,20 @@ DEADLINE_FLAGS = [
     ("ok", pgettext_lazy("time limit", "On time")),
     ("done", _("Done")),
 ]
+
+
+class LocalDayFilter(django_filters.DateFilter):
+    """A day of a timestamp, in the portal's time zone, both bounds inclusive like a `__date`
+    lookup, compared as instants (parks.core.dates.day_range) so an index on the column
+    serves it: on or after a day is from its 00:00, on or before it is before the next 00:00."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        first, after = day_range(value, value)
+        if self.lookup_expr == "gte":
+            return qs.filter(**{f"{self.field_name}__gte": first})
+        return qs.filter(**{f"{self.field_name}__lt": after})
 
 
 class GrievanceFilter(django_filters.FilterSet):
@@ -46,11 +62,11 @@ class GrievanceFilter(django_filters.FilterSet):
     flag = django_filters.ChoiceFilter(
         choices=DEADLINE_FLAGS, method="filter_flag", label=_("Time limit")
     )
-    received_after = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__gte", label=_("Received on or after")
+    received_after = LocalDayFilter(
+        field_name="received_at", lookup_expr="gte", label=_("Received on or after")
     )
-    received_before = django_filters.DateFilter(
-        field_name="received_at", lookup_expr="date__lte", label=_("Received on or before")
+    received_before = LocalDayFilter(
+        field_name="received_at", lookup_expr="lte", label=_("Received on or before")
     )
     satisfaction = django_filters.ChoiceFilter(
         choices=Satisfaction.choices, label=_("Satisfaction")

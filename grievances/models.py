@@ -23,6 +23,7 @@ from grievances.choices import (
     Satisfaction,
     Status,
 )
+from grievances.deadlines import in_deadline_order
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Organisation, Park
@@ -210,12 +211,27 @@ class Grievance(models.Model):
         verbose_name = _("grievance")
         verbose_name_plural = _("grievances")
         indexes = [
-            # The inbox: open grievances of a park by deadline.
+            # The inbox's and the API list's default order (selectors.NEXT_DEADLINE_ORDER): a
+            # first page reads 25 or 50 entries instead of sorting the scope. ASC puts NULLs
+            # last in PostgreSQL, as the order asks (SQLite, the demo, refuses NULLS LAST here).
+            in_deadline_order(name="grievance_next_deadline"),
+            # The same order within a park (its staff; the inbox filtered by park) and a unit
+            # (its inbox): by the order alone PostgreSQL walked past every other park's rows to
+            # reach a park's closed ones (200 ms at 100,000 grievances, 2 ms with these).
+            in_deadline_order(F("park"), name="grievance_park_next_deadline"),
+            in_deadline_order(F("handling_unit"), name="grievance_unit_next_deadline"),
+            # The inbox filtered by park (with a status tab); a park's own lists.
+            # (Migration 0008 also gives PostgreSQL statistics of statuses per park and per unit,
+            # so it knows a unit's empty tab is empty instead of walking these indexes.)
             models.Index(fields=["park", "status", "resolution_due_at"], name="grievance_inbox"),
             # A unit's inbox.
             models.Index(fields=["handling_unit", "status"], name="grievance_unit_status"),
-            # Rates and reports count by the time of receipt.
+            # Rates and reports count by the time of receipt (half-open timestamp ranges,
+            # parks.core.dates.day_range); the inbox sorted by receipt.
             models.Index(fields=["received_at"], name="grievance_received"),
+            # The likely-duplicate hint of each inbox row (grievances.duplicates): the same
+            # park, received within days of each other; and the rates of one park for a period.
+            models.Index(fields=["park", "received_at"], name="grievance_park_received"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(title__regex=r"\S"), name="grievance_title_set"),

@@ -7,6 +7,9 @@ requester may see them; that decision and its log live in the view (see
 GrievanceRepresentation), never here.
 """
 
+import copy
+from typing import ClassVar
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -207,6 +210,18 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    _built_fields: ClassVar[dict[str, serializers.Field] | None] = None
+
+    def get_fields(self):
+        # ModelSerializer works its fields out of the model afresh for every instance (some
+        # 20 model fields looked up and mapped, a few ms a request); they never change, so
+        # they are built once per class and copied, as DRF copies the declared ones.
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
 
     def _unmasked(self, grievance) -> bool:
         return grievance.pk in self.context.get("unmasked_ids", ())

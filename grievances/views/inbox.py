@@ -7,7 +7,7 @@ the inbox's filters are grievances.filters.GrievanceFilter, shared with the API.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,7 +48,12 @@ def filtered_grievances(request):
         request=request,
     )
     zones = grievance_filter.form.fields["grid_zone"]
-    zones.queryset = zones.queryset.select_related("park").order_by("park__name", "code")
+    # Only what the labels show: every page of the inbox lists the district's hundreds of zones.
+    zones.queryset = (
+        zones.queryset.select_related("park")
+        .only("code", "name", "park", "park__name")
+        .order_by("park__name", "code")
+    )
     zones.label_from_instance = lambda zone: f"{zone.park.name} · {zone.code} {zone.name}"
     # A filter naming something unknown or hidden matches nothing rather than being ignored.
     grievances = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
@@ -93,12 +98,21 @@ def _chosen_statuses(request, grievance_filter):
 
 def _tabs(request, grievances, current):
     """Each status group with its count (one query) and a link keeping the filters."""
-    counts = grievances.order_by().aggregate(
-        **{
-            key: Count("pk", filter=Q(status__in=statuses)) if statuses else Count("pk")
-            for key, (_label, statuses) in STATUS_GROUPS.items()
-        }
+    # One count per status, summed into the groups here: PostgreSQL counts the statuses off an
+    # index that holds them (grievance_unit_status, or grievance_inbox for a park) without
+    # reading the table, where a FILTER per group reads every row.
+    per_status = dict(
+        grievances.order_by()
+        .values_list("status")
+        .annotate(count=Count("*"))
+        .values_list("status", "count")
     )
+    counts = {
+        key: sum(
+            count for status, count in per_status.items() if statuses is None or status in statuses
+        )
+        for key, (_label, statuses) in STATUS_GROUPS.items()
+    }
     tabs = []
     for key, (label, _statuses) in STATUS_GROUPS.items():
         query = request.GET.copy()

@@ -35,14 +35,19 @@ def period_presets(today: date, *, last_12_months: bool = False) -> list[dict]:
     return [{**preset, "end": today} for preset in presets]
 
 
-def local_day_start(day):
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-
-
-def portal_day_start(day):
-    """Midnight starting `day` in the portal's own time zone (settings.TIME_ZONE), whatever zone
-    is active: a report's days are Wuxi's whoever builds or reads it."""
+def local_day_start(day: date) -> datetime:
+    """The first instant of `day` in the portal's time zone (TIME_ZONE; the portal never
+    activates another, so it is also the zone a `__date` lookup would use): a report's days are
+    Wuxi's whoever builds or reads it."""
     return datetime.combine(day, time.min, tzinfo=timezone.get_default_timezone())
+
+
+def day_range(start: date, last: date) -> tuple[datetime, datetime]:
+    """The days `start` to `last`, both inclusive, as the half-open range of instants
+    [start 00:00, the day after `last` 00:00) in the portal's time zone: filter a timestamp with
+    `__gte` the first and `__lt` the second. A `__date` lookup would wrap the column in a
+    function, which no index on it serves; a range on the bare column uses one."""
+    return local_day_start(start), local_day_start(last + timedelta(days=1))
 
 
 def month_start(day: date, months: int = 0) -> date:

@@ -43,12 +43,18 @@ def database_timeout_options(*, statement_seconds: float, lock_seconds: float) -
     )
 
 
-def limit_database_time(*, statement_seconds: float, lock_seconds: float) -> None:
+def limit_database_time(*, statement_seconds: float, lock_seconds: float, jit: bool = True) -> None:
     """Cancel this process's PostgreSQL statements after `statement_seconds`, or after
     `lock_seconds` waiting for a lock (0: no limit). Called once as a process starts: by the web
     server (config/wsgi.py, the DATABASE_* settings) and by the Celery worker (config/celery.py,
     the WORKER_DATABASE_* ones). Management commands such as migrate and backup call it nowhere,
     so a long migration is never cut off by the web's limits. SQLite has no such limits.
+
+    `jit=False` (the web server) turns PostgreSQL's JIT compilation off: it pays off only for
+    long analytical queries, and a request's queries are short. A month's grievance rates (one
+    aggregate whose correlated subqueries push the planner's estimate over jit_above_cost)
+    spent 37 ms of 65 compiling, and only once the period held enough rows, so the rates grew
+    with the district instead of staying flat.
     """
     from django.db import connections
 
@@ -58,7 +64,7 @@ def limit_database_time(*, statement_seconds: float, lock_seconds: float) -> Non
     options = database.setdefault("OPTIONS", {})
     limits = database_timeout_options(
         statement_seconds=statement_seconds, lock_seconds=lock_seconds
-    )
+    ) + ("" if jit else " -c jit=off")
     # Appended: PostgreSQL takes the last value given, and any options the URL sets stay.
     options["options"] = " ".join(filter(None, [options.get("options"), limits]))
     connections.close_all()  # a connection opened already would keep its old limits

@@ -36,7 +36,7 @@ from parks.access import organisations_visible_to as organisations_visible_to
 from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park_wide
 from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
-from parks.core.dates import local_day_start, month_start, portal_day_start
+from parks.core.dates import local_day_start, month_start
 from parks.core.db import chinese_order
 from parks.core.tallies import rollups_kept
 from parks.gridlog.models import (
@@ -194,10 +194,10 @@ def _split_months(first: date, last: date) -> tuple[tuple[date, date] | None, li
     months_from = first if first.day == 1 else month_start(first, 1)
     months_until = after.replace(day=1)
     if months_from >= months_until:
-        return None, [(portal_day_start(first), portal_day_start(after))]
+        return None, [(local_day_start(first), local_day_start(after))]
     edges = [(first, months_from), (months_until, after)]
     return (months_from, months_until), [
-        (portal_day_start(a), portal_day_start(b)) for a, b in edges if a < b
+        (local_day_start(a), local_day_start(b)) for a, b in edges if a < b
     ]
 
 
@@ -217,7 +217,7 @@ def activity_totals(
         split = {name: _split_months(*days) for name, days in periods.items()}
     else:
         split = {
-            name: (None, [(portal_day_start(a), portal_day_start(b + timedelta(days=1)))])
+            name: (None, [(local_day_start(a), local_day_start(b + timedelta(days=1)))])
             for name, (a, b) in periods.items()
         }
     zero = Value(0, output_field=BigIntegerField())

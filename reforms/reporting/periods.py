@@ -1,10 +1,9 @@
 """Report periods: weeks run Monday to Sunday (as in China), months, quarters and years run on
 the calendar. Every bound is a date in the portal's time zone; `end` is inclusive."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.utils import timezone
-
+from parks.core.dates import day_range
 from reforms.reporting.choices import PeriodKind
 
 
@@ -73,12 +72,6 @@ def _a_year_before(day: date) -> date:
     return day.replace(year=day.year - 1, day=min(day.day, 28) if day.month == 2 else day.day)
 
 
-def as_instants(start: date, end: date) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in the portal's time zone, for indexed range
-    filters on timestamps (a __date lookup would wrap the column in a function). The portal's
-    zone, not the current one: a report's days are Wuxi's whoever builds or reads it."""
-    zone = timezone.get_default_timezone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
+# A period's days as instants: the one helper (parks.core.dates.day_range), by the name the
+# reports use.
+as_instants = day_range

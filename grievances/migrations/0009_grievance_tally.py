@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     (parks.core.tallies)."""
 
     dependencies = [
-        ("grievances", "0007_grievance_sms_consent"),
+        ("grievances", "0008_inbox_indexes"),
         ("parks", "0009_tallies_and_activity_rollups"),
     ]
 
