@@ -1,14 +1,14 @@
-"""The inbox as an Excel sheet (职工诉求台账), written row by row with openpyxl's write-only mode.
+"""The inbox as an Excel sheet (职工诉求台账), written row by row with openpyxl's write-only mode
+by the export job (grievances.exports).
 
 The headers are fixed Chinese strings whatever the UI language: the sheet is passed around
 offices. Complainants' names and phones are masked unless the caller's `reveal(grievance)` says
 otherwise; the caller logs what was revealed (grievances.services.record_personal_data_views).
 """
 
-import tempfile
 from datetime import datetime
+from functools import cache
 
-from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
@@ -16,8 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from grievances.choices import Category, Channel, Satisfaction, Status
 from grievances.selectors import complainant_shown
-from parks.core.downloads import content_disposition
-from parks.core.excel import XLSX_CONTENT_TYPE, sheet_cell
+from parks.core.excel import XLSX_CONTENT_TYPE, sheet_cell  # noqa: F401  (tests import it here)
 
 SHEET_TITLE = "职工诉求"
 # Rows are fetched from the database in chunks, never all at once.
@@ -59,8 +58,14 @@ FLAG_LABELS = {
 }
 
 
+@cache
+def _labels(choices, language: str | None) -> dict:
+    # Looked up once per language, not once per cell: 100k rows would ask 300k times.
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _label(choices, value):
-    return str(choices(value).label) if value in choices.values else value
+    return _labels(choices, translation.get_language()).get(value, value)
 
 
 def _local(value: datetime | None):
@@ -100,8 +105,9 @@ def grievance_row(grievance, *, revealed: bool) -> list:
     ]
 
 
-def write_grievances(grievances, stream, *, reveal) -> list[int]:
-    """Write grievances (related rows joined) as .xlsx to `stream`; return the revealed ids."""
+def write_grievances(grievances, stream, *, reveal, counted=iter) -> list[int]:
+    """Write grievances (related rows joined) as .xlsx to `stream`; return the revealed ids.
+    `counted` wraps the rows as they are read (the export job's progress)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(SHEET_TITLE)
     sheet.freeze_panes = "A2"
@@ -110,7 +116,7 @@ def write_grievances(grievances, stream, *, reveal) -> list[int]:
     sheet.append([sheet_cell(sheet, text, bold=True) for text in HEADERS])
     revealed = []
     with translation.override("zh-hans"):
-        for grievance in grievances.iterator(chunk_size=CHUNK_SIZE):
+        for grievance in counted(grievances.iterator(chunk_size=CHUNK_SIZE)):
             shown = bool(reveal(grievance))
             if shown:
                 revealed.append(grievance.pk)
@@ -119,20 +125,3 @@ def write_grievances(grievances, stream, *, reveal) -> list[int]:
             )
     workbook.save(stream)
     return revealed
-
-
-def grievances_response(grievances, *, reveal, filename=None):
-    """A streamed .xlsx download of `grievances` and the ids whose personal data it shows."""
-    # write_only keeps rows out of memory; the file on disk is then streamed in chunks.
-    stream = tempfile.TemporaryFile()  # closed by the response
-    revealed = write_grievances(grievances, stream, reveal=reveal)
-    stream.seek(0)
-    day = timezone.localdate()
-    filename = filename or f"职工诉求-{day:%Y%m%d}.xlsx"
-    response = FileResponse(stream, content_type=XLSX_CONTENT_TYPE)
-    # Old clients read the plain `filename`, so it is ASCII; the rest read the Chinese one.
-    response["Content-Disposition"] = content_disposition(
-        filename, ascii_name=f"grievances-{day:%Y%m%d}.xlsx"
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response, revealed

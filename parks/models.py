@@ -5,6 +5,7 @@ parks.history.models, parks.notices.models), never from here; Django and the mig
 this module.
 """
 
+from parks.exports.models import Export
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.history.models import AuditEvent
 from parks.notices.models import Delivery, NoticePreference, NoticeProfile, Notification
@@ -22,6 +23,7 @@ __all__ = [
     "Activity",
     "ActivityPhoto",
     "AuditEvent",
+    "Export",
     "Delivery",
     "Facility",
     "GridZone",

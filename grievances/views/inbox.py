@@ -13,12 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import intake, selectors, services
-from grievances.choices import DataView, Status
+from grievances import exports, intake, selectors, services
+from grievances.choices import Status
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
-from grievances.models import Grievance
 from grievances.views.common import (
     DEFAULT_GROUP,
     STATUS_GROUPS,
@@ -31,6 +30,7 @@ from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
 from parks.core.view_helpers import sort_links
+from parks.exports.views import start_export
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -161,23 +161,10 @@ def inbox(request):
 
 @login_required
 def grievance_export(request):
-    """The inbox as Excel, with the same filters and tab. Names and phones stay masked unless
-    the user may see them and asks (`unmask=1`); then each revealed row is logged."""
-    from grievances.excel import grievances_response
-
-    _filter, _all, grievances, _group = filtered_grievances(request)
-    user = request.user
-    unmask = request.GET.get("unmask") == "1"
-
-    def reveal(grievance):
-        return selectors.may_unmask(user, grievance, asked=unmask)
-
-    response, revealed = grievances_response(grievances, reveal=reveal)
-    if revealed:
-        services.record_personal_data_views(
-            grievances=[Grievance(pk=pk) for pk in revealed], viewer=user, via=DataView.EXPORT
-        )
-    return response
+    """The inbox as Excel, with the same filters and tab, written by the worker: this starts
+    the export and shows its progress (parks.exports). Names and phones stay masked unless the
+    user may see them and asks (`unmask=1`); then each revealed row is logged."""
+    return start_export(request, exports.KIND)
 
 
 def _source_activity(request):
