@@ -3,6 +3,7 @@ tab it was asked with, as the person who asked, and writes grievances.excel's sh
 phones stay masked unless that person may see them and asked (`unmask=1`); each revealed row
 is logged when the export is marked done, once."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,10 +12,18 @@ from grievances.choices import DataView
 from grievances.filters import GrievanceFilter
 from grievances.models import Grievance
 from parks.exports.registry import ExportKind, register
+from parks.exports.views import start_export
 
 KIND = "grievances"
 # Besides the filterset's: the inbox's tab, its sort order and the ask to unmask.
 PAGE_PARAMETERS = ("group", "ordering", "unmask")
+
+
+@login_required
+def grievance_export(request):
+    """The inbox as Excel, with the same filters and tab, written by the worker: this starts
+    the export and shows its progress (parks.exports)."""
+    return start_export(request, KIND)
 
 
 def _errors(request) -> dict:

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from grievances import exports, intake, selectors, services
+from grievances import intake, selectors, services
 from grievances.choices import Status
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.filters import GrievanceFilter
@@ -30,7 +30,6 @@ from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
 from parks.core.view_helpers import sort_links
-from parks.exports.views import start_export
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -157,14 +156,6 @@ def inbox(request):
             "can_export_unmasked": access.may_export_unmasked(request.user),
         },
     )
-
-
-@login_required
-def grievance_export(request):
-    """The inbox as Excel, with the same filters and tab, written by the worker: this starts
-    the export and shows its progress (parks.exports). Names and phones stay masked unless the
-    user may see them and asks (`unmask=1`); then each revealed row is logged."""
-    return start_export(request, exports.KIND)
 
 
 def _source_activity(request):

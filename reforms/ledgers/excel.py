@@ -8,13 +8,10 @@ figures as the page (reforms.ledgers.selectors.ledger_totals).
 """
 
 from dataclasses import dataclass
-from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from parks.core.downloads import xlsx_response
 from parks.core.excel import DATE_FORMAT, sheet_cell
 from reforms.ledgers.choices import ProposalKind, ProposalStatus, PublicityChannel
 
@@ -176,8 +173,9 @@ def _header(sheet, texts):
     return [sheet_cell(sheet, text, bold=True) for text in texts]
 
 
-def write_ledger(kind: str, rows, totals: dict, stream) -> None:
-    """Write a ledger's rows, a totals row and a summary sheet as .xlsx to `stream`."""
+def write_ledger(kind: str, rows, totals: dict, stream, *, counted=iter) -> None:
+    """Write a ledger's rows, a totals row and a summary sheet as .xlsx to `stream`.
+    `counted` wraps the rows as they are read (the export job's progress)."""
     spec = SHEETS[kind]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(spec.title)
@@ -185,7 +183,7 @@ def write_ledger(kind: str, rows, totals: dict, stream) -> None:
     for index, column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.append(_header(sheet, [column.header for column in spec.columns]))
-    for row in rows.select_related(*spec.related).iterator(chunk_size=CHUNK_SIZE):
+    for row in counted(rows.select_related(*spec.related).iterator(chunk_size=CHUNK_SIZE)):
         sheet.append(
             [sheet_cell(sheet, column.value(row), column.number_format) for column in spec.columns]
         )
@@ -206,13 +204,3 @@ def write_ledger(kind: str, rows, totals: dict, stream) -> None:
             [sheet_cell(summary, label), sheet_cell(summary, totals[key], number_format)]
         )
     workbook.save(stream)
-
-
-def ledger_response(kind: str, rows, totals: dict):
-    """A download of the ledger, named after it and today (关爱帮扶台账-20261127.xlsx)."""
-    stream = BytesIO()
-    write_ledger(kind, rows, totals, stream)
-    filename = f"{SHEETS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = xlsx_response(stream.getvalue(), filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
