@@ -45,6 +45,8 @@ MAX_BUILD_ATTEMPTS = 3
 # Query parameters of a list page that are not filters: the page number.
 PAGE_PARAMETERS = ("page",)
 TEMPORARY_DIR = "tmp"
+# The progress saved every this many rows: one UPDATE, renewing the lease too.
+PROGRESS_EVERY = 2000
 
 
 def exports_root() -> Path:
@@ -204,7 +206,7 @@ def export_build(export_id: int, token: str | None = None) -> Export | None:
             export_fail(export.pk, _("This export is no longer available to its requester."))
         return None
     request = asking_request(user, export.filters)
-    progress = registry.Progress(_progress_saver(export))
+    progress = registry.Progress(_progress_saver(export), every=PROGRESS_EVERY)
     temporary = exports_root() / TEMPORARY_DIR
     temporary.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=temporary, suffix=".part", delete=False)  # noqa: SIM115
