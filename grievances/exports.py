@@ -17,6 +17,8 @@ from parks.exports.views import start_export
 KIND = "grievances"
 # Besides the filterset's: the inbox's tab, its sort order and the ask to unmask.
 PAGE_PARAMETERS = ("group", "ordering", "unmask")
+# Revealed rows logged per insert.
+LOG_BATCH = 5000
 
 
 @login_required
@@ -49,9 +51,13 @@ def _write(request, stream, progress):
         return None
 
     def log_revealed():
-        services.record_personal_data_views(
-            grievances=[Grievance(pk=pk) for pk in revealed], viewer=user, via=DataView.EXPORT
-        )
+        # In batches: 100k log rows built at once would hold 100k objects in the worker.
+        for start in range(0, len(revealed), LOG_BATCH):
+            services.record_personal_data_views(
+                grievances=[Grievance(pk=pk) for pk in revealed[start : start + LOG_BATCH]],
+                viewer=user,
+                via=DataView.EXPORT,
+            )
 
     return log_revealed
 
