@@ -18,6 +18,7 @@ import logging
 import os
 import secrets
 import tempfile
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def as_query(filters: dict) -> QueryDict:
     return data
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
@@ -81,7 +82,7 @@ def asking_request(user: User, filters: dict | QueryDict) -> HttpRequest:
     request = HttpRequest()
     request.method = "GET"
     request.user = user
-    request.GET = filters if isinstance(filters, QueryDict) else as_query(filters)
+    request.GET = filters if isinstance(filters, QueryDict) else as_query(filters)  # type: ignore[assignment]
     return request
 
 
@@ -174,7 +175,7 @@ def _held_by(export: Export) -> QuerySet[Export]:
     )
 
 
-def _progress_saver(export: Export):
+def _progress_saver(export: Export) -> Callable[[int, int | None], None]:
     def save(done: int, total: int | None) -> None:
         # Rows logged after the count are written too: the total never falls below the rows.
         total = None if total is None else max(total, done)
@@ -221,7 +222,13 @@ def export_build(export_id: int, token: str | None = None) -> Export | None:
         raise
 
 
-def _finish(export, kind, part: Path, progress, finish) -> Export | None:
+def _finish(
+    export: Export,
+    kind: registry.ExportKind,
+    part: Path,
+    progress: registry.Progress,
+    finish: registry.Finish,
+) -> Export | None:
     name = _file_name(export)
     final = exports_root() / name
     final.parent.mkdir(parents=True, exist_ok=True)
