@@ -181,6 +181,7 @@ class Worksheet:
         self._out = book._zip.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True)
         self._row = 0
         self._letters: list[str] = []
+        self._attributes: dict[tuple[str | None, bool, bool], str] = {}
         views = ""
         if freeze_header:
             views = (
@@ -206,33 +207,44 @@ class Worksheet:
             self._letters.append(get_column_letter(len(self._letters) + 1))
         return self._letters[index]
 
+    def _attribute(self, number_format: str | None, bold: bool, quoted: bool) -> str:
+        # One dictionary look-up per cell: a sheet has a handful of styles and 2 million cells.
+        key = (number_format, bold, quoted)
+        found = self._attributes.get(key)
+        if found is None:
+            found = self._attributes[key] = _s(self._book.style(number_format, bold, quoted))
+        return found
+
     def append(self, values, *, formats=None, bold: bool = False) -> None:
         """Write one row: `values` as cells (None or "" leave a cell empty), `formats` the
         number format of each (None for the default), `bold` for them all."""
         self._row += 1
         row = str(self._row)
-        style = self._book.style
+        self._letter(max(len(values) - 1, 0))
+        letters, attribute = self._letters, self._attribute
         cells = []
+        add = cells.append
         for index, value in enumerate(values):
             if value is None or value == "":
                 continue
-            ref = self._letter(index) + row
-            number_format = formats[index] if formats else None
-            if isinstance(value, bool):
-                cells.append(f'<c r="{ref}" t="b"{_s(style(None, bold, False))}>')
-                cells.append(f"<v>{int(value)}</v></c>")
+            ref = letters[index] + row
+            if type(value) is str:  # the common case first; other texts come last
+                text, quoted = neutral_text(value)
+                add(f'<c r="{ref}" t="inlineStr"{attribute(None, bold, quoted)}><is>')
+                add(f'<t xml:space="preserve">{escape(text)}</t></is></c>')
+            elif isinstance(value, bool):
+                add(f'<c r="{ref}" t="b"{attribute(None, bold, False)}><v>{int(value)}</v></c>')
             elif isinstance(value, int | float | Decimal):
                 shown = repr(value) if isinstance(value, float) else str(value)
-                cells.append(f'<c r="{ref}"{_s(style(number_format, bold, False))}>')
-                cells.append(f"<v>{shown}</v></c>")
+                number_format = formats[index] if formats else None
+                add(f'<c r="{ref}"{attribute(number_format, bold, False)}><v>{shown}</v></c>')
             elif isinstance(value, datetime | date | time):
-                chosen = typed_format(value, number_format)
-                cells.append(f'<c r="{ref}"{_s(style(chosen, bold, False))}>')
-                cells.append(f"<v>{_serial(value)}</v></c>")
-            else:
+                chosen = typed_format(value, formats[index] if formats else None)
+                add(f'<c r="{ref}"{attribute(chosen, bold, False)}><v>{_serial(value)}</v></c>')
+            else:  # a lazy translation, a model: written as its text
                 text, quoted = neutral_text(value)
-                cells.append(f'<c r="{ref}" t="inlineStr"{_s(style(None, bold, quoted))}>')
-                cells.append(f'<is><t xml:space="preserve">{escape(text)}</t></is></c>')
+                add(f'<c r="{ref}" t="inlineStr"{attribute(None, bold, quoted)}><is>')
+                add(f'<t xml:space="preserve">{escape(text)}</t></is></c>')
         self._write(f'<row r="{row}">{"".join(cells)}</row>')
 
     def close(self) -> None:
