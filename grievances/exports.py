@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from grievances import selectors, services
 from grievances.choices import DataView
 from grievances.filters import GrievanceFilter
-from grievances.models import Grievance
 from parks.exports.registry import ExportKind, register
 from parks.exports.views import start_export
 
@@ -54,9 +53,7 @@ def _write(request, stream, progress):
         # In batches: 100k log rows built at once would hold 100k objects in the worker.
         for start in range(0, len(revealed), LOG_BATCH):
             services.record_personal_data_views(
-                grievances=[Grievance(pk=pk) for pk in revealed[start : start + LOG_BATCH]],
-                viewer=user,
-                via=DataView.EXPORT,
+                ids=revealed[start : start + LOG_BATCH], viewer=user, via=DataView.EXPORT
             )
 
     return log_revealed
