@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from parks.core.downloads import content_disposition
@@ -35,6 +36,11 @@ def start_export(request, kind: str):
         query = request.GET.urlencode()
         return redirect(f"{export_kind.list_url()}?{query}" if query else export_kind.list_url())
     return redirect(export)
+
+
+def _with_query(url: str, filters: dict) -> str:
+    query = urlencode(filters, doseq=True)
+    return f"{url}?{query}" if query else url
 
 
 def _own_export(request, pk) -> Export:
@@ -75,7 +81,8 @@ def export_detail(request, pk):
         {
             "export": export,
             "kind_label": kind.label if kind else export.kind,
-            "list_url": kind.list_url() if kind else "",
+            # Back to the list as it was when exported.
+            "list_url": _with_query(kind.list_url(), export.filters) if kind else "",
             "building": export.status in UNFINISHED,
         },
     )
