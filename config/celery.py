@@ -16,6 +16,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 JOB_MODULES = [
     "parks.structure",
     "parks.notices",
+    "parks.exports",
     "reforms.tasks",
     "reforms.reporting",
     "reforms.supervision",

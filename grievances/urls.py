@@ -1,6 +1,6 @@
 from django.urls import path
 
-from grievances import public_views, views
+from grievances import exports, public_views, views
 
 app_name = "grievances"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("grievances/<int:pk>/", views.grievance_detail, name="grievance_detail"),
     path("grievances/new/", views.grievance_create, name="grievance_create"),
     path("grievances/new/duplicates/", views.duplicate_check, name="duplicate_check"),
-    path("grievances/export/", views.grievance_export, name="export"),
+    path("grievances/export/", exports.grievance_export, name="export"),
     path("grievances/rates/", views.rates, name="rates"),
     path("grievances/surveys/", views.survey_list, name="survey_list"),
     path("grievances/surveys/new/", views.survey_create, name="survey_create"),

@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from parks.exports import api as exports
 from parks.gridlog.api import views as activity_views
 from parks.history import api as audit
 from parks.notices import api as notices
@@ -14,6 +15,7 @@ router.register("grids", views.GridZoneViewSet, basename="gridzone")
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("activities", activity_views.ActivityViewSet, basename="activity")
 router.register("audit", audit.AuditEventViewSet, basename="audit")
+router.register("exports", exports.ExportViewSet, basename="export")
 
 urlpatterns = [
     path(

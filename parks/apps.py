@@ -14,6 +14,8 @@ class ParksConfig(AppConfig):
 
         register(Park, GridZone, Facility, User, Activity)
 
-        from parks.gridlog import panels
+        from parks.gridlog import exports, panels
 
         panels.register()
+        # The feed as a workbook written by the worker (parks.exports).
+        exports.register_kind()

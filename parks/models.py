@@ -6,6 +6,7 @@ this module.
 """
 
 from parks.core.tallies import Tally
+from parks.exports.models import Export
 from parks.gridlog.models import Activity, ActivityDayRollup, ActivityPhoto, ActivityRollup
 from parks.history.models import AuditEvent
 from parks.notices.models import Delivery, NoticePreference, NoticeProfile, Notification
@@ -25,6 +26,7 @@ __all__ = [
     "ActivityPhoto",
     "ActivityRollup",
     "AuditEvent",
+    "Export",
     "Delivery",
     "Facility",
     "GridZone",

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from parks.exports import views as export_views
+from parks.gridlog import exports as activity_exports
 from parks.gridlog.views import liaison as views_liaison
 from parks.gridlog.views import office as views_office
 from parks.history import views as history_views
@@ -9,6 +11,10 @@ from parks.structure import views as structure_views
 app_name = "parks"
 
 urlpatterns = [
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/", export_views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("parks/", structure_views.park_list, name="park_list"),
     path("parks/new/", structure_views.park_create, name="park_create"),
     path("parks/<int:pk>/", structure_views.park_detail, name="park_detail"),
@@ -60,6 +66,7 @@ urlpatterns = [
     path("grid-log/photos/<int:pk>/", views_liaison.activity_photo, name="activity_photo"),
     # The office's pages of the grid log (parks/views/activity_office.py).
     path("activities/", views_office.activity_feed, name="activity_feed"),
+    path("activities/export/", activity_exports.activity_export, name="activity_export"),
     path("activities/calendar/", views_office.activity_calendar, name="activity_calendar"),
     path("activities/coverage/", views_office.coverage, name="coverage"),
 ]

@@ -48,3 +48,10 @@ class ReformsConfig(AppConfig):
 
         # Tasks, milestones, ledgers and reports on the workbench and the park and unit pages.
         panels.register()
+
+        from reforms.ledgers import exports as ledger_exports
+        from reforms.tasks import exports as task_exports
+
+        # The construction table and the ledgers as workbooks written by the worker.
+        task_exports.register_kind()
+        ledger_exports.register_kinds()

@@ -1,10 +1,12 @@
 from django.urls import path
 
+from reforms.ledgers import exports as ledger_exports
 from reforms.ledgers import views as ledgers_views
 from reforms.reporting.views import dashboard as views_dashboard
 from reforms.reporting.views import report_schedules as views_report_schedules
 from reforms.reporting.views import reports as views_reports
 from reforms.supervision import views as views_orders
+from reforms.tasks import exports as task_exports
 from reforms.tasks.views import charts, imports
 from reforms.tasks.views import plans as views_plans
 from reforms.tasks.views import tasks as views_tasks
@@ -39,7 +41,7 @@ def ledger_paths(kind, name):
 
 urlpatterns = [
     path("tasks/", views_tasks.task_list, name="task_list"),
-    path("tasks/export/", views_tasks.task_export, name="task_export"),
+    path("tasks/export/", task_exports.task_export, name="task_export"),
     path("tasks/new/", views_tasks.task_create, name="task_create"),
     path("tasks/import/", imports.task_import, name="task_import"),
     path("tasks/import/sample.xlsx", imports.task_import_sample, name="task_import_sample"),
@@ -74,7 +76,7 @@ urlpatterns = [
         ledgers_views.proposal_advance,
         name="proposal_advance",
     ),
-    path("ledgers/<str:kind>/export.xlsx", ledgers_views.ledger_export, name="ledger_export"),
+    path("ledgers/<str:kind>/export.xlsx", ledger_exports.ledger_export, name="ledger_export"),
     # Progress reports (进展报告) and the dashboard (H4).
     path("reports/", views_reports.report_list, name="report_list"),
     path("reports/new/", views_reports.report_request, name="report_request"),

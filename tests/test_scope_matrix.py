@@ -188,6 +188,12 @@ PAGES = {
     "parks:activity_edit": "activity",
     "parks:activity_photo": "unbuilt",
     "parks:activity_feed": None,
+    "parks:activity_export": None,
+    # Exports are their requester's only (tests/parks/test_exports.py): nobody else's is reached.
+    "parks:export_list": None,
+    "parks:export_detail": "unbuilt",
+    "parks:export_status": "unbuilt",
+    "parks:export_download": "unbuilt",
     "parks:activity_calendar": None,
     "parks:coverage": None,
     "password_change": None,
@@ -323,6 +329,7 @@ API_KINDS = {
     "grievance-reply-templates": None,
     "supervision-orders": "order",
     "notices": None,  # the signed-in person's own settings
+    "exports": "unbuilt",  # the requester's own (tests/parks/test_exports.py)
 }
 
 

@@ -310,6 +310,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "parks.notices.requeue_lost_deliveries",
         "schedule": 60,  # a notice whose message was lost goes out within a few minutes
     },
+    "requeue-lost-exports": {
+        "task": "parks.exports.requeue_lost_exports",
+        "schedule": 60,  # an export whose worker died is written again within minutes
+    },
+    "delete-expired-exports": {
+        "task": "parks.exports.delete_expired_exports",
+        "schedule": crontab(hour=3, minute=10),  # nightly, Asia/Shanghai
+    },
     "send-notice-digests": {
         "task": "parks.notices.send_digests",
         "schedule": crontab(hour=7, minute=30),  # before the working day, Asia/Shanghai
@@ -321,6 +329,12 @@ REPORTS_CATCH_UP_ON_WORKER_START = True
 # A report build holds its report this long without renewing (it renews every quarter of it);
 # past it the build is taken as lost and the sweep above queues it again.
 REPORTS_BUILD_LEASE_SECONDS = env.int("REPORTS_BUILD_LEASE_SECONDS", default=60)
+# Exports (parks.exports): written by the worker into this folder, which nothing serves (the
+# download view streams a file to its requester only); kept this many days, then deleted.
+EXPORTS_ROOT = Path(env.str("DJANGO_EXPORTS_ROOT", default=str(VAR_DIR / "exports")))
+EXPORTS_KEEP_DAYS = env.int("EXPORTS_KEEP_DAYS", default=7)
+# A build holds its export this long without saving progress (it saves every 2,000 rows).
+EXPORTS_BUILD_LEASE_SECONDS = env.int("EXPORTS_BUILD_LEASE_SECONDS", default=120)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -31,6 +31,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# On disk, not in memory: a test's worker process writes the files the test then downloads.
+EXPORTS_ROOT = VAR_DIR / "test-exports"  # noqa: F405
 AXES_FAILURE_LIMIT = 5
 PORTAL_DEMO_DATA_ALLOWED = True
 # Tests make many requests in a burst; throttling is tested where it matters, not everywhere.

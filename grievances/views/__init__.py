@@ -4,7 +4,7 @@ The workers' public pages (no account) live in grievances.public_views.
 """
 
 from grievances.views.detail import attachment_download, extension_decide, grievance_detail
-from grievances.views.inbox import duplicate_check, grievance_create, grievance_export, inbox
+from grievances.views.inbox import duplicate_check, grievance_create, inbox
 from grievances.views.merge import grievance_merge_view
 from grievances.views.rates import rates
 from grievances.views.replies import reply_template_edit, reply_templates
@@ -25,7 +25,6 @@ __all__ = [
     "grievance_act",
     "grievance_create",
     "grievance_detail",
-    "grievance_export",
     "grievance_merge_view",
     "inbox",
     "mediation_conclude",

@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grievances import intake, selectors, services
-from grievances.choices import DataView, Status
+from grievances.choices import Status
 from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
-from grievances.models import Grievance
 from grievances.views.common import (
     DEFAULT_GROUP,
     STATUS_GROUPS,
@@ -171,27 +170,6 @@ def inbox(request):
             "can_export_unmasked": access.may_export_unmasked(request.user),
         },
     )
-
-
-@login_required
-def grievance_export(request):
-    """The inbox as Excel, with the same filters and tab. Names and phones stay masked unless
-    the user may see them and asks (`unmask=1`); then each revealed row is logged."""
-    from grievances.excel import grievances_response
-
-    _filter, _all, grievances, _group = filtered_grievances(request)
-    user = request.user
-    unmask = request.GET.get("unmask") == "1"
-
-    def reveal(grievance):
-        return selectors.may_unmask(user, grievance, asked=unmask)
-
-    response, revealed = grievances_response(grievances, reveal=reveal)
-    if revealed:
-        services.record_personal_data_views(
-            grievances=[Grievance(pk=pk) for pk in revealed], viewer=user, via=DataView.EXPORT
-        )
-    return response
 
 
 def _source_activity(request):

@@ -1,5 +1,7 @@
-"""The one cell writer of every workbook the portal writes (the construction table, the ledgers,
-the grievance sheet, progress reports), in openpyxl's write-only mode.
+"""The one cell rule of every workbook the portal writes: here for openpyxl's write-only mode
+(progress reports, supervision orders, the import sample), and read by parks.core.xlsx, the
+streaming writer of the large exports (the grievance sheet, the grid log, the construction
+table, the ledgers).
 
 What people type ends up in these cells: a park's, a unit's or a task's name, a worker's
 grievance. Text that starts like a formula must open as the text it is, never run (OWASP's
@@ -31,6 +33,25 @@ BOLD = Font(bold=True)
 TYPED_VALUES = (int, float, Decimal, datetime, date, time)
 
 
+def neutral_text(value) -> tuple[str, bool]:
+    """Text as a cell holds it: characters a workbook cannot hold removed, and whether it needs
+    the quote prefix (it starts like a formula). The rule of every writer (sheet_cell here,
+    parks.core.xlsx for the large exports)."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    return text, text.startswith(FORMULA_TRIGGERS)
+
+
+def typed_format(value, number_format: str | None) -> str | None:
+    """The number format of a typed value: `number_format`, else the portal's date formats."""
+    if number_format:
+        return number_format
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    return None
+
+
 def sheet_cell(sheet, value, number_format: str | None = None, *, bold: bool = False):
     """A write-only cell for `value`, or None for an empty one (None or "").
 
@@ -41,17 +62,14 @@ def sheet_cell(sheet, value, number_format: str | None = None, *, bold: bool = F
         return None
     if isinstance(value, TYPED_VALUES):
         cell = WriteOnlyCell(sheet, value=value)
-        if number_format:
-            cell.number_format = number_format
-        elif isinstance(value, datetime):
-            cell.number_format = DATETIME_FORMAT
-        elif isinstance(value, date):
-            cell.number_format = DATE_FORMAT
+        chosen = typed_format(value, number_format)
+        if chosen:
+            cell.number_format = chosen
     else:
-        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        text, quoted = neutral_text(value)
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"  # set after the value: openpyxl types a leading "=" as a formula
-        if text.startswith(FORMULA_TRIGGERS):
+        if quoted:
             cell.quotePrefix = True
     if bold:
         cell.font = BOLD

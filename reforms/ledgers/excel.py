@@ -1,4 +1,5 @@
-"""The reform ledgers (台账) as Excel workbooks, written row by row in openpyxl's write-only mode.
+"""The reform ledgers (台账) as Excel workbooks, written row by row by the export job with the
+streaming writer of the large exports (parks.core.xlsx).
 
 As with the construction table and the grievance sheet, the text is fixed Chinese whatever the
 UI language: the sheets are passed around offices and filed. The choice labels are the
@@ -8,14 +9,9 @@ figures as the page (reforms.ledgers.selectors.ledger_totals).
 """
 
 from dataclasses import dataclass
-from io import BytesIO
 
-from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-
-from parks.core.downloads import xlsx_response
-from parks.core.excel import DATE_FORMAT, sheet_cell
+from parks.core.excel import DATE_FORMAT
+from parks.core.xlsx import Workbook
 from reforms.ledgers.choices import ProposalKind, ProposalStatus, PublicityChannel
 
 YUAN_FORMAT = "#,##0.00"
@@ -172,47 +168,23 @@ TOTALS_LABEL = "合计"
 SUMMARY_TITLE = "汇总"
 
 
-def _header(sheet, texts):
-    return [sheet_cell(sheet, text, bold=True) for text in texts]
-
-
-def write_ledger(kind: str, rows, totals: dict, stream) -> None:
-    """Write a ledger's rows, a totals row and a summary sheet as .xlsx to `stream`."""
+def write_ledger(kind: str, rows, totals: dict, stream, *, counted=iter) -> None:
+    """Write a ledger's rows, a totals row and a summary sheet as .xlsx to `stream`.
+    `counted` wraps the rows as they are read (the export job's progress)."""
     spec = SHEETS[kind]
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(spec.title)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(spec.columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.append(_header(sheet, [column.header for column in spec.columns]))
-    for row in rows.select_related(*spec.related).iterator(chunk_size=CHUNK_SIZE):
-        sheet.append(
-            [sheet_cell(sheet, column.value(row), column.number_format) for column in spec.columns]
-        )
-    total_cells = [sheet_cell(sheet, TOTALS_LABEL, bold=True)]
-    total_cells.append(sheet_cell(sheet, f"共 {totals['entries']} 条", bold=True))
-    for column in spec.columns[2:]:
-        value = totals[column.total] if column.total else None
-        total_cells.append(sheet_cell(sheet, value, column.number_format, bold=True))
-    sheet.append(total_cells)
+    book = Workbook(stream)
+    widths = [column.width for column in spec.columns]
+    sheet = book.create_sheet(spec.title, widths=widths, freeze_header=True)
+    sheet.append([column.header for column in spec.columns], bold=True)
+    formats = [column.number_format for column in spec.columns]
+    for row in counted(rows.select_related(*spec.related).iterator(chunk_size=CHUNK_SIZE)):
+        sheet.append([column.value(row) for column in spec.columns], formats=formats)
+    total_cells = [TOTALS_LABEL, f"共 {totals['entries']} 条"]
+    total_cells += [totals[column.total] if column.total else None for column in spec.columns[2:]]
+    sheet.append(total_cells, formats=formats, bold=True)
 
-    summary = workbook.create_sheet(SUMMARY_TITLE)
-    summary.freeze_panes = "A2"
-    summary.column_dimensions["A"].width = 24
-    summary.column_dimensions["B"].width = 16
-    summary.append(_header(summary, ["项目", "数值"]))
+    summary = book.create_sheet(SUMMARY_TITLE, widths=[24, 16], freeze_header=True)
+    summary.append(["项目", "数值"], bold=True)
     for key, label, number_format in spec.summary:
-        summary.append(
-            [sheet_cell(summary, label), sheet_cell(summary, totals[key], number_format)]
-        )
-    workbook.save(stream)
-
-
-def ledger_response(kind: str, rows, totals: dict):
-    """A download of the ledger, named after it and today (关爱帮扶台账-20261127.xlsx)."""
-    stream = BytesIO()
-    write_ledger(kind, rows, totals, stream)
-    filename = f"{SHEETS[kind].title}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = xlsx_response(stream.getvalue(), filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+        summary.append([label, totals[key]], formats=[None, number_format])
+    book.close()

@@ -155,7 +155,7 @@ LEDGERS = {
 }
 
 
-def _ledger(kind: str) -> Ledger:
+def ledger_of(kind: str) -> Ledger:
     try:
         return LEDGERS[kind]
     except KeyError:
@@ -187,9 +187,13 @@ def _figures(ledger: Ledger, sums: dict) -> list[dict]:
 
 
 def _with_period(request):
-    """The request's filters, with this year as the period unless one is chosen; `period=all`
-    asks for every date."""
-    data = request.GET.copy()
+    return period_filters(request.GET)
+
+
+def period_filters(query):
+    """The filters, with this year as the period unless one is chosen; `period=all` asks for
+    every date."""
+    data = query.copy()
     data.pop("page", None)
     if not data.get("date_from") and not data.get("date_to") and "period" not in data:
         today = timezone.localdate()
@@ -227,7 +231,7 @@ def _preset_links(data) -> list[dict]:
     return links
 
 
-def _filtered(request, ledger: Ledger, data):
+def filtered_ledger(request, ledger: Ledger, data):
     """The visible rows of a ledger after its filters. A filter naming something unknown or
     hidden, or a malformed date, matches nothing rather than being ignored."""
     rows = selectors.ledger_visible_to(ledger.model, request.user)
@@ -267,7 +271,7 @@ def ledger_overview(request):
         data.pop(name, None)
     cards, bar = [], None
     for ledger in LEDGERS.values():
-        row_filter, rows = _filtered(request, ledger, data)
+        row_filter, rows = filtered_ledger(request, ledger, data)
         if bar is None:
             bar = _filter_bar(row_filter, data)
         figures = _figures(ledger, selectors.ledger_totals(rows))
@@ -295,9 +299,9 @@ def ledger_overview(request):
 
 @login_required
 def ledger_list(request, kind):
-    ledger = _ledger(kind)
+    ledger = ledger_of(kind)
     data = _with_period(request)
-    row_filter, rows = _filtered(request, ledger, data)
+    row_filter, rows = filtered_ledger(request, ledger, data)
     totals = _figures(ledger, selectors.ledger_totals(rows))
     months = [
         {
@@ -330,16 +334,6 @@ def ledger_list(request, kind):
             "can_record": policy.may_record_ledgers(request.user),
         },
     )
-
-
-@login_required
-def ledger_export(request, kind):
-    """The filtered ledger as Excel: the same rows and totals as the page, all of them."""
-    from reforms.ledgers.excel import ledger_response
-
-    ledger = _ledger(kind)
-    _filter, rows = _filtered(request, ledger, _with_period(request))
-    return ledger_response(ledger.kind, rows, selectors.ledger_totals(rows))
 
 
 # --- Recording and correcting -----------------------------------------------------------------
@@ -393,7 +387,7 @@ def _form_page(request, ledger: Ledger, entry, *, data=None, advance=None):
 
 @login_required
 def ledger_create(request, kind):
-    ledger = _ledger(kind)
+    ledger = ledger_of(kind)
     if not policy.may_record_ledgers(request.user):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
@@ -402,7 +396,7 @@ def ledger_create(request, kind):
 
 @login_required
 def ledger_edit(request, kind, pk):
-    ledger = _ledger(kind)
+    ledger = ledger_of(kind)
     entry = _writable(request, ledger, pk)
     data = request.POST if request.method == "POST" else None
     return _form_page(request, ledger, entry, data=data)
@@ -411,7 +405,7 @@ def ledger_edit(request, kind, pk):
 @login_required
 def ledger_delete(request, kind, pk):
     """Remove a row recorded by mistake, after a confirmation page."""
-    ledger = _ledger(kind)
+    ledger = ledger_of(kind)
     entry = _writable(request, ledger, pk)
     if request.method == "POST":
         services.ledger_delete(entry=entry, actor=request.user)

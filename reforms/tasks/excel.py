@@ -15,12 +15,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 from parks.core.downloads import xlsx_response
-from parks.core.excel import sheet_cell
+from parks.core.xlsx import Workbook
 from parks.structure.models import Organisation, Park, User
 from reforms.tasks.choices import TaskCategory, TaskStatus, WarningLevel
 from reforms.tasks.models import TASK_DATE_MAX, TASK_DATE_MESSAGE, TASK_DATE_MIN, Plan, Task
@@ -128,20 +127,18 @@ def write_task_table(tasks, stream) -> None:
 
 def write_rows(rows, stream) -> None:
     """Write (values, read-only cells) pairs in the sheet format, streaming, to `stream`."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("施工表")
-    sheet.freeze_panes = "A2"
-    for index, (_key, _header, width) in enumerate(COLUMNS + READ_ONLY_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    book = Workbook(stream)
+    widths = [width for _key, _header, width in COLUMNS + READ_ONLY_COLUMNS]
+    sheet = book.create_sheet("施工表", widths=widths, freeze_header=True)
     sheet.append(HEADERS + READ_ONLY_HEADERS)
     with translation.override("zh-hans"):
         for values, read_only in rows:
-            cells = [_cell(sheet, key, values.get(key)) for key, _header, _width in COLUMNS]
-            sheet.append(cells + [_cell(sheet, "", value) for value in read_only or ()])
-    workbook.save(stream)
+            cells = [_value(key, values.get(key)) for key, _header, _width in COLUMNS]
+            sheet.append(cells + list(read_only or ()))
+    book.close()
 
 
-def _cell(sheet, key, value):
+def _value(key, value):
     if key == "category" and value in TaskCategory.values:
         value = TaskCategory(value).label
     elif key == "supporting_units":
@@ -150,7 +147,7 @@ def _cell(sheet, key, value):
         value = date.fromisoformat(value)
     # Text such as "-1 先办" or "=…" is written as text with no quote added to it, so reading
     # it back gives the stored text and the round trip stays "unchanged" (see parks.core.excel).
-    return sheet_cell(sheet, value)
+    return value
 
 
 def task_table_response(tasks, filename: str = "施工表.xlsx") -> HttpResponse:

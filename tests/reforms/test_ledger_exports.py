@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from parks.core.excel import XLSX_CONTENT_TYPE
 from reforms.ledgers.choices import ProposalStatus, PublicityChannel
+from tests.export_helpers import content, export_via_page
 from tests.factories import ProposalFactory, PublicityFactory, TrainingFactory
 from tests.reforms import ledger_pages_helpers as shared
 
@@ -29,12 +30,14 @@ def _workbook(response):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
-    return load_workbook(BytesIO(response.content))
+    return load_workbook(BytesIO(content(response)))
 
 
 def test_the_care_export_is_a_tidy_chinese_sheet_with_totals(client, office_user, care, park):
     client.force_login(office_user)
-    response = client.get(reverse("reforms:ledger_export", args=["care"]), {"park": park.pk})
+    response = export_via_page(
+        client, reverse("reforms:ledger_export", args=["care"]), {"park": park.pk}
+    )
     assert "filename*=utf-8''%E5%85%B3%E7%88%B1" in response["Content-Disposition"]  # 关爱…
     workbook = _workbook(response)
     sheet = workbook["关爱帮扶台账"]
@@ -77,7 +80,9 @@ def test_the_publicity_export_names_channels_in_chinese_whatever_the_ui_language
     PublicityFactory(park=park, channel=PublicityChannel.TV, title="=1+1")
     PublicityFactory(park=None, channel=PublicityChannel.GOVERNMENT_WEBSITE)
     client.force_login(office_user)
-    workbook = _workbook(client.get(reverse("reforms:ledger_export", args=["publicity"])))
+    workbook = _workbook(
+        export_via_page(client, reverse("reforms:ledger_export", args=["publicity"]))
+    )
     sheet = workbook.active
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2, max_row=3)}
     assert set(rows) == {"电视台", "政府网站"}
@@ -90,7 +95,9 @@ def test_the_publicity_export_names_channels_in_chinese_whatever_the_ui_language
 
 def test_the_export_keeps_to_the_users_scope(client, liaison, care):
     client.force_login(liaison)
-    sheet = _workbook(client.get(reverse("reforms:ledger_export", args=["care"]))).active
+    sheet = _workbook(
+        export_via_page(client, reverse("reforms:ledger_export", args=["care"]))
+    ).active
     parks = {row[0].value for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row - 1)}
     assert parks == {liaison.park.name}
 
@@ -110,11 +117,15 @@ def test_the_training_and_proposal_exports_sum_their_numbers(client, office_user
         reward_amount=Decimal("2000.00"),
     )
     client.force_login(office_user)
-    training = _workbook(client.get(reverse("reforms:ledger_export", args=["training"]))).active
+    training = _workbook(
+        export_via_page(client, reverse("reforms:ledger_export", args=["training"]))
+    ).active
     totals = [cell.value for cell in training[training.max_row]]
     assert totals[:7] == ["合计", "共 2 条", None, None, 23.5, 42, 37]
     assert training.cell(row=2, column=5).number_format == "#,##0.0"
-    proposals = _workbook(client.get(reverse("reforms:ledger_export", args=["proposal"]))).active
+    proposals = _workbook(
+        export_via_page(client, reverse("reforms:ledger_export", args=["proposal"]))
+    ).active
     assert proposals["G2"].value == "已奖励"
     assert proposals["J2"].value == 60000 and proposals["J2"].number_format == "#,##0.00"
     assert proposals["K3"].value == 2000

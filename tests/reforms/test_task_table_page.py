@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from parks.core.excel import XLSX_CONTENT_TYPE
 from parks.structure.choices import Role
+from tests.export_helpers import content, export_via_page
 from tests.factories import OrganisationFactory, TaskFactory, UserFactory
 from tests.reforms import pages_helpers as shared
 from tests.reforms.pages_helpers import _codes, _html
@@ -170,18 +171,21 @@ def test_the_export_link_carries_the_filters(client, office_user, tasks, park):
 
 def test_the_export_returns_the_filtered_table_as_xlsx(client, office_user, tasks, park):
     client.force_login(office_user)
-    response = client.get(reverse("reforms:task_export"), {"park": park.pk, "ordering": "-code"})
+    response = export_via_page(
+        client, reverse("reforms:task_export"), {"park": park.pk, "ordering": "-code"}
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(BytesIO(response.content)).active
+    sheet = load_workbook(BytesIO(content(response))).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert codes == ["T-YELLOW", "T-RED"]
 
 
 def test_the_export_leaves_out_hidden_tasks(client, liaison, tasks):
     client.force_login(liaison)
-    sheet = load_workbook(BytesIO(client.get(reverse("reforms:task_export")).content)).active
+    response = export_via_page(client, reverse("reforms:task_export"))
+    sheet = load_workbook(BytesIO(content(response))).active
     assert sorted(row[0] for row in sheet.iter_rows(min_row=2, values_only=True)) == [
         "T-RED",
         "T-YELLOW",

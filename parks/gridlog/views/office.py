@@ -53,7 +53,7 @@ def _in_pinyin_order(field, name):
     field.queryset = field.queryset.order_by(chinese_order(name), "pk")
 
 
-def _filtered_activities(request, queryset, *, data):
+def filtered_activities(request, queryset, *, data):
     """ActivityFilter over `queryset` with pinyin-ordered choices; nothing on a bad value."""
     activity_filter = ActivityFilter(data, queryset=queryset, request=request)
     fields = activity_filter.form.fields
@@ -137,7 +137,7 @@ def _tab_links(request, *, feed_query, active):
 
 @login_required
 def activity_feed(request):
-    activity_filter, activities = _filtered_activities(
+    activity_filter, activities = filtered_activities(
         request, selectors.activity_list(user=request.user), data=request.GET
     )
     # A scope's whole feed is counted from its tally; a filtered one over its rows.
@@ -161,6 +161,7 @@ def activity_feed(request):
             "filter": activity_filter,
             "bar": _filter_bar(activity_filter),
             "reset_url": reverse("parks:activity_feed"),
+            "feed_query": feed_query,
             "page": page,
             "entries": totals["entries"] or 0,
             "participants": totals["participants"] or 0,
@@ -271,7 +272,7 @@ def activity_calendar(request):
     first = _month_from(request)
     # The month is the period here: the feed's from/to would hide days of the grid.
     data = _query_without(request, "date_from", "date_to", *PAGE_PARAMS)
-    activity_filter, activities = _filtered_activities(
+    activity_filter, activities = filtered_activities(
         request, access.activities_visible_to(request.user), data=data
     )
     weeks, month_totals = _calendar_days(activities, first)

@@ -318,6 +318,12 @@ class TaskViewSet(CursorListMixin, CrudViewSet):
 
     @extend_schema(
         summary="The construction table as Excel, with the same filters as the list",
+        description=_(
+            "Superseded by `POST /api/v1/exports/` with `kind` `tasks`, which the worker writes "
+            "(202, then poll and download). Kept for existing clients: the table is small "
+            "(a few thousand tasks), so this synchronous answer stays within the request's time."
+        ),
+        deprecated=True,
         filters=True,
         responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY},
     )

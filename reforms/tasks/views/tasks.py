@@ -29,7 +29,7 @@ from reforms.tasks.views.common import ordered, sort_links
 TABLE_FILTERS = ("park", "unit", "category", "status", "warning")
 
 
-def _filtered_tasks(request):
+def filtered_tasks(request):
     """The visible tasks after the construction table's filters and sort order."""
     task_filter = TaskFilter(
         request.GET,
@@ -44,7 +44,7 @@ def _filtered_tasks(request):
 
 @login_required
 def task_list(request):
-    task_filter, tasks, ordering = _filtered_tasks(request)
+    task_filter, tasks, ordering = filtered_tasks(request)
     page = paginate(request, tasks)
     # The league table links to one lead unit's tasks; that filter has no select of its own.
     lead_unit = None if task_filter.errors else task_filter.form.cleaned_data.get("lead_unit")
@@ -88,15 +88,6 @@ def task_list(request):
             "can_manage": policy.may_manage_tasks(request.user),
         },
     )
-
-
-@login_required
-def task_export(request):
-    """The construction table as Excel, with the same filters and order as the page."""
-    from reforms.tasks.excel import task_table_response
-
-    _filter, tasks, _ordering = _filtered_tasks(request)
-    return task_table_response(tasks)
 
 
 @login_required

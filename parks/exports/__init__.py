@@ -1,0 +1,1 @@
+"""Exports written by the worker: a list's rows as a workbook, off the web request."""
