@@ -140,9 +140,18 @@ def office_only(authenticate):
 # --- Shared SQL -----------------------------------------------------------------------------
 
 
+# Tables whose whole-scope counts the portal reads from its per-park tally (parks.core.tallies,
+# kept exact by PostgreSQL triggers): a hand-written floor would read them too.
+TALLIED_TABLES = ("grievances_grievance", "parks_activity", "reforms_task")
+
+
 def count_rows(cursor, table: str, where: str = "", params: list | None = None) -> int:
-    """How many rows of `table` match: every floor's count goes through here, so a tally
-    table, if the portal gets one, is switched to in one place."""
+    """How many rows of `table` match: every floor's count goes through here. A tallied table
+    counted whole, or for one park, is read from the tally, as the portal reads it."""
+    if table in TALLIED_TABLES and where in ("", "park_id = %s"):
+        sql = "SELECT coalesce(sum(n), 0) FROM parks_tally WHERE source = %s"
+        cursor.execute(sql + (" AND park_id = %s" if where else ""), [table, *(params or [])])
+        return int(cursor.fetchone()[0])
     sql = f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")  # noqa: S608
     cursor.execute(sql, params or [])
     return cursor.fetchone()[0]
