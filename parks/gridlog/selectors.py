@@ -6,7 +6,7 @@ module's answers, kept here because many pages, views and tests read them from h
 
 import operator
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import reduce
 from typing import Any
 
@@ -114,7 +114,7 @@ def zone_logged(since: datetime, until: datetime | None = None) -> Exists:
 
 def idle_grid_zones(*, zones: QuerySet[GridZone], since: date) -> QuerySet[GridZone]:
     """Zones that have logged no activity since `since` (this week, this month…): not covered."""
-    start = datetime.combine(since, time.min, tzinfo=timezone.get_current_timezone())
+    start = local_day_start(since)
     return (
         zones.annotate(logged=zone_logged(start))
         .filter(logged=False)

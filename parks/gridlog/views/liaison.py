@@ -8,7 +8,7 @@ check (/media/ is never served).
 """
 
 import uuid
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parks import access
+from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
 from parks.core.downloads import stored_file_response
 from parks.core.view_helpers import paginate, save_form
@@ -73,7 +74,7 @@ def _visible_activity(request, pk):
 def _zone_cards(zones):
     """The zones with this week's entry count and the last entry's time, counted in SQL."""
     monday = gridlog_selectors.week_start(timezone.localdate())
-    since = datetime.combine(monday, time.min, tzinfo=timezone.get_current_timezone())
+    since = local_day_start(monday)
     return (
         zones.select_related("park")
         .annotate(

@@ -8,7 +8,7 @@ numbers as a table.
 """
 
 import calendar
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parks import access
-from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
+from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, month_start
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import tallied_totals
@@ -194,13 +194,8 @@ def _month_from(request):
 
 
 def _month_shift(first, months):
-    index = first.year * 12 + first.month - 1 + months
-    shifted = date(index // 12, index % 12 + 1, 1)
+    shifted = month_start(first, months)
     return shifted if PORTAL_DATE_MIN <= shifted <= PORTAL_DATE_MAX else None
-
-
-def _local_midnight(day):
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def _calendar_days(activities, first):
@@ -209,7 +204,7 @@ def _calendar_days(activities, first):
     tz = timezone.get_current_timezone()
     after = first + timedelta(days=calendar.monthrange(first.year, first.month)[1])
     in_month = activities.filter(
-        occurred_at__gte=_local_midnight(first), occurred_at__lt=_local_midnight(after)
+        occurred_at__gte=local_day_start(first), occurred_at__lt=local_day_start(after)
     ).order_by()
     local_day = TruncDate("occurred_at", tzinfo=tz)
     counts = in_month.annotate(day=local_day).values("day", "kind").annotate(n=Count("pk"))
