@@ -6,7 +6,7 @@ from rest_framework import serializers
 from rest_framework.permissions import BasePermission
 
 from parks import access
-from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
+from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.history import selectors
 from parks.history.choices import AuditAction
 from parks.history.filters import AuditEventFilter
@@ -88,7 +88,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
     ),
     retrieve=extend_schema(summary="One audit event"),
 )
-class AuditEventViewSet(CursorListMixin, ReadOnlyViewSet):
+class AuditEventViewSet(ReadOnlyViewSet):
     permission_class = OfficeOnlyPermission
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilter

@@ -131,6 +131,5 @@ def test_the_cursor_pages_are_in_the_schema_beside_the_unchanged_lists(client):
     assert "ordering" not in {p["name"] for p in operation["parameters"]}
     listed = schema["components"]["schemas"]["PaginatedTaskList"]
     assert set(listed["properties"]) == {"count", "next", "previous", "results"}
-    for path in ("/api/v1/grievances/cursor/", "/api/v1/activities/cursor/", "/api/v1/audit/"):
-        assert path.replace("/cursor", "") in schema["paths"]
-        assert f"{path.rstrip('/').removesuffix('/cursor')}/cursor/" in schema["paths"]
+    for path in ("/api/v1/grievances/cursor/", "/api/v1/activities/cursor/"):
+        assert path in schema["paths"]
