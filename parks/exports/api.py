@@ -24,6 +24,7 @@ from rest_framework.response import Response
 
 from parks.core.api.errors import Conflict
 from parks.core.api.negotiation import FileDownloadNegotiation
+from parks.core.api.parsers import JSONParser
 from parks.core.api.schema import conflict, invalid
 from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.excel import XLSX_CONTENT_TYPE
@@ -115,7 +116,11 @@ NOT_DONE = conflict(gettext_lazy("The export is not done (still queued or runnin
 
 @extend_schema_view(
     list=extend_schema(summary="List your exports, newest first"),
-    retrieve=extend_schema(summary="One of your exports: poll it until `status` is `done`"),
+    retrieve=extend_schema(
+        summary="One of your exports, to poll until it is done",
+        description=gettext_lazy("Yours only: another person's export is a 404."),
+        responses={200: ExportSerializer},
+    ),
 )
 class ExportViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
     """Exports of a list (grievances, tasks, the grid log, a ledger) as an Excel workbook,
@@ -123,6 +128,8 @@ class ExportViewSet(mixins.CreateModelMixin, ReadOnlyViewSet):
 
     serializer_class = ExportSerializer
     filterset_class = None
+    # `filters` is an object: a JSON body only (a form could not carry it).
+    parser_classes = [JSONParser]
     ordering_fields = ["created_at", "id"]
     lookup_value_regex = r"\d+"
 
