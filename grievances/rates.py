@@ -378,8 +378,10 @@ def with_rates(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def no_grievances() -> dict[str, Any]:
-    """The figures of a scope without grievances: every count 0, every rate None."""
-    return with_rates(dict.fromkeys(rate_counts(), 0))
+    """The figures of a scope without grievances: every count 0, every rate None. Keyed by
+    COUNTS, as rate_counts is, without building its expressions (a report's per-park figures
+    ask for this once per park without grievances in a period)."""
+    return with_rates(dict.fromkeys((measure.key for measure in COUNTS), 0))
 
 
 # --- Open at a moment ------------------------------------------------------------------------

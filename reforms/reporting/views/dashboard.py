@@ -380,7 +380,7 @@ def _zone_rows(park, start, end, query):
         .values("grid_zone")
         .annotate(**selectors.rate_counts())
     }
-    no_grievances = selectors.with_rates(dict.fromkeys(selectors.rate_counts(), 0))
+    no_grievances = selectors.no_grievances()
     feed = reverse("parks:activity_feed")
     rows = []
     for zone in zones:
