@@ -216,12 +216,16 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
         "current": min(as_instants(start, end)[1], now),
         **{name: as_instants(*days)[1] for name, days in compared.items()},
     }
-    backlog = grievances.order_by().aggregate(
-        **{
-            f"{name}_{key}": expression
-            for name, at in ends.items()
-            for key, expression in grievance_selectors.backlog_counts(at).items()
-        }
+    backlog = (
+        grievances.filter(grievance_selectors.backlog_candidates(ends.values()))
+        .order_by()
+        .aggregate(
+            **{
+                f"{name}_{key}": expression
+                for name, at in ends.items()
+                for key, expression in grievance_selectors.backlog_counts(at).items()
+            }
+        )
     )
     return {
         name: {

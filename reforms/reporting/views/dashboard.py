@@ -181,7 +181,9 @@ def _trends(scope, end):
         .order_by()
         .annotate(month=TruncMonth("received_at"))
         .values("month")
-        .annotate(**selectors.rate_counts())
+        # Only the counts behind the rates the charts draw (and received): the trend reads a
+        # year of grievances, and every other column would cost its work on each of them.
+        .annotate(**selectors.rate_counts(rates=spec.RATES))
     )
     # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
@@ -194,7 +196,7 @@ def _trends(scope, end):
     def by_month(rows):
         return {timezone.localtime(row["month"]).date().replace(day=1): row for row in rows}
 
-    grievances = by_month(selectors.with_rates(row) for row in grievance_rows)
+    grievances = by_month(selectors.with_rates(row, spec.RATES) for row in grievance_rows)
     activities = {
         month: {"count": counted.get(month, 0), "covered": covered.get(month, 0)}
         for month in months
