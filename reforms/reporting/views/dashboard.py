@@ -344,7 +344,8 @@ def _figures(report, today, previous, running):
     cached = cache.get(key) or {}
     snapshot, trend = stored or cached.get("snapshot"), cached.get("trend")
     if snapshot is None or trend is None:
-        snapshot = snapshot or build_snapshot(report, previous=previous)
+        # The page shows no year-ago figure: they are not counted.
+        snapshot = snapshot or build_snapshot(report, previous=previous, with_year_ago=False)
         if trend is None:
             months, grievance_months, activity_months = _trends(Scope(report), report.period_end)
             trend = _trend_data(
