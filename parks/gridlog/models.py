@@ -166,7 +166,9 @@ class ActivityRollup(models.Model):
             # covered zones per month (zones_covered_per_month, n > 0), read from the index
             # alone and in month order (`n` included): no heap pages, no sort before grouping
             # (the covered zones took 14 ms reading the table and sorting 18,000 rows, 8 ms so).
-            models.Index(fields=["month", "grid_zone"], include=["n"], name="activity_rollup_month"),
+            models.Index(
+                fields=["month", "grid_zone"], include=["n"], name="activity_rollup_month"
+            ),
         ]
 
     def __str__(self):
