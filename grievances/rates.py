@@ -32,7 +32,7 @@ The rules a 12345-style office defends, and why:
   dissatisfied call followed by a reopen still counts; the first-call rate sits beside it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -335,13 +335,29 @@ def _took_step(action: str) -> Exists:
     return Exists(GrievanceEvent.objects.filter(grievance=OuterRef("pk"), action=action))
 
 
-def rate_counts(now: datetime | None = None) -> dict[str, Any]:
+def rate_counts(now: datetime | None = None, *, rates: Iterable[str] = ()) -> dict[str, Any]:
     """The aggregate expressions behind every grievance figure, keyed as COUNTS, to aggregate a
     queryset of grievances (`.aggregate(**rate_counts())`) or group it
     (`.values(...).annotate(**rate_counts())`). Each is one column of one query: the calls and
     steps are correlated subqueries, so no join multiplies the grievances. `now`: the moment
-    pending is judged at (default: now)."""
-    now = now or timezone.now()
+    pending is judged at (default: now). `rates` (keys of RATES): only `received` and the counts
+    those rates are worked out from (counts_for), for a reader that shows nothing else (the
+    dashboard's twelve-month trend); each column costs its work on every grievance counted."""
+    counts = _rate_counts(now or timezone.now())
+    if not rates:
+        return counts
+    return {key: counts[key] for key in counts_for(rates)}
+
+
+def counts_for(rates: Iterable[str]) -> tuple[str, ...]:
+    """`received` and the counts behind the given rates, in COUNTS' order."""
+    wanted = {"received"} | {
+        key for rate in rates for key in (BY_KEY[rate].part, BY_KEY[rate].whole)
+    }
+    return tuple(measure.key for measure in COUNTS if measure.key in wanted)
+
+
+def _rate_counts(now: datetime) -> dict[str, Any]:
     counted = ~Q(status__in=UNCOUNTED_STATUSES)
     response_pending = Q(responded_at__isnull=True, response_due_at__gte=now)
     resolution_pending = Q(resolved_at__isnull=True, resolution_due_at__gte=now)
@@ -372,14 +388,18 @@ def rate_counts(now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-def with_rates(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A row of counts (rate_counts) with every rate worked out from them."""
-    return {**row, **{rate.key: percent(row[rate.part], row[rate.whole]) for rate in RATES}}
+def with_rates(row: Mapping[str, Any], rates: Iterable[str] = ()) -> dict[str, Any]:
+    """A row of counts (rate_counts) with every rate worked out from them; only those of
+    `rates` when given (a row of rate_counts(rates=…))."""
+    chosen = [BY_KEY[key] for key in rates] if rates else RATES
+    return {**row, **{rate.key: percent(row[rate.part], row[rate.whole]) for rate in chosen}}
 
 
 def no_grievances() -> dict[str, Any]:
-    """The figures of a scope without grievances: every count 0, every rate None."""
-    return with_rates(dict.fromkeys(rate_counts(), 0))
+    """The figures of a scope without grievances: every count 0, every rate None. Keyed by
+    COUNTS, as rate_counts is, without building its expressions (a report's per-park figures
+    ask for this once per park without grievances in a period)."""
+    return with_rates(dict.fromkeys((measure.key for measure in COUNTS), 0))
 
 
 # --- Open at a moment ------------------------------------------------------------------------
@@ -424,6 +444,19 @@ def backlog_counts(at: datetime) -> dict[str, Any]:
         "open_at_end": Count("pk", filter=open_then),
         "overdue_at_end": Count("pk", filter=open_then & Q(resolution_due_at__lt=at)),
     }
+
+
+def backlog_candidates(moments: Iterable[datetime]) -> Q:
+    """The grievances that can count in backlog_counts at any of `moments`: counted ones
+    received before the last moment and not replied to before the first. A filter that changes
+    no figure, so an aggregate of several moments' backlogs reads these rows, not every
+    grievance ever received (those replied to long ago are most of them)."""
+    moments = list(moments)
+    return (
+        ~Q(status__in=UNCOUNTED_STATUSES)
+        & Q(received_at__lt=max(moments))
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=min(moments)))
+    )
 
 
 # --- The survey funnel ------------------------------------------------------------------------

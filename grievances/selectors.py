@@ -225,6 +225,7 @@ RATE_PENDING = grievance_rates.PENDING
 FUNNEL_MEASURES = grievance_rates.FUNNEL
 BACKLOG_MEASURES = grievance_rates.BACKLOG
 backlog_counts = grievance_rates.backlog_counts
+backlog_candidates = grievance_rates.backlog_candidates
 
 
 def grievances_in_period(

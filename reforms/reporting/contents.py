@@ -216,12 +216,16 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
         "current": min(as_instants(start, end)[1], now),
         **{name: as_instants(*days)[1] for name, days in compared.items()},
     }
-    backlog = grievances.order_by().aggregate(
-        **{
-            f"{name}_{key}": expression
-            for name, at in ends.items()
-            for key, expression in grievance_selectors.backlog_counts(at).items()
-        }
+    backlog = (
+        grievances.filter(grievance_selectors.backlog_candidates(ends.values()))
+        .order_by()
+        .aggregate(
+            **{
+                f"{name}_{key}": expression
+                for name, at in ends.items()
+                for key, expression in grievance_selectors.backlog_counts(at).items()
+            }
+        )
     )
     return {
         name: {
@@ -401,15 +405,17 @@ def build_snapshot(
     progress: Callable[[int], None] = lambda percent: None,
     *,
     previous: tuple[date, date] | None = None,
+    with_year_ago: bool = True,
 ) -> dict:
     """Every section of the report, for its period, the period before and the same period a
     year earlier: `previous_period` unless `previous` is given (the dashboard compares a running
-    period with as many days at the start of the period before; its `year_ago` stays the whole
-    period a year earlier, which the dashboard does not show)."""
+    period with as many days at the start of the period before). `with_year_ago=False` leaves
+    the year-ago figures out of every section (the dashboard, which shows none of them: they
+    were a fifth of its cold build); `year_ago_period` still names the period."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
     year_ago = year_ago_period(report.period_kind, start, end)
-    compared = {"previous": prev, "year_ago": year_ago}
+    compared = {"previous": prev, **({"year_ago": year_ago} if with_year_ago else {})}
     # One moment for every figure of the build, in the portal's time zone whoever asks: the one
     # the build records as the report's as_of (reforms.reporting.freshness); a grievance is
     # pending or late as at `now`, and "today" is its day.

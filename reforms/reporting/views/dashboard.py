@@ -181,7 +181,9 @@ def _trends(scope, end):
         .order_by()
         .annotate(month=TruncMonth("received_at"))
         .values("month")
-        .annotate(**selectors.rate_counts())
+        # Only the counts behind the rates the charts draw (and received): the trend reads a
+        # year of grievances, and every other column would cost its work on each of them.
+        .annotate(**selectors.rate_counts(rates=spec.RATES))
     )
     # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
@@ -194,7 +196,7 @@ def _trends(scope, end):
     def by_month(rows):
         return {timezone.localtime(row["month"]).date().replace(day=1): row for row in rows}
 
-    grievances = by_month(selectors.with_rates(row) for row in grievance_rows)
+    grievances = by_month(selectors.with_rates(row, spec.RATES) for row in grievance_rows)
     activities = {
         month: {"count": counted.get(month, 0), "covered": covered.get(month, 0)}
         for month in months
@@ -342,7 +344,8 @@ def _figures(report, today, previous, running):
     cached = cache.get(key) or {}
     snapshot, trend = stored or cached.get("snapshot"), cached.get("trend")
     if snapshot is None or trend is None:
-        snapshot = snapshot or build_snapshot(report, previous=previous)
+        # The page shows no year-ago figure: they are not counted.
+        snapshot = snapshot or build_snapshot(report, previous=previous, with_year_ago=False)
         if trend is None:
             months, grievance_months, activity_months = _trends(Scope(report), report.period_end)
             trend = _trend_data(
@@ -380,7 +383,7 @@ def _zone_rows(park, start, end, query):
         .values("grid_zone")
         .annotate(**selectors.rate_counts())
     }
-    no_grievances = selectors.with_rates(dict.fromkeys(selectors.rate_counts(), 0))
+    no_grievances = selectors.no_grievances()
     feed = reverse("parks:activity_feed")
     rows = []
     for zone in zones:

@@ -1,0 +1,159 @@
+"""The cold dashboard's cheaper queries count what the full definitions count: the trend's
+rates from only the counts behind them, the backlog over only the grievances that can be open,
+no year-ago figures computed, and the same numbers after grievances are edited."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from grievances import rates as grievance_rates
+from grievances import selectors
+from grievances.models import Grievance
+from reforms.reporting import spec
+from tests.factories import GrievanceFactory
+from tests.grievances.rates_helpers import Desk, days, hours, local
+
+pytestmark = pytest.mark.django_db
+
+TODAY = local(2026, 6, 10, 10, 0)  # the dashboard's "today": 1–10 June 2026 so far
+
+
+@pytest.fixture
+def desk(time_machine):
+    return Desk(time_machine)
+
+
+def _histories(desk, park):
+    """May and June grievances taking every step the trend's rates count."""
+    grievances = []
+    for month, day in ((5, 4), (5, 20), (6, 2), (6, 3)):
+        start = local(2026, month, day, 9, 0)
+        late = desk.handled(desk.received(park, start), accepted=hours(30), replied=days(2))
+        desk.call(late, start + days(3), "unsatisfied")
+        desk.reopen(late, start + days(3) + hours(1))
+        desk.reply(late, start + days(4))
+        desk.call(late, start + days(5), "satisfied")
+        on_time = desk.handled(desk.received(park, start), accepted=hours(2), replied=days(1))
+        desk.call(on_time, start + days(2), "basically_satisfied")
+        waiting = desk.received(park, start + hours(1))
+        grievances += [late, on_time, waiting]
+    # Received on the 9th: its deadlines have not passed on the 10th (pending, not late).
+    grievances.append(desk.received(park, local(2026, 6, 9, 9, 0)))
+    return grievances
+
+
+def _trend(client):
+    cache.clear()
+    response = client.get(reverse("reforms:dashboard"))
+    assert response.status_code == 200
+    return response.context["trend"]
+
+
+def _raw_trend(months):
+    """The trend's grievance columns from every figure's full definition, month by month."""
+    by_month = {
+        f"{timezone.localtime(row['month']):%Y-%m}": row
+        for row in selectors.rates_by(Grievance.objects.all(), "month")
+    }
+    return {
+        **{key: [by_month.get(month, {}).get(key) for month in months] for key in spec.RATES},
+        "received": [by_month.get(month, {}).get("received", 0) for month in months],
+    }
+
+
+def _shown(trend):
+    return {key: trend[key] for key in (*spec.RATES, "received")}
+
+
+def test_the_trend_counts_the_full_definitions_after_edits(
+    client, office_user, desk, park, time_machine
+):
+    grievances = _histories(desk, park)
+    time_machine.move_to(TODAY)
+    client.force_login(office_user)
+    trend = _trend(client)
+    assert _shown(trend) == _raw_trend(trend["months"])
+    june = trend["months"].index("2026-06")
+    assert trend["received"][june] == 7
+    assert trend["satisfaction_rate"][june] is not None
+
+    # Withdrawn (counts nowhere), reopened and called again, moved to another unit, deleted,
+    # and one received back in May: the trend follows every edit.
+    late, on_time, waiting = grievances[6:9]
+    desk.withdraw(waiting, TODAY - hours(4))
+    desk.reopen(on_time, TODAY - hours(3))
+    desk.reply(on_time, TODAY - hours(2))
+    desk.call(on_time, TODAY - hours(1), "unsatisfied")
+    Grievance.objects.filter(pk=on_time.pk).update(handling_unit=desk.unit_b)
+    grievances[0].delete()
+    Grievance.objects.filter(pk=late.pk).update(received_at=local(2026, 5, 28, 9, 0))
+    time_machine.move_to(TODAY)
+    after = _trend(client)
+    assert _shown(after) == _raw_trend(after["months"])
+    assert after["received"][june] == 5
+    assert after["satisfaction_rate"][june] != trend["satisfaction_rate"][june]
+
+
+def test_the_trend_columns_are_the_full_figures_columns(desk, park, time_machine):
+    _histories(desk, park)
+    now = TODAY
+    full = selectors.rates(Grievance.objects.all(), now=now)
+    few = grievance_rates.with_rates(
+        Grievance.objects.order_by().aggregate(**selectors.rate_counts(now, rates=spec.RATES)),
+        spec.RATES,
+    )
+    # Received, the three rates and the counts behind them, and nothing else.
+    assert set(few) == {
+        "received",
+        *spec.RATES,
+        *(grievance_rates.BY_KEY[rate].part for rate in spec.RATES),
+        *(grievance_rates.BY_KEY[rate].whole for rate in spec.RATES),
+    }
+    assert few == {key: full[key] for key in few}
+
+
+def test_a_scope_without_grievances_has_every_count_at_zero():
+    nothing = selectors.no_grievances()
+    assert {key: nothing[key] for key in selectors.rate_counts()} == dict.fromkeys(
+        selectors.rate_counts(), 0
+    )
+
+
+def test_the_backlog_over_its_candidates_is_the_backlog_over_every_grievance(park):
+    first, second = local(2026, 5, 1, 0, 0), local(2026, 6, 1, 0, 0)
+    moments = {"first": first, "second": second}
+    for resolved in (
+        None,
+        first - timedelta(seconds=1),  # replied before either moment: open at neither
+        first,  # replied at the first moment: still open then
+        first + days(3),
+        second,
+        second + days(1),
+    ):
+        for received in (first - days(40), first + days(2), second + days(2)):
+            GrievanceFactory(
+                park=park,
+                received_at=received,
+                resolved_at=resolved if resolved is None or resolved > received else None,
+                resolution_due_at=received + days(15),
+            )
+    GrievanceFactory(park=park, received_at=first - days(5), status="withdrawn")
+
+    def backlog(grievances):
+        return grievances.order_by().aggregate(
+            **{
+                f"{name}_{key}": expression
+                for name, at in moments.items()
+                for key, expression in selectors.backlog_counts(at).items()
+            }
+        )
+
+    everything = backlog(Grievance.objects.all())
+    candidates = Grievance.objects.filter(selectors.backlog_candidates(moments.values()))
+    assert backlog(candidates) == everything
+    # Received before the first moment and not replied to before it (the withdrawn one aside).
+    assert everything["first_open_at_end"] == 5
+    assert candidates.count() < Grievance.objects.count()
