@@ -58,7 +58,11 @@ class GrievanceFilter(django_filters.FilterSet):
     )
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     category = django_filters.ChoiceFilter(choices=Category.choices, label=_("Category"))
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
+    # No DISTINCT (django-filter's default for a multiple choice): a column of the row itself
+    # cannot repeat a row, and DISTINCT made each workbench queue sort its whole scope.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, label=_("Status"), distinct=False
+    )
     flag = django_filters.ChoiceFilter(
         choices=DEADLINE_FLAGS, method="filter_flag", label=_("Time limit")
     )

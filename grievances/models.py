@@ -24,6 +24,7 @@ from grievances.choices import (
     Status,
 )
 from grievances.deadlines import in_deadline_order
+from grievances.status_counts import StatusTally  # noqa: F401  (a model of this app)
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Organisation, Park

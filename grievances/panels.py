@@ -17,6 +17,7 @@ from grievances.views.common import STATUS_GROUPS, next_deadline
 from parks import access
 from parks.core import related
 from parks.core.related import PANEL_ITEMS, Asker, Panel, PanelItem
+from parks.core.tallies import count
 
 FLAG_TONES = {"breached": "danger", "due_soon": "warning"}
 
@@ -63,9 +64,8 @@ def _items(rows, now) -> list[PanelItem]:
 
 
 def _panel(key, title, rows, url, now, **extra) -> Panel:
-    return Panel(
-        key=key, title=title, count=rows.count(), url=url, items=_items(rows, now), **extra
-    )
+    # Counted as the inbox's pages count (a queue's statuses over a scope: the status tally).
+    return Panel(key=key, title=title, count=count(rows), url=url, items=_items(rows, now), **extra)
 
 
 # --- The workbench ---------------------------------------------------------------------------

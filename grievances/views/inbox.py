@@ -7,7 +7,6 @@ the inbox's filters are grievances.filters.GrievanceFilter, shared with the API.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from grievances.views.common import (
 from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
+from parks.core.tallies import counts_by
 from parks.core.view_helpers import sort_links
 
 # The filters the inbox offers as selects, in the order they are shown.
@@ -97,15 +97,10 @@ def _chosen_statuses(request, grievance_filter):
 
 def _tabs(request, grievances, current):
     """Each status group with its count (one query) and a link keeping the filters."""
-    # One count per status, summed into the groups here: PostgreSQL counts the statuses off an
-    # index that holds them (grievance_unit_status, or grievance_inbox for a park) without
-    # reading the table, where a FILTER per group reads every row.
-    per_status = dict(
-        grievances.order_by()
-        .values_list("status")
-        .annotate(count=Count("*"))
-        .values_list("status", "count")
-    )
+    # One count per status, summed into the groups here. For a scope narrowed by park or unit
+    # alone they come from the status tally (grievances.status_counts: a few rows, however many
+    # grievances), else from one GROUP BY over the filtered rows.
+    per_status = counts_by(grievances, "status")
     counts = {
         key: sum(
             count for status, count in per_status.items() if statuses is None or status in statuses

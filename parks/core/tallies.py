@@ -19,18 +19,26 @@ summed into `total`, or None). A migration creates each table's triggers (`tally
 there are no triggers and every reader falls back to the plain query: the same numbers.
 
 `tallied_totals(queryset)` answers from the tally when the queryset is narrowed by park alone
-(nothing, `park_id = …` or `park_id IN …`: how parks.access narrows a scope) and None otherwise,
-so any other filter counts its (smaller) filtered rows. `TalliedPaginator` is Django's paginator
-counting that way; the pages' `paginate` and the API's PortalPagination use it.
+(nothing, `park_id = …` or `park_id IN …`: how parks.access narrows a scope) and None otherwise.
+An app may register a finer rollup of a table for the counts (`count_from`): `count` and
+`counts_by` then answer from it whenever the queryset's conditions name only the rollup's keys
+(`=`, `IN`, `IS NULL`, joined by AND and OR; a unit's staff see `park_id = 3 OR
+handling_unit_id = 7`): each group holds rows that agree on every key, so a condition on the
+keys is true for all of a group's rows or for none, and summing the groups it holds for is
+COUNT(*). Any other filter counts its (smaller) filtered rows. `TalliedPaginator` is Django's
+paginator counting that way; the pages' `paginate` and the API's PortalPagination use it.
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
 
 from django.core.paginator import Paginator
 from django.db import connections, migrations, models
-from django.db.models import Sum
-from django.db.models.lookups import Exact, In
+from django.db.models import Count, ForeignObjectRel, Q, Sum
+from django.db.models.lookups import Exact, In, IsNull
 from django.db.models.sql import Query
+from django.db.models.sql.datastructures import Join
+from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.functional import cached_property
 
 # Tallied tables (db_table) and the column summed into a tally's `total` (None: nothing).
@@ -200,41 +208,77 @@ def rollups_kept(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def _park_condition(queryset) -> dict | None:
-    """{} when `queryset` is its whole table, {"park_id__in": …} or {"park_id": …} when it is
-    narrowed by its park column alone, None when anything else narrows or groups it."""
-    query = queryset.query
+def _plain_keys(rollup: Rollup) -> set[str]:
+    """The rollup's keys that are a source column of the same name (`{row}.park_id`)."""
+    return {column for column, expr in rollup.keys.items() if expr == f"{{row}}.{column}"}
+
+
+def _one_row_per_row(query: Query) -> bool:
+    """Whether the query yields each row of its table once, as COUNT(*) over the table would:
+    not sliced, grouped, combined or aggregated, and joined only along foreign keys (a join to
+    the rows pointing back, e.g. attachments, repeats a row per match). DISTINCT then changes
+    nothing, as long as it is over whole rows (their ids differ)."""
     if (
-        query.distinct
-        or query.combinator
+        query.combinator
         or query.is_sliced
         or query.group_by is not None
+        or query.distinct_fields
+        or (query.distinct and query.values_select)
         or any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
     ):
+        return False
+    return not any(
+        isinstance(join, Join) and isinstance(join.join_field, ForeignObjectRel)
+        for join in query.alias_map.values()
+    )
+
+
+def _literal(value) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _leaf_condition(lookup, table: str, keys: set[str]) -> Q | None:
+    if not isinstance(lookup, Exact | In | IsNull):
         return None
-    where = query.where
-    if not where.children:
-        return {}
-    if where.negated or len(where.children) != 1:
+    column = getattr(getattr(lookup.lhs, "target", None), "column", None)
+    if getattr(lookup.lhs, "alias", None) != table or column not in keys:
         return None
-    lookup = where.children[0]
-    if not isinstance(lookup, Exact | In) or getattr(lookup.lhs, "alias", None) != (
-        queryset.model._meta.db_table
-    ):
+    value = lookup.rhs
+    if isinstance(lookup, IsNull):
+        known = isinstance(value, bool)
+    elif isinstance(lookup, In):
+        # Values, or a subquery (a subdistrict's parks); never a column of another row.
+        known = isinstance(value, Query) or (
+            isinstance(value, list | tuple | set | frozenset) and all(map(_literal, value))
+        )
+    else:
+        known = _literal(value)
+    return Q(**{f"{column}__{lookup.lookup_name}": value}) if known else None
+
+
+def _where_condition(node, table: str, keys: set[str]) -> Q | None:
+    """The same condition over the rollup's key columns, or None when one of its parts is not a
+    plain comparison of a key column with values (a negation, another column, an annotation)."""
+    if not isinstance(node, WhereNode):
+        return _leaf_condition(node, table, keys)
+    if node.negated or node.connector not in (AND, OR) or not node.children:
         return None
-    if getattr(lookup.lhs.target, "column", None) != "park_id":
+    parts = [_where_condition(child, table, keys) for child in node.children]
+    if any(part is None for part in parts):
         return None
-    # Parks named by value or by a subquery of parks; a column (park = another row's park)
-    # is no list of parks.
-    parks = lookup.rhs
-    if isinstance(lookup, In):
-        if isinstance(parks, Query) or (
-            isinstance(parks, list | tuple | set | frozenset)
-            and all(isinstance(pk, int) for pk in parks)
-        ):
-            return {"park_id__in": parks}
+    return reduce(lambda a, b: a & b if node.connector == AND else a | b, parts)
+
+
+def _key_condition(queryset, keys: set[str]) -> Q | None:
+    """`queryset`'s conditions as a condition on a rollup whose `keys` are columns of the
+    queryset's table (Q() for the whole table), or None when they are not conditions on those
+    columns alone or the queryset is not one row per row of its table."""
+    query = queryset.query
+    if not _one_row_per_row(query):
         return None
-    return {"park_id": parks} if isinstance(parks, int) else None
+    if not query.where.children:
+        return Q()
+    return _where_condition(query.where, queryset.model._meta.db_table, keys)
 
 
 def tallied_totals(queryset) -> dict | None:
@@ -243,21 +287,64 @@ def tallied_totals(queryset) -> dict | None:
     table = queryset.model._meta.db_table
     if table not in TALLIED or not rollups_kept(queryset.db):
         return None
-    condition = _park_condition(queryset)
+    condition = _key_condition(queryset, {"park_id"})
     if condition is None:
         return None
     totals = (
         Tally.objects.using(queryset.db)
-        .filter(source=table, **condition)
+        .filter(condition, source=table)
         .aggregate(n=Sum("n", default=0), total=Sum("total", default=0))
     )
     return {"n": int(totals["n"]), "total": int(totals["total"])}
 
 
+# Finer rollups the counts read, per source table (`count_from`): (the rollup, its model).
+COUNTED: dict[str, list[tuple[Rollup, type[models.Model]]]] = {}
+
+
+def count_from(rollup: Rollup, model: type[models.Model]) -> None:
+    """Let `count` and `counts_by` read `rollup` (whose table is `model`'s) for its source's
+    querysets narrowed by its plain keys. Its count column is `n`; its where must be TRUE."""
+    entries = COUNTED.setdefault(rollup.source, [])
+    if all(known is not rollup for known, _model in entries):
+        entries.append((rollup, model))
+
+
+def _rollup_groups(queryset, by: str | None = None):
+    """The rows of a registered rollup whose counts add up to `queryset`'s (with `by` among
+    its keys), or None when none can tell."""
+    if not rollups_kept(queryset.db):
+        return None
+    for rollup, model in COUNTED.get(queryset.model._meta.db_table, ()):
+        keys = _plain_keys(rollup)
+        if by is not None and by not in keys:
+            continue
+        condition = _key_condition(queryset, keys)
+        if condition is not None:
+            return model._default_manager.using(queryset.db).filter(condition)
+    return None
+
+
 def count(queryset) -> int:
-    """`queryset.count()`, read from the tally when it can tell."""
+    """`queryset.count()`, read from the tally or a registered rollup when one can tell."""
     totals = tallied_totals(queryset)
-    return totals["n"] if totals is not None else queryset.count()
+    if totals is not None:
+        return totals["n"]
+    groups = _rollup_groups(queryset)
+    if groups is not None:
+        return int(groups.aggregate(n=Sum("n", default=0))["n"])
+    return queryset.count()
+
+
+def counts_by(queryset, column: str) -> dict:
+    """{value of `column`: rows of `queryset`} for the values it has rows of, in one query:
+    from a registered rollup keyed by `column` when it can tell, else by GROUP BY."""
+    groups = _rollup_groups(queryset, by=column)
+    if groups is not None:
+        rows = groups.order_by().values_list(column).annotate(rows=Sum("n"))
+    else:
+        rows = queryset.order_by().values_list(column).annotate(rows=Count("*"))
+    return {value: int(n) for value, n in rows.values_list(column, "rows") if n}
 
 
 class TalliedPaginator(Paginator):
