@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     tabs, its pages' count and the workbench's queues read them (grievances.status_counts)."""
 
     dependencies = [
-        ('grievances', '0009_grievance_tally'),
+        ('grievances', '0010_received_month_statistics'),
     ]
 
     operations = [
