@@ -96,7 +96,12 @@ def inbox(request, cursor, user):
         f"count(*) FILTER (WHERE status IN {statuses}) AS {key}" if statuses else "count(*) AS all"
         for key, statuses in TABS.items()
     )
-    cursor.execute(f"SELECT {tabs} FROM grievances_grievance")  # noqa: S608
+    # The tab counts read grievances per status from the status tally, as the inbox does
+    # (grievances.status_counts).
+    cursor.execute(
+        f"SELECT {tabs.replace('count(*)', 'coalesce(sum(n), 0)::bigint')}"  # noqa: S608
+        " FROM grievances_statustally"
+    )
     return {
         "count": count,
         "page": page,

@@ -148,6 +148,13 @@ TALLIED_TABLES = ("grievances_grievance", "parks_activity", "reforms_task")
 def count_rows(cursor, table: str, where: str = "", params: list | None = None) -> int:
     """How many rows of `table` match: every floor's count goes through here. A tallied table
     counted whole, or for one park, is read from the tally, as the portal reads it."""
+    if table == "grievances_grievance" and where == "status = ANY(%s)":
+        # Grievances in some statuses: the status tally (grievances.status_counts).
+        cursor.execute(
+            "SELECT coalesce(sum(n), 0) FROM grievances_statustally WHERE status = ANY(%s)",
+            params,
+        )
+        return int(cursor.fetchone()[0])
     if table in TALLIED_TABLES and where in ("", "park_id = %s"):
         sql = "SELECT coalesce(sum(n), 0) FROM parks_tally WHERE source = %s"
         cursor.execute(sql + (" AND park_id = %s" if where else ""), [table, *(params or [])])
