@@ -130,7 +130,11 @@ def _inbox_choices(cursor) -> dict[str, list]:
 @office_only(session_user)
 def activity_feed(request, cursor, user):
     page, offset = page_window(request, PAGE)
-    cursor.execute("SELECT count(*), coalesce(sum(participants), 0)::bigint FROM parks_activity")
+    # Entries and participants of the whole log: the per-park tally, as the feed reads them.
+    cursor.execute(
+        "SELECT coalesce(sum(n), 0)::bigint, coalesce(sum(total), 0)::bigint FROM parks_tally"
+        " WHERE source = 'parks_activity'"
+    )
     entries, participants = cursor.fetchone()
     found = activity_page(cursor, limit=PAGE, offset=offset)
     cursor.execute('SELECT id, name FROM parks_park ORDER BY name COLLATE "zh-x-icu", id')
