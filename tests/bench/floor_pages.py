@@ -92,16 +92,15 @@ def inbox(request, cursor, user):
     duplicates = dict(cursor.fetchall())
     for row in found:
         row["duplicates"] = duplicates.get(row["id"], 0)
+    # The tab counts: grievances per status from the status tally, as the inbox reads them
+    # (grievances.status_counts).
     tabs = ", ".join(
-        f"count(*) FILTER (WHERE status IN {statuses}) AS {key}" if statuses else "count(*) AS all"
+        f"coalesce(sum(n) FILTER (WHERE status IN {statuses}), 0)::bigint AS {key}"
+        if statuses
+        else "coalesce(sum(n), 0)::bigint AS all"
         for key, statuses in TABS.items()
     )
-    # The tab counts read grievances per status from the status tally, as the inbox does
-    # (grievances.status_counts).
-    cursor.execute(
-        f"SELECT {tabs.replace('count(*)', 'coalesce(sum(n), 0)::bigint')}"  # noqa: S608
-        " FROM grievances_statustally"
-    )
+    cursor.execute(f"SELECT {tabs} FROM grievances_statustally")  # noqa: S608
     return {
         "count": count,
         "page": page,
