@@ -72,9 +72,10 @@ def filtered(filterset_class: Any, query: Any, rows: Any, user: Any, **known: An
     for name in known:
         data.pop(name, None)
     filterset = filterset_class(data, queryset=rows, request=Asker(user))
-    if filterset.errors:
-        return rows.none()
-    rows = filterset.qs
+    if data:  # nothing left to validate: no form to build (its choices, its fields)
+        if filterset.errors:
+            return rows.none()
+        rows = filterset.qs
     for name, value in known.items():
         rows = filterset.filters[name].filter(rows, value)
     return rows

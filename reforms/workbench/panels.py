@@ -9,7 +9,7 @@ panel runs a fixed number of queries, whatever the rows.
 
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -73,11 +73,14 @@ def _table_url(query: QueryDict, **more) -> str:
 def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty_text="") -> Panel:
     """Red and yellow tasks of `rows`, each count a link to the table, in one query; with
     `every_task` the panel counts and lists all of `rows` (worst first), not only those."""
-    counts = rows.order_by().aggregate(
-        red=Count("pk", filter=Q(warning=WarningLevel.RED)),
-        yellow=Count("pk", filter=Q(warning=WarningLevel.YELLOW)),
-        total=Count("pk"),
-    )
+    # One row per warning level (GROUP BY the warning, its expression compiled once; a
+    # COUNT … FILTER per level compiled it once a level).
+    by_level = dict(rows.order_by().values_list("warning").annotate(n=Count("pk")))
+    counts = {
+        "red": by_level.get(WarningLevel.RED, 0),
+        "yellow": by_level.get(WarningLevel.YELLOW, 0),
+        "total": sum(by_level.values()),
+    }
     listed = (
         rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
     )
