@@ -46,9 +46,24 @@ def _listed(user, query: QueryDict, *, group: str = "all", **known):
     return rows, f"{reverse('grievances:inbox')}?{link.urlencode()}", now
 
 
+# What a panel's row shows (its text, note, link and next deadline, grievances.views.common):
+# the inbox's rows read with these columns and their park's, not every column of four tables.
+ITEM_COLUMNS = (
+    "title",
+    "tracking_code",
+    "status",
+    "responded_at",
+    "response_due_at",
+    "resolved_at",
+    "resolution_due_at",
+    "park__name",
+)
+
+
 def _items(rows, now) -> list[PanelItem]:
     items = []
-    for grievance in rows[:PANEL_ITEMS]:
+    shown = rows.select_related(None).select_related("park").only(*ITEM_COLUMNS)
+    for grievance in shown[:PANEL_ITEMS]:
         deadline = next_deadline(grievance, now)
         items.append(
             PanelItem(
