@@ -9,7 +9,7 @@ count it and explain it through this module.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -136,16 +136,22 @@ class RankOf(Func):
     output_field = IntegerField()
     arity = 1
 
-    def __init__(self, expression: Any, values: list[str]) -> None:
+    def __init__(self, expression: Any, values: Sequence[str]) -> None:
         super().__init__(expression)
-        self.values = list(values)
+        self.values = [str(value) for value in values]
 
     def as_sql(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
     ) -> Sql:
         sql, params = compiler.compile(self.source_expressions[0])
         whens = " ".join("WHEN %s THEN %s" for _ in self.values)
-        ranked = [part for rank, value in enumerate(self.values) for part in (str(value), rank)]
+        ranked = [part for rank, value in enumerate(self.values) for part in (value, rank)]
         return f"CASE {sql} {whens} ELSE %s END", (*params, *ranked, len(self.values))
 
 
