@@ -8,11 +8,13 @@ class ParksConfig(AppConfig):
 
     def ready(self):
         from parks.core import db  # noqa: F401  (registers the Chinese collation on SQLite)
+        from parks.core.api import fields
         from parks.gridlog.models import Activity
         from parks.history.audit import register
         from parks.structure.models import Facility, GridZone, Park, User
 
         register(Park, GridZone, Facility, User, Activity)
+        fields.register_model_mapping()
 
         from parks.gridlog import exports, panels
 

@@ -59,6 +59,28 @@ class Asker:
         self.user = user
 
 
+def filtered(filterset_class: Any, query: Any, rows: Any, user: Any, **known: Any) -> Any:
+    """`rows` as the list page's filter (`filterset_class`) keeps them for `query`, the query
+    string the panel's count links to; none if the query does not validate.
+
+    `known` holds values of `query` the page has already read within the user's scope (the
+    park of a park's page, read through parks.access): the filter takes them as validated, so
+    each panel does not read the page's own row again to check the id it links with. The same
+    filters apply (they are ANDed, so their order does not matter).
+    """
+    data = query.copy()
+    for name in known:
+        data.pop(name, None)
+    filterset = filterset_class(data, queryset=rows, request=Asker(user))
+    if data:  # nothing left to validate: no form to build (its choices, its fields)
+        if filterset.errors:
+            return rows.none()
+        rows = filterset.qs
+    for name, value in known.items():
+        rows = filterset.filters[name].filter(rows, value)
+    return rows
+
+
 Provider = Callable[[Any, Any], Panel | None]
 _PROVIDERS: dict[str, dict[str, tuple[int, Provider]]] = {}
 

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parks import access
-from parks.core import related
+from parks.core import related, tallies
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.gridlog import selectors
 
@@ -41,7 +41,8 @@ def _entries(user, key, **where):
     return Panel(
         key="activities",
         title=_("Grid log"),
-        count=rows.count(),
+        # A park's count reads its tally row, as the feed's does, not its thousands of entries.
+        count=tallies.count(rows),
         url=f"{reverse('parks:activity_feed')}?{urlencode({key: where[key]})}",
         items=items,
         icon="bi-journal-text",

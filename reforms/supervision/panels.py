@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related
-from parks.core.related import PANEL_ITEMS, Asker, Panel
+from parks.core.related import PANEL_ITEMS, Panel
 from reforms.supervision import policy, selectors
 from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
 from reforms.supervision.filters import OrderFilter
@@ -42,12 +42,21 @@ def _query(**params) -> QueryDict:
 
 
 def _panel(
-    user, key, title, query, *, ordering=URGENT_FIRST, issue_url="", show_subject=True, **extra
+    user,
+    key,
+    title,
+    query,
+    *,
+    ordering=URGENT_FIRST,
+    issue_url="",
+    show_subject=True,
+    known=None,
+    **extra,
 ) -> Panel:
-    """The order list's rows for `query`: their count, the first few and the link."""
+    """The order list's rows for `query`: their count, the first few and the link. `known`:
+    values of `query` the page has read already (parks.core.related.filtered)."""
     rows = selectors.order_table(user=user, today=timezone.localdate())
-    order_filter = OrderFilter(query, queryset=rows, request=Asker(user))
-    rows = rows.none() if order_filter.errors else order_filter.qs
+    rows = related.filtered(OrderFilter, query, rows, user, **(known or {}))
     return Panel(
         key=key,
         title=title,
@@ -113,12 +122,13 @@ def overdue_section(user, _obj):
 # --- The unit, park, grid-zone, task and grievance pages -------------------------------------
 
 
-def _orders_of(user, **params):
+def _orders_of(user, known=None, **params):
     return _panel(
         user,
         "orders",
         _("Supervision orders"),
         _query(**params),
+        known=known,
         ordering=("-issued_at", "-pk"),
         empty_text=_("No supervision orders."),
     )
@@ -135,7 +145,7 @@ def park_panel(user, park):
     """The orders about the park's tasks and grievances."""
     if not access.sees_supervision_orders(user):
         return None
-    return _orders_of(user, park=park.pk)
+    return _orders_of(user, park=park.pk, known={"park": park})
 
 
 def grid_zone_panel(user, zone):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.db import models
 from django.db.models import Field
 from django.utils.translation import get_language
 from rest_framework import serializers
@@ -37,6 +38,28 @@ class ChoiceLabelField(serializers.CharField):
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)
         self.model_field = parent.Meta.model._meta.get_field(self.source)
+        # Bound once per serializer, i.e. per request: the language is looked up once, not
+        # once a row (get_language reads a context-local, ~3 µs a time).
+        self.labels = choice_labels(self.model_field)
 
     def to_representation(self, value: Any) -> str:
-        return choice_labels(self.model_field).get(value, value)
+        return self.labels.get(value, value)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """DRF's DateTimeField, reading the current time zone once per serializer instead of once
+    per value. DRF's looks it up (a context-local read, ~3 µs) for every time it writes: some
+    250 times for a page of 50 reports. Serializers are bound within the request, so the zone
+    is the one the request runs in, as before. Every ModelSerializer's model DateTimeField
+    becomes one (register_model_mapping)."""
+
+    def bind(self, field_name: str, parent: Any) -> None:
+        super().bind(field_name, parent)
+        if not hasattr(self, "timezone"):  # no default_timezone given
+            self.timezone = self.default_timezone()
+
+
+def register_model_mapping() -> None:
+    """Make DateTimeField what every ModelSerializer builds for a model DateTimeField (called
+    by ParksConfig.ready; subclasses that map it themselves keep theirs)."""
+    serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = DateTimeField

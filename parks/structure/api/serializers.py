@@ -7,7 +7,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
 from parks.access import liaisons_visible_to, parks_visible_to
-from parks.core.api.fields import ChoiceLabelField
+from parks.core.api.fields import ChoiceLabelField, DateTimeField
 from parks.structure.models import (
     Facility,
     GridZone,
@@ -19,7 +19,7 @@ from parks.structure.models import (
 )
 
 
-class PortalDateTimeField(serializers.DateTimeField):
+class PortalDateTimeField(DateTimeField):
     """DRF's DateTimeField, with a naive time in year 1 refused as out of range.
 
     DRF reports an overflow for aware times but not for naive ones, whose conversion into the
