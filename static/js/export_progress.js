@@ -1,12 +1,8 @@
-/* While an export is queued or being written, poll its status (parks:export_status) every
- * 1.5 seconds and move the progress bar; when it is done, show the download link, when it has
- * failed, the reason. A network error slows the polling down and says so, without giving up.
- * (A file of its own: the Content-Security-Policy allows no inline script.) */
+/* While an export is queued or being written, poll its status (parks:export_status, through
+ * progress_poll.js) and move the progress bar; when it is done, reload the page, which shows the
+ * download link; when it has failed, show the reason. */
 (function () {
   "use strict";
-
-  var INTERVAL_MS = 1500;
-  var MAX_INTERVAL_MS = 15000;
 
   var box = document.getElementById("export-progress");
   if (!box) return;
@@ -16,7 +12,6 @@
   var value = document.getElementById("export-progress-value");
   var rows = document.getElementById("export-rows");
   var trouble = document.getElementById("export-progress-trouble");
-  var delay = INTERVAL_MS;
 
   function show(status) {
     var percent = Math.max(0, Math.min(100, status.progress || 0));
@@ -41,28 +36,14 @@
     document.getElementById("export-failed").classList.remove("d-none");
   }
 
-  function poll() {
-    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .then(function (status) {
-        trouble.hidden = true;
-        delay = INTERVAL_MS;
-        show(status);
-        if (status.status === "done" || status.status === "failed") {
-          finish(status);
-          return;
-        }
-        window.setTimeout(poll, delay);
-      })
-      .catch(function () {
-        trouble.hidden = false;
-        delay = Math.min(delay * 2, MAX_INTERVAL_MS);
-        window.setTimeout(poll, delay);
-      });
-  }
-
-  window.setTimeout(poll, INTERVAL_MS);
+  window.pollProgress({
+    url: url,
+    trouble: trouble,
+    show: show,
+    done: function (status) {
+      if (status.status !== "done" && status.status !== "failed") return false;
+      finish(status);
+      return true;
+    },
+  });
 })();
