@@ -112,6 +112,9 @@ def export_request(*, user: User, kind: str, filters: dict | QueryDict) -> Expor
         raise ValidationError(
             {"filters": _("Unknown filters: %(names)s.") % {"names": ", ".join(unknown)}}
         )
+    # The filters are saved as JSON, which PostgreSQL refuses to hold a NUL in (a 500 before).
+    if any("\x00" in text for name, values in data.lists() for text in (name, *values)):
+        raise ValidationError({"filters": _("A filter may not contain a NUL character.")})
     data = export_kind.prepare(data)
     errors = export_kind.errors(asking_request(user, data))
     if errors:

@@ -198,6 +198,9 @@ def test_the_feed_exports_what_it_shows_and_no_personal_data(client, office_user
         ({"kind": "activities", "filters": {"date_from": "2026-13-40"}}, "filters", "date_from:"),
         ({"kind": "ledger-care", "filters": {"park": "x"}}, "filters", "park:"),
         ({"filters": {}}, "kind", "required"),
+        # A NUL cannot be stored in the saved filters (PostgreSQL's jsonb): it was a 500.
+        ({"kind": "ledger-care", "filters": {"period": "\x00"}}, "filters", "NUL"),
+        ({"kind": "grievances", "filters": {"q": ["a\x00b"]}}, "filters", "NUL"),
     ],
 )
 def test_bad_kinds_and_filters_are_a_400_before_anything_is_queued(
@@ -206,6 +209,13 @@ def test_bad_kinds_and_filters_are_a_400_before_anything_is_queued(
     response = api_as(office_user).post(EXPORTS, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert words in " ".join(response.json()[field])
+    assert not Export.objects.exists()
+
+
+def test_a_nul_in_an_export_link_goes_back_to_the_list(client, office_user):
+    client.force_login(office_user)
+    response = client.get(reverse("reforms:ledger_export", args=["care"]), {"period": "\x00"})
+    assert response.status_code == 302
     assert not Export.objects.exists()
 
 
