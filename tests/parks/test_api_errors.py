@@ -29,3 +29,14 @@ def test_a_form_with_too_many_fields_is_a_json_400(api_as, office_user, settings
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["detail"]
+
+
+@pytest.mark.parametrize(("language", "detail"), [("zh-hans", "未找到。"), ("en", "Not found.")])
+def test_a_missing_object_is_not_found_in_the_clients_language(
+    api_as, office_user, language, detail
+):
+    # It said "No Grievance matches the given query." whatever the language: Django's text for
+    # get_object_or_404, with the model's class name in it.
+    response = api_as(office_user).get("/api/v1/grievances/987654/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert response.json() == {"detail": detail}

@@ -17,7 +17,7 @@ from django.core.exceptions import (
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
@@ -118,6 +118,10 @@ def portal_exception_handler(exc, context):
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    # get_object_or_404's text ("No Grievance matches the given query.") is English whatever the
+    # client's language and names the model; every missing or unseen object is DRF's "Not found."
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (for multipart: its text fields)
     # and an overfull form while DRF reads it; left alone they would be Django's HTML 400 page.
     elif isinstance(exc, RequestDataTooBig):
