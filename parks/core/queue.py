@@ -5,8 +5,11 @@ job registers under the same constant. Names are stored in queued messages and b
 never change.
 """
 
-from celery import current_app
-from django.db import transaction
+from collections.abc import Callable
+
+from celery import Task, current_app
+from celery.utils.time import get_exponential_backoff_interval
+from django.db import InterfaceError, OperationalError, transaction
 
 
 def send(name: str, *args) -> None:
@@ -25,3 +28,33 @@ def send_on_commit(name: str, *args) -> None:
         send(name, *args)
 
     transaction.on_commit(send_after_commit, robust=True)
+
+
+# Errors that pass: the database restarting or failing over, the network blinking.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
+
+
+def build_or_fail(
+    task: Task,
+    build: Callable[[], object],
+    fail: Callable[[BaseException], None],
+    *,
+    max_backoff: float,
+) -> None:
+    """The body of a build job (a progress report, an export): run `build`; retry a transient
+    error with a doubling, jittered wait (at most `max_backoff` seconds) while the task has
+    retries left; on anything else, or once the retries are spent, `fail(error)` records it for
+    the page and the API, and the error is raised again for the worker's log."""
+    try:
+        build()
+    except TRANSIENT_ERRORS as error:
+        if task.request.retries < task.max_retries:
+            countdown = get_exponential_backoff_interval(
+                factor=2, retries=task.request.retries, maximum=max_backoff, full_jitter=True
+            )
+            raise task.retry(exc=error, countdown=countdown) from error
+        fail(error)
+        raise
+    except Exception as error:
+        fail(error)
+        raise

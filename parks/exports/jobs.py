@@ -3,16 +3,14 @@
 import logging
 
 from celery import shared_task
-from celery.utils.time import get_exponential_backoff_interval
-from django.db import InterfaceError, OperationalError
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 
+from parks.core import queue
 from parks.exports import services
 
 logger = logging.getLogger(__name__)
 
-# Errors that pass: the database restarting or failing over, the network blinking.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
 BUILD_RETRIES = 3
 
 
@@ -32,19 +30,12 @@ def build_export(self, export_id):
     alone). The task id is the build's token: this message, redelivered or retried, takes its
     own lease over. Transient errors are retried with backoff; anything else marks the export
     failed with the kind of error, for the page and the API."""
-    try:
-        services.export_build(export_id, token=self.request.id)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries < self.max_retries:
-            countdown = get_exponential_backoff_interval(
-                factor=2, retries=self.request.retries, maximum=60, full_jitter=True
-            )
-            raise self.retry(exc=error, countdown=countdown) from error
-        services.export_fail(export_id, _failure(error))
-        raise
-    except Exception as error:
-        services.export_fail(export_id, _failure(error))
-        raise
+    queue.build_or_fail(
+        self,
+        lambda: services.export_build(export_id, token=self.request.id),
+        lambda error: services.export_fail(export_id, _failure(error)),
+        max_backoff=60,
+    )
 
 
 def _failure(error: BaseException) -> str:

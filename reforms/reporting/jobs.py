@@ -5,11 +5,11 @@ import logging
 
 from celery import shared_task
 from celery.signals import worker_ready
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 
+from parks.core import queue
 from reforms.reporting import queue as reporting_queue
 from reforms.reporting import schedules
 from reforms.reporting import services as reporting_services
@@ -19,8 +19,6 @@ logger = logging.getLogger(__name__)
 
 # --- Progress reports -------------------------------------------------------------------------
 
-# Errors that pass: the database restarting or failing over, the network blinking.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError)
 BUILD_RETRIES = 5
 
 
@@ -43,23 +41,14 @@ def build_report(self, report_id):
     Transient errors are retried with backoff; anything else, or a transient error that
     outlasts the retries, marks the report failed with the reason, for the page and the API.
     """
-    try:
-        reporting_services.report_build(report_id, token=self.request.id)
-    except TRANSIENT_ERRORS as error:
-        if self.request.retries < self.max_retries:
-            countdown = get_exponential_backoff_interval(
-                factor=2, retries=self.request.retries, maximum=5 * 60, full_jitter=True
-            )
-            raise self.retry(exc=error, countdown=countdown) from error
-        reporting_services.report_fail(
+    queue.build_or_fail(
+        self,
+        lambda: reporting_services.report_build(report_id, token=self.request.id),
+        lambda error: reporting_services.report_fail(
             report_id, _failure(error), version=getattr(error, "report_version", None)
-        )
-        raise
-    except Exception as error:
-        reporting_services.report_fail(
-            report_id, _failure(error), version=getattr(error, "report_version", None)
-        )
-        raise
+        ),
+        max_backoff=5 * 60,
+    )
 
 
 def _failure(error: BaseException) -> str:
