@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
-REDIS = "redis://127.0.0.1:6379/10"
-PORT = 8710
+# Overridable so that two runs (or a run and someone profiling) need not share a port or a
+# Redis database.
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+PORT = int(os.environ.get("BENCH_PORT", "8710"))
 WEB_WORKERS = 2  # as in production (README, config/deploy)
 
 
