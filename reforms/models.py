@@ -1,10 +1,18 @@
 """Django's models module for the reforms app: it registers the models of the app's domains.
 
 Code imports a model from its domain (reforms.tasks.models, reforms.ledgers.models,
-reforms.reporting.models, reforms.supervision.models), never from here; Django and the
-migrations need this module.
+reforms.reporting.models, reforms.supervision.models, reforms.assessment.models), never
+from here; Django and the migrations need this module.
 """
 
+from reforms.assessment.models import (
+    Scheme,
+    SchemeIndicator,
+    SchemeItem,
+    Score,
+    ScoreAdjustment,
+    ScoreEvent,
+)
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.reporting.models import Report, ReportVersion
 from reforms.supervision.models import (
@@ -27,6 +35,12 @@ from reforms.tasks.models import (
 )
 
 __all__ = [
+    "Scheme",
+    "SchemeIndicator",
+    "SchemeItem",
+    "Score",
+    "ScoreAdjustment",
+    "ScoreEvent",
     "CarePayment",
     "Evidence",
     "Milestone",

@@ -85,6 +85,7 @@ from parks.access.structure import (
 from parks.access.work import (
     Navigation,
     OwnedTask,
+    assessment_scores_visible,
     dashboard_area,
     grievances_visible,
     is_staff_of,
@@ -102,6 +103,7 @@ from parks.access.work import (
     may_record_district_wide,
     may_record_ledgers,
     may_request_report,
+    may_run_assessment,
     may_see_dashboard,
     may_see_deliveries,
     may_update_task,
@@ -111,6 +113,7 @@ from parks.access.work import (
     plans_visible,
     reports_visible,
     requestable_targets,
+    sees_assessment,
     sees_supervision_orders,
     staff_of_unit,
     supervision_orders_visible,
@@ -136,6 +139,8 @@ def for_request(
 
 
 __all__ = [
+    "assessment_scores_visible",
+    "may_run_assessment",
     "for_request",
     "AnyUser",
     "M",
@@ -203,6 +208,7 @@ __all__ = [
     "grievances_visible",
     "surveys_visible",
     "supervision_orders_visible",
+    "sees_assessment",
     "sees_supervision_orders",
     "may_issue_orders",
     "is_staff_of",

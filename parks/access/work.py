@@ -312,6 +312,50 @@ def staff_of_unit(unit_id: int) -> QuerySet[User]:
     return User.objects.filter(organisation_id=unit_id, is_active=True)
 
 
+# --- Assessment (考核) ---------------------------------------------------------------------------
+
+
+def assessment_scores_visible(user: AnyUser, scores: QuerySet[M]) -> QuerySet[M]:
+    """Office staff see every score, published or not. The assessed see their own published
+    scores only: a unit's staff their unit's, a park manager their park's, subdistrict staff
+    their subdistrict's and those of its parks. Nobody else sees any (a score is between the
+    office and the one it assesses)."""
+    scope = scope_of(user)
+    if scope.office:
+        return scores
+    if not scope.user_id:
+        return scores.none()
+    own = Q(pk__in=[])
+    if scope.organisation_id:
+        own |= Q(unit_id=scope.organisation_id)
+    if scope.managed_park_id:
+        own |= Q(park_id=scope.managed_park_id)
+    if scope.role == Role.SUBDISTRICT and scope.area.level == Level.SUBDISTRICT:
+        own |= Q(subdistrict_id=scope.area.subdistrict_id) | scope.area.park_condition()
+    return scores.filter(own, published_at__isnull=False)
+
+
+def sees_assessment(user: AnyUser) -> bool:
+    """Whether the assessment shows for `user` at all (the navigation, the API): the office and
+    those assessment_scores_visible may show a score to. Others get no menu entry, not an empty
+    page."""
+    scope = scope_of(user)
+    if scope.office:
+        return True
+    if not scope.user_id:
+        return False
+    return bool(
+        scope.organisation_id
+        or scope.managed_park_id
+        or (scope.role == Role.SUBDISTRICT and scope.area.level == Level.SUBDISTRICT)
+    )
+
+
+def may_run_assessment(user: AnyUser) -> bool:
+    """Writing schemes, computing, adjusting and publishing scores is the district office's."""
+    return is_district_office(user)
+
+
 # --- API tokens --------------------------------------------------------------------------------
 
 
