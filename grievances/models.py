@@ -34,10 +34,6 @@ def new_tracking_code():
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
 
 
-def _values(choices):
-    return [value for value, _label in choices.choices]
-
-
 class TimeLimitPolicy(models.Model):
     """How fast grievances of one category must be answered and resolved."""
 
@@ -62,7 +58,7 @@ class TimeLimitPolicy(models.Model):
                 name="policy_resolve_days_range",
             ),
             models.CheckConstraint(
-                condition=Q(category__in=_values(Category)), name="policy_category_valid"
+                condition=Q(category__in=Category.values), name="policy_category_valid"
             ),
         ]
 
@@ -234,16 +230,16 @@ class Grievance(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(title__regex=r"\S"), name="grievance_title_set"),
             models.CheckConstraint(
-                condition=Q(status__in=_values(Status)), name="grievance_status_valid"
+                condition=Q(status__in=Status.values), name="grievance_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(channel__in=_values(Channel)), name="grievance_channel_valid"
+                condition=Q(channel__in=Channel.values), name="grievance_channel_valid"
             ),
             models.CheckConstraint(
-                condition=Q(category__in=_values(Category)), name="grievance_category_valid"
+                condition=Q(category__in=Category.values), name="grievance_category_valid"
             ),
             models.CheckConstraint(
-                condition=Q(satisfaction="") | Q(satisfaction__in=_values(Satisfaction)),
+                condition=Q(satisfaction="") | Q(satisfaction__in=Satisfaction.values),
                 name="grievance_satisfaction_valid",
             ),
             models.CheckConstraint(
@@ -360,7 +356,7 @@ class FollowUp(models.Model):
             models.UniqueConstraint(fields=["grievance", "number"], name="follow_up_number_once"),
             models.CheckConstraint(condition=Q(number__gte=1), name="follow_up_number_from_one"),
             models.CheckConstraint(
-                condition=Q(satisfaction__in=_values(Satisfaction)),
+                condition=Q(satisfaction__in=Satisfaction.values),
                 name="follow_up_satisfaction_valid",
             ),
         ]
@@ -481,7 +477,7 @@ class ReplyTemplate(models.Model):
                 violation_error_message=_("This category already has a template of that title."),
             ),
             models.CheckConstraint(
-                condition=Q(category__in=_values(Category)), name="reply_template_category_valid"
+                condition=Q(category__in=Category.values), name="reply_template_category_valid"
             ),
             models.CheckConstraint(
                 condition=Q(title__regex=r"\S") & Q(text__regex=r"\S"),

@@ -27,10 +27,6 @@ FIRST_DESIGNATION_YEAR = 2000
 LAST_DESIGNATION_YEAR = 2100
 
 
-def _choice_values(choices):
-    return [value for value, _label in choices.choices]
-
-
 class ConstraintErrorsOnFieldsMixin:
     """Report a violated constraint against the field it is about, so forms show it there.
 
@@ -150,11 +146,9 @@ class Park(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(name__regex=r"\S"), name="park_name_not_blank"),
+            models.CheckConstraint(condition=Q(kind__in=ParkKind.values), name="park_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind__in=_choice_values(ParkKind)), name="park_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(pilot_status__in=_choice_values(PilotStatus)),
+                condition=Q(pilot_status__in=PilotStatus.values),
                 name="park_pilot_status_valid",
             ),
             models.CheckConstraint(
@@ -229,7 +223,7 @@ class Organisation(models.Model):
                 condition=Q(name__regex=r"\S"), name="organisation_name_not_blank"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=_choice_values(OrganisationKind)),
+                condition=Q(kind__in=OrganisationKind.values),
                 name="organisation_kind_valid",
             ),
             models.CheckConstraint(
@@ -298,9 +292,7 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=_choice_values(Role)), name="user_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
             models.CheckConstraint(
                 condition=~Q(role__in=PARK_ROLES) | Q(park__isnull=False),
                 name="user_park_role_has_park",
@@ -428,7 +420,7 @@ class Facility(ConstraintErrorsOnFieldsMixin, models.Model):
                 violation_error_code="area_not_positive",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=_choice_values(FacilityKind)), name="facility_kind_valid"
+                condition=Q(kind__in=FacilityKind.values), name="facility_kind_valid"
             ),
             models.CheckConstraint(condition=Q(name__regex=r"\S"), name="facility_name_not_blank"),
             models.UniqueConstraint(

@@ -24,10 +24,6 @@ from reforms.ledgers.choices import ProposalKind, ProposalStatus, PublicityChann
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
-def _values(choices):
-    return [value for value, _label in choices.choices]
-
-
 class LedgerEntry(ConstraintErrorsOnFieldsMixin, models.Model):
     """What every ledger row has: its park, who recorded it and when."""
 
@@ -143,7 +139,7 @@ class Publicity(LedgerEntry):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(channel__in=_values(PublicityChannel)), name="publicity_channel_valid"
+                condition=Q(channel__in=PublicityChannel.values), name="publicity_channel_valid"
             ),
         ]
 
@@ -261,10 +257,10 @@ class Proposal(LedgerEntry):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=_values(ProposalKind)), name="proposal_kind_valid"
+                condition=Q(kind__in=ProposalKind.values), name="proposal_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(ProposalStatus)), name="proposal_status_valid"
+                condition=Q(status__in=ProposalStatus.values), name="proposal_status_valid"
             ),
             models.CheckConstraint(
                 condition=(Q(benefit_amount__isnull=True) | Q(benefit_amount__gte=0))

@@ -13,10 +13,6 @@ from parks.structure.models import Park, Subdistrict
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 
 
-def _values(choices):
-    return [value for value, _label in choices.choices]
-
-
 def report_file_path(report, filename):
     return f"reports/{report.period_start:%Y}/{report.pk}-v{report.version}.xlsx"
 
@@ -135,10 +131,10 @@ class Report(models.Model):
                 name="report_scope_matches_target",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(ReportStatus)), name="report_status_valid"
+                condition=Q(status__in=ReportStatus.values), name="report_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(period_kind__in=_values(PeriodKind)), name="report_period_kind_valid"
+                condition=Q(period_kind__in=PeriodKind.values), name="report_period_kind_valid"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_range"),
         ]

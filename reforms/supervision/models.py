@@ -18,10 +18,6 @@ from reforms.supervision.choices import (
 from reforms.tasks.models import Task
 
 
-def _values(choices):
-    return [value for value, _label in choices.choices]
-
-
 class SupervisionOrder(models.Model):
     """A supervision order (督办单): what the office requires of a unit, and by when."""
 
@@ -89,10 +85,10 @@ class SupervisionOrder(models.Model):
                 name="order_about_task_or_grievance",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(OrderStatus)), name="order_status_valid"
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(colour__in=_values(OrderColour)), name="order_colour_valid"
+                condition=Q(colour__in=OrderColour.values), name="order_colour_valid"
             ),
             models.CheckConstraint(
                 condition=Q(requirement__regex=r"\S"), name="order_requirement_not_blank"
@@ -185,7 +181,7 @@ class OrderEvent(models.Model):
         ordering = ["order_id", "at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=_values(OrderAction)), name="order_event_action_valid"
+                condition=Q(action__in=OrderAction.values), name="order_event_action_valid"
             ),
         ]
 

@@ -24,11 +24,6 @@ from reforms.tasks.choices import (
     TaskStatus,
 )
 
-
-def _values(choices):
-    return [value for value, _label in choices.choices]
-
-
 # Task dates stay within the portal's range, so a typo (0026, 9999) cannot stretch the roadmap.
 TASK_DATE_MIN = PORTAL_DATE_MIN
 TASK_DATE_MAX = PORTAL_DATE_MAX
@@ -76,7 +71,7 @@ class Plan(models.Model):
                 condition=Q(year__gte=2000, year__lte=2100), name="plan_year_range"
             ),
             models.CheckConstraint(
-                condition=Q(scope__in=_values(PlanScope)), name="plan_scope_valid"
+                condition=Q(scope__in=PlanScope.values), name="plan_scope_valid"
             ),
             models.CheckConstraint(
                 condition=(
@@ -235,10 +230,10 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
                 condition=Q(weight__gte=1, weight__lte=100), name="task_weight_range"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=_values(TaskStatus)), name="task_status_valid"
+                condition=Q(status__in=TaskStatus.values), name="task_status_valid"
             ),
             models.CheckConstraint(
-                condition=Q(category__in=_values(TaskCategory)), name="task_category_valid"
+                condition=Q(category__in=TaskCategory.values), name="task_category_valid"
             ),
             models.CheckConstraint(
                 condition=(
