@@ -27,7 +27,9 @@ from django.core.exceptions import ValidationError
 
 from reforms.assessment import services
 from reforms.assessment.choices import NotApplicable, ScoreAction
+from reforms.assessment.indicators import Counted
 from reforms.assessment.models import SchemeIndicator, Score, ScoreEvent
+from reforms.assessment.scoring import score_inputs
 from reforms.tasks.choices import TaskStatus
 from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
 from tests.reforms.assessment.factories import scheme_with_rows
@@ -245,3 +247,20 @@ def test_a_retired_scheme_scores_nothing(units, office_user):
     services.retire_scheme(scheme, by=office_user)
     with pytest.raises(ValidationError, match="Only a scheme in force can score a period"):
         services.compute_period(scheme, "month", MAY, by=office_user)
+
+
+def test_lower_is_better_rates_earn_points_downwards():
+    rules = {
+        "total_weight": "100.00",
+        "not_applicable": NotApplicable.REDISTRIBUTE,
+        "indicators": [
+            {"indicator": "return_rate", "weight": "50.00", "full_at": "0.00", "zero_at": "20.00"},
+            {"indicator": "reopen_rate", "weight": "50.00", "full_at": "0.00", "zero_at": "20.00"},
+        ],
+    }
+    # Returns 1 of 5 (20 %: no points, never "-0.00"); reopened 1 of 20 (5 %): 15/20 × 50.
+    base, inputs = score_inputs(
+        rules, {"return_rate": Counted(1, 5), "reopen_rate": Counted(1, 20)}
+    )
+    assert [i["points"] for i in inputs] == ["0.00", "37.50"]
+    assert base == Decimal("37.50")
