@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from reforms.assessment import services
 from reforms.assessment.choices import NotApplicable, ScoreAction
@@ -264,3 +264,12 @@ def test_lower_is_better_rates_earn_points_downwards():
     )
     assert [i["points"] for i in inputs] == ["0.00", "37.50"]
     assert base == Decimal("37.50")
+
+
+def test_only_the_office_computes_and_publishes(units, member_unit_user):
+    scheme = scheme_with_rows(indicators=INDICATORS)
+    with pytest.raises(PermissionDenied):
+        services.compute_period(scheme, "month", MAY, by=member_unit_user)
+    with pytest.raises(PermissionDenied):
+        services.publish_period(scheme, "month", MAY, by=member_unit_user)
+    assert not Score.objects.exists()
