@@ -25,13 +25,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from parks.structure.choices import Role
 from reforms.assessment import services
 from reforms.assessment.choices import NotApplicable, ScoreAction
 from reforms.assessment.indicators import Counted
 from reforms.assessment.models import SchemeIndicator, Score, ScoreEvent
 from reforms.assessment.scoring import score_inputs
 from reforms.tasks.choices import TaskStatus
-from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
+from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory, UserFactory
 from tests.reforms.assessment.factories import scheme_with_rows
 
 pytestmark = pytest.mark.django_db
@@ -266,7 +267,8 @@ def test_lower_is_better_rates_earn_points_downwards():
     assert base == Decimal("37.50")
 
 
-def test_only_the_office_computes_and_publishes(units, member_unit_user):
+def test_only_the_office_computes_and_publishes(units):
+    member_unit_user = UserFactory(role=Role.MEMBER_UNIT, organisation=units[0])
     scheme = scheme_with_rows(indicators=INDICATORS)
     with pytest.raises(PermissionDenied):
         services.compute_period(scheme, "month", MAY, by=member_unit_user)
