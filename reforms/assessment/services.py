@@ -178,6 +178,11 @@ def save_scheme(
         stored = _lock(scheme)
         if stored.status == SchemeStatus.RETIRED:
             raise ValidationError(str(policy.RETIRED))
+        moved = (scheme.year, scheme.subject_kind) != (stored.year, stored.subject_kind)
+        if moved and stored.scores.exists():
+            raise ValidationError(
+                _("The scheme has scores: its year and the subjects it assesses stay as they are.")
+            )
         before = audit.stored(scheme)
         rules_before = stored_rules(stored)
         scheme.status, scheme.version = stored.status, stored.version
