@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reforms.assessment.choices import AssessedPeriod, ItemKind, SchemeStatus
 from reforms.assessment.indicators import INDICATORS
-from reforms.assessment.models import Scheme, SchemeItem
+from reforms.assessment.models import Scheme, SchemeIndicator, SchemeItem
 
 PERCENT = {"max_digits": 6, "decimal_places": 2, "min_value": 0, "max_value": 100}
 POINTS = {"max_digits": 7, "decimal_places": 2}
@@ -89,8 +89,10 @@ class IndicatorForm(forms.Form):
 
 
 class ItemForm(forms.Form):
-    """A bonus or deduction item; a row left without a name is dropped."""
+    """A bonus or deduction item; a row left without a name is dropped. `item` is the id of an
+    item the scheme already has (kept, and changed in place)."""
 
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(
         label=_("kind"),
         choices=ItemKind.choices,
@@ -154,39 +156,40 @@ def indicator_initial(scheme: Scheme | None) -> list[dict]:
 
 def item_initial(scheme: Scheme | None) -> list[dict]:
     items = list(scheme.items.all()) if scheme and scheme.pk else []
-    rows = [{"kind": item.kind, "name": item.name, "points": item.points} for item in items]
+    rows = [
+        {"item": item.pk, "kind": item.kind, "name": item.name, "points": item.points}
+        for item in items
+    ]
     return rows + [
         {"kind": ItemKind.BONUS if i == 0 else ItemKind.DEDUCTION} for i in range(BLANK_ITEMS)
     ]
 
 
-def chosen_indicators(formset) -> list[dict]:
-    """The rows given a weight, in the form's order, as save_scheme takes them."""
+def chosen_indicators(formset) -> list[SchemeIndicator]:
+    """The rows given a weight, in the form's order, as save_scheme takes them (unsaved)."""
     return [
-        {
-            "indicator": form.cleaned_data["indicator"],
-            "weight": form.cleaned_data["weight"],
-            "full_at": form.cleaned_data["full_at"],
-            "zero_at": form.cleaned_data["zero_at"],
-            "position": position,
-        }
-        for position, form in enumerate(
-            form for form in formset.forms if form.cleaned_data.get("weight")
+        SchemeIndicator(
+            indicator=form.cleaned_data["indicator"],
+            weight=form.cleaned_data["weight"],
+            full_at=form.cleaned_data["full_at"],
+            zero_at=form.cleaned_data["zero_at"],
         )
+        for form in formset.forms
+        if form.cleaned_data.get("weight")
     ]
 
 
-def chosen_items(formset) -> list[dict]:
+def chosen_items(formset) -> list[SchemeItem]:
+    """The named item rows, unsaved; an existing item keeps its id."""
     return [
-        {
-            "kind": form.cleaned_data["kind"],
-            "name": form.cleaned_data["name"].strip(),
-            "points": form.cleaned_data["points"],
-            "position": position,
-        }
-        for position, form in enumerate(
-            form for form in formset.forms if form.cleaned_data.get("name", "").strip()
+        SchemeItem(
+            pk=form.cleaned_data.get("item"),
+            kind=form.cleaned_data["kind"],
+            name=form.cleaned_data["name"].strip(),
+            points=form.cleaned_data["points"],
         )
+        for form in formset.forms
+        if form.cleaned_data.get("name", "").strip()
     ]
 
 

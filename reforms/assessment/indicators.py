@@ -1,5 +1,5 @@
 """STAND-IN until h15core's indicators.py is merged (the merge takes theirs): only the names
-the pages read — INDICATORS[key].term / label / definition / subject_kinds / lower_is_better /
+the pages read — INDICATORS[key].term / label / definition / kinds / lower_is_better /
 full_at / zero_at."""
 
 from dataclasses import dataclass
@@ -18,7 +18,8 @@ class Indicator:
     term: str
     label: object
     definition: object
-    subject_kinds: tuple
+    source: str
+    kinds: tuple
     lower_is_better: bool = False
     full_at: Decimal = Decimal("100")
     zero_at: Decimal = Decimal("60")
@@ -26,7 +27,13 @@ class Indicator:
 
 def _i(key, term, label, kinds=ALL, lower=False):
     full, zero = (Decimal("0"), Decimal("20")) if lower else (Decimal("100"), Decimal("60"))
-    return Indicator(key, term, label, label, kinds, lower, full, zero)
+    source = {
+        "task_on_time": "tasks",
+        "milestone_on_time": "milestones",
+        "orders_on_time": "orders",
+        "coverage": "zones",
+    }.get(key, "grievances")
+    return Indicator(key, term, label, label, source, kinds, lower, full, zero)
 
 
 INDICATORS = {

@@ -65,14 +65,14 @@ def _row(entry: dict) -> IndicatorRow:
     key = str(entry.get("indicator", ""))
     known = INDICATORS.get(key)
     weight = _decimal(entry.get("weight")) or ZERO
-    weight_used = _decimal(entry.get("weight_used"))
+    weight_used = _decimal(entry.get("effective_weight"))
     return IndicatorRow(
         key=key,
         term=known.term if known else key,
         label=str(known.label) if known else key,
         definition=str(known.definition) if known else "",
         lower_is_better=bool(known and known.lower_is_better),
-        applies=bool(entry.get("applies", True)),
+        applies=bool(entry.get("applicable", True)),
         part=entry.get("part"),
         whole=entry.get("whole"),
         value=_decimal(entry.get("value")),

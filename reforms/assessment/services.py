@@ -8,7 +8,7 @@ def scheme_problems(scheme, indicators, items) -> list[str]:
     problems = []
     if not indicators:
         problems.append(_("Choose at least one indicator."))
-    total = sum((row["weight"] for row in indicators), 0)
+    total = sum((row.weight for row in indicators), 0)
     if indicators and total != scheme.total_weight:
         problems.append(
             _("The weights add up to %(sum)s, not %(total)s.")

@@ -22,6 +22,7 @@ from parks import access
 from reforms.assessment import policy, selectors, services
 from reforms.assessment.choices import AssessedPeriod, SubjectKind
 from reforms.assessment.forms import AdjustForm, ComputeForm, RecomputeForm, WithdrawForm
+from reforms.assessment.indicators import INDICATORS
 from reforms.assessment.models import Scheme, Score, ScoreAdjustment
 from reforms.reporting.periods import period_containing
 
@@ -161,54 +162,40 @@ def _visible_score(request, pk) -> Score:
 
 def list_links(score: Score) -> dict[str, str]:
     """Each indicator's underlying list, narrowed to the subject and the period with the
-    filters the list already takes (none for a subdistrict: the lists have no such filter)."""
-    dates = {"from": score.period_start.isoformat(), "to": score.period_end.isoformat()}
+    filters the list already takes (for a subdistrict only the grid coverage: the task and
+    grievance lists have no subdistrict filter)."""
+    first, last = score.period_start.isoformat(), score.period_end.isoformat()
     if score.subject_kind == SubjectKind.UNIT:
-        task = {"lead_unit": score.unit_id}
-        grievance = {"handling_unit": score.unit_id}
-        order = {"unit": score.unit_id}
+        task, grievance = {"lead_unit": score.unit_id}, {"handling_unit": score.unit_id}
     elif score.subject_kind == SubjectKind.PARK:
         task = grievance = {"park": score.park_id}
-        order = None
     else:
-        return {}
-    tasks = (
-        reverse("reforms:task_list")
-        + "?"
-        + urlencode({**task, "due_after": dates["from"], "due_before": dates["to"]})
-    )
-    grievances = (
-        reverse("grievances:inbox")
-        + "?"
-        + urlencode(
-            {
-                **grievance,
-                "group": "all",
-                "received_after": dates["from"],
-                "received_before": dates["to"],
-            }
+        coverage = f"{reverse('parks:coverage')}?" + urlencode(
+            {"subdistrict": score.subdistrict_id}
         )
+        return {key: coverage for key, known in INDICATORS.items() if known.source == "zones"}
+    tasks = f"{reverse('reforms:task_list')}?" + urlencode(
+        {**task, "due_after": first, "due_before": last}
     )
-    links = {
-        "task_on_time": tasks,
-        "milestone_on_time": tasks,
-        **dict.fromkeys(
-            (
-                "response_rate",
-                "resolution_rate",
-                "satisfaction_rate",
-                "on_time_resolution_rate",
-                "return_rate",
-                "reopen_rate",
-            ),
-            grievances,
+    by_source = {
+        "tasks": tasks,
+        "milestones": tasks,
+        "grievances": f"{reverse('grievances:inbox')}?"
+        + urlencode(
+            {**grievance, "group": "all", "received_after": first, "received_before": last}
         ),
     }
-    if order is not None:
-        links["orders_on_time"] = reverse("reforms:order_list") + "?" + urlencode(order)
+    if score.unit_id:
+        by_source["orders"] = f"{reverse('reforms:order_list')}?" + urlencode(
+            {"unit": score.unit_id}
+        )
     if score.park_id:
-        links["coverage"] = reverse("parks:coverage") + "?" + urlencode({"park": score.park_id})
-    return links
+        by_source["zones"] = f"{reverse('parks:coverage')}?" + urlencode({"park": score.park_id})
+    return {
+        key: by_source[indicator.source]
+        for key, indicator in INDICATORS.items()
+        if indicator.source in by_source
+    }
 
 
 def _detail(request, score, *, adjust_form=None, status=200):
