@@ -11,8 +11,8 @@ def scheme_problems(scheme, indicators, items) -> list[str]:
     total = sum((row.weight for row in indicators), 0)
     if indicators and total != scheme.total_weight:
         problems.append(
-            _("The weights add up to %(sum)s, not %(total)s.")
-            % {"sum": total, "total": scheme.total_weight}
+            _("The weights add up to %(sum)s; the scheme says %(total)s.")
+            % {"sum": f"{total:.2f}", "total": f"{scheme.total_weight:.2f}"}
         )
     return problems
 
