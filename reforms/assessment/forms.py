@@ -230,7 +230,7 @@ class AdjustForm(forms.Form):
         label=_("Points"),
         required=False,
         **POINTS,
-        help_text=_("Signed: 2 adds two points, −3 takes three. Leave empty to use the item's."),
+        help_text=_("Without an item: signed, 2 adds two points, −3 takes three."),
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.01"}),
     )
     reason = forms.CharField(

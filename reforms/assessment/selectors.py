@@ -70,7 +70,7 @@ def _row(entry: dict) -> IndicatorRow:
         key=key,
         term=known.term if known else key,
         label=str(known.label) if known else key,
-        definition=str(known.definition) if known else "",
+        definition=str(known.note) if known else "",
         lower_is_better=bool(known and known.lower_is_better),
         applies=bool(entry.get("applicable", True)),
         part=entry.get("part"),

@@ -6,6 +6,8 @@ Who may do what is reforms.assessment.policy's; every change goes through
 reforms.assessment.services, whose refusals come back on the form or as a message. The
 ranking and score pages are in views_scores.py."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -100,7 +102,10 @@ def scheme_detail(request, pk):
             "may_edit": policy.may_edit_scheme(request.user, scheme),
             "may_activate": policy.may_activate_scheme(request.user, scheme),
             "may_retire": policy.may_retire_scheme(request.user, scheme),
-            "compute_form": ComputeForm(initial={"period_kind": "month", "day": today})
+            # Last month, the period an office most often scores again or for the first time.
+            "compute_form": ComputeForm(
+                initial={"period_kind": "month", "day": today.replace(day=1) - timedelta(days=1)}
+            )
             if policy.may_compute(request.user, scheme)
             else None,
         },

@@ -23,6 +23,7 @@ from reforms.assessment.models import (
     ScoreAdjustment,
     ScoreEvent,
 )
+from reforms.assessment.services import stored_rules
 from reforms.reporting.periods import period_containing
 from tests.factories import UserFactory
 
@@ -125,12 +126,7 @@ def make_score(scheme, subject, *, rank, total, month=3, published=True, **count
         total=total,
         rank=rank,
         inputs=rows,
-        rules={
-            "version": 1,
-            "not_applicable": scheme.not_applicable,
-            "bonus_cap": "5",
-            "deduction_cap": "10",
-        },
+        rules=stored_rules(scheme),
         scheme_version=scheme.version,
         computed_at=now,
         published_at=now if published else None,

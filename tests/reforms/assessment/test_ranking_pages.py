@@ -65,7 +65,7 @@ def test_the_office_sees_every_subject_with_the_red_and_black_lists(client, offi
     for unit in units:
         assert unit.name in page
     # The worst unit's main shortfall is named: it lost on task completion (3 of 4 on time).
-    assert "任务按时完成率" in page
+    assert "按时完成率 −" in page
 
 
 def test_ties_at_the_edge_share_the_list_and_a_small_period_fills_the_red_list_first(

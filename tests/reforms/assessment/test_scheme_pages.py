@@ -123,7 +123,7 @@ def test_a_scheme_page_shows_its_indicators_items_and_buttons(client, office_use
     scheme = SchemeFactory(status=SchemeStatus.DRAFT)
     client.force_login(office_user)
     page = client.get(scheme.get_absolute_url()).content.decode()
-    assert "任务按时完成率" in page and "典型案例被推广" in page
+    assert "按时完成率" in page and "典型案例被推广" in page
     assert 'id="activate-scheme"' in page and 'id="edit-scheme"' in page
     assert 'id="retire-scheme"' not in page and 'id="compute-form"' not in page
 
