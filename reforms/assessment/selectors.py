@@ -132,14 +132,35 @@ def period_scores(scheme: Scheme, period_kind: str, period_start: date) -> Query
     return Score.objects.filter(scheme=scheme, period_kind=period_kind, period_start=period_start)
 
 
-def list_flags(scheme: Scheme, rank: int | None, size: int) -> tuple[bool, bool]:
-    """Whether a rank is on the 红榜 (the scheme's best `red_list_size` ranks) or the 黑榜 (its
-    worst `black_list_size`). Equal totals share a rank, so a tie at the edge names both; a
-    rank is never on both lists (a small period fills the 红榜 first)."""
-    if rank is None or size == 0:
+@dataclass(frozen=True)
+class Standing:
+    """A rank among a period's ranked subjects: `ranks` counts the subjects at each rank."""
+
+    rank: int | None
+    ranks: dict[int, int]
+
+    @property
+    def size(self) -> int:
+        return sum(self.ranks.values())
+
+    @property
+    def better(self) -> int:
+        return sum(n for rank, n in self.ranks.items() if self.rank and rank < self.rank)
+
+    @property
+    def worse(self) -> int:
+        return sum(n for rank, n in self.ranks.items() if self.rank and rank > self.rank)
+
+
+def list_flags(scheme: Scheme, standing: Standing) -> tuple[bool, bool]:
+    """Whether a subject is on the 红榜 (fewer than the scheme's `red_list_size` subjects rank
+    above it) or the 黑榜 (fewer than `black_list_size` rank below it). Equal totals share a
+    rank, so a tie at the edge of a list is on it whole; a subject is never on both lists (a
+    small period fills the 红榜 first). The notice names the same subjects."""
+    if standing.rank is None or not standing.size:
         return False, False
-    red = rank <= scheme.red_list_size
-    black = not red and rank > size - scheme.black_list_size
+    red = standing.better < scheme.red_list_size
+    black = not red and standing.worse < scheme.black_list_size
     return red, black
 
 
@@ -154,19 +175,18 @@ def ranking(scheme: Scheme, period_kind: str, period_start: date, *, user: AnyUs
         .order_by("rank", "-total", "pk")
     )
     if everyone:
-        size = len(scores)
+        ranks: dict[int, int] = {}
+        for score in scores:
+            if score.rank is not None:
+                ranks[score.rank] = ranks.get(score.rank, 0) + 1
         unpublished = sum(1 for score in scores if score.published_at is None)
     else:
         # Ranked among the published scores of the period, which the user does not see.
-        size = (
-            period_scores(scheme, period_kind, period_start)
-            .filter(published_at__isnull=False)
-            .count()
-        )
+        ranks = next(iter(rank_counts(scores).values()), {})
         unpublished = 0
     rows = []
     for score in scores:
-        red, black = list_flags(scheme, score.rank, size)
+        red, black = list_flags(scheme, Standing(score.rank, ranks))
         rows.append(
             RankingRow(
                 score=score,
@@ -182,7 +202,7 @@ def ranking(scheme: Scheme, period_kind: str, period_start: date, *, user: AnyUs
         period_start=period_start,
         period_end=scores[0].period_end if scores else None,
         rows=rows,
-        size=size,
+        size=sum(ranks.values()),
         unpublished=unpublished,
         everyone=everyone,
         columns=rows[0].indicators if rows else [],
@@ -246,6 +266,10 @@ class TrendLine:
         return list(zip(self.totals, self.ranks, strict=True))
 
     @property
+    def spark_points(self) -> int:
+        return sum(1 for total in self.totals if total is not None)
+
+    @property
     def spark(self) -> str:
         """The totals as an SVG polyline's points in a 110 × 30 box (months 10 apart, the
         scheme's top score at the top), skipping months not scored."""
@@ -302,8 +326,13 @@ def own_scores(user: AnyUser) -> QuerySet[Score]:
     )
 
 
-def period_sizes(scores: list[Score]) -> dict[tuple[int, str, date], int]:
-    """How many published scores each (scheme, period kind, start) of `scores` has. One query."""
+PeriodKey = tuple[int, str, date]
+
+
+def rank_counts(scores: list[Score], *, published: bool = True) -> dict[PeriodKey, dict[int, int]]:
+    """For each (scheme, period kind, start) of `scores`, how many (published) scores hold each
+    rank: what "rank r of n" and the 红榜 / 黑榜 of a subject who sees only its own score are
+    counted from. One query."""
     if not scores:
         return {}
     keys = {(score.scheme_id, score.period_kind, score.period_start) for score in scores}
@@ -311,13 +340,22 @@ def period_sizes(scores: list[Score]) -> dict[tuple[int, str, date], int]:
     for scheme_id, kind, start in keys:
         condition |= Q(scheme_id=scheme_id, period_kind=kind, period_start=start)
     rows = (
-        Score.objects.filter(condition, published_at__isnull=False)
-        .values("scheme_id", "period_kind", "period_start")
-        .annotate(size=Count("pk"))
+        Score.objects.filter(condition, rank__isnull=False)
+        .filter(Q(published_at__isnull=False) if published else Q())
+        .values("scheme_id", "period_kind", "period_start", "rank")
+        .annotate(count=Count("pk"))
     )
-    return {
-        (row["scheme_id"], row["period_kind"], row["period_start"]): row["size"] for row in rows
-    }
+    counts: dict[PeriodKey, dict[int, int]] = {}
+    for row in rows:
+        key = (row["scheme_id"], row["period_kind"], row["period_start"])
+        counts.setdefault(key, {})[int(row["rank"])] = row["count"]
+    return counts
+
+
+def standing(score: Score, counts: dict[PeriodKey, dict[int, int]]) -> Standing:
+    return Standing(
+        score.rank, counts.get((score.scheme_id, score.period_kind, score.period_start), {})
+    )
 
 
 def latest_periods(schemes: list[Scheme]) -> dict[int, Period]:
@@ -328,7 +366,7 @@ def latest_periods(schemes: list[Scheme]) -> dict[int, Period]:
         .values("scheme_id", "period_kind")
         .annotate(start=Max("period_start"), end=Max("period_end"))
     )
-    preference = [AssessedPeriod.MONTH, AssessedPeriod.QUARTER, AssessedPeriod.YEAR]
+    preference: list[str] = [AssessedPeriod.MONTH, AssessedPeriod.QUARTER, AssessedPeriod.YEAR]
     latest: dict[int, Period] = {}
     for row in sorted(rows, key=lambda row: preference.index(row["period_kind"]), reverse=True):
         latest[row["scheme_id"]] = Period(row["period_kind"], row["start"], row["end"], 0, 0)

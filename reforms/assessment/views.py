@@ -65,12 +65,12 @@ def home(request):
             {"nav": "assessment", "schemes": rows, "may_write": True},
         )
     scores = list(selectors.own_scores(request.user)[:60])
-    sizes = selectors.period_sizes(scores)
+    counts = selectors.rank_counts(scores)
     rows = []
     for score in scores:
-        size = sizes.get((score.scheme_id, score.period_kind, score.period_start), 0)
-        red, black = selectors.list_flags(score.scheme, score.rank, size)
-        rows.append({"score": score, "size": size, "red": red, "black": black})
+        standing = selectors.standing(score, counts)
+        red, black = selectors.list_flags(score.scheme, standing)
+        rows.append({"score": score, "size": standing.size, "red": red, "black": black})
     return render(
         request, "reforms/assessment/home_assessed.html", {"nav": "assessment", "rows": rows}
     )

@@ -202,15 +202,10 @@ def _detail(request, score, *, adjust_form=None, status=200):
     may_adjust = policy.may_adjust(request.user, score)
     if may_adjust and adjust_form is None:
         adjust_form = AdjustForm(scheme=score.scheme)
+    # The office ranks a score among the period's drafts too; the assessed among what is out.
     office = access.is_district_office(request.user)
-    size = (
-        selectors.period_scores(score.scheme, score.period_kind, score.period_start).count()
-        if office
-        else selectors.period_sizes([score]).get(
-            (score.scheme_id, score.period_kind, score.period_start), 0
-        )
-    )
-    red, black = selectors.list_flags(score.scheme, score.rank, size)
+    standing = selectors.standing(score, selectors.rank_counts([score], published=not office))
+    red, black = selectors.list_flags(score.scheme, standing)
     links = list_links(score)
     rows = selectors.indicator_rows(score)
     return render(
@@ -223,7 +218,7 @@ def _detail(request, score, *, adjust_form=None, status=200):
             "rows": [{"row": row, "link": links.get(row.key)} for row in rows],
             "shortfalls": selectors.shortfalls(score),
             "base_weight": sum((row.weight for row in rows), selectors.ZERO),
-            "size": size,
+            "size": standing.size,
             "red": red,
             "black": black,
             "rules": score.rules or {},

@@ -83,6 +83,22 @@ def test_ties_at_the_edge_share_the_list_and_a_small_period_fills_the_red_list_f
     assert [row.black for row in board.rows] == [False, False, False]
 
 
+def test_a_tie_at_the_bottom_is_on_the_black_list_whole(client, office_user):
+    scheme = SchemeFactory(red_list_size=1, black_list_size=1)
+    units = _units(4)
+    scores = [make_score(scheme, units[0], rank=1, total=100)] + [
+        make_score(scheme, unit, rank=2, total=0) for unit in units[1:]
+    ]
+    client.force_login(office_user)
+    board = client.get(_url(scheme)).context["board"]
+    assert [row.score.pk for row in board.black_rows] == [score.pk for score in scores[1:]]
+    # A unit of the tie reads the same from its own page: black, rank 2 of 4.
+    staff = UserFactory(role=Role.MEMBER_UNIT, organisation=units[2])
+    client.force_login(staff)
+    page = client.get(scores[2].get_absolute_url()).content.decode()
+    assert "rank 2 of 4" in page and "rank-badge-black" in page
+
+
 def test_unpublished_scores_are_the_offices_draft(client, office_user):
     scheme, units, scores = _board(3, published=False)
     staff = UserFactory(role=Role.MEMBER_UNIT, organisation=units[0])
