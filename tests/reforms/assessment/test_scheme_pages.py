@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from parks.structure.choices import Role
@@ -14,7 +16,7 @@ from reforms.assessment.choices import SchemeStatus, SubjectKind
 from reforms.assessment.indicators import INDICATORS
 from reforms.assessment.models import Scheme, SchemeItem
 from tests.factories import OrganisationFactory, UserFactory
-from tests.reforms.assessment.factories_web import SchemeFactory
+from tests.reforms.assessment.factories_web import SchemeFactory, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +144,24 @@ def test_editing_a_scheme_in_force_keeps_its_year_and_subjects(client, office_us
     items = response.context["item_rows"].forms
     assert [form["name"].value() for form in items[:2]] == ["典型案例被推广", "投诉被上级督办"]
     assert items[0]["item"].value() == SchemeItem.objects.get(name="典型案例被推广").pk
+
+
+def test_the_scheme_pages_run_a_fixed_number_of_queries(client, office_user):
+    counts = []
+    for size in (2, 20):
+        scheme = SchemeFactory(status=SchemeStatus.ACTIVE, year=2000 + size)
+        for n in range(size):
+            unit = OrganisationFactory()
+            make_score(scheme, unit, rank=1, total=80, month=n % 12 + 1)
+            SchemeItem.objects.create(scheme=scheme, kind="bonus", name=f"加分{n}", points=1)
+        client.force_login(office_user)
+        run = []
+        for url in (
+            scheme.get_absolute_url(),
+            reverse("reforms:assessment_scheme_edit", args=[scheme.pk]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            run.append(len(queries))
+        counts.append(run)
+    assert counts[0] == counts[1]
