@@ -95,6 +95,6 @@ class ScoreFactory(factory.django.DjangoModelFactory):
 
 
 def _rules(scheme):
-    from reforms.assessment.services import stored_rules
+    from reforms.assessment.scoring import stored_rules
 
     return stored_rules(scheme)

@@ -178,3 +178,13 @@ def test_a_scheme_with_bad_rows_cannot_be_put_in_force(office_user):
     )
     with pytest.raises(ValidationError, match="add up to 90.00"):
         services.activate_scheme(scheme, by=office_user)
+
+
+def test_a_scheme_with_scores_keeps_its_year_and_subjects(office_user):
+    scheme = scheme_with_rows()
+    ScoreFactory(scheme=scheme)
+    rows = [row("task_on_time", "60"), row("response_rate", "40")]
+    scheme.subject_kind = SubjectKind.PARK
+    with pytest.raises(ValidationError, match="its year and the subjects it assesses stay"):
+        services.save_scheme(scheme, rows, [], by=office_user)
+    assert Scheme.objects.get(pk=scheme.pk).subject_kind == SubjectKind.UNIT
