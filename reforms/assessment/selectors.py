@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from parks.access import AnyUser, assessment_scores_visible, is_district_office
 from reforms.assessment.choices import AssessedPeriod
@@ -209,6 +210,18 @@ def ranking(scheme: Scheme, period_kind: str, period_start: date, *, user: AnyUs
     )
 
 
+def period_label(kind: str, start: date) -> str:
+    """A scored period as the pages name it: 2026-11, 2026年第4季度, 2026年."""
+    if kind == AssessedPeriod.MONTH:
+        return f"{start:%Y-%m}"
+    if kind == AssessedPeriod.QUARTER:
+        return _("%(year)s Q%(quarter)s") % {
+            "year": start.year,
+            "quarter": (start.month - 1) // 3 + 1,
+        }
+    return _("year %(year)s") % {"year": start.year}
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str
@@ -219,11 +232,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        if self.kind == AssessedPeriod.MONTH:
-            return f"{self.start:%Y-%m}"
-        if self.kind == AssessedPeriod.QUARTER:
-            return f"{self.start.year} Q{(self.start.month - 1) // 3 + 1}"
-        return f"{self.start.year}"
+        return period_label(self.kind, self.start)
 
     @property
     def all_published(self) -> bool:
@@ -348,7 +357,9 @@ def rank_counts(scores: list[Score], *, published: bool = True) -> dict[PeriodKe
     counts: dict[PeriodKey, dict[int, int]] = {}
     for row in rows:
         key = (row["scheme_id"], row["period_kind"], row["period_start"])
-        counts.setdefault(key, {})[int(row["rank"])] = row["count"]
+        rank = row["rank"]
+        if rank is not None:  # filtered out above; said again for the type checker
+            counts.setdefault(key, {})[rank] = row["count"]
     return counts
 
 

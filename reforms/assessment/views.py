@@ -70,7 +70,15 @@ def home(request):
     for score in scores:
         standing = selectors.standing(score, counts)
         red, black = selectors.list_flags(score.scheme, standing)
-        rows.append({"score": score, "size": standing.size, "red": red, "black": black})
+        rows.append(
+            {
+                "score": score,
+                "period": selectors.period_label(score.period_kind, score.period_start),
+                "size": standing.size,
+                "red": red,
+                "black": black,
+            }
+        )
     return render(
         request, "reforms/assessment/home_assessed.html", {"nav": "assessment", "rows": rows}
     )

@@ -78,7 +78,7 @@ def ranking(request, pk, period_kind, period_start):
             "scheme": scheme,
             "board": board,
             "period_end": board.period_end or end,
-            "period_label": selectors.Period(period_kind, start, end, 0, 0).label,
+            "period_label": selectors.period_label(period_kind, start),
             "periods": selectors.periods_scored(scheme, user=request.user),
             "trend": selectors.year_trend(scheme, user=request.user)
             if period_kind == AssessedPeriod.MONTH
@@ -227,9 +227,7 @@ def _detail(request, score, *, adjust_form=None, status=200):
             "adjust_form": adjust_form if may_adjust else None,
             "withdraw_form": WithdrawForm() if may_adjust else None,
             "ranking_url": ranking_url(score.scheme_id, score.period_kind, score.period_start),
-            "period_label": selectors.Period(
-                score.period_kind, score.period_start, score.period_end, 0, 0
-            ).label,
+            "period_label": selectors.period_label(score.period_kind, score.period_start),
         },
         status=status,
     )
