@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from parks import access
@@ -106,12 +107,15 @@ def compute(request, pk):
     form = ComputeForm(request.POST)
     recompute = request.POST.get("recompute") == "1"
     reason_form = RecomputeForm(request.POST) if recompute else None
-    if not form.is_valid() or (reason_form is not None and not reason_form.is_valid()):
-        errors = [*form.errors.values(), *(reason_form.errors.values() if reason_form else [])]
-        messages.error(request, " ".join(str(message) for error in errors for message in error))
-        return redirect(request.POST.get("back") or scheme.get_absolute_url())
+    if not form.is_valid():
+        messages.error(request, " ".join(m for error in form.errors.values() for m in error))
+        return redirect(scheme)
     kind = form.cleaned_data["period_kind"]
     start, _end = period_containing(kind, form.cleaned_data["day"])
+    if reason_form is not None and not reason_form.is_valid():
+        # Back to the ranking the recompute form is on, with what is missing said.
+        messages.error(request, _("Say why the period is recomputed."))
+        return redirect(ranking_url(scheme.pk, kind, start))
     if not policy.may_compute(request.user, scheme):
         messages.error(request, str(policy.NOT_IN_FORCE))
         return redirect(scheme)
@@ -127,11 +131,13 @@ def compute(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(scheme)
-    messages.success(
-        request,
-        (_("%(count)s scores recomputed.") if recompute else _("%(count)s scores computed."))
-        % {"count": len(scores)},
+    count = len(scores)
+    done = (
+        ngettext("%(count)s score recomputed.", "%(count)s scores recomputed.", count)
+        if recompute
+        else ngettext("%(count)s score computed.", "%(count)s scores computed.", count)
     )
+    messages.success(request, done % {"count": count})
     return redirect(ranking_url(scheme.pk, kind, start))
 
 
@@ -147,9 +153,12 @@ def publish(request, pk, period_kind, period_start):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request, _("%(count)s scores published: the assessed now see them.") % {"count": count}
+        published = ngettext(
+            "%(count)s score published: the assessed now see it.",
+            "%(count)s scores published: the assessed now see them.",
+            count,
         )
+        messages.success(request, published % {"count": count})
     return redirect(ranking_url(scheme.pk, period_kind, start))
 
 

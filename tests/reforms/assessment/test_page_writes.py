@@ -125,7 +125,10 @@ def test_recomputing_needs_a_reason_and_is_recorded(client, office_user):
         {"period_kind": "month", "day": "2026-03-01", "recompute": "1", "reason": ""},
         follow=True,
     )
-    assert _messages(response)  # the missing reason, said
+    assert _messages(response)[-1] == "Say why the period is recomputed."
+    assert response.request["PATH_INFO"] == reverse(
+        "reforms:assessment_ranking", args=[scheme.pk, "month", "2026-03-01"]
+    )
     assert not score.events.filter(action=ScoreAction.RECOMPUTED).exists()
     client.post(
         url,
