@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -235,3 +236,16 @@ def test_the_landing_pages_run_a_fixed_number_of_queries(client, office_user):
         client.force_login(staff)
         counts.append((office, _queries(client, reverse("reforms:assessment"))))
     assert counts[0] == counts[1]
+
+
+@override_settings(ROOT_URLCONF="tests.reforms.assessment.urls_with_downloads")
+def test_the_office_gets_the_excel_and_the_notice_of_the_period(client, office_user):
+    scheme, units, _scores = _board(2)
+    client.force_login(office_user)
+    page = client.get(_url(scheme)).content.decode()
+    args = [scheme.pk, "month", MARCH.isoformat()]
+    assert reverse("reforms:assessment_ranking_xlsx", args=args) in page
+    assert reverse("reforms:assessment_notice", args=args) in page
+    client.force_login(UserFactory(role=Role.MEMBER_UNIT, organisation=units[0]))
+    page = client.get(_url(scheme)).content.decode()
+    assert 'id="ranking-xlsx"' not in page and 'id="ranking-notice"' not in page
