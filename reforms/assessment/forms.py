@@ -34,7 +34,7 @@ class SchemeForm(forms.ModelForm):
             "red_list_size",
             "black_list_size",
         ]
-        widgets = {"not_applicable": forms.RadioSelect}
+        widgets = {"not_applicable": forms.RadioSelect(attrs={"class": "form-check-input"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
