@@ -1,5 +1,7 @@
 from django.urls import path
 
+from reforms.assessment import views as views_assessment
+from reforms.assessment import views_scores
 from reforms.ledgers import exports as ledger_exports
 from reforms.ledgers import views as ledgers_views
 from reforms.reporting.views import dashboard as views_dashboard
@@ -95,4 +97,42 @@ urlpatterns = [
     path("orders/<int:pk>/reply/", views_orders.order_reply, name="order_reply"),
     path("orders/<int:pk>/act/", views_orders.order_act, name="order_act"),
     path("order-files/<int:pk>/", views_orders.order_file_download, name="order_file_download"),
+    # Assessment (考核评分) and the 红黑榜.
+    path("assessment/", views_assessment.home, name="assessment"),
+    path(
+        "assessment/schemes/new/", views_assessment.scheme_create, name="assessment_scheme_create"
+    ),
+    path(
+        "assessment/schemes/<int:pk>/",
+        views_assessment.scheme_detail,
+        name="assessment_scheme_detail",
+    ),
+    path(
+        "assessment/schemes/<int:pk>/edit/",
+        views_assessment.scheme_edit,
+        name="assessment_scheme_edit",
+    ),
+    path(
+        "assessment/schemes/<int:pk>/status/",
+        views_assessment.scheme_status,
+        name="assessment_scheme_status",
+    ),
+    path("assessment/schemes/<int:pk>/compute/", views_scores.compute, name="assessment_compute"),
+    path(
+        "assessment/schemes/<int:pk>/<str:period_kind>/<str:period_start>/",
+        views_scores.ranking,
+        name="assessment_ranking",
+    ),
+    path(
+        "assessment/schemes/<int:pk>/<str:period_kind>/<str:period_start>/publish/",
+        views_scores.publish,
+        name="assessment_publish",
+    ),
+    path("assessment/scores/<int:pk>/", views_scores.score_detail, name="assessment_score_detail"),
+    path("assessment/scores/<int:pk>/adjust/", views_scores.score_adjust, name="assessment_adjust"),
+    path(
+        "assessment/adjustments/<int:pk>/withdraw/",
+        views_scores.adjustment_withdraw,
+        name="assessment_withdraw",
+    ),
 ]

@@ -16,6 +16,7 @@ from grievances.models import Grievance, ReplyTemplate, SurveyCampaign
 from parks import access
 from parks.structure.choices import Role
 from parks.structure.models import User
+from reforms.assessment.models import Score
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.reporting.models import Report
 from reforms.supervision.models import SupervisionOrder
@@ -38,6 +39,7 @@ from tests.factories import (
     TrainingFactory,
     UserFactory,
 )
+from tests.reforms.assessment.factories_web import SchemeFactory, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -155,6 +157,12 @@ KINDS = {
         lambda park: OrganisationFactory(park=park, kind="park_committee"),
         _visible(access.organisations_visible_to),
     ),
+    # A park's published score; a scheme is the office's (its rules page, its rankings).
+    "score": (
+        lambda park: make_score(SchemeFactory(subject_kind="park"), park, rank=1, total=80),
+        _visible(lambda u: access.assessment_scores_visible(u, Score.objects.all())),
+    ),
+    "scheme": (lambda park: SchemeFactory(), lambda user, obj: access.may_run_assessment(user)),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -242,6 +250,12 @@ PAGES = {
     "reforms:order_issue": None,  # without ?task= or ?grievance=: a 404 (403 for non-office)
     "reforms:order_detail": "order",
     "reforms:order_file_download": "unbuilt",
+    "reforms:assessment": None,
+    "reforms:assessment_scheme_create": None,
+    "reforms:assessment_scheme_detail": "scheme",
+    "reforms:assessment_scheme_edit": "scheme",
+    "reforms:assessment_ranking": "scheme",  # a period with no score of the user's: 404
+    "reforms:assessment_score_detail": "score",
     "grievances:inbox": None,
     "grievances:grievance_detail": "grievance",
     "grievances:grievance_create": None,
@@ -275,6 +289,11 @@ POST_ONLY = {
     "reforms:report_regenerate",
     "reforms:order_reply",
     "reforms:order_act",
+    "reforms:assessment_scheme_status",
+    "reforms:assessment_compute",
+    "reforms:assessment_publish",
+    "reforms:assessment_adjust",
+    "reforms:assessment_withdraw",
     "grievances:grievance_act",
     "grievances:extension_request",
     "grievances:grievance_merge",
@@ -301,7 +320,14 @@ OPEN = {
     "grievances:public_qr_zone",
 }
 # Extra path parameters that are not the object: a fixed value each.
-FIXED_PARAMS = {"kind": "care", "action": "accept", "digest": "0" * 16, "code": "X"}
+FIXED_PARAMS = {
+    "kind": "care",
+    "action": "accept",
+    "digest": "0" * 16,
+    "code": "X",
+    "period_kind": "month",
+    "period_start": "2026-05-01",
+}
 API_PREFIX = "/api/v1/"
 # API paths: the first path segment after /api/v1/ -> the kind its {id} names.
 API_KINDS = {

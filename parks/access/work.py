@@ -380,6 +380,7 @@ class Navigation:
     can_manage_report_schedules: bool
     can_see_admin: bool
     can_read_audit_log: bool
+    can_see_assessment: bool
 
 
 def navigation(user: AnyUser) -> Navigation:
@@ -394,6 +395,7 @@ def navigation(user: AnyUser) -> Navigation:
         can_manage_report_schedules=may_manage_report_schedules(user),
         can_see_admin=bool(scope_of(user).user_id and user.is_staff),
         can_read_audit_log=may_read_audit_log(user),
+        can_see_assessment=sees_assessment(user),
     )
 
 
