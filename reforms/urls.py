@@ -1,5 +1,6 @@
 from django.urls import path
 
+from reforms.assessment import views_downloads as assessment_downloads
 from reforms.ledgers import exports as ledger_exports
 from reforms.ledgers import views as ledgers_views
 from reforms.reporting.views import dashboard as views_dashboard
@@ -95,4 +96,15 @@ urlpatterns = [
     path("orders/<int:pk>/reply/", views_orders.order_reply, name="order_reply"),
     path("orders/<int:pk>/act/", views_orders.order_act, name="order_act"),
     path("order-files/<int:pk>/", views_orders.order_file_download, name="order_file_download"),
+    # The assessment's (考核) downloads: a period's ranking as Excel and its Word notice.
+    path(
+        "assessment/schemes/<int:scheme_pk>/<str:period_kind>/<str:period_start>/ranking.xlsx",
+        assessment_downloads.ranking_xlsx,
+        name="assessment_ranking_xlsx",
+    ),
+    path(
+        "assessment/schemes/<int:scheme_pk>/<str:period_kind>/<str:period_start>/notice.docx",
+        assessment_downloads.ranking_notice,
+        name="assessment_notice",
+    ),
 ]
