@@ -57,12 +57,18 @@ class ScoreFilter(RankingFilter):
     """A ranking's filters, and one subject's scores."""
 
     subject = IdFilter(method="filter_subject", label=_("Unit, subdistrict or park"))
-    published = django_filters.BooleanFilter(
-        field_name="published_at", lookup_expr="isnull", exclude=True, label=_("Published")
+    # true / false, and anything else a 400 (a BooleanFilter would quietly ignore "maybe").
+    published = django_filters.ChoiceFilter(
+        choices=[("true", _("Published")), ("false", _("Not published"))],
+        method="filter_published",
+        label=_("Published"),
     )
 
     class Meta(RankingFilter.Meta):
         fields = [*RankingFilter.Meta.fields, "subject", "published"]
+
+    def filter_published(self, queryset, name, value):
+        return queryset.filter(published_at__isnull=value != "true")
 
     def filter_subject(self, queryset, name, value):
         # Ids of different kinds of subject may be equal: `subject_kind` or `scheme` tells them
