@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from parks.access import AnyUser
 from parks.access import activities_visible_to as activities_visible_to
@@ -98,6 +99,14 @@ def coverage(*, zones: QuerySet[GridZone], first_week: date, weeks: int) -> dict
         counts = {(row["grid_zone"], row["week"].date()): row["n"] for row in rows}
     zone_list = list(zones.select_related("park", "liaison").order_by(*COVERAGE_ZONE_ORDER))
     return {"weeks": mondays, "zones": zone_list, "counts": counts}
+
+
+COVERAGE_TERM = "网格覆盖率"
+COVERAGE_BASIS = "网格覆盖率 = 有活动记录的网格数 ÷ 网格总数；园区整体活动不计入任何网格。"
+COVERAGE_DEFINITION = gettext_noop(
+    "Grid zones that logged at least one activity in the period ÷ all grid zones; park-wide "
+    "activities cover no zone."
+)
 
 
 def zone_logged(since: datetime, until: datetime | None = None) -> Exists:

@@ -73,7 +73,7 @@ from reforms.supervision.models import SupervisionOrder
 from reforms.supervision.selectors import order_counts, order_counts_by_unit
 from reforms.tasks.choices import TaskStatus, WarningLevel
 from reforms.tasks.models import Task
-from reforms.tasks.selectors import on_time_conditions, on_time_rate, overdue_on, with_warning
+from reforms.tasks.selectors import on_time_counts, on_time_rate, overdue_on, with_warning
 
 # Bumped when a field is renamed or removed; adding fields keeps the version.
 # 2: the grievance figures of grievances.rates (pending apart, every follow-up call counted).
@@ -149,19 +149,14 @@ def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared
     """Tasks as they stand today by status and warning; those finished and due in each period,
     and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
     One query."""
-    rule = on_time_conditions(today)
 
     def finished(prefix: str, a: date, b: date) -> dict:
         done = Q(done_on__gte=a, done_on__lte=b)
-        due = Q(due_date__gte=a, due_date__lte=b)
         expressions = {
             "done": Count("pk", filter=done),
             "done_on_time": Count("pk", filter=done & Q(done_on__lte=F("due_date"))),
             # Due in the period, cancelled ones excepted (no longer chased).
-            "due": Count("pk", filter=due & rule["chased"]),
-            "due_pending": Count("pk", filter=due & rule["pending"]),
-            "due_counted": Count("pk", filter=due & rule["counted"]),
-            "due_done_on_time": Count("pk", filter=due & rule["on_time"]),
+            **on_time_counts(today, a, b),
         }
         return {f"{prefix}{key}": value for key, value in expressions.items()}
 

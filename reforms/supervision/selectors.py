@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_noop
 
 from parks import access
 from parks.access import AnyUser
@@ -118,6 +119,37 @@ def order_counts(
     """The period's counts over `orders` (already narrowed to a scope), in one query."""
     row = _in_period(orders, start, end).aggregate(**_counts(today=today))
     return OrderCounts(**row)
+
+
+# --- Orders answered on time (督办按时反馈率) -----------------------------------------------------
+# Judged over the orders whose reply date falls in the period: answered on time as defined above;
+# an order not answered and whose reply date has not passed on the counting day is pending,
+# neither on time nor late, and left out.
+
+ORDERS_ON_TIME_TERM = "督办按时反馈率"
+ORDERS_ON_TIME_BASIS = (
+    "督办按时反馈率 = 答复期限在统计期内、在答复期限当天或之前首次反馈的督办单数 ÷ "
+    "答复期限在统计期内的督办单数（未反馈且答复期限未过的不计入）。"
+)
+ORDERS_ON_TIME_DEFINITION = gettext_noop(
+    "Orders whose reply date falls in the period and that were first answered on or before "
+    "it ÷ orders whose reply date falls in the period (those not answered and not yet due are "
+    "left out)."
+)
+
+
+def reply_due_counts(*, start: date, end: date, today: date) -> dict[str, Count]:
+    """The counts of the on-time answer rate over the orders whose reply date is from `start`
+    to `end` (both inclusive), judged on `today`, to aggregate or group a queryset of orders
+    annotated by `with_days`: "due", "due_pending", "due_counted", "due_answered_on_time"."""
+    due = Q(reply_due__gte=start, reply_due__lte=end)
+    pending = Q(first_replied_at__isnull=True, reply_due__gte=today)
+    return {
+        "due": Count("pk", filter=due),
+        "due_pending": Count("pk", filter=due & pending),
+        "due_counted": Count("pk", filter=due & ~pending),
+        "due_answered_on_time": Count("pk", filter=due & on_time_condition()),
+    }
 
 
 def order_counts_by_unit(

@@ -293,6 +293,58 @@ def on_time_rate(on_time: int, counted: int) -> float | None:
     return percent(on_time, counted)
 
 
+def on_time_counts(today: date, start: date, end: date) -> dict[str, Count]:
+    """The on-time rate's counts over the tasks due from `start` to `end` (both inclusive),
+    judged on `today`, to aggregate a queryset of tasks or group it (`.values(...)
+    .annotate(...)`): "due" (cancelled ones excepted), "due_pending", "due_counted" and
+    "due_done_on_time"; the rate is on_time_rate(due_done_on_time, due_counted). The progress
+    report counts its period's tasks with it, the assessment every unit's, park's and
+    subdistrict's in one grouped query."""
+    rule = on_time_conditions(today)
+    due = Q(due_date__gte=start, due_date__lte=end)
+    return {
+        "due": Count("pk", filter=due & rule["chased"]),
+        "due_pending": Count("pk", filter=due & rule["pending"]),
+        "due_counted": Count("pk", filter=due & rule["counted"]),
+        "due_done_on_time": Count("pk", filter=due & rule["on_time"]),
+    }
+
+
+# --- Milestones on time (节点按时完成率) ----------------------------------------------------------
+# The task rule applied to a task's milestones: a milestone is judged once it is reached or its
+# date has passed; reached on or before its date is on time; past its date and not reached
+# counts against; not reached and not yet past its date is pending; the milestones of a
+# cancelled task are no longer chased and count nowhere.
+
+MILESTONE_ON_TIME_RATE = OnTimeFigure(
+    "milestone_on_time_rate",
+    "节点按时完成率",
+    _("Milestones on time"),
+    "节点按时完成率 = 在节点日期当天或之前完成的节点数 ÷ 应完成节点数（已完成的节点，以及节点日期"
+    "已过仍未完成的节点）。未到节点日期且未完成的不计入；已取消任务的节点不计。",
+    gettext_noop(
+        "Milestones reached on or before their date ÷ milestones counted (those reached, and "
+        "those past their date and not reached). Those not yet due and not reached are left "
+        "out; the milestones of cancelled tasks count nowhere."
+    ),
+)
+
+
+def milestone_on_time_counts(today: date, start: date, end: date) -> dict[str, Count]:
+    """MILESTONE_ON_TIME_RATE's counts over the milestones due from `start` to `end` (both
+    inclusive), judged on `today`, keyed as on_time_counts, to aggregate or group a queryset
+    of milestones."""
+    chased = ~Q(task__status=TaskStatus.CANCELLED)
+    due = Q(due_date__gte=start, due_date__lte=end) & chased
+    pending = Q(done_on__isnull=True, due_date__gte=today)
+    return {
+        "due": Count("pk", filter=due),
+        "due_pending": Count("pk", filter=due & pending),
+        "due_counted": Count("pk", filter=due & ~pending),
+        "due_done_on_time": Count("pk", filter=due & Q(done_on__lte=F("due_date"))),
+    }
+
+
 def unit_league_table(
     *, user: AnyUser, today: date | None = None
 ) -> QuerySet[Task, Mapping[str, Any]]:
