@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from parks.access import AnyUser, assessment_scores_visible, is_district_office
+from reforms.assessment.indicators import INDICATORS
 from reforms.assessment.models import Scheme, Score
 
 ZERO = Decimal("0")
@@ -52,20 +53,17 @@ class IndicatorRow:
         return max(self.weight_used - self.points, ZERO) if self.applies else ZERO
 
 
-def _term(key: str, entry: dict) -> str:
-    # TODO(h15out): INDICATORS[key].term once h15core's registry is merged.
-    return str(entry.get("term") or key)
-
-
 def _row(entry: dict) -> IndicatorRow:
-    """One row of Score.inputs (reforms.assessment.services writes them)."""
+    """One row of Score.inputs (reforms.assessment.scoring writes them: "applicable" and
+    "effective_weight"; "applies" and "weight_used" are h15web's spelling of the same)."""
     key = str(entry.get("indicator", ""))
+    known = INDICATORS.get(key)
     weight = _decimal(entry.get("weight")) or ZERO
-    weight_used = _decimal(entry.get("weight_used"))
+    weight_used = _decimal(entry.get("effective_weight", entry.get("weight_used")))
     return IndicatorRow(
         key=key,
-        term=_term(key, entry),
-        applies=bool(entry.get("applies", True)),
+        term=known.term if known else key,
+        applies=bool(entry.get("applicable", entry.get("applies", True))),
         value=_decimal(entry.get("value")),
         weight=weight,
         weight_used=weight if weight_used is None else weight_used,

@@ -16,7 +16,6 @@ MONTH = date(2026, 10, 1)
 MONTH_END = date(2026, 10, 31)
 # The two indicators of the schemes below: (key, weight).
 WEIGHTS = {"task_on_time": Decimal("60"), "response_rate": Decimal("40")}
-TERMS = {"task_on_time": "任务按时完成率", "response_rate": "响应率"}
 
 
 class SchemeFactory(factory.django.DjangoModelFactory):
@@ -47,8 +46,8 @@ class SchemeFactory(factory.django.DjangoModelFactory):
 
 
 def inputs(points: dict[str, Decimal | None]) -> list[dict]:
-    """Score.inputs for the two indicators: None = not applicable (its weight spread over the
-    other one)."""
+    """Score.inputs for the two indicators, as reforms.assessment.scoring writes them: None = not
+    applicable (its weight spread over the other one)."""
     applying = {key: weight for key, weight in WEIGHTS.items() if points.get(key) is not None}
     spread = sum(WEIGHTS.values()) / sum(applying.values()) if applying else Decimal(0)
     rows = []
@@ -57,13 +56,12 @@ def inputs(points: dict[str, Decimal | None]) -> list[dict]:
         rows.append(
             {
                 "indicator": key,
-                "term": TERMS[key],
-                "applies": value is not None,
+                "applicable": value is not None,
                 "part": None,
                 "whole": None,
                 "value": None,
                 "weight": str(weight),
-                "weight_used": str((weight * spread).quantize(Decimal("0.01")))
+                "effective_weight": str((weight * spread).quantize(Decimal("0.01")))
                 if value is not None
                 else "0.00",
                 "points": str(value if value is not None else Decimal("0.00")),

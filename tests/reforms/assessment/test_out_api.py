@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from parks.structure.choices import Role
 from reforms.assessment.choices import ItemKind, SchemeStatus, ScoreAction, SubjectKind
+from reforms.assessment.indicators import INDICATORS
 from reforms.assessment.models import SchemeItem, ScoreAdjustment, ScoreEvent
 from tests.factories import OrganisationFactory, ParkFactory, UserFactory
 from tests.reforms.assessment.factories_out import MONTH, SchemeFactory, make_score
@@ -176,7 +177,7 @@ def test_the_office_gets_the_whole_ranking_with_its_lists(api_as, office_user, w
     assert rows[2]["published"] is False
     assert rows[3]["shortfalls"][0] == {
         "key": "task_on_time",
-        "term": "任务按时完成率",
+        "term": INDICATORS["task_on_time"].term,
         "applies": True,
         "value": None,
         "weight": "60.00",

@@ -13,10 +13,14 @@ from openpyxl import load_workbook
 
 from parks.structure.choices import Role
 from reforms.assessment import selectors
+from reforms.assessment.indicators import INDICATORS
 from tests.factories import OrganisationFactory, UserFactory
 from tests.reforms.assessment.factories_out import MONTH, SchemeFactory, make_score
 
 pytestmark = pytest.mark.django_db
+
+TASKS = INDICATORS["task_on_time"].term  # 按时完成率
+RESPONSE = INDICATORS["response_rate"].term  # 响应率
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,11 +82,11 @@ def test_the_notice_names_the_red_and_black_lists_with_the_rankings_numbers(
         ["区卫健委", "5", "25.00"],
     ]
     # The main shortfalls, most points lost first; an indicator that does not apply is none.
-    assert "任务按时完成率" in black[1][3] and "20.00" in black[1][3]
-    assert black[1][3].index("任务按时完成率") < black[1][3].index("响应率")
+    assert TASKS in black[1][3] and "20.00" in black[1][3]
+    assert black[1][3].index(TASKS) < black[1][3].index(RESPONSE)
     assert "10.00" in black[1][3]
-    assert "任务按时完成率" in black[2][3] and "70.00" in black[2][3]
-    assert "响应率" not in black[2][3]
+    assert TASKS in black[2][3] and "70.00" in black[2][3]
+    assert RESPONSE not in black[2][3]
     assert everyone[1:] == [
         ["区人社局", "1", "95.00", "+2.00", "97.00"],
         ["区总工会", "2", "91.50", "0.00", "91.50"],
@@ -132,7 +136,7 @@ def test_the_workbook_lists_every_subject_with_the_rankings_numbers(client, offi
     assert response["Content-Type"] == XLSX
     sheet = load_workbook(BytesIO(response.content)).worksheets[0]
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    assert header[3:5] == ["任务按时完成率", "响应率"]
+    assert header[3:5] == [TASKS, RESPONSE]
     assert [(row[0], row[1]) for row in rows] == [(rank, name) for name, rank, *_rest in MONTH_ROWS]
     by_name = {row[1]: row for row in rows}
     assert by_name["区人社局"][3:8] == [57, 38, 95, 2, 97]
