@@ -11,12 +11,16 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.response import Response
 
 from parks import access
+from parks.core.api.errors import Conflict, state_conflicts_as_409
 from parks.core.api.fields import ChoiceLabelField
-from parks.core.api.viewsets import PortalViewSet, ReadOnlyViewSet
-from reforms.assessment import policy, selectors
+from parks.core.api.schema import conflict
+from parks.core.api.viewsets import EditViewSet, PortalViewSet, ReadOnlyViewSet, assign
+from reforms.assessment import policy, selectors, services
 from reforms.assessment.filters import RankingFilter, SchemeFilter, ScoreFilter
 from reforms.assessment.models import (
     Scheme,
@@ -50,15 +54,23 @@ class SchemeIndicatorSerializer(serializers.ModelSerializer):
     class Meta:
         model = SchemeIndicator
         fields = ["indicator", "weight", "full_at", "zero_at", "position"]
+        read_only_fields = ["position"]
+        # One row per indicator: said by reforms.assessment.services.scheme_problems.
+        validators = []
 
 
 class SchemeItemSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=_("An item of the scheme to change; leave out for a new item."),
+    )
     kind_display = ChoiceLabelField(source="kind")
 
     class Meta:
         model = SchemeItem
         fields = ["id", "kind", "kind_display", "name", "points", "position"]
-        read_only_fields = ["id"]
+        read_only_fields = ["position"]
 
 
 class SchemeSerializer(serializers.ModelSerializer):
@@ -92,18 +104,36 @@ class SchemeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "status", "version", "created_at", "updated_at"]
 
 
+STEP_CONFLICT = conflict(
+    _("The scheme's status does not allow this (a retired scheme, a scheme already in force).")
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="Assessment schemes (考核方案) in your scope"),
     retrieve=extend_schema(summary="One assessment scheme with its indicators and items"),
+    create=extend_schema(summary="Write a new scheme, as a draft (office staff)"),
+    update=extend_schema(
+        summary="Change a scheme and its rows (office staff)", responses={409: STEP_CONFLICT}
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a scheme (office staff)", responses={409: STEP_CONFLICT}
+    ),
 )
-class SchemeViewSet(ReadOnlyViewSet):
+class SchemeViewSet(EditViewSet):
     """Assessment schemes (考核方案): for one year and one kind of subject (member units,
     subdistricts, parks), the indicators that count with their weights (points out of
     `total_weight`) and ranges (`zero_at` earns nothing, `full_at` the whole weight), what becomes
     of the weight of an indicator that does not apply (`not_applicable`), the bonus and deduction
     items with their caps, and how many subjects the 红榜 and the 黑榜 name. The office sees every
     scheme; the assessed the schemes their published scores were computed with. `version` goes
-    up with each change to a scheme in force; scores keep the rules they were computed with."""
+    up with each change to a scheme in force; scores keep the rules they were computed with.
+
+    The office writes schemes: a new one is a draft; `indicators` and `items` are the whole
+    list of rows (an item with an `id` is that item changed; items left out are removed). The
+    weights must add up to `total_weight`, each indicator must apply to the subjects: a 400
+    lists what is wrong. `activate` puts a draft in force (one per year and kind of subject),
+    `retire` takes it out; a retired scheme cannot change (409)."""
 
     serializer_class = SchemeSerializer
     permission_class = AssessmentPermission
@@ -118,6 +148,51 @@ class SchemeViewSet(ReadOnlyViewSet):
         return schemes.prefetch_related("indicators", "items").order_by(
             "-year", "subject_kind", "pk"
         )
+
+    def save_with_service(self, scheme, data):
+        indicators = data.pop("indicators", None)
+        items = data.pop("items", None)
+        if scheme.pk is not None and not policy.may_edit_scheme(self.request.user, scheme):
+            raise Conflict(policy.RETIRED)
+        rows = (
+            [SchemeIndicator(**row) for row in indicators]
+            if indicators is not None
+            else list(scheme.indicators.all())
+        )
+        if items is None:
+            kept = list(scheme.items.all()) if scheme.pk is not None else []
+        else:
+            kept = [SchemeItem(pk=row.pop("id", None), **row) for row in items]
+        return services.save_scheme(assign(scheme, data), rows, kept, by=self.request.user)
+
+    def _fresh(self, scheme, *, status=200):
+        self.action = "retrieve"
+        scheme = self.get_queryset().get(pk=scheme.pk)
+        return Response(
+            SchemeSerializer(scheme, context=self.get_serializer_context()).data, status
+        )
+
+    @extend_schema(
+        summary="Put a draft scheme in force for its year (office staff)",
+        request=None,
+        responses={200: SchemeSerializer, 409: STEP_CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        scheme = self.get_object()
+        state_conflicts_as_409(lambda: services.activate_scheme(scheme, by=request.user))
+        return self._fresh(scheme)
+
+    @extend_schema(
+        summary="Retire a scheme in force; its scores stay (office staff)",
+        request=None,
+        responses={200: SchemeSerializer, 409: STEP_CONFLICT},
+    )
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        scheme = self.get_object()
+        state_conflicts_as_409(lambda: services.retire_scheme(scheme, by=request.user))
+        return self._fresh(scheme)
 
 
 # --- Scores -------------------------------------------------------------------------------------
