@@ -20,6 +20,7 @@ JOB_MODULES = [
     "reforms.tasks",
     "reforms.reporting",
     "reforms.supervision",
+    "reforms.assessment",
     "grievances",
 ]
 app.autodiscover_tasks(JOB_MODULES, related_name="jobs")

@@ -240,3 +240,7 @@ admin.site.unregister(PeriodicTask)
 @admin.register(PeriodicTask)
 class AuditedPeriodicTaskAdmin(AdminAuditMixin, PeriodicTaskAdmin):
     audit_admin_saves = True
+
+
+# The assessment's records, read-only (written through reforms.assessment.services).
+from reforms.assessment import admin as assessment_admin  # noqa: E402, F401

@@ -11,6 +11,8 @@ class ReformsConfig(AppConfig):
 
         from parks.history import audit
         from parks.signals import demo_data_loaded
+        from reforms.assessment import demo as assessment_demo
+        from reforms.assessment.models import Scheme
         from reforms.ledgers import demo as ledger_demo
         from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
         from reforms.supervision import demo as supervision_demo
@@ -29,6 +31,7 @@ class ReformsConfig(AppConfig):
             Task,
             Training,
             PeriodicTask,
+            Scheme,
             SupervisionOrder,
         )
 
@@ -39,6 +42,10 @@ class ReformsConfig(AppConfig):
         # After the task demo: the demo's orders are about its tasks and grievances.
         demo_data_loaded.connect(
             supervision_demo.load_supervision_demo, dispatch_uid="reforms_supervision_demo"
+        )
+        # After the supervision demo: the assessment scores last month on the demo's figures.
+        demo_data_loaded.connect(
+            assessment_demo.load_assessment_demo, dispatch_uid="reforms_assessment_demo"
         )
         # The orders' workbench sections and their panel on the task, grievance, unit, park and
         # grid-zone pages (parks.core.related).

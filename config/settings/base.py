@@ -300,6 +300,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reforms.supervision.send_order_reminders",
         "schedule": crontab(hour=8, minute=40),  # every morning, after the task reminders
     },
+    "score-closed-assessment-periods": {
+        "task": "reforms.assessment.score_closed_periods",
+        # The 1st of the month, early, Asia/Shanghai: last month (quarter, year) has closed.
+        "schedule": crontab(day_of_month=1, hour=2, minute=30),
+    },
+    "catch-up-assessment-scores": {
+        "task": "reforms.assessment.catch_up_scores",
+        "schedule": crontab(hour=3, minute=15),  # nightly: periods missed while none ran
+    },
     "catch-up-progress-reports": {
         "task": "reforms.tasks.catch_up_reports",
         "schedule": 60 * 60,  # hourly: missed scheduled reports, lost builds, orphan files

@@ -119,7 +119,8 @@ def score_inputs(
         figure, weight = row["figure"], row.get("effective", row["weight"])
         if figure.applies:
             share = (figure.value - row["zero_at"]) / (row["full_at"] - row["zero_at"])
-            share = min(max(share, ZERO), ONE)
+            # Clamped to [0, 1]; a share of exactly 0 is +0 (0 ÷ −20 is −0 in Decimal).
+            share = ZERO if share <= 0 else min(share, ONE)
             earned = round_points(weight * share)
         else:
             weight = ZERO if redistribute else row["weight"]

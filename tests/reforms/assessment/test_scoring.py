@@ -27,7 +27,9 @@ from django.core.exceptions import ValidationError
 
 from reforms.assessment import services
 from reforms.assessment.choices import NotApplicable, ScoreAction
-from reforms.assessment.models import Score, ScoreEvent
+from reforms.assessment.indicators import Counted
+from reforms.assessment.models import SchemeIndicator, Score, ScoreEvent
+from reforms.assessment.scoring import score_inputs
 from reforms.tasks.choices import TaskStatus
 from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
 from tests.reforms.assessment.factories import scheme_with_rows
@@ -193,3 +195,72 @@ def test_publishing_a_period(units, office_user):
     assert services.publish_period(scheme, "month", MAY, by=office_user) == 0
     assert not Score.objects.filter(published_at__isnull=True).exists()
     assert ScoreEvent.objects.filter(action=ScoreAction.PUBLISHED, actor=office_user).count() == 3
+
+
+def test_a_scheme_change_touches_no_score_until_an_explicit_recomputation(units, office_user):
+    scheme = scheme_with_rows(indicators=INDICATORS)
+    services.compute_period(scheme, "month", MAY)
+    services.publish_period(scheme, "month", MAY, by=office_user)
+    a = Score.objects.get(unit__name="区总工会")
+    services.adjust(a, item=scheme.items.get(kind="bonus"), reason="典型案例", by=office_user)
+    rows = [
+        SchemeIndicator(indicator="task_on_time", weight=Decimal("60"), full_at=100, zero_at=60),
+        SchemeIndicator(indicator="response_rate", weight=Decimal("20"), full_at=100, zero_at=60),
+        SchemeIndicator(
+            indicator="satisfaction_rate", weight=Decimal("20"), full_at=100, zero_at=50
+        ),
+    ]
+    services.save_scheme(scheme, rows, list(scheme.items.all()), by=office_user)
+    scheme.refresh_from_db()
+    assert scheme.version == 2
+    unchanged = services.compute_period(scheme, "month", MAY, by=office_user)
+    assert [(s.total, s.scheme_version) for s in unchanged] == [
+        (Decimal("57.14"), 1),
+        (Decimal("55.63"), 1),
+        (Decimal("16.75"), 1),
+    ]
+    with pytest.raises(ValidationError, match="Say why the period is recomputed"):
+        services.compute_period(scheme, "month", MAY, by=office_user, recompute=True)
+    # A: 0.375 × 60 = 22.50, 0.6875 × 20 = 13.75, 0.6 × 20 = 12.00 → 48.25, +2 kept → 50.25.
+    # C: 60 and 20 spread to 75 and 25: 75.00 + 0. B: the task rate alone, as before: 16.75.
+    again = services.compute_period(
+        scheme, "month", MAY, by=office_user, recompute=True, reason="权重按区考核办意见调整"
+    )
+    assert [(s.unit.name, s.base, s.total, s.rank, s.scheme_version) for s in again] == [
+        ("区住建局", Decimal("75.00"), Decimal("75.00"), 1, 2),
+        ("区总工会", Decimal("48.25"), Decimal("50.25"), 2, 2),
+        ("区人社局", Decimal("16.75"), Decimal("16.75"), 3, 2),
+    ]
+    assert all(s.published_at is not None for s in again)
+    assert again[1].rules["indicators"][0]["weight"] == "60.00"
+    event = ScoreEvent.objects.filter(score=a, action=ScoreAction.RECOMPUTED).get()
+    assert (event.total_before, event.total_after, event.actor) == (
+        Decimal("55.63"),
+        Decimal("50.25"),
+        office_user,
+    )
+    assert event.note == "Version 2 of the scheme. 权重按区考核办意见调整"
+
+
+def test_a_retired_scheme_scores_nothing(units, office_user):
+    scheme = scheme_with_rows(indicators=INDICATORS)
+    services.retire_scheme(scheme, by=office_user)
+    with pytest.raises(ValidationError, match="Only a scheme in force can score a period"):
+        services.compute_period(scheme, "month", MAY, by=office_user)
+
+
+def test_lower_is_better_rates_earn_points_downwards():
+    rules = {
+        "total_weight": "100.00",
+        "not_applicable": NotApplicable.REDISTRIBUTE,
+        "indicators": [
+            {"indicator": "return_rate", "weight": "50.00", "full_at": "0.00", "zero_at": "20.00"},
+            {"indicator": "reopen_rate", "weight": "50.00", "full_at": "0.00", "zero_at": "20.00"},
+        ],
+    }
+    # Returns 1 of 5 (20 %: no points, never "-0.00"); reopened 1 of 20 (5 %): 15/20 × 50.
+    base, inputs = score_inputs(
+        rules, {"return_rate": Counted(1, 5), "reopen_rate": Counted(1, 20)}
+    )
+    assert [i["points"] for i in inputs] == ["0.00", "37.50"]
+    assert base == Decimal("37.50")
