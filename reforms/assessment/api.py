@@ -401,21 +401,23 @@ class RankingSerializer(serializers.Serializer):
 class _Row:
     """A ranking row as the API shows it."""
 
-    def __init__(self, score, size):
+    def __init__(self, score, ranks):
         self.score = score
         self.published = score.published_at is not None
-        self.red, self.black = selectors.list_flags(score.scheme, score.rank, size)
+        self.red, self.black = selectors.list_flags(
+            score.scheme, selectors.Standing(score.rank, ranks)
+        )
         self.shortfalls = selectors.shortfalls(score)
 
 
 class _Ranking:
-    def __init__(self, group, scores, size):
+    def __init__(self, group, scores, ranks):
         self.scheme = scores[0].scheme
         self.period_kind = group["period_kind"]
         self.period_start = group["period_start"]
         self.period_end = group["period_end"]
-        self.size = size
-        self.rows = [_Row(score, size) for score in scores]
+        self.size = sum(ranks.values())
+        self.rows = [_Row(score, ranks) for score in scores]
 
 
 @extend_schema_view(
@@ -446,16 +448,15 @@ class RankingViewSet(mixins.ListModelMixin, PortalViewSet):
         )
         page = self.paginate_queryset(groups)
         rows = self._rows(scores, page)
-        # The office sees every score of the period; the assessed are ranked among the
+        # The office ranks every score of the period; the assessed are ranked among the
         # published ones, which they do not see.
         everyone = access.is_district_office(request.user)
-        sizes = {} if everyone else selectors.period_sizes(rows)
+        counts = selectors.rank_counts(rows, published=not everyone)
         rankings = []
         for group in page:
             key = (group["scheme_id"], group["period_kind"], group["period_start"])
             ranked = [row for row in rows if _key(row) == key]
-            size = len(ranked) if everyone else sizes.get(key, 0)
-            rankings.append(_Ranking(group, ranked, size))
+            rankings.append(_Ranking(group, ranked, counts.get(key, {})))
         return self.get_paginated_response(RankingSerializer(rankings, many=True).data)
 
     @staticmethod

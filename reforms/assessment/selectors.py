@@ -121,25 +121,67 @@ def period_scores(scheme: Scheme, period_kind: str, period_start: date) -> Query
     return Score.objects.filter(scheme=scheme, period_kind=period_kind, period_start=period_start)
 
 
-def list_flags(scheme: Scheme, rank: int | None, size: int) -> tuple[bool, bool]:
-    """Whether a rank is on the 红榜 (the scheme's best `red_list_size` ranks) or the 黑榜 (its
-    worst `black_list_size`). Equal totals share a rank, so a tie at the edge names both; a
-    rank is never on both lists (a small period fills the 红榜 first)."""
-    if rank is None or size == 0:
+PeriodKey = tuple[int, str, date]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A rank among a period's ranked subjects: `ranks` counts the subjects at each rank."""
+
+    rank: int | None
+    ranks: dict[int, int]
+
+    @property
+    def size(self) -> int:
+        return sum(self.ranks.values())
+
+    @property
+    def better(self) -> int:
+        return sum(n for rank, n in self.ranks.items() if self.rank and rank < self.rank)
+
+    @property
+    def worse(self) -> int:
+        return sum(n for rank, n in self.ranks.items() if self.rank and rank > self.rank)
+
+
+def list_flags(scheme: Scheme, standing: Standing) -> tuple[bool, bool]:
+    """Whether a subject is on the 红榜 (fewer than the scheme's `red_list_size` subjects rank
+    above it) or the 黑榜 (fewer than `black_list_size` rank below it). Equal totals share a
+    rank, so a tie at the edge of a list is on it whole; a subject is never on both lists (a
+    small period fills the 红榜 first)."""
+    if standing.rank is None or not standing.size:
         return False, False
-    red = rank <= scheme.red_list_size
-    black = not red and rank > size - scheme.black_list_size
+    red = standing.better < scheme.red_list_size
+    black = not red and standing.worse < scheme.black_list_size
     return red, black
 
 
-def ranking_row(scheme: Scheme, score: Score, size: int) -> RankingRow:
-    red, black = list_flags(scheme, score.rank, size)
-    return RankingRow(
-        score=score,
-        red=red,
-        black=black,
-        shortfalls=shortfalls(score),
-        indicators=indicator_rows(score),
+def rank_counts(scores: list[Score], *, published: bool = True) -> dict[PeriodKey, dict[int, int]]:
+    """For each (scheme, period kind, start) of `scores`, how many (published) scores hold each
+    rank: what "rank r of n" and the 红榜 / 黑榜 of a subject who sees only its own score are
+    counted from. One query."""
+    if not scores:
+        return {}
+    keys = {(score.scheme_id, score.period_kind, score.period_start) for score in scores}
+    condition = Q(pk__in=[])
+    for scheme_id, kind, start in keys:
+        condition |= Q(scheme_id=scheme_id, period_kind=kind, period_start=start)
+    rows = (
+        Score.objects.filter(condition, rank__isnull=False)
+        .filter(Q(published_at__isnull=False) if published else Q())
+        .values("scheme_id", "period_kind", "period_start", "rank")
+        .annotate(count=Count("pk"))
+    )
+    counts: dict[PeriodKey, dict[int, int]] = {}
+    for row in rows:
+        key = (row["scheme_id"], row["period_kind"], row["period_start"])
+        counts.setdefault(key, {})[int(row["rank"])] = row["count"]
+    return counts
+
+
+def standing(score: Score, counts: dict[PeriodKey, dict[int, int]]) -> Standing:
+    return Standing(
+        score.rank, counts.get((score.scheme_id, score.period_kind, score.period_start), {})
     )
 
 
@@ -154,38 +196,35 @@ def ranking(scheme: Scheme, period_kind: str, period_start: date, *, user: AnyUs
         .order_by("rank", "-total", "pk")
     )
     if everyone:
-        size = len(scores)
+        ranks: dict[int, int] = {}
+        for score in scores:
+            if score.rank is not None:
+                ranks[score.rank] = ranks.get(score.rank, 0) + 1
         unpublished = sum(1 for score in scores if score.published_at is None)
     else:
-        size = period_sizes(scores).get((scheme.pk, period_kind, period_start), 0)
+        # Ranked among the published scores of the period, which the user does not see.
+        ranks = next(iter(rank_counts(scores).values()), {})
         unpublished = 0
-    rows = [ranking_row(scheme, score, size) for score in scores]
+    rows = []
+    for score in scores:
+        red, black = list_flags(scheme, Standing(score.rank, ranks))
+        rows.append(
+            RankingRow(
+                score=score,
+                red=red,
+                black=black,
+                shortfalls=shortfalls(score),
+                indicators=indicator_rows(score),
+            )
+        )
     return Ranking(
         scheme=scheme,
         period_kind=period_kind,
         period_start=period_start,
         period_end=scores[0].period_end if scores else None,
         rows=rows,
-        size=size,
+        size=sum(ranks.values()),
         unpublished=unpublished,
         everyone=everyone,
         columns=rows[0].indicators if rows else [],
     )
-
-
-def period_sizes(scores: list[Score]) -> dict[tuple[int, str, date], int]:
-    """How many published scores each (scheme, period kind, start) of `scores` has. One query."""
-    if not scores:
-        return {}
-    keys = {(score.scheme_id, score.period_kind, score.period_start) for score in scores}
-    condition = Q(pk__in=[])
-    for scheme_id, kind, start in keys:
-        condition |= Q(scheme_id=scheme_id, period_kind=kind, period_start=start)
-    rows = (
-        Score.objects.filter(condition, published_at__isnull=False)
-        .values("scheme_id", "period_kind", "period_start")
-        .annotate(size=Count("pk"))
-    )
-    return {
-        (row["scheme_id"], row["period_kind"], row["period_start"]): row["size"] for row in rows
-    }

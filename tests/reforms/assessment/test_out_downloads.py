@@ -187,3 +187,22 @@ def test_a_period_that_is_not_scored_is_a_404(client, office_user, scheme, kind,
         assert client.get(url).status_code == 404, url
     missing = reverse("reforms:assessment_notice", args=[987654321, "month", "2026-10-01"])
     assert client.get(missing).status_code == 404
+
+
+def test_a_tie_at_the_edge_of_a_list_is_on_it_whole(client, office_user):
+    """Red and black lists of 1 each: two subjects sharing the best rank are both on the red
+    list, two sharing the worst both on the black list, in the notice and in the workbook."""
+    scheme = SchemeFactory(red_list_size=1, black_list_size=1)
+    for name, rank, task in (("甲", 1, "50"), ("乙", 1, "50"), ("丙", 3, "40"), ("丁", 3, "40")):
+        make_score(
+            scheme, OrganisationFactory(name=name), rank=rank, points={"task_on_time": D(task)}
+        )
+    client.force_login(office_user)
+    red, black, _everyone = _tables(_docx(client, scheme))
+    assert [row[:2] for row in red[1:]] == [["甲", "1"], ["乙", "1"]]
+    assert [row[:2] for row in black[1:]] == [["丙", "3"], ["丁", "3"]]
+    response = client.get(_url("assessment_ranking_xlsx", scheme))
+    rows = list(load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    lists = [row[2] for row in rows[1:]]
+    assert lists[0] == lists[1] != lists[2] == lists[3]
+    assert None not in lists
