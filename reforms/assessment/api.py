@@ -22,6 +22,7 @@ from parks.core.api.schema import conflict
 from parks.core.api.viewsets import EditViewSet, PortalViewSet, ReadOnlyViewSet, assign
 from reforms.assessment import policy, selectors, services
 from reforms.assessment.filters import RankingFilter, SchemeFilter, ScoreFilter
+from reforms.assessment.indicators import INDICATORS
 from reforms.assessment.models import (
     Scheme,
     SchemeIndicator,
@@ -51,12 +52,18 @@ class AssessmentPermission(BasePermission):
 
 
 class SchemeIndicatorSerializer(serializers.ModelSerializer):
+    term = serializers.SerializerMethodField(help_text=_("The indicator's Chinese name."))
+
     class Meta:
         model = SchemeIndicator
-        fields = ["indicator", "weight", "full_at", "zero_at", "position"]
+        fields = ["indicator", "term", "weight", "full_at", "zero_at", "position"]
         read_only_fields = ["position"]
         # One row per indicator: said by reforms.assessment.services.scheme_problems.
         validators = []
+
+    def get_term(self, row) -> str:
+        known = INDICATORS.get(row.indicator)
+        return known.term if known else row.indicator
 
 
 class SchemeItemSerializer(serializers.ModelSerializer):
@@ -114,10 +121,12 @@ STEP_CONFLICT = conflict(
     retrieve=extend_schema(summary="One assessment scheme with its indicators and items"),
     create=extend_schema(summary="Write a new scheme, as a draft (office staff)"),
     update=extend_schema(
-        summary="Change a scheme and its rows (office staff)", responses={409: STEP_CONFLICT}
+        summary="Change a scheme and its rows (office staff)",
+        responses={200: SchemeSerializer, 409: STEP_CONFLICT},
     ),
     partial_update=extend_schema(
-        summary="Change some of a scheme (office staff)", responses={409: STEP_CONFLICT}
+        summary="Change some of a scheme (office staff)",
+        responses={200: SchemeSerializer, 409: STEP_CONFLICT},
     ),
 )
 class SchemeViewSet(EditViewSet):
