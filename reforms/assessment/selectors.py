@@ -175,7 +175,9 @@ def rank_counts(scores: list[Score], *, published: bool = True) -> dict[PeriodKe
     counts: dict[PeriodKey, dict[int, int]] = {}
     for row in rows:
         key = (row["scheme_id"], row["period_kind"], row["period_start"])
-        counts.setdefault(key, {})[int(row["rank"])] = row["count"]
+        rank = row["rank"]
+        if rank is not None:  # always, by the filter above
+            counts.setdefault(key, {})[rank] = row["count"]
     return counts
 
 
