@@ -5,6 +5,8 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -206,3 +208,19 @@ def test_a_tie_at_the_edge_of_a_list_is_on_it_whole(client, office_user):
     lists = [row[2] for row in rows[1:]]
     assert lists[0] == lists[1] != lists[2] == lists[3]
     assert None not in lists
+
+
+@pytest.mark.parametrize("name", ["assessment_notice", "assessment_ranking_xlsx"])
+def test_a_download_costs_the_same_queries_for_2_and_20_subjects(client, office_user, name):
+    client.force_login(office_user)
+
+    def queries(count):
+        scheme = SchemeFactory(status="draft")
+        for rank in range(1, count + 1):
+            points = {"task_on_time": D(60 - rank), "response_rate": D("30")}
+            make_score(scheme, OrganisationFactory(), rank=rank, points=points)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(_url(name, scheme)).status_code == 200
+        return len(captured)
+
+    assert queries(2) == queries(20)
