@@ -194,7 +194,7 @@ def subjects(subject_kind: str) -> QuerySet:
 
 
 # Per source, per kind of subject: the expression rows are grouped by (the subject's id).
-_TASK_SUBJECT = {
+_TASK_SUBJECT: dict[str, Any] = {
     SubjectKind.UNIT: F("lead_unit"),
     SubjectKind.PARK: F("park"),
     # A subdistrict's own tasks have no park and a plan of the subdistrict.

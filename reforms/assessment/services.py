@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +46,7 @@ from reforms.assessment.scoring import round_points, score_inputs, stored_rules
 from reforms.reporting.periods import period_containing
 
 ZERO = Decimal("0")
-SUBJECT_FIELD = {
+SUBJECT_FIELD: dict[str, str] = {
     SubjectKind.UNIT: "unit",
     SubjectKind.SUBDISTRICT: "subdistrict",
     SubjectKind.PARK: "park",
@@ -178,6 +178,11 @@ def save_scheme(
         stored = _lock(scheme)
         if stored.status == SchemeStatus.RETIRED:
             raise ValidationError(str(policy.RETIRED))
+        moved = (scheme.year, scheme.subject_kind) != (stored.year, stored.subject_kind)
+        if moved and stored.scores.exists():
+            raise ValidationError(
+                _("The scheme has scores: its year and the subjects it assesses stay as they are.")
+            )
         before = audit.stored(scheme)
         rules_before = stored_rules(stored)
         scheme.status, scheme.version = stored.status, stored.version
@@ -294,7 +299,7 @@ def _check_period(scheme: Scheme, period_kind: str, period_start: date, today: d
     return end
 
 
-def _period_scores(scheme: Scheme, period_kind: str, period_start: date):
+def _period_scores(scheme: Scheme, period_kind: str, period_start: date) -> QuerySet[Score]:
     return Score.objects.filter(scheme=scheme, period_kind=period_kind, period_start=period_start)
 
 

@@ -214,3 +214,19 @@ def test_a_period_is_computed_in_the_same_queries_for_2_parks_and_for_20(count, 
         == 17
     )
     assert len(made) == count
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_a_period_is_recomputed_in_the_same_queries_for_2_parks_and_for_20(count, office_user):
+    parks_with_rows(count)
+    scheme = scheme_with_rows(
+        subject_kind=SubjectKind.PARK, indicators=[("coverage", "100", "100", "0")]
+    )
+    services.compute_period(scheme, "month", date(2026, 5, 1))
+
+    def recompute():
+        services.compute_period(
+            scheme, "month", date(2026, 5, 1), by=office_user, recompute=True, reason="数据更正"
+        )
+
+    assert queries(recompute) == 12  # one grid-zone query; scores and events written in bulk

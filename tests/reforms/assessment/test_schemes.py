@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from parks.history.models import AuditEvent
 from parks.structure.choices import Role
@@ -178,3 +179,22 @@ def test_a_scheme_with_bad_rows_cannot_be_put_in_force(office_user):
     )
     with pytest.raises(ValidationError, match="add up to 90.00"):
         services.activate_scheme(scheme, by=office_user)
+
+
+def test_a_scheme_with_scores_keeps_its_year_and_subjects(office_user):
+    scheme = scheme_with_rows()
+    ScoreFactory(scheme=scheme)
+    rows = [row("task_on_time", "60"), row("response_rate", "40")]
+    scheme.subject_kind = SubjectKind.PARK
+    with pytest.raises(ValidationError, match="its year and the subjects it assesses stay"):
+        services.save_scheme(scheme, rows, [], by=office_user)
+    assert Scheme.objects.get(pk=scheme.pk).subject_kind == SubjectKind.UNIT
+
+
+def test_the_admin_shows_schemes_and_scores_read_only(admin_client):
+    score = ScoreFactory(scheme=scheme_with_rows())
+    for name, pk in (("scheme", score.scheme_id), ("score", score.pk)):
+        assert admin_client.get(reverse(f"admin:reforms_{name}_changelist")).status_code == 200
+        page = admin_client.get(reverse(f"admin:reforms_{name}_change", args=[pk]))
+        assert page.status_code == 200 and b'name="_save"' not in page.content
+        assert admin_client.get(reverse(f"admin:reforms_{name}_add")).status_code == 403

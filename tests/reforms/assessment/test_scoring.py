@@ -23,15 +23,16 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
+from parks.structure.choices import Role
 from reforms.assessment import services
 from reforms.assessment.choices import NotApplicable, ScoreAction
 from reforms.assessment.indicators import Counted
 from reforms.assessment.models import SchemeIndicator, Score, ScoreEvent
 from reforms.assessment.scoring import score_inputs
 from reforms.tasks.choices import TaskStatus
-from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
+from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory, UserFactory
 from tests.reforms.assessment.factories import scheme_with_rows
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +265,13 @@ def test_lower_is_better_rates_earn_points_downwards():
     )
     assert [i["points"] for i in inputs] == ["0.00", "37.50"]
     assert base == Decimal("37.50")
+
+
+def test_only_the_office_computes_and_publishes(units):
+    member_unit_user = UserFactory(role=Role.MEMBER_UNIT, organisation=units[0])
+    scheme = scheme_with_rows(indicators=INDICATORS)
+    with pytest.raises(PermissionDenied):
+        services.compute_period(scheme, "month", MAY, by=member_unit_user)
+    with pytest.raises(PermissionDenied):
+        services.publish_period(scheme, "month", MAY, by=member_unit_user)
+    assert not Score.objects.exists()
