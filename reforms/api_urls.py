@@ -1,5 +1,6 @@
 from rest_framework.routers import DefaultRouter
 
+from reforms.assessment import api as assessment
 from reforms.ledgers import api as ledgers
 from reforms.reporting.api import reports
 from reforms.supervision import api as supervision
@@ -18,5 +19,9 @@ router.register("reports", reports.ReportViewSet, basename="report")
 router.register(
     "supervision-orders", supervision.SupervisionOrderViewSet, basename="supervision-order"
 )
+# The assessment (考核) under one prefix: /api/v1/assessment/schemes/, scores/, rankings/.
+router.register("assessment/schemes", assessment.SchemeViewSet, basename="assessment-scheme")
+router.register("assessment/scores", assessment.ScoreViewSet, basename="assessment-score")
+router.register("assessment/rankings", assessment.RankingViewSet, basename="assessment-ranking")
 
 urlpatterns = router.urls

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reforms.assessment import views as views_assessment
+from reforms.assessment import views_downloads as assessment_downloads
 from reforms.assessment import views_scores
 from reforms.ledgers import exports as ledger_exports
 from reforms.ledgers import views as ledgers_views
@@ -134,5 +135,16 @@ urlpatterns = [
         "assessment/adjustments/<int:pk>/withdraw/",
         views_scores.adjustment_withdraw,
         name="assessment_withdraw",
+    ),
+    # The assessment's (考核) downloads: a period's ranking as Excel and its Word notice.
+    path(
+        "assessment/schemes/<int:scheme_pk>/<str:period_kind>/<str:period_start>/ranking.xlsx",
+        assessment_downloads.ranking_xlsx,
+        name="assessment_ranking_xlsx",
+    ),
+    path(
+        "assessment/schemes/<int:scheme_pk>/<str:period_kind>/<str:period_start>/notice.docx",
+        assessment_downloads.ranking_notice,
+        name="assessment_notice",
     ),
 ]

@@ -16,7 +16,9 @@ from grievances.models import Grievance, ReplyTemplate, SurveyCampaign
 from parks import access
 from parks.structure.choices import Role
 from parks.structure.models import User
-from reforms.assessment.models import Score
+from reforms.assessment.choices import SchemeStatus, SubjectKind
+from reforms.assessment.models import Scheme, Score
+from reforms.assessment.policy import may_export_ranking
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
 from reforms.reporting.models import Report
 from reforms.supervision.models import SupervisionOrder
@@ -39,7 +41,7 @@ from tests.factories import (
     TrainingFactory,
     UserFactory,
 )
-from tests.reforms.assessment.factories_web import SchemeFactory, make_score
+from tests.reforms.assessment.factories_out import MONTH, SchemeFactory, make_score
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +79,12 @@ def _order(park):
         requirement="限期反馈",
         reply_due=timezone.localdate(),
     )
+
+
+def _park_score(park):
+    """A published October score of `park`, under a park scheme of its own."""
+    scheme = SchemeFactory(subject_kind=SubjectKind.PARK, status=SchemeStatus.DRAFT)
+    return make_score(scheme, park, rank=1, points={"task_on_time": 50})
 
 
 # Each kind of object a path names: how to make one in a park, and whether access lets a user
@@ -157,12 +165,28 @@ KINDS = {
         lambda park: OrganisationFactory(park=park, kind="park_committee"),
         _visible(access.organisations_visible_to),
     ),
-    # A park's published score; a scheme is the office's (its rules page, its rankings).
     "score": (
-        lambda park: make_score(SchemeFactory(subject_kind="park"), park, rank=1, total=80),
+        _park_score,
         _visible(lambda u: access.assessment_scores_visible(u, Score.objects.all())),
     ),
-    "scheme": (lambda park: SchemeFactory(), lambda user, obj: access.may_run_assessment(user)),
+    "scheme": (
+        lambda park: _park_score(park).scheme,
+        _visible(
+            lambda u: access.assessment_schemes_visible(
+                u, Scheme.objects.all(), Score.objects.all()
+            )
+        ),
+    ),
+    # A scheme's editing pages are the office's alone.
+    "scheme_office": (
+        lambda park: _park_score(park).scheme,
+        lambda user, scheme: access.may_run_assessment(user),
+    ),
+    # A scheme with a scored October: its whole ranking is the office's to download.
+    "ranking_export": (
+        lambda park: _park_score(park).scheme,
+        lambda user, scheme: may_export_ranking(user),
+    ),
     # Rows with a stored file or a pending step: only an id nobody can reach is tried here;
     # their own tests (downloads, extensions, imports) cover them in scope.
     "unbuilt": (None, None),
@@ -253,9 +277,11 @@ PAGES = {
     "reforms:assessment": None,
     "reforms:assessment_scheme_create": None,
     "reforms:assessment_scheme_detail": "scheme",
-    "reforms:assessment_scheme_edit": "scheme",
+    "reforms:assessment_scheme_edit": "scheme_office",
     "reforms:assessment_ranking": "scheme",  # a period with no score of the user's: 404
     "reforms:assessment_score_detail": "score",
+    "reforms:assessment_ranking_xlsx": "ranking_export",
+    "reforms:assessment_notice": "ranking_export",
     "grievances:inbox": None,
     "grievances:grievance_detail": "grievance",
     "grievances:grievance_create": None,
@@ -325,11 +351,12 @@ FIXED_PARAMS = {
     "action": "accept",
     "digest": "0" * 16,
     "code": "X",
+    # The assessment's period: the month the scores of _park_score are for.
     "period_kind": "month",
-    "period_start": "2026-05-01",
+    "period_start": MONTH.isoformat(),
 }
 API_PREFIX = "/api/v1/"
-# API paths: the first path segment after /api/v1/ -> the kind its {id} names.
+# API paths: the first path segment after /api/v1/ (or the first two) -> the kind its {id} names.
 API_KINDS = {
     "subdistricts": None,
     "organisations": None,
@@ -354,6 +381,9 @@ API_KINDS = {
     "grievance-policies": None,
     "grievance-reply-templates": None,
     "supervision-orders": "order",
+    "assessment/schemes": "scheme",
+    "assessment/scores": "score",
+    "assessment/rankings": None,
     "notices": None,  # the signed-in person's own settings
     "exports": "unbuilt",  # the requester's own (tests/parks/test_exports.py)
 }
@@ -475,7 +505,11 @@ def _sub_item(path):
 
 
 def _api_resource(path):
-    return path.removeprefix(API_PREFIX).split("/")[0]
+    """The first segment after /api/v1/, or the first two where the table names them
+    (assessment/scores)."""
+    parts = path.removeprefix(API_PREFIX).split("/")
+    two = "/".join(parts[:2])
+    return two if two in API_KINDS else parts[0]
 
 
 def test_every_api_path_is_in_the_table():

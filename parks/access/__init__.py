@@ -85,6 +85,7 @@ from parks.access.structure import (
 from parks.access.work import (
     Navigation,
     OwnedTask,
+    assessment_schemes_visible,
     assessment_scores_visible,
     dashboard_area,
     grievances_visible,
@@ -139,6 +140,7 @@ def for_request(
 
 
 __all__ = [
+    "assessment_schemes_visible",
     "assessment_scores_visible",
     "may_run_assessment",
     "for_request",

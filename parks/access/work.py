@@ -335,6 +335,17 @@ def assessment_scores_visible(user: AnyUser, scores: QuerySet[M]) -> QuerySet[M]
     return scores.filter(own, published_at__isnull=False)
 
 
+def assessment_schemes_visible(
+    user: AnyUser, schemes: QuerySet[M], scores: QuerySet
+) -> QuerySet[M]:
+    """Office staff see every scheme, drafts too. The assessed see the schemes of the scores
+    assessment_scores_visible shows them (`scores`: every score): the rules beside the score
+    they explain, and nothing the office is still writing."""
+    if scope_of(user).office:
+        return schemes
+    return schemes.filter(pk__in=assessment_scores_visible(user, scores).values("scheme_id"))
+
+
 def sees_assessment(user: AnyUser) -> bool:
     """Whether the assessment shows for `user` at all (the navigation, the API): the office and
     those assessment_scores_visible may show a score to. Others get no menu entry, not an empty

@@ -44,6 +44,12 @@ def may_publish(user: AnyUser) -> bool:
     return may_write_schemes(user)
 
 
+def may_export_ranking(user: AnyUser) -> bool:
+    """A period's whole ranking as a workbook or a Word notice (every subject's score, published
+    or not) is the office's."""
+    return may_write_schemes(user)
+
+
 # Why a step is refused, for the pages' messages and the API's 409 answers.
 NOT_IN_FORCE = _("Only a scheme in force can score a period.")
 NOT_DRAFT = _("Only a draft scheme can be put in force.")

@@ -30,7 +30,7 @@ from reforms.assessment.forms import (
     indicator_initial,
     item_initial,
 )
-from reforms.assessment.models import Scheme
+from reforms.assessment.models import Scheme, Score
 from reforms.assessment.views_scores import ranking_url
 
 
@@ -91,9 +91,21 @@ def _office_scheme(request, pk):
     return get_object_or_404(Scheme, pk=pk)
 
 
+def _visible_scheme(request, pk):
+    """A scheme's rules page: the office's, and the assessed's whose published scores were
+    computed with it (access.assessment_schemes_visible, as the API's); its actions stay the
+    office's (policy)."""
+    if not access.sees_assessment(request.user):
+        raise PermissionDenied
+    schemes = access.assessment_schemes_visible(
+        request.user, Scheme.objects.all(), Score.objects.all()
+    )
+    return get_object_or_404(schemes, pk=pk)
+
+
 @login_required
 def scheme_detail(request, pk):
-    scheme = _office_scheme(request, pk)
+    scheme = _visible_scheme(request, pk)
     today = timezone.localdate()
     return render(
         request,
@@ -106,7 +118,7 @@ def scheme_detail(request, pk):
                 for row in scheme.indicators.all()
             ],
             "items": scheme.items.all(),
-            "periods": selectors.periods_scored(scheme),
+            "periods": selectors.periods_scored(scheme, user=request.user),
             "may_edit": policy.may_edit_scheme(request.user, scheme),
             "may_activate": policy.may_activate_scheme(request.user, scheme),
             "may_retire": policy.may_retire_scheme(request.user, scheme),

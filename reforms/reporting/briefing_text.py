@@ -118,11 +118,11 @@ def briefing_content(report: Report, snapshot: dict) -> Briefing:
             "as_of": built,
         },
         sections=sections,
-        language=_document_language(),
+        language=document_language(),
     )
 
 
-def _document_language() -> str:
+def document_language() -> str:
     """The language tag Word spell-checks and lays out the text by."""
     language = translation.get_language() or "zh-hans"
     return "zh-CN" if language.startswith("zh") else "en-US"

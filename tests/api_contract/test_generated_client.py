@@ -114,8 +114,10 @@ def test_a_generated_client_lists_and_reads_every_resource(generated, demo_porta
         results = getattr(parsed, "results", None)
         if results is not None:
             assert results, f"{name}: the demo has rows here"
-            # A big list's cursor pages (v1_tasks_cursor_list) list the same resource.
-            first_ids[name.removesuffix("_list").removesuffix("_cursor")] = results[0].id
+            # A big list's cursor pages (v1_tasks_cursor_list) list the same resource. A list
+            # of what has no id of its own (the rankings: a scheme's period) gives none.
+            if hasattr(results[0], "id"):
+                first_ids[name.removesuffix("_list").removesuffix("_cursor")] = results[0].id
     files = {
         "v1_evidence": demo_portal.file_ids["/api/v1/evidence/", "id"][0],
         "v1_grievance_attachments": demo_portal.file_ids["/api/v1/grievance-attachments/", "id"][0],

@@ -111,10 +111,13 @@ def test_only_the_office_opens_the_scheme_pages(client, park, role):
     client.force_login(user)
     for url in (
         reverse("reforms:assessment_scheme_create"),
-        scheme.get_absolute_url(),
         reverse("reforms:assessment_scheme_edit", args=[scheme.pk]),
     ):
         assert client.get(url).status_code == 403
+    # The rules page answers as the API's scheme does (access.assessment_schemes_visible): a
+    # scheme none of the user's published scores was computed with is not there for them.
+    # (Was 403 for the assessed while the API answered 404 for the same scheme.)
+    assert client.get(scheme.get_absolute_url()).status_code in (403, 404)
     status = reverse("reforms:assessment_scheme_status", args=[scheme.pk])
     assert client.post(status, {"action": "retire"}).status_code == 403
     compute = reverse("reforms:assessment_compute", args=[scheme.pk])
@@ -165,3 +168,15 @@ def test_the_scheme_pages_run_a_fixed_number_of_queries(client, office_user):
             run.append(len(queries))
         counts.append(run)
     assert counts[0] == counts[1]
+
+
+def test_the_assessed_read_the_rules_of_their_published_score_without_its_actions(client):
+    unit = OrganisationFactory(kind="member_unit")
+    scheme = SchemeFactory(status=SchemeStatus.ACTIVE)
+    make_score(scheme, unit, rank=1, total=90)
+    client.force_login(UserFactory(role=Role.MEMBER_UNIT, organisation=unit))
+    response = client.get(scheme.get_absolute_url())
+    assert response.status_code == 200
+    assert response.context["may_edit"] is False
+    assert response.context["compute_form"] is None
+    assert reverse("reforms:assessment_scheme_edit", args=[scheme.pk]) not in response.text
