@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectKind(models.TextChoices):
@@ -16,9 +17,10 @@ class SubjectKind(models.TextChoices):
 class AssessedPeriod(models.TextChoices):
     """The periods scores are computed for (the values are reforms.reporting PeriodKind's)."""
 
-    MONTH = "month", _("Monthly")
-    QUARTER = "quarter", _("Quarterly")
-    YEAR = "year", _("Yearly")
+    # Not the reports' 月报/季报/年报: a score is for a month, a quarter or a year.
+    MONTH = "month", pgettext_lazy("assessment period", "Monthly")
+    QUARTER = "quarter", pgettext_lazy("assessment period", "Quarterly")
+    YEAR = "year", pgettext_lazy("assessment period", "Yearly")
 
 
 class SchemeStatus(models.TextChoices):
