@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from parks.core.api.reading import ReadFastSerializer
 from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.structure.api.serializers import NamedChoiceField
 from reforms.reporting import freshness, policy, services
@@ -32,7 +33,7 @@ def _absolute(request, url):
 _ID = "2147483647"
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ReadFastSerializer):
     """A report in a list: what it covers, its state and where to fetch it."""
 
     url = serializers.SerializerMethodField(

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parks.core.api.fields import ChoiceLabelField
+from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
@@ -89,7 +90,7 @@ class TaskMilestoneSerializer(MilestoneSerializer):
         fields = ["id", "order", "title", "due_date", "done_on", "done"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ReadFastSerializer):
     """A row of the construction table. `warning` and `days_left` come from the SQL annotation
     of reforms.tasks.selectors.with_warning."""
 
