@@ -181,6 +181,11 @@ def with_next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
     response limit until the unit accepts, then the resolution limit until the reply; none once
     replied or closed. The inbox shows it ("next deadline") and sorts by it, and so does the
     workbench."""
+    # Compiled once per process: the expression has no values of its own.
+    return compiled_once(grievances, _next_deadline, (), key="next_due_at")
+
+
+def _next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
     return grievances.annotate(next_due_at=next_due_at())
 
 

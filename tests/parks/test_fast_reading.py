@@ -15,6 +15,8 @@ import time_machine
 from django.core.files.base import ContentFile
 
 import grievances.selectors
+import reforms.reporting.freshness
+import reforms.tasks.selectors
 from grievances.choices import Satisfaction, Status
 from grievances.models import Attachment, Grievance
 from parks.core import compiled
@@ -23,6 +25,7 @@ from parks.gridlog.models import ActivityPhoto
 from parks.structure.choices import Role
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.models import Report
+from reforms.tasks.models import Task
 from tests.factories import (
     ActivityFactory,
     GrievanceFactory,
@@ -141,6 +144,7 @@ def _uncompiled(queryset, build, values, *, key):
     return build(queryset, *values)
 
 
+COMPILING_MODULES = [grievances.selectors, reforms.tasks.selectors, reforms.reporting.freshness]
 USERS = ["office_user", "park_manager", "liaison", "subdistrict_user", "member_unit_user"]
 
 
@@ -153,7 +157,8 @@ def test_fast_paths_answer_what_drf_and_the_uncompiled_sql_answer(
     paths = _paths(varied)
     fast = _answers(client, paths, language)
     monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
-    monkeypatch.setattr(grievances.selectors, "compiled_once", _uncompiled)
+    for module in COMPILING_MODULES:
+        monkeypatch.setattr(module, "compiled_once", _uncompiled)
     assert fast == _answers(client, paths, language)
     assert any(status == 200 and b'"results":[{' in body for _path, status, body in fast)
 
@@ -221,3 +226,34 @@ def test_the_flags_compile_once_per_process(varied, monkeypatch):
     assert sorted(compiles) == sorted(
         ["response_breached", "resolution_breached", "due_soon", "deadline_flag"]
     )
+
+
+@pytest.mark.parametrize(
+    ("module", "annotate", "model"),
+    [
+        (
+            reforms.tasks.selectors,
+            lambda module, day: module.with_warning(Task.objects.all(), today=day.date()),
+            Task,
+        ),
+        (
+            grievances.selectors,
+            lambda module, day: module.with_next_deadline(Grievance.objects.all()),
+            Grievance,
+        ),
+        (
+            reforms.reporting.freshness,
+            lambda module, day: module.with_data_changed_at(Report.objects.all()),
+            Report,
+        ),
+    ],
+    ids=["task warning", "next deadline", "report freshness"],
+)
+def test_the_other_compiled_annotations_are_their_definitions(varied, module, annotate, model):
+    for day in (NOW, NOW + timedelta(days=200)):
+        compiled_rows = annotate(module, day)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(module, "compiled_once", _uncompiled)
+            defined = annotate(module, day)
+        assert str(compiled_rows.query) == str(defined.query)
+        assert list(compiled_rows.order_by("pk").values()) == list(defined.order_by("pk").values())
