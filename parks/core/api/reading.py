@@ -27,6 +27,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model
+from django.utils.translation import get_language
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
@@ -111,21 +112,29 @@ def _itself(row: Any) -> Any:
     return row
 
 
+# A comment, not a docstring: a serializer's docstring is its description in the API schema, and
+# a base's would become the description of every serializer without its own.
 class ReadFastSerializer(serializers.ModelSerializer):
-    """A ModelSerializer whose fields are built once per class and whose rows are read through
-    a plan made once per response (module docstring). Same fields, same output."""
+    # A ModelSerializer whose fields are built once per class and whose rows are read through a
+    # plan made once per response (module docstring). Same fields, same output.
 
-    _built_fields: ClassVar[dict[str, Field] | None] = None
+    # {language: fields}: DRF gives a model field a label only where its verbose name, in the
+    # active language, differs from the field's name (the schema's `title`), so the fields are
+    # built once per class and language.
+    _built_fields: ClassVar[dict[str | None, dict[str, Field]]]
     # False: DRF's own path, field for field (the tests compare the two).
     read_fast: ClassVar[bool] = True
 
     def get_fields(self):
         if not self.read_fast:
             return super().get_fields()
-        built = type(self).__dict__.get("_built_fields")
+        by_language = type(self).__dict__.get("_built_fields")
+        if by_language is None:
+            by_language = type(self)._built_fields = {}
+        language = get_language()
+        built = by_language.get(language)
         if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
+            built = by_language[language] = super().get_fields()
         return {name: _copy(field) for name, field in built.items()}
 
     def _read_plan(self) -> list[Step]:
