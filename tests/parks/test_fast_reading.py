@@ -13,18 +13,23 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 import grievances.selectors
 import reforms.reporting.freshness
 import reforms.tasks.selectors
+from grievances.api.serializers import GrievanceSerializer
 from grievances.choices import Satisfaction, Status
 from grievances.models import Attachment, Grievance
 from parks.core import compiled
 from parks.core.api.reading import ReadFastSerializer
+from parks.gridlog.api.serializers import ActivitySerializer
 from parks.gridlog.models import ActivityPhoto
 from parks.structure.choices import Role
+from reforms.reporting.api.report_serializers import ReportSerializer
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.models import Report
+from reforms.tasks.api.serializers import TaskSerializer
 from reforms.tasks.models import Task
 from tests.factories import (
     ActivityFactory,
@@ -257,3 +262,20 @@ def test_the_other_compiled_annotations_are_their_definitions(varied, module, an
             defined = annotate(module, day)
         assert str(compiled_rows.query) == str(defined.query)
         assert list(compiled_rows.order_by("pk").values()) == list(defined.order_by("pk").values())
+
+
+@pytest.mark.parametrize(
+    "serializer_class", [GrievanceSerializer, ActivitySerializer, TaskSerializer, ReportSerializer]
+)
+def test_fields_are_labelled_as_drf_labels_them_in_each_language(serializer_class, monkeypatch):
+    """DRF labels a field by its verbose name only where that differs from the field's name in
+    the active language; the schema's titles follow, whichever language came first."""
+
+    def labels(language):
+        with translation.override(language):
+            return [(name, str(field.label)) for name, field in serializer_class().fields.items()]
+
+    fast = [labels(language) for language in ("en", "zh-hans", "en")]
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+    assert fast == [labels(language) for language in ("en", "zh-hans", "en")]
+    assert fast[0] != fast[1]
