@@ -170,9 +170,14 @@ class ReportSerializer(ReadFastSerializer):
     def get_build_state(self, report):
         return services.report_build_state(report)
 
+    @cached_property
+    def _build_state_labels(self) -> dict[str, str]:
+        # Translated once per response (the language does not change within it), not per row.
+        return {state: str(label) for state, label in services.BuildState.LABELS.items()}
+
     @extend_schema_field(OpenApiTypes.STR)
     def get_build_state_label(self, report):
-        return str(services.BuildState.LABELS[services.report_build_state(report)])
+        return self._build_state_labels[services.report_build_state(report)]
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_data_changed_at(self, report):

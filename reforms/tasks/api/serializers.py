@@ -1,6 +1,8 @@
 """Serializers of the reforms API. Status, progress and completion are read-only here: they move
 only through the workflow actions and progress updates (reforms.services)."""
 
+from functools import cached_property
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -164,8 +166,13 @@ class TaskSerializer(ReadFastSerializer):
     def get_owner_name(self, task) -> str | None:
         return str(task.owner) if task.owner_id else None
 
+    @cached_property
+    def _warning_labels(self) -> dict[str, str]:
+        # Translated once per response (the language does not change within it), not per row.
+        return {value: str(label) for value, label in WarningLevel.choices}
+
     def get_warning_display(self, task) -> str:
-        return str(WarningLevel(task.warning).label)
+        return self._warning_labels[task.warning]
 
 
 class TaskDetailSerializer(TaskSerializer):
