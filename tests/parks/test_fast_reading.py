@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
+from django.db.models import CharField, Value
 from django.utils import translation
 
 import grievances.selectors
@@ -228,9 +229,23 @@ def test_the_flags_compile_once_per_process(varied, monkeypatch):
     monkeypatch.setattr(compiled.CompiledOnce, "_defined", counted)
     for moment in (NOW, NOW + timedelta(hours=1)):
         list(grievances.selectors.with_deadline_flags(Grievance.objects.all(), now=moment))
-    assert sorted(compiles) == sorted(
-        ["response_breached", "resolution_breached", "due_soon", "deadline_flag"]
-    )
+    # Twice each, with two sets of stand-ins, the first time; never again.
+    names = ["response_breached", "resolution_breached", "due_soon", "deadline_flag"]
+    assert sorted(compiles) == sorted(names * 2)
+
+
+def _day_as_text(queryset, day):
+    return queryset.annotate(day_text=Value(day.isoformat(), output_field=CharField()))
+
+
+def test_a_value_the_sql_does_not_carry_as_given_is_compiled_afresh(varied, monkeypatch):
+    """A parameter made from a value (a backend adapting dates into text does the same) cannot
+    be put back into remembered SQL: such an annotation is compiled each time, correctly."""
+    monkeypatch.setattr(compiled, "_COMPILED", {})
+    for day in (date(2026, 6, 1), date(2026, 7, 2)):
+        rows = compiled.compiled_once(Grievance.objects.all(), _day_as_text, (day,), key="t")
+        assert set(rows.values_list("day_text", flat=True)) == {day.isoformat()}
+    assert compiled._COMPILED == {("t", "day_text", "postgresql"): None}
 
 
 @pytest.mark.parametrize(
