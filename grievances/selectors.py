@@ -28,6 +28,7 @@ from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
 from grievances.deadlines import next_due_at
 from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
+from parks.core.compiled import compiled_once
 from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
 from parks.core.privacy import mask_phone
@@ -127,6 +128,20 @@ def with_deadline_flags(
     now = now or timezone.now()
     response_warn = now + timedelta(hours=settings.GRIEVANCE_RESPONSE_WARN_HOURS)
     resolution_warn = now + timedelta(days=settings.GRIEVANCE_RESOLUTION_WARN_DAYS)
+    # The SQL is built and compiled once per process; each request only brings its moments.
+    return compiled_once(
+        grievances, _deadline_flags, (now, response_warn, resolution_warn), key="deadline_flags"
+    )
+
+
+def _deadline_flags(
+    grievances: QuerySet[Grievance],
+    now: datetime,
+    response_warn: datetime,
+    resolution_warn: datetime,
+) -> QuerySet[Grievance]:
+    """The definition of with_deadline_flags' four annotations, at `now` and its two warning
+    moments."""
     is_open = ~Q(status__in=FINAL_STATUSES)
     # The IS NOT NULL halves keep these false rather than NULL (NULL > x is NULL in SQL), so
     # `response_breached=False` filters and the API's booleans see every on-time row.
@@ -166,6 +181,11 @@ def with_next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
     response limit until the unit accepts, then the resolution limit until the reply; none once
     replied or closed. The inbox shows it ("next deadline") and sorts by it, and so does the
     workbench."""
+    # Compiled once per process: the expression has no values of its own.
+    return compiled_once(grievances, _next_deadline, (), key="next_due_at")
+
+
+def _next_deadline(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
     return grievances.annotate(next_due_at=next_due_at())
 
 

@@ -359,7 +359,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "parks.core.api.filtering.PortalFilterBackend",
         "parks.core.api.ordering.ChineseOrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "parks.core.api.pagination.PortalPagination",

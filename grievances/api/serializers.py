@@ -7,9 +7,6 @@ requester may see them; that decision and its log live in the view (see
 GrievanceRepresentation), never here.
 """
 
-import copy
-from typing import ClassVar
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +46,7 @@ from grievances.selectors import (
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import grid_zones_visible_to, organisations_visible_to
 from parks.core.api.fields import ChoiceLabelField
+from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import (
     NamedChoiceField,
     PortalModelSerializer,
@@ -101,7 +99,7 @@ class VisibleSurveyField(serializers.PrimaryKeyRelatedField):
         return surveys_visible_to(self.context["request"].user)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(ReadFastSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -115,7 +113,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class GrievanceSerializer(serializers.ModelSerializer):
+class GrievanceSerializer(ReadFastSerializer):
     """A grievance as lists and details show it. Expects rows annotated by
     selectors.with_deadline_flags (selectors.inbox does it)."""
 
@@ -210,18 +208,6 @@ class GrievanceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    _built_fields: ClassVar[dict[str, serializers.Field] | None] = None
-
-    def get_fields(self):
-        # ModelSerializer works its fields out of the model afresh for every instance (some
-        # 20 model fields looked up and mapped, a few ms a request); they never change, so
-        # they are built once per class and copied, as DRF copies the declared ones.
-        built = type(self).__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
-        return copy.deepcopy(built)
 
     def _unmasked(self, grievance) -> bool:
         return grievance.pk in self.context.get("unmasked_ids", ())

@@ -20,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, DateTimeField, OuterRef, Q, QuerySet, Subquery, When
 
 from grievances.models import Grievance, SurveyCampaign
+from parks.core.compiled import compiled_once
 from parks.gridlog.models import Activity
 from parks.history.models import AuditEvent
 from parks.structure.models import GridZone, Park
@@ -49,11 +50,15 @@ REPORTED_MODELS = (
 _UNREAD = object()
 
 
+def _reported_types() -> list[int]:
+    types = ContentType.objects.get_for_models(*REPORTED_MODELS, for_concrete_models=False)
+    return sorted(t.pk for t in types.values())
+
+
 def _reported_writes() -> QuerySet[AuditEvent]:
     """Writes to reported records after the outer report's build read the data."""
-    types = ContentType.objects.get_for_models(*REPORTED_MODELS, for_concrete_models=False)
     return AuditEvent.objects.filter(
-        content_type_id__in=sorted(t.pk for t in types.values()), at__gt=OuterRef("as_of")
+        content_type_id__in=_reported_types(), at__gt=OuterRef("as_of")
     )
 
 
@@ -85,7 +90,13 @@ def data_changed_at() -> Case:
 
 
 def with_data_changed_at(reports: QuerySet[Report]) -> QuerySet[Report]:
-    """The reports with `data_changed_at` (data_changed_at()): one query for any number."""
+    """The reports with `data_changed_at` (data_changed_at()): one query for any number. Its
+    SQL is compiled once per process: it has no values but the reported types' ids."""
+    key = ("data_changed_at", tuple(_reported_types()))
+    return compiled_once(reports, _annotated, (), key=key)
+
+
+def _annotated(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.annotate(data_changed_at=data_changed_at())
 
 

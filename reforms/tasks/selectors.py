@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks import access
 from parks.access import AnyUser
+from parks.core.compiled import compiled_once
 from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.structure.models import Organisation
@@ -92,6 +93,13 @@ def with_warning(
     division. `days_left` (negative when overdue) is annotated too.
     """
     today = today or timezone.localdate()
+    # The SQL is built and compiled once per process (and per setting); each call brings its day.
+    key = ("task_warning", settings.REFORM_DUE_SOON_DAYS, settings.REFORM_PACE_MARGIN)
+    return compiled_once(tasks, _warning, (today,), key=key)
+
+
+def _warning(tasks: QuerySet[Task], today: date) -> QuerySet[Task]:
+    """The definition of with_warning's annotations on `today`."""
     elapsed = DaysBetween(Value(today), F("start_date"))
     span = DaysBetween(F("due_date"), F("start_date"))
     behind_pace = Q(start_date__lt=today, pace_gap__gt=0)

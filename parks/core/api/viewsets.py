@@ -3,7 +3,7 @@
 - Reading: each viewset's `get_queryset` asks its app's scope selector (parks.access
   underneath), so a row outside the user's scope is a 404 before it is a 403. The `queryset`
   attribute is only the model for the schema generator; it is derived from the serializer.
-- Filtering and paging come from settings (DjangoFilterBackend, ChineseOrderingFilter,
+- Filtering and paging come from settings (PortalFilterBackend, ChineseOrderingFilter,
   PortalPagination); a viewset names its `filterset_class` and ordering fields.
 - Permission: every viewset needs a signed-in user; `permission_class` names the one class
   (parks.access.permissions, parks.access underneath) that decides the rest, usually who
@@ -11,13 +11,13 @@
   `serializer.save()`.
 """
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 
 from parks.core.api.cursor import CursorPagination
+from parks.core.api.filtering import PortalFilterBackend
 
 
 def assign(instance, data):
@@ -69,7 +69,7 @@ class CursorListMixin:
         methods=["get"],
         url_path="cursor",
         pagination_class=CursorPagination,
-        filter_backends=[DjangoFilterBackend],
+        filter_backends=[PortalFilterBackend],
     )
     def cursor(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)

@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from parks import access as selectors
 from parks.core.api.fields import ChoiceLabelField
+from parks.core.api.reading import ReadFastSerializer
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.structure.api.serializers import (
@@ -89,7 +90,7 @@ def preload_references(user, items) -> dict:
     }
 
 
-class ActivityPhotoSerializer(serializers.ModelSerializer):
+class ActivityPhotoSerializer(ReadFastSerializer):
     url = serializers.SerializerMethodField(
         help_text=gettext_lazy("The photo (JPEG, at most 1600 px a side), for signed-in users.")
     )
@@ -118,7 +119,7 @@ class ActivityPhotoSerializer(serializers.ModelSerializer):
 
 # A page of 50 is read often (REST clients paging through the log): the fields read
 # attributes and never call a method per row. The docstring is the schema's description.
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ReadFastSerializer):
     """An entry of the grid log as clients read it."""
 
     park_name = serializers.CharField(source="park.name", read_only=True)

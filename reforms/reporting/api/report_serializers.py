@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from parks.core.api.reading import ReadFastSerializer
 from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.structure.api.serializers import NamedChoiceField
 from reforms.reporting import freshness, policy, services
@@ -32,7 +33,7 @@ def _absolute(request, url):
 _ID = "2147483647"
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ReadFastSerializer):
     """A report in a list: what it covers, its state and where to fetch it."""
 
     url = serializers.SerializerMethodField(
@@ -169,9 +170,14 @@ class ReportSerializer(serializers.ModelSerializer):
     def get_build_state(self, report):
         return services.report_build_state(report)
 
+    @cached_property
+    def _build_state_labels(self) -> dict[str, str]:
+        # Translated once per response (the language does not change within it), not per row.
+        return {state: str(label) for state, label in services.BuildState.LABELS.items()}
+
     @extend_schema_field(OpenApiTypes.STR)
     def get_build_state_label(self, report):
-        return str(services.BuildState.LABELS[services.report_build_state(report)])
+        return self._build_state_labels[services.report_build_state(report)]
 
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_data_changed_at(self, report):

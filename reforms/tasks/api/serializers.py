@@ -1,6 +1,8 @@
 """Serializers of the reforms API. Status, progress and completion are read-only here: they move
 only through the workflow actions and progress updates (reforms.services)."""
 
+from functools import cached_property
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from parks.core.api.fields import ChoiceLabelField
+from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
@@ -89,7 +92,7 @@ class TaskMilestoneSerializer(MilestoneSerializer):
         fields = ["id", "order", "title", "due_date", "done_on", "done"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ReadFastSerializer):
     """A row of the construction table. `warning` and `days_left` come from the SQL annotation
     of reforms.tasks.selectors.with_warning."""
 
@@ -163,8 +166,13 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_owner_name(self, task) -> str | None:
         return str(task.owner) if task.owner_id else None
 
+    @cached_property
+    def _warning_labels(self) -> dict[str, str]:
+        # Translated once per response (the language does not change within it), not per row.
+        return {value: str(label) for value, label in WarningLevel.choices}
+
     def get_warning_display(self, task) -> str:
-        return str(WarningLevel(task.warning).label)
+        return self._warning_labels[task.warning]
 
 
 class TaskDetailSerializer(TaskSerializer):

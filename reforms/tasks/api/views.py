@@ -7,7 +7,6 @@ goes through reforms.services; the services' ValidationError and PermissionDenie
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -16,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from parks.access.permissions import OfficeEditsPermission
+from parks.core.api.filtering import PortalFilterBackend
 from parks.core.api.ordering import ChineseOrderingFilter
 from parks.core.api.schema import file_download
 from parks.core.api.viewsets import CursorListMixin, EditViewSet, PortalViewSet, assign
@@ -114,7 +114,7 @@ class TaskViewSet(CursorListMixin, CrudViewSet):
 
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
-    filter_backends = [DjangoFilterBackend, TaskOrderingFilter]
+    filter_backends = [PortalFilterBackend, TaskOrderingFilter]
     ordering_fields = [
         "code",
         "title",

@@ -1,0 +1,163 @@
+"""Serializers that read fast: the API's big lists (50 rows of 20–40 fields) and busy details.
+
+DRF spends most of a list's Python time on machinery around each value rather than on the
+value: a ModelSerializer works its fields out of the model afresh for every response and
+deep-copies each of them (re-running every field's __init__), and for every field of every row
+`Field.get_attribute` tests whether the object is a Mapping (an ABC check), whether the value
+is a simple callable (signature inspection), and wraps it all in try/except.
+
+`ReadFastSerializer` keeps DRF's fields and their `to_representation`, so the output is the
+serializer's own, field for field (tests pin it against DRF's path): it builds the fields once
+per class, copies them cheaply for each response, and reads each row's values through a plan
+made once per response:
+
+- a plain attribute (`title`, `park.name`): `getattr` along the source;
+- a foreign key shown as its id (PrimaryKeyRelatedField): the row's `<field>_id`, as DRF's
+  pk-only optimisation reads it;
+- a method field or any other source `*`: the row itself.
+
+Anything else (nested serializers, many-to-many ids, a value that is missing, None half-way
+along a dotted source, a callable) goes through the field's own `get_attribute`, as before.
+"""
+
+import copy
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.db.models import Model
+from django.utils.translation import get_language
+from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
+
+# (field name, read(row) -> value, represent(value) -> JSON value, or None to keep the value)
+Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]
+
+
+def _copy(field: Field) -> Field:
+    """A fresh, unbound copy of a built field. Fields holding other fields (nested serializers,
+    lists, many-to-many relations) bind their children to themselves, so they are copied
+    whole, as DRF does; a plain field only needs its own attributes: binding sets its name,
+    parent and source on the copy."""
+    if isinstance(field, serializers.BaseSerializer | ManyRelatedField) or hasattr(field, "child"):
+        return copy.deepcopy(field)
+    return copy.copy(field)
+
+
+def _attribute_reader(field: Field, attrs: list[str]) -> Callable[[Any], Any]:
+    fallback = field.get_attribute
+
+    if len(attrs) == 1:
+        (name,) = attrs
+
+        def read_one(row: Any) -> Any:
+            try:
+                value = getattr(row, name)
+            except (AttributeError, ObjectDoesNotExist):
+                return fallback(row)  # the field's own path decides what that means
+            return fallback(row) if callable(value) else value
+
+        return read_one
+
+    def read_path(row: Any) -> Any:
+        value = row
+        try:
+            for name in attrs:
+                if value is None or callable(value):
+                    return fallback(row)
+                value = getattr(value, name)
+        except (AttributeError, ObjectDoesNotExist):
+            return fallback(row)
+        return fallback(row) if callable(value) else value
+
+    return read_path
+
+
+def _is_simple_source(attrs: list[str]) -> bool:
+    return bool(attrs) and all(attr.isidentifier() for attr in attrs)
+
+
+def _step(serializer: serializers.Serializer, field: Field) -> Step:
+    name, attrs = field.field_name, field.source_attrs
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if field.source == "*":
+        return name, _itself, field.to_representation
+    if (
+        isinstance(field, PrimaryKeyRelatedField)
+        and field.pk_field is None
+        and field.use_pk_only_optimization()
+        and len(attrs) == 1
+        and model is not None
+    ):
+        try:
+            model_field = model._meta.get_field(attrs[0])
+        except FieldDoesNotExist:
+            model_field = None
+        if isinstance(model_field, models.ForeignKey):
+            attname = model_field.attname
+            return name, lambda row: getattr(row, attname), None
+    if (
+        not isinstance(field, serializers.BaseSerializer | ManyRelatedField)
+        and not hasattr(field, "child")
+        and type(field).get_attribute is Field.get_attribute
+        and _is_simple_source(attrs)
+    ):
+        return name, _attribute_reader(field, attrs), field.to_representation
+    return name, field.get_attribute, field.to_representation
+
+
+def _itself(row: Any) -> Any:
+    return row
+
+
+# A comment, not a docstring: a serializer's docstring is its description in the API schema, and
+# a base's would become the description of every serializer without its own.
+class ReadFastSerializer(serializers.ModelSerializer):
+    # A ModelSerializer whose fields are built once per class and whose rows are read through a
+    # plan made once per response (module docstring). Same fields, same output.
+
+    # {language: fields}: DRF gives a model field a label only where its verbose name, in the
+    # active language, differs from the field's name (the schema's `title`), so the fields are
+    # built once per class and language.
+    _built_fields: ClassVar[dict[str | None, dict[str, Field]]]
+    # False: DRF's own path, field for field (the tests compare the two).
+    read_fast: ClassVar[bool] = True
+
+    def get_fields(self):
+        if not self.read_fast:
+            return super().get_fields()
+        by_language = type(self).__dict__.get("_built_fields")
+        if by_language is None:
+            by_language = type(self)._built_fields = {}
+        language = get_language()
+        built = by_language.get(language)
+        if built is None:
+            built = by_language[language] = super().get_fields()
+        return {name: _copy(field) for name, field in built.items()}
+
+    def _read_plan(self) -> list[Step]:
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = [_step(self, field) for field in self._readable_fields]
+        return plan
+
+    def to_representation(self, instance):
+        if not self.read_fast or not isinstance(instance, Model):
+            return super().to_representation(instance)
+        data = {}
+        for name, read, represent in self._read_plan():
+            try:
+                value = read(instance)
+            except SkipField:
+                continue
+            if value is None:
+                data[name] = None
+            elif represent is None:
+                data[name] = value
+            elif isinstance(value, PKOnlyObject):
+                data[name] = None if value.pk is None else represent(value)
+            else:
+                data[name] = represent(value)
+        return data
