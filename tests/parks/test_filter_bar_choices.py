@@ -6,9 +6,12 @@ same order, escaped, the chosen one selected."""
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from grievances.views.inbox import filtered_grievances
-from parks.core.filter_bar import _choices
+from parks.core.filter_bar import _choices, _options
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.views.office import filtered_activities
 from parks.structure.choices import Role
@@ -87,3 +90,23 @@ def test_the_options_are_escaped_and_the_chosen_one_selected(client, office_user
     page = client.get(reverse(url)).content.decode()
     assert "&lt;b&gt;园区 &amp; &quot;引号&quot;&lt;/b&gt; · Z9 &lt;b区</option>" in page
     assert "<b>园区" not in page
+
+
+def test_the_options_are_what_format_html_drew():
+    choices = [
+        ("1", "plain"),
+        ("2", "<b>'quoted' & \"double\"</b>"),
+        ("3", mark_safe("<i>kept</i>")),  # noqa: S308 a test's own markup
+        ("a&b", gettext_lazy("Park")),
+        (4, 5),
+    ]
+    selected = {"2", "a&b", "4"}
+
+    expected = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value in selected else "", text) for value, text in choices),
+    )
+
+    assert _options(choices, selected) == expected
+    assert "&#x27;quoted&#x27; &amp; &quot;double&quot;" in _options(choices, selected)
