@@ -48,7 +48,8 @@ def filtered_grievances(request):
         request=request,
     )
     fields = grievance_filter.form.fields
-    # Only what the labels show: every page of the inbox lists the district's hundreds of zones.
+    # Every page of the inbox lists the district's hundreds of zones: named from their columns
+    # (parks.structure.choice_labels), no model instance per option.
     fields["grid_zone"].queryset = fields["grid_zone"].queryset.order_by("park__name", "code")
     name_choices(fields["grid_zone"], "zone_in_park")
     name_choices(fields["park"], "name")
