@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grievances.choices import MediationOutcome
+from parks.core.choice_display import ChoiceDisplayMixin
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, PORTAL_DATE_VALIDATORS
 
 
-class Mediation(models.Model):
+class Mediation(ChoiceDisplayMixin, models.Model):
     """Mediation of a dispute (劳动争议调解): parties, mediator, sessions and the outcome.
 
     After MEDIATION_DAYS from the application without agreement a party may seek arbitration.

@@ -23,6 +23,7 @@ from grievances.choices import (
 from grievances.deadlines import in_deadline_order
 from grievances.mediation_models import Mediation, MediationSession  # noqa: F401  (this app's)
 from grievances.status_counts import StatusTally  # noqa: F401  (a model of this app)
+from parks.core.choice_display import ChoiceDisplayMixin
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Organisation, Park
 
@@ -92,7 +93,7 @@ class SurveyCampaign(models.Model):
         return f"{self.title}（{self.held_on}）"
 
 
-class Grievance(models.Model):
+class Grievance(ChoiceDisplayMixin, models.Model):
     """A worker's request, complaint, dispute or opinion, handled against time limits."""
 
     # The complainant's personal data: masked on pages (selectors), and the audit log
@@ -297,7 +298,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class GrievanceEvent(models.Model):
+class GrievanceEvent(ChoiceDisplayMixin, models.Model):
     """One step on a grievance's timeline: who did what, when, from which status to which."""
 
     grievance = models.ForeignKey(
@@ -327,7 +328,7 @@ class GrievanceEvent(models.Model):
         return f"{self.grievance.tracking_code} {self.action}"
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceDisplayMixin, models.Model):
     """One follow-up call (回访): what the worker said. Every call is kept: a grievance reopened
     after an unsatisfied call is called again, and the satisfaction rate counts each call."""
 
@@ -365,7 +366,7 @@ class FollowUp(models.Model):
         return f"{self.grievance.tracking_code} #{self.number}"
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceDisplayMixin, models.Model):
     """A handling unit asks for more time; the office approves (moving the deadline) or not."""
 
     grievance = models.ForeignKey(
@@ -432,7 +433,7 @@ class GrievanceReminder(models.Model):
         return f"{self.grievance.tracking_code} {self.level}"
 
 
-class PersonalDataView(models.Model):
+class PersonalDataView(ChoiceDisplayMixin, models.Model):
     """Who saw a complainant's unmasked name and phone, when, and where."""
 
     grievance = models.ForeignKey(

@@ -30,6 +30,7 @@ from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import counts_by
 from parks.core.view_helpers import sort_links
+from parks.structure.choice_labels import name_choices
 
 # The filters the inbox offers as selects, in the order they are shown.
 INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "flag")
@@ -46,14 +47,13 @@ def filtered_grievances(request):
         queryset=selectors.inbox(user=request.user, now=now, ordering=ordering),
         request=request,
     )
-    zones = grievance_filter.form.fields["grid_zone"]
-    # Only what the labels show: every page of the inbox lists the district's hundreds of zones.
-    zones.queryset = (
-        zones.queryset.select_related("park")
-        .only("code", "name", "park", "park__name")
-        .order_by("park__name", "code")
-    )
-    zones.label_from_instance = lambda zone: f"{zone.park.name} · {zone.code} {zone.name}"
+    fields = grievance_filter.form.fields
+    # Every page of the inbox lists the district's hundreds of zones: named from their columns
+    # (parks.structure.choice_labels), no model instance per option.
+    fields["grid_zone"].queryset = fields["grid_zone"].queryset.order_by("park__name", "code")
+    name_choices(fields["grid_zone"], "zone_in_park")
+    name_choices(fields["park"], "name")
+    name_choices(fields["handling_unit"], "name")
     # A filter naming something unknown or hidden matches nothing rather than being ignored.
     grievances = grievance_filter.qs.none() if grievance_filter.errors else grievance_filter.qs
     group = request.GET.get("group", DEFAULT_GROUP)

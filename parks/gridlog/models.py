@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from parks.core.choice_display import ChoiceDisplayMixin
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
 from parks.gridlog.choices import ActivityKind
 from parks.structure.models import ConstraintErrorsOnFieldsMixin, GridZone, Park
@@ -27,7 +28,7 @@ PARTICIPANTS_MESSAGE = _("Participants must be between 0 and 100,000.")
 OCCURRED_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
 
 
-class Activity(ConstraintErrorsOnFieldsMixin, models.Model):
+class Activity(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):
     """One entry of the grid log (网格工作日志): a visit, lecture, care activity, forum…"""
 
     park = models.ForeignKey(

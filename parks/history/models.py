@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from parks.core.choice_display import ChoiceDisplayMixin
 from parks.history.choices import AuditAction
 
 
@@ -59,7 +60,7 @@ def _display(value, labels) -> str:
     return str(labels.get(str(value), value))
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceDisplayMixin, models.Model):
     """One write to one record, written by parks.history.audit in the write's own transaction."""
 
     # Masked personal data and passwords are stored as this: the log says that they changed.

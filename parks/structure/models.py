@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from parks.core.choice_display import ChoiceDisplayMixin
+from parks.structure.choice_labels import person_name
 from parks.structure.choices import (
     DESIGNATED_STATUSES,
     PARK_ORGANISATION_KINDS,
@@ -84,7 +86,7 @@ class Industry(models.Model):
         return self.name
 
 
-class Park(models.Model):
+class Park(ChoiceDisplayMixin, models.Model):
     """A specialty industrial park, market or office building taking part in the reform."""
 
     # The robot's address carries its key: the audit log says it changed, never the key.
@@ -180,7 +182,7 @@ class Park(models.Model):
         return [line.strip() for line in self.honours.splitlines() if line.strip()]
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceDisplayMixin, models.Model):
     """A body taking part in the reform: an office, a member unit, a park committee, a union."""
 
     AUDIT_MASKED_FIELDS = ("wecom_webhook",)  # as on Park
@@ -245,7 +247,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class User(AbstractUser):
+class User(ChoiceDisplayMixin, AbstractUser):
     """A person who signs in: their role and the park or subdistrict it applies to."""
 
     # The audit log (parks.history.audit) says a password changed, never the hash; sign-ins are no
@@ -326,7 +328,7 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
-        return self.display_name or self.username
+        return person_name(self.display_name, self.username)
 
     @property
     def scope(self):
@@ -390,7 +392,7 @@ class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
         return reverse("parks:grid_zone_detail", args=[self.pk])
 
 
-class Facility(ConstraintErrorsOnFieldsMixin, models.Model):
+class Facility(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):
     """A room or position (阵地) the park sets aside for the reform."""
 
     constraint_fields = {"duplicate_name": "name", "area_not_positive": "area_m2"}

@@ -31,6 +31,7 @@ from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
 from parks.gridlog.forms import ACTIVITY_KIND_ICONS
+from parks.structure.choice_labels import name_choices, zone_in_park
 from parks.structure.filters import GridZoneFilter
 
 # The kinds' icons are the ones the liaison picks from on the phone (parks.forms).
@@ -45,25 +46,22 @@ COVERAGE_WEEKS = 12
 COVERAGE_WEEKS_MAX = 52
 
 
-def zone_label(zone):
-    return f"{zone.park.name} · {zone.code} {zone.name}"
-
-
-def _in_pinyin_order(field, name):
+def _in_pinyin_order(field, name, labels):
     field.queryset = field.queryset.order_by(chinese_order(name), "pk")
+    name_choices(field, labels)
 
 
 def filtered_activities(request, queryset, *, data):
     """ActivityFilter over `queryset` with pinyin-ordered choices; nothing on a bad value."""
     activity_filter = ActivityFilter(data, queryset=queryset, request=request)
     fields = activity_filter.form.fields
-    _in_pinyin_order(fields["park"], "name")
-    _in_pinyin_order(fields["subdistrict"], "name")
-    _in_pinyin_order(fields["logged_by"], "display_name")
+    _in_pinyin_order(fields["park"], "name", "name")
+    _in_pinyin_order(fields["subdistrict"], "name", "name")
+    _in_pinyin_order(fields["logged_by"], "display_name", "person")
     fields["grid_zone"].queryset = fields["grid_zone"].queryset.order_by(
         *selectors.COVERAGE_ZONE_ORDER
     )
-    fields["grid_zone"].label_from_instance = zone_label
+    name_choices(fields["grid_zone"], "zone_in_park")
     # A filter naming something unknown or hidden matches nothing rather than being ignored.
     activities = activity_filter.qs.none() if activity_filter.errors else activity_filter.qs
     return activity_filter, activities
@@ -352,7 +350,7 @@ def _coverage_chart(result, rows, this_week):
             {
                 "id": row["zone"].pk,
                 "park": row["zone"].park_id,
-                "label": zone_label(row["zone"]),
+                "label": zone_in_park(row["zone"].park.name, row["zone"].code, row["zone"].name),
                 "short": str(row["zone"]),
             }
             for row in rows
@@ -383,8 +381,8 @@ def coverage(request):
     zone_filter = GridZoneFilter(
         scope, queryset=access.grid_zones_visible_to(request.user), request=request
     )
-    _in_pinyin_order(zone_filter.form.fields["park"], "name")
-    _in_pinyin_order(zone_filter.form.fields["subdistrict"], "name")
+    _in_pinyin_order(zone_filter.form.fields["park"], "name", "name")
+    _in_pinyin_order(zone_filter.form.fields["subdistrict"], "name", "name")
     zones = zone_filter.qs.none() if zone_filter.errors else zone_filter.qs
     result = selectors.coverage(
         zones=zones, first_week=this_week - timedelta(weeks=weeks - 1), weeks=weeks

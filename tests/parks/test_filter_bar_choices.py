@@ -1,0 +1,112 @@
+"""The selects of the inbox's and the feed's filter bars read their labels from columns
+(parks.core.filter_bar.label_by_columns, parks.structure.choice_labels), not from a model
+instance per option: the options are the ones the instances gave — same values, same labels,
+same order, escaped, the chosen one selected."""
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from grievances.views.inbox import filtered_grievances
+from parks.core.filter_bar import _choices, _options
+from parks.gridlog import selectors as gridlog_selectors
+from parks.gridlog.views.office import filtered_activities
+from parks.structure.choices import Role
+from parks.structure.models import GridZone
+from tests.factories import GridZoneFactory, OrganisationFactory, ParkFactory, UserFactory
+from tests.parks.test_filter_bar import read_bar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def varied(park, other_park):
+    """Zones in three parks (one name needing escaping), people with and without a display
+    name, units: what the selects list."""
+    odd_park = ParkFactory(name='<b>园区 & "引号"</b>', subdistrict=park.subdistrict)
+    for code, target in (("G02", park), ("G01", park), ("A1", other_park), ("Z9", odd_park)):
+        GridZoneFactory(park=target, code=code, name=f"{target.name[:2]}区")
+    UserFactory(username="no_display_name", display_name="", role=Role.LIAISON, park=park)
+    UserFactory(username="named", display_name="王<五>", role=Role.PARK_MANAGER, park=park)
+    OrganisationFactory(name="区总工会 & 人社局")
+    return odd_park
+
+
+def instance_labels(field):
+    """The options as Django's ModelChoiceField drew them before: str(row), a zone with its
+    park's name before it."""
+    labels = []
+    for row in field.queryset:
+        if field.queryset.model._meta.model_name == "gridzone":
+            labels.append((str(row.pk), f"{row.park.name} · {row.code} {row.name}"))
+        else:
+            labels.append((str(row.pk), str(row)))
+    return labels
+
+
+def test_the_inboxs_selects_list_what_the_rows_named(office_user, varied):
+    request = RequestFactory().get("/grievances/")
+    request.user = office_user
+    grievance_filter, *_rest = filtered_grievances(request)
+
+    for name in ("park", "grid_zone", "handling_unit"):
+        field = grievance_filter.form.fields[name]
+        assert field.label_columns, name
+        assert _choices(field) == instance_labels(field), name
+        # Any other drawing of the field names its rows the same way.
+        assert [(str(value), text) for value, text in field.choices if value] == _choices(field)
+
+
+def test_the_feeds_selects_list_what_the_rows_named(office_user, varied):
+    request = RequestFactory().get("/activities/")
+    request.user = office_user
+    activity_filter, _activities = filtered_activities(
+        request, gridlog_selectors.activity_list(user=office_user), data=request.GET
+    )
+
+    for name in ("park", "subdistrict", "grid_zone", "logged_by"):
+        field = activity_filter.form.fields[name]
+        assert _choices(field) == instance_labels(field), name
+    people = dict(_choices(activity_filter.form.fields["logged_by"]))
+    assert "no_display_name" in people.values() and "王<五>" in people.values()
+
+
+@pytest.mark.parametrize("url", ["grievances:inbox", "parks:activity_feed"])
+def test_the_options_are_escaped_and_the_chosen_one_selected(client, office_user, varied, url):
+    client.force_login(office_user)
+    zone = GridZone.objects.get(park=varied)
+
+    bar = read_bar(client, reverse(url), {"grid_zone": str(zone.pk)})
+
+    zones = bar.selects["grid_zone"]
+    assert zones[0] == {"value": "", "text": "全部", "selected": False}
+    chosen = [option for option in zones if option["selected"]]
+    assert chosen == [
+        {"value": str(zone.pk), "text": '<b>园区 & "引号"</b> · Z9 <b区', "selected": True}
+    ]
+    page = client.get(reverse(url)).content.decode()
+    assert "&lt;b&gt;园区 &amp; &quot;引号&quot;&lt;/b&gt; · Z9 &lt;b区</option>" in page
+    assert "<b>园区" not in page
+
+
+def test_the_options_are_what_format_html_drew():
+    choices = [
+        ("1", "plain"),
+        ("2", "<b>'quoted' & \"double\"</b>"),
+        ("3", mark_safe("<i>kept</i>")),  # noqa: S308 a test's own markup
+        ("a&b", gettext_lazy("Park")),
+        (4, 5),
+    ]
+    selected = {"2", "a&b", "4"}
+
+    expected = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value in selected else "", text) for value, text in choices),
+    )
+
+    assert _options(choices, selected) == expected
+    assert "&#x27;quoted&#x27; &amp; &quot;double&quot;" in _options(choices, selected)
