@@ -2,9 +2,9 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 37 (a district report
-39, with its subdistricts), and one more to read the name of a report's subdistrict or park
-when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
+the same number of queries however many parks, zones or rows there are (a district report 38,
+tests/reforms/test_report_scopes_and_periods.py), and one more to read the name of a report's
+subdistrict or park when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
 reforms.reporting.contents_areas.
 
 How the figures are counted
@@ -204,10 +204,12 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
 
     def period(a: date, b: date) -> dict:
         since, until = as_instants(a, b)
-        received = grievances.filter(received_at__gte=since, received_at__lt=until)
-        rates = grievance_selectors.rates(received, now=now)
-        funnel = grievance_selectors.survey_funnel(
-            surveys=surveys.filter(held_on__gte=a, held_on__lte=b), grievances=received
+        # Two queries: the grievances read once for the rates and the funnel's opinions, and
+        # the surveys.
+        rates, funnel = grievance_selectors.rates_and_funnel(
+            grievances=grievances.filter(received_at__gte=since, received_at__lt=until),
+            surveys=surveys.filter(held_on__gte=a, held_on__lte=b),
+            now=now,
         )
         return {**rates, "funnel": funnel}
 

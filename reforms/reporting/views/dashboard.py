@@ -177,13 +177,16 @@ def _trends(scope, end):
     since, until = as_instants(first, last)
     months = [month_start(first, n) for n in range(TREND_MONTHS)]
     grievance_rows = (
-        scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+        selectors.only_counted(
+            scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+        )
         .order_by()
         .annotate(month=TruncMonth("received_at"))
         .values("month")
         # Only the counts behind the rates the charts draw (and received): the trend reads a
-        # year of grievances, and every other column would cost its work on each of them.
-        .annotate(**selectors.rate_counts(rates=spec.RATES))
+        # year of grievances, and every other column would cost its work on each of them. A
+        # month without a counted grievance has no row: no rates, none received (_trend_data).
+        .annotate(**selectors.rate_counts(rates=spec.RATES, counted_only=True))
     )
     # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
