@@ -467,12 +467,15 @@ BACKLOG = (
 )
 
 
-def backlog_counts(at: datetime) -> dict[str, Any]:
+def backlog_counts(at: datetime, *, counted_only: bool = False) -> dict[str, Any]:
     """The aggregate expressions of BACKLOG at the moment `at`, to aggregate a queryset of
     grievances whenever received. Whether a grievance was replied to by then is read from its
-    reply time as it stands now: a grievance reopened since counts as open."""
+    reply time as it stands now: a grievance reopened since counts as open. `counted_only`: the
+    queryset holds counted grievances only (backlog_candidates), as in rate_counts."""
     open_then = (
-        COUNTED & Q(received_at__lt=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
+        (Q() if counted_only else COUNTED)
+        & Q(received_at__lt=at)
+        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
     )
     return {
         "open_at_end": Count("pk", filter=open_then),
@@ -484,7 +487,8 @@ def backlog_candidates(moments: Iterable[datetime]) -> Q:
     """The grievances that can count in backlog_counts at any of `moments`: counted ones
     received before the last moment and not replied to before the first. A filter that changes
     no figure, so an aggregate of several moments' backlogs reads these rows, not every
-    grievance ever received (those replied to long ago are most of them)."""
+    grievance ever received (those replied to long ago are most of them), and counts them with
+    backlog_counts(counted_only=True)."""
     moments = list(moments)
     return (
         COUNTED

@@ -225,7 +225,9 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
             **{
                 f"{name}_{key}": expression
                 for name, at in ends.items()
-                for key, expression in grievance_selectors.backlog_counts(at).items()
+                for key, expression in grievance_selectors.backlog_counts(
+                    at, counted_only=True
+                ).items()
             }
         )
     )
