@@ -6,11 +6,9 @@ table, its filters, the API, the league table and the reports can never disagree
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import (
@@ -48,47 +46,39 @@ def ledger_parks_for(user: AnyUser) -> QuerySet[Park]:
     return access.ledger_parks_for(user).order_by(chinese_order("name"))
 
 
-# Each ledger's sums, over the rows meeting `within` (every row by default): a period's sums are
-# columns of one query over several periods (ledger_totals_in_periods).
-EVERY_ROW = Q()
-
-
-def _care_sums(within: Q = EVERY_ROW) -> dict[str, Any]:
+def _care_sums() -> dict[str, Any]:
     # The source document's "42 people paid 42,000 yuan".
     return {
-        "entries": Count("pk", filter=within),
-        "recipients": Coalesce(Sum("recipients", filter=within), 0),
-        "amount": Coalesce(Sum("amount", filter=within), Decimal("0.00")),
+        "entries": Count("pk"),
+        "recipients": Coalesce(Sum("recipients"), 0),
+        "amount": Coalesce(Sum("amount"), Decimal("0.00")),
     }
 
 
-def _publicity_sums(within: Q = EVERY_ROW) -> dict[str, Any]:
+def _publicity_sums() -> dict[str, Any]:
     # "Online platforms ~90, print media ~70, TV 33, government websites 41".
     by_channel = {
-        channel: Count("pk", filter=within & Q(channel=channel))
-        for channel in PublicityChannel.values
+        channel: Count("pk", filter=Q(channel=channel)) for channel in PublicityChannel.values
     }
-    return {"entries": Count("pk", filter=within), **by_channel}
+    return {"entries": Count("pk"), **by_channel}
 
 
-def _training_sums(within: Q = EVERY_ROW) -> dict[str, Any]:
+def _training_sums() -> dict[str, Any]:
     return {
-        "entries": Count("pk", filter=within),
-        "hours": Coalesce(Sum("hours", filter=within), Decimal("0.0")),
-        "trainees": Coalesce(Sum("trainees", filter=within), 0),
-        "certificates": Coalesce(Sum("certificates", filter=within), 0),
+        "entries": Count("pk"),
+        "hours": Coalesce(Sum("hours"), Decimal("0.0")),
+        "trainees": Coalesce(Sum("trainees"), 0),
+        "certificates": Coalesce(Sum("certificates"), 0),
     }
 
 
-def _proposal_sums(within: Q = EVERY_ROW) -> dict[str, Any]:
-    by_status = {
-        status: Count("pk", filter=within & Q(status=status)) for status in ProposalStatus.values
-    }
+def _proposal_sums() -> dict[str, Any]:
+    by_status = {status: Count("pk", filter=Q(status=status)) for status in ProposalStatus.values}
     return {
-        "entries": Count("pk", filter=within),
-        "innovations": Count("pk", filter=within & Q(kind=ProposalKind.INNOVATION)),
-        "benefit_amount": Coalesce(Sum("benefit_amount", filter=within), Decimal("0.00")),
-        "reward_amount": Coalesce(Sum("reward_amount", filter=within), Decimal("0.00")),
+        "entries": Count("pk"),
+        "innovations": Count("pk", filter=Q(kind=ProposalKind.INNOVATION)),
+        "benefit_amount": Coalesce(Sum("benefit_amount"), Decimal("0.00")),
+        "reward_amount": Coalesce(Sum("reward_amount"), Decimal("0.00")),
         **by_status,
     }
 
@@ -108,30 +98,6 @@ def ledger_in_period(
 def ledger_totals(rows: QuerySet[Model]) -> dict[str, Any]:
     """The ledger's sums over `rows`, in one query."""
     return rows.order_by().aggregate(**LEDGERS[rows.model][1]())
-
-
-def ledger_totals_in_periods(
-    rows: QuerySet[Model], periods: Mapping[str, tuple[date, date]]
-) -> dict[str, dict[str, Any]]:
-    """The ledger's sums over `rows` in each of `periods` (name -> first and last day, both
-    inclusive, as ledger_in_period), in one query: each period's sums are columns counting only
-    its rows, so the table is read once for them all. The same sums as ledger_totals of each
-    period's rows."""
-    date_field, sums = LEDGERS[rows.model]
-
-    def within(first: date, last: date) -> Q:
-        return Q(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
-
-    conditions = [within(*days) for days in periods.values()]
-    columns = {
-        f"p{index}_{key}": expression
-        for index, condition in enumerate(conditions)
-        for key, expression in sums(condition).items()
-    }
-    row = rows.filter(reduce(or_, conditions)).order_by().aggregate(**columns)
-    return {
-        name: {key: row[f"p{index}_{key}"] for key in sums()} for index, name in enumerate(periods)
-    }
 
 
 def ledger_by_month(rows: QuerySet[Model]) -> list[dict[str, Any]]:

@@ -2,7 +2,7 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are (a district report 30:
+the same number of queries however many parks, zones or rows there are (a district report 38:
 tests/reforms/test_report_scopes_and_periods.py), and one more to read the name of a report's
 subdistrict or park when the report was loaded without it. `by_park` and `by_subdistrict` are
 counted in reforms.reporting.contents_areas.
@@ -64,7 +64,7 @@ from parks.gridlog.selectors import zone_logged
 from parks.structure.models import GridZone
 from reforms.ledgers.choices import ProposalStatus, PublicityChannel
 from reforms.ledgers.models import CarePayment, Proposal, Publicity, Training
-from reforms.ledgers.selectors import ledger_totals_in_periods
+from reforms.ledgers.selectors import ledger_in_period, ledger_totals
 from reforms.reporting.choices import ReportScope
 from reforms.reporting.contents_areas import by_park, by_subdistrict
 from reforms.reporting.models import Report
@@ -338,17 +338,19 @@ def _coverage(scope: Scope, start: date, end: date, compared: Compared) -> dict:
 
 
 def _ledger(model, scope: Scope, start: date, end: date, compared: Compared) -> dict:
-    """The ledger's sums over the period and each compared one: one query."""
-    totals = ledger_totals_in_periods(
-        scope.of(model.objects.all()), {"current": (start, end), **compared}
-    )
-    # Decimals as strings, with their own places: yuan "42000.00", hours "16.0".
-    return {
-        name: {
+    rows = scope.of(model.objects.all())
+
+    def period(a, b):
+        totals = ledger_totals(ledger_in_period(rows, start=a, end=b))
+        # Decimals as strings, with their own places: yuan "42000.00", hours "16.0".
+        return {
             key: str(value) if isinstance(value, Decimal) else value
-            for key, value in period.items()
+            for key, value in totals.items()
         }
-        for name, period in totals.items()
+
+    return {
+        "current": period(start, end),
+        **{name: period(*days) for name, days in compared.items()},
     }
 
 

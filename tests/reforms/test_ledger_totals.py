@@ -14,7 +14,6 @@ from reforms.ledgers.selectors import (
     ledger_by_month,
     ledger_in_period,
     ledger_totals,
-    ledger_totals_in_periods,
     ledger_visible_to,
 )
 from tests.factories import (
@@ -224,49 +223,6 @@ def test_totals_and_months_take_one_query_each(model, park):
         ledger_by_month(rows)
 
     assert len(queries) == 2
-
-
-@pytest.mark.parametrize(
-    "model, factory, on",
-    [
-        (CarePayment, CarePaymentFactory, "paid_on"),
-        (Publicity, PublicityFactory, "published_on"),
-        (Training, TrainingFactory, "started_on"),
-        (Proposal, ProposalFactory, "submitted_on"),
-    ],
-)
-def test_several_periods_read_in_one_query_are_each_periods_own_totals(model, factory, on, park):
-    # Both ends of each period, the days just outside, and a period without rows.
-    for day in (
-        date(2026, 4, 30),
-        date(2026, 5, 1),
-        date(2026, 5, 31),
-        date(2026, 6, 1),
-        date(2026, 6, 1),
-        date(2026, 6, 30),
-        date(2026, 7, 1),
-    ):
-        factory(park=park, **{on: day})
-    rows = model.objects.all()
-    periods = {
-        "current": (date(2026, 6, 1), date(2026, 6, 30)),
-        "previous": (date(2026, 5, 1), date(2026, 5, 31)),
-        "year_ago": (date(2025, 6, 1), date(2025, 6, 30)),
-    }
-
-    with CaptureQueriesContext(connection) as queries:
-        totals = ledger_totals_in_periods(rows, periods)
-
-    assert len(queries) == 1
-    each = {
-        name: ledger_totals(ledger_in_period(rows, start=a, end=b))
-        for name, (a, b) in periods.items()
-    }
-    assert totals == each
-    assert totals["current"]["entries"] == 3 and totals["year_ago"]["entries"] == 0
-    # The same keys in the same order, and a period without rows sums to zeros, not None.
-    assert [list(period) for period in totals.values()] == [list(ledger_totals(rows))] * 3
-    assert None not in totals["year_ago"].values()
 
 
 def test_a_member_unit_user_without_scope_reads_the_whole_districts_totals(

@@ -183,13 +183,13 @@ def test_a_district_report_costs_the_same_queries_for_2_parks_and_for_20():
     _district_of(2)
     two_parks = report()
     two = _queries(two_parks)
-    # 27 before issue 14 for the sections, 2 for `by_subdistrict` (the subdistricts with their
-    # parks, their own tasks), 8 for the same period a year earlier, 2 for each park's
-    # grievances over the period before and a year earlier (one grouped query per period) and 2
-    # for the supervision orders (issue 13): 41. Issue 14 reads each period's grievances once
-    # for the rates and the funnel's opinions (3 fewer) and each ledger once for all three
-    # periods (8 fewer): 30.
-    assert two == 30
+    # 25, 2 for `by_subdistrict` (the subdistricts with their parks, their own tasks), 7
+    # for the same period a year earlier (grievances 2, activities 1, the four ledgers 4), 2
+    # for each park's grievances over the period before and a year earlier (one grouped query
+    # per period; their activities and covered zones are columns of the existing queries) and
+    # 2 for the supervision orders (issue 13: the period's counts, and the same by unit). Each
+    # period's grievances are read once for the rates and the funnel's opinions (issue 14).
+    assert two == 38
     assert len(build_snapshot(two_parks)["by_park"]) == 2
 
     _district_of(18)
