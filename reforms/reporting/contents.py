@@ -45,7 +45,7 @@ reopened task, having lost its done date, counts as open for past periods too; i
 ordered most first, then by name in pinyin order.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -410,12 +410,15 @@ def build_snapshot(
     *,
     previous: tuple[date, date] | None = None,
     with_year_ago: bool = True,
+    sections: Collection[str] = SECTIONS,
 ) -> dict:
     """Every section of the report, for its period, the period before and the same period a
     year earlier: `previous_period` unless `previous` is given (the dashboard compares a running
     period with as many days at the start of the period before). `with_year_ago=False` leaves
     the year-ago figures out of every section (the dashboard, which shows none of them: they
-    were a fifth of its cold build); `year_ago_period` still names the period."""
+    were a fifth of its cold build); `year_ago_period` still names the period. `sections`
+    (of SECTIONS) leaves the others out, for a reader that shows only these (the dashboard):
+    each is counted as in the whole report; `by_subdistrict` needs `by_park`."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
     year_ago = year_ago_period(report.period_kind, start, end)
@@ -461,6 +464,7 @@ def build_snapshot(
         "publicity_channels": PublicityChannel.values,
         "proposal_statuses": ProposalStatus.values,
     }
+    steps = [(name, compute) for name, compute in steps if name in sections]
     for done, (name, compute) in enumerate(steps, start=1):
         snapshot[name] = compute()
         progress(round(90 * done / len(steps)))
