@@ -21,6 +21,7 @@ from grievances.choices import (
     Status,
 )
 from grievances.deadlines import in_deadline_order
+from grievances.followup_counts import FollowUpTally  # noqa: F401  (a model of this app)
 from grievances.mediation_models import Mediation, MediationSession  # noqa: F401  (this app's)
 from grievances.status_counts import StatusTally  # noqa: F401  (a model of this app)
 from parks.core.choice_display import ChoiceDisplayMixin

@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy as _
 from grievances.choices import SATISFIED_LEVELS, UNCOUNTED_STATUSES, Action, Channel
 from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign
 from parks.core.figures import percent
+from parks.core.tallies import rollups_kept
 
 
 @dataclass(frozen=True)
@@ -331,19 +332,62 @@ def _calls(**condition: Any) -> Subquery:
     return Subquery(calls, output_field=IntegerField())
 
 
+def _call_counts(counted: Q) -> dict[str, Any]:
+    """The counts read from the follow-up calls (first_calls, first_call_satisfied, followed_up,
+    satisfied). Where the database keeps each grievance's calls counted (PostgreSQL's triggers,
+    grievances.followup_counts) they are read from that one row per grievance, joined; elsewhere
+    (SQLite) from the calls themselves. The same numbers either way: the call with number 1 is
+    the first call, one at most per grievance (follow_up_number_once)."""
+    if rollups_kept():
+        return {
+            "first_calls": Count("pk", filter=counted & Q(call_tally__first_calls__gt=0)),
+            "first_call_satisfied": Count(
+                "pk", filter=counted & Q(call_tally__first_call_satisfied__gt=0)
+            ),
+            "followed_up": Sum("call_tally__n", filter=counted, default=0),
+            "satisfied": Sum("call_tally__satisfied", filter=counted, default=0),
+        }
+    first_call = FollowUp.objects.filter(grievance=OuterRef("pk"), number=1)
+    return {
+        "first_calls": Count("pk", filter=counted & Q(Exists(first_call))),
+        "first_call_satisfied": Count(
+            "pk",
+            filter=counted & Q(Exists(first_call.filter(satisfaction__in=SATISFIED_LEVELS))),
+        ),
+        "followed_up": Sum(_calls(), filter=counted, default=0),
+        "satisfied": Sum(_calls(satisfaction__in=SATISFIED_LEVELS), filter=counted, default=0),
+    }
+
+
 def _took_step(action: str) -> Exists:
     return Exists(GrievanceEvent.objects.filter(grievance=OuterRef("pk"), action=action))
 
 
-def rate_counts(now: datetime | None = None, *, rates: Iterable[str] = ()) -> dict[str, Any]:
+# Counted in the figures: neither withdrawn nor merged into another case (the first two rules).
+COUNTED = ~Q(status__in=UNCOUNTED_STATUSES)
+
+
+def only_counted(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
+    """The grievances the figures count, for rate_counts(counted_only=True)."""
+    return grievances.filter(COUNTED)
+
+
+def rate_counts(
+    now: datetime | None = None, *, rates: Iterable[str] = (), counted_only: bool = False
+) -> dict[str, Any]:
     """The aggregate expressions behind every grievance figure, keyed as COUNTS, to aggregate a
     queryset of grievances (`.aggregate(**rate_counts())`) or group it
-    (`.values(...).annotate(**rate_counts())`). Each is one column of one query: the calls and
-    steps are correlated subqueries, so no join multiplies the grievances. `now`: the moment
+    (`.values(...).annotate(**rate_counts())`). Each is one column of one query: the steps are
+    correlated subqueries and the calls one row per grievance (_call_counts), so no join
+    multiplies the grievances. `now`: the moment
     pending is judged at (default: now). `rates` (keys of RATES): only `received` and the counts
     those rates are worked out from (counts_for), for a reader that shows nothing else (the
-    dashboard's twelve-month trend); each column costs its work on every grievance counted."""
-    counts = _rate_counts(now or timezone.now())
+    dashboard's twelve-month trend); each column costs its work on every grievance counted.
+    `counted_only`: the queryset holds only the grievances counted (only_counted), so no column
+    tests that again on every row; the same figures, except that a group (of a grouped query)
+    without a counted grievance has no row instead of a row of zeros — for readers that take a
+    missing group as no grievances (no_grievances)."""
+    counts = _rate_counts(now or timezone.now(), Q() if counted_only else COUNTED)
     if not rates:
         return counts
     return {key: counts[key] for key in counts_for(rates)}
@@ -357,11 +401,9 @@ def counts_for(rates: Iterable[str]) -> tuple[str, ...]:
     return tuple(measure.key for measure in COUNTS if measure.key in wanted)
 
 
-def _rate_counts(now: datetime) -> dict[str, Any]:
-    counted = ~Q(status__in=UNCOUNTED_STATUSES)
+def _rate_counts(now: datetime, counted: Q) -> dict[str, Any]:
     response_pending = Q(responded_at__isnull=True, response_due_at__gte=now)
     resolution_pending = Q(resolved_at__isnull=True, resolution_due_at__gte=now)
-    first_call = FollowUp.objects.filter(grievance=OuterRef("pk"), number=1)
     return {
         "received": Count("pk", filter=counted),
         "response_pending": Count("pk", filter=counted & response_pending),
@@ -377,13 +419,7 @@ def _rate_counts(now: datetime) -> dict[str, Any]:
         ),
         "dispatched": Count("pk", filter=counted & Q(handling_unit__isnull=False)),
         "returned_to_office": Count("pk", filter=counted & Q(_took_step(Action.RETURN))),
-        "first_calls": Count("pk", filter=counted & Q(Exists(first_call))),
-        "first_call_satisfied": Count(
-            "pk",
-            filter=counted & Q(Exists(first_call.filter(satisfaction__in=SATISFIED_LEVELS))),
-        ),
-        "followed_up": Sum(_calls(), filter=counted, default=0),
-        "satisfied": Sum(_calls(satisfaction__in=SATISFIED_LEVELS), filter=counted, default=0),
+        **_call_counts(counted),
         "reopened": Count("pk", filter=counted & Q(_took_step(Action.REOPEN))),
     }
 
@@ -431,12 +467,13 @@ BACKLOG = (
 )
 
 
-def backlog_counts(at: datetime) -> dict[str, Any]:
+def backlog_counts(at: datetime, *, counted_only: bool = False) -> dict[str, Any]:
     """The aggregate expressions of BACKLOG at the moment `at`, to aggregate a queryset of
     grievances whenever received. Whether a grievance was replied to by then is read from its
-    reply time as it stands now: a grievance reopened since counts as open."""
+    reply time as it stands now: a grievance reopened since counts as open. `counted_only`: the
+    queryset holds counted grievances only (backlog_candidates), as in rate_counts."""
     open_then = (
-        ~Q(status__in=UNCOUNTED_STATUSES)
+        (Q() if counted_only else COUNTED)
         & Q(received_at__lt=at)
         & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
     )
@@ -450,10 +487,11 @@ def backlog_candidates(moments: Iterable[datetime]) -> Q:
     """The grievances that can count in backlog_counts at any of `moments`: counted ones
     received before the last moment and not replied to before the first. A filter that changes
     no figure, so an aggregate of several moments' backlogs reads these rows, not every
-    grievance ever received (those replied to long ago are most of them)."""
+    grievance ever received (those replied to long ago are most of them), and counts them with
+    backlog_counts(counted_only=True)."""
     moments = list(moments)
     return (
-        ~Q(status__in=UNCOUNTED_STATUSES)
+        COUNTED
         & Q(received_at__lt=max(moments))
         & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=min(moments)))
     )
@@ -500,10 +538,11 @@ FUNNEL = (
 DEFINITIONS = {measure.key: measure.basis for measure in MEASURES}
 
 
-def opinion_counts() -> dict[str, Any]:
+def opinion_counts(*, counted_only: bool = False) -> dict[str, Any]:
     """The aggregate expressions of the funnel's `opinions` and `rectified` over a queryset of
-    grievances: opinions logged from surveys, withdrawn and merged ones not counted."""
-    opinion = Q(channel=Channel.SURVEY) & ~Q(status__in=UNCOUNTED_STATUSES)
+    grievances: opinions logged from surveys, withdrawn and merged ones not counted
+    (`counted_only`: as rate_counts)."""
+    opinion = Q(channel=Channel.SURVEY) & (Q() if counted_only else COUNTED)
     return {
         "opinions": Count("pk", filter=opinion),
         "rectified": Count("pk", filter=opinion & Q(rectified=True)),
@@ -537,9 +576,14 @@ def rates_and_funnel(
     """Every grievance figure (with_rates) and the survey funnel, with the grievances read in
     one scan: the funnel's opinions are more columns of the rates' aggregate, so a period's
     grievances are read once, not once for the rates and again for the funnel."""
-    row = grievances.order_by().aggregate(
-        **rate_counts(now),
-        **{f"{_FUNNEL_PREFIX}{key}": value for key, value in opinion_counts().items()},
+    funnel = opinion_counts(counted_only=True)
+    row = (
+        only_counted(grievances)
+        .order_by()
+        .aggregate(
+            **rate_counts(now, counted_only=True),
+            **{f"{_FUNNEL_PREFIX}{key}": value for key, value in funnel.items()},
+        )
     )
     opinions = {key: row.pop(f"{_FUNNEL_PREFIX}{key}") for key in opinion_counts()}
     return with_rates(row), {**survey_counts(surveys), **opinions}

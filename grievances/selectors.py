@@ -239,6 +239,8 @@ rate_counts = grievance_rates.rate_counts
 with_rates = grievance_rates.with_rates
 no_grievances = grievance_rates.no_grievances
 survey_funnel = grievance_rates.survey_funnel
+rates_and_funnel = grievance_rates.rates_and_funnel
+only_counted = grievance_rates.only_counted
 # Each figure's definition (Measure), for the reports that declare and explain them.
 RATE_MEASURES = grievance_rates.MEASURES
 RATE_PENDING = grievance_rates.PENDING
@@ -262,7 +264,8 @@ def grievances_in_period(
 
 def rates(grievances: QuerySet[Grievance], *, now: datetime | None = None) -> dict[str, Any]:
     """Every grievance figure (grievances.rates) over a queryset of grievances, in one query."""
-    return with_rates(grievances.order_by().aggregate(**rate_counts(now)))
+    counted = only_counted(grievances).order_by()
+    return with_rates(counted.aggregate(**rate_counts(now, counted_only=True)))
 
 
 # Grouping keys the rates can be broken down by, with the label column of each.

@@ -78,8 +78,10 @@ class Tally(models.Model):
 class Rollup:
     """A summary of `source` in `target`: per group of `keys` (target column -> SQL expression
     over a source row written with `{row}.column`), the number of rows in `count` and the sums
-    of `sums` (target column -> source column). `where` narrows the target rows this rollup owns
-    (a TRUNCATE of the source deletes those)."""
+    of `sums` (target column -> source column, or an SQL expression over a source row written
+    with `{row}` as the keys are: `CASE WHEN {row}.number = 1 THEN 1 ELSE 0 END` counts the rows
+    meeting a condition). `where` narrows the target rows this rollup owns (a TRUNCATE of the
+    source deletes those)."""
 
     name: str
     source: str
@@ -89,10 +91,17 @@ class Rollup:
     sums: dict[str, str] = field(default_factory=dict)
     where: str = "TRUE"
 
+    def _summed(self) -> dict[str, str]:
+        """Each summed target column -> its SQL expression over a source row (`{row}`)."""
+        return {
+            col: f"({summed})" if "{row}" in summed else f"{{row}}.{summed}"
+            for col, summed in self.sums.items()
+        }
+
     def _select(self, row: str, sign: str) -> str:
         keys = [f"{expr.format(row=row)} AS {col}" for col, expr in self.keys.items()]
         values = [f"{sign}1 AS {self.count}"] + [
-            f"{sign}{row}.{column} AS {col}" for col, column in self.sums.items()
+            f"{sign}{expr.format(row=row)} AS {col}" for col, expr in self._summed().items()
         ]
         return ", ".join(keys + values)
 
@@ -111,8 +120,7 @@ class Rollup:
 
     def create_sql(self) -> str:
         # An UPDATE counts only the rows whose group or summed columns changed.
-        compared = [expr.format(row="{row}") for expr in self.keys.values()]
-        compared += [f"{{row}}.{column}" for column in self.sums.values()]
+        compared = [*self.keys.values(), *self._summed().values()]
         before = ", ".join(expr.format(row="o") for expr in compared)
         after = ", ".join(expr.format(row="w") for expr in compared)
         moved = (

@@ -2,10 +2,10 @@
 
 `build_snapshot` returns the report's JSON (schema SCHEMA_VERSION). Every section is one or two
 aggregate queries over the scope, for the period and for the period before, so a report costs
-the same number of queries however many parks, zones or rows there are: 37 (a district report
-39, with its subdistricts), and one more to read the name of a report's subdistrict or park
-when the report was loaded without it. `by_park` and `by_subdistrict` are counted in
-reforms.reporting.contents_areas.
+the same number of queries however many parks, zones or rows there are (a district report 39:
+tests/reforms/test_report_scopes_and_periods.py), and one more to read the name of a report's
+subdistrict or park when the report was loaded without it. `by_park` and `by_subdistrict` are
+counted in reforms.reporting.contents_areas.
 
 How the figures are counted
 ---------------------------
@@ -45,7 +45,7 @@ reopened task, having lost its done date, counts as open for past periods too; i
 ordered most first, then by name in pinyin order.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -148,7 +148,7 @@ FINISHED = ("done", "done_on_time", "due", "due_pending", "due_counted", "due_do
 def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared) -> dict:
     """Tasks as they stand today by status and warning; those finished and due in each period,
     and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
-    One query."""
+    Two queries: the warnings, and the rest."""
 
     def finished(prefix: str, a: date, b: date) -> dict:
         done = Q(done_on__gte=a, done_on__lte=b)
@@ -160,13 +160,20 @@ def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared
         }
         return {f"{prefix}{key}": value for key, value in expressions.items()}
 
-    counts = (
+    # The warnings grouped in a query of their own: an aggregate over tasks annotated with
+    # their warning copies the annotation into every one of its columns to compile it.
+    warnings = dict(
         with_warning(scope.tasks(), today=today)
+        .order_by()
+        .values_list("warning")
+        .annotate(n=Count("pk"))
+    )
+    counts = (
+        scope.tasks()
         .order_by()
         .aggregate(
             total=Count("pk"),
             **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TaskStatus.values},
-            **{f"warning_{w}": Count("pk", filter=Q(warning=w)) for w in WarningLevel.values},
             **finished("", start, end),
             **{
                 figure: expression
@@ -187,7 +194,7 @@ def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared
         "as_of": today.isoformat(),
         "total": counts["total"],
         "by_status": {status: counts[f"status_{status}"] for status in TaskStatus.values},
-        "by_warning": {level: counts[f"warning_{level}"] for level in WarningLevel.values},
+        "by_warning": {level: warnings.get(level, 0) for level in WarningLevel.values},
         "current": period(""),
         **{name: period(f"{name}_") for name in compared},
     }
@@ -199,10 +206,12 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
 
     def period(a: date, b: date) -> dict:
         since, until = as_instants(a, b)
-        received = grievances.filter(received_at__gte=since, received_at__lt=until)
-        rates = grievance_selectors.rates(received, now=now)
-        funnel = grievance_selectors.survey_funnel(
-            surveys=surveys.filter(held_on__gte=a, held_on__lte=b), grievances=received
+        # Two queries: the grievances read once for the rates and the funnel's opinions, and
+        # the surveys.
+        rates, funnel = grievance_selectors.rates_and_funnel(
+            grievances=grievances.filter(received_at__gte=since, received_at__lt=until),
+            surveys=surveys.filter(held_on__gte=a, held_on__lte=b),
+            now=now,
         )
         return {**rates, "funnel": funnel}
 
@@ -218,7 +227,9 @@ def _grievances(scope: Scope, now: datetime, start: date, end: date, compared: C
             **{
                 f"{name}_{key}": expression
                 for name, at in ends.items()
-                for key, expression in grievance_selectors.backlog_counts(at).items()
+                for key, expression in grievance_selectors.backlog_counts(
+                    at, counted_only=True
+                ).items()
             }
         )
     )
@@ -401,12 +412,15 @@ def build_snapshot(
     *,
     previous: tuple[date, date] | None = None,
     with_year_ago: bool = True,
+    sections: Collection[str] = SECTIONS,
 ) -> dict:
     """Every section of the report, for its period, the period before and the same period a
     year earlier: `previous_period` unless `previous` is given (the dashboard compares a running
     period with as many days at the start of the period before). `with_year_ago=False` leaves
     the year-ago figures out of every section (the dashboard, which shows none of them: they
-    were a fifth of its cold build); `year_ago_period` still names the period."""
+    were a fifth of its cold build); `year_ago_period` still names the period. `sections`
+    (of SECTIONS) leaves the others out, for a reader that shows only these (the dashboard):
+    each is counted as in the whole report; `by_subdistrict` needs `by_park`."""
     start, end = report.period_start, report.period_end
     prev = previous or previous_period(report.period_kind, start, end)
     year_ago = year_ago_period(report.period_kind, start, end)
@@ -452,6 +466,7 @@ def build_snapshot(
         "publicity_channels": PublicityChannel.values,
         "proposal_statuses": ProposalStatus.values,
     }
+    steps = [(name, compute) for name, compute in steps if name in sections]
     for done, (name, compute) in enumerate(steps, start=1):
         snapshot[name] = compute()
         progress(round(90 * done / len(steps)))

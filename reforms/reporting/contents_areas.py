@@ -71,10 +71,11 @@ def by_park(
         since, until = as_instants(*days)
         return Q(**{f"{field}__gte": since, f"{field}__lt": until})
 
+    # A park without a counted grievance in a period has no row: no_grievances() below.
     grievances = {
         name: per_park(
-            Grievance.objects.filter(within("received_at", days)),
-            **grievance_selectors.rate_counts(now),
+            grievance_selectors.only_counted(Grievance.objects.filter(within("received_at", days))),
+            **grievance_selectors.rate_counts(now, counted_only=True),
         )
         for name, days in periods.items()
     }

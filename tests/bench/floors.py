@@ -30,7 +30,6 @@ from parks.core.privacy import mask_phone
 
 FINAL = ("closed", "withdrawn", "merged")
 UNCOUNTED = ("withdrawn", "merged")
-SATISFIED = ("satisfied", "basically_satisfied")
 API_PAGE = 50  # parks.core.api.pagination.PortalPagination
 
 
@@ -273,25 +272,27 @@ def grievance_detail(request, cursor, user, pk):
 # --- E8: the rates of a period ----------------------------------------------------------------
 
 RATE_COUNTS = f"""
-    count(*) FILTER (WHERE counted) AS received,
-    count(*) FILTER (WHERE counted AND response_pending) AS response_pending,
-    count(*) FILTER (WHERE counted AND NOT response_pending) AS response_counted,
-    count(*) FILTER (WHERE counted AND responded_at <= response_due_at) AS responded_in_time,
-    count(*) FILTER (WHERE counted AND resolution_pending) AS resolution_pending,
-    count(*) FILTER (WHERE counted AND NOT resolution_pending) AS resolution_counted,
-    count(*) FILTER (WHERE counted AND resolved_at IS NOT NULL) AS resolved,
-    count(*) FILTER (WHERE counted AND resolved_at <= resolution_due_at) AS resolved_in_time,
-    count(*) FILTER (WHERE counted AND handling_unit_id IS NOT NULL) AS dispatched,
-    count(*) FILTER (WHERE counted AND returned) AS returned_to_office,
-    count(*) FILTER (WHERE counted AND first_call) AS first_calls,
-    count(*) FILTER (WHERE counted AND first_call_satisfied) AS first_call_satisfied,
-    coalesce(sum(calls) FILTER (WHERE counted), 0)::bigint AS followed_up,
-    coalesce(sum(satisfied_calls) FILTER (WHERE counted), 0)::bigint AS satisfied,
-    count(*) FILTER (WHERE counted AND reopened) AS reopened,
-    count(*) FILTER (WHERE counted AND channel = 'survey') AS opinions,
-    count(*) FILTER (WHERE counted AND channel = 'survey' AND rectified) AS rectified
+    count(*) AS received,
+    count(*) FILTER (WHERE response_pending) AS response_pending,
+    count(*) FILTER (WHERE NOT response_pending) AS response_counted,
+    count(*) FILTER (WHERE responded_at <= response_due_at) AS responded_in_time,
+    count(*) FILTER (WHERE resolution_pending) AS resolution_pending,
+    count(*) FILTER (WHERE NOT resolution_pending) AS resolution_counted,
+    count(*) FILTER (WHERE resolved_at IS NOT NULL) AS resolved,
+    count(*) FILTER (WHERE resolved_at <= resolution_due_at) AS resolved_in_time,
+    count(*) FILTER (WHERE handling_unit_id IS NOT NULL) AS dispatched,
+    count(*) FILTER (WHERE returned) AS returned_to_office,
+    count(*) FILTER (WHERE first_calls > 0) AS first_calls,
+    count(*) FILTER (WHERE first_call_satisfied > 0) AS first_call_satisfied,
+    coalesce(sum(calls), 0)::bigint AS followed_up,
+    coalesce(sum(satisfied_calls), 0)::bigint AS satisfied,
+    count(*) FILTER (WHERE reopened) AS reopened,
+    count(*) FILTER (WHERE channel = 'survey') AS opinions,
+    count(*) FILTER (WHERE channel = 'survey' AND rectified) AS rectified
 FROM (
-    SELECT g.status NOT IN {UNCOUNTED} AS counted, g.responded_at, g.response_due_at,
+    -- Counted grievances only (withdrawn and merged ones count nowhere); each one's calls from
+    -- its follow-up tally (grievances.followup_counts, kept by triggers), as the portal reads.
+    SELECT g.responded_at, g.response_due_at,
         g.resolved_at, g.resolution_due_at, g.handling_unit_id, g.channel, g.rectified,
         (g.responded_at IS NULL AND g.response_due_at >= %(now)s) AS response_pending,
         (g.resolved_at IS NULL AND g.resolution_due_at >= %(now)s) AS resolution_pending,
@@ -299,16 +300,11 @@ FROM (
             WHERE e.grievance_id = g.id AND e.action = 'return') AS returned,
         EXISTS (SELECT 1 FROM grievances_grievanceevent e
             WHERE e.grievance_id = g.id AND e.action = 'reopen') AS reopened,
-        EXISTS (SELECT 1 FROM grievances_followup f
-            WHERE f.grievance_id = g.id AND f.number = 1) AS first_call,
-        EXISTS (SELECT 1 FROM grievances_followup f WHERE f.grievance_id = g.id
-            AND f.number = 1 AND f.satisfaction IN {SATISFIED}) AS first_call_satisfied,
-        (SELECT nullif(count(*), 0) FROM grievances_followup f
-            WHERE f.grievance_id = g.id) AS calls,
-        (SELECT nullif(count(*), 0) FROM grievances_followup f
-            WHERE f.grievance_id = g.id AND f.satisfaction IN {SATISFIED}) AS satisfied_calls
+        t.first_calls, t.first_call_satisfied, t.n AS calls, t.satisfied AS satisfied_calls
     FROM grievances_grievance g
+    LEFT JOIN grievances_followuptally t ON t.grievance_id = g.id
     WHERE g.received_at >= %(since)s AND g.received_at < %(until)s
+        AND g.status NOT IN {UNCOUNTED}
 ) AS g"""  # noqa: S608
 
 

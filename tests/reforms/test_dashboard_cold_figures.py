@@ -2,7 +2,8 @@
 rates from only the counts behind them, the backlog over only the grievances that can be open,
 no year-ago figures computed, and the same numbers after grievances are edited."""
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -13,7 +14,9 @@ from grievances import rates as grievance_rates
 from grievances import selectors
 from grievances.models import Grievance
 from reforms.reporting import spec
-from tests.factories import GrievanceFactory
+from reforms.reporting.contents import SECTIONS
+from reforms.reporting.views import dashboard
+from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory
 from tests.grievances.rates_helpers import Desk, days, hours, local
 
 pytestmark = pytest.mark.django_db
@@ -142,18 +145,44 @@ def test_the_backlog_over_its_candidates_is_the_backlog_over_every_grievance(par
             )
     GrievanceFactory(park=park, received_at=first - days(5), status="withdrawn")
 
-    def backlog(grievances):
+    def backlog(grievances, counted_only=False):
         return grievances.order_by().aggregate(
             **{
                 f"{name}_{key}": expression
                 for name, at in moments.items()
-                for key, expression in selectors.backlog_counts(at).items()
+                for key, expression in selectors.backlog_counts(
+                    at, counted_only=counted_only
+                ).items()
             }
         )
 
     everything = backlog(Grievance.objects.all())
     candidates = Grievance.objects.filter(selectors.backlog_candidates(moments.values()))
     assert backlog(candidates) == everything
+    # The candidates are counted grievances only: the report counts them without asking again.
+    assert backlog(candidates, counted_only=True) == everything
     # Received before the first moment and not replied to before it (the withdrawn one aside).
     assert everything["first_open_at_end"] == 5
     assert candidates.count() < Grievance.objects.count()
+
+
+def _page(client):
+    cache.clear()
+    response = client.get(reverse("reforms:dashboard"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # Each response has its own nonce and CSRF token (the sign-out form).
+    return re.sub(r'(nonce|name="csrfmiddlewaretoken" value)="[^"]*"', "", html)
+
+
+def test_the_sections_the_page_counts_show_what_the_whole_report_shows(
+    client, office_user, desk, park, other_park, time_machine, monkeypatch
+):
+    _histories(desk, park)
+    ActivityFactory(park=other_park, occurred_at=local(2026, 6, 3, 10, 0))
+    TaskFactory(park=park, due_date=date(2026, 6, 5))
+    time_machine.move_to(TODAY)
+    client.force_login(office_user)
+    shown = _page(client)
+    monkeypatch.setattr(dashboard, "SECTIONS_SHOWN", SECTIONS)
+    assert _page(client) == shown

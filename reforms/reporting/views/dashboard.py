@@ -52,6 +52,10 @@ from reforms.reporting.views.dashboard_cards import (
 )
 
 TREND_MONTHS = 12
+# The report's sections this page shows (the cards, the funnel, the ranking and the zones'
+# count): a computed snapshot holds these alone. The ledgers, the overdue lists, the units'
+# figures, the supervision orders and the subdistricts were half of its cold build's queries.
+SECTIONS_SHOWN = ("tasks", "grievances", "activities", "coverage", "by_park")
 # How long computed figures are reused: the figures of the running period may lag this much.
 CACHE_SECONDS = 5 * 60
 RATE_COLOURS = {
@@ -177,13 +181,16 @@ def _trends(scope, end):
     since, until = as_instants(first, last)
     months = [month_start(first, n) for n in range(TREND_MONTHS)]
     grievance_rows = (
-        scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+        selectors.only_counted(
+            scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+        )
         .order_by()
         .annotate(month=TruncMonth("received_at"))
         .values("month")
         # Only the counts behind the rates the charts draw (and received): the trend reads a
-        # year of grievances, and every other column would cost its work on each of them.
-        .annotate(**selectors.rate_counts(rates=spec.RATES))
+        # year of grievances, and every other column would cost its work on each of them. A
+        # month without a counted grievance has no row: no rates, none received (_trend_data).
+        .annotate(**selectors.rate_counts(rates=spec.RATES, counted_only=True))
     )
     # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
@@ -344,8 +351,10 @@ def _figures(report, today, previous, running):
     cached = cache.get(key) or {}
     snapshot, trend = stored or cached.get("snapshot"), cached.get("trend")
     if snapshot is None or trend is None:
-        # The page shows no year-ago figure: they are not counted.
-        snapshot = snapshot or build_snapshot(report, previous=previous, with_year_ago=False)
+        # The page shows no year-ago figure and only some sections: the others are not counted.
+        snapshot = snapshot or build_snapshot(
+            report, previous=previous, with_year_ago=False, sections=SECTIONS_SHOWN
+        )
         if trend is None:
             months, grievance_months, activity_months = _trends(Scope(report), report.period_end)
             trend = _trend_data(
