@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
+from reforms.assessment import services
 from reforms.assessment.choices import (
     AssessedPeriod,
     ItemKind,
@@ -20,7 +21,6 @@ from reforms.assessment.models import (
     SchemeIndicator,
     SchemeItem,
     Score,
-    ScoreAdjustment,
     ScoreEvent,
 )
 from reforms.assessment.services import stored_rules
@@ -136,21 +136,6 @@ def make_score(scheme, subject, *, rank, total, month=3, published=True, **count
 
 
 def adjust(score, *, points, reason, by, item=None):
-    """An adjustment recorded as services.adjust records it (the pages only read it)."""
-    points = Decimal(str(points))
-    adjustment = ScoreAdjustment.objects.create(
-        score=score, item=item, points=points, reason=reason, made_by=by
-    )
-    before = score.total
-    score.adjustment += points
-    score.total += points
-    score.save(update_fields=["adjustment", "total"])
-    ScoreEvent.objects.create(
-        score=score,
-        action=ScoreAction.ADJUSTED,
-        actor=by,
-        total_before=before,
-        total_after=score.total,
-        note=reason,
-    )
-    return adjustment
+    """An adjustment through the service the pages call (caps, ranks and history included)."""
+    points = None if item is not None else Decimal(str(points))
+    return services.adjust(score, points=points, item=item, reason=reason, by=by)
