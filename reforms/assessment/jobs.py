@@ -6,15 +6,21 @@ from django.db import OperationalError
 
 from reforms.assessment import schedules
 
+# Both jobs score whole periods: a lost database connection is retried with growing waits, and
+# a run that hangs is stopped before the next one is due.
+SCORING_JOB = {
+    "ignore_result": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+    "soft_time_limit": 10 * 60,
+    "time_limit": 11 * 60,
+}
+
 
 @shared_task(
     name="reforms.assessment.score_closed_periods",
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
+    **SCORING_JOB,
 )
 def score_closed_periods():
     """The 1st of each month, early: the month just closed (and the quarter, and the year)."""
@@ -23,12 +29,7 @@ def score_closed_periods():
 
 @shared_task(
     name="reforms.assessment.catch_up_scores",
-    ignore_result=True,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=10 * 60,
-    time_limit=11 * 60,
+    **SCORING_JOB,
 )
 def catch_up_scores():
     """Daily: closed periods of a scheme's year that were missed."""
