@@ -219,6 +219,11 @@ class Scope:
         return self.area.park_id if self.role == Role.PARK_MANAGER else None
 
     @property
+    def staffed_subdistrict_id(self) -> int | None:
+        """The subdistrict subdistrict staff work for (None for everyone else)."""
+        return self.area.subdistrict_id if self.role == Role.SUBDISTRICT else None
+
+    @property
     def oversees_area(self) -> bool:
         """The office, subdistrict staff and park managers look after an area: they ask for its
         progress reports and hear of its silent grid zones and new reports."""

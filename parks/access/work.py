@@ -8,7 +8,9 @@ every name.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any, Protocol
 
 from django.db.models import Q, QuerySet
@@ -20,6 +22,7 @@ from parks.access.scope import (
     Area,
     Level,
     M,
+    Scope,
     is_district_office,
     scope_of,
     starts_in_grid_zones,
@@ -315,6 +318,19 @@ def staff_of_unit(unit_id: int) -> QuerySet[User]:
 # --- Assessment (考核) ---------------------------------------------------------------------------
 
 
+def _assessed_as(scope: Scope) -> Q | None:
+    """The scores that assess the user's own unit, park or subdistrict (and its parks), or None
+    when the user is assessed as nobody: one condition for the scores and for the menu."""
+    own = []
+    if scope.organisation_id:
+        own.append(Q(unit_id=scope.organisation_id))
+    if scope.managed_park_id:
+        own.append(Q(park_id=scope.managed_park_id))
+    if scope.staffed_subdistrict_id:
+        own.append(Q(subdistrict_id=scope.staffed_subdistrict_id) | scope.area.park_condition())
+    return reduce(operator.or_, own) if own else None
+
+
 def assessment_scores_visible(user: AnyUser, scores: QuerySet[M]) -> QuerySet[M]:
     """Office staff see every score, published or not. The assessed see their own published
     scores only: a unit's staff their unit's, a park manager their park's, subdistrict staff
@@ -323,15 +339,9 @@ def assessment_scores_visible(user: AnyUser, scores: QuerySet[M]) -> QuerySet[M]
     scope = scope_of(user)
     if scope.office:
         return scores
-    if not scope.user_id:
+    own = _assessed_as(scope) if scope.user_id else None
+    if own is None:
         return scores.none()
-    own = Q(pk__in=[])
-    if scope.organisation_id:
-        own |= Q(unit_id=scope.organisation_id)
-    if scope.managed_park_id:
-        own |= Q(park_id=scope.managed_park_id)
-    if scope.role == Role.SUBDISTRICT and scope.area.level == Level.SUBDISTRICT:
-        own |= Q(subdistrict_id=scope.area.subdistrict_id) | scope.area.park_condition()
     return scores.filter(own, published_at__isnull=False)
 
 
@@ -351,15 +361,7 @@ def sees_assessment(user: AnyUser) -> bool:
     those assessment_scores_visible may show a score to. Others get no menu entry, not an empty
     page."""
     scope = scope_of(user)
-    if scope.office:
-        return True
-    if not scope.user_id:
-        return False
-    return bool(
-        scope.organisation_id
-        or scope.managed_park_id
-        or (scope.role == Role.SUBDISTRICT and scope.area.level == Level.SUBDISTRICT)
-    )
+    return scope.office or (bool(scope.user_id) and _assessed_as(scope) is not None)
 
 
 def may_run_assessment(user: AnyUser) -> bool:

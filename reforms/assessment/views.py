@@ -85,7 +85,8 @@ def home(request):
 
 
 def _office_scheme(request, pk):
-    """A scheme's pages are the office's (the assessed see their scores, not the rules page)."""
+    """A scheme's editing pages are the office's (the assessed may read its rules page:
+    _visible_scheme)."""
     if not policy.may_write_schemes(request.user):
         raise PermissionDenied
     return get_object_or_404(Scheme, pk=pk)

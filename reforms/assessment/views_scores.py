@@ -66,11 +66,11 @@ def ranking(request, pk, period_kind, period_start):
     scheme = get_object_or_404(Scheme, pk=pk)
     start, end = _period(period_kind, period_start)
     board = selectors.ranking(scheme, period_kind, start, user=request.user)
-    office = board.everyone
-    if not office and not board.rows:
+    if not board.everyone and not board.rows:
         raise Http404
     args = [scheme.pk, period_kind, start.isoformat()]
-    may_compute = office and policy.may_compute(request.user, scheme)
+    may_compute = policy.may_compute(request.user, scheme)
+    may_export = policy.may_export_ranking(request.user)
     return render(
         request,
         "reforms/assessment/ranking.html",
@@ -87,9 +87,9 @@ def ranking(request, pk, period_kind, period_start):
             "months": MONTHS,
             "may_compute": may_compute,
             "recompute_form": RecomputeForm() if may_compute and board.rows else None,
-            "may_publish": office and policy.may_publish(request.user) and board.unpublished,
-            "xlsx_url": _download("reforms:assessment_ranking_xlsx", args) if office else None,
-            "notice_url": _download("reforms:assessment_notice", args) if office else None,
+            "may_publish": policy.may_publish(request.user) and board.unpublished,
+            "xlsx_url": _download("reforms:assessment_ranking_xlsx", args) if may_export else None,
+            "notice_url": _download("reforms:assessment_notice", args) if may_export else None,
             "compute_url": reverse("reforms:assessment_compute", args=[scheme.pk]),
             "publish_url": reverse("reforms:assessment_publish", args=args),
         },
