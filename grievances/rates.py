@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grievances.choices import SATISFIED_LEVELS, UNCOUNTED_STATUSES, Action, Channel
 from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign
+from parks.core.compiled import compiled_aggregates
 from parks.core.figures import percent
 from parks.core.tallies import rollups_kept
 
@@ -387,7 +388,13 @@ def rate_counts(
     tests that again on every row; the same figures, except that a group (of a grouped query)
     without a counted grievance has no row instead of a row of zeros — for readers that take a
     missing group as no grievances (no_grievances)."""
-    counts = _rate_counts(now or timezone.now(), Q() if counted_only else COUNTED)
+    counts = compiled_aggregates(
+        Grievance,
+        _counted_rate_counts if counted_only else _rate_counts_of_all,
+        [now or timezone.now()],
+        # What _rate_counts reads besides `now`: whether the calls are counted by triggers.
+        key=("grievances.rate_counts", counted_only, rollups_kept()),
+    )
     if not rates:
         return counts
     return {key: counts[key] for key in counts_for(rates)}
@@ -399,6 +406,14 @@ def counts_for(rates: Iterable[str]) -> tuple[str, ...]:
         key for rate in rates for key in (BY_KEY[rate].part, BY_KEY[rate].whole)
     }
     return tuple(measure.key for measure in COUNTS if measure.key in wanted)
+
+
+def _counted_rate_counts(now: datetime) -> dict[str, Any]:
+    return _rate_counts(now, Q())
+
+
+def _rate_counts_of_all(now: datetime) -> dict[str, Any]:
+    return _rate_counts(now, COUNTED)
 
 
 def _rate_counts(now: datetime, counted: Q) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Model, QuerySet
 
 # (key, annotation name, database vendor) -> (sql, params: a value's position or a constant)
@@ -146,3 +147,166 @@ def compiled_once(
             for name, output_field in annotations
         }
     )
+
+
+# --- Aggregates ------------------------------------------------------------------------------
+# (key, name, vendor) -> the definition's joins: [(relation name, table, join type)], or None
+# when it joins otherwise than one hop from the model's table (then never compiled once)
+_JOINS: dict[tuple[Hashable, str, str], list[tuple[str, str, str]] | None] = {}
+# key -> {aggregate name: output field}, in the order `build` returns them
+_AGGREGATE_FIELDS: dict[Hashable, dict[str, Any]] = {}
+
+
+class CompiledAggregate(Expression):
+    """One aggregate of `build(*values)` (a dict of aggregate expressions over `model`),
+    resolved and compiled once per key, name and database vendor; see compiled_aggregates."""
+
+    contains_aggregate = True
+
+    def __init__(self, model, build, name, values, key, output_field):
+        super().__init__(output_field=output_field)
+        self.model, self.build, self.name = model, build, name
+        self.values, self.key = tuple(values), key
+        self.vendor = ""
+        # The aliases the compiled SQL names: the model's table and each joined table.
+        self.aliases: dict[str, str] = {}
+
+    def __repr__(self) -> str:
+        return f"CompiledAggregate({self.name!r}, {self.values!r})"
+
+    def get_source_expressions(self):
+        return []
+
+    def get_group_by_cols(self):
+        return []
+
+    def _defined(self):
+        return self.build(*self.values)[self.name]
+
+    def _joins(self, vendor: str) -> list[tuple[str, str, str]] | None:
+        """The joins the definition adds, learnt once by resolving it on a fresh query."""
+        cache_key = (self.key, self.name, vendor)
+        if cache_key not in _JOINS:
+            query = self.model._default_manager.all().query.chain()
+            base = query.get_initial_alias()
+            self._defined().resolve_expression(query, allow_joins=True, summarize=False)
+            joins = []
+            for alias, join in query.alias_map.items():
+                # A join trimmed away (`handling_unit__isnull`) stays unreferenced, out of the SQL.
+                if alias == base or not query.alias_refcount[alias]:
+                    continue
+                if getattr(join, "parent_alias", None) != base or alias != join.table_name:
+                    joins = None
+                    break
+                joins.append((join.join_field.name, join.table_name, join.join_type))
+            _JOINS[cache_key] = joins
+        return _JOINS[cache_key]
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        # Compiled once only where the SQL is the definition's very text: the query is of the
+        # model, its table and the joined tables keep their own names, and subqueries are named
+        # from "U" (a query not itself nested). Anywhere else the definition, as it always was.
+        if self.aliases:
+            # Resolved already (an annotation of a query nested in another is resolved again,
+            # against the outer query): its columns are its own query's, as a Col's are.
+            return self.copy()
+        vendor = connections[DEFAULT_DB_ALIAS].vendor
+        table = self.model._meta.db_table
+        joins = self._joins(vendor) if query is not None and query.model is self.model else None
+        if (
+            joins is None
+            or not allow_joins
+            or query.alias_prefix != "T"
+            or query.get_initial_alias() != table
+            # Django aggregates such a query in a subquery of its own, moving each aggregate's
+            # columns into it (get_aggregation): not an aggregate whose SQL is already written.
+            or (
+                summarize
+                and (
+                    query.group_by is not None
+                    or query.is_sliced
+                    or query.distinct
+                    or query.combinator
+                )
+            )
+        ):
+            return self._defined().resolve_expression(query, allow_joins, reuse, summarize)
+        aliases = {table: table}
+        for relation, joined_table, join_type in joins:
+            info = query.setup_joins([relation], self.model._meta, table)
+            alias = info.joins[-1]
+            if alias != joined_table or query.alias_map[alias].join_type != join_type:
+                return self._defined().resolve_expression(query, allow_joins, reuse, summarize)
+            aliases[joined_table] = alias
+        resolved = self.copy()
+        resolved.vendor, resolved.aliases, resolved.is_summary = vendor, aliases, summarize
+        return resolved
+
+    def relabeled_clone(self, change_map):
+        clone = self.copy()
+        clone.aliases = {
+            table: change_map.get(alias, alias) for table, alias in self.aliases.items()
+        }
+        return clone
+
+    def as_sql(self, compiler, connection):
+        prefix = compiler.query.alias_prefix
+        renamed = any(table != alias for table, alias in self.aliases.items())
+        if renamed or connection.vendor != self.vendor or prefix != "T":
+            # Nested in another query since it was resolved (its tables renamed, its subqueries
+            # to be named after the query's): the definition compiled afresh, named as the
+            # query names its tables now.
+            return self._compile_fresh(self.values, connection, prefix, compiler)
+        cache_key = (self.key, self.name, connection.vendor)
+        if cache_key not in _COMPILED:
+            first, second = (_stand_ins(self.values, second) for second in (False, True))
+            compiled = [self._compile_fresh(values, connection) for values in (first, second)]
+            slots = _template(compiled[0], compiled[1], first)
+            _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
+        cached = _COMPILED[cache_key]
+        if cached is None:
+            return self._compile_fresh(self.values, connection)
+        sql, slots = cached
+        return sql, [self.values[value] if is_value else value for is_value, value in slots]
+
+    def _compile_fresh(self, values, connection, prefix="T", compiler=None):
+        """The definition with `values`, resolved on a fresh query of the model whose aliases
+        start with `prefix` (so its subqueries are named past the query's own), compiled with
+        its tables named as this expression's query names them."""
+        query = self.model._default_manager.all().query.chain()
+        query.alias_prefix = prefix
+        defined = self.build(*values)[self.name].resolve_expression(
+            query, allow_joins=True, summarize=self.is_summary
+        )
+        # The query's own compiler, where given: it tells its aliases from table names.
+        compiler = compiler or query.get_compiler(connection=connection)
+        renamed = {table: alias for table, alias in self.aliases.items() if table != alias}
+        return compiler.compile(defined.relabeled_clone(renamed) if renamed else defined)
+
+
+def compiled_aggregates(
+    model: type[Model],
+    build: Callable[..., dict[str, Expression]],
+    values: Sequence[datetime | date],
+    *,
+    key: Hashable,
+) -> dict[str, Expression]:
+    """`build(*values)`, a dict of aggregate expressions over `model` (`queryset.aggregate(**…)`
+    or a grouped `.annotate(**…)`), each resolved and compiled once per `key` and process: the
+    joins the definition needs are set up on each query, and the SQL remembered with the first
+    compilation, with only `values` put in afresh. `build` must depend on nothing but its
+    arguments and `key` (put anything else it reads, such as a setting, into the key)."""
+    fields = _AGGREGATE_FIELDS.get(key)
+    if fields is None:
+        # Each aggregate's output field, as resolving it on a fresh query gives it.
+        query = model._default_manager.all().query.chain()
+        fields = _AGGREGATE_FIELDS[key] = {
+            name: expression.resolve_expression(query, summarize=False).output_field
+            for name, expression in build(*values).items()
+        }
+    return {
+        name: CompiledAggregate(model, build, name, values, key, output_field)
+        for name, output_field in fields.items()
+    }
