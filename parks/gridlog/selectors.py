@@ -163,18 +163,24 @@ def activities_per_month(*, parks: QuerySet | None, first: date, last: date) -> 
     return _by_local_month(monthly.annotate(count=Count("pk")), "count")
 
 
+def _in_zones(zones: QuerySet[GridZone] | None) -> Q:
+    """Entries (or rollup rows) of `zones`; None: of any zone. An entry's zone exists while it
+    does (Activity.grid_zone: PROTECT, a foreign key), and a rollup row counting entries (n > 0)
+    is theirs, so "any zone" is "some zone" and reads no zone row: for the whole district the
+    semi-join to every zone was most of the twelve months' coverage query."""
+    return Q(grid_zone__isnull=False) if zones is None else Q(grid_zone__in=zones.values("pk"))
+
+
 def zones_covered_per_month(
-    *, zones: QuerySet[GridZone], first: date, last: date
+    *, zones: QuerySet[GridZone] | None, first: date, last: date
 ) -> dict[date, int]:
-    """Grid coverage (zone_logged above) month by month: how many of `zones` logged at least one
-    entry in each local month from `first`'s to `last`'s. Months in which none did are missing."""
+    """Grid coverage (zone_logged above) month by month: how many of `zones` (None: every zone)
+    logged at least one entry in each local month from `first`'s to `last`'s. Months in which
+    none did are missing."""
     if use_rollup():
         rows = (
             ActivityRollup.objects.filter(
-                month__gte=first.replace(day=1),
-                month__lte=last,
-                n__gt=0,
-                grid_zone__in=zones.values("pk"),
+                _in_zones(zones), month__gte=first.replace(day=1), month__lte=last, n__gt=0
             )
             .order_by()
             .values("month")
@@ -183,7 +189,7 @@ def zones_covered_per_month(
         return {row["month"]: row["covered"] for row in rows}
     monthly = (
         _months_of_log(first, last)
-        .filter(grid_zone__in=zones.values("pk"))
+        .filter(_in_zones(zones))
         .annotate(month=TruncMonth("occurred_at"))
         .values("month")
     )

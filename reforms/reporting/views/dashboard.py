@@ -197,7 +197,9 @@ def _trends(scope, end):
     parks = None if scope.is_district else scope.parks.values("pk")
     counted = gridlog_selectors.activities_per_month(parks=parks, first=first, last=last)
     covered = gridlog_selectors.zones_covered_per_month(
-        zones=scope.of(GridZone.objects.all()), first=first, last=last
+        zones=None if scope.is_district else scope.of(GridZone.objects.all()),
+        first=first,
+        last=last,
     )
 
     def by_month(rows):
