@@ -34,3 +34,29 @@ def test_what_it_prints():
     template = Template("{% load figures %}{{ a|figure:True }} {{ b|figure }} {{ c|figure:True }}")
     shown = template.render(Context({"a": 12.5, "b": "<b>", "c": None}))
     assert shown == "12.5% &lt;b&gt; —"
+
+
+# The dashboard's ranking printed a row's cells with this loop before the tag (issue 14).
+OLD_CELLS = Template(
+    "{% load figures %}{% for cell in cells %}\n"
+    '          <td class="text-end{% if cell.key == rank_key %} fw-semibold{% endif %}"'
+    ' data-col="{{ cell.key }}">{% if cell.percent %}{{ cell.value|figure:True }}'
+    "{% else %}{{ cell.value }}{% endif %}</td>\n"
+    "          {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("rank_key", ["a", "b", "<k>", ""])
+def test_ranking_cells_print_what_the_loop_printed(language, rank_key):
+    cells = [
+        {"key": key, "value": value, "percent": percent}
+        for key in ("a", "b", "<k>")
+        for value in VALUES
+        for percent in (True, False)
+    ]
+    tag = Template("{% load figures %}{% ranking_cells cells rank_key %}")
+    with translation.override(language):
+        context = {"cells": cells, "rank_key": rank_key}
+        assert tag.render(Context(context)) == OLD_CELLS.render(Context(context))
+        assert tag.render(Context({"cells": [], "rank_key": rank_key})) == ""
