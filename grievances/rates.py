@@ -487,10 +487,25 @@ def backlog_counts(at: datetime, *, counted_only: bool = False) -> dict[str, Any
     grievances whenever received. Whether a grievance was replied to by then is read from its
     reply time as it stands now: a grievance reopened since counts as open. `counted_only`: the
     queryset holds counted grievances only (backlog_candidates), as in rate_counts."""
+    return compiled_aggregates(
+        Grievance,
+        _counted_backlog_counts if counted_only else _backlog_counts_of_all,
+        [at],
+        key=("grievances.backlog_counts", counted_only),
+    )
+
+
+def _counted_backlog_counts(at: datetime) -> dict[str, Any]:
+    return _backlog_counts(at, Q())
+
+
+def _backlog_counts_of_all(at: datetime) -> dict[str, Any]:
+    return _backlog_counts(at, COUNTED)
+
+
+def _backlog_counts(at: datetime, counted: Q) -> dict[str, Any]:
     open_then = (
-        (Q() if counted_only else COUNTED)
-        & Q(received_at__lt=at)
-        & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
+        counted & Q(received_at__lt=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
     )
     return {
         "open_at_end": Count("pk", filter=open_then),

@@ -147,3 +147,24 @@ def test_rates_and_funnel_reads_the_same(grievances, park):
     )
     row = Grievance.objects.filter(park=park).aggregate(**_plain(False))
     assert compiled[0] == rates.with_rates(row)
+
+
+@pytest.mark.parametrize("counted_only", [False, True])
+def test_backlog_figures_are_the_definitions_own(grievances, counted_only):
+    """The backlogs at several moments in one query, as a report counts them."""
+    moments = {"a": NOW, "b": NOW - timedelta(days=100), "c": NOW - timedelta(days=170)}
+    counted = Q() if counted_only else rates.COUNTED
+
+    def run(counts_at):
+        return Grievance.objects.order_by().aggregate(
+            **{
+                f"{name}_{key}": expression
+                for name, at in moments.items()
+                for key, expression in counts_at(at).items()
+            }
+        )
+
+    expected, expected_sql = _ran(lambda: run(lambda at: rates._backlog_counts(at, counted)))
+    for _ in range(2):
+        got, sql = _ran(lambda: run(lambda at: rates.backlog_counts(at, counted_only=counted_only)))
+        assert (got, sql) == (expected, expected_sql)
