@@ -572,7 +572,24 @@ def opinion_counts(*, counted_only: bool = False) -> dict[str, Any]:
     """The aggregate expressions of the funnel's `opinions` and `rectified` over a queryset of
     grievances: opinions logged from surveys, withdrawn and merged ones not counted
     (`counted_only`: as rate_counts)."""
-    opinion = Q(channel=Channel.SURVEY) & (Q() if counted_only else COUNTED)
+    return compiled_aggregates(
+        Grievance,
+        _counted_opinion_counts if counted_only else _opinion_counts_of_all,
+        [],
+        key=("grievances.opinion_counts", counted_only),
+    )
+
+
+def _counted_opinion_counts() -> dict[str, Any]:
+    return _opinion_counts(Q())
+
+
+def _opinion_counts_of_all() -> dict[str, Any]:
+    return _opinion_counts(COUNTED)
+
+
+def _opinion_counts(counted: Q) -> dict[str, Any]:
+    opinion = Q(channel=Channel.SURVEY) & counted
     return {
         "opinions": Count("pk", filter=opinion),
         "rectified": Count("pk", filter=opinion & Q(rectified=True)),

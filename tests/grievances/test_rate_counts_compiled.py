@@ -145,8 +145,21 @@ def test_rates_and_funnel_reads_the_same(grievances, park):
         surveys=SurveyCampaign.objects.all(),
         now=NOW,
     )
-    row = Grievance.objects.filter(park=park).aggregate(**_plain(False))
+    row = Grievance.objects.filter(park=park).aggregate(
+        **_plain(False), **rates._opinion_counts(rates.COUNTED)
+    )
+    opinions = {key: row.pop(key) for key in ("opinions", "rectified")}
     assert compiled[0] == rates.with_rates(row)
+    assert compiled[1] == {**rates.survey_counts(SurveyCampaign.objects.all()), **opinions}
+
+
+@pytest.mark.parametrize("counted_only", [False, True])
+def test_opinion_figures_are_the_definitions_own(grievances, counted_only):
+    plain = rates._opinion_counts(Q() if counted_only else rates.COUNTED)
+    expected = _ran(lambda: Grievance.objects.order_by().aggregate(**plain))
+    for _ in range(2):
+        compiled = rates.opinion_counts(counted_only=counted_only)
+        assert _ran(lambda c=compiled: Grievance.objects.order_by().aggregate(**c)) == expected
 
 
 @pytest.mark.parametrize("counted_only", [False, True])
