@@ -35,6 +35,7 @@ The rules a 12345-style office defends, and why:
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import (
@@ -368,6 +369,19 @@ def _took_step(action: str) -> Exists:
 COUNTED = ~Q(status__in=UNCOUNTED_STATUSES)
 
 
+def _compiled(define: Any, counted_only: bool, values: list, *key: Any) -> dict[str, Any]:
+    """`define(*values, counted=…)`'s aggregates compiled once per process and `key` (what else
+    the definition reads): parks.core.compiled.compiled_aggregates. The definitions stay below,
+    the SQL is their very text, and only `values` (moments) change from call to call."""
+    counted = Q() if counted_only else COUNTED
+    return compiled_aggregates(
+        Grievance,
+        partial(define, counted=counted),
+        values,
+        key=(define.__name__, counted_only, *key),
+    )
+
+
 def only_counted(grievances: QuerySet[Grievance]) -> QuerySet[Grievance]:
     """The grievances the figures count, for rate_counts(counted_only=True)."""
     return grievances.filter(COUNTED)
@@ -388,13 +402,8 @@ def rate_counts(
     tests that again on every row; the same figures, except that a group (of a grouped query)
     without a counted grievance has no row instead of a row of zeros — for readers that take a
     missing group as no grievances (no_grievances)."""
-    counts = compiled_aggregates(
-        Grievance,
-        _counted_rate_counts if counted_only else _rate_counts_of_all,
-        [now or timezone.now()],
-        # What _rate_counts reads besides `now`: whether the calls are counted by triggers.
-        key=("grievances.rate_counts", counted_only, rollups_kept()),
-    )
+    # What _rate_counts reads besides `now`: whether the calls are counted by triggers.
+    counts = _compiled(_rate_counts, counted_only, [now or timezone.now()], rollups_kept())
     if not rates:
         return counts
     return {key: counts[key] for key in counts_for(rates)}
@@ -408,15 +417,7 @@ def counts_for(rates: Iterable[str]) -> tuple[str, ...]:
     return tuple(measure.key for measure in COUNTS if measure.key in wanted)
 
 
-def _counted_rate_counts(now: datetime) -> dict[str, Any]:
-    return _rate_counts(now, Q())
-
-
-def _rate_counts_of_all(now: datetime) -> dict[str, Any]:
-    return _rate_counts(now, COUNTED)
-
-
-def _rate_counts(now: datetime, counted: Q) -> dict[str, Any]:
+def _rate_counts(now: datetime, *, counted: Q) -> dict[str, Any]:
     response_pending = Q(responded_at__isnull=True, response_due_at__gte=now)
     resolution_pending = Q(resolved_at__isnull=True, resolution_due_at__gte=now)
     return {
@@ -487,23 +488,10 @@ def backlog_counts(at: datetime, *, counted_only: bool = False) -> dict[str, Any
     grievances whenever received. Whether a grievance was replied to by then is read from its
     reply time as it stands now: a grievance reopened since counts as open. `counted_only`: the
     queryset holds counted grievances only (backlog_candidates), as in rate_counts."""
-    return compiled_aggregates(
-        Grievance,
-        _counted_backlog_counts if counted_only else _backlog_counts_of_all,
-        [at],
-        key=("grievances.backlog_counts", counted_only),
-    )
+    return _compiled(_backlog_counts, counted_only, [at])
 
 
-def _counted_backlog_counts(at: datetime) -> dict[str, Any]:
-    return _backlog_counts(at, Q())
-
-
-def _backlog_counts_of_all(at: datetime) -> dict[str, Any]:
-    return _backlog_counts(at, COUNTED)
-
-
-def _backlog_counts(at: datetime, counted: Q) -> dict[str, Any]:
+def _backlog_counts(at: datetime, *, counted: Q) -> dict[str, Any]:
     open_then = (
         counted & Q(received_at__lt=at) & (Q(resolved_at__isnull=True) | Q(resolved_at__gte=at))
     )
@@ -572,23 +560,10 @@ def opinion_counts(*, counted_only: bool = False) -> dict[str, Any]:
     """The aggregate expressions of the funnel's `opinions` and `rectified` over a queryset of
     grievances: opinions logged from surveys, withdrawn and merged ones not counted
     (`counted_only`: as rate_counts)."""
-    return compiled_aggregates(
-        Grievance,
-        _counted_opinion_counts if counted_only else _opinion_counts_of_all,
-        [],
-        key=("grievances.opinion_counts", counted_only),
-    )
+    return _compiled(_opinion_counts, counted_only, [])
 
 
-def _counted_opinion_counts() -> dict[str, Any]:
-    return _opinion_counts(Q())
-
-
-def _opinion_counts_of_all() -> dict[str, Any]:
-    return _opinion_counts(COUNTED)
-
-
-def _opinion_counts(counted: Q) -> dict[str, Any]:
+def _opinion_counts(*, counted: Q) -> dict[str, Any]:
     opinion = Q(channel=Channel.SURVEY) & counted
     return {
         "opinions": Count("pk", filter=opinion),

@@ -24,7 +24,7 @@ NOW = datetime(2026, 6, 20, 9, 30, tzinfo=UTC)
 
 def _plain(counted_only: bool, keys=()) -> dict:
     """The definition, built and compiled afresh (what rate_counts returned before)."""
-    counts = rates._rate_counts(NOW, Q() if counted_only else rates.COUNTED)
+    counts = rates._rate_counts(NOW, counted=Q() if counted_only else rates.COUNTED)
     return {key: counts[key] for key in rates.counts_for(keys)} if keys else counts
 
 
@@ -131,7 +131,7 @@ def test_compiled_figures_are_the_definitions_own(grievances, shape, counted_onl
 def test_figures_follow_the_moment(grievances):
     """The moment pending is judged at is each call's own, not the first compilation's."""
     for moment in (NOW, NOW + timedelta(days=40), NOW - timedelta(days=150)):
-        plain = rates._rate_counts(moment, rates.COUNTED)
+        plain = rates._rate_counts(moment, counted=rates.COUNTED)
         assert Grievance.objects.aggregate(**rates.rate_counts(moment)) == (
             Grievance.objects.aggregate(**plain)
         )
@@ -146,7 +146,7 @@ def test_rates_and_funnel_reads_the_same(grievances, park):
         now=NOW,
     )
     row = Grievance.objects.filter(park=park).aggregate(
-        **_plain(False), **rates._opinion_counts(rates.COUNTED)
+        **_plain(False), **rates._opinion_counts(counted=rates.COUNTED)
     )
     opinions = {key: row.pop(key) for key in ("opinions", "rectified")}
     assert compiled[0] == rates.with_rates(row)
@@ -155,7 +155,7 @@ def test_rates_and_funnel_reads_the_same(grievances, park):
 
 @pytest.mark.parametrize("counted_only", [False, True])
 def test_opinion_figures_are_the_definitions_own(grievances, counted_only):
-    plain = rates._opinion_counts(Q() if counted_only else rates.COUNTED)
+    plain = rates._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
     expected = _ran(lambda: Grievance.objects.order_by().aggregate(**plain))
     for _ in range(2):
         compiled = rates.opinion_counts(counted_only=counted_only)
@@ -177,7 +177,9 @@ def test_backlog_figures_are_the_definitions_own(grievances, counted_only):
             }
         )
 
-    expected, expected_sql = _ran(lambda: run(lambda at: rates._backlog_counts(at, counted)))
+    expected, expected_sql = _ran(
+        lambda: run(lambda at: rates._backlog_counts(at, counted=counted))
+    )
     for _ in range(2):
         got, sql = _ran(lambda: run(lambda at: rates.backlog_counts(at, counted_only=counted_only)))
         assert (got, sql) == (expected, expected_sql)
