@@ -14,6 +14,7 @@ that draws more than the shared markup names its `template`, which extends templ
 (e.g. the supervision orders, reforms/supervision/_orders_panel.html).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,14 +72,29 @@ def filtered(filterset_class: Any, query: Any, rows: Any, user: Any, **known: An
     data = query.copy()
     for name in known:
         data.pop(name, None)
-    filterset = filterset_class(data, queryset=rows, request=Asker(user))
-    if data:  # nothing left to validate: no form to build (its choices, its fields)
+    if data:
+        filterset = filterset_class(data, queryset=rows, request=Asker(user))
         if filterset.errors:
             return rows.none()
         rows = filterset.qs
+    else:  # nothing left to validate: no form to build (its choices, its fields)
+        filterset = _narrowed(filterset_class, frozenset(known))(
+            None, queryset=rows, request=Asker(user)
+        )
     for name, value in known.items():
         rows = filterset.filters[name].filter(rows, value)
     return rows
+
+
+@functools.cache
+def _narrowed(filterset_class: Any, names: frozenset[str]) -> Any:
+    """`filterset_class` holding only the filters `names`: a FilterSet deep-copies every filter
+    it declares when it is made (about 0.9 ms for the task or inbox filters), and a panel whose
+    values are all known applies only these. Its filters and their methods are the class's own
+    (a subclass, made once per class and names)."""
+    narrowed = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    return narrowed
 
 
 Provider = Callable[[Any, Any], Panel | None]

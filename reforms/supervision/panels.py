@@ -167,6 +167,8 @@ def _subject_panel(user, subject):
         "orders",
         _("Supervision orders"),
         _query(**{field: subject.pk}),
+        # The page read its task or grievance within the user's scope: no filter form checks it.
+        known={field: subject},
         ordering=("-issued_at", "-pk"),
         issue_url=issue_url,
         show_subject=False,
