@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Count, Window
+
 # Rows a panel lists; its count and link lead to the rest.
 PANEL_ITEMS = 5
 
@@ -84,6 +86,20 @@ def filtered(filterset_class: Any, query: Any, rows: Any, user: Any, **known: An
     for name, value in known.items():
         rows = filterset.filters[name].filter(rows, value)
     return rows
+
+
+def first_and_count(rows: Any, *ordering: str) -> tuple[list, int]:
+    """A panel's first PANEL_ITEMS rows in `ordering` and how many `rows` there are, in one
+    query: the count is a window over every row (`COUNT(*) OVER ()`, taken before the LIMIT),
+    read from the first row, and none when there is no row. For rows that are one per record
+    (no DISTINCT, no join that repeats a record), as a panel's are; a count kept in a tally
+    reads the tally instead (parks.core.tallies.count). Rows made DISTINCT (a filter choosing
+    among several values marks them so) are counted by a query of their own: a window counts
+    before DISTINCT."""
+    if rows.query.distinct:
+        return list(rows.order_by(*ordering)[:PANEL_ITEMS]), rows.count()
+    first = list(rows.annotate(panel_total=Window(Count("*"))).order_by(*ordering)[:PANEL_ITEMS])
+    return first, first[0].panel_total if first else 0
 
 
 @functools.cache

@@ -246,12 +246,12 @@ def park_reports_panel(user, park):
         .filter(park=park, status=ReportStatus.DONE)
         .select_related("park", "subdistrict")
         .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
-        .order_by("-period_end", "-pk")
     )
+    reports, count = related.first_and_count(rows, "-period_end", "-pk")
     return Panel(
         key="reports",
         title=_("Progress reports"),
-        count=rows.count(),
+        count=count,
         url=f"{reverse('reforms:report_list')}?park={park.pk}",
         items=[
             PanelItem(
@@ -260,7 +260,7 @@ def park_reports_panel(user, park):
                 badge=report.get_period_kind_display(),
                 tone="secondary",
             )
-            for report in rows[:PANEL_ITEMS]
+            for report in reports
         ],
         icon="bi-file-earmark-bar-graph",
         empty_text=_("No report yet."),

@@ -14,6 +14,7 @@ from parks.core import related
 from parks.core.row_urls import pk_url
 from reforms.supervision import selectors as order_selectors
 from reforms.supervision.filters import OrderFilter
+from reforms.supervision.services import order_issue
 from reforms.tasks import selectors as task_selectors
 from reforms.tasks.filters import TaskFilter
 from tests.factories import GrievanceFactory, TaskFactory
@@ -104,3 +105,29 @@ def test_a_subjects_orders_filter_as_the_validated_query(request, park, field):
         known = related.filtered(OrderFilter, query, rows, user, **{field: subject})
         validated = related.filtered(OrderFilter, query, rows, user)
         assert _sql(known) == _sql(validated)
+
+
+@pytest.mark.django_db
+def test_a_panels_first_rows_and_count_in_one_query_are_the_two_queries_answers(
+    request, park, office_user, django_assert_max_num_queries
+):
+    ordering = ("-issued_at", "-pk")
+    for n in (0, 1, 7):
+        for _ in range(n if n < 2 else n - 1):
+            task = TaskFactory(park=park)
+            order_issue(
+                actor=office_user,
+                unit=None,
+                colour="red",
+                requirement="限期反馈",
+                reply_due=timezone.localdate(),
+                task=task,
+            )
+        for user in _users(request):
+            rows = order_selectors.order_table(user=user, today=timezone.localdate())
+            expected = (list(rows.order_by(*ordering)[: related.PANEL_ITEMS]), rows.count())
+            with django_assert_max_num_queries(1):
+                first, count = related.first_and_count(rows, *ordering)
+            assert (first, count) == expected
+            # Made DISTINCT (a multiple-choice filter), the rows are counted apart, as before.
+            assert related.first_and_count(rows.distinct(), *ordering) == expected
