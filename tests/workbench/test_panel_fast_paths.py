@@ -1,16 +1,22 @@
 """The pages' cheaper paths answer exactly as the plain ones: a row's address reversed once
-(parks.core.row_urls) is `reverse()`'s, and a related panel whose filter values the page has
-read applies the same filters with a narrowed FilterSet as with the whole one."""
+(parks.core.row_urls) is `reverse()`'s; a related panel whose filter values the page has read
+applies the same filters with a narrowed FilterSet as with the whole one, and its first rows
+and count in one query are the two queries' answers; a model select's options read by a plain
+query are those Django's iterator reads."""
 
 import pytest
 from django.core.exceptions import EmptyResultSet
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import timezone, translation
 
 from grievances import selectors as grievance_selectors
+from grievances.choices import DISPUTE_CATEGORIES
 from grievances.filters import GrievanceFilter
+from grievances.forms import MediationOpenForm
 from parks.core import related
+from parks.core.forms import ListedChoiceIterator
 from parks.core.row_urls import pk_url
 from reforms.supervision import selectors as order_selectors
 from reforms.supervision.filters import OrderFilter
@@ -131,3 +137,20 @@ def test_a_panels_first_rows_and_count_in_one_query_are_the_two_queries_answers(
             assert (first, count) == expected
             # Made DISTINCT (a multiple-choice filter), the rows are counted apart, as before.
             assert related.first_and_count(rows.distinct(), *ordering) == expected
+
+
+@pytest.mark.django_db
+def test_a_model_select_offers_djangos_options_in_one_plain_query(park, office_user, grid_zone):
+    grievance = GrievanceFactory(park=park, category=next(iter(DISPUTE_CATEGORIES)))
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            form = MediationOpenForm(grievance=grievance)
+            field = form.fields["mediator"]
+            assert field.iterator is ListedChoiceIterator
+            plain = [(str(value), str(label)) for value, label in ModelChoiceIterator(field)]
+            assert [(str(value), str(label)) for value, label in field.choices] == plain
+            assert len(plain) > 1
+            html = str(form["mediator"])
+            field.iterator = ModelChoiceIterator
+            field.widget.choices = field.choices
+            assert str(form["mediator"]) == html
