@@ -1,5 +1,8 @@
 """Form parts every domain's forms share: Bootstrap classes, date inputs, several files at once."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +31,7 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     dozen people or units (1.5 ms of the grievance page's mediator select). Same options, same
     order, one query as before."""
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.queryset.all():

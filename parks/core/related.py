@@ -108,7 +108,7 @@ def _narrowed(filterset_class: Any, names: frozenset[str]) -> Any:
     it declares when it is made (about 0.9 ms for the task or inbox filters), and a panel whose
     values are all known applies only these. Its filters and their methods are the class's own
     (a subclass, made once per class and names)."""
-    narrowed = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed: Any = type(filterset_class.__name__, (filterset_class,), {})
     narrowed.base_filters = {name: filterset_class.base_filters[name] for name in names}
     return narrowed
 

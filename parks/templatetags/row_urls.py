@@ -9,5 +9,5 @@ register = template.Library()
 
 
 @register.filter
-def row_url(pk, viewname):
+def row_url(pk: int, viewname: str) -> str:
     return pk_url(viewname, pk)
