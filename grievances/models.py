@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +24,7 @@ from grievances.followup_counts import FollowUpTally  # noqa: F401  (a model of 
 from grievances.mediation_models import Mediation, MediationSession  # noqa: F401  (this app's)
 from grievances.status_counts import StatusTally  # noqa: F401  (a model of this app)
 from parks.core.choice_display import ChoiceDisplayMixin
+from parks.core.row_urls import pk_url
 from parks.gridlog.models import Activity
 from parks.structure.models import GridZone, Organisation, Park
 
@@ -278,7 +278,7 @@ class Grievance(ChoiceDisplayMixin, models.Model):
         return f"{self.tracking_code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("grievances:grievance_detail", args=[self.pk])
+        return pk_url("grievances:grievance_detail", self.pk)
 
 
 class Attachment(models.Model):

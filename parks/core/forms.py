@@ -1,5 +1,8 @@
 """Form parts every domain's forms share: Bootstrap classes, date inputs, several files at once."""
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +22,20 @@ def without_dashes(field: forms.Field) -> None:
         field.choices = [
             (value, EMPTY_CHOICE if label == DASHES else label) for value, label in field.choices
         ]
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A model select's options read by one plain query. Django reads them through
+    `queryset.iterator()`, which with production's server-side cursors declares a cursor WITH
+    HOLD outside a transaction: more round trips and the rows kept at commit, for a list of some
+    dozen people or units (1.5 ms of the grievance page's mediator select). Same options, same
+    order, one query as before."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -46,6 +63,9 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             without_dashes(field)
+            if isinstance(field, forms.ModelChoiceField):
+                field.iterator = ListedChoiceIterator
+                field.widget.choices = field.choices  # the options drawn, from now on too
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -14,9 +14,12 @@ that draws more than the shared markup names its `template`, which extends templ
 (e.g. the supervision orders, reforms/supervision/_orders_panel.html).
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db.models import Count, Window
 
 # Rows a panel lists; its count and link lead to the rest.
 PANEL_ITEMS = 5
@@ -71,14 +74,43 @@ def filtered(filterset_class: Any, query: Any, rows: Any, user: Any, **known: An
     data = query.copy()
     for name in known:
         data.pop(name, None)
-    filterset = filterset_class(data, queryset=rows, request=Asker(user))
-    if data:  # nothing left to validate: no form to build (its choices, its fields)
+    if data:
+        filterset = filterset_class(data, queryset=rows, request=Asker(user))
         if filterset.errors:
             return rows.none()
         rows = filterset.qs
+    else:  # nothing left to validate: no form to build (its choices, its fields)
+        filterset = _narrowed(filterset_class, frozenset(known))(
+            None, queryset=rows, request=Asker(user)
+        )
     for name, value in known.items():
         rows = filterset.filters[name].filter(rows, value)
     return rows
+
+
+def first_and_count(rows: Any, *ordering: str) -> tuple[list, int]:
+    """A panel's first PANEL_ITEMS rows in `ordering` and how many `rows` there are, in one
+    query: the count is a window over every row (`COUNT(*) OVER ()`, taken before the LIMIT),
+    read from the first row, and none when there is no row. For rows that are one per record
+    (no DISTINCT, no join that repeats a record), as a panel's are; a count kept in a tally
+    reads the tally instead (parks.core.tallies.count). Rows made DISTINCT (a filter choosing
+    among several values marks them so) are counted by a query of their own: a window counts
+    before DISTINCT."""
+    if rows.query.distinct:
+        return list(rows.order_by(*ordering)[:PANEL_ITEMS]), rows.count()
+    first = list(rows.annotate(panel_total=Window(Count("*"))).order_by(*ordering)[:PANEL_ITEMS])
+    return first, first[0].panel_total if first else 0
+
+
+@functools.cache
+def _narrowed(filterset_class: Any, names: frozenset[str]) -> Any:
+    """`filterset_class` holding only the filters `names`: a FilterSet deep-copies every filter
+    it declares when it is made (about 0.9 ms for the task or inbox filters), and a panel whose
+    values are all known applies only these. Its filters and their methods are the class's own
+    (a subclass, made once per class and names)."""
+    narrowed: Any = type(filterset_class.__name__, (filterset_class,), {})
+    narrowed.base_filters = {name: filterset_class.base_filters[name] for name in names}
+    return narrowed
 
 
 Provider = Callable[[Any, Any], Panel | None]

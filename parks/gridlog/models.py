@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parks.core.choice_display import ChoiceDisplayMixin
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN
+from parks.core.row_urls import pk_url
 from parks.gridlog.choices import ActivityKind
 from parks.structure.models import ConstraintErrorsOnFieldsMixin, GridZone, Park
 
@@ -104,7 +104,7 @@ class Activity(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("parks:activity_detail", args=[self.pk])
+        return pk_url("parks:activity_detail", self.pk)
 
     def clean(self):
         # The constraints' bounds, checked in Python too: validating a constraint costs a query,

@@ -17,9 +17,21 @@ from parks.core import related, tallies
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.gridlog import selectors
 
+# What a panel's row shows (its text, link, note and badge): the feed's rows read with these
+# columns, not every column of four tables.
+ITEM_COLUMNS = (
+    "title",
+    "kind",
+    "occurred_at",
+    "grid_zone__code",
+    "logged_by__display_name",
+    "logged_by__username",
+)
+
 
 def _entries(user, key, **where):
     rows = selectors.activity_list(user=user).filter(**where).prefetch_related(None)
+    shown = rows.select_related(None).select_related("grid_zone", "logged_by").only(*ITEM_COLUMNS)
     items = [
         PanelItem(
             text=activity.title,
@@ -36,7 +48,7 @@ def _entries(user, key, **where):
             badge=activity.get_kind_display(),
             tone="secondary",
         )
-        for activity in rows[:PANEL_ITEMS]
+        for activity in shown[:PANEL_ITEMS]
     ]
     return Panel(
         key="activities",

@@ -8,10 +8,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parks.core.choice_display import ChoiceDisplayMixin
+from parks.core.row_urls import pk_url
 from parks.structure.choice_labels import person_name
 from parks.structure.choices import (
     DESIGNATED_STATUSES,
@@ -175,7 +175,7 @@ class Park(ChoiceDisplayMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("parks:park_detail", args=[self.pk])
+        return pk_url("parks:park_detail", self.pk)
 
     @property
     def honour_list(self):
@@ -389,7 +389,7 @@ class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("parks:grid_zone_detail", args=[self.pk])
+        return pk_url("parks:grid_zone_detail", self.pk)
 
 
 class Facility(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):

@@ -5,10 +5,10 @@ Word briefing (情况通报)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.row_urls import pk_url
 from parks.structure.models import Park, Subdistrict
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 
@@ -147,7 +147,7 @@ class Report(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reforms:report_detail", args=[self.pk])
+        return pk_url("reforms:report_detail", self.pk)
 
     @property
     def scope_label(self):

@@ -4,10 +4,10 @@ grievance, the unit's replies with their files, each order's timeline, and remin
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from grievances.models import Grievance
+from parks.core.row_urls import pk_url
 from parks.structure.models import Organisation
 from reforms.supervision.choices import (
     OrderAction,
@@ -103,7 +103,7 @@ class SupervisionOrder(models.Model):
         return self.code
 
     def get_absolute_url(self):
-        return reverse("reforms:order_detail", args=[self.pk])
+        return pk_url("reforms:order_detail", self.pk)
 
     @property
     def code(self) -> str:

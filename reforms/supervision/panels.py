@@ -3,7 +3,7 @@
 Every count is the order list's own: the list's filter (filters.OrderFilter) over the list's
 rows (selectors.order_table), with the very query string the count links to — as the
 grievances' panels do with the inbox — so a count and the list it opens cannot disagree. Each
-panel costs two queries, its count and its first rows (most urgent reply date first, overdue
+panel costs one query, its first rows with their count (most urgent reply date first, overdue
 ones marked red), and one more when its filter checks the unit or park it names. All of them
 are drawn by _orders_panel.html, which extends the shared panel markup.
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related
-from parks.core.related import PANEL_ITEMS, Panel
+from parks.core.related import Panel
 from reforms.supervision import policy, selectors
 from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
 from reforms.supervision.filters import OrderFilter
@@ -57,15 +57,16 @@ def _panel(
     values of `query` the page has read already (parks.core.related.filtered)."""
     rows = selectors.order_table(user=user, today=timezone.localdate())
     rows = related.filtered(OrderFilter, query, rows, user, **(known or {}))
+    orders, count = related.first_and_count(rows, *ordering)
     return Panel(
         key=key,
         title=title,
-        count=rows.count(),
+        count=count,
         url=f"{reverse('reforms:order_list')}?{query.urlencode()}",
         icon="bi-megaphone",
         template=PANEL_TEMPLATE,
         extra={
-            "orders": list(rows.order_by(*ordering)[:PANEL_ITEMS]),
+            "orders": orders,
             "issue_url": issue_url,
             "show_subject": show_subject,
         },
@@ -167,6 +168,8 @@ def _subject_panel(user, subject):
         "orders",
         _("Supervision orders"),
         _query(**{field: subject.pk}),
+        # The page read its task or grievance within the user's scope: no filter form checks it.
+        known={field: subject},
         ordering=("-issued_at", "-pk"),
         issue_url=issue_url,
         show_subject=False,

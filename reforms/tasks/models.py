@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parks.core.dates import (
@@ -15,6 +14,7 @@ from parks.core.dates import (
     PORTAL_DATE_MIN,
     PORTAL_DATE_VALIDATORS,
 )
+from parks.core.row_urls import pk_url
 from parks.structure.models import ConstraintErrorsOnFieldsMixin, Organisation, Park, Subdistrict
 from reforms.tasks.choices import (
     MilestoneReminderLevel,
@@ -248,7 +248,7 @@ class Task(ConstraintErrorsOnFieldsMixin, models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("reforms:task_detail", args=[self.pk])
+        return pk_url("reforms:task_detail", self.pk)
 
     def audit_place(self) -> tuple[int | None, int | None]:
         """Where the audit log places the task's writes (parks.history.audit): its park; a task of

@@ -46,7 +46,13 @@ def _tasks(user, *, known=None, **params):
     return related.filtered(TaskFilter, query, rows, user, **known), query
 
 
+# What a panel's row shows (parks.core.related.PanelItem): the tasks read with these columns
+# and their warning, not every column of three tables.
+TASK_ITEM_COLUMNS = ("title", "code", "due_date", "lead_unit__name")
+
+
 def _task_items(rows) -> list[PanelItem]:
+    shown = rows.select_related(None).select_related("lead_unit").only(*TASK_ITEM_COLUMNS)
     return [
         PanelItem(
             text=task.title,
@@ -59,7 +65,7 @@ def _task_items(rows) -> list[PanelItem]:
             badge=str(WarningLevel(task.warning).label),
             tone=WARNING_TONES.get(task.warning, "secondary"),
         )
-        for task in rows.order_by("warning_rank", "due_date", "code")[:PANEL_ITEMS]
+        for task in shown.order_by("warning_rank", "due_date", "code")[:PANEL_ITEMS]
     ]
 
 
@@ -246,12 +252,12 @@ def park_reports_panel(user, park):
         .filter(park=park, status=ReportStatus.DONE)
         .select_related("park", "subdistrict")
         .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
-        .order_by("-period_end", "-pk")
     )
+    reports, count = related.first_and_count(rows, "-period_end", "-pk")
     return Panel(
         key="reports",
         title=_("Progress reports"),
-        count=rows.count(),
+        count=count,
         url=f"{reverse('reforms:report_list')}?park={park.pk}",
         items=[
             PanelItem(
@@ -260,7 +266,7 @@ def park_reports_panel(user, park):
                 badge=report.get_period_kind_display(),
                 tone="secondary",
             )
-            for report in rows[:PANEL_ITEMS]
+            for report in reports
         ],
         icon="bi-file-earmark-bar-graph",
         empty_text=_("No report yet."),
