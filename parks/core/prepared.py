@@ -1,0 +1,184 @@
+"""Querysets compiled once per process, then run with each request's values.
+
+A busy endpoint reading one row (the API's token, a grievance's detail) spent most of its Python
+time on the ORM turning the same queryset into the same SQL again: building the filters,
+listing some sixty columns of five joined tables, quoting each name. Only the values change (the
+token's digest, the grievance's id, the moment "now"). `prepared(key, build, *values)` builds
+and compiles `build(*values)` the first time a key is seen, with stand-in values, and afterwards
+returns a queryset that runs the remembered SQL with the request's values in their places; its
+rows are read by Django's own iterable into model instances, related objects and annotations as
+before, and `prefetch_related` lookups run as usual.
+
+Correct by construction, as parks.core.compiled is:
+
+- The SQL is the very text Django compiles from `build`: it is compiled twice, with two sets of
+  stand-in values that differ in every part, and each parameter is matched to the value it came
+  from; a parameter that is neither a value nor the same constant both times (a value Django
+  rewrote, as `%value%` for a `contains`) means the key is compiled afresh on every use.
+- `build` may depend on nothing but its values and `key`: whatever else shapes the SQL (the
+  user's scope, a setting, the language) belongs in the key (the callers say what theirs holds).
+- The queryset returned is meant to be evaluated as it is. Chaining it (`filter`, `count`,
+  `get`…) gives the ordinary queryset of `build(*values)`, compiled as usual: no other query
+  ever runs the remembered SQL.
+"""
+
+import copy
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+# (key, database alias) -> the plan, or None: compiled afresh each time. Bounded: a key may name
+# a user's scope, and a process serves more users than it needs to remember.
+_PLANS: "OrderedDict[tuple[Hashable, str], _Plan | None]" = OrderedDict()
+MAX_PLANS = 512
+
+
+@dataclass(frozen=True)
+class _Plan:
+    queryset: QuerySet  # built with the first stand-ins: the model, the lookups to prefetch
+    compiler: SQLCompiler  # compiled once: the columns, the related objects, the annotations
+    sql: str
+    # Per parameter: (True, the position of the value it is) or (False, a constant).
+    slots: tuple[tuple[bool, Any], ...]
+    # What each column's value goes through as it is read: a function of the columns and the
+    # database's kind alone (the functions are handed the connection as they are applied).
+    converters: dict[int, Any]
+
+
+def _stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
+    """Values of the same types that no real request uses, told apart by their position; the
+    second set differs from the first in every part."""
+    stand_ins: list[Any] = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool):
+            raise TypeError("prepared takes no booleans as values: put them in the key")
+        if isinstance(value, int):
+            stand_ins.append((-2_000_000_011 if second else -1_000_000_007) - position)
+        elif isinstance(value, str):
+            stand_ins.append(f"prepared-stand-in-{'b' if second else 'a'}-{position}")
+        elif isinstance(value, datetime):
+            start = (
+                datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC)
+                if second
+                else datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+            )
+            stand_ins.append(start + timedelta(days=position, microseconds=position + 1))
+        elif isinstance(value, date):
+            start = date(1972, 11, 10) if second else date(1901, 2, 1)
+            stand_ins.append(start + timedelta(days=position))
+        else:
+            raise TypeError(f"prepared takes ints, strings, datetimes and dates, not {value!r}")
+    return stand_ins
+
+
+def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[Any, ...]] | None:
+    compiler = queryset.query.get_compiler(using=using)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return compiler, sql, tuple(params)
+
+
+def _slots(first, second, stand_ins) -> tuple[tuple[bool, Any], ...] | None:
+    """Each parameter as a value's position or a constant, from two compilations with
+    different stand-ins; None when some parameter is neither."""
+    (first_sql, first_params), (second_sql, second_params) = first, second
+    if first_sql != second_sql or len(first_params) != len(second_params):
+        return None
+    slots = []
+    for one, other in zip(first_params, second_params, strict=True):
+        if type(one) is type(other) and one == other:
+            slots.append((False, one))
+            continue
+        position = next(
+            (
+                i
+                for i, stand_in in enumerate(stand_ins)
+                if type(one) is type(stand_in) and one == stand_in
+            ),
+            None,
+        )
+        if position is None:
+            return None
+        slots.append((True, position))
+    return tuple(slots)
+
+
+def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> "_Plan | None":
+    first, second = (_stand_ins(values, second) for second in (False, True))
+    queryset = build(*first)
+    one = _compiled(queryset, using)
+    other = _compiled(build(*second), using)
+    if one is None or other is None:
+        return None
+    slots = _slots(one[1:], other[1:], first)
+    if slots is None:
+        return None
+    compiler = one[0]
+    converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
+    return _Plan(
+        queryset=queryset, compiler=compiler, sql=one[1], slots=slots, converters=converters
+    )
+
+
+class PreparedQuery(Query):
+    """A clone of a plan's query that compiles to the plan's SQL with one use's values.
+
+    Its own parts (the filters, the annotations' values) are the plan's stand-ins: cloning it
+    (any further queryset method: `filter`, `count`, `get`…) gives instead the plain query of
+    `build(*values)`, built afresh with this use's values."""
+
+    prepared: tuple["_Plan", tuple[Any, ...], Callable[..., QuerySet], tuple[Any, ...]]
+
+    def clone(self):
+        _plan, _params, build, values = self.prepared
+        return build(*values).query.clone()
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        plan, params, _build, _values = self.prepared
+        compiler = copy.copy(plan.compiler)
+        compiler.query = self
+        compiler.connection = connection if connection is not None else connections[using]
+        compiler.using = using
+        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)
+        compiler.get_converters = lambda expressions: plan.converters
+        return compiler
+
+
+def prepared(
+    key: Hashable, build: Callable[..., QuerySet[M]], *values: Any, using: str = DEFAULT_DB_ALIAS
+) -> QuerySet[M]:
+    """`build(*values)`, compiled once per `key` and database (module docstring), to be
+    evaluated as it is (iterated, listed)."""
+    cache_key = (key, using)
+    if cache_key in _PLANS:
+        plan = _PLANS[cache_key]
+        _PLANS.move_to_end(cache_key)
+    else:
+        plan = _PLANS[cache_key] = _plan(build, values, using)
+        if len(_PLANS) > MAX_PLANS:
+            _PLANS.popitem(last=False)
+    if plan is None:
+        return build(*values).using(using)
+    queryset = plan.queryset.using(using)
+    query = queryset.query
+    query.__class__ = PreparedQuery
+    params = tuple(values[value] if is_value else value for is_value, value in plan.slots)
+    query.prepared = (plan, params, build, values)
+    return queryset
+
+
+def forget() -> None:
+    """Drop every plan (tests that change what a key stands for)."""
+    _PLANS.clear()
