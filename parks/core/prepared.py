@@ -179,6 +179,29 @@ def prepared(
     return queryset
 
 
+def prefetch_prepared(
+    instance: Model, name: str, key: Hashable, build: Callable[..., QuerySet], *values: Any
+) -> None:
+    """Leave on `instance` what `prefetch_related(name)` of its to-many relation `name` leaves
+    (its manager answers `.all()` without a query), with the rows read by
+    `prepared(key, build, *values)`: `build` must be the query the prefetch runs for this one
+    instance (`<related>.objects.filter(<field>__in=[instance.pk])`; tests compare the SQL).
+
+    The steps are Django's own (prefetch_one_level): the manager's queryset holding the rows
+    as its result, and each row pointing back at the instance."""
+    manager = getattr(instance, name)
+    field = manager.field  # the related model's foreign key to the instance
+    rows = list(prepared(key, build, *values))
+    for row in rows:
+        setattr(row, field.name, instance)
+    found = manager.get_queryset()
+    found._result_cache = rows
+    found._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[field.remote_field.cache_name] = found
+
+
 def forget() -> None:
     """Drop every plan (tests that change what a key stands for)."""
     _PLANS.clear()

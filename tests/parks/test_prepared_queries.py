@@ -10,6 +10,7 @@ another scope, a subdistrict that gained a park, or a user whose park changed.
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,9 +20,9 @@ from rest_framework.test import APIClient
 import grievances.api.views.grievances as grievance_views
 import parks.core.api.authentication as authentication
 from grievances.api.views.grievances import GrievanceViewSet
-from grievances.models import Grievance, PersonalDataView
+from grievances.models import Attachment, Grievance, PersonalDataView
 from parks.core import prepared as prepared_module
-from parks.core.prepared import PreparedQuery, prepared
+from parks.core.prepared import PreparedQuery, prefetch_prepared, prepared
 from parks.structure import services
 from tests.factories import GrievanceFactory, ParkFactory
 from tests.parks.test_fast_reading import USERS, _answers, _paths
@@ -53,7 +54,7 @@ def _logged_and_answers(client, paths, language):
     logged = sorted(
         PersonalDataView.objects.order_by("pk")[before:].values_list("grievance_id", "via")
     )
-    return answers, logged, len(queries)
+    return answers, logged, [query["sql"] for query in queries]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -183,3 +184,29 @@ def test_an_empty_build_reads_nothing(park):
     with CaptureQueriesContext(connection) as queries:
         assert list(prepared(("test", "none"), nothing, 1)) == []
     assert len(queries) == 0
+
+
+def test_a_prepared_prefetch_leaves_what_prefetch_related_leaves(park):
+    grievance = GrievanceFactory(park=park)
+    for n in range(2):
+        Attachment.objects.create(
+            grievance=grievance,
+            file=ContentFile(b"%PDF", name=f"{n}.pdf"),
+            original_name=f"{n}",
+            size=4,
+        )
+
+    def attachments_of(pk):
+        return Attachment.objects.filter(grievance__in=[pk])
+
+    with CaptureQueriesContext(connection) as plain:
+        [expected] = Grievance.objects.filter(pk=grievance.pk).prefetch_related("attachments")
+    found = Grievance.objects.get(pk=grievance.pk)
+    with CaptureQueriesContext(connection) as fast:
+        prefetch_prepared(found, "attachments", ("test", "attachments"), attachments_of, found.pk)
+    assert fast[0]["sql"] == plain[1]["sql"]
+    with CaptureQueriesContext(connection) as later:
+        assert list(found.attachments.all()) == list(expected.attachments.all())
+        assert all(attachment.grievance is found for attachment in found.attachments.all())
+        assert found.attachments.count() == 2
+    assert len(later) == 0

@@ -36,12 +36,12 @@ from grievances.api.serializers import (
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from grievances.filters import GrievanceFilter
 from grievances.merging import grievance_merge
-from grievances.models import Grievance, Mediation
+from grievances.models import Attachment, Grievance, Mediation
 from parks import access
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
-from parks.core.prepared import prepared
+from parks.core.prepared import prefetch_prepared, prepared
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -106,10 +106,18 @@ def _one_shown(user, pk: int):
     def build(pk, now, response_warn, resolution_warn):
         visible = selectors.grievances_visible_to(user)
         shown = _as_shown(visible, moments=(now, response_warn, resolution_warn))
-        return shown.filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+        # Its attachments are read below, by the query their prefetch runs for one row.
+        return shown.filter(pk=pk).order_by().prefetch_related(None)[:MAX_GET_RESULTS]
 
     key = ("grievance_detail", access.scope_key(user))
-    return list(prepared(key, build, pk, *selectors.deadline_moments()))
+    found = list(prepared(key, build, pk, *selectors.deadline_moments()))
+    if len(found) == 1:
+        prefetch_prepared(found[0], "attachments", "grievance_attachments", _attachments_of, pk)
+    return found
+
+
+def _attachments_of(pk):
+    return Attachment.objects.filter(grievance__in=[pk])
 
 
 def _fresh(grievance):
