@@ -37,10 +37,12 @@ from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
-# (key, database alias) -> the plan, or None: compiled afresh each time. Bounded: a key may name
-# a user's scope, and a process serves more users than it needs to remember.
+# (key, database alias) -> the plan, or None: compiled afresh each time. Least recently used
+# first, and bounded: a key may name a user's scope (a grievance detail's plan holds ~50 KB),
+# and a process serves more users than it needs to remember.
 _PLANS: "OrderedDict[tuple[Hashable, str], _Plan | None]" = OrderedDict()
-MAX_PLANS = 512
+MAX_PLANS = 128
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -162,13 +164,19 @@ def prepared(
     """`build(*values)`, compiled once per `key` and database (module docstring), to be
     evaluated as it is (iterated, listed)."""
     cache_key = (key, using)
-    if cache_key in _PLANS:
-        plan = _PLANS[cache_key]
-        _PLANS.move_to_end(cache_key)
-    else:
+    plan = _PLANS.get(cache_key, _UNKNOWN)
+    if plan is _UNKNOWN:
         plan = _PLANS[cache_key] = _plan(build, values, using)
-        if len(_PLANS) > MAX_PLANS:
-            _PLANS.popitem(last=False)
+        while len(_PLANS) > MAX_PLANS:
+            try:
+                _PLANS.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
+    else:
+        try:
+            _PLANS.move_to_end(cache_key)
+        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
+            pass
     if plan is None:
         return build(*values).using(using)
     queryset = plan.queryset.using(using)
