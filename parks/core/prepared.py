@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -76,8 +76,8 @@ def _stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
             )
             stand_ins.append(start + timedelta(days=position, microseconds=position + 1))
         elif isinstance(value, date):
-            start = date(1972, 11, 10) if second else date(1901, 2, 1)
-            stand_ins.append(start + timedelta(days=position))
+            day = date(1972, 11, 10) if second else date(1901, 2, 1)
+            stand_ins.append(day + timedelta(days=position))
         else:
             raise TypeError(f"prepared takes ints, strings, datetimes and dates, not {value!r}")
     return stand_ins
@@ -92,7 +92,11 @@ def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[A
     return compiler, sql, tuple(params)
 
 
-def _slots(first, second, stand_ins) -> tuple[tuple[bool, Any], ...] | None:
+def _slots(
+    first: tuple[str, tuple[Any, ...]],
+    second: tuple[str, tuple[Any, ...]],
+    stand_ins: Sequence[Any],
+) -> tuple[tuple[bool, Any], ...] | None:
     """Each parameter as a value's position or a constant, from two compilations with
     different stand-ins; None when some parameter is neither."""
     (first_sql, first_params), (second_sql, second_params) = first, second
@@ -143,18 +147,23 @@ class PreparedQuery(Query):
 
     prepared: tuple["_Plan", tuple[Any, ...], Callable[..., QuerySet], tuple[Any, ...]]
 
-    def clone(self):
+    def clone(self) -> Query:
         _plan, _params, build, values = self.prepared
         return build(*values).query.clone()
 
-    def get_compiler(self, using=None, connection=None, elide_empty=True):
+    def get_compiler(
+        self, using: str | None = None, connection: Any = None, elide_empty: bool = True
+    ) -> SQLCompiler:
         plan, params, _build, _values = self.prepared
         compiler = copy.copy(plan.compiler)
         compiler.query = self
-        compiler.connection = connection if connection is not None else connections[using]
+        compiler.connection = (
+            connection if connection is not None else connections[using or DEFAULT_DB_ALIAS]
+        )
         compiler.using = using
-        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)
-        compiler.get_converters = lambda expressions: plan.converters
+        # The remembered SQL and converters, for this compiler alone.
+        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
+        compiler.get_converters = lambda expressions: plan.converters  # type: ignore[method-assign]
         return compiler
 
 
@@ -164,24 +173,25 @@ def prepared(
     """`build(*values)`, compiled once per `key` and database (module docstring), to be
     evaluated as it is (iterated, listed)."""
     cache_key = (key, using)
-    plan = _PLANS.get(cache_key, _UNKNOWN)
-    if plan is _UNKNOWN:
+    known = _PLANS.get(cache_key, _UNKNOWN)
+    if isinstance(known, _Plan) or known is None:
+        plan = known
+        try:
+            _PLANS.move_to_end(cache_key)
+        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
+            pass
+    else:
         plan = _PLANS[cache_key] = _plan(build, values, using)
         while len(_PLANS) > MAX_PLANS:
             try:
                 _PLANS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
-    else:
-        try:
-            _PLANS.move_to_end(cache_key)
-        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
-            pass
     if plan is None:
         return build(*values).using(using)
     queryset = plan.queryset.using(using)
-    query = queryset.query
-    query.__class__ = PreparedQuery
+    queryset.query.__class__ = PreparedQuery
+    query = cast(PreparedQuery, queryset.query)
     params = tuple(values[value] if is_value else value for is_value, value in plan.slots)
     query.prepared = (plan, params, build, values)
     return queryset
@@ -205,9 +215,8 @@ def prefetch_prepared(
     found = manager.get_queryset()
     found._result_cache = rows
     found._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[field.remote_field.cache_name] = found
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[field.remote_field.cache_name] = found
 
 
 def forget() -> None:
