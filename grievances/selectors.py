@@ -114,8 +114,22 @@ def mask_name(name: str) -> str:
 # --- Deadlines ------------------------------------------------------------------------------
 
 
+def deadline_moments(now: datetime | None = None) -> tuple[datetime, datetime, datetime]:
+    """The moments the deadline flags compare with: `now` (default: the present), and the
+    starts of the response and resolution warning windows after it."""
+    now = now or timezone.now()
+    return (
+        now,
+        now + timedelta(hours=settings.GRIEVANCE_RESPONSE_WARN_HOURS),
+        now + timedelta(days=settings.GRIEVANCE_RESOLUTION_WARN_DAYS),
+    )
+
+
 def with_deadline_flags(
-    grievances: QuerySet[Grievance], *, now: datetime | None = None
+    grievances: QuerySet[Grievance],
+    *,
+    now: datetime | None = None,
+    moments: tuple[datetime, datetime, datetime] | None = None,
 ) -> QuerySet[Grievance]:
     """Annotate `response_breached`, `resolution_breached`, `due_soon` and `deadline_flag`.
 
@@ -124,13 +138,12 @@ def with_deadline_flags(
     `due_soon`: still open, not breached, and the next deadline is within the warning window
     (GRIEVANCE_RESPONSE_WARN_HOURS before the response limit, GRIEVANCE_RESOLUTION_WARN_DAYS
     before the resolution limit). `deadline_flag` is breached / due_soon / ok / done.
+    `moments`, when given, are deadline_moments' (a caller that compiles its whole query once,
+    parks.core.prepared, passes them as its values).
     """
-    now = now or timezone.now()
-    response_warn = now + timedelta(hours=settings.GRIEVANCE_RESPONSE_WARN_HOURS)
-    resolution_warn = now + timedelta(days=settings.GRIEVANCE_RESOLUTION_WARN_DAYS)
     # The SQL is built and compiled once per process; each request only brings its moments.
     return compiled_once(
-        grievances, _deadline_flags, (now, response_warn, resolution_warn), key="deadline_flags"
+        grievances, _deadline_flags, moments or deadline_moments(now), key="deadline_flags"
     )
 
 

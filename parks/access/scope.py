@@ -9,7 +9,7 @@ The package `parks.access` re-exports every name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -272,6 +272,18 @@ def scope_of(user: AnyUser) -> Scope:
         area=area,
         organisation_id=user.organisation_id,
     )
+
+
+def scope_key(user: AnyUser) -> Hashable:
+    """Everything the rules of parks.access read to decide what `user` sees: the user's Scope
+    and, for a subdistrict, its parks as this request reads them (a subquery outside a request,
+    whose text the Scope fixes). Users with equal keys get the same conditions from every rule,
+    so a query compiled for one may serve the other (parks.core.prepared)."""
+    scope = scope_of(user)
+    if scope.area.level == Level.SUBDISTRICT and scope.area.subdistrict_id is not None:
+        parks = _parks_of_subdistrict(scope.area.subdistrict_id)
+        return scope, tuple(parks) if isinstance(parks, list) else None
+    return scope
 
 
 # --- Who the user is, for the policy modules ---------------------------------------------------

@@ -90,6 +90,15 @@ class FailOpenRedisCache(RedisCache):
             self._warned_at = None
             self._failures = 0
 
+    def _run_script(self, script, key, args):
+        return script(keys=[self.make_and_validate_key(key)], args=args, client=self._redis(key))
+
+    def _redis(self, key):
+        return self._cache.get_client(key, write=True)
+
+    # A Lua script over one key of this cache (`script`: redis-py's Script), in one round trip;
+    # None while Redis cannot be reached.
+    run_script = _or_else(lambda *args, **kwargs: None)(_run_script)
     get = _or_else(lambda key, default=None, version=None: default)(RedisCache.get)
     get_many = _or_else(lambda keys, version=None: {})(RedisCache.get_many)
     has_key = _or_else(lambda key, version=None: False)(RedisCache.has_key)

@@ -1,6 +1,8 @@
 """Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
 and the rates (三率 and the others of grievances.rates), at /api/v1/grievances/."""
 
+from django.db.models.query import MAX_GET_RESULTS
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -34,10 +36,12 @@ from grievances.api.serializers import (
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from grievances.filters import GrievanceFilter
 from grievances.merging import grievance_merge
-from grievances.models import Grievance, Mediation
+from grievances.models import Attachment, Grievance, Mediation
+from parks import access
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
+from parks.core.prepared import prefetch_prepared, prepared
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -79,14 +83,41 @@ class GrievanceRepresentation:
         return MediationSerializer(mediation, context=context).data
 
 
-def _as_shown(grievances):
+def _as_shown(grievances, *, moments=None):
     """Grievances with their deadline flags and everything the serializer shows, and nothing
     more (no next deadline, no order: one row needs neither)."""
     return (
-        selectors.with_deadline_flags(grievances)
+        selectors.with_deadline_flags(grievances, moments=moments)
         .select_related("park", "grid_zone", "handling_unit", "handler")
         .prefetch_related("attachments")
     )
+
+
+# The largest id a BigAutoField holds: a longer one goes the plain way (an empty result).
+LARGEST_ID = 2**63 - 1
+
+
+def _one_shown(user, pk: int):
+    """The grievance `pk` as the detail shows it, if `user` sees it: the query get_object runs
+    (`get(pk=…)` over _as_shown of the user's scope), compiled once per scope
+    (parks.core.prepared; the key holds all the SQL depends on besides the id and the moments:
+    access.scope_key)."""
+
+    def build(pk, now, response_warn, resolution_warn):
+        visible = selectors.grievances_visible_to(user)
+        shown = _as_shown(visible, moments=(now, response_warn, resolution_warn))
+        # Its attachments are read below, by the query their prefetch runs for one row.
+        return shown.filter(pk=pk).order_by().prefetch_related(None)[:MAX_GET_RESULTS]
+
+    key = ("grievance_detail", access.scope_key(user))
+    found = list(prepared(key, build, pk, *selectors.deadline_moments()))
+    if len(found) == 1:
+        prefetch_prepared(found[0], "attachments", "grievance_attachments", _attachments_of, pk)
+    return found
+
+
+def _attachments_of(pk):
+    return Attachment.objects.filter(grievance__in=[pk])
 
 
 def _fresh(grievance):
@@ -166,6 +197,26 @@ class GrievanceViewSet(
         if self.action == "create":
             return GrievanceCreateSerializer
         return GrievanceSerializer
+
+    def get_object(self):
+        # One grievance with no filter (filter_queryset): its query compiled once per scope.
+        # Everything else get_object does stays: the 404 outside the scope, the object
+        # permissions.
+        pk = self.kwargs.get(self.lookup_field, "")
+        if (
+            self.action != "retrieve"
+            or set(self.request.query_params) - {"unmask"}
+            or not pk.isdecimal()
+            or int(pk) > LARGEST_ID
+        ):
+            return super().get_object()
+        found = _one_shown(self.request.user, int(pk))
+        if not found:
+            raise Http404
+        if len(found) > 1:
+            raise Grievance.MultipleObjectsReturned
+        self.check_object_permissions(self.request, found[0])
+        return found[0]
 
     def list(self, request, *args, **kwargs):
         grievances = self.filter_queryset(self.get_queryset())

@@ -1,0 +1,224 @@
+"""Querysets compiled once per process, then run with each request's values.
+
+A busy endpoint reading one row (the API's token, a grievance's detail) spent most of its Python
+time on the ORM turning the same queryset into the same SQL again: building the filters,
+listing some sixty columns of five joined tables, quoting each name. Only the values change (the
+token's digest, the grievance's id, the moment "now"). `prepared(key, build, *values)` builds
+and compiles `build(*values)` the first time a key is seen, with stand-in values, and afterwards
+returns a queryset that runs the remembered SQL with the request's values in their places; its
+rows are read by Django's own iterable into model instances, related objects and annotations as
+before, and `prefetch_related` lookups run as usual.
+
+Correct by construction, as parks.core.compiled is:
+
+- The SQL is the very text Django compiles from `build`: it is compiled twice, with two sets of
+  stand-in values that differ in every part, and each parameter is matched to the value it came
+  from; a parameter that is neither a value nor the same constant both times (a value Django
+  rewrote, as `%value%` for a `contains`) means the key is compiled afresh on every use.
+- `build` may depend on nothing but its values and `key`: whatever else shapes the SQL (the
+  user's scope, a setting, the language) belongs in the key (the callers say what theirs holds).
+- The queryset returned is meant to be evaluated as it is. Chaining it (`filter`, `count`,
+  `get`…) gives the ordinary queryset of `build(*values)`, compiled as usual: no other query
+  ever runs the remembered SQL.
+"""
+
+import copy
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar, cast
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Model, QuerySet
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+# (key, database alias) -> the plan, or None: compiled afresh each time. Least recently used
+# first, and bounded: a key may name a user's scope (a grievance detail's plan holds ~50 KB),
+# and a process serves more users than it needs to remember.
+_PLANS: "OrderedDict[tuple[Hashable, str], _Plan | None]" = OrderedDict()
+MAX_PLANS = 128
+_UNKNOWN = object()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    queryset: QuerySet  # built with the first stand-ins: the model, the lookups to prefetch
+    compiler: SQLCompiler  # compiled once: the columns, the related objects, the annotations
+    sql: str
+    # Per parameter: (True, the position of the value it is) or (False, a constant).
+    slots: tuple[tuple[bool, Any], ...]
+    # What each column's value goes through as it is read: a function of the columns and the
+    # database's kind alone (the functions are handed the connection as they are applied).
+    converters: dict[int, Any]
+
+
+def _stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
+    """Values of the same types that no real request uses, told apart by their position; the
+    second set differs from the first in every part."""
+    stand_ins: list[Any] = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool):
+            raise TypeError("prepared takes no booleans as values: put them in the key")
+        if isinstance(value, int):
+            stand_ins.append((-2_000_000_011 if second else -1_000_000_007) - position)
+        elif isinstance(value, str):
+            stand_ins.append(f"prepared-stand-in-{'b' if second else 'a'}-{position}")
+        elif isinstance(value, datetime):
+            start = (
+                datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC)
+                if second
+                else datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+            )
+            stand_ins.append(start + timedelta(days=position, microseconds=position + 1))
+        elif isinstance(value, date):
+            day = date(1972, 11, 10) if second else date(1901, 2, 1)
+            stand_ins.append(day + timedelta(days=position))
+        else:
+            raise TypeError(f"prepared takes ints, strings, datetimes and dates, not {value!r}")
+    return stand_ins
+
+
+def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[Any, ...]] | None:
+    compiler = queryset.query.get_compiler(using=using)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return compiler, sql, tuple(params)
+
+
+def _slots(
+    first: tuple[str, tuple[Any, ...]],
+    second: tuple[str, tuple[Any, ...]],
+    stand_ins: Sequence[Any],
+) -> tuple[tuple[bool, Any], ...] | None:
+    """Each parameter as a value's position or a constant, from two compilations with
+    different stand-ins; None when some parameter is neither."""
+    (first_sql, first_params), (second_sql, second_params) = first, second
+    if first_sql != second_sql or len(first_params) != len(second_params):
+        return None
+    slots = []
+    for one, other in zip(first_params, second_params, strict=True):
+        if type(one) is type(other) and one == other:
+            slots.append((False, one))
+            continue
+        position = next(
+            (
+                i
+                for i, stand_in in enumerate(stand_ins)
+                if type(one) is type(stand_in) and one == stand_in
+            ),
+            None,
+        )
+        if position is None:
+            return None
+        slots.append((True, position))
+    return tuple(slots)
+
+
+def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> "_Plan | None":
+    first, second = (_stand_ins(values, second) for second in (False, True))
+    queryset = build(*first)
+    one = _compiled(queryset, using)
+    other = _compiled(build(*second), using)
+    if one is None or other is None:
+        return None
+    slots = _slots(one[1:], other[1:], first)
+    if slots is None:
+        return None
+    compiler = one[0]
+    converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
+    return _Plan(
+        queryset=queryset, compiler=compiler, sql=one[1], slots=slots, converters=converters
+    )
+
+
+class PreparedQuery(Query):
+    """A clone of a plan's query that compiles to the plan's SQL with one use's values.
+
+    Its own parts (the filters, the annotations' values) are the plan's stand-ins: cloning it
+    (any further queryset method: `filter`, `count`, `get`…) gives instead the plain query of
+    `build(*values)`, built afresh with this use's values."""
+
+    prepared: tuple["_Plan", tuple[Any, ...], Callable[..., QuerySet], tuple[Any, ...]]
+
+    def clone(self) -> Query:
+        _plan, _params, build, values = self.prepared
+        return build(*values).query.clone()
+
+    def get_compiler(
+        self, using: str | None = None, connection: Any = None, elide_empty: bool = True
+    ) -> SQLCompiler:
+        plan, params, _build, _values = self.prepared
+        compiler = copy.copy(plan.compiler)
+        compiler.query = self
+        compiler.connection = (
+            connection if connection is not None else connections[using or DEFAULT_DB_ALIAS]
+        )
+        compiler.using = using
+        # The remembered SQL and converters, for this compiler alone.
+        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
+        compiler.get_converters = lambda expressions: plan.converters  # type: ignore[method-assign]
+        return compiler
+
+
+def prepared(
+    key: Hashable, build: Callable[..., QuerySet[M]], *values: Any, using: str = DEFAULT_DB_ALIAS
+) -> QuerySet[M]:
+    """`build(*values)`, compiled once per `key` and database (module docstring), to be
+    evaluated as it is (iterated, listed)."""
+    cache_key = (key, using)
+    known = _PLANS.get(cache_key, _UNKNOWN)
+    if isinstance(known, _Plan) or known is None:
+        plan = known
+        try:
+            _PLANS.move_to_end(cache_key)
+        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
+            pass
+    else:
+        plan = _PLANS[cache_key] = _plan(build, values, using)
+        while len(_PLANS) > MAX_PLANS:
+            try:
+                _PLANS.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
+    if plan is None:
+        return build(*values).using(using)
+    queryset = plan.queryset.using(using)
+    queryset.query.__class__ = PreparedQuery
+    query = cast(PreparedQuery, queryset.query)
+    params = tuple(values[value] if is_value else value for is_value, value in plan.slots)
+    query.prepared = (plan, params, build, values)
+    return queryset
+
+
+def prefetch_prepared(
+    instance: Model, name: str, key: Hashable, build: Callable[..., QuerySet], *values: Any
+) -> None:
+    """Leave on `instance` what `prefetch_related(name)` of its to-many relation `name` leaves
+    (its manager answers `.all()` without a query), with the rows read by
+    `prepared(key, build, *values)`: `build` must be the query the prefetch runs for this one
+    instance (`<related>.objects.filter(<field>__in=[instance.pk])`; tests compare the SQL).
+
+    The steps are Django's own (prefetch_one_level): the manager's queryset holding the rows
+    as its result, and each row pointing back at the instance."""
+    manager = getattr(instance, name)
+    field = manager.field  # the related model's foreign key to the instance
+    rows = list(prepared(key, build, *values))
+    for row in rows:
+        setattr(row, field.name, instance)
+    found = manager.get_queryset()
+    found._result_cache = rows
+    found._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[field.remote_field.cache_name] = found
+
+
+def forget() -> None:
+    """Drop every plan (tests that change what a key stands for)."""
+    _PLANS.clear()

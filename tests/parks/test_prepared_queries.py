@@ -1,0 +1,212 @@
+"""Queries compiled once per process (parks.core.prepared) answer what the plain ORM path
+answers (issue 14): the API token's lookup and a grievance's detail.
+
+The detail is read twice — compiled once, then through DRF's own get_object with the plain
+queryset — by each role, masked and unmasked, in Chinese and in English, with the same queries,
+the same unmasked views logged, and the same 404 outside the user's scope; a plan never serves
+another scope, a subdistrict that gained a park, or a user whose park changed.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.generics import GenericAPIView
+from rest_framework.test import APIClient
+
+import grievances.api.views.grievances as grievance_views
+import parks.core.api.authentication as authentication
+from grievances.api.views.grievances import GrievanceViewSet
+from grievances.models import Attachment, Grievance, PersonalDataView
+from parks.core import prepared as prepared_module
+from parks.core.prepared import PreparedQuery, prefetch_prepared, prepared
+from parks.structure import services
+from tests.factories import GrievanceFactory, ParkFactory
+from tests.parks.test_fast_reading import USERS, _answers, _paths
+from tests.parks.test_fast_reading import varied as varied_rows  # noqa: F401, F811 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def _plain(key, build, *values, using="default"):
+    return build(*values).using(using)
+
+
+def _plain_path(monkeypatch):
+    monkeypatch.setattr(grievance_views, "prepared", _plain)
+    monkeypatch.setattr(authentication, "prepared", _plain)
+    monkeypatch.setattr(GrievanceViewSet, "get_object", GenericAPIView.get_object)
+
+
+def _details(varied):
+    prefix = "/api/v1/grievances/"
+    paths = [path for path in _paths(varied) if path[len(prefix) :][:1].isdigit()]
+    return [*paths, "/api/v1/grievances/999999999/", f"/api/v1/grievances/{2**63}/"]
+
+
+def _logged_and_answers(client, paths, language):
+    before = PersonalDataView.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        answers = _answers(client, paths, language)
+    logged = sorted(
+        PersonalDataView.objects.order_by("pk")[before:].values_list("grievance_id", "via")
+    )
+    return answers, logged, [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", USERS)
+def test_a_detail_compiled_once_answers_what_drfs_get_object_answers(
+    request,
+    api_as,
+    varied_rows,  # noqa: F811 (the fixture)
+    monkeypatch,
+    who,
+    language,
+):
+    client = api_as(request.getfixturevalue(who))
+    paths = _details(varied_rows)
+    fast = _logged_and_answers(client, paths, language)
+    again = _logged_and_answers(client, paths, language)  # from the plan made above
+    _plain_path(monkeypatch)
+    plain = _logged_and_answers(client, paths, language)
+    assert fast == again == plain
+    statuses = {status for _path, status, _body in fast[0]}
+    assert 200 in statuses and 404 in statuses
+
+
+def test_a_token_compiled_once_signs_in_its_own_user_and_refuses_the_rest(
+    office_user, liaison, park, other_park
+):
+    _token, office_key = services.api_token_create(owner=office_user, actor=office_user)
+    expiring, liaison_key = services.api_token_create(owner=liaison, actor=liaison)
+    elsewhere = GrievanceFactory(park=other_park)
+    client = APIClient()
+
+    def get(key, url=f"/api/v1/grievances/{elsewhere.pk}/"):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client.get(url).status_code
+
+    # The same plan serves both tokens, each with its own user and scope.
+    assert [get(office_key), get(liaison_key), get(office_key)] == [200, 404, 200]
+    assert get(liaison_key, "/api/v1/parks/") == 200
+    assert get(liaison_key[:15] + "0" * (len(liaison_key) - 15)) == 401
+    type(expiring).objects.filter(pk=expiring.pk).update(
+        expiry=timezone.now() - timedelta(seconds=1)
+    )
+    assert get(liaison_key, "/api/v1/parks/") == 401
+    office_user.is_active = False
+    office_user.save(update_fields=["is_active"])
+    assert get(office_key) == 401
+
+
+def test_a_plan_follows_the_scope_it_was_made_for(api_as, subdistrict_user, park_manager, park):
+    """A subdistrict's plan is keyed on its parks as read, a user's on their scope."""
+    elsewhere = GrievanceFactory(park=ParkFactory(name="无锡新区园"))
+    url = f"/api/v1/grievances/{elsewhere.pk}/"
+    assert api_as(subdistrict_user).get(url).status_code == 404
+    elsewhere.park.subdistrict = subdistrict_user.subdistrict
+    elsewhere.park.save()
+    assert api_as(subdistrict_user).get(url).status_code == 200
+
+    assert api_as(park_manager).get(url).status_code == 404
+    park_manager.park = elsewhere.park
+    park_manager.save()
+    assert api_as(park_manager).get(url).status_code == 200
+    assert (
+        api_as(park_manager)
+        .get(f"/api/v1/grievances/{GrievanceFactory(park=park).pk}/")
+        .status_code
+        == 404
+    )
+
+
+def test_the_api_still_throttles(api_throttles, office_user):
+    api_throttles["user"] = "2/minute"
+    _token, key = services.api_token_create(owner=office_user, actor=office_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    url = f"/api/v1/grievances/{GrievanceFactory().pk}/"
+    assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+# --- The mechanism ------------------------------------------------------------------------------
+
+
+def _by_title(title, pk):
+    return Grievance.objects.filter(title=title, pk__gte=pk).order_by("pk")
+
+
+def test_prepared_rows_are_the_builds_rows_with_this_uses_values(park):
+    rows = [GrievanceFactory(park=park, title=title) for title in ("欠薪", "欠薪", "工伤")]
+    first = rows[0].pk
+    for title, pk in (("欠薪", first), ("欠薪", first + 1), ("工伤", first), ("无", first)):
+        found = prepared(("test", "by title"), _by_title, title, pk)
+        assert isinstance(found.query, PreparedQuery)
+        with CaptureQueriesContext(connection) as fast:
+            fast_rows = list(found)
+        with CaptureQueriesContext(connection) as plain:
+            plain_rows = list(_by_title(title, pk))
+        assert fast_rows == plain_rows
+        assert [query["sql"] for query in fast] == [query["sql"] for query in plain]
+
+
+def test_a_chained_prepared_queryset_is_an_ordinary_one(park):
+    rows = [GrievanceFactory(park=park, title="欠薪") for _ in range(3)]
+    found = prepared(("test", "by title"), _by_title, "欠薪", rows[0].pk)
+    narrowed = found.filter(pk=rows[1].pk)
+    assert not isinstance(narrowed.query, PreparedQuery)
+    assert list(narrowed) == [rows[1]]
+    assert found.count() == 3
+    assert list(found) == rows
+
+
+def test_values_django_rewrites_are_compiled_afresh_each_time(park):
+    rows = [GrievanceFactory(park=park, title=title) for title in ("拖欠工资", "工伤")]
+
+    def containing(text):
+        return Grievance.objects.filter(title__contains=text).order_by("pk")
+
+    assert list(prepared(("test", "contains"), containing, "工资")) == [rows[0]]
+    assert prepared_module._PLANS[(("test", "contains"), "default")] is None
+    assert list(prepared(("test", "contains"), containing, "工伤")) == [rows[1]]
+
+
+def test_an_empty_build_reads_nothing(park):
+    GrievanceFactory(park=park)
+
+    def nothing(pk):
+        return Grievance.objects.none().filter(pk__gte=pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert list(prepared(("test", "none"), nothing, 1)) == []
+    assert len(queries) == 0
+
+
+def test_a_prepared_prefetch_leaves_what_prefetch_related_leaves(park):
+    grievance = GrievanceFactory(park=park)
+    for n in range(2):
+        Attachment.objects.create(
+            grievance=grievance,
+            file=ContentFile(b"%PDF", name=f"{n}.pdf"),
+            original_name=f"{n}",
+            size=4,
+        )
+
+    def attachments_of(pk):
+        return Attachment.objects.filter(grievance__in=[pk])
+
+    with CaptureQueriesContext(connection) as plain:
+        [expected] = Grievance.objects.filter(pk=grievance.pk).prefetch_related("attachments")
+    found = Grievance.objects.get(pk=grievance.pk)
+    with CaptureQueriesContext(connection) as fast:
+        prefetch_prepared(found, "attachments", ("test", "attachments"), attachments_of, found.pk)
+    assert fast[0]["sql"] == plain[1]["sql"]
+    with CaptureQueriesContext(connection) as later:
+        assert list(found.attachments.all()) == list(expected.attachments.all())
+        assert all(attachment.grievance is found for attachment in found.attachments.all())
+        assert found.attachments.count() == 2
+    assert len(later) == 0
