@@ -102,8 +102,13 @@ LONGEST_QUERY_PARSED_ONCE = 16 * 1024
 
 def parse_long_queries_once() -> None:
     """Let psycopg keep the parse of query texts up to LONGEST_QUERY_PARSED_ONCE (above)."""
-    from psycopg import _queries
-
-    _queries.MAX_CACHED_STATEMENT_LENGTH = max(
-        _queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_QUERY_PARSED_ONCE
-    )
+    # A private constant of psycopg (pinned below 3.4 in pyproject.toml): if a release drops it,
+    # the web must still start, only a little slower (the test of this function fails then).
+    try:
+        from psycopg import _queries
+    except ImportError:
+        return
+    if isinstance(getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", None), int):
+        _queries.MAX_CACHED_STATEMENT_LENGTH = max(
+            _queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_QUERY_PARSED_ONCE
+        )
