@@ -18,9 +18,17 @@ made once per response:
 
 Anything else (nested serializers, many-to-many ids, a value that is missing, None half-way
 along a dotted source, a callable) goes through the field's own `get_attribute`, as before.
+
+Each value is then written by its field's `to_representation`, except where the plan knows a
+shorter way to the very same result (`_representer`): a DRF field of a plain type whose method
+is DRF's own, given the value's exact type (a str to a CharField, a bool to a BooleanField, an
+aware datetime to an ISO 8601 DateTimeField); a method field's method, bound once; a choice
+field's representation, remembered per response for each str value (it depends on the value
+alone). Any other value goes through the field's own method.
 """
 
 import copy
+import datetime
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -28,9 +36,10 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model
 from django.utils.translation import get_language
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.settings import api_settings
 
 # (field name, read(row) -> value, represent(value) -> JSON value, or None to keep the value)
 Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]
@@ -79,11 +88,74 @@ def _is_simple_source(attrs: list[str]) -> bool:
     return bool(attrs) and all(attr.isidentifier() for attr in attrs)
 
 
+def _own(field: Field, base: type[Field], *methods: str) -> bool:
+    """Whether `field` writes its values with `base`'s very methods (it may be a subclass that
+    overrides others, such as `bind`)."""
+    return all(getattr(type(field), method) is getattr(base, method) for method in methods)
+
+
+def _representer(field: Field) -> Callable[[Any], Any]:
+    """`field.to_representation`, or a function answering exactly what it answers, faster for
+    the values a list mostly holds (module docstring). Made once per response, within the
+    request: a DateTimeField's time zone is the one DRF's would look up for each value."""
+    represent = field.to_representation
+    if isinstance(field, serializers.SerializerMethodField) and _own(
+        field, serializers.SerializerMethodField, "to_representation"
+    ):
+        return getattr(field.parent, field.method_name)
+    if isinstance(field, serializers.ChoiceField) and not isinstance(
+        field, serializers.MultipleChoiceField
+    ):
+        return _remembered(represent)
+    if _own(field, serializers.CharField, "to_representation"):
+        return lambda value: value if type(value) is str else represent(value)
+    if _own(field, serializers.BooleanField, "to_representation"):
+        return lambda value: value if type(value) is bool else represent(value)
+    if _own(field, serializers.IntegerField, "to_representation"):
+        return lambda value: value if type(value) is int else represent(value)
+    if _own(field, serializers.DateTimeField, "to_representation", "enforce_timezone"):
+        return _datetime_representer(field, represent)
+    return represent
+
+
+def _remembered(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A choice's representation depends on its value alone (and on the field, made for this
+    response): remember it per str value. Only str: 1, 1.0 and True are equal keys."""
+    known: dict[str, Any] = {}
+
+    def remembered(value: Any) -> Any:
+        if type(value) is not str:
+            return represent(value)
+        try:
+            return known[value]
+        except KeyError:
+            shown = known[value] = represent(value)
+            return shown
+
+    return remembered
+
+
+def _datetime_representer(field: Field, represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    zone = field.timezone if hasattr(field, "timezone") else field.default_timezone()
+    if output_format is None or output_format.lower() != ISO_8601 or zone is None:
+        return represent
+
+    def iso(value: Any) -> Any:
+        # DRF's path for an aware datetime: into the field's zone, ISO 8601, UTC as "Z".
+        if type(value) is not datetime.datetime or value.utcoffset() is None:
+            return represent(value)
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return iso
+
+
 def _step(serializer: serializers.Serializer, field: Field) -> Step:
     name, attrs = field.field_name, field.source_attrs
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     if field.source == "*":
-        return name, _itself, field.to_representation
+        return name, _itself, _representer(field)
     if (
         isinstance(field, PrimaryKeyRelatedField)
         and field.pk_field is None
@@ -104,8 +176,8 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
         and type(field).get_attribute is Field.get_attribute
         and _is_simple_source(attrs)
     ):
-        return name, _attribute_reader(field, attrs), field.to_representation
-    return name, field.get_attribute, field.to_representation
+        return name, _attribute_reader(field, attrs), _representer(field)
+    return name, field.get_attribute, _representer(field)
 
 
 def _itself(row: Any) -> Any:
