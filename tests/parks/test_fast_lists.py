@@ -12,7 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from grievances.api.serializers import GrievanceEventSerializer, GrievanceSerializer
 from grievances.models import Grievance
 from parks.core.api import reading
-from parks.core.api.reading import PREFETCHED, ReadFastSerializer, prefetched_as_lists
+from parks.core.api.reading import (
+    PREFETCHED,
+    ReadFastSerializer,
+    narrowed_to_what_is_read,
+    prefetched_as_lists,
+)
 from parks.gridlog.api.serializers import ActivitySerializer
 from parks.gridlog.models import Activity, ActivityPhoto
 from reforms.tasks.api.serializers import TaskSerializer
@@ -109,3 +114,17 @@ def test_other_lookups_and_serializers_are_left_as_they_are(monkeypatch):
     grievances = Grievance.objects.prefetch_related("attachments")
     monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
     assert prefetched_as_lists(grievances, GrievanceSerializer) is grievances
+
+
+def test_a_page_fetches_of_the_joined_rows_what_the_serializer_reads():
+    inbox = Grievance.objects.select_related("park", "grid_zone", "handling_unit", "handler")
+    narrowed = narrowed_to_what_is_read(inbox, GrievanceSerializer)
+    sql = str(narrowed.query)
+    assert '"parks_park"."name"' in sql and '"parks_user"."display_name"' in sql
+    assert '"parks_user"."password"' not in sql and '"parks_park"."address"' not in sql
+    # The grievance itself keeps every column.
+    for field in Grievance._meta.concrete_fields:
+        assert f'"grievances_grievance"."{field.column}"' in sql
+    assert GrievanceSerializer.related_reads()["park"] == {"name"}
+    chosen = inbox.only("id", "park", "park__code")
+    assert narrowed_to_what_is_read(chosen, GrievanceSerializer) is chosen
