@@ -53,8 +53,13 @@ from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
-from rest_framework.fields import Field, SkipField
-from rest_framework.relations import ManyRelatedField, PKOnlyObject, PrimaryKeyRelatedField
+from rest_framework.fields import Field, SkipField, empty
+from rest_framework.relations import (
+    ManyRelatedField,
+    PKOnlyObject,
+    PrimaryKeyRelatedField,
+    RelatedField,
+)
 from rest_framework.settings import api_settings
 
 # (field name, read(row) -> value, represent(value) -> JSON value, or None to keep the value)
@@ -71,8 +76,21 @@ def _copy(field: Field) -> Field:
     return copy.copy(field)
 
 
+def _when_missing(field: Field) -> Callable[[Any], Any]:
+    """What the field's own get_attribute answers when its dotted source meets None half-way
+    (an AttributeError to DRF): its plain default, None if it allows null; anything else (a
+    callable default, a partial serializer, no default) is left to the field itself."""
+    default = field.default
+    if default is empty:
+        return (lambda row: None) if field.allow_null else field.get_attribute
+    if callable(default) or getattr(field.root, "partial", False):
+        return field.get_attribute
+    return lambda row: default
+
+
 def _attribute_reader(field: Field, attrs: list[str]) -> Callable[[Any], Any]:
     fallback = field.get_attribute
+    missing = _when_missing(field)
 
     if len(attrs) == 1:
         (name,) = attrs
@@ -90,7 +108,9 @@ def _attribute_reader(field: Field, attrs: list[str]) -> Callable[[Any], Any]:
         value = row
         try:
             for name in attrs:
-                if value is None or callable(value):
+                if value is None:
+                    return missing(row)
+                if callable(value):
                     return fallback(row)
                 value = getattr(value, name)
         except (AttributeError, ObjectDoesNotExist):
@@ -195,7 +215,21 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
         and _is_simple_source(attrs)
     ):
         return name, _attribute_reader(field, attrs), _representer(field)
+    if isinstance(field, RelatedField):
+        return name, field.get_attribute, _pk_aware(_representer(field))
     return name, field.get_attribute, _representer(field)
+
+
+def _pk_aware(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A related field's own path may read the id alone (a PKOnlyObject): a missing id is null,
+    as DRF writes it."""
+
+    def pk_aware(value: Any) -> Any:
+        if isinstance(value, PKOnlyObject) and value.pk is None:
+            return None
+        return represent(value)
+
+    return pk_aware
 
 
 # Where a page keeps the rows prefetched for a to-many field `name`: `PREFETCHED + name`.
@@ -348,12 +382,5 @@ class ReadFastSerializer(serializers.ModelSerializer):
                 value = read(instance)
             except SkipField:
                 continue
-            if value is None:
-                data[name] = None
-            elif represent is None:
-                data[name] = value
-            elif isinstance(value, PKOnlyObject):
-                data[name] = None if value.pk is None else represent(value)
-            else:
-                data[name] = represent(value)
+            data[name] = value if value is None or represent is None else represent(value)
         return data
