@@ -3,6 +3,8 @@ answers, in as many queries: the read plan's shorter ways to each value
 (parks.core.api.reading._representer) and a page's prefetched rows kept as lists
 (prefetched_as_lists). The rows are those of tests/parks/test_fast_reading.py."""
 
+from datetime import date
+
 import pytest
 import time_machine
 from django.db import connection
@@ -20,14 +22,28 @@ from parks.core.api.reading import (
 )
 from parks.gridlog.api.serializers import ActivitySerializer
 from parks.gridlog.models import Activity, ActivityPhoto
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.models import Report
 from reforms.tasks.api.serializers import TaskSerializer
 from reforms.tasks.models import Task
 from tests.parks import test_fast_reading
 from tests.parks.test_fast_reading import NOW, USERS
 
-# The rows of test_fast_reading, for every test here.
+# The rows of test_fast_reading, for every test here, and a subdistrict's report.
 varied = test_fast_reading.varied
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied", "subdistrict_report")]
+
+
+@pytest.fixture
+def subdistrict_report(subdistrict):
+    return Report.objects.create(
+        scope=ReportScope.SUBDISTRICT,
+        subdistrict=subdistrict,
+        period_kind=PeriodKind.MONTH,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 4, 30),
+    )
+
 
 LISTS = [
     "/api/v1/grievances/",
@@ -65,6 +81,8 @@ def test_lists_answer_what_drf_answers_in_as_many_queries(
     for one, other in zip(fast, plain, strict=True):
         assert one == other, one[0]
     assert any(b'"attachments":[{' in body for _path, _status, body, _n in fast)
+    if who == "office_user":
+        assert any(b'"scope":"subdistrict"' in body for _path, _status, body, _n in fast)
 
 
 def test_the_shorter_ways_are_taken(api_as, office_user, monkeypatch):
