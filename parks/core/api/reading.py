@@ -16,8 +16,9 @@ made once per response:
   pk-only optimisation reads it;
 - a method field or any other source `*`: the row itself.
 
-Anything else (nested serializers, many-to-many ids, a value that is missing, None half-way
-along a dotted source, a callable) goes through the field's own `get_attribute`, as before.
+None half-way along a dotted source answers what DRF's path answers then, the field's plain
+default or null (`_when_missing`). Anything else (nested serializers, many-to-many ids, a value
+that is missing, a callable, a callable default) goes through the field's own `get_attribute`.
 
 Each value is then written by its field's `to_representation`, except where the plan knows a
 shorter way to the very same result (`_representer`): a DRF field of a plain type whose method
@@ -37,9 +38,9 @@ A page also fetches, of each related row it joins (select_related), only the col
 serializer reads, where the serializer names the relation in `Meta.read_related`
 (`narrowed_to_what_is_read`): the columns of its dotted sources (`park.name`) and those the
 declaration adds (a person's name for `str(handler)`); a relation that ends up with none is
-fetched whole. The main row keeps all its columns. A
-column read that was not fetched is still read correctly, with a query of its own; the tests
-compare the query counts with DRF's path.
+fetched whole. The main row keeps all its columns. A column read that was not fetched is
+still read correctly, with a query of its own; the tests compare the query counts with DRF's
+path.
 """
 
 import copy
