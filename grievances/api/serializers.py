@@ -52,6 +52,7 @@ from parks.structure.api.serializers import (
     PortalModelSerializer,
     VisibleParkField,
 )
+from parks.structure.choice_labels import PERSON_COLUMNS
 from parks.structure.models import Organisation, User
 
 EVENT_LABELS = {
@@ -208,6 +209,14 @@ class GrievanceSerializer(ReadFastSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        # What a list page fetches of the rows it joins (parks.core.api.reading): the names
+        # the dotted sources read, and the handler's name (get_handler_name: str(handler)).
+        read_related = {
+            "park": (),
+            "grid_zone": (),
+            "handling_unit": (),
+            "handler": PERSON_COLUMNS,
+        }
 
     def _unmasked(self, grievance) -> bool:
         return grievance.pk in self.context.get("unmasked_ids", ())

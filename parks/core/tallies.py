@@ -289,6 +289,16 @@ def _key_condition(queryset, keys: set[str]) -> Q | None:
     return _where_condition(query.where, queryset.model._meta.db_table, keys)
 
 
+# (database, table, condition) -> (sql, params) of the totals below as the ORM ran them, to be
+# run again as they are: building and compiling the aggregate cost a list page ten times what
+# running it does. The key holds every input of that statement (the tally's table and columns
+# are the code's; the condition carries its values), so a statement is replayed only for the
+# very same question: correct by construction. Kept only for conditions of plain values (not a
+# subdistrict's parks subquery), at most _TOTALS_KEPT of them (one per park or park set).
+_TOTALS_SQL: dict[tuple[str, str, Q], tuple[str, tuple]] = {}
+_TOTALS_KEPT = 1000
+
+
 def tallied_totals(queryset) -> dict | None:
     """{"n": rows, "total": sum of the tallied column} of `queryset` from the tally, or None
     when the tally cannot tell (another filter, another table, SQLite)."""
@@ -298,12 +308,46 @@ def tallied_totals(queryset) -> dict | None:
     condition = _key_condition(queryset, {"park_id"})
     if condition is None:
         return None
-    totals = (
-        Tally.objects.using(queryset.db)
-        .filter(condition, source=table)
-        .aggregate(n=Sum("n", default=0), total=Sum("total", default=0))
-    )
+    key = (queryset.db, table, condition) if _plain_values(condition) else None
+    known = _TOTALS_SQL.get(key) if key is not None else None
+    if known is not None:
+        with connections[queryset.db].cursor() as cursor:
+            cursor.execute(*known)
+            names = [column.name for column in cursor.description]
+            totals = dict(zip(names, cursor.fetchone(), strict=True))
+        return {"n": int(totals["n"]), "total": int(totals["total"])}
+    ran: list[tuple[str, tuple]] = []
+
+    def remember(execute, sql, params, many, context):
+        ran.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connections[queryset.db].execute_wrapper(remember):
+        totals = (
+            Tally.objects.using(queryset.db)
+            .filter(condition, source=table)
+            .aggregate(n=Sum("n", default=0), total=Sum("total", default=0))
+        )
+    if key is not None and len(ran) == 1 and len(_TOTALS_SQL) < _TOTALS_KEPT:
+        _TOTALS_SQL[key] = ran[0]
     return {"n": int(totals["n"]), "total": int(totals["total"])}
+
+
+def _plain_values(condition: Q) -> bool:
+    """Whether every value the condition compares with is a plain int or str (or a list of
+    them, or a bool for IS NULL): what makes it a key that stands for its statement."""
+    for child in condition.children:
+        if isinstance(child, Q):
+            if not _plain_values(child):
+                return False
+            continue
+        _lookup, value = child
+        if isinstance(value, list | tuple):
+            if not all(map(_literal, value)):
+                return False
+        elif not (_literal(value) or isinstance(value, bool)):
+            return False
+    return True
 
 
 # Finer rollups the counts read, per source table (`count_from`): (the rollup, its model).

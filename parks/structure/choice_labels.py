@@ -15,6 +15,12 @@ def person_name(display_name: str, username: str) -> str:
     return display_name or username
 
 
+# The columns person_name reads (User.__str__).
+PERSON_COLUMNS = ("display_name", "username")
+# The columns a grid zone's own str() reads (GridZone.__str__: "W01 一区").
+ZONE_COLUMNS = ("code", "name")
+
+
 def zone_in_park(park_name: str, code: str, name: str) -> str:
     """A grid zone among the district's: 盛阳食品城 · W01 一区."""
     return f"{park_name} · {code} {name}"
@@ -29,7 +35,7 @@ LABELS: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {
     # Park, Subdistrict and Organisation are their names (their __str__).
     "name": (("name",), _same),
     "zone_in_park": (("park__name", "code", "name"), zone_in_park),
-    "person": (("display_name", "username"), person_name),
+    "person": (PERSON_COLUMNS, person_name),
 }
 
 

@@ -208,3 +208,34 @@ def test_the_task_and_grievance_lists_count_from_tallies_exactly(park, other_par
     office = readers[0]
     assert api_as(office).get("/api/v1/tasks/").json()["count"] == Task.objects.count()
     assert api_as(office).get("/api/v1/grievances/").json()["count"] == Grievance.objects.count()
+
+
+def test_the_totals_statement_is_replayed_for_the_same_question_only(log, monkeypatch):
+    """The totals' statement is built once per (database, table, condition) and run again as
+    the ORM ran it: the same SQL, fresh answers after writes, another for another park, and
+    none kept for a condition that is not plain values (a subquery)."""
+    from parks.core import tallies as module
+
+    monkeypatch.setattr(module, "_TOTALS_SQL", {})
+    grid_zone, other = log
+    questions = [
+        Activity.objects.all(),
+        Activity.objects.filter(park=grid_zone.park),
+        Activity.objects.filter(park__in=[grid_zone.park_id, other.park_id]),
+    ]
+    with CaptureQueriesContext(connection) as built:
+        first = [tallied_totals(rows) for rows in questions]
+    with CaptureQueriesContext(connection) as replayed:
+        again = [tallied_totals(rows) for rows in questions]
+    assert first == again == [{"n": 4, "total": 24}, {"n": 3, "total": 17}, {"n": 4, "total": 24}]
+    assert [q["sql"] for q in replayed] == [q["sql"] for q in built]
+    assert len(module._TOTALS_SQL) == 3
+    ActivityFactory(grid_zone=grid_zone, participants=5)
+    assert [tallied_totals(rows) for rows in questions][:2] == [
+        {"n": 5, "total": 29},
+        {"n": 4, "total": 22},
+    ]
+    assert tallied_totals(Activity.objects.filter(park=other.park)) == {"n": 1, "total": 7}
+    subquery = Activity.objects.filter(park__in=access.parks_visible_to(UserFactory()).values("pk"))
+    assert count(subquery) == subquery.count()
+    assert len(module._TOTALS_SQL) == 4

@@ -93,6 +93,15 @@ class PortalAutoSchema(AutoSchema):
             return f"CursorPaginated{serializer_name}List"
         return super().get_paginated_name(serializer_name)
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        # A serializer given as an instance where the views are declared
+        # (`responses=GrievanceEventSerializer(many=True)`) lives as long as the process and
+        # keeps the fields it first built, titled in the language of the first schema made:
+        # built anew here, they are titled in this schema's language.
+        if isinstance(serializer, serializers.BaseSerializer):
+            serializer.__dict__.pop("fields", None)
+        return super()._map_serializer(serializer, direction, bypass_extensions)
+
     def _common_errors(self) -> dict:
         errors = {
             "403": error(_("You may not do this, or not to this row.")),

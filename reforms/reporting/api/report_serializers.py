@@ -115,6 +115,9 @@ class ReportSerializer(ReadFastSerializer):
             "json_url",
         ]
         read_only_fields = fields
+        # What a list page fetches of the rows it joins (parks.core.api.reading): the park's
+        # or subdistrict's name (scope_name: Report.scope_label).
+        read_related = {"park": ("name",), "subdistrict": ("name",)}
         extra_kwargs = {
             "period_start": {
                 "label": gettext_lazy("Period start"),

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
+from parks.structure.choice_labels import PERSON_COLUMNS
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
 from reforms.tasks.models import Evidence, Milestone, Plan, ProgressUpdate, Task
@@ -162,6 +163,9 @@ class TaskSerializer(ReadFastSerializer):
             "expected_updated_at",
         ]
         read_only_fields = ["status", "progress", "done_on", "created_at", "updated_at"]
+        # What a list page fetches of the rows it joins (parks.core.api.reading): the names
+        # the dotted sources read, and the owner's name (get_owner_name: str(owner)).
+        read_related = {"plan": (), "park": (), "lead_unit": (), "owner": PERSON_COLUMNS}
 
     def get_owner_name(self, task) -> str | None:
         return str(task.owner) if task.owner_id else None

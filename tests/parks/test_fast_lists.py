@@ -1,0 +1,148 @@
+"""The API lists' fast paths (issue 14, third round) answer byte for byte what DRF's own path
+answers, in as many queries: the read plan's shorter ways to each value
+(parks.core.api.reading._representer) and a page's prefetched rows kept as lists
+(prefetched_as_lists). The rows are those of tests/parks/test_fast_reading.py."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.db.models import Prefetch
+from django.test.utils import CaptureQueriesContext
+
+from grievances.api.serializers import GrievanceEventSerializer, GrievanceSerializer
+from grievances.models import Grievance
+from parks.core.api import reading
+from parks.core.api.reading import (
+    PREFETCHED,
+    ReadFastSerializer,
+    narrowed_to_what_is_read,
+    prefetched_as_lists,
+)
+from parks.gridlog.api.serializers import ActivitySerializer
+from parks.gridlog.models import Activity, ActivityPhoto
+from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.models import Report
+from reforms.tasks.api.serializers import TaskSerializer
+from reforms.tasks.models import Task
+from tests.parks import test_fast_reading
+from tests.parks.test_fast_reading import NOW, USERS
+
+# The rows of test_fast_reading, for every test here, and a subdistrict's report.
+varied = test_fast_reading.varied
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied", "subdistrict_report")]
+
+
+@pytest.fixture
+def subdistrict_report(subdistrict):
+    return Report.objects.create(
+        scope=ReportScope.SUBDISTRICT,
+        subdistrict=subdistrict,
+        period_kind=PeriodKind.MONTH,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 4, 30),
+    )
+
+
+LISTS = [
+    "/api/v1/grievances/",
+    "/api/v1/grievances/?unmask=1",
+    "/api/v1/grievances/?page_size=2&page=2",
+    "/api/v1/grievances/?status=merged",
+    "/api/v1/activities/",
+    "/api/v1/activities/?page_size=1",
+    "/api/v1/tasks/",
+    "/api/v1/tasks/?ordering=-due_date",
+    "/api/v1/reports/",
+]
+
+
+def _answers(client, language):
+    answers = []
+    with time_machine.travel(NOW, tick=False):
+        for path in LISTS:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+            answers.append((path, response.status_code, response.content, len(queries)))
+    return answers
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", USERS)
+def test_lists_answer_what_drf_answers_in_as_many_queries(
+    request, api_as, monkeypatch, who, language
+):
+    client = api_as(request.getfixturevalue(who))
+    _answers(client, language)  # once first: what a process reads once is not counted
+    fast = _answers(client, language)
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+    plain = _answers(client, language)
+    for one, other in zip(fast, plain, strict=True):
+        assert one == other, one[0]
+    assert any(b'"attachments":[{' in body for _path, _status, body, _n in fast)
+    if who == "office_user":
+        assert any(b'"scope":"subdistrict"' in body for _path, _status, body, _n in fast)
+
+
+def test_the_shorter_ways_are_taken(api_as, office_user, monkeypatch):
+    """The comparison above compares the shorter ways with DRF's, not DRF's with itself."""
+    taken = []
+    original = reading._datetime_representer
+
+    def counted(field, represent):
+        taken.append(field.field_name)
+        return original(field, represent)
+
+    monkeypatch.setattr(reading, "_datetime_representer", counted)
+    api_as(office_user).get("/api/v1/grievances/")
+    assert "received_at" in taken
+
+
+def _lookups(queryset):
+    return [
+        (lookup, None, None)
+        if isinstance(lookup, str)
+        else (lookup.prefetch_through, lookup.to_attr, lookup.queryset)
+        for lookup in queryset._prefetch_related_lookups
+    ]
+
+
+def test_a_page_keeps_a_to_many_fields_rows_as_a_list():
+    photos = ActivityPhoto.objects.order_by("pk")
+    activities = Activity.objects.prefetch_related(Prefetch("photos", queryset=photos))
+    kept = prefetched_as_lists(activities, ActivitySerializer)
+    assert _lookups(kept) == [("photos", PREFETCHED + "photos", photos)]
+    assert str(kept.query) == str(activities.query)
+    with_photo = next(row for row in kept if getattr(row, PREFETCHED + "photos"))
+    assert getattr(with_photo, PREFETCHED + "photos") == list(with_photo.photos.order_by("pk"))
+    grievances = prefetched_as_lists(
+        Grievance.objects.prefetch_related("attachments"), GrievanceSerializer
+    )
+    assert _lookups(grievances) == [("attachments", PREFETCHED + "attachments", None)]
+
+
+def test_other_lookups_and_serializers_are_left_as_they_are(monkeypatch):
+    tasks = Task.objects.prefetch_related("milestones", "supporting_units__members")
+    assert prefetched_as_lists(tasks, TaskSerializer) is tasks
+    named = Task.objects.prefetch_related(Prefetch("supporting_units", to_attr="units"))
+    assert prefetched_as_lists(named, TaskSerializer) is named
+    events = Grievance.objects.prefetch_related("events")
+    assert prefetched_as_lists(events, GrievanceEventSerializer) is events
+    grievances = Grievance.objects.prefetch_related("attachments")
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+    assert prefetched_as_lists(grievances, GrievanceSerializer) is grievances
+
+
+def test_a_page_fetches_of_the_joined_rows_what_the_serializer_reads():
+    inbox = Grievance.objects.select_related("park", "grid_zone", "handling_unit", "handler")
+    narrowed = narrowed_to_what_is_read(inbox, GrievanceSerializer)
+    sql = str(narrowed.query)
+    assert '"parks_park"."name"' in sql and '"parks_user"."display_name"' in sql
+    assert '"parks_user"."password"' not in sql and '"parks_park"."address"' not in sql
+    # The grievance itself keeps every column.
+    for field in Grievance._meta.concrete_fields:
+        assert f'"grievances_grievance"."{field.column}"' in sql
+    assert GrievanceSerializer.related_reads()["park"] == {"name"}
+    chosen = inbox.only("id", "park", "park__code")
+    assert narrowed_to_what_is_read(chosen, GrievanceSerializer) is chosen
