@@ -25,8 +25,10 @@ DAYS = 730  # to 2026-06-29
 TARGET_SECONDS = 2.0
 YEARLY_TARGET_SECONDS = 5.0
 # One or two per section and period (reforms.reporting.contents), whatever the data's size:
-# 41 since issue 12 (each area's period before and year earlier, supervision orders; 7db95e2).
-DISTRICT_QUERIES = 41
+# 41 since issue 12 (each area's period before and year earlier, supervision orders; 7db95e2);
+# 39 since issue 14's second round counted the tasks' warnings in a grouped query of their own
+# (2d88485 pinned 39 in tests/reforms but left this copy at 41, so this benchmark failed).
+DISTRICT_QUERIES = 39
 
 
 @pytest.fixture(scope="module")
