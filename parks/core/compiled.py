@@ -19,63 +19,20 @@ times in a cold dashboard), setting up the joins their definition needs on each 
 """
 
 from collections.abc import Callable, Hashable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Model, QuerySet
 
+from parks.core.stand_ins import Slots, filled, stand_ins
+from parks.core.stand_ins import slots as stand_in_slots
+
 # (key, annotation name, database vendor) -> (sql, params: a value's position or a constant)
-# (None: compiled afresh each time, see _template)
-_COMPILED: dict[tuple[Hashable, str, str], tuple[str, list[tuple[bool, Any]]] | None] = {}
+# (None: compiled afresh each time, see parks.core.stand_ins)
+_COMPILED: dict[tuple[Hashable, str, str], tuple[str, Slots] | None] = {}
 # key -> [(annotation name, output field)], in the order the definition adds them
 _ANNOTATIONS: dict[Hashable, list[tuple[str, Any]]] = {}
-
-
-def _stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
-    """Values of the same types that no real request uses, told apart by their position; the
-    second set differs from the first in every part (year, month, day, time)."""
-    stand_ins = []
-    for position, value in enumerate(values):
-        if isinstance(value, datetime):
-            start = datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC) if second else _FIRST_MOMENT
-            stand_ins.append(start + timedelta(days=position, microseconds=position + 1))
-        elif isinstance(value, date):
-            stand_ins.append(
-                (date(1972, 11, 10) if second else date(1901, 2, 1)) + timedelta(position)
-            )
-        else:
-            raise TypeError(f"compiled_once takes datetimes and dates, not {type(value).__name__}")
-    return stand_ins
-
-
-_FIRST_MOMENT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
-
-
-def _template(first, second, stand_ins) -> list[tuple[bool, Any]] | None:
-    """The parameters as slots — a value's position, or a constant — from two compilations
-    with different stand-ins; None when a parameter follows the values in another way (a
-    backend that adapts dates into text), which is then compiled afresh every time."""
-    (first_sql, first_params), (second_sql, second_params) = first, second
-    if first_sql != second_sql or len(first_params) != len(second_params):
-        return None
-    slots = []
-    for one, other in zip(first_params, second_params, strict=True):
-        if type(one) is type(other) and one == other:
-            slots.append((False, one))
-            continue
-        position = next(
-            (
-                i
-                for i, stand_in in enumerate(stand_ins)
-                if type(one) is type(stand_in) and one == stand_in
-            ),
-            None,
-        )
-        if position is None:
-            return None
-        slots.append((True, position))
-    return slots
 
 
 class CompiledOnce(Expression):
@@ -118,15 +75,15 @@ class CompiledOnce(Expression):
             return compiler.compile(self._defined(self.values).relabeled_clone({table: self.alias}))
         cache_key = (self.key, self.name, connection.vendor)
         if cache_key not in _COMPILED:
-            first, second = (_stand_ins(self.values, second) for second in (False, True))
+            first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = compiler.compile(self._defined(first))
-            slots = _template(compiled, compiler.compile(self._defined(second)), first)
+            slots = stand_in_slots(compiled, compiler.compile(self._defined(second)), first)
             _COMPILED[cache_key] = None if slots is None else (compiled[0], slots)
         cached = _COMPILED[cache_key]
         if cached is None:
             return compiler.compile(self._defined(self.values))
         sql, slots = cached
-        return sql, [self.values[value] if is_value else value for is_value, value in slots]
+        return sql, filled(slots, self.values)
 
 
 def compiled_once(
@@ -265,15 +222,15 @@ class CompiledAggregate(Expression):
             return self._compile_fresh(self.values, connection, prefix, compiler)
         cache_key = (self.key, self.name, connection.vendor)
         if cache_key not in _COMPILED:
-            first, second = (_stand_ins(self.values, second) for second in (False, True))
+            first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = [self._compile_fresh(values, connection) for values in (first, second)]
-            slots = _template(compiled[0], compiled[1], first)
+            slots = stand_in_slots(compiled[0], compiled[1], first)
             _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
         cached = _COMPILED[cache_key]
         if cached is None:
             return self._compile_fresh(self.values, connection)
         sql, slots = cached
-        return sql, [self.values[value] if is_value else value for is_value, value in slots]
+        return sql, filled(slots, self.values)
 
     def _compile_fresh(self, values, connection, prefix="T", compiler=None):
         """The definition with `values`, resolved on a fresh query of the model whose aliases

@@ -26,7 +26,6 @@ import copy
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from django.core.exceptions import EmptyResultSet
@@ -34,6 +33,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
+
+from parks.core.stand_ins import Slots, filled, stand_ins
+from parks.core.stand_ins import slots as stand_in_slots
 
 M = TypeVar("M", bound=Model)
 
@@ -51,36 +53,10 @@ class _Plan:
     compiler: SQLCompiler  # compiled once: the columns, the related objects, the annotations
     sql: str
     # Per parameter: (True, the position of the value it is) or (False, a constant).
-    slots: tuple[tuple[bool, Any], ...]
+    slots: Slots
     # What each column's value goes through as it is read: a function of the columns and the
     # database's kind alone (the functions are handed the connection as they are applied).
     converters: dict[int, Any]
-
-
-def _stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
-    """Values of the same types that no real request uses, told apart by their position; the
-    second set differs from the first in every part."""
-    stand_ins: list[Any] = []
-    for position, value in enumerate(values):
-        if isinstance(value, bool):
-            raise TypeError("prepared takes no booleans as values: put them in the key")
-        if isinstance(value, int):
-            stand_ins.append((-2_000_000_011 if second else -1_000_000_007) - position)
-        elif isinstance(value, str):
-            stand_ins.append(f"prepared-stand-in-{'b' if second else 'a'}-{position}")
-        elif isinstance(value, datetime):
-            start = (
-                datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC)
-                if second
-                else datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
-            )
-            stand_ins.append(start + timedelta(days=position, microseconds=position + 1))
-        elif isinstance(value, date):
-            day = date(1972, 11, 10) if second else date(1901, 2, 1)
-            stand_ins.append(day + timedelta(days=position))
-        else:
-            raise TypeError(f"prepared takes ints, strings, datetimes and dates, not {value!r}")
-    return stand_ins
 
 
 def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[Any, ...]] | None:
@@ -92,43 +68,14 @@ def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[A
     return compiler, sql, tuple(params)
 
 
-def _slots(
-    first: tuple[str, tuple[Any, ...]],
-    second: tuple[str, tuple[Any, ...]],
-    stand_ins: Sequence[Any],
-) -> tuple[tuple[bool, Any], ...] | None:
-    """Each parameter as a value's position or a constant, from two compilations with
-    different stand-ins; None when some parameter is neither."""
-    (first_sql, first_params), (second_sql, second_params) = first, second
-    if first_sql != second_sql or len(first_params) != len(second_params):
-        return None
-    slots = []
-    for one, other in zip(first_params, second_params, strict=True):
-        if type(one) is type(other) and one == other:
-            slots.append((False, one))
-            continue
-        position = next(
-            (
-                i
-                for i, stand_in in enumerate(stand_ins)
-                if type(one) is type(stand_in) and one == stand_in
-            ),
-            None,
-        )
-        if position is None:
-            return None
-        slots.append((True, position))
-    return tuple(slots)
-
-
 def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> "_Plan | None":
-    first, second = (_stand_ins(values, second) for second in (False, True))
+    first, second = (stand_ins(values, second) for second in (False, True))
     queryset = build(*first)
     one = _compiled(queryset, using)
     other = _compiled(build(*second), using)
     if one is None or other is None:
         return None
-    slots = _slots(one[1:], other[1:], first)
+    slots = stand_in_slots(one[1:], other[1:], first)
     if slots is None:
         return None
     compiler = one[0]
@@ -192,7 +139,7 @@ def prepared(
     queryset = plan.queryset.using(using)
     queryset.query.__class__ = PreparedQuery
     query = cast(PreparedQuery, queryset.query)
-    params = tuple(values[value] if is_value else value for is_value, value in plan.slots)
+    params = tuple(filled(plan.slots, values))
     query.prepared = (plan, params, build, values)
     return queryset
 

@@ -1,0 +1,81 @@
+"""SQL compiled once, with stand-in values, and reused with each request's values.
+
+Both parks.core.compiled (annotations and aggregates) and parks.core.prepared (whole querysets)
+keep the SQL Django compiles from a definition and afterwards only put the request's values in
+its parameters. Which parameter is which value is found here, the same way for both: the
+definition is compiled twice, with two sets of stand-in values that differ in every part and
+that no real request uses, and each parameter is matched to the stand-in it came from. A
+parameter that is neither a stand-in nor the same constant both times (a value Django rewrote,
+as `%value%` for a `contains`, or a backend adapting dates into text) means the definition is
+compiled afresh on every use instead.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+# Per parameter: (True, the position of the value it is) or (False, a constant).
+Slots = tuple[tuple[bool, Any], ...]
+
+
+def stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
+    """Values of the same types as `values`, told apart by their position; the second set
+    differs from the first in every part (for a moment: year, month, day and time)."""
+    made: list[Any] = []
+    for position, value in enumerate(values):
+        if isinstance(value, bool):
+            # True and 1 compare equal: a boolean belongs in the key, not among the values.
+            raise TypeError("SQL compiled once takes no booleans as values: put them in the key")
+        if isinstance(value, int):
+            made.append((-2_000_000_011 if second else -1_000_000_007) - position)
+        elif isinstance(value, str):
+            made.append(f"stand-in-{'b' if second else 'a'}-{position}")
+        elif isinstance(value, datetime):
+            start = (
+                datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC)
+                if second
+                else datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+            )
+            made.append(start + timedelta(days=position, microseconds=position + 1))
+        elif isinstance(value, date):
+            day = date(1972, 11, 10) if second else date(1901, 2, 1)
+            made.append(day + timedelta(days=position))
+        else:
+            raise TypeError(
+                f"SQL compiled once takes ints, strings, datetimes and dates, not {value!r}"
+            )
+    return made
+
+
+def slots(
+    first: tuple[str, Sequence[Any]],
+    second: tuple[str, Sequence[Any]],
+    first_stand_ins: Sequence[Any],
+) -> Slots | None:
+    """Each parameter of two compilations (sql, params) — with the first and the second set of
+    stand-ins — as a value's position or a constant; None when some parameter is neither."""
+    (first_sql, first_params), (second_sql, second_params) = first, second
+    if first_sql != second_sql or len(first_params) != len(second_params):
+        return None
+    found = []
+    for one, other in zip(first_params, second_params, strict=True):
+        if type(one) is type(other) and one == other:
+            found.append((False, one))
+            continue
+        position = next(
+            (
+                i
+                for i, stand_in in enumerate(first_stand_ins)
+                if type(one) is type(stand_in) and one == stand_in
+            ),
+            None,
+        )
+        if position is None:
+            return None
+        found.append((True, position))
+    return tuple(found)
+
+
+def filled(slots_: Slots, values: Sequence[Any]) -> list[Any]:
+    """The parameters for `values`."""
+    return [values[value] if is_value else value for is_value, value in slots_]
