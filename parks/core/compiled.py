@@ -77,7 +77,7 @@ class CompiledOnce(Expression):
         if cache_key not in _COMPILED:
             first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = compiler.compile(self._defined(first))
-            slots = stand_in_slots(compiled, compiler.compile(self._defined(second)), first)
+            slots = stand_in_slots(compiled, compiler.compile(self._defined(second)), first, second)
             _COMPILED[cache_key] = None if slots is None else (compiled[0], slots)
         cached = _COMPILED[cache_key]
         if cached is None:
@@ -224,7 +224,7 @@ class CompiledAggregate(Expression):
         if cache_key not in _COMPILED:
             first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = [self._compile_fresh(values, connection) for values in (first, second)]
-            slots = stand_in_slots(compiled[0], compiled[1], first)
+            slots = stand_in_slots(compiled[0], compiled[1], first, second)
             _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
         cached = _COMPILED[cache_key]
         if cached is None:

@@ -7,14 +7,17 @@ token's digest, the grievance's id, the moment "now"). `prepared(key, build, *va
 and compiles `build(*values)` the first time a key is seen, with stand-in values, and afterwards
 returns a queryset that runs the remembered SQL with the request's values in their places; its
 rows are read by Django's own iterable into model instances, related objects and annotations as
-before, and `prefetch_related` lookups run as usual.
+before. A queryset that prefetches, or that comes from a related manager, is built afresh on
+every use (its prefetches and known objects would be the first build's); to prefetch with a
+remembered query, see `prefetch_prepared`.
 
 Correct by construction, as parks.core.compiled is:
 
 - The SQL is the very text Django compiles from `build`: it is compiled twice, with two sets of
   stand-in values that differ in every part, and each parameter is matched to the value it came
-  from; a parameter that is neither a value nor the same constant both times (a value Django
-  rewrote, as `%value%` for a `contains`) means the key is compiled afresh on every use.
+  from in both compilations; a parameter that is neither a value nor the same constant both
+  times (a value Django rewrote, as `%value%` for a `contains`, or shifted, as `day + 1`) means
+  the key is compiled afresh on every use (parks.core.stand_ins).
 - `build` may depend on nothing but its values and `key`: whatever else shapes the SQL (the
   user's scope, a setting, the language) belongs in the key (the callers say what theirs holds).
 - The queryset returned is meant to be evaluated as it is. Chaining it (`filter`, `count`,
@@ -71,11 +74,16 @@ def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[A
 def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> "_Plan | None":
     first, second = (stand_ins(values, second) for second in (False, True))
     queryset = build(*first)
+    if queryset._prefetch_related_lookups or queryset._known_related_objects or queryset._hints:
+        # Every use would copy these parts of the first build (a Prefetch's queryset with the
+        # stand-ins, a related manager's instance): only the main SQL is checked, so such a
+        # queryset is built afresh each time.
+        return None
     one = _compiled(queryset, using)
     other = _compiled(build(*second), using)
     if one is None or other is None:
         return None
-    slots = stand_in_slots(one[1:], other[1:], first)
+    slots = stand_in_slots(one[1:], other[1:], first, second)
     if slots is None:
         return None
     compiler = one[0]

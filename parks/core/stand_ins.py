@@ -18,28 +18,44 @@ from typing import Any
 Slots = tuple[tuple[bool, Any], ...]
 
 
+# Stand-ins of one set are far apart, and the second set's steps differ from the first's: a
+# parameter that is a value shifted a little (the day after, id - 1) can then match no stand-in
+# in both compilations, and is compiled afresh instead of being taken for another value. The
+# integers are positive and within every integer column's range (a small positive integer
+# field's too): Django drops a condition whose value lies outside its column's range, which a
+# stand-in must never make it do.
+_INT_STARTS, _INT_STEPS = (10_007, 20_011), (1_009, 1_013)
+_MOST_VALUES = 12  # the integer stand-ins stay below 32,767
+_DAY_STARTS = (date(1901, 2, 1), date(1972, 11, 10))
+_MOMENT_STARTS = (
+    datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC),
+)
+_DAY_STEPS = (397, 409)
+
+
 def stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
     """Values of the same types as `values`, told apart by their position; the second set
     differs from the first in every part (for a moment: year, month, day and time)."""
+    if len(values) > _MOST_VALUES:
+        raise TypeError(f"SQL compiled once takes at most {_MOST_VALUES} values")
+    which = int(second)
     made: list[Any] = []
     for position, value in enumerate(values):
         if isinstance(value, bool):
             # True and 1 compare equal: a boolean belongs in the key, not among the values.
             raise TypeError("SQL compiled once takes no booleans as values: put them in the key")
         if isinstance(value, int):
-            made.append((-2_000_000_011 if second else -1_000_000_007) - position)
+            made.append(_INT_STARTS[which] + _INT_STEPS[which] * position)
         elif isinstance(value, str):
             made.append(f"stand-in-{'b' if second else 'a'}-{position}")
         elif isinstance(value, datetime):
-            start = (
-                datetime(1972, 11, 25, 17, 43, 29, tzinfo=UTC)
-                if second
-                else datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+            made.append(
+                _MOMENT_STARTS[which]
+                + timedelta(days=_DAY_STEPS[which] * position, microseconds=position + 1)
             )
-            made.append(start + timedelta(days=position, microseconds=position + 1))
         elif isinstance(value, date):
-            day = date(1972, 11, 10) if second else date(1901, 2, 1)
-            made.append(day + timedelta(days=position))
+            made.append(_DAY_STARTS[which] + timedelta(days=_DAY_STEPS[which] * position))
         else:
             raise TypeError(
                 f"SQL compiled once takes ints, strings, datetimes and dates, not {value!r}"
@@ -51,9 +67,11 @@ def slots(
     first: tuple[str, Sequence[Any]],
     second: tuple[str, Sequence[Any]],
     first_stand_ins: Sequence[Any],
+    second_stand_ins: Sequence[Any],
 ) -> Slots | None:
     """Each parameter of two compilations (sql, params) — with the first and the second set of
-    stand-ins — as a value's position or a constant; None when some parameter is neither."""
+    stand-ins — as a value's position or a constant; None when some parameter is neither: the
+    same constant both times, or the same value's stand-in in each compilation."""
     (first_sql, first_params), (second_sql, second_params) = first, second
     if first_sql != second_sql or len(first_params) != len(second_params):
         return None
@@ -65,8 +83,13 @@ def slots(
         position = next(
             (
                 i
-                for i, stand_in in enumerate(first_stand_ins)
-                if type(one) is type(stand_in) and one == stand_in
+                for i, (stand_in, second_stand_in) in enumerate(
+                    zip(first_stand_ins, second_stand_ins, strict=True)
+                )
+                if type(one) is type(stand_in)
+                and one == stand_in
+                and type(other) is type(second_stand_in)
+                and other == second_stand_in
             ),
             None,
         )
