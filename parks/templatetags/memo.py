@@ -10,8 +10,9 @@ language, the current time zone, the URL conf and script prefix the `{% url %}` 
 with). A value the body uses but the tag does not name renders as empty, as a missing variable
 always does, which the pinning tests (tests/parks/test_memo.py and the pages' own) would show.
 
-A fragment is kept only when each named value is a string, a whole number, a boolean, None
-or a frozen dataclass of these (parks.access.Navigation), each keyed with its type: equal values
+A fragment is kept only when each named value is a string, a whole number, a boolean, None,
+or a tuple or frozen dataclass of these (parks.access.Navigation, a list's row), each keyed with
+its type: equal values
 that print differently (True and 1, a safe string and a plain one) never share an entry. Any
 other value (a model instance, whose fields may change under the same key, a Decimal, a list) is
 drawn every time, the same way, and never kept. `{% csrf_token %}` and anything per request must
@@ -69,10 +70,12 @@ def _key(value: object) -> tuple | None:
     kind = type(value)
     if kind in PLAIN_TYPES:
         return (kind, value)
+    if kind is tuple:
+        keys = tuple(_key(item) for item in value)  # type: ignore[attr-defined]
+        return None if None in keys else (kind, keys)
     if dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        fields = tuple(getattr(value, field.name) for field in dataclasses.fields(value))
-        if all(type(field) in PLAIN_TYPES for field in fields):
-            return (kind, tuple((type(field), field) for field in fields))
+        keys = tuple(_key(getattr(value, field.name)) for field in dataclasses.fields(value))
+        return None if None in keys else (kind, keys)
     return None
 
 

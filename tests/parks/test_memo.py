@@ -3,6 +3,7 @@ what drawing it every time in the page's whole context prints, for every role an
 body sees only what it names."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.template import Context, Template
@@ -10,9 +11,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from parks.gridlog.choices import ActivityKind
+from parks.core.dates import iso_text, minute_text
 from parks.templatetags import memo
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,16 +66,6 @@ def test_a_kept_menu_follows_the_unread_count_the_name_and_the_page(client, offi
     assert "Renamed &lt;office&gt;" in page
 
 
-def test_the_feed_rows_are_the_same_kept_or_drawn(client, office_user, park, grid_zone):
-    for kind in ActivityKind.values:
-        ActivityFactory(park=park, grid_zone=grid_zone, kind=kind, place="东门 <3>")
-    ActivityFactory(park=park, grid_zone=None, place="")
-    client.force_login(office_user)
-    for language in ("zh-hans", "en"):
-        page = _drawn_three_ways(client, reverse("parks:activity_feed"), language)
-        assert page.count('class="list-group-item activity-row"') == len(ActivityKind.values) + 1
-
-
 def test_a_body_sees_only_what_it_names():
     template = Template("{% load memo %}{% memo a=a %}{{ a }}|{{ b }}{% endmemo %}")
     with translation.override("en"):
@@ -106,3 +97,13 @@ def test_the_language_is_part_of_the_key():
         chinese = template.render(Context())
     assert english == "Parks"
     assert chinese != english
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_minute_and_iso_texts_are_the_date_filters(language):
+    template = Template('{{ moment|date:"Y-m-d H:i" }}|{{ moment|date:"c" }}')
+    moments = [datetime(2026, 1, 1, 0, 5, tzinfo=UTC), datetime(2026, 6, 30, 16, 59, 59, 12, UTC)]
+    with translation.override(language):
+        for moment in [*moments, datetime(2000, 2, 29, 23, 0, tzinfo=UTC)]:
+            expected = template.render(Context({"moment": moment}))
+            assert f"{minute_text(moment)}|{iso_text(moment)}" == expected

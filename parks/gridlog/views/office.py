@@ -8,6 +8,7 @@ numbers as a table.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -22,7 +23,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parks import access
-from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, month_start
+from parks.core.dates import (
+    PORTAL_DATE_MAX,
+    PORTAL_DATE_MIN,
+    iso_text,
+    local_day_start,
+    minute_text,
+    month_start,
+)
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import tallied_totals
@@ -133,6 +141,51 @@ def _tab_links(request, *, feed_query, active):
 # --- The feed ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FeedRow:
+    """What a row of the feed prints: feed.html draws the row once per process for each set of
+    these ({% memo row=activity.row %}, parks/templatetags/memo.py), which sees nothing else.
+    The kind's label is in the request's language, the times in its time zone: both keyed on."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    kind_icon: str
+    title: str
+    park: str
+    zone: int | None
+    zone_code: str
+    zone_name: str
+    place: str
+    occurred_iso: str
+    occurred: str
+    participants: int
+    logged_by: str
+    photos: tuple[int, ...]
+
+    @classmethod
+    def of(cls, activity) -> "FeedRow":
+        zone = activity.grid_zone
+        return cls(
+            pk=activity.pk,
+            kind=activity.kind,
+            kind_label=activity.get_kind_display(),
+            kind_icon=KIND_ICONS.get(activity.kind, OTHER_ICON),
+            title=activity.title,
+            park=activity.park.name,
+            zone=activity.grid_zone_id,
+            zone_code=zone.code if zone else "",
+            zone_name=zone.name if zone else "",
+            place=activity.place,
+            occurred_iso=iso_text(activity.occurred_at),
+            occurred=minute_text(activity.occurred_at),
+            participants=activity.participants,
+            # As the template printed the person: str(), "None" for nobody.
+            logged_by=str(activity.logged_by),
+            photos=tuple(photo.pk for photo in activity.photos.all()),
+        )
+
+
 @login_required
 def activity_feed(request):
     activity_filter, activities = filtered_activities(
@@ -148,7 +201,7 @@ def activity_feed(request):
         )
     page = paginate(request, activities)
     for activity in page:
-        activity.kind_icon = KIND_ICONS.get(activity.kind, OTHER_ICON)
+        activity.row = FeedRow.of(activity)
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
     return render(
         request,
