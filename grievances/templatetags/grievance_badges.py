@@ -6,11 +6,11 @@ row of the inbox. tests/grievances/test_grievance_badges.py pins their markup.
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import pgettext
+
+from parks.core.dates import minute_text
 
 register = template.Library()
 
@@ -67,7 +67,7 @@ def time_left(deadline):
         '<span class="small{}" title="{} {}">{}: {}</span>',
         " text-danger fw-semibold" if deadline["overdue"] else "",
         deadline["kind"],
-        date_filter(template_localtime(deadline["at"]), "Y-m-d H:i"),
+        minute_text(deadline["at"]),
         deadline["kind"],
         deadline["text"],
     )
