@@ -1,5 +1,5 @@
-"""The feed's rows are drawn once per set of their values ({% memo row=activity.row %},
-parks.gridlog.views.office.FeedRow): they print what the rows drawn from the activity printed
+"""The feed's rows are read as columns and drawn once per set of their values ({% memo row=row %},
+parks.gridlog.views.feed_rows): they print what the rows drawn from the activity printed
 before, kept here verbatim, for every kind, with and without a zone, a place and photos (none,
 one, more than three), text needing escaping, for each role that opens the feed, in Chinese
 and English; and the same kept as drawn plainly."""
@@ -15,6 +15,7 @@ from django.utils import translation
 
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import ActivityPhoto
+from parks.gridlog.views.feed_rows import KIND_ICONS, OTHER_ICON
 from parks.templatetags import memo
 from tests.factories import ActivityFactory, UserFactory
 
@@ -86,8 +87,9 @@ def test_the_kept_rows_are_the_rows_drawn_before(
 ):
     client.force_login(request.getfixturevalue(role))
     drawn, page = _rows_and_page(client, language)
+    page = list(page)  # the page's activities, as model instances, as the rows were drawn from
     for activity in page:  # what the view gave the rows it drew from the activity
-        activity.kind_icon = activity.row.kind_icon
+        activity.kind_icon = KIND_ICONS.get(activity.kind, OTHER_ICON)
     assert drawn.count('class="list-group-item activity-row"') == len(page) > 0
     with translation.override(language):
         assert drawn == "  " + Template(ROWS).render(Context({"page": page})) + "\n"

@@ -8,7 +8,6 @@ numbers as a table.
 """
 
 import calendar
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -23,14 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from parks import access
-from parks.core.dates import (
-    PORTAL_DATE_MAX,
-    PORTAL_DATE_MIN,
-    iso_text,
-    local_day_start,
-    minute_text,
-    month_start,
-)
+from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, month_start
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import tallied_totals
@@ -38,13 +30,10 @@ from parks.core.view_helpers import paginate
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
-from parks.gridlog.forms import ACTIVITY_KIND_ICONS
+from parks.gridlog.views.feed_rows import KIND_ICONS, OTHER_ICON, feed_rows
 from parks.structure.choice_labels import name_choices, zone_in_park
 from parks.structure.filters import GridZoneFilter
 
-# The kinds' icons are the ones the liaison picks from on the phone (parks.forms).
-KIND_ICONS = ACTIVITY_KIND_ICONS
-OTHER_ICON = "bi-three-dots"
 # The feed's and the calendar's selects, in the order they are shown.
 SELECT_FILTERS = ("park", "subdistrict", "grid_zone", "logged_by")
 # Parameters that belong to one page only: dropped from links to the other pages.
@@ -141,51 +130,6 @@ def _tab_links(request, *, feed_query, active):
 # --- The feed ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FeedRow:
-    """What a row of the feed prints: feed.html draws the row once per process for each set of
-    these ({% memo row=activity.row %}, parks/templatetags/memo.py), which sees nothing else.
-    The kind's label is in the request's language, the times in its time zone: both keyed on."""
-
-    pk: int
-    kind: str
-    kind_label: str
-    kind_icon: str
-    title: str
-    park: str
-    zone: int | None
-    zone_code: str
-    zone_name: str
-    place: str
-    occurred_iso: str
-    occurred: str
-    participants: int
-    logged_by: str
-    photos: tuple[int, ...]
-
-    @classmethod
-    def of(cls, activity) -> "FeedRow":
-        zone = activity.grid_zone
-        return cls(
-            pk=activity.pk,
-            kind=activity.kind,
-            kind_label=activity.get_kind_display(),
-            kind_icon=KIND_ICONS.get(activity.kind, OTHER_ICON),
-            title=activity.title,
-            park=activity.park.name,
-            zone=activity.grid_zone_id,
-            zone_code=zone.code if zone else "",
-            zone_name=zone.name if zone else "",
-            place=activity.place,
-            occurred_iso=iso_text(activity.occurred_at),
-            occurred=minute_text(activity.occurred_at),
-            participants=activity.participants,
-            # As the template printed the person: str(), "None" for nobody.
-            logged_by=str(activity.logged_by),
-            photos=tuple(photo.pk for photo in activity.photos.all()),
-        )
-
-
 @login_required
 def activity_feed(request):
     activity_filter, activities = filtered_activities(
@@ -200,8 +144,6 @@ def activity_feed(request):
             entries=Count("pk"), participants=Sum("participants")
         )
     page = paginate(request, activities)
-    for activity in page:
-        activity.row = FeedRow.of(activity)
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
     return render(
         request,
@@ -214,6 +156,7 @@ def activity_feed(request):
             "reset_url": reverse("parks:activity_feed"),
             "feed_query": feed_query,
             "page": page,
+            "rows": feed_rows(page.object_list),
             "entries": totals["entries"] or 0,
             "participants": totals["participants"] or 0,
         },
