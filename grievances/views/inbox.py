@@ -4,8 +4,6 @@ Grievances come through grievances.selectors, so one outside the user's scope ne
 the inbox's filters are grievances.filters.GrievanceFilter, shared with the API.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,20 +14,19 @@ from django.utils.translation import gettext as _
 
 from grievances import intake, selectors, services
 from grievances.choices import Status
-from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
+from grievances.duplicates import candidates_for, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
 from grievances.views.common import (
     DEFAULT_GROUP,
     STATUS_GROUPS,
     can_log_somewhere,
-    next_deadline,
     paginate,
     save_form,
 )
+from grievances.views.inbox_rows import inbox_rows
 from parks import access
 from parks.access import activities_visible_to
-from parks.core.dates import minute_text
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import counts_by
 from parks.core.view_helpers import sort_links
@@ -127,71 +124,15 @@ def _tabs(request, grievances, current):
     return tabs
 
 
-@dataclass(frozen=True)
-class InboxRow:
-    """What a row of the inbox prints but its time left: inbox.html draws the row once per
-    process for each set of these ({% memo row=grievance.row %}, parks/templatetags/memo.py),
-    which sees nothing else. Labels are in the request's language, which the memo keys on."""
-
-    pk: int
-    code: str
-    flag: str
-    title: str
-    duplicates: int
-    category: str
-    channel: str
-    park: str
-    zone: int | None
-    zone_code: str
-    zone_name: str
-    status: str
-    status_label: str
-    masked: str | None
-    received: str
-    unit: str | None
-    handler_id: int | None
-    handler: str
-
-    @classmethod
-    def of(cls, grievance) -> "InboxRow":
-        zone, unit, handler = grievance.grid_zone, grievance.handling_unit, grievance.handler
-        return cls(
-            pk=grievance.pk,
-            code=grievance.tracking_code,
-            flag=grievance.deadline_flag,
-            title=grievance.title,
-            duplicates=grievance.duplicates,
-            category=grievance.get_category_display(),
-            channel=grievance.get_channel_display(),
-            park=grievance.park.name,
-            zone=grievance.grid_zone_id,
-            zone_code=zone.code if zone else "",
-            zone_name=zone.name if zone else "",
-            status=grievance.status,
-            status_label=grievance.get_status_display(),
-            masked=grievance.masked_name,
-            # In the current time zone, which the memo keys on.
-            received=minute_text(grievance.received_at),
-            unit=unit.name if unit else None,
-            handler_id=grievance.handler_id,
-            handler=str(handler) if handler else "",
-        )
-
-
 @login_required
 def inbox(request):
     grievance_filter, grievances, in_group, group = filtered_grievances(request)
     page = paginate(request, in_group)
-    now = timezone.now()
-    # Likely duplicates of the page's rows, in one query (grievances.duplicates).
-    duplicates = duplicate_counts(
-        selectors.grievances_visible_to(request.user), [grievance.pk for grievance in page]
+    rows = inbox_rows(
+        page.object_list,
+        visible=selectors.grievances_visible_to(request.user),
+        now=timezone.now(),
     )
-    for grievance in page:
-        grievance.next_deadline = next_deadline(grievance, now)
-        grievance.masked_name = selectors.mask_name(grievance.complainant_name)
-        grievance.duplicates = duplicates.get(grievance.pk, 0)
-        grievance.row = InboxRow.of(grievance)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -215,6 +156,7 @@ def inbox(request):
             "tabs": _tabs(request, grievances, group),
             "group": group,
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
             "can_log": can_log_somewhere(request.user),
             "can_export_unmasked": access.may_export_unmasked(request.user),
