@@ -75,7 +75,9 @@ class InboxRow:
     handler: str
 
 
-def inbox_rows(grievances: QuerySet[Grievance], *, visible, now: datetime) -> list:
+def inbox_rows(
+    grievances: QuerySet[Grievance], *, visible: QuerySet[Grievance], now: datetime
+) -> list[SimpleNamespace]:
     """The rows of `grievances` (a page of the inbox's queryset), in its order: each with its
     InboxRow (`row`), the limit running now (`next_deadline`, grievances.views.common) and what
     the late take-up reads (`response_breached`, `responded_at`)."""

@@ -60,7 +60,7 @@ def minute_text(moment: datetime) -> str:
     """`moment` as a template's `{{ moment|date:"Y-m-d H:i" }}` prints it, in the current time
     zone: what a list row shows, built in Python without Django's format parser (some 30 µs a
     call, twice per row of the feed). tests/parks/test_memo.py pins it against the filter."""
-    local = timezone.template_localtime(moment)
+    local = timezone.template_localtime(moment)  # type: ignore[attr-defined]
     return "%04d-%02d-%02d %02d:%02d" % (  # noqa: UP031 the filter's own formats (dateformat.Y…)
         local.year,
         local.month,
@@ -72,4 +72,4 @@ def minute_text(moment: datetime) -> str:
 
 def iso_text(moment: datetime) -> str:
     """`moment` as `{{ moment|date:"c" }}` prints it: ISO 8601 in the current time zone."""
-    return timezone.template_localtime(moment).isoformat()
+    return timezone.template_localtime(moment).isoformat()  # type: ignore[attr-defined]
