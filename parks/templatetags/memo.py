@@ -12,11 +12,11 @@ always does, which the pinning tests (tests/parks/test_memo.py and the pages' ow
 
 A fragment is kept only when each named value is a string, a whole number, a boolean, None,
 or a tuple or frozen dataclass of these (parks.access.Navigation, a list's row), each keyed with
-its type: equal values
-that print differently (True and 1, a safe string and a plain one) never share an entry. Any
-other value (a model instance, whose fields may change under the same key, a Decimal, a list) is
-drawn every time, the same way, and never kept. `{% csrf_token %}` and anything per request must
-stay outside a memo (the body would not see the token).
+its type: equal values that print differently (True and 1, a safe string and a plain one) never
+share an entry. Any other value (a model instance, whose fields may change under the same key,
+a Decimal, a list) is drawn every time, the same way, and never kept. `{% csrf_token %}`,
+`{% now %}`, a time left and anything else that changes while its named values do not must
+stay outside a memo (the inbox's rows keep their time left after theirs).
 """
 
 import dataclasses
