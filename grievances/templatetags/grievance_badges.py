@@ -6,11 +6,11 @@ row of the inbox. tests/grievances/test_grievance_badges.py pins their markup.
 """
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import pgettext
+
+from parks.core.dates import minute_text
 
 register = template.Library()
 
@@ -18,11 +18,15 @@ register = template.Library()
 @register.simple_tag
 def status_badge(grievance):
     """The status as a coloured badge."""
+    return status_badge_for(grievance.status, grievance.get_status_display())
+
+
+@register.simple_tag
+def status_badge_for(status, label):
+    """The same badge from the status and its label: what the inbox's rows, drawn once per set
+    of their values ({% memo %}), are keyed on."""
     return format_html(
-        '<span class="badge gstatus gstatus-{}" data-status="{}">{}</span>',
-        grievance.status,
-        grievance.status,
-        grievance.get_status_display(),
+        '<span class="badge gstatus gstatus-{}" data-status="{}">{}</span>', status, status, label
     )
 
 
@@ -63,7 +67,7 @@ def time_left(deadline):
         '<span class="small{}" title="{} {}">{}: {}</span>',
         " text-danger fw-semibold" if deadline["overdue"] else "",
         deadline["kind"],
-        date_filter(template_localtime(deadline["at"]), "Y-m-d H:i"),
+        minute_text(deadline["at"]),
         deadline["kind"],
         deadline["text"],
     )

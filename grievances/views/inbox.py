@@ -14,17 +14,17 @@ from django.utils.translation import gettext as _
 
 from grievances import intake, selectors, services
 from grievances.choices import Status
-from grievances.duplicates import candidates_for, duplicate_counts, duplicates_of
+from grievances.duplicates import candidates_for, duplicates_of
 from grievances.filters import GrievanceFilter
 from grievances.forms import GrievanceForm
 from grievances.views.common import (
     DEFAULT_GROUP,
     STATUS_GROUPS,
     can_log_somewhere,
-    next_deadline,
     paginate,
     save_form,
 )
+from grievances.views.inbox_rows import inbox_rows
 from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
@@ -128,15 +128,11 @@ def _tabs(request, grievances, current):
 def inbox(request):
     grievance_filter, grievances, in_group, group = filtered_grievances(request)
     page = paginate(request, in_group)
-    now = timezone.now()
-    # Likely duplicates of the page's rows, in one query (grievances.duplicates).
-    duplicates = duplicate_counts(
-        selectors.grievances_visible_to(request.user), [grievance.pk for grievance in page]
+    rows = inbox_rows(
+        page.object_list,
+        visible=selectors.grievances_visible_to(request.user),
+        now=timezone.now(),
     )
-    for grievance in page:
-        grievance.next_deadline = next_deadline(grievance, now)
-        grievance.masked_name = selectors.mask_name(grievance.complainant_name)
-        grievance.duplicates = duplicates.get(grievance.pk, 0)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -160,6 +156,7 @@ def inbox(request):
             "tabs": _tabs(request, grievances, group),
             "group": group,
             "page": page,
+            "rows": rows,
             "query": query.urlencode(),
             "can_log": can_log_somewhere(request.user),
             "can_export_unmasked": access.may_export_unmasked(request.user),

@@ -15,12 +15,17 @@ class ChoiceDisplayMixin:
     """Put before models.Model in a model's bases: its get_FOO_display() use this one."""
 
     def _get_FIELD_display(self, field):
-        value = getattr(self, field.attname)
-        labels = field.__dict__.get("_labels_by_value")
-        if labels is None:
-            labels = dict(make_hashable(field.flatchoices))
-            # Choices given as a callable may change: those are read again on every call.
-            if isinstance(field.choices, list | tuple):
-                field._labels_by_value = labels
-        # force_str() coerces the lazy label in the current language, as Django's does.
-        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+        return choice_label(field, getattr(self, field.attname))
+
+
+def choice_label(field, value):
+    """What `get_<field>_display()` returns for `value`: for a list read as columns, without a
+    model instance (parks.gridlog.views.feed_rows)."""
+    labels = field.__dict__.get("_labels_by_value")
+    if labels is None:
+        labels = dict(make_hashable(field.flatchoices))
+        # Choices given as a callable may change: those are read again on every call.
+        if isinstance(field.choices, list | tuple):
+            field._labels_by_value = labels
+    # force_str() coerces the lazy label in the current language, as Django's does.
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)

@@ -14,7 +14,7 @@ import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from django import forms
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 def _chosen(data, name) -> list[str]:
@@ -67,6 +67,14 @@ def _escaped(value) -> str:
 def _options(choices, selected: set[str]) -> str:
     """`<option>`s of `choices`, the `selected` values marked: what format_html would build,
     without its cost per option (each value and label escaped all the same)."""
+    key = tuple((type(v), v, type(t), t) for v, t in choices)
+    if not all(value in _PLAIN and text in _PLAIN for value, _v, text, _t in key):
+        # A lazy label (it prints in the request's language) or anything else: drawn each time.
+        return _drawn_options(choices, selected)
+    return _kept_options((key, frozenset(selected)), choices, selected)
+
+
+def _drawn_options(choices, selected) -> str:
     return mark_safe(  # noqa: S308 every value and label is escaped here
         "".join(
             f'<option value="{_escaped(value)}"'
@@ -74,6 +82,24 @@ def _options(choices, selected: set[str]) -> str:
             for value, text in choices
         )
     )
+
+
+# The markup is a pure function of the choices (each value and label with its type: a safe
+# string prints unescaped) and the selection, all in the key: the district's few hundred zones
+# are escaped once per process, not on every page of the inbox and the feed.
+_KEPT: dict[tuple, str] = {}
+_PLAIN = frozenset({str, SafeString})
+KEPT_LIMIT = 256
+
+
+def _kept_options(key, choices, selected) -> str:
+    found = _KEPT.get(key)
+    if found is None:
+        found = _drawn_options(choices, selected)
+        if len(_KEPT) >= KEPT_LIMIT:
+            _KEPT.clear()
+        _KEPT[key] = found
+    return found
 
 
 def _select(bound, data, *, label=None, choices=None) -> dict:

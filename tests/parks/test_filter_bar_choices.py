@@ -6,12 +6,13 @@ same order, escaped, the chosen one selected."""
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from grievances.views.inbox import filtered_grievances
-from parks.core.filter_bar import _choices, _options
+from parks.core.filter_bar import _choices, _drawn_options, _options
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.views.office import filtered_activities
 from parks.structure.choices import Role
@@ -110,3 +111,16 @@ def test_the_options_are_what_format_html_drew():
 
     assert _options(choices, selected) == expected
     assert "&#x27;quoted&#x27; &amp; &quot;double&quot;" in _options(choices, selected)
+
+
+def test_kept_options_are_the_drawn_ones_and_keyed_on_every_input():
+    plain = [("1", "<b>一区</b>"), ("2", "二区")]
+    safe = [("1", mark_safe("<b>一区</b>")), ("2", "二区")]  # noqa: S308 a test's own markup
+    for choices in (plain, safe, plain):
+        for selected in (set(), {"2"}, {"1", "2"}):
+            assert _options(choices, selected) == _drawn_options(choices, selected)
+    assert _options(plain, set()) != _options(safe, set())
+    with translation.override("en"):
+        english = _options([("p", gettext_lazy("Park"))], set())
+    with translation.override("zh-hans"):
+        assert _options([("p", gettext_lazy("Park"))], set()) != english

@@ -30,13 +30,10 @@ from parks.core.view_helpers import paginate
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
-from parks.gridlog.forms import ACTIVITY_KIND_ICONS
+from parks.gridlog.views.feed_rows import KIND_ICONS, OTHER_ICON, feed_rows
 from parks.structure.choice_labels import name_choices, zone_in_park
 from parks.structure.filters import GridZoneFilter
 
-# The kinds' icons are the ones the liaison picks from on the phone (parks.forms).
-KIND_ICONS = ACTIVITY_KIND_ICONS
-OTHER_ICON = "bi-three-dots"
 # The feed's and the calendar's selects, in the order they are shown.
 SELECT_FILTERS = ("park", "subdistrict", "grid_zone", "logged_by")
 # Parameters that belong to one page only: dropped from links to the other pages.
@@ -147,8 +144,6 @@ def activity_feed(request):
             entries=Count("pk"), participants=Sum("participants")
         )
     page = paginate(request, activities)
-    for activity in page:
-        activity.kind_icon = KIND_ICONS.get(activity.kind, OTHER_ICON)
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
     return render(
         request,
@@ -161,6 +156,7 @@ def activity_feed(request):
             "reset_url": reverse("parks:activity_feed"),
             "feed_query": feed_query,
             "page": page,
+            "rows": feed_rows(page.object_list),
             "entries": totals["entries"] or 0,
             "participants": totals["participants"] or 0,
         },

@@ -1,0 +1,146 @@
+"""The inbox's rows read as the columns they print: no model instances.
+
+A page of the inbox built a hundred model instances (each grievance with its park, zone, unit
+and handler) and parsed their many timestamps to print some twenty values a row. Here the
+page's rows (the inbox's own queryset: scope, filters, tab, annotations, order and slice,
+grievances.selectors.inbox) are read with `values_list`: the same query count, the same rows.
+Each becomes an InboxRow, which inbox.html draws once per process for each set of values
+({% memo row=grievance.row %}, parks/templatetags/memo.py), and beside it what stays live: the
+time left to the running limit and the late take-up. tests/grievances/test_inbox_rows.py pins
+the rows against the rows drawn from the grievances before.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+
+from django.db.models import QuerySet
+
+from grievances import selectors
+from grievances.duplicates import duplicate_counts
+from grievances.models import Grievance
+from grievances.views.common import next_deadline
+from parks.core.choice_display import choice_label
+from parks.core.dates import minute_text
+from parks.structure.choice_labels import person_name
+
+COLUMNS = (
+    "pk",
+    "tracking_code",
+    "deadline_flag",
+    "title",
+    "category",
+    "channel",
+    "park__name",
+    "grid_zone_id",
+    "grid_zone__code",
+    "grid_zone__name",
+    "status",
+    "complainant_name",
+    "received_at",
+    "handling_unit__name",
+    "handler_id",
+    "handler__display_name",
+    "handler__username",
+    "response_breached",
+    "responded_at",
+    "response_due_at",
+    "resolved_at",
+    "resolution_due_at",
+)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """What a row of the inbox prints but its time left. Labels are in the request's language,
+    the time in its time zone: both keyed on by the memo."""
+
+    pk: int
+    code: str
+    flag: str
+    title: str
+    duplicates: int
+    category: str
+    channel: str
+    park: str
+    zone: int | None
+    zone_code: str
+    zone_name: str
+    status: str
+    status_label: str
+    masked: str | None
+    received: str
+    unit: str | None
+    handler_id: int | None
+    handler: str
+
+
+def inbox_rows(
+    grievances: QuerySet[Grievance], *, visible: QuerySet[Grievance], now: datetime
+) -> list[SimpleNamespace]:
+    """The rows of `grievances` (a page of the inbox's queryset), in its order: each with its
+    InboxRow (`row`), the limit running now (`next_deadline`, grievances.views.common) and what
+    the late take-up reads (`response_breached`, `responded_at`)."""
+    found = list(grievances.values_list(*COLUMNS))
+    # Likely duplicates of the page's rows, in one query (grievances.duplicates).
+    duplicates = duplicate_counts(visible, [row[0] for row in found])
+    fields = {name: Grievance._meta.get_field(name) for name in ("category", "channel", "status")}
+    rows = []
+    for (
+        pk,
+        code,
+        flag,
+        title,
+        category,
+        channel,
+        park,
+        zone,
+        zone_code,
+        zone_name,
+        status,
+        complainant_name,
+        received_at,
+        unit,
+        handler_id,
+        handler_display_name,
+        handler_username,
+        response_breached,
+        responded_at,
+        response_due_at,
+        resolved_at,
+        resolution_due_at,
+    ) in found:
+        # What next_deadline reads of a grievance, and the late take-up beside it.
+        row = SimpleNamespace(
+            status=status,
+            responded_at=responded_at,
+            response_due_at=response_due_at,
+            resolved_at=resolved_at,
+            resolution_due_at=resolution_due_at,
+            response_breached=response_breached,
+        )
+        row.next_deadline = next_deadline(row, now)
+        row.row = InboxRow(
+            pk=pk,
+            code=code,
+            flag=flag,
+            title=title,
+            duplicates=duplicates.get(pk, 0),
+            category=choice_label(fields["category"], category),
+            channel=choice_label(fields["channel"], channel),
+            park=park,
+            zone=zone,
+            zone_code=zone_code if zone else "",
+            zone_name=zone_name if zone else "",
+            status=status,
+            status_label=choice_label(fields["status"], status),
+            masked=selectors.mask_name(complainant_name),
+            # In the current time zone, which the memo keys on.
+            received=minute_text(received_at),
+            unit=unit,
+            handler_id=handler_id,
+            # The person as the template printed them (User.__str__).
+            handler=person_name(handler_display_name, handler_username) if handler_id else "",
+        )
+        rows.append(row)
+    return rows

@@ -1,0 +1,112 @@
+"""The feed's rows read as the columns they print: no model instances.
+
+A page of the feed built some hundred model instances (each activity with its park, zone and
+the person who logged it, each photo) and parsed some two hundred timestamps, to print a dozen
+values a row: about two thirds of the page's reading. Here the page's rows (the feed's own
+queryset: scope, filters, order and slice, parks.gridlog.selectors.activity_list) are read with
+`values_list`, and their photos in one more query, the one the prefetch ran: the same number of
+queries. Each row becomes a FeedRow, which feed.html draws once per process for each set of
+values ({% memo row=row %}, parks/templatetags/memo.py). tests/parks/test_feed_rows.py pins the
+rows against the rows drawn from the activities before.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from parks.core.choice_display import choice_label
+from parks.core.dates import iso_text, minute_text
+from parks.gridlog.forms import ACTIVITY_KIND_ICONS
+from parks.gridlog.models import Activity, ActivityPhoto
+from parks.structure.choice_labels import person_name
+
+# The kinds' icons are the ones the liaison picks from on the phone (parks.forms).
+KIND_ICONS = ACTIVITY_KIND_ICONS
+OTHER_ICON = "bi-three-dots"
+
+COLUMNS = (
+    "pk",
+    "kind",
+    "title",
+    "park__name",
+    "grid_zone_id",
+    "grid_zone__code",
+    "grid_zone__name",
+    "place",
+    "occurred_at",
+    "participants",
+    "logged_by__display_name",
+    "logged_by__username",
+)
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    """What a row of the feed prints. The kind's label is in the request's language, the times
+    in its time zone: both keyed on by the memo."""
+
+    pk: int
+    kind: str
+    kind_label: str
+    kind_icon: str
+    title: str
+    park: str
+    zone: int | None
+    zone_code: str
+    zone_name: str
+    place: str
+    occurred_iso: str
+    occurred: str
+    participants: int
+    logged_by: str
+    photos: tuple[int, ...]
+
+
+def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
+    """The rows of `activities` (a page of the feed's queryset), in its order."""
+    found = list(activities.prefetch_related(None).values_list(*COLUMNS))
+    photos: dict[int, list[int]] = {}
+    if found:  # as the prefetch: no query for an empty page
+        # The photos in the prefetch's order (parks.gridlog.selectors.activity_list).
+        for activity_id, photo_id in (
+            ActivityPhoto.objects.filter(activity_id__in=[row[0] for row in found])
+            .order_by("pk")
+            .values_list("activity_id", "pk")
+        ):
+            photos.setdefault(activity_id, []).append(photo_id)
+    kind = Activity._meta.get_field("kind")
+    return [
+        FeedRow(
+            pk=pk,
+            kind=kind_value,
+            kind_label=choice_label(kind, kind_value),
+            kind_icon=KIND_ICONS.get(kind_value, OTHER_ICON),
+            title=title,
+            park=park,
+            zone=zone,
+            # A park-wide entry's zone is never printed: its code and name stay empty.
+            zone_code=zone_code if zone else "",
+            zone_name=zone_name if zone else "",
+            place=place,
+            occurred_iso=iso_text(occurred_at),
+            occurred=minute_text(occurred_at),
+            participants=participants,
+            # The person as the template printed them (User.__str__); logged_by is required.
+            logged_by=person_name(display_name, username),
+            photos=tuple(photos.get(pk, ())),
+        )
+        for (
+            pk,
+            kind_value,
+            title,
+            park,
+            zone,
+            zone_code,
+            zone_name,
+            place,
+            occurred_at,
+            participants,
+            display_name,
+            username,
+        ) in found
+    ]

@@ -1,0 +1,122 @@
+"""`{% memo name=value … %}…{% endmemo %}`: a fragment drawn once per process for each set of
+its inputs, then copied.
+
+The Django template engine costs a few microseconds per node; the layout's menu is some two
+hundred nodes on every page, and a list's row some forty, while what they print changes only
+with a handful of values. Correct by construction: the body is rendered in a context holding
+ONLY the named values, so nothing else it could read exists for it, and the fragment is keyed
+on those values together with the ambient inputs every template reads implicitly (the active
+language, the current time zone, the URL conf and script prefix the `{% url %}` tags reverse
+with). A value the body uses but the tag does not name renders as empty, as a missing variable
+always does, which the pinning tests (tests/parks/test_memo.py and the pages' own) would show.
+
+A fragment is kept only when each named value is a string, a whole number, a boolean, None,
+or a tuple or frozen dataclass of these (parks.access.Navigation, a list's row), each keyed with
+its type: equal values that print differently (True and 1, a safe string and a plain one) never
+share an entry. Any other value (a model instance, whose fields may change under the same key,
+a Decimal, a list) is drawn every time, the same way, and never kept. `{% csrf_token %}`,
+`{% now %}`, a time left and anything else that changes while its named values do not must
+stay outside a memo (the inbox's rows keep their time left after theirs).
+"""
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django import template
+from django.template.base import Node, NodeList, Parser, Token, token_kwargs
+from django.template.context import Context
+from django.urls import get_script_prefix, get_urlconf
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+# Enough for every role × language × menu entry of the layout and a few pages of rows; when
+# full it starts again rather than tracking use (a miss costs one ordinary render).
+LIMIT = 4096
+_drawn: dict[tuple, SafeString] = {}
+_plain = False
+
+
+@contextmanager
+def drawn_plainly() -> Iterator[None]:
+    """The plain path, for the tests that pin a memo: each body drawn every time in the page's
+    whole context (its named values pushed on top), so a body reading anything it does not
+    name prints what the page would, and differs from the memo's output."""
+    global _plain  # noqa: PLW0603 a switch for tests, read per render
+    _plain, before = True, _plain
+    try:
+        yield
+    finally:
+        _plain = before
+
+
+def ambient() -> tuple:
+    """What every fragment depends on besides its named values."""
+    return (
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+        get_urlconf(),
+        get_script_prefix(),
+    )
+
+
+PLAIN_TYPES = frozenset({str, SafeString, int, bool, type(None)})
+
+
+def _key(value: object) -> tuple | None:
+    """`value` with its type, or None when it cannot be kept (see the module's docstring)."""
+    kind = type(value)
+    if kind in PLAIN_TYPES:
+        return (kind, value)
+    if kind is tuple:
+        keys = tuple(_key(item) for item in value)  # type: ignore[attr-defined]
+        return None if None in keys else (kind, keys)
+    if dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        keys = tuple(_key(getattr(value, field.name)) for field in dataclasses.fields(value))
+        return None if None in keys else (kind, keys)
+    return None
+
+
+class MemoNode(Node):
+    child_nodelists = ("nodelist",)
+
+    def __init__(self, nodelist: NodeList, values: dict):
+        self.nodelist = nodelist
+        self.values = values
+        self.names = tuple(sorted(values))
+
+    def _render_alone(self, context: Context, values: dict) -> SafeString:
+        alone = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n)
+        alone.template = context.template
+        alone.render_context = context.render_context
+        return mark_safe(self.nodelist.render(alone))  # noqa: S308 rendered by the engine
+
+    def render(self, context: Context) -> SafeString:
+        values = {name: self.values[name].resolve(context) for name in self.names}
+        if _plain:
+            with context.push(values):
+                return self.nodelist.render(context)
+        keys = [_key(values[name]) for name in self.names]
+        if None in keys:
+            return self._render_alone(context, values)
+        key = (self, context.autoescape, context.use_l10n, ambient(), *keys)
+        found = _drawn.get(key)
+        if found is None:
+            found = self._render_alone(context, values)
+            if len(_drawn) >= LIMIT:
+                _drawn.clear()
+            _drawn[key] = found
+        return found
+
+
+@register.tag
+def memo(parser: Parser, token: Token) -> MemoNode:
+    bits = token.split_contents()[1:]
+    values = token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError("memo takes only name=value arguments")
+    nodelist = parser.parse(("endmemo",))
+    parser.delete_first_token()
+    return MemoNode(nodelist, values)
