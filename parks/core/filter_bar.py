@@ -71,7 +71,10 @@ def _options(choices, selected: set[str]) -> str:
     if not all(value in _PLAIN and text in _PLAIN for value, _v, text, _t in key):
         # A lazy label (it prints in the request's language) or anything else: drawn each time.
         return _drawn_options(choices, selected)
-    return _kept_options((key, frozenset(selected)), choices, selected)
+    # Only the selected values among the choices mark an option: the key holds those, not
+    # whatever values the request sent (which would make an entry of their own each).
+    shown = frozenset(selected.intersection(value for _t, value, _tt, _text in key))
+    return _kept_options((key, shown), choices, selected)
 
 
 def _drawn_options(choices, selected) -> str:

@@ -63,12 +63,18 @@ def ambient() -> tuple:
 
 
 PLAIN_TYPES = frozenset({str, SafeString, int, bool, type(None)})
+# A text longer than this (a query string as the request sent it, say) is drawn every time: the
+# kept fragments are bounded in number (LIMIT), and this bounds each one's size too, so no
+# request can fill a worker's memory with fragments of its own making.
+LONGEST_KEPT_TEXT = 300
 
 
 def _key(value: object) -> tuple | None:
     """`value` with its type, or None when it cannot be kept (see the module's docstring)."""
     kind = type(value)
     if kind in PLAIN_TYPES:
+        if (kind is str or kind is SafeString) and len(value) > LONGEST_KEPT_TEXT:  # type: ignore[arg-type]
+            return None
         return (kind, value)
     if kind is tuple:
         keys = tuple(_key(item) for item in value)  # type: ignore[attr-defined]

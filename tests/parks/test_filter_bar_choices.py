@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from grievances.views.inbox import filtered_grievances
+from parks.core import filter_bar
 from parks.core.filter_bar import _choices, _drawn_options, _options
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.views.office import filtered_activities
@@ -124,3 +125,14 @@ def test_kept_options_are_the_drawn_ones_and_keyed_on_every_input():
         english = _options([("p", gettext_lazy("Park"))], set())
     with translation.override("zh-hans"):
         assert _options([("p", gettext_lazy("Park"))], set()) != english
+
+
+def test_selected_values_that_are_no_choice_make_no_entry_of_their_own():
+    # Found in review: keyed on the raw selection, each made-up value of a request kept another
+    # copy of the whole option list.
+    choices = [("1", "一区"), ("2", "二区")]
+    _options(choices, {"2"})
+    kept = len(filter_bar._KEPT)
+    for made_up in range(20):
+        assert _options(choices, {"2", f"no-such-{made_up}"}) == _drawn_options(choices, {"2"})
+    assert len(filter_bar._KEPT) == kept

@@ -107,3 +107,15 @@ def test_minute_and_iso_texts_are_the_date_filters(language):
         for moment in [*moments, datetime(2000, 2, 29, 23, 0, tzinfo=UTC)]:
             expected = template.render(Context({"moment": moment}))
             assert f"{minute_text(moment)}|{iso_text(moment)}" == expected
+
+
+def test_a_long_text_is_drawn_every_time_and_never_kept():
+    # Found in review: the inbox's header is keyed on the query string as the request sent it;
+    # kept, every long query string of one user's making would stay in the worker's memory.
+    template = Template("{% load memo %}{% memo a=a %}{{ a|length }}{% endmemo %}")
+    long_text = "x" * (memo.LONGEST_KEPT_TEXT + 1)
+    before = len(memo._drawn)
+    assert template.render(Context({"a": long_text})) == str(len(long_text))
+    assert len(memo._drawn) == before
+    assert template.render(Context({"a": "short"})) == "5"
+    assert len(memo._drawn) == before + 1
