@@ -16,6 +16,14 @@ made once per response:
   pk-only optimisation reads it;
 - a method field or any other source `*`: the row itself.
 
+The steps of the fields that read nothing of the serializer they are bound to (a plain
+attribute or id written by a DRF field of a known type, or a portal field declaring
+`context_free`) are made once per class, language and time zone and shared by its responses
+(`_shared_plan`): binding 40 fields and making their steps was most of a detail's serializing.
+Method fields, nested serializers and any other field are copied and bound per response, as
+DRF does, and so is every field of a serializer whose fields were made before its plan or that
+is partial.
+
 None half-way along a dotted source answers what DRF's path answers then, the field's plain
 default or null (`_when_missing`). Anything else (nested serializers, many-to-many ids, a value
 that is missing, a callable, a callable default) goes through the field's own `get_attribute`.
