@@ -76,14 +76,22 @@ class KnownLabel(ChoiceLabelField):
         return super().to_representation(value)
 
 
+class SuffixDefault:
+    requires_context = True
+
+    def __call__(self, field):
+        return field.context["suffix"]
+
+
 class ContextSerializer(ReadFastSerializer):
     title = ContextTitle()
+    zone_code = serializers.CharField(source="grid_zone.code", default=SuffixDefault())
     status_display = KnownLabel(source="status")
     channel_display = ChoiceLabelField(source="channel")
 
     class Meta:
         model = Grievance
-        fields = ["id", "title", "status_display", "channel_display"]
+        fields = ["id", "title", "zone_code", "status_display", "channel_display"]
 
 
 def test_a_field_reading_the_context_reads_each_responses_own(park):
@@ -91,8 +99,10 @@ def test_a_field_reading_the_context_reads_each_responses_own(park):
     first = ContextSerializer(grievance, context={"suffix": "a"}).data
     second = ContextSerializer(grievance, context={"suffix": "b"}).data
     assert (first["title"], second["title"]) == ("T a", "T b")
+    assert (first["zone_code"], second["zone_code"]) == ("a", "b")  # no zone: the default
     shared = dict(ContextSerializer()._shared_plan())
     assert shared["title"] is None and shared["status_display"] is None
+    assert shared["zone_code"] is None
     assert shared["id"] is not None and shared["channel_display"] is not None
 
 

@@ -268,6 +268,7 @@ def _shareable(field: Field) -> bool:
         or hasattr(field, "child")
         or field.source == "*"
         or isinstance(field, serializers.SerializerMethodField)
+        or (field.default is not empty and callable(field.default))  # may read the context
     ):
         return False
     for method in _PLAN_METHODS:
