@@ -31,6 +31,10 @@ class ChoiceLabelField(serializers.CharField):
     some 1,600 labels to show 200. Here the labels are translated once per language.
     """
 
+    # bind reads the model's field and the language, to_representation the labels: a read plan
+    # may share the bound field across responses of one language (parks.core.api.reading).
+    context_free = True
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True
         super().__init__(**kwargs)
@@ -52,6 +56,9 @@ class DateTimeField(serializers.DateTimeField):
     250 times for a page of 50 reports. Serializers are bound within the request, so the zone
     is the one the request runs in, as before. Every ModelSerializer's model DateTimeField
     becomes one (register_model_mapping)."""
+
+    # bind reads the current time zone alone (parks.core.api.reading shares per time zone).
+    context_free = True
 
     def bind(self, field_name: str, parent: Any) -> None:
         super().bind(field_name, parent)

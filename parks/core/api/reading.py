@@ -16,6 +16,14 @@ made once per response:
   pk-only optimisation reads it;
 - a method field or any other source `*`: the row itself.
 
+The steps of the fields that read nothing of the serializer they are bound to (a plain
+attribute or id written by a DRF field of a known type, or a portal field declaring
+`context_free`) are made once per class, language and time zone and shared by its responses
+(`_shared_plan`): binding 40 fields and making their steps was most of a detail's serializing.
+Method fields, nested serializers and any other field are copied and bound per response, as
+DRF does, and so is every field of a serializer whose fields were made before its plan or that
+is partial.
+
 None half-way along a dotted source answers what DRF's path answers then, the field's plain
 default or null (`_when_missing`). Anything else (nested serializers, many-to-many ids, a value
 that is missing, a callable, a callable default) goes through the field's own `get_attribute`.
@@ -52,6 +60,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField, empty
@@ -133,8 +142,9 @@ def _own(field: Field, base: type[Field], *methods: str) -> bool:
 
 def _representer(field: Field) -> Callable[[Any], Any]:
     """`field.to_representation`, or a function answering exactly what it answers, faster for
-    the values a list mostly holds (module docstring). Made once per response, within the
-    request: a DateTimeField's time zone is the one DRF's would look up for each value."""
+    the values a list mostly holds (module docstring). Made within the request, once per
+    response or once per language and time zone (_shared_plan): a DateTimeField's time zone is
+    the one DRF's would look up for each value."""
     represent = field.to_representation
     if isinstance(field, serializers.SerializerMethodField) and _own(
         field, serializers.SerializerMethodField, "to_representation"
@@ -155,9 +165,14 @@ def _representer(field: Field) -> Callable[[Any], Any]:
     return represent
 
 
+REMEMBERED = 256
+
+
 def _remembered(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A choice's representation depends on its value alone (and on the field, made for this
-    response): remember it per str value. Only str: 1, 1.0 and True are equal keys."""
+    response or shared by a class's responses in one language and time zone): remember it per
+    str value. Only str: 1, 1.0 and True are equal keys. A shared step lives as long as the
+    process: at most REMEMBERED values are kept (a column holding values beyond its choices)."""
     known: dict[str, Any] = {}
 
     def remembered(value: Any) -> Any:
@@ -166,7 +181,9 @@ def _remembered(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
         try:
             return known[value]
         except KeyError:
-            shown = known[value] = represent(value)
+            shown = represent(value)
+            if len(known) < REMEMBERED:
+                known[value] = shown
             return shown
 
     return remembered
@@ -219,6 +236,48 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
     if isinstance(field, RelatedField):
         return name, field.get_attribute, _pk_aware(_representer(field))
     return name, field.get_attribute, _representer(field)
+
+
+# DRF's field classes whose methods that a read plan runs (bind, get_attribute,
+# use_pk_only_optimization, to_representation) read the field's own attributes and the value
+# alone, never the serializer the field is bound to nor its context. A class of the portal's
+# says so of the methods it defines itself with `context_free = True` in its own body.
+_CONTEXT_FREE_DRF = frozenset(
+    {
+        Field,
+        serializers.CharField,
+        serializers.BooleanField,
+        serializers.IntegerField,
+        serializers.BigIntegerField,  # a model's id: int(value), or str as set at __init__
+        serializers.DateTimeField,
+        serializers.ChoiceField,
+        RelatedField,
+        PrimaryKeyRelatedField,
+    }
+)
+_PLAN_METHODS = ("bind", "get_attribute", "use_pk_only_optimization", "to_representation")
+
+
+def _shareable(field: Field) -> bool:
+    """Whether the field's step may serve every response of its class, language and time zone:
+    a plain field (no children, not a method field, not the whole row) each of whose methods
+    the plan runs is defined by a class known not to read the serializer (_CONTEXT_FREE_DRF,
+    or `context_free` declared beside the method)."""
+    if (
+        isinstance(field, serializers.BaseSerializer | ManyRelatedField)
+        or hasattr(field, "child")
+        or field.source == "*"
+        or isinstance(field, serializers.SerializerMethodField)
+        or (field.default is not empty and callable(field.default))  # may read the context
+    ):
+        return False
+    for method in _PLAN_METHODS:
+        owner = next((k for k in type(field).__mro__ if method in k.__dict__), None)
+        if owner is None:
+            continue
+        if owner not in _CONTEXT_FREE_DRF and owner.__dict__.get("context_free") is not True:
+            return False
+    return True
 
 
 def _pk_aware(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -371,8 +430,45 @@ class ReadFastSerializer(serializers.ModelSerializer):
     def _read_plan(self) -> list[Step]:
         plan = self.__dict__.get("_plan")
         if plan is None:
-            plan = self._plan = [_step(self, field) for field in self._readable_fields]
+            plan = self._plan = self._make_plan()
         return plan
+
+    def _make_plan(self) -> list[Step]:
+        """The steps of this response: the shared ones (`_shared_plan`) as they are, the others
+        made of a fresh copy of the field bound to this serializer, as DRF binds it."""
+        if "fields" in self.__dict__ or getattr(self.root, "partial", False):
+            # This response's fields were made already (and may have been changed), or it is
+            # partial (a missing value reads differently): DRF's binding, field for field.
+            return [_step(self, field) for field in self._readable_fields]
+        shared = self._shared_plan()
+        built = type(self)._built_fields[get_language()]
+        plan = []
+        for name, step in shared:
+            if step is None:
+                field = _copy(built[name])
+                field.bind(field_name=name, parent=self)
+                step = _step(self, field)
+            plan.append(step)
+        return plan
+
+    def _shared_plan(self) -> list[tuple[str, Step | None]]:
+        """[(field name, its step, or None where each response makes its own)] in the order of
+        the readable fields. Made once per class, language and time zone, of fields bound to a
+        serializer of the class made for the purpose: a step is shared only where nothing it
+        runs reads the serializer it is bound to (`_shareable`), so what it answers depends on
+        the value, the language and the time zone alone: the key (correct by construction)."""
+        plans = type(self).__dict__.get("_shared_plans")
+        if plans is None:
+            plans = type(self)._shared_plans = {}
+        key = (get_language(), timezone.get_current_timezone())
+        shared = plans.get(key)
+        if shared is None:
+            template = type(self)()
+            shared = plans[key] = [
+                (field.field_name, _step(template, field) if _shareable(field) else None)
+                for field in template._readable_fields
+            ]
+        return shared
 
     def to_representation(self, instance):
         if not self.read_fast or not isinstance(instance, Model):

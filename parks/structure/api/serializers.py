@@ -52,6 +52,9 @@ class NamedChoiceField(serializers.ChoiceField):
 
     choice_class = None
     component_name = ""
+    # to_representation reads the value and allow_null alone: a read plan may share the bound
+    # field across responses (parks.core.api.reading).
+    context_free = True
 
     def __init__(self, choice_class=None, component_name=None, **kwargs):
         self.choice_class = choice_class or self.choice_class
