@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Model, QuerySet
+from django.utils.functional import cached_property
 
 from parks.core.stand_ins import Slots, filled, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
@@ -118,6 +119,10 @@ _JOINS: dict[tuple[Hashable, str, str], list[tuple[str, str, str]] | None] = {}
 _AGGREGATE_FIELDS: dict[Hashable, dict[str, Any]] = {}
 
 
+# CompiledAggregate's constructor arguments, in order (its identity).
+_AGGREGATE_ARGUMENTS = ("model", "build", "name", "values", "key", "output_field")
+
+
 class CompiledAggregate(Expression):
     """One aggregate of `build(*values)` (a dict of aggregate expressions over `model`),
     resolved and compiled once per key, name and database vendor; see compiled_aggregates."""
@@ -134,6 +139,24 @@ class CompiledAggregate(Expression):
 
     def __repr__(self) -> str:
         return f"CompiledAggregate({self.name!r}, {self.values!r})"
+
+    @cached_property
+    def identity(self):
+        # Django's identity (Expression.identity) binds the constructor's arguments through
+        # inspect.signature; get_aggregation hashes each aggregate (as itself and inside its
+        # Ref), some 40 bindings a rates answer. The same tuple, built without binding where
+        # the arguments came positionally, as compiled_aggregates passes them (pinned equal to
+        # Django's in tests/parks/test_compiled_identity.py).
+        args, kwargs = self._constructor_args
+        if kwargs or len(args) != len(_AGGREGATE_ARGUMENTS):
+            return super().identity
+        return (
+            self.__class__,
+            *(
+                (name, Expression._identity(value))
+                for name, value in zip(_AGGREGATE_ARGUMENTS, args, strict=True)
+            ),
+        )
 
     def get_source_expressions(self):
         return []
