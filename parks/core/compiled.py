@@ -141,19 +141,19 @@ class CompiledAggregate(Expression):
         return f"CompiledAggregate({self.name!r}, {self.values!r})"
 
     @cached_property
-    def identity(self):
+    def identity(self) -> tuple[Any, ...]:
         # Django's identity (Expression.identity) binds the constructor's arguments through
         # inspect.signature; get_aggregation hashes each aggregate (as itself and inside its
         # Ref), some 40 bindings a rates answer. The same tuple, built without binding where
         # the arguments came positionally, as compiled_aggregates passes them (pinned equal to
         # Django's in tests/parks/test_compiled_identity.py).
-        args, kwargs = self._constructor_args
+        args, kwargs = self._constructor_args  # type: ignore[attr-defined]
         if kwargs or len(args) != len(_AGGREGATE_ARGUMENTS):
             return super().identity
         return (
             self.__class__,
             *(
-                (name, Expression._identity(value))
+                (name, Expression._identity(value))  # type: ignore[attr-defined]
                 for name, value in zip(_AGGREGATE_ARGUMENTS, args, strict=True)
             ),
         )
