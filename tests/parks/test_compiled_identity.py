@@ -4,7 +4,7 @@ tuple Django's Expression.identity gives: equal aggregates stay equal, different
 
 from datetime import UTC, datetime
 
-from django.db.models import Expression, Q
+from django.db.models import Count, Expression, Q
 
 from grievances import rates
 from grievances.models import Grievance
@@ -64,8 +64,6 @@ def test_keyword_arguments_fall_back_to_djangos_binding():
 
 
 def _compiled_build():
-    from django.db.models import Count
-
     def build(now):
         return {"n": Count("pk", filter=Q(received_at__lt=now))}
 
