@@ -115,8 +115,8 @@ def compiled_once(
 # (key, name, vendor) -> the definition's joins: [(relation name, table, join type)], or None
 # when it joins otherwise than one hop from the model's table (then never compiled once)
 _JOINS: dict[tuple[Hashable, str, str], list[tuple[str, str, str]] | None] = {}
-# key -> {aggregate name: output field}, in the order `build` returns them
-_AGGREGATE_FIELDS: dict[Hashable, dict[str, Any]] = {}
+# key -> {aggregate name: (output field, value over no rows)}, in the order `build` returns them
+_AGGREGATE_FIELDS: dict[Hashable, dict[str, tuple[Any, Any]]] = {}
 
 
 # CompiledAggregate's constructor arguments, in order (its identity).
@@ -287,10 +287,17 @@ def compiled_aggregates(
         # Each aggregate's output field, as resolving it on a fresh query gives it.
         query = model._default_manager.all().query.chain()
         fields = _AGGREGATE_FIELDS[key] = {
-            name: expression.resolve_expression(query, summarize=False).output_field
+            name: (resolved.output_field, resolved.empty_result_set_value)
             for name, expression in build(*values).items()
+            for resolved in [expression.resolve_expression(query, summarize=False)]
         }
-    return {
-        name: CompiledAggregate(model, build, name, values, key, output_field)
-        for name, output_field in fields.items()
-    }
+    aggregates = {}
+    for name, (output_field, empty) in fields.items():
+        aggregate = aggregates[name] = CompiledAggregate(
+            model, build, name, values, key, output_field
+        )
+        # What the definition is over no rows (0 for a Count): Django answers a query that
+        # cannot match (EmptyResultSet) with these values and runs no SQL, as it did for the
+        # definition; NotImplemented (Django's default) would make it run `WHERE 0 = 1`.
+        aggregate.empty_result_set_value = empty
+    return aggregates

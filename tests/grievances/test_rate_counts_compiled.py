@@ -183,3 +183,40 @@ def test_backlog_figures_are_the_definitions_own(grievances, counted_only):
     for _ in range(2):
         got, sql = _ran(lambda: run(lambda at: rates.backlog_counts(at, counted_only=counted_only)))
         assert (got, sql) == (expected, expected_sql)
+
+
+def test_survey_counts_are_the_definitions_own(park, other_park):
+    from grievances.models import SurveyCampaign
+    from tests.factories import SurveyCampaignFactory
+
+    SurveyCampaignFactory(park=park, handed_out=40, returned=25)
+    SurveyCampaignFactory(park=other_park, handed_out=7, returned=3)
+    for surveys in (
+        SurveyCampaign.objects.all(),
+        SurveyCampaign.objects.filter(park=park),
+        SurveyCampaign.objects.filter(park__subdistrict=park.subdistrict),
+        SurveyCampaign.objects.filter(handed_out__gt=1000),  # no rows: Sum's default
+    ):
+        plain = _ran(lambda surveys=surveys: surveys.order_by().aggregate(**rates._survey_counts()))
+        for _ in range(2):
+            assert _ran(lambda surveys=surveys: rates.survey_counts(surveys)) == plain
+
+
+@pytest.mark.parametrize("counted_only", [False, True])
+def test_a_scope_of_nothing_runs_no_query_as_the_definitions(grievances, counted_only):
+    """A queryset that cannot match (EmptyResultSet) is answered without SQL, with each
+    definition's value over no rows, as Django answers the plain definitions."""
+    from grievances.models import SurveyCampaign
+
+    none = Grievance.objects.none()
+    plain = _ran(lambda: none.aggregate(**_plain(counted_only)))
+    assert plain[1] == []
+    assert _ran(lambda: none.aggregate(**_compiled(counted_only))) == plain
+    opinions = rates._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
+    plain = _ran(lambda: none.aggregate(**opinions))
+    compiled = rates.opinion_counts(counted_only=counted_only)
+    assert _ran(lambda: none.aggregate(**compiled)) == plain
+    surveys = SurveyCampaign.objects.none()
+    plain = _ran(lambda: surveys.aggregate(**rates._survey_counts()))
+    assert plain == ({"handed_out": 0, "returned": 0}, [])
+    assert _ran(lambda: rates.survey_counts(surveys)) == plain
