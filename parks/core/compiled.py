@@ -291,7 +291,7 @@ def compiled_aggregates(
             for name, expression in build(*values).items()
             for resolved in [expression.resolve_expression(query, summarize=False)]
         }
-    aggregates = {}
+    aggregates: dict[str, Expression] = {}
     for name, (output_field, empty) in fields.items():
         aggregate = aggregates[name] = CompiledAggregate(
             model, build, name, values, key, output_field
