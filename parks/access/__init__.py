@@ -34,10 +34,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from parks.access.scope import (
+    AREA_STAFF,
     DISTRICT_READERS,
     FIELD_ROLES,
     NOWHERE,
-    REPORT_REQUESTERS,
     AnyUser,
     Area,
     HandledCase,
@@ -148,7 +148,7 @@ __all__ = [
     "AnyUser",
     "M",
     "DISTRICT_READERS",
-    "REPORT_REQUESTERS",
+    "AREA_STAFF",
     "FIELD_ROLES",
     "Level",
     "Area",

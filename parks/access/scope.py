@@ -35,8 +35,6 @@ M = TypeVar("M", bound=Model)
 
 # Roles that read the whole district unless they are given a park or a subdistrict.
 DISTRICT_READERS = (Role.OBSERVER, Role.MEMBER_UNIT)
-# Roles that ask for progress reports of their own area (the office asks for any).
-REPORT_REQUESTERS = (Role.SUBDISTRICT, Role.PARK_MANAGER)
 # Roles that work in the field: they log activities and grievances in their park's grid zones.
 FIELD_ROLES = (Role.LIAISON, Role.PARK_MANAGER)
 
@@ -48,6 +46,12 @@ class Level(StrEnum):
     SUBDISTRICT = "subdistrict"
     PARK = "park"
     NONE = "none"
+
+
+# The role whose holders are an area's own staff: a park's managers, a subdistrict's staff.
+# They ask for its progress reports, hear that they are ready, are assessed with it and print
+# its posters. The one place where a role is tied to the area it looks after.
+AREA_STAFF = {Level.PARK: Role.PARK_MANAGER, Level.SUBDISTRICT: Role.SUBDISTRICT}
 
 
 @dataclass(frozen=True)
@@ -214,20 +218,26 @@ class Scope:
         return self.area.park_id if self.role in FIELD_ROLES else None
 
     @property
+    def staffs_area(self) -> bool:
+        """Whether the user is their area's own staff (AREA_STAFF): a park manager of their
+        park, subdistrict staff of their subdistrict."""
+        return self.role == AREA_STAFF.get(self.area.level)
+
+    @property
     def managed_park_id(self) -> int | None:
         """The park a park manager runs (None for everyone else)."""
-        return self.area.park_id if self.role == Role.PARK_MANAGER else None
+        return self.area.park_id if self.staffs_area else None
 
     @property
     def staffed_subdistrict_id(self) -> int | None:
         """The subdistrict subdistrict staff work for (None for everyone else)."""
-        return self.area.subdistrict_id if self.role == Role.SUBDISTRICT else None
+        return self.area.subdistrict_id if self.staffs_area else None
 
     @property
     def oversees_area(self) -> bool:
         """The office, subdistrict staff and park managers look after an area: they ask for its
         progress reports and hear of its silent grid zones and new reports."""
-        return self.office or (self.active and self.role in REPORT_REQUESTERS)
+        return self.office or (self.active and self.role in AREA_STAFF.values())
 
     @property
     def is_liaison(self) -> bool:

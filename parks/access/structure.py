@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from parks.access.scope import (
+    AREA_STAFF,
     FIELD_ROLES,
     AnyUser,
     Level,
@@ -134,9 +135,9 @@ def report_audience(scope: str, *, subdistrict_id: int | None, park_id: int | No
     """Who hears that a scheduled report is ready: the office (superusers included) for the
     district, the subdistrict's staff, or the park's managers."""
     if scope == Level.PARK:
-        return Q(role=Role.PARK_MANAGER, park_id=park_id)
+        return Q(role=AREA_STAFF[Level.PARK], park_id=park_id)
     if scope == Level.SUBDISTRICT:
-        return Q(role=Role.SUBDISTRICT, subdistrict_id=subdistrict_id)
+        return Q(role=AREA_STAFF[Level.SUBDISTRICT], subdistrict_id=subdistrict_id)
     return office_staff_condition()
 
 

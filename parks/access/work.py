@@ -29,7 +29,6 @@ from parks.access.scope import (
     works_in_grid_zones,
 )
 from parks.access.structure import may_manage_people, parks_managed_by
-from parks.structure.choices import Role
 from parks.structure.models import Park, Subdistrict, User
 
 # --- Reform tasks and plans ----------------------------------------------------------------------
@@ -270,7 +269,7 @@ def may_print_posters(user: AnyUser, park: Park) -> bool:
         return False
     if scope.office or scope.area.park_id == park.pk:
         return True
-    return scope.role == Role.SUBDISTRICT
+    return scope.staffs_area
 
 
 # --- Supervision orders (督办单) ---------------------------------------------------------------
