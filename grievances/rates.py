@@ -3,8 +3,9 @@ once, with the SQL that counts it.
 
 Every reader counts and explains the figures through this module: the rates page and
 /api/v1/grievances/rates/ (through grievances.selectors.rates_for), the progress report's
-snapshot, workbook (its 口径说明 sheet) and page (reforms.reporting.spec reads MEASURES and
-FUNNEL), and the dashboard (the report's figures). Each figure carries:
+snapshot, workbook (its 口径说明 sheet) and page (reforms.reporting.spec reads MEASURES, and
+grievances.funnel's FUNNEL beside them), and the dashboard (the report's figures). Each figure
+carries:
 
   key    its key in every row, API answer and snapshot;
   term   its fixed Chinese name (the workbook; never translated, a filed workbook must not change);
@@ -53,8 +54,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from grievances.choices import SATISFIED_LEVELS, UNCOUNTED_STATUSES, Action, Channel
-from grievances.models import FollowUp, Grievance, GrievanceEvent, SurveyCampaign
+from grievances.choices import SATISFIED_LEVELS, UNCOUNTED_STATUSES, Action
+from grievances.models import FollowUp, Grievance, GrievanceEvent
 from parks.core.compiled import compiled_aggregates
 from parks.core.figures import percent
 from parks.core.tallies import rollups_kept
@@ -369,7 +370,7 @@ def _took_step(action: str) -> Exists:
 COUNTED = ~Q(status__in=UNCOUNTED_STATUSES)
 
 
-def _compiled(define: Any, counted_only: bool, values: list, *key: Any) -> dict[str, Any]:
+def compiled_figures(define: Any, counted_only: bool, values: list, *key: Any) -> dict[str, Any]:
     """`define(*values, counted=…)`'s aggregates compiled once per process and `key` (what else
     the definition reads): parks.core.compiled.compiled_aggregates. The definitions stay below,
     the SQL is their very text, and only `values` (moments) change from call to call."""
@@ -403,7 +404,7 @@ def rate_counts(
     without a counted grievance has no row instead of a row of zeros — for readers that take a
     missing group as no grievances (no_grievances)."""
     # What _rate_counts reads besides `now`: whether the calls are counted by triggers.
-    counts = _compiled(_rate_counts, counted_only, [now or timezone.now()], rollups_kept())
+    counts = compiled_figures(_rate_counts, counted_only, [now or timezone.now()], rollups_kept())
     if not rates:
         return counts
     return {key: counts[key] for key in counts_for(rates)}
@@ -488,7 +489,7 @@ def backlog_counts(at: datetime, *, counted_only: bool = False) -> dict[str, Any
     grievances whenever received. Whether a grievance was replied to by then is read from its
     reply time as it stands now: a grievance reopened since counts as open. `counted_only`: the
     queryset holds counted grievances only (backlog_candidates), as in rate_counts."""
-    return _compiled(_backlog_counts, counted_only, [at])
+    return compiled_figures(_backlog_counts, counted_only, [at])
 
 
 def _backlog_counts(at: datetime, *, counted: Q) -> dict[str, Any]:
@@ -515,102 +516,5 @@ def backlog_candidates(moments: Iterable[datetime]) -> Q:
     )
 
 
-# --- The survey funnel ------------------------------------------------------------------------
-
-FUNNEL = (
-    Measure(
-        "handed_out",
-        "发放问卷",
-        _("Handed out"),
-        "统计期内开展的满意度调查发放的问卷份数。",
-        gettext_noop("Forms handed out, over the survey campaigns held in the period."),
-    ),
-    Measure(
-        "returned",
-        "回收问卷",
-        pgettext_lazy("survey", "Returned"),
-        "同一批调查回收的问卷份数。",
-        gettext_noop("Forms returned, over the same campaigns."),
-    ),
-    Measure(
-        "opinions",
-        "收集意见",
-        _("Opinions (grievances from surveys)"),
-        "统计期内受理的、来自满意度调查的诉求件数；已撤回的不计，与诉求各项数字一致。",
-        gettext_noop(
-            "Grievances of the survey channel received in the period; withdrawn ones are not "
-            "counted, as in every grievance figure."
-        ),
-    ),
-    Measure(
-        "rectified",
-        "已整改",
-        _("Rectified"),
-        "其中已标记整改到位的件数。",
-        gettext_noop("Of those, marked rectified."),
-    ),
-)
-
-
 # What each figure counts, by key, in fixed Chinese: the API's `definitions`.
 DEFINITIONS = {measure.key: measure.basis for measure in MEASURES}
-
-
-def opinion_counts(*, counted_only: bool = False) -> dict[str, Any]:
-    """The aggregate expressions of the funnel's `opinions` and `rectified` over a queryset of
-    grievances: opinions logged from surveys, withdrawn and merged ones not counted
-    (`counted_only`: as rate_counts)."""
-    return _compiled(_opinion_counts, counted_only, [])
-
-
-def _opinion_counts(*, counted: Q) -> dict[str, Any]:
-    opinion = Q(channel=Channel.SURVEY) & counted
-    return {
-        "opinions": Count("pk", filter=opinion),
-        "rectified": Count("pk", filter=opinion & Q(rectified=True)),
-    }
-
-
-def survey_counts(surveys: QuerySet[SurveyCampaign]) -> dict[str, int]:
-    """The funnel's `handed_out` and `returned` over the survey campaigns given (compiled once
-    per process, as the grievance figures are: parks.core.compiled.compiled_aggregates)."""
-    return surveys.order_by().aggregate(
-        **compiled_aggregates(SurveyCampaign, _survey_counts, [], key="_survey_counts")
-    )
-
-
-def _survey_counts() -> dict[str, Any]:
-    return {"handed_out": Sum("handed_out", default=0), "returned": Sum("returned", default=0)}
-
-
-def survey_funnel(
-    *, surveys: QuerySet[SurveyCampaign], grievances: QuerySet[Grievance]
-) -> dict[str, int]:
-    """Handed out → returned → opinions → rectified, for the surveys and grievances given."""
-    return {**survey_counts(surveys), **grievances.order_by().aggregate(**opinion_counts())}
-
-
-# The funnel's grievance counts ride along with rate_counts under these keys (rates_and_funnel).
-_FUNNEL_PREFIX = "funnel_"
-
-
-def rates_and_funnel(
-    *,
-    grievances: QuerySet[Grievance],
-    surveys: QuerySet[SurveyCampaign],
-    now: datetime | None = None,
-) -> tuple[dict[str, Any], dict[str, int]]:
-    """Every grievance figure (with_rates) and the survey funnel, with the grievances read in
-    one scan: the funnel's opinions are more columns of the rates' aggregate, so a period's
-    grievances are read once, not once for the rates and again for the funnel."""
-    funnel = opinion_counts(counted_only=True)
-    row = (
-        only_counted(grievances)
-        .order_by()
-        .aggregate(
-            **rate_counts(now, counted_only=True),
-            **{f"{_FUNNEL_PREFIX}{key}": value for key, value in funnel.items()},
-        )
-    )
-    opinions = {key: row.pop(f"{_FUNNEL_PREFIX}{key}") for key in opinion_counts()}
-    return with_rates(row), {**survey_counts(surveys), **opinions}

@@ -26,6 +26,9 @@ from django.utils import timezone
 from grievances import rates as grievance_rates
 from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
 from grievances.deadlines import next_due_at
+from grievances.funnel import FUNNEL
+from grievances.funnel import rates_and_funnel as rates_and_funnel  # re-exported
+from grievances.funnel import survey_funnel as survey_funnel  # re-exported
 from grievances.models import Grievance, Mediation, SurveyCampaign
 from parks import access
 from parks.core.compiled import compiled_once
@@ -246,18 +249,17 @@ def _reversed(term: Any) -> Any:
 
 # --- The rates ------------------------------------------------------------------------------
 # What each figure counts, and the SQL that counts it, live in grievances.rates; these apply it
-# to a scope. rate_counts, with_rates and survey_funnel are re-exported for the other apps.
+# to a scope. rate_counts, with_rates and survey_funnel (grievances.funnel) are re-exported for
+# the other apps.
 
 rate_counts = grievance_rates.rate_counts
 with_rates = grievance_rates.with_rates
 no_grievances = grievance_rates.no_grievances
-survey_funnel = grievance_rates.survey_funnel
-rates_and_funnel = grievance_rates.rates_and_funnel
 only_counted = grievance_rates.only_counted
 # Each figure's definition (Measure), for the reports that declare and explain them.
 RATE_MEASURES = grievance_rates.MEASURES
 RATE_PENDING = grievance_rates.PENDING
-FUNNEL_MEASURES = grievance_rates.FUNNEL
+FUNNEL_MEASURES = FUNNEL
 BACKLOG_MEASURES = grievance_rates.BACKLOG
 backlog_counts = grievance_rates.backlog_counts
 backlog_candidates = grievance_rates.backlog_candidates
@@ -362,9 +364,7 @@ def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> R
     if scope.last:
         surveys = surveys.filter(held_on__lte=scope.last)
     now = now or timezone.now()
-    totals, funnel = grievance_rates.rates_and_funnel(
-        grievances=grievances, surveys=surveys, now=now
-    )
+    totals, funnel = rates_and_funnel(grievances=grievances, surveys=surveys, now=now)
     return Rates(grievances=grievances, totals=totals, funnel=funnel, now=now)
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from grievances import rates as grievance_rates
 from grievances.api.serializers import ParkIdField, VisibleGridZoneField, VisibleOrganisationField
+from grievances.funnel import FUNNEL
 from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.structure.models import Subdistrict
 
@@ -94,7 +95,7 @@ SurveyFunnelSerializer = type(
     (serializers.Serializer,),
     {
         "__doc__": "Satisfaction surveys: handed out → returned → opinions → rectified.",
-        **{step.key: _figure_field(step) for step in grievance_rates.FUNNEL},
+        **{step.key: _figure_field(step) for step in FUNNEL},
     },
 )
 

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from grievances import rates as grievance_rates
 from grievances import selectors
 from grievances.forms import RatesScopeForm
+from grievances.funnel import FUNNEL
 from parks.core.dates import period_presets
 from parks.structure.models import GridZone
 
@@ -200,11 +201,11 @@ def rates(request):
             "funnel": funnel,
             "funnel_steps": [
                 {"key": step.key, "label": step.label, "note": step.note, "value": funnel[step.key]}
-                for step in grievance_rates.FUNNEL
+                for step in FUNNEL
             ],
             "chart": _chart_data(totals, breakdowns, funnel),
             "columns": [grievance_rates.BY_KEY[key] for key in TABLE_COLUMNS],
             # Every figure's definition, as the page's footnote.
-            "definitions": [*grievance_rates.MEASURES, *grievance_rates.FUNNEL],
+            "definitions": [*grievance_rates.MEASURES, *FUNNEL],
         },
     )

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import TruncMonth
 from django.test.utils import CaptureQueriesContext
 
-from grievances import rates
+from grievances import funnel, rates
 from grievances.choices import Action, Satisfaction, Status
 from grievances.models import Grievance, GrievanceEvent
 from tests.factories import GrievanceFactory, OrganisationFactory, record_follow_ups
@@ -140,25 +140,25 @@ def test_figures_follow_the_moment(grievances):
 def test_rates_and_funnel_reads_the_same(grievances, park):
     from grievances.models import SurveyCampaign
 
-    compiled = rates.rates_and_funnel(
+    compiled = funnel.rates_and_funnel(
         grievances=Grievance.objects.filter(park=park),
         surveys=SurveyCampaign.objects.all(),
         now=NOW,
     )
     row = Grievance.objects.filter(park=park).aggregate(
-        **_plain(False), **rates._opinion_counts(counted=rates.COUNTED)
+        **_plain(False), **funnel._opinion_counts(counted=rates.COUNTED)
     )
     opinions = {key: row.pop(key) for key in ("opinions", "rectified")}
     assert compiled[0] == rates.with_rates(row)
-    assert compiled[1] == {**rates.survey_counts(SurveyCampaign.objects.all()), **opinions}
+    assert compiled[1] == {**funnel.survey_counts(SurveyCampaign.objects.all()), **opinions}
 
 
 @pytest.mark.parametrize("counted_only", [False, True])
 def test_opinion_figures_are_the_definitions_own(grievances, counted_only):
-    plain = rates._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
+    plain = funnel._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
     expected = _ran(lambda: Grievance.objects.order_by().aggregate(**plain))
     for _ in range(2):
-        compiled = rates.opinion_counts(counted_only=counted_only)
+        compiled = funnel.opinion_counts(counted_only=counted_only)
         assert _ran(lambda c=compiled: Grievance.objects.order_by().aggregate(**c)) == expected
 
 
@@ -197,9 +197,11 @@ def test_survey_counts_are_the_definitions_own(park, other_park):
         SurveyCampaign.objects.filter(park__subdistrict=park.subdistrict),
         SurveyCampaign.objects.filter(handed_out__gt=1000),  # no rows: Sum's default
     ):
-        plain = _ran(lambda surveys=surveys: surveys.order_by().aggregate(**rates._survey_counts()))
+        plain = _ran(
+            lambda surveys=surveys: surveys.order_by().aggregate(**funnel._survey_counts())
+        )
         for _ in range(2):
-            assert _ran(lambda surveys=surveys: rates.survey_counts(surveys)) == plain
+            assert _ran(lambda surveys=surveys: funnel.survey_counts(surveys)) == plain
 
 
 @pytest.mark.parametrize("counted_only", [False, True])
@@ -212,11 +214,11 @@ def test_a_scope_of_nothing_runs_no_query_as_the_definitions(grievances, counted
     plain = _ran(lambda: none.aggregate(**_plain(counted_only)))
     assert plain[1] == []
     assert _ran(lambda: none.aggregate(**_compiled(counted_only))) == plain
-    opinions = rates._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
+    opinions = funnel._opinion_counts(counted=Q() if counted_only else rates.COUNTED)
     plain = _ran(lambda: none.aggregate(**opinions))
-    compiled = rates.opinion_counts(counted_only=counted_only)
+    compiled = funnel.opinion_counts(counted_only=counted_only)
     assert _ran(lambda: none.aggregate(**compiled)) == plain
     surveys = SurveyCampaign.objects.none()
-    plain = _ran(lambda: surveys.aggregate(**rates._survey_counts()))
+    plain = _ran(lambda: surveys.aggregate(**funnel._survey_counts()))
     assert plain == ({"handed_out": 0, "returned": 0}, [])
-    assert _ran(lambda: rates.survey_counts(surveys)) == plain
+    assert _ran(lambda: funnel.survey_counts(surveys)) == plain

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from grievances import rates as grievance_rates
+from grievances.funnel import FUNNEL
 from tests.factories import GrievanceFactory, SurveyCampaignFactory
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import _html, _in
@@ -123,7 +124,7 @@ def test_the_rates_page_writes_down_what_each_figure_means(client, office_user):
     assert "Reopen rate = Reopened ÷ grievances followed up." in html
     footnote = re.search(r'id="rate-definitions".*?</dl>', html, re.S).group(0)
     assert set(re.findall(r'data-definition="([a-z_]+)"', footnote)) == {
-        measure.key for measure in (*grievance_rates.MEASURES, *grievance_rates.FUNNEL)
+        measure.key for measure in (*grievance_rates.MEASURES, *FUNNEL)
     }
     assert "withdrawn ones are not counted, as in every grievance figure" in footnote
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from grievances import funnel
 from grievances import rates as grievance_rates
 from reforms.reporting.choices import PeriodKind, ReportScope
 from reforms.reporting.contents import build_snapshot
@@ -134,7 +135,7 @@ def test_the_report_gives_the_hand_count_in_its_json_and_its_workbook(office_use
         value = EXPECTED[measure.key]
         expected = round(value / 100, 6) if measure.is_rate else value
         assert rows[measure.term] == pytest.approx(expected), measure.term
-    for step in grievance_rates.FUNNEL:
+    for step in funnel.FUNNEL:
         assert rows[f"满意度调查：{step.term}"] == FUNNEL[step.key]
     # Every figure is defined on the 口径说明 sheet, in the words of grievances.rates.
     defined = dict(book["口径说明"].iter_rows(min_row=4, max_col=2, values_only=True))
