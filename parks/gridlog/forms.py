@@ -23,12 +23,17 @@ ACTIVITY_KIND_ICONS = {
 }
 
 
+def kind_icon(kind: str) -> str:
+    """A kind's icon wherever an entry is shown (a kind no longer offered: the "other" one)."""
+    return ACTIVITY_KIND_ICONS.get(kind, ACTIVITY_KIND_ICONS[ActivityKind.OTHER])
+
+
 class KindTiles(forms.RadioSelect):
     """The kinds as big tiles, each option carrying its icon for the template."""
 
     def create_option(self, name, value, *args, **kwargs):
         option = super().create_option(name, value, *args, **kwargs)
-        option["icon"] = ACTIVITY_KIND_ICONS.get(value, "bi-three-dots")
+        option["icon"] = kind_icon(value)
         return option
 
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from parks.gridlog.choices import ActivityKind
+from parks.gridlog.forms import kind_icon
 from parks.gridlog.models import ActivityPhoto
-from parks.gridlog.views.feed_rows import KIND_ICONS, OTHER_ICON
 from parks.templatetags import memo
 from tests.factories import ActivityFactory, UserFactory
 
@@ -89,7 +89,7 @@ def test_the_kept_rows_are_the_rows_drawn_before(
     drawn, page = _rows_and_page(client, language)
     page = list(page)  # the page's activities, as model instances, as the rows were drawn from
     for activity in page:  # what the view gave the rows it drew from the activity
-        activity.kind_icon = KIND_ICONS.get(activity.kind, OTHER_ICON)
+        activity.kind_icon = kind_icon(activity.kind)
     assert drawn.count('class="list-group-item activity-row"') == len(page) > 0
     with translation.override(language):
         assert drawn == "  " + Template(ROWS).render(Context({"page": page})) + "\n"

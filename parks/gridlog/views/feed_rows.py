@@ -16,13 +16,9 @@ from django.db.models import QuerySet
 
 from parks.core.choice_display import choice_label
 from parks.core.dates import iso_text, minute_text
-from parks.gridlog.forms import ACTIVITY_KIND_ICONS
+from parks.gridlog.forms import kind_icon
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.structure.choice_labels import person_name
-
-# The kinds' icons are the ones the liaison picks from on the phone (parks.forms).
-KIND_ICONS = ACTIVITY_KIND_ICONS
-OTHER_ICON = "bi-three-dots"
 
 COLUMNS = (
     "pk",
@@ -80,7 +76,7 @@ def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
             pk=pk,
             kind=kind_value,
             kind_label=choice_label(kind, kind_value),
-            kind_icon=KIND_ICONS.get(kind_value, OTHER_ICON),
+            kind_icon=kind_icon(kind_value),
             title=title,
             park=park,
             zone=zone,

@@ -31,7 +31,7 @@ from parks.core.downloads import stored_file_response
 from parks.core.view_helpers import paginate, save_form
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog import services as gridlog_services
-from parks.gridlog.forms import ACTIVITY_KIND_ICONS, ActivityForm
+from parks.gridlog.forms import ActivityForm, kind_icon
 from parks.gridlog.models import Activity, ActivityPhoto
 
 # A phone screen shows about this many of "my recent entries" without much scrolling.
@@ -381,7 +381,7 @@ def activity_detail(request, pk):
             "nav": "grid_log",
             "activity": activity,
             "photos": list(activity.photos.all()),
-            "kind_icon": ACTIVITY_KIND_ICONS.get(activity.kind, "bi-three-dots"),
+            "kind_icon": kind_icon(activity.kind),
             "can_edit": can_edit,
             "edit_until": editable.get(activity.pk),
             "saved_client": saved_client,

@@ -30,7 +30,8 @@ from parks.core.view_helpers import paginate
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
-from parks.gridlog.views.feed_rows import KIND_ICONS, OTHER_ICON, feed_rows
+from parks.gridlog.forms import kind_icon
+from parks.gridlog.views.feed_rows import feed_rows
 from parks.structure.choice_labels import name_choices, zone_in_park
 from parks.structure.filters import GridZoneFilter
 
@@ -87,7 +88,7 @@ def _filter_bar(activity_filter, *, month=None, show_period=True):
 
 def kind_list():
     return [
-        {"value": value, "label": label, "icon": KIND_ICONS.get(value, OTHER_ICON)}
+        {"value": value, "label": label, "icon": kind_icon(value)}
         for value, label in ActivityKind.choices
     ]
 
@@ -219,7 +220,7 @@ def _calendar_days(activities, first):
     titles_by_day = {}
     for row in titles:
         row["url"] = reverse("parks:activity_detail", args=[row["pk"]])
-        row["icon"] = KIND_ICONS.get(row["kind"], OTHER_ICON)
+        row["icon"] = kind_icon(row["kind"])
         titles_by_day.setdefault(row["day"], []).append(row)
 
     kinds_in_order = kind_list()
