@@ -37,6 +37,7 @@ from parks import access
 from parks.access import parks_visible_to
 from parks.core.api.errors import Conflict, state_conflicts_as_409
 from parks.core.api.negotiation import FileDownloadNegotiation
+from parks.core.api.prepared_pages import PreparedRows
 from parks.core.api.schema import conflict, invalid
 from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.dates import PORTAL_DATE_VALIDATORS
@@ -219,6 +220,19 @@ class ReportViewSet(ReadOnlyViewSet):
             self.action == "download" and self.request.query_params.get("format") == "json"
         )
         return reports if needs_snapshot else reports.defer("snapshot")
+
+    def filter_queryset(self, queryset):
+        # The list with no filter nor ordering asked (the usual pull): its pages' SQL depends
+        # on the user's scope alone (and the page's window, which PreparedRows adds), so it is
+        # compiled once per scope. Any other query parameter goes the plain way.
+        queryset = super().filter_queryset(queryset)
+        if self.action == "list" and not set(self.request.query_params) - {"page"}:
+            return PreparedRows(
+                queryset,
+                key=("report_list", access.scope_key(self.request.user)),
+                serializer_class=ReportSerializer,
+            )
+        return queryset
 
     def get_serializer_class(self):
         return ReportSerializer if self.action == "list" else ReportDetailSerializer
