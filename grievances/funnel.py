@@ -2,6 +2,7 @@
 definitions, as grievances.rates holds the grievance figures', and the SQL that counts them;
 `rates_and_funnel` reads a period's grievances once for both."""
 
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,8 @@ from grievances.rates import (
     with_rates,
 )
 from parks.core.compiled import compiled_aggregates
+from parks.core.prepared import prepared_aggregate
+from parks.core.tallies import rollups_kept
 
 FUNNEL = (
     Measure(
@@ -73,8 +76,13 @@ def _opinion_counts(*, counted: Q) -> dict[str, Any]:
 def survey_counts(surveys: QuerySet[SurveyCampaign]) -> dict[str, int]:
     """The funnel's `handed_out` and `returned` over the survey campaigns given (compiled once
     per process, as the grievance figures are: parks.core.compiled.compiled_aggregates)."""
-    return surveys.order_by().aggregate(
-        **compiled_aggregates(SurveyCampaign, _survey_counts, [], key="_survey_counts")
+    queryset, aggregates = _survey_query(surveys)
+    return queryset.aggregate(**aggregates)
+
+
+def _survey_query(surveys: QuerySet[SurveyCampaign]) -> tuple[QuerySet, dict[str, Any]]:
+    return surveys.order_by(), compiled_aggregates(
+        SurveyCampaign, _survey_counts, [], key="_survey_counts"
     )
 
 
@@ -102,14 +110,46 @@ def rates_and_funnel(
     """Every grievance figure (with_rates) and the survey funnel, with the grievances read in
     one scan: the funnel's opinions are more columns of the rates' aggregate, so a period's
     grievances are read once, not once for the rates and again for the funnel."""
+    queryset, aggregates = _figures_query(grievances, now)
+    return _figures(queryset.aggregate(**aggregates), survey_counts(surveys))
+
+
+def _figures_query(
+    grievances: QuerySet[Grievance], now: datetime | None
+) -> tuple[QuerySet, dict[str, Any]]:
+    """The one aggregate of rates_and_funnel over the grievances: the figures and the funnel's
+    opinions (under _FUNNEL_PREFIX)."""
     funnel = opinion_counts(counted_only=True)
-    row = (
-        only_counted(grievances)
-        .order_by()
-        .aggregate(
-            **rate_counts(now, counted_only=True),
-            **{f"{_FUNNEL_PREFIX}{key}": value for key, value in funnel.items()},
-        )
-    )
+    return only_counted(grievances).order_by(), {
+        **rate_counts(now, counted_only=True),
+        **{f"{_FUNNEL_PREFIX}{key}": value for key, value in funnel.items()},
+    }
+
+
+def _figures(row: dict[str, Any], surveys: dict[str, int]) -> tuple[dict[str, Any], dict[str, int]]:
     opinions = {key: row.pop(f"{_FUNNEL_PREFIX}{key}") for key in opinion_counts()}
-    return with_rates(row), {**survey_counts(surveys), **opinions}
+    return with_rates(row), {**surveys, **opinions}
+
+
+def planned_rates_and_funnel(
+    key: Hashable,
+    scoped: Callable[..., tuple[QuerySet[Grievance], QuerySet[SurveyCampaign]]],
+    values: Sequence[Any],
+    *,
+    now: datetime,
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """rates_and_funnel over `scoped(*values)` (the grievances and the surveys), its two
+    queries built and compiled once per `key` (parks.core.prepared.prepared_aggregate): `key`
+    must hold everything `scoped` reads besides `values` (the caller's scope, which values
+    are given). The same SQL, the same figures."""
+
+    def figures(moment: datetime, *values: Any) -> tuple[QuerySet, dict[str, Any]]:
+        return _figures_query(scoped(*values)[0], moment)
+
+    def surveys(*values: Any) -> tuple[QuerySet, dict[str, Any]]:
+        return _survey_query(scoped(*values)[1])
+
+    # What rate_counts' SQL reads besides `now` (its own compile-once key): the rollups.
+    figures_key = ("rates_and_funnel", key, rollups_kept())
+    row = prepared_aggregate(figures_key, figures, now, *values)
+    return _figures(row, prepared_aggregate(("survey_counts", key), surveys, *values))

@@ -6,6 +6,7 @@ are defined and counted in grievances.rates and applied to a scope here.
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +27,7 @@ from django.utils import timezone
 from grievances import rates as grievance_rates
 from grievances.choices import AWAITING_RESPONSE, FINAL_STATUSES
 from grievances.deadlines import next_due_at
-from grievances.funnel import FUNNEL
+from grievances.funnel import FUNNEL, planned_rates_and_funnel
 from grievances.funnel import rates_and_funnel as rates_and_funnel  # re-exported
 from grievances.funnel import survey_funnel as survey_funnel  # re-exported
 from grievances.models import Grievance, Mediation, SurveyCampaign
@@ -270,10 +271,24 @@ def grievances_in_period(
 ) -> QuerySet[Grievance]:
     """Grievances received in [start, end) — dates in the portal's time zone, compared as
     instants so the index on received_at serves the range (parks.core.dates)."""
-    if start:
-        grievances = grievances.filter(received_at__gte=local_day_start(start))
-    if end:
-        grievances = grievances.filter(received_at__lt=local_day_start(end))
+    return grievances_received(
+        grievances,
+        since=local_day_start(start) if start else None,
+        before=local_day_start(end) if end else None,
+    )
+
+
+def grievances_received(
+    grievances: QuerySet[Grievance],
+    *,
+    since: datetime | None = None,
+    before: datetime | None = None,
+) -> QuerySet[Grievance]:
+    """Grievances received in [since, before): grievances_in_period's condition, on instants."""
+    if since is not None:
+        grievances = grievances.filter(received_at__gte=since)
+    if before is not None:
+        grievances = grievances.filter(received_at__lt=before)
     return grievances
 
 
@@ -340,32 +355,72 @@ def rates_for(user: User, scope: RateScope, *, now: datetime | None = None) -> R
     The funnel counts the survey campaigns held in the period in the parks of the scope.
     Surveys are held per park, so a grid zone's funnel counts its park's surveys; a handling
     unit narrows the opinions counted, not the surveys.
+
+    Both queries are built and compiled once per scope of the user and set of narrowings given
+    (grievances.funnel.planned_rates_and_funnel): their SQL depends on nothing else, and the
+    narrowings' values (ids, the period's instants and days, the moment) are put in afresh.
     """
+    given = _narrowings(scope)
+    names, values = tuple(given), tuple(given.values())
+    grievances, _surveys = _rated(user, names, *values)
+    now = now or timezone.now()
+    totals, funnel = planned_rates_and_funnel(
+        ("rates_for", access.scope_key(user), names),
+        partial(_rated, user, names),
+        values,
+        now=now,
+    )
+    return Rates(grievances=grievances, totals=totals, funnel=funnel, now=now)
+
+
+def _narrowings(scope: RateScope) -> dict[str, Any]:
+    """{narrowing: value} of those `scope` gives, as the queries take them (_rated)."""
+    given: dict[str, Any] = {}
+    if scope.park is not None:
+        given["park"] = scope.park.pk
+    if scope.subdistrict is not None:
+        given["subdistrict"] = scope.subdistrict.pk
+    if scope.grid_zone is not None:
+        given["grid_zone"] = scope.grid_zone.pk
+        given["grid_zone_park"] = scope.grid_zone.park_id
+    if scope.unit is not None:
+        given["unit"] = scope.unit.pk
+    if scope.start:
+        given["received_from"] = local_day_start(scope.start)
+        given["held_from"] = scope.start
+    if scope.last:
+        given["received_before"] = local_day_start(scope.last + timedelta(days=1))
+        given["held_to"] = scope.last
+    return given
+
+
+def _rated(
+    user: User, names: tuple[str, ...], *values: Any
+) -> tuple[QuerySet[Grievance], QuerySet[SurveyCampaign]]:
+    """The grievances and the survey campaigns rates_for counts: the user's, narrowed by the
+    named values (_narrowings)."""
+    given = dict(zip(names, values, strict=True))
     grievances = grievances_visible_to(user)
     surveys = surveys_visible_to(user)
-    if scope.park is not None:
-        grievances = grievances.filter(park=scope.park)
-        surveys = surveys.filter(park=scope.park)
-    if scope.subdistrict is not None:
-        grievances = grievances.filter(park__subdistrict=scope.subdistrict)
-        surveys = surveys.filter(park__subdistrict=scope.subdistrict)
-    if scope.grid_zone is not None:
-        grievances = grievances.filter(grid_zone=scope.grid_zone)
-        surveys = surveys.filter(park_id=scope.grid_zone.park_id)
-    if scope.unit is not None:
-        grievances = grievances.filter(handling_unit=scope.unit)
-    grievances = grievances_in_period(
-        grievances,
-        start=scope.start,
-        end=scope.last + timedelta(days=1) if scope.last else None,
+    if "park" in given:
+        grievances = grievances.filter(park=given["park"])
+        surveys = surveys.filter(park=given["park"])
+    if "subdistrict" in given:
+        grievances = grievances.filter(park__subdistrict=given["subdistrict"])
+        surveys = surveys.filter(park__subdistrict=given["subdistrict"])
+    if "grid_zone" in given:
+        grievances = grievances.filter(grid_zone=given["grid_zone"])
+        surveys = surveys.filter(park_id=given["grid_zone_park"])
+    if "unit" in given:
+        grievances = grievances.filter(handling_unit=given["unit"])
+    grievances = grievances_received(
+        grievances, since=given.get("received_from"), before=given.get("received_before")
     )
-    if scope.start:
-        surveys = surveys.filter(held_on__gte=scope.start)
-    if scope.last:
-        surveys = surveys.filter(held_on__lte=scope.last)
-    now = now or timezone.now()
-    totals, funnel = rates_and_funnel(grievances=grievances, surveys=surveys, now=now)
-    return Rates(grievances=grievances, totals=totals, funnel=funnel, now=now)
+    if "held_from" in given:
+        surveys = surveys.filter(held_on__gte=given["held_from"])
+    if "held_to" in given:
+        surveys = surveys.filter(held_on__lte=given["held_to"])
+    return grievances, surveys
 
 
 def mediators_for(grievance: Grievance) -> QuerySet[User]:
