@@ -196,6 +196,10 @@ class _CapturingQuery(Query):
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
     ) -> SQLCompiler:
+        if self.subquery:
+            # Django aggregates in a subquery of its own (a sliced, distinct or grouped query):
+            # the SQL is another compiler's, run by it. Not planned, and nothing run here.
+            raise _Captured(None)
         compiler = super().get_compiler(using, connection, elide_empty)
 
         def capture(*args: Any, **kwargs: Any) -> Any:
@@ -222,7 +226,8 @@ class _AggregatePlan:
 def _captured(queryset: QuerySet, aggregates: dict[str, Any], using: str) -> _Captured | None:
     """What `queryset.aggregate(**aggregates)` would run, without running anything: None where
     Django would aggregate in a subquery of its own (another compiler runs it) or the query
-    cannot match (EmptyResultSet: Django answers without SQL)."""
+    cannot match (EmptyResultSet: Django answers without SQL). Should anything else try to run
+    a query meanwhile, it is refused (never sent) and no plan is made."""
     query = queryset.query.chain()
     query.__class__ = _CapturingQuery
 

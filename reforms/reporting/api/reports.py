@@ -223,13 +223,16 @@ class ReportViewSet(ReadOnlyViewSet):
 
     def filter_queryset(self, queryset):
         # The list with no filter nor ordering asked (the usual pull): its pages' SQL depends
-        # on the user's scope alone (and the page's window, which PreparedRows adds), so it is
-        # compiled once per scope. Any other query parameter goes the plain way.
+        # on the user's Scope alone (and the page's window, which PreparedRows adds), so it is
+        # compiled once per Scope. The key is the Scope, not access.scope_key: the reports'
+        # rule (access.reports_visible) reads nothing else — no subdistrict's park ids, which
+        # scope_key would read with a query of its own. Any other query parameter goes the
+        # plain way.
         queryset = super().filter_queryset(queryset)
         if self.action == "list" and not set(self.request.query_params) - {"page"}:
             return PreparedRows(
                 queryset,
-                key=("report_list", access.scope_key(self.request.user)),
+                key=("report_list", access.scope_of(self.request.user)),
                 serializer_class=ReportSerializer,
             )
         return queryset
