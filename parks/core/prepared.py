@@ -209,7 +209,7 @@ class _CapturingQuery(Query):
                 raise _Captured(None) from None
             raise _Captured(compiler, sql, tuple(params))
 
-        compiler.execute_sql = capture  # type: ignore[method-assign]
+        compiler.execute_sql = capture
         return compiler
 
 

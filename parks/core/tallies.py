@@ -41,6 +41,8 @@ from django.db.models.sql.datastructures import Join
 from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.functional import cached_property
 
+from parks.core.prepared import prepared_aggregate
+
 # Tallied tables (db_table) and the column summed into a tally's `total` (None: nothing).
 TALLIED: dict[str, str | None] = {
     "parks_activity": "participants",
@@ -377,14 +379,23 @@ def _rollup_groups(queryset, by: str | None = None):
     return None
 
 
-def count(queryset) -> int:
-    """`queryset.count()`, read from the tally or a registered rollup when one can tell."""
+def count(queryset, *, plan_key=None) -> int:
+    """`queryset.count()`, read from the tally or a registered rollup when one can tell.
+    `plan_key`: the rows are counted by a query built and compiled once per key
+    (parks.core.prepared.prepared_aggregate, the same SQL as `count()`): the key must hold
+    everything the queryset's SQL depends on."""
     totals = tallied_totals(queryset)
     if totals is not None:
         return totals["n"]
     groups = _rollup_groups(queryset)
     if groups is not None:
         return int(groups.aggregate(n=Sum("n", default=0))["n"])
+    if plan_key is not None and queryset._result_cache is None:
+        # QuerySet.count's own aggregate (Query.get_count).
+        counted = prepared_aggregate(
+            ("count", plan_key), lambda: (queryset, {"__count": Count("*")}), using=queryset.db
+        )
+        return counted["__count"]
     return queryset.count()
 
 

@@ -295,9 +295,10 @@ class BuildState:
 
 
 def report_build_state(report: Report, *, now: datetime | None = None) -> str:
-    now = now or timezone.now()
     if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
         return report.status
+    # Read only for a report being built or waiting (a list asks this of every row, twice).
+    now = now or timezone.now()
     if report.status == ReportStatus.RUNNING:
         held = report.lease_until is not None and report.lease_until > now
         return BuildState.BUILDING if held else BuildState.RESTARTING

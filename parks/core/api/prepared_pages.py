@@ -3,7 +3,8 @@
 A short list with no filter (the API's progress reports: some fifty rows a page, each with a
 freshness subquery) spent about as long compiling its page's query as running it, for SQL that
 is the same on every request of the same scope. `PreparedRows` hands the paginator what a
-queryset hands it: its count (counted as before, parks.core.tallies) and, for the page's window,
+queryset hands it: its count (from a tally as before, else by a plan too: parks.core.tallies)
+and, for the page's window,
 the rows of `queryset[start:stop]` — the very query the plain path runs, with what
 PortalPagination adds for the serializer (parks.core.api.reading: prefetches kept as lists,
 joined rows narrowed to the columns read), compiled once per key and window.
@@ -36,7 +37,7 @@ class PreparedRows:
         self.ordered = queryset.ordered
 
     def count(self) -> int:
-        return tallies.count(self.queryset)
+        return tallies.count(self.queryset, plan_key=self.key)
 
     def _page(self) -> QuerySet:
         # What PortalPagination.paginate_queryset makes of a queryset for its serializer.
