@@ -58,6 +58,28 @@ class RatesQuerySerializer(serializers.Serializer):
         return data
 
 
+class RatesPeriodSerializer(RatesQuerySerializer):
+    """RatesQuerySerializer for a query naming nothing but the period (`from`, `to`): the same
+    fields for what it names, without building the scope's four optional fields (with their
+    querysets) that such a query leaves out. The same validated data and the same errors."""
+
+    park = None
+    subdistrict = None
+    grid_zone = None
+    unit = None
+    group_by = None
+
+
+def rates_query_serializer(query_params) -> type[RatesQuerySerializer]:
+    """The serializer of a rates query: RatesPeriodSerializer where it names only the period."""
+    if set(query_params) <= PERIOD_ONLY:
+        return RatesPeriodSerializer
+    return RatesQuerySerializer
+
+
+PERIOD_ONLY = frozenset({"from", "to"})
+
+
 RATE_NOTE = _("Percent, one decimal; null when its denominator is 0.")
 
 

@@ -1,6 +1,7 @@
 """Aggregates and list pages run from plans (parks.core.prepared.prepared_aggregate,
 parks.core.api.prepared_pages) answer what the plain ORM path answers (issue 14): the API's rates
-of a period and its report list.
+of a period and its report list; a rates query naming only its period is validated as the
+whole query is.
 
 Each is read twice from its plans (made, then reused), then the plain way, by each role, in
 Chinese and in English, over every narrowing the rates take: the same answers byte for byte,
@@ -17,6 +18,11 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.generics import GenericAPIView
 
 import grievances.funnel
+from grievances.api.rate_serializers import (
+    RatesPeriodSerializer,
+    RatesQuerySerializer,
+    rates_query_serializer,
+)
 from grievances.models import Grievance
 from parks.core import prepared as prepared_module
 from parks.core.prepared import prepared_aggregate
@@ -186,3 +192,32 @@ def test_an_aggregate_django_nests_or_rewrites_is_run_the_plain_way(park):
     assert len(queries) == 3  # planning ran none of its own
     assert prepared_module._AGGREGATE_PLANS[(("test", "sliced"), "default")] is None
     assert prepared_module._AGGREGATE_PLANS[(("test", "contains"), "default")] is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"from": "2026-06-01"},
+        {"to": "2026-06-30"},
+        {"from": "2026-06-01", "to": "2026-06-30"},
+        {"from": "2026-07-01", "to": "2026-06-01"},
+        {"from": "2026-6-1", "to": "yesterday"},
+        {"from": "", "to": ""},
+        {"from": "1899-01-01"},
+    ],
+)
+def test_a_period_only_rates_query_validates_as_the_whole_query_does(rf, office_user, query):
+    request = rf.get("/api/v1/grievances/rates/", query)
+    request.user = office_user
+    assert rates_query_serializer(query) is RatesPeriodSerializer
+    period, whole = (
+        serializer(data=query, context={"request": request})
+        for serializer in (RatesPeriodSerializer, RatesQuerySerializer)
+    )
+    assert period.is_valid() == whole.is_valid()
+    assert (period.errors, period.validated_data if not period.errors else None) == (
+        whole.errors,
+        whole.validated_data if not whole.errors else None,
+    )
+    assert rates_query_serializer({**query, "park": "1"}) is RatesQuerySerializer

@@ -16,7 +16,11 @@ from grievances import rates as grievance_rates
 from grievances import selectors
 from grievances import services as grievances_services
 from grievances import workflow as grievances_workflow
-from grievances.api.rate_serializers import RatesQuerySerializer, RatesSerializer
+from grievances.api.rate_serializers import (
+    RatesQuerySerializer,
+    RatesSerializer,
+    rates_query_serializer,
+)
 from grievances.api.serializers import (
     AssignSerializer,
     ExtensionInputSerializer,
@@ -506,7 +510,9 @@ class GrievanceViewSet(
     )
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def rates(self, request):
-        query = RatesQuerySerializer(data=request.query_params, context={"request": request})
+        query = rates_query_serializer(request.query_params)(
+            data=request.query_params, context={"request": request}
+        )
         query.is_valid(raise_exception=True)
         params = query.validated_data
         counted = selectors.rates_for(
