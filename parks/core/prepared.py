@@ -9,7 +9,10 @@ returns a queryset that runs the remembered SQL with the request's values in the
 rows are read by Django's own iterable into model instances, related objects and annotations as
 before. A queryset that prefetches, or that comes from a related manager, is built afresh on
 every use (its prefetches and known objects would be the first build's); to prefetch with a
-remembered query, see `prefetch_prepared`.
+remembered query, see `prefetch_prepared`. `prepared_aggregate(key, build, *values)` does the
+same for `queryset.aggregate(...)` (the rates of a period, a list's count): the SQL Django's
+get_aggregation compiles is captured without running it, and each use runs it with the
+aggregation's own converters.
 
 Correct by construction, as parks.core.compiled is:
 
@@ -229,6 +232,8 @@ def _captured(queryset: QuerySet, aggregates: dict[str, Any], using: str) -> _Ca
     cannot match (EmptyResultSet: Django answers without SQL). Should anything else try to run
     a query meanwhile, it is refused (never sent) and no plan is made."""
     query = queryset.query.chain()
+    if type(query) is not Query:  # a query of its own kind (a prepared one...): left as it is
+        return None
     query.__class__ = _CapturingQuery
 
     def refuse(*args: Any) -> Any:
