@@ -26,6 +26,7 @@ from grievances.api.rate_serializers import (
 from grievances.models import Grievance
 from parks.core import prepared as prepared_module
 from parks.core.prepared import prepared_aggregate
+from parks.structure.choices import Role
 from reforms.reporting.api.reports import ReportViewSet
 from reforms.reporting.choices import PeriodKind, ReportScope, ReportStatus
 from reforms.reporting.models import Report
@@ -34,6 +35,7 @@ from tests.factories import (
     GrievanceFactory,
     OrganisationFactory,
     SurveyCampaignFactory,
+    UserFactory,
 )
 from tests.grievances.test_api_rates import graded
 
@@ -221,3 +223,36 @@ def test_a_period_only_rates_query_validates_as_the_whole_query_does(rf, office_
         whole.validated_data if not whole.errors else None,
     )
     assert rates_query_serializer({**query, "park": "1"}) is RatesQuerySerializer
+
+
+def test_a_report_list_plan_serves_only_its_own_scope(api_as, park, other_park):
+    for place in (park, other_park):
+        Report.objects.create(
+            scope=ReportScope.PARK,
+            park=place,
+            period_kind=PeriodKind.MONTH,
+            period_start=date(2026, 6, 1),
+            period_end=date(2026, 6, 30),
+        )
+    managers = [
+        UserFactory(username=f"manager-{place.pk}", role=Role.PARK_MANAGER, park=place)
+        for place in (park, other_park)
+    ]
+    for _ in range(2):  # the second time from the plans
+        for manager, place in zip(managers, (park, other_park), strict=True):
+            body = api_as(manager).get("/api/v1/reports/").json()
+            assert [row["park"] for row in body["results"]] == [place.pk]
+            assert body["count"] == 1
+
+
+def test_a_rates_plan_serves_only_its_own_scope(api_as, monkeypatch, rated, park, other_park):
+    managers = [
+        UserFactory(username=f"manager-{place.pk}", role=Role.PARK_MANAGER, park=place)
+        for place in (park, other_park)
+    ]
+    paths = ["/api/v1/grievances/rates/", "/api/v1/grievances/rates/?from=2026-06-01"]
+    planned = [_read(api_as(manager), paths, "en")[0] for manager in managers * 2]
+    monkeypatch.setattr(grievances.funnel, "prepared_aggregate", _plain_aggregate)
+    plain = [_read(api_as(manager), paths, "en")[0] for manager in managers]
+    assert planned == plain * 2
+    assert plain[0] != plain[1]
