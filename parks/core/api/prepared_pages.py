@@ -48,8 +48,8 @@ class PreparedRows:
         if not isinstance(window, slice) or window.step is not None:
             raise TypeError("PreparedRows reads windows of rows: rows[start:stop]")
         start, stop = window.start or 0, window.stop
-        page = self._page()
-        return list(prepared((self.key, start, stop), lambda: page[start:stop]))
+        # Built only to make the plan (or where none can be made).
+        return list(prepared((self.key, start, stop), lambda: self._page()[start:stop]))
 
     def __iter__(self) -> Iterator[Any]:
         # Not paged (no paginator ran): the queryset as it is, as the plain path reads it.
