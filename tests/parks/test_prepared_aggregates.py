@@ -25,6 +25,7 @@ from grievances.api.rate_serializers import (
 )
 from grievances.models import Grievance
 from parks.core import prepared as prepared_module
+from parks.core import tallies
 from parks.core.prepared import prepared_aggregate
 from parks.structure.choices import Role
 from reforms.reporting.api.reports import ReportViewSet
@@ -256,3 +257,19 @@ def test_a_rates_plan_serves_only_its_own_scope(api_as, monkeypatch, rated, park
     plain = [_read(api_as(manager), paths, "en")[0] for manager in managers]
     assert planned == plain * 2
     assert plain[0] != plain[1]
+
+
+def test_a_planned_count_counts_as_count_does(park):
+    _reports(3)
+    for name, reports in (
+        ("all", Report.objects.all()),
+        ("queued", Report.objects.filter(status=ReportStatus.QUEUED)),
+        ("none", Report.objects.none()),
+    ):
+        with CaptureQueriesContext(connection) as plain:
+            expected = reports.count()
+        for _ in range(2):
+            with CaptureQueriesContext(connection) as planned:
+                found = tallies.count(reports, plan_key=("test", name))
+            assert found == expected
+            assert [q["sql"] for q in planned] == [q["sql"] for q in plain]
