@@ -172,7 +172,7 @@ def test_values_django_rewrites_are_compiled_afresh_each_time(park):
         return Grievance.objects.filter(title__contains=text).order_by("pk")
 
     assert list(prepared(("test", "contains"), containing, "工资")) == [rows[0]]
-    assert prepared_module._PLANS[(("test", "contains"), "default")] is None
+    assert prepared_module._PLANS[(("test", "contains"), "default", False)] is None
     assert list(prepared(("test", "contains"), containing, "工伤")) == [rows[1]]
 
 
@@ -262,4 +262,4 @@ def test_a_related_managers_or_prefetching_queryset_is_built_afresh(park):
         found = prepared(("test", "related"), of_park, grievances[0].pk)
         assert not isinstance(found.query, PreparedQuery)
         assert sorted(g.pk for g in found) == sorted(g.pk for g in grievances)
-    assert prepared_module._PLANS[(("test", "related"), "default")] is None
+    assert prepared_module._PLANS[(("test", "related"), "default", False)] is None
