@@ -31,9 +31,11 @@ that is missing, a callable, a callable default) goes through the field's own `g
 Each value is then written by its field's `to_representation`, except where the plan knows a
 shorter way to the very same result (`_representer`): a DRF field of a plain type whose method
 is DRF's own, given the value's exact type (a str to a CharField, a bool to a BooleanField, an
-aware datetime to an ISO 8601 DateTimeField); a method field's method, bound once; a choice
-field's representation, remembered per response for each str value (it depends on the value
-alone). Any other value goes through the field's own method.
+aware datetime to an ISO 8601 DateTimeField, a date to an ISO 8601 DateField); a method
+field's method, bound once; a choice field's representation, remembered per response for each
+str value (it depends on the value alone). Any other value goes through the field's own
+method. A value that is the row's own column is read from the row's __dict__ where getattr
+would read it there (`_plain_attribute`), and one its field writes unchanged is kept as it is.
 
 A page of a list (`prefetched_as_lists`, PortalPagination) keeps what it prefetches for the
 serializer's to-many fields (a grievance's attachments, a task's supporting units) as plain
@@ -167,6 +169,13 @@ def _representer(field: Field) -> Callable[[Any], Any]:
         return lambda value: value if type(value) is int else represent(value)
     if _own(field, serializers.DateTimeField, "to_representation", "enforce_timezone"):
         return _datetime_representer(field, represent)
+    if _own(field, serializers.DateField, "to_representation"):
+        output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+        if output_format is not None and output_format.lower() == ISO_8601:
+            # DRF's path for a date (always true, never a str or a datetime): ISO 8601.
+            return lambda value: (
+                value.isoformat() if type(value) is datetime.date else represent(value)
+            )
     return represent
 
 
