@@ -139,3 +139,20 @@ def test_a_plan_is_keyed_on_the_scope_the_ordering_the_language_and_the_settings
         assert len(_plans()) == 5
         prepared_module.forget()
         assert api_as(office_user).get("/api/v1/tasks/").json()["results"] == soon
+
+
+def test_a_plan_never_serves_another_scope(
+    api_as,
+    office_user,
+    park_manager,
+    liaison,
+    varied_rows,  # noqa: F811 (the fixture)
+    monkeypatch,
+):
+    paths = ["/api/v1/grievances/", "/api/v1/activities/", "/api/v1/tasks/"]
+    users = [office_user, park_manager, liaison, office_user]
+    planned = [_answers(api_as(user), paths, "zh-hans") for user in users]
+    monkeypatch.setattr(pagination, "list_plan", _unplanned)
+    plain = [_answers(api_as(user), paths, "zh-hans") for user in users]
+    assert planned == plain
+    assert planned[0] != planned[1] and planned[0] != planned[2]  # the office sees more
