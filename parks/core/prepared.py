@@ -26,6 +26,11 @@ Correct by construction, as parks.core.compiled is:
 - The queryset returned is meant to be evaluated as it is. Chaining it (`filter`, `count`,
   `get`…) gives the ordinary queryset of `build(*values)`, compiled as usual: no other query
   ever runs the remembered SQL.
+- A page of rows (`window=(low, high)`: `build(*values)[low:high]`) runs the plan of the whole
+  `build` with Django's LIMIT/OFFSET clause for the window after it, where Django's own SQL
+  for a window of that build is the whole build's SQL followed by that clause (checked when the
+  plan is made, with a window of stand-in bounds; Django inlines the bounds into the text,
+  so one plan serves every page).
 """
 
 import copy
@@ -45,12 +50,14 @@ from parks.core.stand_ins import slots as stand_in_slots
 
 M = TypeVar("M", bound=Model)
 
-# (key, database alias) -> the plan, or None: compiled afresh each time. Least recently used
-# first, and bounded: a key may name a user's scope (a grievance detail's plan holds ~50 KB),
-# and a process serves more users than it needs to remember.
-_PLANS: "OrderedDict[tuple[Hashable, str], _Plan | None]" = OrderedDict()
+# (key, database alias, windowed) -> the plan, or None: compiled afresh each time. Least
+# recently used first, and bounded: a key may name a user's scope (a grievance detail's plan
+# holds ~50 KB), and a process serves more users than it needs to remember.
+_PLANS: "OrderedDict[tuple[Hashable, str, bool], _Plan | None]" = OrderedDict()
 MAX_PLANS = 128
 _UNKNOWN = object()
+# The window a windowed plan is checked with: bounds no page of 50, 25 or 200 rows has.
+_CHECKED_WINDOW = (1_013, 1_042)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,9 @@ def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[A
     return compiler, sql, tuple(params)
 
 
-def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> "_Plan | None":
+def _plan(
+    build: Callable[..., QuerySet], values: Sequence[Any], using: str, windowed: bool
+) -> "_Plan | None":
     first, second = (stand_ins(values, second) for second in (False, True))
     queryset = build(*first)
     if queryset._prefetch_related_lookups or queryset._known_related_objects or queryset._hints:
@@ -89,6 +98,12 @@ def _plan(build: Callable[..., QuerySet], values: Sequence[Any], using: str) -> 
     slots = stand_in_slots(one[1:], other[1:], first, second)
     if slots is None:
         return None
+    if windowed:
+        low, high = _CHECKED_WINDOW
+        window = _compiled(build(*first)[low:high], using)
+        tail = connections[using].ops.limit_offset_sql(low, high)
+        if window is None or window[1:] != (f"{one[1]} {tail}", one[2]):
+            return None
     compiler = one[0]
     converters = compiler.get_converters([s[0] for s in compiler.select[0 : compiler.col_count]])
     return _Plan(
@@ -103,16 +118,28 @@ class PreparedQuery(Query):
     (any further queryset method: `filter`, `count`, `get`…) gives instead the plain query of
     `build(*values)`, built afresh with this use's values."""
 
-    prepared: tuple["_Plan", tuple[Any, ...], Callable[..., QuerySet], tuple[Any, ...]]
+    # The plan, this use's SQL and parameters, and what the plain query is made of: the build,
+    # its values and the window, if any.
+    prepared: tuple[
+        "_Plan",
+        str,
+        tuple[Any, ...],
+        Callable[..., QuerySet],
+        tuple[Any, ...],
+        tuple[int, int] | None,
+    ]
 
     def clone(self) -> Query:
-        _plan, _params, build, values = self.prepared
-        return build(*values).query.clone()
+        _plan, _sql, _params, build, values, window = self.prepared
+        query = build(*values).query.clone()
+        if window is not None:
+            query.set_limits(*window)
+        return query
 
     def get_compiler(
         self, using: str | None = None, connection: Any = None, elide_empty: bool = True
     ) -> SQLCompiler:
-        plan, params, _build, _values = self.prepared
+        plan, sql, params, _build, _values, _window = self.prepared
         compiler = copy.copy(plan.compiler)
         compiler.query = self
         compiler.connection = (
@@ -120,17 +147,25 @@ class PreparedQuery(Query):
         )
         compiler.using = using
         # The remembered SQL and converters, for this compiler alone.
-        compiler.as_sql = lambda *args, **kwargs: (plan.sql, params)  # type: ignore[method-assign]
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)  # type: ignore[method-assign]
         compiler.get_converters = lambda expressions: plan.converters  # type: ignore[method-assign]
         return compiler
 
 
 def prepared(
-    key: Hashable, build: Callable[..., QuerySet[M]], *values: Any, using: str = DEFAULT_DB_ALIAS
+    key: Hashable,
+    build: Callable[..., QuerySet[M]],
+    *values: Any,
+    using: str = DEFAULT_DB_ALIAS,
+    window: tuple[int, int] | None = None,
 ) -> QuerySet[M]:
-    """`build(*values)`, compiled once per `key` and database (module docstring), to be
-    evaluated as it is (iterated, listed)."""
-    cache_key = (key, using)
+    """`build(*values)`, or its rows `low` to `high` with `window=(low, high)`, compiled once
+    per `key` and database (module docstring), to be evaluated as it is (iterated, listed)."""
+    if window is not None and not 0 <= window[0] < window[1]:
+        # An empty window reads nothing in Django's path; an open one is not planned.
+        low, high = window
+        return build(*values).using(using)[low:high]
+    cache_key = (key, using, window is not None)
     known = _PLANS.get(cache_key, _UNKNOWN)
     if isinstance(known, _Plan) or known is None:
         plan = known
@@ -139,19 +174,24 @@ def prepared(
         except KeyError:  # forgotten by another thread meanwhile: still a valid plan
             pass
     else:
-        plan = _PLANS[cache_key] = _plan(build, values, using)
+        plan = _PLANS[cache_key] = _plan(build, values, using, window is not None)
         while len(_PLANS) > MAX_PLANS:
             try:
                 _PLANS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
     if plan is None:
-        return build(*values).using(using)
+        queryset = build(*values).using(using)
+        return queryset if window is None else queryset[window[0] : window[1]]
     queryset = plan.queryset.using(using)
     queryset.query.__class__ = PreparedQuery
     query = cast(PreparedQuery, queryset.query)
     params = tuple(filled(plan.slots, values))
-    query.prepared = (plan, params, build, values)
+    sql = plan.sql
+    if window is not None:
+        query.set_limits(*window)
+        sql = f"{sql} {connections[using].ops.limit_offset_sql(*window)}"
+    query.prepared = (plan, sql, params, build, values, window)
     return queryset
 
 

@@ -172,7 +172,7 @@ def test_values_django_rewrites_are_compiled_afresh_each_time(park):
         return Grievance.objects.filter(title__contains=text).order_by("pk")
 
     assert list(prepared(("test", "contains"), containing, "工资")) == [rows[0]]
-    assert prepared_module._PLANS[(("test", "contains"), "default")] is None
+    assert prepared_module._PLANS[(("test", "contains"), "default", False)] is None
     assert list(prepared(("test", "contains"), containing, "工伤")) == [rows[1]]
 
 
@@ -262,4 +262,40 @@ def test_a_related_managers_or_prefetching_queryset_is_built_afresh(park):
         found = prepared(("test", "related"), of_park, grievances[0].pk)
         assert not isinstance(found.query, PreparedQuery)
         assert sorted(g.pk for g in found) == sorted(g.pk for g in grievances)
-    assert prepared_module._PLANS[(("test", "related"), "default")] is None
+    assert prepared_module._PLANS[(("test", "related"), "default", False)] is None
+
+
+def _from_title(title):
+    return Grievance.objects.filter(title=title).order_by("pk")
+
+
+def test_a_window_of_a_plan_is_the_builds_slice(park):
+    for _ in range(5):
+        GrievanceFactory(park=park, title="欠薪")
+    for low, high in ((0, 2), (2, 4), (4, 6), (3, 1000)):
+        found = prepared(("test", "window"), _from_title, "欠薪", window=(low, high))
+        assert isinstance(found.query, PreparedQuery)
+        with CaptureQueriesContext(connection) as fast:
+            fast_rows = list(found)
+        with CaptureQueriesContext(connection) as plain:
+            plain_rows = list(_from_title("欠薪")[low:high])
+        assert fast_rows == plain_rows
+        assert [query["sql"] for query in fast] == [query["sql"] for query in plain]
+    # One plan serves every window; a chained window is an ordinary slice.
+    assert len([key for key in prepared_module._PLANS if key[0] == ("test", "window")]) == 1
+    assert found.count() == _from_title("欠薪")[3:1000].count() == 2
+
+
+def test_an_empty_window_reads_nothing_and_a_sliced_build_is_not_windowed(park):
+    GrievanceFactory(park=park, title="欠薪")
+    with CaptureQueriesContext(connection) as queries:
+        assert list(prepared(("test", "empty"), _from_title, "欠薪", window=(0, 0))) == []
+    assert len(queries) == 0
+
+    def first_ones(title):
+        return _from_title(title)[:10]
+
+    found = prepared(("test", "sliced"), first_ones, "欠薪", window=(0, 1))
+    assert not isinstance(found.query, PreparedQuery)
+    assert len(found) == 1
+    assert prepared_module._PLANS[(("test", "sliced"), "default", True)] is None

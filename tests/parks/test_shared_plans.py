@@ -111,8 +111,51 @@ def test_a_serializer_whose_fields_were_made_or_that_is_partial_binds_its_own(pa
     serializer = ContextSerializer(grievance, context={"suffix": "a"})
     assert serializer.fields["title"].context == {"suffix": "a"}  # made before its plan
     assert serializer.data["title"] == "T a"
-    steps = {name: represent for name, _read, represent in serializer._plan}
+    steps = {name: represent for name, _read, represent, *_column in serializer._plan}
     assert steps["channel_display"].__self__ is serializer.fields["channel_display"]
     partial = ContextSerializer(grievance, context={"suffix": "c"}, partial=True)
     assert partial.data["title"] == "T c"
     assert "fields" in partial.__dict__
+
+
+class ColumnSerializer(ReadFastSerializer):
+    key = serializers.IntegerField(source="pk")
+    flag = serializers.CharField()
+
+    class Meta:
+        model = Grievance
+        fields = ["id", "key", "title", "park", "flag"]
+
+
+def test_a_column_is_read_where_getattr_reads_it_and_through_the_field_elsewhere(park):
+    """A step reads a row's __dict__ only for a model field's own attribute or an annotation:
+    a property (`pk`) or a relation goes through the field, as DRF's path does."""
+    assert reading._plain_attribute(Grievance, "title")
+    assert reading._plain_attribute(Grievance, "park_id")
+    assert reading._plain_attribute(Grievance, "flag")  # no class attribute: an annotation
+    assert not reading._plain_attribute(Grievance, "park")
+    assert not reading._plain_attribute(Grievance, "pk")
+    grievance = GrievanceFactory(park=park, title="T")
+    grievance.flag = 7  # an int where a CharField writes text: represented, not kept
+    grievance.__dict__["pk"] = -1  # never read: `pk` is a property
+    fast = ColumnSerializer(grievance).data
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ReadFastSerializer, "read_fast", False)
+        plain = ColumnSerializer(grievance).data
+    assert (
+        fast
+        == plain
+        == {
+            "id": grievance.pk,
+            "key": grievance.pk,
+            "title": "T",
+            "park": park.pk,
+            "flag": "7",
+        }
+    )
+    steps = {
+        name: (column, unchanged)
+        for name, _r, _p, column, unchanged in ColumnSerializer(grievance)._read_plan()
+    }
+    assert steps["title"] == ("title", str) and steps["park"] == ("park_id", None)
+    assert steps["key"] == (None, None)

@@ -43,6 +43,7 @@ from grievances.merging import grievance_merge
 from grievances.models import Attachment, Grievance, Mediation
 from parks import access
 from parks.core.api.errors import state_conflicts_as_409
+from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 from parks.core.prepared import prefetch_prepared, prepared
@@ -153,6 +154,7 @@ def _step_schema(summary, input_serializer):
 )
 class GrievanceViewSet(
     CursorListMixin,
+    PlannedListMixin,
     GrievanceRepresentation,
     mixins.CreateModelMixin,
     ReadOnlyViewSet,
@@ -179,10 +181,24 @@ class GrievanceViewSet(
         "updated_at",
     ]
 
+    # The list's rows (parks.core.api.planned): the inbox of the user's scope at this
+    # request's deadline moments.
+    def list_queryset(self, now, response_warn, resolution_warn):
+        moments = (now, response_warn, resolution_warn)
+        return selectors.inbox(user=self.request.user, moments=moments).prefetch_related(
+            "attachments"
+        )
+
+    def list_values(self):
+        return selectors.deadline_moments()
+
+    def list_scope(self):
+        return access.scope_key(self.request.user)
+
     def get_queryset(self):
         user = self.request.user
         if self.action in ("list", "cursor"):
-            return selectors.inbox(user=user).prefetch_related("attachments")
+            return self.listed()
         if self.action == "retrieve":
             # The SQL of the list's query took longer to build than to run for one row.
             return _as_shown(selectors.grievances_visible_to(user))

@@ -16,9 +16,14 @@ class PortalFilterBackend(DjangoFilterBackend):
     A parameter that is not one of NOT_FILTERS, known or not, goes through the FilterSet as
     before, and so does every parameter when a FilterSet declares a filter of such a name."""
 
+    def filters_nothing(self, request, queryset, view) -> bool:
+        """Whether this request leaves `queryset` as it is (nothing above to filter by)."""
+        if set(request.query_params) - NOT_FILTERS:
+            return False
+        filterset_class = self.get_filterset_class(view, queryset)
+        return filterset_class is None or not NOT_FILTERS & set(filterset_class.base_filters)
+
     def filter_queryset(self, request, queryset, view):
-        if not set(request.query_params) - NOT_FILTERS:
-            filterset_class = self.get_filterset_class(view, queryset)
-            if filterset_class is None or not NOT_FILTERS & set(filterset_class.base_filters):
-                return queryset
+        if self.filters_nothing(request, queryset, view):
+            return queryset
         return super().filter_queryset(request, queryset, view)

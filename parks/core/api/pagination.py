@@ -1,7 +1,28 @@
+from functools import partial
+
 from rest_framework.pagination import PageNumberPagination
 
+from parks.core.api.planned import ListPlan, list_plan
 from parks.core.api.reading import narrowed_to_what_is_read, prefetched_as_lists
 from parks.core.tallies import TalliedPaginator
+
+
+def shaped_for(serializer_class, queryset):
+    """`queryset` as a page of it is read for `serializer_class` (PortalPagination)."""
+    queryset = prefetched_as_lists(queryset, serializer_class)
+    return narrowed_to_what_is_read(queryset, serializer_class)
+
+
+class PlannedPaginator(TalliedPaginator):
+    """TalliedPaginator whose page's rows are read by the list's plan (parks.core.api.planned):
+    the same count, the same window of the same query."""
+
+    def __init__(self, *args, plan: ListPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+
+    def _get_page(self, object_list, number, paginator):
+        return super()._get_page(self.plan.page(object_list), number, paginator)
 
 
 class PortalPagination(PageNumberPagination):
@@ -9,7 +30,8 @@ class PortalPagination(PageNumberPagination):
     exact and, for a scope's whole list of a tallied table, read from its tally
     (parks.core.tallies) rather than counted row by row. A page keeps what it prefetches for
     the view's serializer as lists its read plan takes, and fetches of the rows it joins the
-    columns the serializer reads (parks.core.api.reading)."""
+    columns the serializer reads (parks.core.api.reading); a list that opts in is read by SQL
+    compiled once when the request names no filter (parks.core.api.planned)."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -18,7 +40,9 @@ class PortalPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         if view is not None and hasattr(queryset, "_prefetch_related_lookups"):
-            serializer_class = view.get_serializer_class()
-            queryset = prefetched_as_lists(queryset, serializer_class)
-            queryset = narrowed_to_what_is_read(queryset, serializer_class)
+            shaped = partial(shaped_for, view.get_serializer_class())
+            queryset = shaped(queryset)
+            plan = list_plan(view, request, queryset, shaped)
+            if plan is not None:
+                self.django_paginator_class = partial(PlannedPaginator, plan=plan)
         return super().paginate_queryset(queryset, request, view)

@@ -31,9 +31,11 @@ that is missing, a callable, a callable default) goes through the field's own `g
 Each value is then written by its field's `to_representation`, except where the plan knows a
 shorter way to the very same result (`_representer`): a DRF field of a plain type whose method
 is DRF's own, given the value's exact type (a str to a CharField, a bool to a BooleanField, an
-aware datetime to an ISO 8601 DateTimeField); a method field's method, bound once; a choice
-field's representation, remembered per response for each str value (it depends on the value
-alone). Any other value goes through the field's own method.
+aware datetime to an ISO 8601 DateTimeField, a date to an ISO 8601 DateField); a method
+field's method, bound once; a choice field's representation, remembered per response for each
+str value (it depends on the value alone). Any other value goes through the field's own
+method. A value that is the row's own column is read from the row's __dict__ where getattr
+would read it there (`_plain_attribute`), and one its field writes unchanged is kept as it is.
 
 A page of a list (`prefetched_as_lists`, PortalPagination) keeps what it prefetches for the
 serializer's to-many fields (a grievance's attachments, a task's supporting units) as plain
@@ -60,6 +62,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import ISO_8601, serializers
@@ -72,8 +75,12 @@ from rest_framework.relations import (
 )
 from rest_framework.settings import api_settings
 
-# (field name, read(row) -> value, represent(value) -> JSON value, or None to keep the value)
-Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None]
+# (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
+#  column, unchanged): `column` names the row's own attribute the value is, which reads as the
+# row's __dict__ holds it (_plain_attribute), or is None; `unchanged` is the exact type whose
+# values `represent` answers as they are (a str for a CharField), or None.
+Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None, str | None, type | None]
+_ABSENT = object()
 
 
 def _copy(field: Field) -> Field:
@@ -162,7 +169,47 @@ def _representer(field: Field) -> Callable[[Any], Any]:
         return lambda value: value if type(value) is int else represent(value)
     if _own(field, serializers.DateTimeField, "to_representation", "enforce_timezone"):
         return _datetime_representer(field, represent)
+    if _own(field, serializers.DateField, "to_representation"):
+        output_format = getattr(field, "format", api_settings.DATE_FORMAT)
+        if output_format is not None and output_format.lower() == ISO_8601:
+            # DRF's path for a date (always true, never a str or a datetime): ISO 8601.
+            return lambda value: (
+                value.isoformat() if type(value) is datetime.date else represent(value)
+            )
     return represent
+
+
+def _unchanged(field: Field) -> type | None:
+    """The exact type of the values `_representer(field)` answers as they are: the types its
+    shorter paths for a DRF CharField, BooleanField and IntegerField keep (`str(value)`,
+    `bool`'s own values, `int(value)` of an int)."""
+    if isinstance(field, serializers.SerializerMethodField | serializers.ChoiceField):
+        return None
+    for base, kind in (
+        (serializers.CharField, str),
+        (serializers.BooleanField, bool),
+        (serializers.IntegerField, int),
+    ):
+        if _own(field, base, "to_representation"):
+            return kind
+    return None
+
+
+def _plain_attribute(model: Any, name: str) -> bool:
+    """Whether, for a row of exactly `model`, `getattr(row, name)` answers `row.__dict__[name]`
+    wherever the row's __dict__ holds it: the model has no class attribute of that name (an
+    annotation), or has the model field's own (DeferredAttribute's `__get__` reads the row's
+    __dict__ under the field's attname)."""
+    if model is None:
+        return False
+    for klass in model.__mro__:
+        if name in klass.__dict__:
+            attribute = klass.__dict__[name]
+            return (
+                type(attribute).__get__ is DeferredAttribute.__get__
+                and attribute.field.attname == name
+            )
+    return True
 
 
 REMEMBERED = 256
@@ -209,7 +256,7 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
     name, attrs = field.field_name, field.source_attrs
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     if field.source == "*":
-        return name, _itself, _representer(field)
+        return name, _itself, _representer(field), None, None
     if (
         isinstance(field, PrimaryKeyRelatedField)
         and field.pk_field is None
@@ -223,19 +270,23 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
             model_field = None
         if isinstance(model_field, models.ForeignKey):
             attname = model_field.attname
-            return name, lambda row: getattr(row, attname), None
+            column = attname if _plain_attribute(model, attname) else None
+            return name, lambda row: getattr(row, attname), None, column, None
     if _is_many(field) and len(attrs) == 1 and _is_simple_source(attrs):
-        return name, _many_reader(field, attrs[0]), _representer(field)
+        return name, _many_reader(field, attrs[0]), _representer(field), None, None
     if (
         not isinstance(field, serializers.BaseSerializer | ManyRelatedField)
         and not hasattr(field, "child")
         and type(field).get_attribute is Field.get_attribute
         and _is_simple_source(attrs)
     ):
-        return name, _attribute_reader(field, attrs), _representer(field)
+        read, represent = _attribute_reader(field, attrs), _representer(field)
+        if len(attrs) == 1 and _plain_attribute(model, attrs[0]):
+            return name, read, represent, attrs[0], _unchanged(field)
+        return name, read, represent, None, None
     if isinstance(field, RelatedField):
-        return name, field.get_attribute, _pk_aware(_representer(field))
-    return name, field.get_attribute, _representer(field)
+        return name, field.get_attribute, _pk_aware(_representer(field)), None, None
+    return name, field.get_attribute, _representer(field), None, None
 
 
 # DRF's field classes whose methods that a read plan runs (bind, get_attribute,
@@ -474,10 +525,19 @@ class ReadFastSerializer(serializers.ModelSerializer):
         if not self.read_fast or not isinstance(instance, Model):
             return super().to_representation(instance)
         data = {}
-        for name, read, represent in self._read_plan():
-            try:
-                value = read(instance)
-            except SkipField:
-                continue
-            data[name] = value if value is None or represent is None else represent(value)
+        # A column is read from the row's __dict__ for a row of the very model the plan was
+        # made for (_plain_attribute): what `read` answers then, without its calls; anything
+        # else goes through `read`. A value of the type its representation keeps is kept.
+        row = instance.__dict__ if type(instance) is self.Meta.model else {}
+        for name, read, represent, column, unchanged in self._read_plan():
+            value = _ABSENT if column is None else row.get(column, _ABSENT)
+            if value is _ABSENT or callable(value):
+                try:
+                    value = read(instance)
+                except SkipField:
+                    continue
+            if value is None or represent is None or type(value) is unchanged:
+                data[name] = value
+            else:
+                data[name] = represent(value)
         return data

@@ -28,6 +28,7 @@ from parks import access as parks_access
 from parks.core.api.errors import PayloadTooLarge
 from parks.core.api.negotiation import FileDownloadNegotiation
 from parks.core.api.parsers import JSONParser
+from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import error
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 from parks.core.downloads import stored_file_response
@@ -118,7 +119,7 @@ REFUSED_BATCH = OpenApiResponse(
     retrieve=extend_schema(summary="One entry of the grid log"),
     destroy=extend_schema(summary="Delete an entry and its photos"),
 )
-class ActivityViewSet(CursorListMixin, ReadOnlyViewSet):
+class ActivityViewSet(CursorListMixin, PlannedListMixin, ReadOnlyViewSet):
     """The grid work log (网格工作日志): visits, lectures, care activities, forums… per grid zone
     or park-wide, with photos.
 
@@ -140,9 +141,18 @@ class ActivityViewSet(CursorListMixin, ReadOnlyViewSet):
     # Corrections are partial: PATCH only, so a client never blanks fields it did not send.
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
+    # The list's rows (parks.core.api.planned): the feed of the user's scope; no values.
+    def list_queryset(self):
+        return selectors.activity_list(user=self.request.user)
+
+    def list_scope(self):
+        return parks_access.scope_key(self.request.user)
+
     def get_queryset(self):
         user = self.request.user
-        if self.action in ("list", "cursor", "retrieve"):
+        if self.action in ("list", "cursor"):
+            return self.listed()
+        if self.action == "retrieve":
             return selectors.activity_list(user=user)
         return parks_access.activities_visible_to(user).select_related("park", "grid_zone")
 

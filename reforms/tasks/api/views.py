@@ -6,6 +6,7 @@ goes through reforms.services; the services' ValidationError and PermissionDenie
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -14,9 +15,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parks.access import scope_key
 from parks.access.permissions import OfficeEditsPermission
 from parks.core.api.filtering import PortalFilterBackend
 from parks.core.api.ordering import ChineseOrderingFilter
+from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import file_download
 from parks.core.api.viewsets import CursorListMixin, EditViewSet, PortalViewSet, assign
 from parks.core.downloads import stored_file_response
@@ -92,7 +95,7 @@ class PlanViewSet(CrudViewSet):
     update=extend_schema(summary="Replace a task's details (office staff)"),
     partial_update=extend_schema(summary="Change some of a task's details (office staff)"),
 )
-class TaskViewSet(CursorListMixin, CrudViewSet):
+class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
     """Reform tasks: the rows of the construction table (施工表), in the requesting user's scope.
 
     `warning` is computed in SQL, the same way for lists, filters, exports and reports:
@@ -127,11 +130,24 @@ class TaskViewSet(CursorListMixin, CrudViewSet):
         "updated_at",
     ]
 
+    # The list's rows (parks.core.api.planned): the construction table of the user's scope on
+    # this request's day; the warning's SQL holds two settings as constants.
+    list_settings = ("REFORM_DUE_SOON_DAYS", "REFORM_PACE_MARGIN")
+
+    def list_queryset(self, today):
+        return selectors.task_table(user=self.request.user, today=today)
+
+    def list_values(self):
+        return (timezone.localdate(),)
+
+    def list_scope(self):
+        return scope_key(self.request.user)
+
     def get_queryset(self):
         user = self.request.user
+        if self.action in ("list", "cursor"):
+            return self.listed()
         if self.action in (
-            "list",
-            "cursor",
             "retrieve",
             "export",
             "create",

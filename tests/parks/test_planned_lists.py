@@ -1,0 +1,158 @@
+"""A list's pages read by its main query compiled once (parks.core.api.planned) answer what the
+plain path answers (issue 14): the grievances, the grid log and the tasks.
+
+Every page is read three times — planned (making the plans), planned again (from them), then
+with planning switched off — by each role, in Chinese and in English, masked and unmasked, on
+the first page, a middle one, the last one (a shorter window), past the last (a 404), with
+each ordering the lists take; the answers, their bytes, the SQL of every query and the unmasked
+views logged are the same. A request naming a filter or an unknown ordering is not planned.
+"""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+import parks.core.api.pagination as pagination
+from grievances.models import PersonalDataView
+from parks.core import prepared as prepared_module
+from parks.core.prepared import PreparedQuery
+from tests.parks.test_fast_reading import USERS, _answers
+from tests.parks.test_fast_reading import varied as varied_rows  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+PLANNED = [
+    "/api/v1/grievances/",
+    "/api/v1/grievances/?page_size=2",
+    "/api/v1/grievances/?page_size=2&page=2",
+    "/api/v1/grievances/?page_size=4&page=2",
+    "/api/v1/grievances/?page_size=2&page=9",
+    "/api/v1/grievances/?unmask=1&page_size=3",
+    "/api/v1/grievances/?ordering=-received_at&unmask=true",
+    "/api/v1/grievances/?ordering=status&page_size=2&page=2",
+    "/api/v1/activities/",
+    "/api/v1/activities/?page_size=1&page=2",
+    "/api/v1/activities/?ordering=title",
+    "/api/v1/activities/?ordering=-participants&page_size=1",
+    "/api/v1/tasks/",
+    "/api/v1/tasks/?page_size=1&page=2",
+    "/api/v1/tasks/?ordering=warning",
+    "/api/v1/tasks/?ordering=-days_left&page_size=1",
+]
+NOT_PLANNED = [
+    "/api/v1/grievances/?flag=breached",
+    "/api/v1/grievances/?ordering=title",
+    "/api/v1/grievances/?ordering=-received_at,status",
+    "/api/v1/activities/?kind=visit",
+    "/api/v1/tasks/?status=planned&ordering=warning",
+]
+
+
+def _read(client, paths, language):
+    before = PersonalDataView.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        answers = _answers(client, paths, language)
+    logged = sorted(
+        PersonalDataView.objects.order_by("pk")[before:].values_list("grievance_id", "via")
+    )
+    return answers, logged, [query["sql"] for query in queries]
+
+
+def _unplanned(view, request, queryset, shaped):
+    return None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", USERS)
+def test_a_planned_page_answers_what_the_plain_path_answers(
+    request,
+    api_as,
+    varied_rows,  # noqa: F811 (the fixture)
+    monkeypatch,
+    who,
+    language,
+):
+    client = api_as(request.getfixturevalue(who))
+    paths = PLANNED + NOT_PLANNED
+    planned = _read(client, paths, language)
+    again = _read(client, paths, language)  # from the plans made above
+    monkeypatch.setattr(pagination, "list_plan", _unplanned)
+    plain = _read(client, paths, language)
+    assert planned == again == plain
+    statuses = {status for _path, status, _body in planned[0]}
+    assert 200 in statuses and 404 in statuses
+
+
+def _plans():
+    return {key for key, plan in prepared_module._PLANS.items() if key[0][0] == "api list"}
+
+
+def _ran_a_plan(monkeypatch):
+    """Whether a page was read by a plan: the queries that ran through PreparedQuery."""
+    ran = []
+    original = PreparedQuery.get_compiler
+
+    def counted(self, *args, **kwargs):
+        ran.append(self.prepared[1])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(PreparedQuery, "get_compiler", counted)
+    return ran
+
+
+def test_only_a_page_naming_no_filter_is_planned(
+    api_as,
+    office_user,
+    varied_rows,  # noqa: F811 (the fixture)
+    monkeypatch,
+):
+    client = api_as(office_user)
+    ran = _ran_a_plan(monkeypatch)
+    for path in NOT_PLANNED:
+        assert client.get(path).status_code == 200
+    assert ran == []
+    for path in PLANNED:
+        client.get(path)
+    assert len(ran) == len(PLANNED) - 1  # past the last page: a 404, no rows read
+    # Each page's window after the list's SQL: the first page's two rows, the second page's.
+    assert ran[1].endswith(" LIMIT 2") and ran[2].endswith(" LIMIT 2 OFFSET 2")
+    assert ran[1].removesuffix(" LIMIT 2") == ran[2].removesuffix(" LIMIT 2 OFFSET 2")
+
+
+def test_a_plan_is_keyed_on_the_scope_the_ordering_the_language_and_the_settings(
+    api_as,
+    office_user,
+    park_manager,
+    varied_rows,  # noqa: F811 (the fixture)
+):
+    prepared_module.forget()
+    api_as(office_user).get("/api/v1/tasks/")
+    api_as(office_user).get("/api/v1/tasks/?page_size=1&page=2")  # the same plan
+    assert len(_plans()) == 1
+    api_as(park_manager).get("/api/v1/tasks/")
+    api_as(office_user).get("/api/v1/tasks/?ordering=warning")
+    api_as(office_user).get("/api/v1/tasks/", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(_plans()) == 4
+    with override_settings(REFORM_DUE_SOON_DAYS=30):
+        soon = api_as(office_user).get("/api/v1/tasks/").json()["results"]
+        assert len(_plans()) == 5
+        prepared_module.forget()
+        assert api_as(office_user).get("/api/v1/tasks/").json()["results"] == soon
+
+
+def test_a_plan_never_serves_another_scope(
+    api_as,
+    office_user,
+    park_manager,
+    liaison,
+    varied_rows,  # noqa: F811 (the fixture)
+    monkeypatch,
+):
+    paths = ["/api/v1/grievances/", "/api/v1/activities/", "/api/v1/tasks/"]
+    users = [office_user, park_manager, liaison, office_user]
+    planned = [_answers(api_as(user), paths, "zh-hans") for user in users]
+    monkeypatch.setattr(pagination, "list_plan", _unplanned)
+    plain = [_answers(api_as(user), paths, "zh-hans") for user in users]
+    assert planned == plain
+    assert planned[0] != planned[1] and planned[0] != planned[2]  # the office sees more
