@@ -379,11 +379,12 @@ def _rollup_groups(queryset, by: str | None = None):
     return None
 
 
-def count(queryset, *, plan_key=None) -> int:
+def count(queryset, *, plan_key=None, build=None, values=()) -> int:
     """`queryset.count()`, read from the tally or a registered rollup when one can tell.
     `plan_key`: the rows are counted by a query built and compiled once per key
-    (parks.core.prepared.prepared_aggregate, the same SQL as `count()`): the key must hold
-    everything the queryset's SQL depends on."""
+    (parks.core.prepared.prepared_aggregate, the same SQL as `count()`) from `build(*values)`
+    — a queryset whose SQL is `queryset`'s with these values; `queryset` itself when no
+    `build` is given: the key must then hold everything the queryset's SQL depends on."""
     totals = tallied_totals(queryset)
     if totals is not None:
         return totals["n"]
@@ -391,9 +392,13 @@ def count(queryset, *, plan_key=None) -> int:
     if groups is not None:
         return int(groups.aggregate(n=Sum("n", default=0))["n"])
     if plan_key is not None and queryset._result_cache is None:
+        rows = build or (lambda: queryset)
         # QuerySet.count's own aggregate (Query.get_count).
         counted = prepared_aggregate(
-            ("count", plan_key), lambda: (queryset, {"__count": Count("*")}), using=queryset.db
+            ("count", plan_key),
+            lambda *values: (rows(*values), {"__count": Count("*")}),
+            *values,
+            using=queryset.db,
         )
         return counted["__count"]
     return queryset.count()

@@ -1,9 +1,13 @@
 from functools import partial
 
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
 from rest_framework.pagination import PageNumberPagination
 
 from parks.core.api.planned import ListPlan, list_plan
 from parks.core.api.reading import narrowed_to_what_is_read, prefetched_as_lists
+from parks.core import tallies
 from parks.core.tallies import TalliedPaginator
 
 
@@ -15,11 +19,21 @@ def shaped_for(serializer_class, queryset):
 
 class PlannedPaginator(TalliedPaginator):
     """TalliedPaginator whose page's rows are read by the list's plan (parks.core.api.planned):
-    the same count, the same window of the same query."""
+    the same count (from the tally, else by the plan's query counted), the same window of the
+    same query."""
 
     def __init__(self, *args, plan: ListPlan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            plan = self.plan
+            return tallies.count(
+                self.object_list, plan_key=plan.key, build=plan.build, values=plan.values
+            )
+        return super().count
 
     def _get_page(self, object_list, number, paginator):
         return super()._get_page(self.plan.page(object_list), number, paginator)

@@ -37,7 +37,7 @@ from parks import access
 from parks.access import parks_visible_to
 from parks.core.api.errors import Conflict, state_conflicts_as_409
 from parks.core.api.negotiation import FileDownloadNegotiation
-from parks.core.api.prepared_pages import PreparedRows
+from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import conflict, invalid
 from parks.core.api.viewsets import ReadOnlyViewSet
 from parks.core.dates import PORTAL_DATE_VALIDATORS
@@ -198,7 +198,7 @@ def _accepted(response: Response) -> Response:
         responses={200: ReportDetailSerializer, 304: NOT_MODIFIED},
     ),
 )
-class ReportViewSet(ReadOnlyViewSet):
+class ReportViewSet(PlannedListMixin, ReadOnlyViewSet):
     """Progress reports (进展报告) for the district, a subdistrict or a park, per week, month,
     quarter, year or custom period: one per scope and period."""
 
@@ -209,6 +209,21 @@ class ReportViewSet(ReadOnlyViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        if self.action == "list":
+            return self.listed()
+        return self._reports()
+
+    # The list's rows (parks.core.api.planned): its pages with no filter are read by SQL
+    # compiled once per scope. Its scope is the user's Scope, not access.scope_key: the
+    # reports' rule (access.reports_visible) reads nothing else — no subdistrict's park ids,
+    # which scope_key would read with a query of its own.
+    def list_queryset(self):
+        return self._reports()
+
+    def list_scope(self):
+        return access.scope_of(self.request.user)
+
+    def _reports(self):
         reports = selectors.reports_visible_to(self.request.user).select_related(
             "park", "subdistrict"
         )
@@ -220,22 +235,6 @@ class ReportViewSet(ReadOnlyViewSet):
             self.action == "download" and self.request.query_params.get("format") == "json"
         )
         return reports if needs_snapshot else reports.defer("snapshot")
-
-    def filter_queryset(self, queryset):
-        # The list with no filter nor ordering asked (the usual pull): its pages' SQL depends
-        # on the user's Scope alone (and the page's window, which PreparedRows adds), so it is
-        # compiled once per Scope. The key is the Scope, not access.scope_key: the reports'
-        # rule (access.reports_visible) reads nothing else — no subdistrict's park ids, which
-        # scope_key would read with a query of its own. Any other query parameter goes the
-        # plain way.
-        queryset = super().filter_queryset(queryset)
-        if self.action == "list" and not set(self.request.query_params) - {"page"}:
-            return PreparedRows(
-                queryset,
-                key=("report_list", access.scope_of(self.request.user)),
-                serializer_class=ReportSerializer,
-            )
-        return queryset
 
     def get_serializer_class(self):
         return ReportSerializer if self.action == "list" else ReportDetailSerializer
