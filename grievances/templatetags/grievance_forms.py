@@ -1,0 +1,9 @@
+"""`{% drawn_form form %}`: what `{% include "_form.html" %}` prints for `form`, kept per process
+for a form that says what it is made from (grievances.drawn_forms)."""
+
+from django import template
+
+from grievances.drawn_forms import drawn
+
+register = template.Library()
+register.simple_tag(drawn, name="drawn_form")
