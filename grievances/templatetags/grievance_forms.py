@@ -3,7 +3,11 @@ for a form that says what it is made from (grievances.drawn_forms)."""
 
 from django import template
 
-from grievances.drawn_forms import drawn
+from grievances import drawn_forms
 
 register = template.Library()
-register.simple_tag(drawn, name="drawn_form")
+
+
+@register.simple_tag
+def drawn_form(form):
+    return drawn_forms.drawn(form)
