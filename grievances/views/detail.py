@@ -27,7 +27,8 @@ from grievances.forms import (
     action_form,
 )
 from grievances.merging import MERGED, MERGED_IN
-from grievances.models import Attachment, ExtensionRequest, Mediation, PersonalDataView
+from grievances.models import Attachment, ExtensionRequest
+from grievances.views import detail_reads as reads
 from grievances.views.common import next_deadline, visible_grievance
 from grievances.views.merge import duplicates_panel
 from parks.core.downloads import stored_file_response
@@ -57,7 +58,6 @@ EVENT_LABELS = {
     MERGED: gettext_lazy("Merged into another case"),
     MERGED_IN: gettext_lazy("Duplicates merged in"),
 }
-RECENT_DATA_VIEWS = 10
 
 
 def _action_buttons(user, grievance):
@@ -76,17 +76,10 @@ def _action_buttons(user, grievance):
     ]
 
 
-def _mediation_of(grievance):
-    try:
-        return grievance.mediation
-    except Mediation.DoesNotExist:
-        return None
-
-
 def _mediation_panel(user, grievance, today):
     if grievance.category not in DISPUTE_CATEGORIES:
         return None
-    mediation = _mediation_of(grievance)
+    mediation = reads.mediation_of(grievance)
     if mediation is None and grievance.status in FINAL_STATUSES:
         return None
     panel = {"mediation": mediation, "can_mediate": policy.may_mediate(user, grievance)}
@@ -137,13 +130,9 @@ def grievance_detail(request, pk):
     personal = _personal_data(request, grievance, mediation and mediation["mediation"])
     events = [
         {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
-        for event in grievance.events.select_related("actor").order_by("at", "pk")
+        for event in reads.events_of(grievance)
     ]
-    extensions = list(
-        grievance.extensions.select_related("requested_by", "decided_by").order_by(
-            "-requested_at", "-pk"
-        )
-    )
+    extensions = reads.extensions_of(grievance)
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
     offers_extension = policy.offers_extension_request(
         user, grievance, has_pending=pending is not None
@@ -158,8 +147,8 @@ def grievance_detail(request, pk):
             "personal": personal,
             "events": events,
             # Every call is kept, a reopened grievance's earlier answers too (grievances.rates).
-            "follow_ups": list(grievance.follow_ups.order_by("number")),
-            "attachments": grievance.attachments.order_by("pk"),
+            "follow_ups": reads.follow_ups_of(grievance),
+            "attachments": reads.attachments_of(grievance),
             "actions": _action_buttons(user, grievance),
             "extensions": extensions,
             "pending_extension": pending,
@@ -168,9 +157,7 @@ def grievance_detail(request, pk):
             and policy.extension_decision_refusal(user, pending) is None,
             "mediation": mediation,
             "duplicates": duplicates_panel(user, grievance),
-            "data_views": PersonalDataView.objects.filter(grievance=grievance)
-            .select_related("viewer")
-            .order_by("-at")[:RECENT_DATA_VIEWS]
+            "data_views": reads.data_views_of(grievance)
             if policy.sees_personal_data_log(user)
             else None,
             "today": today,

@@ -19,7 +19,7 @@ from django.template import Context, Template
 from django.template.base import FilterExpression, Node, VariableNode
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 import grievances.views.common as common
 import grievances.views.merge as merge
@@ -43,9 +43,13 @@ from grievances.models import (
     ReplyTemplate,
 )
 from grievances.replies import templates_for
+from grievances.views import detail_reads as reads
 from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, UserFactory
+from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import NOW, _in
+
+union = shared.union
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +295,102 @@ def test_the_form_template_reads_only_its_form():
                 names.add(lookups[0])
     assert "form" in names
     assert names <= {"form", "field", "error", "choice"}, names
+
+
+# --- The duplicate rows and the grievance's own rows -------------------------------------------
+
+# A likely duplicate's row as grievances/_duplicates.html drew it before it was printed by
+# Python (grievances/templatetags/duplicate_rows.py).
+ROW = """{% load i18n row_urls %}{% for case in duplicates.candidates %}
+    <li class="list-group-item likely-duplicate" data-grievance="{{ case.tracking_code }}">
+      <div class="d-flex flex-wrap justify-content-between align-items-center gap-2">
+        <div>
+          <span class="badge text-bg-warning">{% translate "Possible duplicate" %}</span>
+          <a href="{{ case.get_absolute_url }}"><span class="font-monospace small">{{ case.tracking_code }}</span> {{ case.title }}</a>
+          <div class="small text-secondary">{{ case.received_at|date:"Y-m-d H:i" }} · {{ case.get_status_display }}</div>
+        </div>
+        {% if duplicates.can_merge %}
+        <div class="d-flex flex-wrap gap-1">
+          <form method="post" action="{{ case.pk|row_url:'grievances:grievance_merge' }}">{% csrf_token %}
+            <input type="hidden" name="into" value="{{ grievance.pk }}">
+            <button type="submit" class="btn btn-sm btn-outline-primary merge-here">{% translate "Merge it into this case" %}</button>
+          </form>
+          <form method="post" action="{{ grievance.pk|row_url:'grievances:grievance_merge' }}">{% csrf_token %}
+            <input type="hidden" name="into" value="{{ case.pk }}">
+            <button type="submit" class="btn btn-sm btn-outline-secondary merge-there">{% translate "Merge this case into it" %}</button>
+          </form>
+        </div>
+        {% endif %}
+      </div>
+    </li>
+    {% endfor %}"""  # noqa: E501 verbatim
+ROWS_NOW = (
+    "{% load duplicate_rows %}{% for case in duplicates.candidates %}"
+    "{% duplicate_row case grievance duplicates.can_merge %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_duplicate_row_prints_what_the_template_printed(park, union, language, zone):
+    grievance = GrievanceFactory(park=park, title="a")
+    cases = [
+        GrievanceFactory(park=park, title='<b>拖欠</b> & "工资"', received_at=NOW),
+        _in(Status.IN_PROGRESS, GrievanceFactory(park=park, title="x'y"), union),
+    ]
+    for can_merge in (True, False):
+        for token in ("tok<en>", "", None):
+            values = {
+                "duplicates": {"candidates": cases, "can_merge": can_merge},
+                "grievance": grievance,
+                **({} if token is None else {"csrf_token": token}),
+            }
+            with translation.override(language), timezone.override(zone):
+                before = Template(ROW).render(Context(values))
+                assert Template(ROWS_NOW).render(Context(values)) == before
+                assert before.count("likely-duplicate") == 2
+
+
+@pytest.mark.parametrize(
+    "read", ["events", "extensions", "follow_ups", "attachments", "data_views"]
+)
+def test_a_grievances_own_rows_are_read_by_the_sql_the_page_ran(cases, read):
+    grievance = cases[1]
+    before = {
+        "events": lambda g: g.events.select_related("actor").order_by("at", "pk"),
+        "extensions": lambda g: g.extensions.select_related("requested_by", "decided_by").order_by(
+            "-requested_at", "-pk"
+        ),
+        "follow_ups": lambda g: g.follow_ups.order_by("number"),
+        "attachments": lambda g: g.attachments.order_by("pk"),
+        "data_views": lambda g: (
+            PersonalDataView.objects.filter(grievance=g)
+            .select_related("viewer")
+            .order_by("-at")[: reads.RECENT_DATA_VIEWS]
+        ),
+    }[read](grievance)
+    build = getattr(reads, f"_{read}")
+    assert _sql(build(grievance.pk)) == _sql(before)
+    assert [row.pk for row in getattr(reads, f"{read}_of")(grievance)] == [row.pk for row in before]
+
+
+def test_the_mediation_is_read_as_the_descriptor_reads_it(cases):
+    mediated, plain = Grievance.objects.get(pk=cases[3].pk), Grievance.objects.get(pk=cases[3].pk)
+    with CaptureQueriesContext(connection) as queries:
+        mediation = reads.mediation_of(mediated)
+    with CaptureQueriesContext(connection) as plain_queries:
+        assert plain.mediation == mediation
+    assert [q["sql"] for q in queries] == [
+        q["sql"].replace(f"= {plain.pk}", f"= {mediated.pk}") for q in plain_queries
+    ]
+    assert mediated.mediation is mediation and mediation.grievance is mediated
+    none = Grievance.objects.get(pk=cases[0].pk)
+    assert reads.mediation_of(none) is None
+    with pytest.raises(Mediation.DoesNotExist):
+        none.mediation  # noqa: B018 kept as the descriptor keeps it: no second query
+    assert reads.mediation_of(none) is None
+
+
+def _sql(queryset):
+    sql, params = queryset.query.sql_with_params()
+    return sql, params
