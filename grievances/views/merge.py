@@ -49,12 +49,14 @@ def duplicates_panel(user, grievance: Grievance) -> dict:
     }
 
 
-# The queries of duplicates_panel as Django builds them, for `user` (whose scope is the key).
+# The queries of duplicates_panel as Django builds them, for `user` (whose scope is the key),
+# reading only the columns grievances/_duplicates.html prints (and the id).
+SHOWN = ("tracking_code", "title", "received_at", "status")
 
 
 def _merged_into(user):
     def build(pk):
-        found = selectors.grievances_visible_to(user).filter(pk=pk)
+        found = selectors.grievances_visible_to(user).filter(pk=pk).only(*SHOWN)
         return (found if found.ordered else found.order_by("pk"))[:1]  # as .first() reads it
 
     return build
@@ -63,7 +65,7 @@ def _merged_into(user):
 def _merged_in(user):
     def build(pk):
         visible = selectors.grievances_visible_to(user)
-        return visible.filter(merged_into=pk).order_by("received_at", "pk")
+        return visible.filter(merged_into=pk).only(*SHOWN).order_by("received_at", "pk")
 
     return build
 
@@ -74,7 +76,7 @@ def _candidates(user):
         found = candidates_between(
             visible, park_id=park_id, title=title, start=start, end=end, exclude_pk=pk
         )
-        return found[:DUPLICATES_SHOWN]
+        return found.only(*SHOWN)[:DUPLICATES_SHOWN]
 
     return build
 
