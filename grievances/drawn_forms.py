@@ -96,6 +96,16 @@ def read_options(field: forms.ChoiceField) -> tuple:
     return tuple(_option_key(value, label) for value, label in options)
 
 
+def listed_options(field: forms.ModelChoiceField, rows: list) -> tuple:
+    """read_options for a model select whose rows the caller has read (the field's own query,
+    compiled once): the options parks.core.forms.ListedChoiceIterator makes of them."""
+    iterator = field.iterator(field)
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    options = [*empty, *(iterator.choice(row) for row in rows)]
+    field.widget.choices = options
+    return tuple(_option_key(value, label) for value, label in options)
+
+
 def _option_key(value: Any, label: Any) -> tuple:
     if isinstance(label, list | tuple):  # a group: its name, then its options
         return ("group", str(value), tuple(_option_key(v, text) for v, text in label))

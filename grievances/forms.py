@@ -13,11 +13,16 @@ from django.utils.translation import pgettext_lazy
 
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
-from grievances.drawn_forms import read_options, texts
+from grievances.drawn_forms import listed_options, read_options, texts
 from grievances.intake import initial_from
 from grievances.models import Grievance, ReplyTemplate, SurveyCampaign, TimeLimitPolicy
 from grievances.replies import templates_for
-from grievances.selectors import mediators_for, surveys_visible_to, user_can_log_grievances
+from grievances.selectors import (
+    mediators_for,
+    mediators_listed,
+    surveys_visible_to,
+    user_can_log_grievances,
+)
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import (
     grid_zones_visible_to,
@@ -363,6 +368,7 @@ class MediationOpenForm(BootstrapFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "mediation-%s")
         super().__init__(*args, **kwargs)
         self.fields["mediator"].queryset = mediators_for(grievance)
+        self.grievance = grievance
         self.fields["applied_on"].help_text = _(
             "After %(days)d days without agreement a party may seek arbitration."
         ) % {"days": settings.GRIEVANCE_MEDIATION_DAYS}
@@ -373,7 +379,10 @@ class MediationOpenForm(BootstrapFormMixin, forms.Form):
         # Who may mediate (read once, drawn as read) and the help text naming the days; the
         # day it starts from is an initial value (grievances.drawn_forms).
         help_text = self.fields["applied_on"].help_text  # in the language it was made in
-        return (read_options(self.fields["mediator"]), texts([help_text]))
+        mediator = self.fields["mediator"]
+        rows = mediators_listed(self.grievance)  # the field's query, compiled once
+        options = read_options(mediator) if rows is None else listed_options(mediator, rows)
+        return (options, texts([help_text]))
 
     def clean_applied_on(self):
         applied_on = self.cleaned_data["applied_on"]

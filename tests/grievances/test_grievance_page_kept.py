@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 
 import grievances.views.common as common
 import grievances.views.merge as merge
-from grievances import drawn_forms
+from grievances import drawn_forms, selectors
 from grievances.choices import Action, Category, ExtensionState, Status
 from grievances.forms import (
     ActionForm,
@@ -394,3 +394,16 @@ def test_the_mediation_is_read_as_the_descriptor_reads_it(cases):
 def _sql(queryset):
     sql, params = queryset.query.sql_with_params()
     return sql, params
+
+
+@pytest.mark.parametrize("with_unit", [True, False])
+def test_the_mediators_are_read_by_the_fields_own_query(cases, with_unit):
+    grievance = cases[2] if with_unit else cases[0]
+    assert (grievance.handling_unit_id is not None) is with_unit
+    field_query = MediationOpenForm(grievance=grievance).fields["mediator"].queryset
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.mediators_listed(grievance)
+    with CaptureQueriesContext(connection) as plain:
+        assert rows == list(field_query)
+    assert [query["sql"] for query in queries] == [query["sql"] for query in plain]
+    assert len(rows) >= 3  # the office, the park's people, the unit's
