@@ -67,6 +67,7 @@ def _made(form: forms.BaseForm) -> tuple | None:
             return None
         initial.append((name, type(value), value))
     return (
+        tuple(form.fields),  # their order (a form may be given one)
         form.auto_id,
         form.prefix,
         tuple(initial),

@@ -44,6 +44,7 @@ from grievances.models import (
 )
 from grievances.replies import templates_for
 from grievances.views import detail_reads as reads
+from parks.core import prepared as plans
 from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, UserFactory
 from tests.grievances import pages_helpers as shared
@@ -407,3 +408,26 @@ def test_the_mediators_are_read_by_the_fields_own_query(cases, with_unit):
         assert rows == list(field_query)
     assert [query["sql"] for query in queries] == [query["sql"] for query in plain]
     assert len(rows) >= 3  # the office, the park's people, the unit's
+
+
+def test_the_duplicates_read_every_column_they_print(
+    client, office_user, cases, monkeypatch, time_machine
+):
+    """Read with only the columns _duplicates.html prints: no column it prints is left to a
+    query of its own (as many queries, and the same page, as reading every column)."""
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(office_user)
+    paths = [f"/grievances/{case.pk}/" for case in cases[:6]]
+    pages, queries = _pages(client, paths, "en")
+    every = tuple(field.attname for field in Grievance._meta.concrete_fields)
+    monkeypatch.setattr(merge, "SHOWN", every)
+    plans.forget()  # the plans read the columns they were compiled with
+    try:
+        pages_of_every_column, queries_of_every_column = _pages(client, paths, "en")
+    finally:
+        plans.forget()
+    assert queries != queries_of_every_column  # read otherwise
+    assert pages == pages_of_every_column
+    assert len(queries) == len(queries_of_every_column)
+    html = "".join(page for _path, _status, page, _tokens in pages)
+    assert "merged-in" in html and "merged-into" in html and "likely-duplicate" in html
