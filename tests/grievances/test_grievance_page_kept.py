@@ -19,9 +19,11 @@ from django.template import Context, Template
 from django.template.base import FilterExpression, Node, VariableNode
 from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone, translation
 
 import grievances.views.common as common
+import grievances.views.detail as detail
 import grievances.views.merge as merge
 from grievances import drawn_forms, selectors
 from grievances.choices import Action, Category, ExtensionState, Status
@@ -431,3 +433,35 @@ def test_the_duplicates_read_every_column_they_print(
     assert len(queries) == len(queries_of_every_column)
     html = "".join(page for _path, _status, page, _tokens in pages)
     assert "merged-in" in html and "merged-into" in html and "likely-duplicate" in html
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_steps_address_is_what_reverse_gives(language):
+    with translation.override(language):
+        for action in Action.values:
+            for pk in (1, 13, 987654321987, 2**62):
+                url = reverse("grievances:grievance_act", args=[pk, action])
+                assert detail.step_url(pk, action) == url
+
+
+def test_the_pages_addresses_are_the_reversed_ones(client, request, cases):
+    """Each form and link of a page posts to or opens the address `{% url %}` gave it."""
+    names = ("extension_request", "mediation_open", "mediation_session_add", "mediation_conclude")
+    seen = set()
+    for who in USERS:
+        client.force_login(request.getfixturevalue(who))
+        for case in cases:
+            html = client.get(f"/grievances/{case.pk}/").content.decode()
+            expected = {reverse(f"grievances:{name}", args=[case.pk]) for name in names}
+            expected |= {
+                reverse("grievances:grievance_act", args=[case.pk, action])
+                for action in Action.values
+            }
+            found = set(
+                re.findall(
+                    rf'(?:href|action)="(/grievances/{case.pk}/(?:act|ext|med)[a-z_/]+/)"', html
+                )
+            )
+            assert found <= expected
+            seen |= {url.split("/")[3] for url in found}
+    assert seen == {"act", "extension", "mediation"}
