@@ -13,8 +13,8 @@ Correct by construction as far as the form goes: `_form.html` is drawn with the 
 context (nothing else exists for it), and only for an unbound form (a bound one prints its
 data and errors, and is drawn every time). A select's options are read once, as the key needs
 them, and the form then draws those very options (`read_options`), so a key never holds rows
-other than the ones drawn. tests/grievances/test_drawn_forms.py pins every form of the page
-against the form drawn plainly, for each input that changes it, in Chinese and English.
+other than the ones drawn. tests/grievances/test_grievance_page_kept.py pins every form of the
+page against the form drawn plainly, for each input that changes it, in Chinese and English.
 """
 
 from collections.abc import Hashable, Iterable
