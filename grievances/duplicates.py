@@ -83,13 +83,33 @@ def candidates_for(
     """The grievances of `grievances` (the user's scope) that are likely duplicates of a
     grievance of `park_id` titled `title` received at `received_at` (one being registered, or
     one that exists: `exclude_pk`), the most similar first."""
+    start, end = received_window(received_at)
+    return candidates_between(
+        grievances, park_id=park_id, title=title, start=start, end=end, exclude_pk=exclude_pk
+    )
+
+
+def received_window(received_at: datetime) -> tuple[datetime, datetime]:
+    """The times of receipt a likely duplicate of a grievance received at `received_at` has."""
     window = timedelta(days=settings.GRIEVANCE_DUPLICATE_DAYS)
+    return received_at - window, received_at + window
+
+
+def candidates_between(
+    grievances: QuerySet[Grievance],
+    *,
+    park_id: int,
+    title: str,
+    start: datetime,
+    end: datetime,
+    exclude_pk: int | None = None,
+) -> QuerySet[Grievance]:
+    """candidates_for with the window of receipt given (received_window): what its SQL is made
+    of, each value as it is sent (a query compiled once, parks.core.prepared, matches them)."""
     found = _annotated(
-        grievances.filter(
-            park_id=park_id,
-            received_at__gte=received_at - window,
-            received_at__lte=received_at + window,
-        ).exclude(status__in=FINAL_STATUSES),
+        grievances.filter(park_id=park_id, received_at__gte=start, received_at__lte=end).exclude(
+            status__in=FINAL_STATUSES
+        ),
         Value(title),
     ).filter(_similar_to(title))
     if exclude_pk is not None:

@@ -13,10 +13,16 @@ from django.utils.translation import pgettext_lazy
 
 from grievances import policy
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationOutcome, Satisfaction
+from grievances.drawn_forms import listed_options, read_options, texts
 from grievances.intake import initial_from
 from grievances.models import Grievance, ReplyTemplate, SurveyCampaign, TimeLimitPolicy
 from grievances.replies import templates_for
-from grievances.selectors import mediators_for, surveys_visible_to, user_can_log_grievances
+from grievances.selectors import (
+    mediators_for,
+    mediators_listed,
+    surveys_visible_to,
+    user_can_log_grievances,
+)
 from grievances.services import MAX_ATTACHMENTS
 from parks.access import (
     grid_zones_visible_to,
@@ -174,6 +180,11 @@ class ActionForm(BootstrapFormMixin, forms.Form):
         else:
             self.note_required = False
 
+    def drawing_inputs(self) -> tuple:
+        """What the unbound form prints is made of besides its class, its auto_id and its
+        initial values (grievances.drawn_forms): the step, for its label and `required`."""
+        return (self.action,)
+
 
 class AssignForm(ActionForm):
     """The office sends a grievance to a unit, optionally naming the person who handles it."""
@@ -201,6 +212,16 @@ class AssignForm(ActionForm):
             groups.setdefault(person.organisation.name, []).append((person.pk, str(person)))
         self.fields["handler"].choices = [("", _("Anyone in the unit")), *groups.items()]
         self.fields["handler"].help_text = _("Optional: the person must work in the chosen unit.")
+
+    def drawing_inputs(self) -> tuple:
+        # The units and people this user may assign to, read once and drawn as read.
+        unit, handler = self.fields["unit"], self.fields["handler"]
+        return (
+            *super().drawing_inputs(),
+            read_options(unit),
+            read_options(handler),
+            texts([handler.help_text]),
+        )
 
     def clean_handler(self):
         pk = self.cleaned_data.get("handler")
@@ -263,6 +284,14 @@ class ReplyForm(ActionForm):
         )
         self.order_fields(["template", "note"])
 
+    def drawing_inputs(self) -> tuple:
+        # The category's standard replies: their titles as options, their texts as data.
+        template = self.fields.get("template")
+        if template is None:
+            return (*super().drawing_inputs(), None)
+        texts_ = tuple(sorted(template.widget.texts.items()))
+        return (*super().drawing_inputs(), read_options(template), texts_)
+
     def clean(self):
         cleaned = super().clean()
         # Only a help for typing the note: the step's service takes the note alone.
@@ -312,6 +341,9 @@ class ExtensionRequestForm(BootstrapFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "extension-%s")
         super().__init__(*args, **kwargs)
 
+    def drawing_inputs(self) -> tuple:
+        return ()  # its class, its auto_id: grievances.drawn_forms
+
 
 class ExtensionDecisionForm(BootstrapFormMixin, forms.Form):
     decision = forms.ChoiceField(
@@ -336,11 +368,21 @@ class MediationOpenForm(BootstrapFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "mediation-%s")
         super().__init__(*args, **kwargs)
         self.fields["mediator"].queryset = mediators_for(grievance)
+        self.grievance = grievance
         self.fields["applied_on"].help_text = _(
             "After %(days)d days without agreement a party may seek arbitration."
         ) % {"days": settings.GRIEVANCE_MEDIATION_DAYS}
         if not self.is_bound:
             self.initial.setdefault("applied_on", timezone.localdate())
+
+    def drawing_inputs(self) -> tuple:
+        # Who may mediate (read once, drawn as read) and the help text naming the days; the
+        # day it starts from is an initial value (grievances.drawn_forms).
+        help_text = self.fields["applied_on"].help_text  # in the language it was made in
+        mediator = self.fields["mediator"]
+        rows = mediators_listed(self.grievance)  # the field's query, compiled once
+        options = read_options(mediator) if rows is None else listed_options(mediator, rows)
+        return (options, texts([help_text]))
 
     def clean_applied_on(self):
         applied_on = self.cleaned_data["applied_on"]
@@ -362,6 +404,9 @@ class MediationSessionForm(BootstrapFormMixin, forms.Form):
         kwargs.setdefault("auto_id", "session-%s")
         super().__init__(*args, **kwargs)
 
+    def drawing_inputs(self) -> tuple:
+        return ()  # its class, its auto_id: grievances.drawn_forms
+
 
 class MediationConcludeForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MediationOutcome.choices)
@@ -380,6 +425,9 @@ class MediationConcludeForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("concluded_on", timezone.localdate())
+
+    def drawing_inputs(self) -> tuple:
+        return ()  # its class, its auto_id, the day as an initial value: grievances.drawn_forms
 
 
 # --- Surveys and time limits ----------------------------------------------------------------

@@ -35,6 +35,7 @@ from parks import access
 from parks.core.compiled import compiled_once
 from parks.core.dates import local_day_start
 from parks.core.db import chinese_order
+from parks.core.prepared import prepared
 from parks.core.privacy import mask_phone
 from parks.structure.models import GridZone, Organisation, Park, Subdistrict, User
 
@@ -441,3 +442,24 @@ def mediators_for(grievance: Grievance) -> QuerySet[User]:
     return User.objects.filter(scope, is_active=True).order_by(
         chinese_order("display_name"), "username"
     )
+
+
+def mediators_listed(grievance: Grievance) -> list[User] | None:
+    """mediators_for(grievance)'s rows, by its query compiled once per process
+    (parks.core.prepared): for a page that lists them. The key holds what shapes the SQL
+    besides the park and the unit (whether there is a unit: none drops its condition). None
+    for a grievance without a park, whose query the caller runs as it is."""
+    if grievance.park_id is None:
+        return None
+    if grievance.handling_unit_id is None:
+        return list(prepared(("mediators", False), _mediators_of_park, grievance.park_id))
+    values = (grievance.park_id, grievance.handling_unit_id)
+    return list(prepared(("mediators", True), _mediators_of_park_and_unit, *values))
+
+
+def _mediators_of_park(park_id: int) -> QuerySet[User]:
+    return mediators_for(Grievance(park_id=park_id, handling_unit_id=None))
+
+
+def _mediators_of_park_and_unit(park_id: int, unit_id: int) -> QuerySet[User]:
+    return mediators_for(Grievance(park_id=park_id, handling_unit_id=unit_id))

@@ -1,6 +1,8 @@
 """Helpers shared by the grievance pages: fetching in scope, saving through services, paging,
 status groups and the time left to a grievance's next deadline."""
 
+from django.db.models.query import MAX_GET_RESULTS
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,10 +12,13 @@ from grievances.choices import FINAL_STATUSES, Status
 from grievances.policy import QUEUES
 from grievances.selectors import (
     AWAITING_RESPONSE,
+    deadline_moments,
     grievances_visible_to,
     may_log_grievances_somewhere,
     with_deadline_flags,
 )
+from parks import access
+from parks.core.prepared import prepared
 from parks.core.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
@@ -35,12 +40,43 @@ STATUS_GROUPS = {
 DEFAULT_GROUP = "open"
 
 
+SHOWN_RELATED = (
+    "park",
+    "grid_zone",
+    "handling_unit",
+    "handler",
+    "logged_by",
+    "survey",
+    "source_activity",
+)
+# The largest id a BigAutoField holds: a longer one goes the plain way (a 404).
+LARGEST_ID = 2**63 - 1
+
+
 def visible_grievance(request, pk):
-    """One grievance the user may see, with its deadline flags: a 404 otherwise."""
-    grievances = with_deadline_flags(grievances_visible_to(request.user)).select_related(
-        "park", "grid_zone", "handling_unit", "handler", "logged_by", "survey", "source_activity"
-    )
-    return get_object_or_404(grievances, pk=pk)
+    """One grievance the user may see, with its deadline flags: a 404 otherwise.
+
+    The query `get_object_or_404` runs, compiled once per scope (parks.core.prepared): the key
+    holds all its SQL depends on besides the id and the moments (access.scope_key)."""
+    user = request.user
+    if pk > LARGEST_ID:
+        return get_object_or_404(_shown(grievances_visible_to(user)), pk=pk)
+
+    def build(pk, now, response_warn, resolution_warn):
+        visible = grievances_visible_to(user)
+        shown = _shown(visible, moments=(now, response_warn, resolution_warn))
+        return shown.filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+
+    key = ("grievance_page", access.scope_key(user))
+    found = list(prepared(key, build, pk, *deadline_moments()))
+    if not found:
+        raise Http404("No Grievance matches the given query.")
+    (grievance,) = found  # one row: the primary key
+    return grievance
+
+
+def _shown(grievances, *, moments=None):
+    return with_deadline_flags(grievances, moments=moments).select_related(*SHOWN_RELATED)
 
 
 can_log_somewhere = may_log_grievances_somewhere

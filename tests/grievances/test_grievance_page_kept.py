@@ -1,0 +1,467 @@
+"""A grievance's page through its fast paths prints what the plain paths print (issue 14): its
+grievance, its duplicate hints and the cases merged into it read by queries compiled once per
+scope (parks.core.prepared), its modal forms drawn once per set of what they are made from
+(grievances.drawn_forms).
+
+Every page is read twice — fast, then with both switched off — over grievances in each status,
+with and without duplicates, merges, a mediation (to open, running), extensions, follow-up
+calls and standard replies, by each role, masked and unmasked, in Chinese and in English, with
+the same queries; the CSRF token is the request's own, never kept.
+"""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.template import Context, Template
+from django.template.base import FilterExpression, Node, VariableNode
+from django.template.loader import get_template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+import grievances.views.common as common
+import grievances.views.detail as detail
+import grievances.views.merge as merge
+from grievances import drawn_forms, selectors
+from grievances.choices import Action, Category, ExtensionState, Status
+from grievances.forms import (
+    ActionForm,
+    AssignForm,
+    ExtensionRequestForm,
+    FollowUpForm,
+    MediationConcludeForm,
+    MediationOpenForm,
+    MediationSessionForm,
+    ReplyForm,
+)
+from grievances.models import (
+    ExtensionRequest,
+    Grievance,
+    Mediation,
+    PersonalDataView,
+    ReplyTemplate,
+)
+from grievances.replies import templates_for
+from grievances.views import detail_reads as reads
+from parks.core import prepared as plans
+from parks.structure.choices import Role
+from tests.factories import GrievanceFactory, UserFactory
+from tests.grievances import pages_helpers as shared
+from tests.grievances.pages_helpers import NOW, _in
+
+union = shared.union
+
+pytestmark = pytest.mark.django_db
+
+USERS = ["office_user", "park_manager", "liaison", "subdistrict_user", "member_unit_user"]
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    drawn_forms.forget()
+    yield
+    drawn_forms.forget()
+
+
+@pytest.fixture
+def cases(park, other_park, grid_zone, member_unit_user, office_user):
+    """Grievances in each state the page draws differently."""
+    unit = member_unit_user.organisation
+    UserFactory(username="zhao", display_name="赵<调解员>", role=Role.OFFICE)
+    UserFactory(username="qian", display_name="", park=park, role=Role.PARK_MANAGER)
+    dispute = GrievanceFactory(
+        park=park,
+        grid_zone=grid_zone,
+        category=Category.LABOUR_DISPUTE,
+        title="拖欠工资 两个月",
+        received_at=NOW - timedelta(days=1),
+    )
+    GrievanceFactory(park=park, title="拖欠工资两个月！", received_at=NOW - timedelta(days=2))
+    GrievanceFactory(park=park, title="拖欠工资，两个月", received_at=NOW - timedelta(hours=5))
+    replying = _in(
+        Status.IN_PROGRESS,
+        GrievanceFactory(park=park, category=Category.WAGES, title="<b>工资</b>"),
+        unit,
+    )
+    for title in ("补发 <工资>", '已"协调"'):
+        ReplyTemplate.objects.create(category=Category.WAGES, title=title, text=f"{title}\n好")
+    ExtensionRequest.objects.create(
+        grievance=replying, requested_by=member_unit_user, days=5, reason="等 <b>材料</b>"
+    )
+    ExtensionRequest.objects.create(
+        grievance=replying,
+        requested_by=member_unit_user,
+        days=1,
+        reason="已批",
+        state=ExtensionState.APPROVED,
+        decided_by=office_user,
+    )
+    replied = _in(Status.REPLIED, GrievanceFactory(park=park), unit, rectified=True)
+    mediated = _in(
+        Status.IN_PROGRESS,
+        GrievanceFactory(park=park, category=Category.LIFE_DISPUTE, complainant_name="李四"),
+        unit,
+    )
+    mediation = Mediation.objects.create(
+        grievance=mediated, applied_on=date(2026, 5, 1), parties="李四\n王五", mediator=office_user
+    )
+    mediation.sessions.create(held_at=NOW - timedelta(days=3), place="工会", notes="<i>谈</i>")
+    survivor = _in(Status.ACCEPTED, GrievanceFactory(park=park, title="合并后的案件"), unit)
+    merged = _in(Status.MERGED, GrievanceFactory(park=park), unit, merged_into=survivor)
+    closed = _in(Status.CLOSED, GrievanceFactory(park=park, category=Category.INJURY_SUBSIDY), unit)
+    elsewhere = GrievanceFactory(park=other_park, title="Wages late", complainant_name="")
+    return [dispute, replying, replied, mediated, survivor, merged, closed, elsewhere]
+
+
+def _paths(cases):
+    paths = [f"/grievances/{case.pk}/{query}" for case in cases for query in ("", "?unmask=1")]
+    return [*paths, "/grievances/999999999/", f"/grievances/{2**63}/"]
+
+
+def _pages(client, paths, language):
+    """Each page as the language's first reader sees it: the views the unmasked pages log are
+    forgotten before (each pass logs the same ones, compared by the page that lists them)."""
+    PersonalDataView.objects.all().delete()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with CaptureQueriesContext(connection) as queries:
+        pages = [(path, *_page(client.get(path))) for path in paths]
+    return pages, [query["sql"] for query in queries]
+
+
+def _page(response):
+    html = response.content.decode()
+    tokens = set(TOKEN.findall(html))
+    return response.status_code, TOKEN.sub("CSRF", html), len(tokens)
+
+
+def _plain(key, build, *values, using="default"):
+    return build(*values).using(using)
+
+
+def _plain_paths(monkeypatch):
+    monkeypatch.setattr(common, "prepared", _plain)
+    monkeypatch.setattr(merge, "prepared", _plain)
+    monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("who", USERS)
+def test_the_page_prints_what_the_plain_paths_print(
+    client, request, cases, monkeypatch, time_machine, who, language
+):
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(request.getfixturevalue(who))
+    paths = _paths(cases)
+    fast = _pages(client, paths, language)
+    assert _pages(client, paths, language) == fast  # kept
+    _plain_paths(monkeypatch)
+    assert _pages(client, paths, language) == fast
+    assert any(status == 200 for _path, status, _html, _tokens in fast[0])
+
+
+def test_the_office_sees_every_kind_of_form(client, office_user, cases, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(office_user)
+    pages, _queries = _pages(client, _paths(cases), "en")
+    html = "".join(page for _path, _status, page, _tokens in pages)
+    for modal in ("action-assign", "action-follow_up", "mediation-open-modal", "action-withdraw"):
+        assert f'id="{modal}"' in html
+    assert "赵&lt;调解员&gt;" in html
+    assert html.count('class="list-group-item likely-duplicate"') >= 2
+
+
+def test_each_page_has_the_requests_own_csrf_token(client, office_user, cases):
+    client.force_login(office_user)
+    path = f"/grievances/{cases[0].pk}/"
+    first, second = (client.get(path).content.decode() for _ in range(2))
+    (one,), (other,) = set(TOKEN.findall(first)), set(TOKEN.findall(second))
+    assert one != other  # masked anew for each request: nothing kept holds one
+    assert first.count(one) >= 3  # the logout's, the merges' and each modal's
+
+
+def test_a_plan_never_serves_another_scope(client, liaison, office_user, cases, other_park):
+    elsewhere = cases[-1]
+    client.force_login(office_user)
+    assert client.get(f"/grievances/{elsewhere.pk}/").status_code == 200
+    client.force_login(liaison)
+    assert client.get(f"/grievances/{elsewhere.pk}/").status_code == 404
+    # The liaison's park's duplicates only: not the other park's similar case.
+    GrievanceFactory(park=other_park, title=cases[0].title, received_at=cases[0].received_at)
+    html = client.get(f"/grievances/{cases[0].pk}/").content.decode()
+    assert html.count('class="list-group-item likely-duplicate"') == 2
+
+
+# --- The forms on their own --------------------------------------------------------------------
+
+
+def _included(form):
+    return Template('{% include "_form.html" %}').render(Context({"form": form}))
+
+
+def _forms(grievance, office_user):
+    replies = list(templates_for(Category.WAGES))
+    return [
+        ActionForm(action=Action.WITHDRAW),
+        ActionForm(action=Action.RETURN),
+        ActionForm(action=Action.REOPEN),
+        AssignForm(action=Action.ASSIGN, user=office_user, initial={"unit": None}),
+        AssignForm(action=Action.ASSIGN, user=office_user),
+        FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance),
+        ReplyForm(action=Action.REPLY, templates=replies),
+        ReplyForm(action=Action.REPLY, templates=[]),
+        ExtensionRequestForm(),
+        MediationOpenForm(grievance=grievance),
+        MediationSessionForm(),
+        MediationConcludeForm(),
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_each_form_is_drawn_as_the_include_draws_it(cases, office_user, language):
+    grievance = Grievance.objects.get(pk=cases[2].pk)  # replied, rectified
+    with translation.override(language):
+        for made in range(3):
+            for form, plain in zip(
+                _forms(grievance, office_user), _forms(grievance, office_user), strict=True
+            ):
+                assert drawn_forms.drawn(form) == _included(plain), (made, type(form))
+    assert len(drawn_forms._drawn) == 12  # each kept once, whatever the times it is made
+
+
+def test_a_form_made_of_other_things_is_drawn_anew(cases, office_user, time_machine, park):
+    time_machine.move_to(NOW, tick=False)
+    grievance = Grievance.objects.get(pk=cases[0].pk)
+    before = drawn_forms.drawn(MediationOpenForm(grievance=grievance))
+    UserFactory(username="sun", display_name="孙<新>", park=park, role=Role.PARK_MANAGER)
+    after = drawn_forms.drawn(MediationOpenForm(grievance=grievance))
+    assert "孙&lt;新&gt;" in after and "孙" not in before
+    time_machine.move_to(NOW + timedelta(days=1), tick=False)
+    assert drawn_forms.drawn(MediationOpenForm(grievance=grievance)) == _included(
+        MediationOpenForm(grievance=grievance)
+    )
+    ReplyTemplate.objects.create(category=Category.WAGES, title="新的", text="新")
+    form = ReplyForm(action=Action.REPLY, templates=list(templates_for(Category.WAGES)))
+    assert "新的" in drawn_forms.drawn(form)
+    for follow_up in (True, False):
+        Grievance.objects.filter(pk=grievance.pk).update(rectified=follow_up)
+        grievance.refresh_from_db()
+        form = FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance)
+        assert drawn_forms.drawn(form) == _included(
+            FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance)
+        )
+
+
+def test_a_bound_form_is_drawn_every_time_with_its_errors(cases):
+    form = ExtensionRequestForm({"days": "x", "reason": ""})
+    assert not form.is_valid()
+    assert drawn_forms.drawn(form) == _included(form)
+    assert not drawn_forms._drawn
+
+
+def test_a_select_reads_its_options_once(cases, office_user):
+    grievance = Grievance.objects.get(pk=cases[0].pk)
+    form = MediationOpenForm(grievance=grievance)
+    with CaptureQueriesContext(connection) as queries:
+        drawn_forms.drawn(form)
+    assert len(queries) == 1
+    with CaptureQueriesContext(connection) as queries:
+        drawn_forms.drawn(MediationOpenForm(grievance=grievance))  # kept: still read, for the key
+    assert len(queries) == 1
+
+
+def _variables(node: Node):
+    for child in node.nodelist if hasattr(node, "nodelist") else []:
+        yield from _variables(child)
+    for attribute in vars(node).values():
+        if isinstance(attribute, FilterExpression):
+            yield attribute
+    if isinstance(node, VariableNode):
+        yield node.filter_expression
+    for name in getattr(node, "child_nodelists", ()):
+        for child in getattr(node, name, None) or []:
+            yield from _variables(child)
+
+
+def test_the_form_template_reads_only_its_form():
+    """What `_form.html` prints comes from `form` alone (and its loops' names over it): drawn
+    with the form alone in its context, it prints what the include printed in the page's."""
+    template = get_template("_form.html").template
+    names = set()
+    for node in template.nodelist:
+        for expression in _variables(node):
+            lookups = getattr(expression.var, "lookups", None)
+            if lookups:  # a variable, not a literal
+                names.add(lookups[0])
+    assert "form" in names
+    assert names <= {"form", "field", "error", "choice"}, names
+
+
+# --- The duplicate rows and the grievance's own rows -------------------------------------------
+
+# A likely duplicate's row as grievances/_duplicates.html drew it before it was printed by
+# Python (grievances/templatetags/duplicate_rows.py).
+ROW = """{% load i18n row_urls %}{% for case in duplicates.candidates %}
+    <li class="list-group-item likely-duplicate" data-grievance="{{ case.tracking_code }}">
+      <div class="d-flex flex-wrap justify-content-between align-items-center gap-2">
+        <div>
+          <span class="badge text-bg-warning">{% translate "Possible duplicate" %}</span>
+          <a href="{{ case.get_absolute_url }}"><span class="font-monospace small">{{ case.tracking_code }}</span> {{ case.title }}</a>
+          <div class="small text-secondary">{{ case.received_at|date:"Y-m-d H:i" }} · {{ case.get_status_display }}</div>
+        </div>
+        {% if duplicates.can_merge %}
+        <div class="d-flex flex-wrap gap-1">
+          <form method="post" action="{{ case.pk|row_url:'grievances:grievance_merge' }}">{% csrf_token %}
+            <input type="hidden" name="into" value="{{ grievance.pk }}">
+            <button type="submit" class="btn btn-sm btn-outline-primary merge-here">{% translate "Merge it into this case" %}</button>
+          </form>
+          <form method="post" action="{{ grievance.pk|row_url:'grievances:grievance_merge' }}">{% csrf_token %}
+            <input type="hidden" name="into" value="{{ case.pk }}">
+            <button type="submit" class="btn btn-sm btn-outline-secondary merge-there">{% translate "Merge this case into it" %}</button>
+          </form>
+        </div>
+        {% endif %}
+      </div>
+    </li>
+    {% endfor %}"""  # noqa: E501 verbatim
+ROWS_NOW = (
+    "{% load duplicate_rows %}"
+    "{% duplicate_rows duplicates.candidates grievance duplicates.can_merge %}"
+)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_duplicate_row_prints_what_the_template_printed(park, union, language, zone):
+    grievance = GrievanceFactory(park=park, title="a")
+    rows = [
+        GrievanceFactory(park=park, title='<b>拖欠</b> & "工资"', received_at=NOW),
+        _in(Status.IN_PROGRESS, GrievanceFactory(park=park, title="x'y"), union),
+    ]
+    for can_merge, cases in ((True, rows), (False, rows), (True, [])):
+        for token in ("tok<en>", "", None):
+            values = {
+                "duplicates": {"candidates": cases, "can_merge": can_merge},
+                "grievance": grievance,
+                **({} if token is None else {"csrf_token": token}),
+            }
+            with translation.override(language), timezone.override(zone):
+                before = Template(ROW).render(Context(values))
+                assert Template(ROWS_NOW).render(Context(values)) == before
+                assert before.count("likely-duplicate") == len(cases)
+
+
+@pytest.mark.parametrize(
+    "read", ["events", "extensions", "follow_ups", "attachments", "data_views"]
+)
+def test_a_grievances_own_rows_are_read_by_the_sql_the_page_ran(cases, read):
+    grievance = cases[1]
+    before = {
+        "events": lambda g: g.events.select_related("actor").order_by("at", "pk"),
+        "extensions": lambda g: g.extensions.select_related("requested_by", "decided_by").order_by(
+            "-requested_at", "-pk"
+        ),
+        "follow_ups": lambda g: g.follow_ups.order_by("number"),
+        "attachments": lambda g: g.attachments.order_by("pk"),
+        "data_views": lambda g: (
+            PersonalDataView.objects.filter(grievance=g)
+            .select_related("viewer")
+            .order_by("-at")[: reads.RECENT_DATA_VIEWS]
+        ),
+    }[read](grievance)
+    build = getattr(reads, f"_{read}")
+    assert _sql(build(grievance.pk)) == _sql(before)
+    assert [row.pk for row in getattr(reads, f"{read}_of")(grievance)] == [row.pk for row in before]
+
+
+def test_the_mediation_is_read_as_the_descriptor_reads_it(cases):
+    mediated, plain = Grievance.objects.get(pk=cases[3].pk), Grievance.objects.get(pk=cases[3].pk)
+    with CaptureQueriesContext(connection) as queries:
+        mediation = reads.mediation_of(mediated)
+    with CaptureQueriesContext(connection) as plain_queries:
+        assert plain.mediation == mediation
+    assert [q["sql"] for q in queries] == [
+        q["sql"].replace(f"= {plain.pk}", f"= {mediated.pk}") for q in plain_queries
+    ]
+    assert mediated.mediation is mediation and mediation.grievance is mediated
+    none = Grievance.objects.get(pk=cases[0].pk)
+    assert reads.mediation_of(none) is None
+    with pytest.raises(Mediation.DoesNotExist):
+        none.mediation  # noqa: B018 kept as the descriptor keeps it: no second query
+    assert reads.mediation_of(none) is None
+
+
+def _sql(queryset):
+    sql, params = queryset.query.sql_with_params()
+    return sql, params
+
+
+@pytest.mark.parametrize("with_unit", [True, False])
+def test_the_mediators_are_read_by_the_fields_own_query(cases, with_unit):
+    grievance = cases[2] if with_unit else cases[0]
+    assert (grievance.handling_unit_id is not None) is with_unit
+    field_query = MediationOpenForm(grievance=grievance).fields["mediator"].queryset
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.mediators_listed(grievance)
+    with CaptureQueriesContext(connection) as plain:
+        assert rows == list(field_query)
+    assert [query["sql"] for query in queries] == [query["sql"] for query in plain]
+    assert len(rows) >= 3  # the office, the park's people, the unit's
+
+
+def test_the_duplicates_read_every_column_they_print(
+    client, office_user, cases, monkeypatch, time_machine
+):
+    """Read with only the columns _duplicates.html prints: no column it prints is left to a
+    query of its own (as many queries, and the same page, as reading every column)."""
+    time_machine.move_to(NOW, tick=False)
+    client.force_login(office_user)
+    paths = [f"/grievances/{case.pk}/" for case in cases[:6]]
+    pages, queries = _pages(client, paths, "en")
+    every = tuple(field.attname for field in Grievance._meta.concrete_fields)
+    monkeypatch.setattr(merge, "SHOWN", every)
+    plans.forget()  # the plans read the columns they were compiled with
+    try:
+        pages_of_every_column, queries_of_every_column = _pages(client, paths, "en")
+    finally:
+        plans.forget()
+    assert queries != queries_of_every_column  # read otherwise
+    assert pages == pages_of_every_column
+    assert len(queries) == len(queries_of_every_column)
+    html = "".join(page for _path, _status, page, _tokens in pages)
+    assert "merged-in" in html and "merged-into" in html and "likely-duplicate" in html
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_steps_address_is_what_reverse_gives(language):
+    with translation.override(language):
+        for action in Action.values:
+            for pk in (1, 13, 987654321987, 2**62):
+                url = reverse("grievances:grievance_act", args=[pk, action])
+                assert detail.step_url(pk, action) == url
+
+
+def test_the_pages_addresses_are_the_reversed_ones(client, request, cases):
+    """Each form and link of a page posts to or opens the address `{% url %}` gave it."""
+    names = ("extension_request", "mediation_open", "mediation_session_add", "mediation_conclude")
+    seen = set()
+    for who in USERS:
+        client.force_login(request.getfixturevalue(who))
+        for case in cases:
+            html = client.get(f"/grievances/{case.pk}/").content.decode()
+            expected = {reverse(f"grievances:{name}", args=[case.pk]) for name in names}
+            expected |= {
+                reverse("grievances:grievance_act", args=[case.pk, action])
+                for action in Action.values
+            }
+            found = set(
+                re.findall(
+                    rf'(?:href|action)="(/grievances/{case.pk}/(?:act|ext|med)[a-z_/]+/)"', html
+                )
+            )
+            assert found <= expected
+            seen |= {url.split("/")[3] for url in found}
+    assert seen == {"act", "extension", "mediation"}
