@@ -2,12 +2,11 @@ from functools import partial
 
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-
 from rest_framework.pagination import PageNumberPagination
 
+from parks.core import tallies
 from parks.core.api.planned import ListPlan, list_plan
 from parks.core.api.reading import narrowed_to_what_is_read, prefetched_as_lists
-from parks.core import tallies
 from parks.core.tallies import TalliedPaginator
 
 
