@@ -132,6 +132,7 @@ def inbox(request):
         page.object_list,
         visible=selectors.grievances_visible_to(request.user),
         now=timezone.now(),
+        scope=access.scope_key(request.user),
     )
     query = request.GET.copy()
     query.pop("page", None)

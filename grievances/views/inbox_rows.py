@@ -10,6 +10,7 @@ time left to the running limit and the late take-up. tests/grievances/test_inbox
 the rows against the rows drawn from the grievances before.
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -76,14 +77,19 @@ class InboxRow:
 
 
 def inbox_rows(
-    grievances: QuerySet[Grievance], *, visible: QuerySet[Grievance], now: datetime
+    grievances: QuerySet[Grievance],
+    *,
+    visible: QuerySet[Grievance],
+    now: datetime,
+    scope: Hashable = None,
 ) -> list[SimpleNamespace]:
     """The rows of `grievances` (a page of the inbox's queryset), in its order: each with its
     InboxRow (`row`), the limit running now (`next_deadline`, grievances.views.common) and what
-    the late take-up reads (`response_breached`, `responded_at`)."""
+    the late take-up reads (`response_breached`, `responded_at`). `scope` is what `visible`
+    depends on (access.scope_key of its user), for grievances.duplicates.duplicate_counts."""
     found = list(grievances.values_list(*COLUMNS))
     # Likely duplicates of the page's rows, in one query (grievances.duplicates).
-    duplicates = duplicate_counts(visible, [row[0] for row in found])
+    duplicates = duplicate_counts(visible, [row[0] for row in found], scope=scope)
     fields = {name: Grievance._meta.get_field(name) for name in ("category", "channel", "status")}
     rows = []
     for (
