@@ -151,6 +151,8 @@ def inbox(request):
                     "ordering": _ordering(request),
                     "status": request.GET.getlist("status"),
                 },
+                # The selects' querysets: what the user sees (filtered_grievances).
+                compiled_for=("inbox", access.scope_key(request.user)),
             ),
             "statuses": _chosen_statuses(request, grievance_filter),
             "sort": _sort_links(request),

@@ -11,10 +11,12 @@ values, no model instance per option — the inbox and the feed draw about a tho
 """
 
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 from django import forms
 from django.utils.safestring import SafeString, mark_safe
+
+from parks.core.prepared import prepared
 
 
 def _chosen(data, name) -> list[str]:
@@ -41,7 +43,7 @@ def label_by_columns(
     )
 
 
-def _choices(field) -> list[tuple[str, str]]:
+def _choices(field, name: str = "", compiled_for: Hashable = None) -> list[tuple[str, str]]:
     columns = getattr(field, "label_columns", None)
     if (
         columns is not None
@@ -49,9 +51,16 @@ def _choices(field) -> list[tuple[str, str]]:
         and not getattr(field, "null_label", None)
     ):
         names, label = columns
-        return [
-            (str(pk), label(*values)) for pk, *values in field.queryset.values_list("pk", *names)
-        ]
+
+        def build():
+            return field.queryset.values_list("pk", *names)
+
+        rows = (
+            build()
+            if compiled_for is None
+            else prepared(("filter_bar", compiled_for, name, names), build)
+        )
+        return [(str(pk), label(*values)) for pk, *values in rows]
     # The empty choice ("" — or None in some widgets) is the template's "All".
     return [(str(value), text) for value, text in field.choices if value not in ("", None)]
 
@@ -105,10 +114,10 @@ def _kept_options(key, choices, selected) -> str:
     return found
 
 
-def _select(bound, data, *, label=None, choices=None) -> dict:
+def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict:
     """One select: its choices without the empty one (one query for those naming rows)."""
     if choices is None:
-        choices = _choices(bound.field)
+        choices = _choices(bound.field, bound.name, compiled_for)
     selected = _chosen(data, bound.name)
     return {
         "name": bound.name,
@@ -147,11 +156,17 @@ def filter_bar(
     hidden: Mapping[str, object] | None = None,
     labels: Mapping[str, str] | None = None,
     choices: Mapping[str, list] | None = None,
+    compiled_for: Hashable = None,
 ) -> dict:
     """The bar for `source` (a FilterSet or a form). Without `selects`/`dates`, every choice
     field is a select and every date field a date input, in the form's order; `hidden` carries
     page parameters (sort order, tab, month, a value or a list of values) through a new filter,
-    dropping empty ones."""
+    dropping empty ones.
+
+    `compiled_for`: a key holding everything the selects' querysets depend on (the page, and
+    access.scope_key of the user for querysets of what the user sees). With it, each select
+    naming rows by their columns reads them by a query compiled once per key and field
+    (parks.core.prepared); the caller vouches that nothing outside the key shapes them."""
     form = getattr(source, "form", source)
     data = form.data
     labels = labels or {}
@@ -164,7 +179,13 @@ def filter_bar(
     return {
         "search": _input(form[search], data) if search else None,
         "selects": [
-            _select(form[name], data, label=labels.get(name), choices=choices.get(name))
+            _select(
+                form[name],
+                data,
+                label=labels.get(name),
+                choices=choices.get(name),
+                compiled_for=compiled_for,
+            )
             for name in selects
         ],
         "dates": [_input(form[name], data) for name in dates],

@@ -73,6 +73,8 @@ def _filter_bar(activity_filter, *, month=None, show_period=True):
         selects=SELECT_FILTERS,
         dates=("date_from", "date_to") if show_period else (),
         hidden={"month": month},
+        # The selects' querysets: what the user sees, ordered by filtered_activities.
+        compiled_for=("activity_filter", access.scope_key(activity_filter.request.user)),
     )
     # Someone who sees one park has nothing to choose between parks or subdistricts.
     if len(bar["selects"][0]["choices"]) <= 1 and not (data.get("park") or data.get("subdistrict")):
