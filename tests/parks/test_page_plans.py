@@ -1,5 +1,6 @@
 """The inbox and the feed with their queries compiled once (parks.core.prepared: the filter
-bars' selects, the inbox's likely duplicates and log button, the session) print, byte for byte
+bars' selects, the unfiltered pages' rows, the feed's photos, the inbox's likely duplicates and
+log button, the session) print, byte for byte
 and in as many queries, what the same pages print with every query built afresh and every
 {% memo %} drawn plainly: for every role, in both languages, filtered or not, whoever asked
 first."""
@@ -9,10 +10,16 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from grievances import selectors
+from grievances.views.inbox import filtered_grievances
 from parks.core import prepared as prepared_module
+from parks.core.view_helpers import unfiltered
+from parks.gridlog import selectors as gridlog_selectors
+from parks.gridlog.views.office import filtered_activities
 from parks.templatetags import memo
 from tests.factories import (
     ActivityFactory,
@@ -53,6 +60,9 @@ def rows(park, other_park, grid_zone, liaison):
                 received_at=NOW - timedelta(days=days, hours=n),
             )
         ActivityFactory.create_batch(2, park=where, logged_by=liaison)
+    # A second page of each, shorter than the first.
+    GrievanceFactory.create_batch(20, park=park, title="食堂饭菜太咸", received_at=NOW)
+    ActivityFactory.create_batch(25, park=park, logged_by=liaison)
 
 
 def _pages(client, people, paths):
@@ -78,9 +88,12 @@ def _plain(monkeypatch):
 
 PATHS = (
     reverse("grievances:inbox"),
+    reverse("grievances:inbox") + "?page=2",
     reverse("grievances:inbox") + "?group=all&ordering=-received",
+    reverse("grievances:inbox") + "?group=closed&ordering=unit",
     reverse("grievances:inbox") + "?park=1&grid_zone=1&flag=ok",
     reverse("parks:activity_feed"),
+    reverse("parks:activity_feed") + "?page=2",
     reverse("parks:activity_feed") + "?page=2&park=1",
     reverse("parks:activity_calendar"),
 )
@@ -91,7 +104,42 @@ def test_the_pages_compiled_once_are_the_pages_built_afresh(client, people, rows
     kept = _pages(client, people, PATHS)
     assert kept == _pages(client, people, PATHS)  # their plans made, then reused
     made = {key[0] for (key, _db), plan in prepared_module._PLANS.items() if plan is not None}
-    assert {"filter_bar", "duplicate_counts", "parks_to_log_in", "session"} <= made
+    assert {
+        "filter_bar",
+        "duplicate_counts",
+        "parks_to_log_in",
+        "session",
+        "inbox_rows",
+        "feed_rows",
+        "feed_photos",
+    } <= made
     _plain(monkeypatch)
     with memo.drawn_plainly():
         assert kept == _pages(client, people, PATHS)
+
+
+def test_a_filter_set_given_no_values_leaves_its_queryset_as_it_was(office_user, rows):
+    """The premise of the unfiltered pages' plans (parks.core.view_helpers.unfiltered)."""
+    request = RequestFactory().get("/", {"page": "2", "group": "all", "ordering": "unit"})
+    request.user = office_user
+    grievance_filter, grievances, _in_group, _group = filtered_grievances(request)
+    assert unfiltered(grievance_filter)
+    plain = selectors.inbox(user=office_user, ordering="unit")
+    assert str(grievances.query) == str(plain.query)
+    activity_filter, activities = filtered_activities(
+        request, gridlog_selectors.activity_list(user=office_user), data=request.GET
+    )
+    assert unfiltered(activity_filter)
+    plain = gridlog_selectors.activity_list(user=office_user)
+    assert str(activities.query) == str(plain.query)
+    for narrowed in ({"q": "x"}, {"flag": "ok"}, {"rectified": "false"}, {"park": "0"}):
+        request = RequestFactory().get("/", narrowed)
+        request.user = office_user
+        assert not unfiltered(filtered_grievances(request)[0]), narrowed
+    for narrowed in ({"kind": "visit"}, {"park_wide": "true"}, {"date_from": "2026-01-01"}):
+        request = RequestFactory().get("/", narrowed)
+        request.user = office_user
+        activity_filter, _activities = filtered_activities(
+            request, gridlog_selectors.activity_list(user=office_user), data=request.GET
+        )
+        assert not unfiltered(activity_filter), narrowed

@@ -26,7 +26,7 @@ from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, 
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import tallied_totals
-from parks.core.view_helpers import paginate
+from parks.core.view_helpers import page_bounds, paginate, unfiltered
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
@@ -147,6 +147,10 @@ def activity_feed(request):
             entries=Count("pk"), participants=Sum("participants")
         )
     page = paginate(request, activities)
+    # An unfiltered page is the scope's feed at its bounds: read by a query compiled once.
+    compiled_for = (
+        (access.scope_key(request.user), page_bounds(page)) if unfiltered(activity_filter) else None
+    )
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
     return render(
         request,
@@ -159,7 +163,7 @@ def activity_feed(request):
             "reset_url": reverse("parks:activity_feed"),
             "feed_query": feed_query,
             "page": page,
-            "rows": feed_rows(page.object_list),
+            "rows": feed_rows(page.object_list, compiled_for=compiled_for),
             "entries": totals["entries"] or 0,
             "participants": totals["participants"] or 0,
         },
