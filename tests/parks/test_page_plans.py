@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from grievances import selectors
 from grievances.views.inbox import filtered_grievances
+from parks.access.context_processors import unread_notifications
 from parks.core import prepared as prepared_module
 from parks.core.view_helpers import unfiltered
 from parks.gridlog import selectors as gridlog_selectors
@@ -143,3 +144,20 @@ def test_a_filter_set_given_no_values_leaves_its_queryset_as_it_was(office_user,
             request, gridlog_selectors.activity_list(user=office_user), data=request.GET
         )
         assert not unfiltered(activity_filter), narrowed
+
+
+def test_the_bells_count_is_the_count_of_unread_notifications(people, rf):
+    """parks.access.context_processors: a query compiled once, for whoever asks first."""
+    office, *others = people
+    for n, person in enumerate(others):
+        for k in range(n):
+            person.notifications.create(title=f"t{k}", body="b")
+        if n:
+            person.notifications.create(title="read", body="b", read_at=NOW)
+    prepared_module.forget()
+    for person in [office, *others, office]:
+        request = rf.get("/")
+        request.user = person
+        shown = unread_notifications(request)["unread_notification_count"]()
+        assert shown == person.notifications.filter(read_at__isnull=True).count()
+        assert shown == others.index(person) if person in others else shown == 0
