@@ -1,17 +1,21 @@
-"""The inbox's queries compiled once per scope (parks.core.prepared) answer what the same
-queries built afresh answer, for every role, whoever asked first: the likely duplicates of a
-page's rows (grievances.duplicates.duplicate_counts) and whether the user may log a grievance
-somewhere (grievances.selectors.may_log_grievances_somewhere)."""
+"""The inbox's queries compiled once per scope (parks.core.prepared), and its counts replayed
+from the SQL the ORM ran (parks.core.tallies), answer what the same queries built afresh
+answer, for every role, whoever asked first: the likely duplicates of a page's rows
+(grievances.duplicates.duplicate_counts), whether the user may log a grievance somewhere
+(grievances.selectors.may_log_grievances_somewhere), the tabs' and the pages' counts."""
 
 from datetime import timedelta
 
 import pytest
+from django.db.models import Count
 
 from grievances import selectors
 from grievances.duplicates import duplicate_counts
 from grievances.models import Grievance
+from grievances.views.common import STATUS_GROUPS
 from parks import access
 from parks.core import prepared as prepared_module
+from parks.core import tallies
 from tests.factories import GrievanceFactory
 from tests.grievances.pages_helpers import NOW
 
@@ -99,3 +103,29 @@ def test_who_may_log_somewhere_is_the_rule_asked_of_every_visible_park(
     assert True in expected and False in expected
     _plain(monkeypatch)
     assert [selectors.may_log_grievances_somewhere(user) for user in people] == expected
+
+
+def test_counts_replayed_from_the_rollup_follow_every_write(people, titles, park, monkeypatch):
+    """parks.core.tallies: a rollup's count and counts by status, run through the ORM once per
+    question and replayed afterwards, are COUNT(*) of what the question names, after writes."""
+    tallies._GROUPS_SQL.clear()
+    open_statuses = STATUS_GROUPS["open"][1]
+
+    def asked(user):
+        visible = selectors.grievances_visible_to(user)
+        in_tab = visible.filter(status__in=open_statuses)
+        return tallies.count(in_tab), tallies.counts_by(visible, "status")
+
+    def counted(user):
+        visible = selectors.grievances_visible_to(user)
+        by_status = visible.order_by().values_list("status").annotate(n=Count("pk"))
+        return visible.filter(status__in=open_statuses).count(), dict(by_status)
+
+    for write in (None, "more", "fewer"):
+        if write == "more":
+            GrievanceFactory.create_batch(3, park=park)
+        elif write == "fewer":
+            Grievance.objects.filter(park=park).first().delete()
+        for user in people:
+            assert asked(user) == counted(user), (write, user.role)
+    assert tallies._GROUPS_SQL  # replayed indeed
