@@ -96,7 +96,9 @@ PATHS = (
     reverse("parks:activity_feed"),
     reverse("parks:activity_feed") + "?page=2",
     reverse("parks:activity_feed") + "?page=2&park=1",
+    reverse("parks:activity_feed") + "?kind=visit&kind=care",
     reverse("parks:activity_calendar"),
+    reverse("parks:activity_calendar") + "?kind=visit",
 )
 
 

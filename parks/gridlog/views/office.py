@@ -8,6 +8,7 @@ numbers as a table.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -81,11 +82,31 @@ def _filter_bar(activity_filter, *, month=None, show_period=True):
         bar["selects"] = bar["selects"][2:]
     chosen_kinds = data.getlist("kind")
     kind = activity_filter.form["kind"]
-    bar["kinds"] = [item | {"checked": item["value"] in chosen_kinds} for item in kind_list()]
+    # Plain values (the label as text in the request's language), so that _kind_filter.html
+    # draws the checkboxes once per process for each choice of kinds ({% memo %}).
+    bar["kinds"] = tuple(
+        KindBox(
+            value=item["value"],
+            label=str(item["label"]),
+            icon=item["icon"],
+            checked=item["value"] in chosen_kinds,
+        )
+        for item in kind_list()
+    )
     bar["kind_count"] = len(chosen_kinds)
     bar["kind_label"] = kind.label
     bar["kind_errors"] = kind.errors
     return bar
+
+
+@dataclass(frozen=True)
+class KindBox:
+    """A kind's checkbox in the feed's and the calendar's bar."""
+
+    value: str
+    label: str
+    icon: str
+    checked: bool
 
 
 def kind_list():
