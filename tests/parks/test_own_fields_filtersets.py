@@ -1,6 +1,7 @@
-"""parks.core.filtersets: a FilterSet's first form takes the fields its filters made for it,
-uncopied; another form of the same FilterSet gets copies, as Django's forms do; FilterSets of
-different requests share nothing, and what they filter is what Django's copying forms filter."""
+"""parks.core.filtersets: a FilterSet copies its filters without deepcopy, and its first form
+takes the fields its filters made for it, uncopied; another form of the same FilterSet gets
+copies, as Django's forms do; FilterSets of different requests share nothing, and what they
+filter is what deep-copied filters and copying forms filter."""
 
 import copy
 
@@ -51,12 +52,30 @@ def test_the_forms_clean_and_filter_as_copying_forms_do(
     request = _request(office_user, **data)
     own = filter_class(request.GET, queryset=model.objects.all(), request=request)
     assert isinstance(type(own.form).base_fields, filtersets._OwnFields)  # made before the patch
-    monkeypatch.setattr(
-        filtersets._OwnFields,
-        "__deepcopy__",
-        lambda self, memo: {name: copy.deepcopy(field, memo) for name, field in self.items()},
-    )
+
+    def deep(self, memo):
+        return {name: copy.deepcopy(item, memo) for name, item in self.items()}
+
+    monkeypatch.setattr(filtersets._OwnFields, "__deepcopy__", deep)
+    monkeypatch.setattr(filtersets._Filters, "__deepcopy__", deep)
     copied = filter_class(request.GET, queryset=model.objects.all(), request=request)
     assert own.errors == copied.errors
     assert own.form.cleaned_data == copied.form.cleaned_data
     assert str(own.qs.query) == str(copied.qs.query)
+
+
+@pytest.mark.parametrize("filter_class", [GrievanceFilter, ActivityFilter])
+def test_each_filterset_has_filters_of_its_own(filter_class, office_user, park_manager):
+    one = filter_class(_request(office_user).GET, request=_request(office_user))
+    other = filter_class(_request(park_manager).GET, request=_request(park_manager))
+    assert one.form.fields and other.form.fields  # building them writes each filter's extra
+    for name, base in filter_class.base_filters.items():
+        assert one.filters[name] is not base and one.filters[name] is not other.filters[name]
+        assert one.filters[name].extra is not base.extra
+        assert one.filters[name].parent is one and other.filters[name].parent is other
+        assert "_field" not in base.__dict__ and "parent" not in base.__dict__
+        method = one.filters[name].__dict__.get("filter")
+        if method is not None:  # a `method` filter calls its own FilterSet's method
+            assert method.f is one.filters[name]
+    # The request's queryset went into the copies' arguments, never the class's.
+    assert callable(filter_class.base_filters["park"].extra["queryset"])
