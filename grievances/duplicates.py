@@ -128,8 +128,13 @@ def duplicate_counts(
     if scope is None or len(ids) > MOST_VALUES:
         rows = _counted(grievances, *ids)
     else:
+        # The window and the similarity are written into the SQL: settings, so in the key.
+        window, similarity = (
+            settings.GRIEVANCE_DUPLICATE_DAYS,
+            settings.GRIEVANCE_DUPLICATE_SIMILARITY,
+        )
         rows = prepared(
-            ("duplicate_counts", scope, len(ids)),
+            ("duplicate_counts", scope, len(ids), window, similarity),
             lambda *page: _counted(grievances, *page),
             *ids,
         )

@@ -129,3 +129,12 @@ def test_counts_replayed_from_the_rollup_follow_every_write(people, titles, park
         for user in people:
             assert asked(user) == counted(user), (write, user.role)
     assert tallies._GROUPS_SQL  # replayed indeed
+
+
+def test_duplicate_counts_follow_the_window_setting(office_user, titles, settings):
+    visible = selectors.grievances_visible_to(office_user)
+    ids = [grievance.pk for grievance in titles]
+    scope = access.scope_key(office_user)
+    for days in (14, 0, 14):
+        settings.GRIEVANCE_DUPLICATE_DAYS = days
+        assert duplicate_counts(visible, ids, scope=scope) == duplicate_counts(visible, ids)
