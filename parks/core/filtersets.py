@@ -25,8 +25,12 @@ from django_filters.filters import FilterMethod
 def _copied(filter_):
     """`filter_` as deepcopy would leave it for one FilterSet (see the module's docstring)."""
     made = copy.copy(filter_)
-    for state in ("_field", "parent", "model"):
+    for state in ("parent", "model"):  # set on the copy by the FilterSet
         made.__dict__.pop(state, None)
+    if "_field" in filter_.__dict__:
+        # A field built on the class's filter (the API schema's generator builds those of
+        # choice filters) is deep-copied with it, as deepcopy would.
+        made._field = copy.deepcopy(filter_._field)
     made.extra = dict(filter_.extra)
     if isinstance(filter_.__dict__.get("filter"), FilterMethod):
         made.filter = FilterMethod(made)
