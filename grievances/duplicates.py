@@ -9,6 +9,7 @@ set aside (the only test on SQLite, the demo's database, and what catches two Ch
 database without a Unicode ctype cannot split into trigrams).
 """
 
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -29,6 +30,8 @@ from django.db.models import (
 
 from grievances.choices import FINAL_STATUSES
 from grievances.models import Grievance
+from parks.core.prepared import prepared
+from parks.core.stand_ins import MOST_VALUES
 
 # Set aside when titles are compared: "车间空调坏了三天！" is "车间空调坏了三天".
 IGNORED_CHARACTERS = " \u3000，。！？、；：,.!?;:"
@@ -131,11 +134,38 @@ def duplicates_of(grievances: QuerySet[Grievance], grievance: Grievance) -> Quer
     )
 
 
-def duplicate_counts(grievances: QuerySet[Grievance], ids: list[int]) -> dict[int, int]:
+def duplicate_counts(
+    grievances: QuerySet[Grievance], ids: list[int], *, scope: Hashable = None
+) -> dict[int, int]:
     """{id: how many likely duplicates among `grievances`} for the grievances `ids` (a page of
-    the inbox), in one query whatever the number of rows; open grievances only."""
+    the inbox), in one query whatever the number of rows; open grievances only.
+
+    With `scope` — everything `grievances` depends on: access.scope_key of the user whose
+    visible grievances they are — the query is compiled once per scope and number of ids
+    (parks.core.prepared): compiling its trigram subquery cost more than the database took."""
     if not ids:
         return {}
+    if scope is None or len(ids) > MOST_VALUES:
+        rows = _counted(grievances, *ids)
+    else:
+        # The window and the similarity are written into the SQL: settings, so in the key.
+        window, similarity = (
+            settings.GRIEVANCE_DUPLICATE_DAYS,
+            settings.GRIEVANCE_DUPLICATE_SIMILARITY,
+        )
+        rows = prepared(
+            ("duplicate_counts", scope, len(ids), window, similarity),
+            lambda *page: _counted(grievances, *page),
+            *ids,
+        )
+    # Rows without duplicates are dropped here, not by a WHERE on the subquery, which PostgreSQL
+    # would run a second time per row. Each run reads the index grievance_park_received: the
+    # same park, received within the window.
+    return {pk: duplicates for pk, duplicates in rows if duplicates}
+
+
+def _counted(grievances: QuerySet[Grievance], *ids: int) -> QuerySet:
+    """(id, likely duplicates among `grievances`) of the open grievances `ids`."""
     window = timedelta(days=settings.GRIEVANCE_DUPLICATE_DAYS)
     others = _annotated(
         grievances.filter(
@@ -148,13 +178,9 @@ def duplicate_counts(grievances: QuerySet[Grievance], ids: list[int]) -> dict[in
         OuterRef("title"),
     ).filter(_similar_to(OuterRef("title")))
     count = others.order_by().values("park_id").annotate(n=Count("pk")).values("n")
-    rows = (
-        Grievance.objects.filter(pk__in=ids)
+    return (
+        Grievance.objects.filter(pk__in=list(ids))
         .exclude(status__in=FINAL_STATUSES)
         .annotate(duplicates=Subquery(count, output_field=IntegerField()))
         .values_list("pk", "duplicates")
     )
-    # Rows without duplicates are dropped here, not by a WHERE on the subquery, which PostgreSQL
-    # would run a second time per row. Each run reads the index grievance_park_received: the
-    # same park, received within the window.
-    return {pk: duplicates for pk, duplicates in rows if duplicates}

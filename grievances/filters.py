@@ -18,6 +18,7 @@ from grievances.selectors import with_deadline_flags
 from parks import access
 from parks.access import grid_zones_visible_to, organisations_visible_to, parks_visible_to
 from parks.core.dates import day_range
+from parks.core.filtersets import OwnFieldsFilterSet
 
 # The values of selectors.with_deadline_flags' `deadline_flag` annotation.
 DEADLINE_FLAGS = [
@@ -42,7 +43,7 @@ class LocalDayFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__lt": after})
 
 
-class GrievanceFilter(django_filters.FilterSet):
+class GrievanceFilter(OwnFieldsFilterSet):
     """The inbox's filters. `flag` uses the SQL annotation of selectors.with_deadline_flags,
     added here when the queryset does not carry it yet."""
 

@@ -56,8 +56,17 @@ user_can_log_grievances = access.may_log_grievances
 
 
 def may_log_grievances_somewhere(user: User) -> bool:
-    """Whether the user may log a grievance in any park they see (the "log" buttons)."""
-    return any(user_can_log_grievances(user, park) for park in access.parks_visible_to(user))
+    """Whether the user may log a grievance in any park they see (the "log" buttons): the rule
+    (access.may_log_grievances) asked of each visible park in turn.
+
+    The parks are read with their ids alone (a field the rule reads besides is loaded when it
+    reads it), by a query compiled once per scope (parks.core.prepared: the visible parks
+    depend on nothing else), instead of every column of every park on each inbox."""
+    parks = prepared(
+        ("parks_to_log_in", access.scope_key(user)),
+        lambda: access.parks_visible_to(user).only("pk"),
+    )
+    return any(user_can_log_grievances(user, park) for park in parks)
 
 
 def user_may_see_personal_data(user: User, grievance: Grievance) -> bool:

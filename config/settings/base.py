@@ -177,6 +177,8 @@ def trusted_proxy_count(default: int) -> int:
 # No proxy in the demo and the tests: the address is the connection's own.
 PORTAL_TRUSTED_PROXY_COUNT = trusted_proxy_count(default=0)
 
+# Django's database sessions, read by a query compiled once (parks.core.sessions).
+SESSION_ENGINE = "parks.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day

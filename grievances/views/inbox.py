@@ -24,12 +24,13 @@ from grievances.views.common import (
     paginate,
     save_form,
 )
-from grievances.views.inbox_rows import inbox_rows
+from grievances.views.inbox_rows import inbox_rows, page_columns
 from parks import access
 from parks.access import activities_visible_to
 from parks.core.filter_bar import filter_bar
+from parks.core.prepared import prepared
 from parks.core.tallies import counts_by
-from parks.core.view_helpers import sort_links
+from parks.core.view_helpers import page_bounds, sort_links, unfiltered
 from parks.structure.choice_labels import name_choices
 
 # The filters the inbox offers as selects, in the order they are shown.
@@ -38,9 +39,9 @@ INBOX_FILTERS = ("park", "grid_zone", "handling_unit", "channel", "category", "f
 DUPLICATES_SHOWN = 10
 
 
-def filtered_grievances(request):
+def filtered_grievances(request, now=None):
     """The visible grievances after the inbox's filters and status tab, most urgent first."""
-    now = timezone.now()
+    now = now or timezone.now()
     ordering = _ordering(request)
     grievance_filter = GrievanceFilter(
         request.GET,
@@ -124,14 +125,38 @@ def _tabs(request, grievances, current):
     return tabs
 
 
+def _page_columns(request, grievance_filter, page, group, now):
+    """The query of the page's rows as inbox_rows reads them. Unfiltered, it is the scope's tab
+    in an order at the page's bounds, with the deadline flags at `now`: compiled once per
+    those (parks.core.prepared), `now`'s moments its values; built as filtered_grievances
+    and paginate build it."""
+    if not unfiltered(grievance_filter):
+        return page_columns(page.object_list)
+    user, ordering, (low, high) = request.user, _ordering(request), page_bounds(page)
+    statuses = STATUS_GROUPS[group][1]
+
+    def build(now, response_warn, resolution_warn):
+        found = selectors.inbox(
+            user=user, ordering=ordering, moments=(now, response_warn, resolution_warn)
+        )
+        if statuses is not None:
+            found = found.filter(status__in=statuses)
+        return page_columns(found[low:high])
+
+    key = ("inbox_rows", access.scope_key(user), ordering, group, low, high)
+    return prepared(key, build, *selectors.deadline_moments(now))
+
+
 @login_required
 def inbox(request):
-    grievance_filter, grievances, in_group, group = filtered_grievances(request)
+    now = timezone.now()
+    grievance_filter, grievances, in_group, group = filtered_grievances(request, now)
     page = paginate(request, in_group)
     rows = inbox_rows(
-        page.object_list,
+        _page_columns(request, grievance_filter, page, group, now),
         visible=selectors.grievances_visible_to(request.user),
         now=timezone.now(),
+        scope=access.scope_key(request.user),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -150,6 +175,8 @@ def inbox(request):
                     "ordering": _ordering(request),
                     "status": request.GET.getlist("status"),
                 },
+                # The selects' querysets: what the user sees (filtered_grievances).
+                compiled_for=("inbox", access.scope_key(request.user)),
             ),
             "statuses": _chosen_statuses(request, grievance_filter),
             "sort": _sort_links(request),

@@ -11,10 +11,13 @@ values, no model instance per option — the inbox and the feed draw about a tho
 """
 
 import html
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.safestring import SafeString, mark_safe
+
+from parks.core.prepared import prepared
 
 
 def _chosen(data, name) -> list[str]:
@@ -41,7 +44,13 @@ def label_by_columns(
     )
 
 
-def _choices(field) -> list[tuple[str, str]]:
+def _choices(field, name: str = "", compiled_for: Hashable = None) -> list[tuple[str, str]]:
+    return _choices_keyed(field, name, compiled_for)[0]
+
+
+def _choices_keyed(field, name: str, compiled_for: Hashable) -> tuple[list, "_Known | None"]:
+    """The select's choices without the empty one, and their options' key when it is known
+    already (_labelled)."""
     columns = getattr(field, "label_columns", None)
     if (
         columns is not None
@@ -49,11 +58,92 @@ def _choices(field) -> list[tuple[str, str]]:
         and not getattr(field, "null_label", None)
     ):
         names, label = columns
-        return [
-            (str(pk), label(*values)) for pk, *values in field.queryset.values_list("pk", *names)
-        ]
+
+        def build():
+            return field.queryset.values_list("pk", *names)
+
+        rows = (
+            build()
+            if compiled_for is None
+            else prepared(("filter_bar", compiled_for, name, names), build)
+        )
+        if _exact_columns(field.queryset.model, names):
+            choices, key = _labelled(label, tuple(rows))
+            return list(choices), key
+        return [(str(pk), label(*values)) for pk, *values in rows], None
     # The empty choice ("" — or None in some widgets) is the template's "All".
-    return [(str(value), text) for value, text in field.choices if value not in ("", None)]
+    return [(str(value), text) for value, text in field.choices if value not in ("", None)], None
+
+
+# Text and whole-number columns: equal values of one print the same (a numeric's 1.0 and 1.00
+# are equal and do not), so rows read from them stand for their labels.
+_EXACT_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "CharField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+    }
+)
+_EXACT: dict[tuple, bool] = {}
+
+
+def _exact_columns(model, names: Sequence[str]) -> bool:
+    """Whether the pk and each column `names` (a path through foreign keys) of `model` read as
+    plain text or whole numbers."""
+    key = (model, tuple(names))
+    found = _EXACT.get(key)
+    if found is None:
+        found = model._meta.pk.get_internal_type() in _EXACT_TYPES
+        for path in names:
+            target = model
+            *links, last = path.split("__")
+            try:
+                for link in links:
+                    target = target._meta.get_field(link).related_model
+                found = found and target._meta.get_field(last).get_internal_type() in _EXACT_TYPES
+            except (AttributeError, LookupError, FieldDoesNotExist):
+                found = False
+        _EXACT[key] = found
+    return found
+
+
+# (label, the rows as read) -> (their choices, the key of their options, _options): the labels
+# and the key are pure functions of the rows (of exact columns, _exact_columns) and the label
+# function; the district's few hundred zones are labelled once per process, not per page.
+_LABELLED: dict[tuple, tuple[tuple, "_Known"]] = {}
+LABELLED_LIMIT = 64
+
+
+def _labelled(label, rows: tuple) -> tuple[tuple, "_Known"]:
+    key = (label, rows)
+    found = _LABELLED.get(key)
+    if found is None:
+        choices = tuple((str(pk), label(*values)) for pk, *values in rows)
+        found = (choices, _known(_options_key(choices)))
+        if len(_LABELLED) >= LABELLED_LIMIT:
+            _LABELLED.clear()
+        _LABELLED[key] = found
+    return found
+
+
+def _options_key(choices) -> tuple:
+    return tuple((type(v), v, type(t), t) for v, t in choices)
+
+
+# What _options reads of a key: the key, whether every value and label is plain text, the values.
+_Known = tuple[tuple, bool, frozenset]
+
+
+def _known(key: tuple) -> _Known:
+    plain = all(value in _PLAIN and text in _PLAIN for value, _v, text, _t in key)
+    return key, plain, frozenset(value for _t, value, _tt, _text in key)
 
 
 def _escaped(value) -> str:
@@ -64,16 +154,17 @@ def _escaped(value) -> str:
     return html.escape(str(value))
 
 
-def _options(choices, selected: set[str]) -> str:
+def _options(choices, selected: set[str], known: _Known | None = None) -> str:
     """`<option>`s of `choices`, the `selected` values marked: what format_html would build,
-    without its cost per option (each value and label escaped all the same)."""
-    key = tuple((type(v), v, type(t), t) for v, t in choices)
-    if not all(value in _PLAIN and text in _PLAIN for value, _v, text, _t in key):
+    without its cost per option (each value and label escaped all the same). `known`: what
+    _known says of the choices' _options_key, when known already."""
+    key, plain, values = known if known is not None else _known(_options_key(choices))
+    if not plain:
         # A lazy label (it prints in the request's language) or anything else: drawn each time.
         return _drawn_options(choices, selected)
     # Only the selected values among the choices mark an option: the key holds those, not
     # whatever values the request sent (which would make an entry of their own each).
-    shown = frozenset(selected.intersection(value for _t, value, _tt, _text in key))
+    shown = frozenset(selected.intersection(values))
     return _kept_options((key, shown), choices, selected)
 
 
@@ -105,10 +196,11 @@ def _kept_options(key, choices, selected) -> str:
     return found
 
 
-def _select(bound, data, *, label=None, choices=None) -> dict:
+def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict:
     """One select: its choices without the empty one (one query for those naming rows)."""
+    key = None
     if choices is None:
-        choices = _choices(bound.field)
+        choices, key = _choices_keyed(bound.field, bound.name, compiled_for)
     selected = _chosen(data, bound.name)
     return {
         "name": bound.name,
@@ -118,7 +210,7 @@ def _select(bound, data, *, label=None, choices=None) -> dict:
         "selected": selected,
         # The options as markup at once: a template loop over a thousand options cost more
         # than the rest of the page (templates/_filter_bar.html).
-        "options": _options(choices, set(selected)),
+        "options": _options(choices, set(selected), key),
         "errors": bound.errors,
     }
 
@@ -147,11 +239,17 @@ def filter_bar(
     hidden: Mapping[str, object] | None = None,
     labels: Mapping[str, str] | None = None,
     choices: Mapping[str, list] | None = None,
+    compiled_for: Hashable = None,
 ) -> dict:
     """The bar for `source` (a FilterSet or a form). Without `selects`/`dates`, every choice
     field is a select and every date field a date input, in the form's order; `hidden` carries
     page parameters (sort order, tab, month, a value or a list of values) through a new filter,
-    dropping empty ones."""
+    dropping empty ones.
+
+    `compiled_for`: a key holding everything the selects' querysets depend on (the page, and
+    access.scope_key of the user for querysets of what the user sees). With it, each select
+    naming rows by their columns reads them by a query compiled once per key and field
+    (parks.core.prepared); the caller vouches that nothing outside the key shapes them."""
     form = getattr(source, "form", source)
     data = form.data
     labels = labels or {}
@@ -164,7 +262,13 @@ def filter_bar(
     return {
         "search": _input(form[search], data) if search else None,
         "selects": [
-            _select(form[name], data, label=labels.get(name), choices=choices.get(name))
+            _select(
+                form[name],
+                data,
+                label=labels.get(name),
+                choices=choices.get(name),
+                compiled_for=compiled_for,
+            )
             for name in selects
         ],
         "dates": [_input(form[name], data) for name in dates],

@@ -24,8 +24,9 @@ Slots = tuple[tuple[bool, Any], ...]
 # integers are positive and within every integer column's range (a small positive integer
 # field's too): Django drops a condition whose value lies outside its column's range, which a
 # stand-in must never make it do.
-_INT_STARTS, _INT_STEPS = (10_007, 20_011), (1_009, 1_013)
-_MOST_VALUES = 12  # the integer stand-ins stay below 32,767
+# Thirty values: a page of ids (the inbox's 25 rows) among them.
+_INT_STARTS, _INT_STEPS = (1_009, 2_003), (1_009, 1_013)
+MOST_VALUES = 30  # the integer stand-ins stay below 32,767 (31,380 at most)
 _DAY_STARTS = (date(1901, 2, 1), date(1972, 11, 10))
 _MOMENT_STARTS = (
     datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
@@ -37,8 +38,8 @@ _DAY_STEPS = (397, 409)
 def stand_ins(values: Sequence[Any], second: bool) -> list[Any]:
     """Values of the same types as `values`, told apart by their position; the second set
     differs from the first in every part (for a moment: year, month, day and time)."""
-    if len(values) > _MOST_VALUES:
-        raise TypeError(f"SQL compiled once takes at most {_MOST_VALUES} values")
+    if len(values) > MOST_VALUES:
+        raise TypeError(f"SQL compiled once takes at most {MOST_VALUES} values")
     which = int(second)
     made: list[Any] = []
     for position, value in enumerate(values):

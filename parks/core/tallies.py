@@ -366,7 +366,7 @@ def count_from(rollup: Rollup, model: type[models.Model]) -> None:
 
 def _rollup_groups(queryset, by: str | None = None):
     """The rows of a registered rollup whose counts add up to `queryset`'s (with `by` among
-    its keys), or None when none can tell."""
+    its keys), and the condition that picks them; None when none can tell."""
     if not rollups_kept(queryset.db):
         return None
     for rollup, model in COUNTED.get(queryset.model._meta.db_table, ()):
@@ -375,8 +375,42 @@ def _rollup_groups(queryset, by: str | None = None):
             continue
         condition = _key_condition(queryset, keys)
         if condition is not None:
-            return model._default_manager.using(queryset.db).filter(condition)
+            return model._default_manager.using(queryset.db).filter(condition), condition
     return None
+
+
+# (database, rollup table, what is asked, condition) -> (sql, params) of a rollup's count or
+# counts by a key as the ORM ran them, replayed as they are: the same reasoning and bounds as
+# _TOTALS_SQL above. The rows come back as the database sends them; the callers turn each count
+# into an int as they do the ORM's (SUM of a bigint is a numeric), and the keys are plain
+# columns (an id, a status) read the same either way.
+_GROUPS_SQL: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _groups_read(groups, condition: Q, asked, read):
+    """`read(groups)` — through the ORM the first time for this question, afterwards the SQL
+    it ran — and the rows it answered as (sql, params) ran; `read` returns a list of rows."""
+    key = (groups.db, groups.model._meta.db_table, asked, condition)
+    known = _GROUPS_SQL.get(key) if _plain_values(condition) else None
+    if known is not None:
+        with connections[groups.db].cursor() as cursor:
+            cursor.execute(*known)
+            return cursor.fetchall()
+    ran: list[tuple[str, tuple]] = []
+
+    def remember(execute, sql, params, many, context):
+        ran.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connections[groups.db].execute_wrapper(remember):
+        rows = read(groups)
+    if _plain_values(condition) and len(ran) == 1 and len(_GROUPS_SQL) < _TOTALS_KEPT:
+        _GROUPS_SQL[key] = ran[0]
+    return rows
+
+
+def _summed(groups) -> list[tuple]:
+    return [(groups.aggregate(n=Sum("n", default=0))["n"],)]
 
 
 def count(queryset, *, plan_key=None, build=None, values=()) -> int:
@@ -388,9 +422,10 @@ def count(queryset, *, plan_key=None, build=None, values=()) -> int:
     totals = tallied_totals(queryset)
     if totals is not None:
         return totals["n"]
-    groups = _rollup_groups(queryset)
-    if groups is not None:
-        return int(groups.aggregate(n=Sum("n", default=0))["n"])
+    found = _rollup_groups(queryset)
+    if found is not None:
+        ((n,),) = _groups_read(*found, "count", _summed)
+        return int(n)
     if plan_key is not None and queryset._result_cache is None:
         rows = build or (lambda: queryset)
         # QuerySet.count's own aggregate (Query.get_count).
@@ -407,12 +442,18 @@ def count(queryset, *, plan_key=None, build=None, values=()) -> int:
 def counts_by(queryset, column: str) -> dict:
     """{value of `column`: rows of `queryset`} for the values it has rows of, in one query:
     from a registered rollup keyed by `column` when it can tell, else by GROUP BY."""
-    groups = _rollup_groups(queryset, by=column)
-    if groups is not None:
-        rows = groups.order_by().values_list(column).annotate(rows=Sum("n"))
+    found = _rollup_groups(queryset, by=column)
+    if found is not None:
+
+        def by_column(groups):
+            summed = groups.order_by().values_list(column).annotate(rows=Sum("n"))
+            return list(summed.values_list(column, "rows"))
+
+        rows = _groups_read(*found, ("by", column), by_column)
     else:
-        rows = queryset.order_by().values_list(column).annotate(rows=Count("*"))
-    return {value: int(n) for value, n in rows.values_list(column, "rows") if n}
+        counted = queryset.order_by().values_list(column).annotate(rows=Count("*"))
+        rows = list(counted.values_list(column, "rows"))
+    return {value: int(n) for value, n in rows if n}
 
 
 class TalliedPaginator(Paginator):

@@ -1,6 +1,7 @@
 """Small pieces every app's pages share: pagination and running a service from a form."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django_filters.constants import EMPTY_VALUES
 
 from parks.core.tallies import TalliedPaginator
 
@@ -11,6 +12,22 @@ def paginate(request, queryset, *, per_page=PAGE_SIZE):
     """The requested page; a scope's whole list of a tallied table is counted from its tally
     (parks.core.tallies), exactly, without reading every row."""
     return TalliedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def unfiltered(filterset) -> bool:
+    """Whether a bound FilterSet's values narrow nothing: valid, and every value empty. Its `qs`
+    is then the queryset it was given (django-filter leaves a queryset as it is for an empty
+    value), which a page may read by a query compiled for its scope alone."""
+    return not filterset.errors and all(
+        value in EMPTY_VALUES for value in filterset.form.cleaned_data.values()
+    )
+
+
+def page_bounds(page) -> tuple[int | None, int | None]:
+    """The slice of a page of a queryset (its OFFSET and the row after its last), which its
+    SQL holds as text, not as parameters."""
+    query = page.object_list.query
+    return query.low_mark, query.high_mark
 
 
 def save_form(form, save):

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from parks import access
 from parks.access import grid_zones_visible_to, loggers_visible_to
 from parks.core.dates import PORTAL_DATE_VALIDATORS, local_day_start
+from parks.core.filtersets import OwnFieldsFilterSet
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity
 from parks.structure.models import (
@@ -33,7 +34,7 @@ def _visible_loggers(request):
     return loggers_visible_to(request.user)
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(OwnFieldsFilterSet):
     """The office feed and /api/v1/activities/: park, zone, kind, period, liaison, search."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

@@ -22,6 +22,7 @@ stay outside a memo (the inbox's rows keep their time left after theirs).
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 
 from django import template
 from django.template.base import Node, NodeList, Parser, Token, token_kwargs
@@ -79,10 +80,39 @@ def _key(value: object) -> tuple | None:
     if kind is tuple:
         keys = tuple(_key(item) for item in value)  # type: ignore[attr-defined]
         return None if None in keys else (kind, keys)
-    if dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        keys = tuple(_key(getattr(value, field.name)) for field in dataclasses.fields(value))
-        return None if None in keys else (kind, keys)
-    return None
+    frozen = _frozen_fields(kind)
+    if frozen is None:
+        return None
+    read, count = frozen
+    fields = () if count == 0 else (read(value),) if count == 1 else read(value)
+    # A list's row: a dozen plain fields, keyed as (its class, its values, their types): the
+    # same as each value with its type, built without a tuple per field. A key of three parts
+    # never equals one of two (the nested way, below).
+    types = tuple(map(type, fields))
+    if PLAIN_TYPES.issuperset(types):
+        for field, field_type in zip(fields, types, strict=True):
+            if (field_type is str or field_type is SafeString) and len(field) > LONGEST_KEPT_TEXT:
+                return None
+        return (kind, fields, types)
+    keys = tuple(_key(field) for field in fields)
+    return None if None in keys else (kind, keys)
+
+
+# class -> (a reader of its fields in order, their number) for a frozen dataclass, else None
+_FROZEN: dict[type, tuple[attrgetter, int] | None] = {}
+
+
+def _frozen_fields(kind: type) -> tuple[attrgetter, int] | None:
+    try:
+        return _FROZEN[kind]
+    except KeyError:
+        pass
+    found = None
+    if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        names = [field.name for field in dataclasses.fields(kind)]
+        found = (attrgetter(*names) if names else attrgetter("__class__"), len(names))
+    _FROZEN[kind] = found
+    return found
 
 
 class MemoNode(Node):

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from grievances.choices import Status
 from grievances.models import Grievance
@@ -85,7 +87,14 @@ def deadlines():
     closed = Grievance(status=Status.CLOSED)
     found = [next_deadline(grievance, NOW) for grievance in (received, soon, accepted, closed)]
     odd = {"at": NOW, "kind": "<响应>", "text": 'a & "b"', "overdue": False}
-    return [*found, odd, None]
+    # Markup stays markup and a lazy text prints in the language, as format_html has them.
+    marked = {
+        "at": NOW,
+        "kind": mark_safe("<b>响应</b>"),  # noqa: S308 a literal
+        "text": gettext_lazy("Respond"),
+        "overdue": True,
+    }
+    return [*found, marked, odd, None]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

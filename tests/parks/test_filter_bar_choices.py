@@ -17,7 +17,7 @@ from parks.core.filter_bar import _choices, _drawn_options, _options
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.views.office import filtered_activities
 from parks.structure.choices import Role
-from parks.structure.models import GridZone
+from parks.structure.models import Facility, GridZone
 from tests.factories import GridZoneFactory, OrganisationFactory, ParkFactory, UserFactory
 from tests.parks.test_filter_bar import read_bar
 
@@ -136,3 +136,24 @@ def test_selected_values_that_are_no_choice_make_no_entry_of_their_own():
     for made_up in range(20):
         assert _options(choices, {"2", f"no-such-{made_up}"}) == _drawn_options(choices, {"2"})
     assert len(filter_bar._KEPT) == kept
+
+
+def test_rows_of_text_and_whole_number_columns_are_labelled_once_the_same(office_user, varied):
+    """parks.core.filter_bar._labelled: the labels and their options' key kept per the rows as
+    read, for columns whose equal values print the same; a numeric column is labelled afresh."""
+    request = RequestFactory().get("/grievances/")
+    request.user = office_user
+    grievance_filter, *_rest = filtered_grievances(request)
+    filter_bar._LABELLED.clear()
+    for name in ("park", "grid_zone", "handling_unit"):
+        field = grievance_filter.form.fields[name]
+        expected = instance_labels(field)
+        assert _choices(field, name, ("test", name)) == expected, name
+        assert _choices(field, name, ("test", name)) == expected, name
+        choices, known = filter_bar._choices_keyed(field, name, ("test", name))
+        assert known is not None
+        assert _options(choices, {expected[0][0]}, known) == _options(choices, {expected[0][0]})
+    assert len(filter_bar._LABELLED) == 3
+    assert filter_bar._exact_columns(GridZone, ("park__name", "code", "name"))
+    assert not filter_bar._exact_columns(Facility, ("name", "area_m2"))
+    assert not filter_bar._exact_columns(GridZone, ("no_such_column",))

@@ -10,12 +10,15 @@ values ({% memo row=row %}, parks/templatetags/memo.py). tests/parks/test_feed_r
 rows against the rows drawn from the activities before.
 """
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from parks.core.choice_display import choice_label
 from parks.core.dates import iso_text, minute_text
+from parks.core.prepared import prepared
+from parks.core.stand_ins import MOST_VALUES
 from parks.gridlog.forms import kind_icon
 from parks.gridlog.models import Activity, ActivityPhoto
 from parks.structure.choice_labels import person_name
@@ -58,17 +61,28 @@ class FeedRow:
     photos: tuple[int, ...]
 
 
-def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
-    """The rows of `activities` (a page of the feed's queryset), in its order."""
-    found = list(activities.prefetch_related(None).values_list(*COLUMNS))
+def feed_rows(activities: QuerySet[Activity], *, compiled_for: Hashable = None) -> list[FeedRow]:
+    """The rows of `activities` (a page of the feed's queryset), in its order.
+
+    `compiled_for`: a key holding everything the SQL of `activities` depends on (the user's
+    scope, the page's bounds, that no filter narrows it); with it the page is read by a query
+    compiled once per key (parks.core.prepared)."""
+
+    def page():
+        return activities.prefetch_related(None).values_list(*COLUMNS)
+
+    found = list(page() if compiled_for is None else prepared(("feed_rows", compiled_for), page))
     photos: dict[int, list[int]] = {}
     if found:  # as the prefetch: no query for an empty page
-        # The photos in the prefetch's order (parks.gridlog.selectors.activity_list).
-        for activity_id, photo_id in (
-            ActivityPhoto.objects.filter(activity_id__in=[row[0] for row in found])
-            .order_by("pk")
-            .values_list("activity_id", "pk")
-        ):
+        ids = [row[0] for row in found]
+        # The photos in the prefetch's order (parks.gridlog.selectors.activity_list), by a
+        # query that depends on the ids alone: compiled once per number of ids.
+        of_page = (
+            _photos(*ids)
+            if len(ids) > MOST_VALUES
+            else prepared(("feed_photos", len(ids)), _photos, *ids)
+        )
+        for activity_id, photo_id in of_page:
             photos.setdefault(activity_id, []).append(photo_id)
     kind = Activity._meta.get_field("kind")
     return [
@@ -106,3 +120,12 @@ def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
             username,
         ) in found
     ]
+
+
+def _photos(*ids: int) -> QuerySet:
+    """(activity id, photo id) of the activities `ids`, as their prefetch orders them."""
+    return (
+        ActivityPhoto.objects.filter(activity_id__in=list(ids))
+        .order_by("pk")
+        .values_list("activity_id", "pk")
+    )

@@ -8,6 +8,7 @@ numbers as a table.
 """
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, 
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.tallies import tallied_totals
-from parks.core.view_helpers import paginate
+from parks.core.view_helpers import page_bounds, paginate, unfiltered
 from parks.gridlog import selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.filters import ActivityFilter
@@ -73,17 +74,39 @@ def _filter_bar(activity_filter, *, month=None, show_period=True):
         selects=SELECT_FILTERS,
         dates=("date_from", "date_to") if show_period else (),
         hidden={"month": month},
+        # The selects' querysets: what the user sees, ordered by filtered_activities.
+        compiled_for=("activity_filter", access.scope_key(activity_filter.request.user)),
     )
     # Someone who sees one park has nothing to choose between parks or subdistricts.
     if len(bar["selects"][0]["choices"]) <= 1 and not (data.get("park") or data.get("subdistrict")):
         bar["selects"] = bar["selects"][2:]
     chosen_kinds = data.getlist("kind")
     kind = activity_filter.form["kind"]
-    bar["kinds"] = [item | {"checked": item["value"] in chosen_kinds} for item in kind_list()]
+    # Plain values (the label as text in the request's language), so that _kind_filter.html
+    # draws the checkboxes once per process for each choice of kinds ({% memo %}).
+    bar["kinds"] = tuple(
+        KindBox(
+            value=item["value"],
+            label=str(item["label"]),
+            icon=item["icon"],
+            checked=item["value"] in chosen_kinds,
+        )
+        for item in kind_list()
+    )
     bar["kind_count"] = len(chosen_kinds)
     bar["kind_label"] = kind.label
     bar["kind_errors"] = kind.errors
     return bar
+
+
+@dataclass(frozen=True)
+class KindBox:
+    """A kind's checkbox in the feed's and the calendar's bar."""
+
+    value: str
+    label: str
+    icon: str
+    checked: bool
 
 
 def kind_list():
@@ -145,6 +168,10 @@ def activity_feed(request):
             entries=Count("pk"), participants=Sum("participants")
         )
     page = paginate(request, activities)
+    # An unfiltered page is the scope's feed at its bounds: read by a query compiled once.
+    compiled_for = (
+        (access.scope_key(request.user), page_bounds(page)) if unfiltered(activity_filter) else None
+    )
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
     return render(
         request,
@@ -157,7 +184,7 @@ def activity_feed(request):
             "reset_url": reverse("parks:activity_feed"),
             "feed_query": feed_query,
             "page": page,
-            "rows": feed_rows(page.object_list),
+            "rows": feed_rows(page.object_list, compiled_for=compiled_for),
             "entries": totals["entries"] or 0,
             "participants": totals["participants"] or 0,
         },
