@@ -83,7 +83,7 @@ def _pages(client, people, paths):
 
 def _plain(monkeypatch):
     """Every prepared query built afresh, as before it was compiled once."""
-    monkeypatch.setattr(prepared_module, "_plan", lambda build, values, using: None)
+    monkeypatch.setattr(prepared_module, "_plan", lambda *arguments: None)
     prepared_module.forget()
 
 
@@ -106,7 +106,7 @@ def test_the_pages_compiled_once_are_the_pages_built_afresh(client, people, rows
     prepared_module.forget()
     kept = _pages(client, people, PATHS)
     assert kept == _pages(client, people, PATHS)  # their plans made, then reused
-    made = {key[0] for (key, _db), plan in prepared_module._PLANS.items() if plan is not None}
+    made = {key[0] for (key, *_where), plan in prepared_module._PLANS.items() if plan is not None}
     assert {
         "filter_bar",
         "duplicate_counts",
