@@ -218,15 +218,23 @@ INBOX_ORDERINGS: dict[str, tuple[Any, ...]] = {
 }
 
 
-def inbox(*, user: User, now: datetime | None = None, ordering: str = "") -> QuerySet[Grievance]:
+def inbox(
+    *,
+    user: User,
+    now: datetime | None = None,
+    ordering: str = "",
+    moments: tuple[datetime, datetime, datetime] | None = None,
+) -> QuerySet[Grievance]:
     """Visible grievances with flags and what list rows show, most urgent deadline first, or
-    sorted by one of INBOX_ORDERINGS (a leading "-" reverses it)."""
+    sorted by one of INBOX_ORDERINGS (a leading "-" reverses it). `moments`: as for
+    with_deadline_flags (deadline_moments(now), for a caller compiling the query once)."""
     grievances = with_next_deadline(
         with_deadline_flags(
             grievances_visible_to(user).select_related(
                 "park", "grid_zone", "handling_unit", "handler"
             ),
             now=now,
+            moments=moments,
         )
     )
     key = ordering.removeprefix("-")

@@ -9,6 +9,7 @@ panel runs a fixed number of queries, whatever the rows.
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core import related
 from parks.core.db import counts_at_once
+from parks.core.prepared import prepared
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.structure.models import Park
 from reforms.ledgers.selectors import ledger_visible_to
 from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
@@ -51,8 +54,16 @@ def _tasks(user, *, known=None, **params):
 TASK_ITEM_COLUMNS = ("title", "code", "due_date", "lead_unit__name")
 
 
-def _task_items(rows) -> list[PanelItem]:
+def _shown_tasks(rows):
     shown = rows.select_related(None).select_related("lead_unit").only(*TASK_ITEM_COLUMNS)
+    return shown.order_by("warning_rank", "due_date", "code")
+
+
+def _task_items(rows) -> list[PanelItem]:
+    return _as_task_items(_shown_tasks(rows)[:PANEL_ITEMS])
+
+
+def _as_task_items(tasks) -> list[PanelItem]:
     return [
         PanelItem(
             text=task.title,
@@ -65,7 +76,7 @@ def _task_items(rows) -> list[PanelItem]:
             badge=str(WarningLevel(task.warning).label),
             tone=WARNING_TONES.get(task.warning, "secondary"),
         )
-        for task in shown.order_by("warning_rank", "due_date", "code")[:PANEL_ITEMS]
+        for task in tasks
     ]
 
 
@@ -76,26 +87,36 @@ def _table_url(query: QueryDict, **more) -> str:
     return f"{reverse('reforms:task_list')}?{link.urlencode()}"
 
 
+def _by_level(rows):
+    # One row per warning level (GROUP BY the warning, its expression compiled once; a
+    # COUNT … FILTER per level compiled it once a level).
+    return rows.order_by().values_list("warning").annotate(n=Count("pk"))
+
+
 def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty_text="") -> Panel:
     """Red and yellow tasks of `rows`, each count a link to the table, in one query; with
     `every_task` the panel counts and lists all of `rows` (worst first), not only those."""
-    # One row per warning level (GROUP BY the warning, its expression compiled once; a
-    # COUNT … FILTER per level compiled it once a level).
-    by_level = dict(rows.order_by().values_list("warning").annotate(n=Count("pk")))
+    by_level = dict(_by_level(rows))
+    listed = (
+        rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
+    )
+    return _levels_panel(
+        key, title, by_level, _task_items(listed), query, every_task, links, empty_text
+    )
+
+
+def _levels_panel(key, title, by_level, items, query, every_task, links, empty_text) -> Panel:
     counts = {
         "red": by_level.get(WarningLevel.RED, 0),
         "yellow": by_level.get(WarningLevel.YELLOW, 0),
         "total": sum(by_level.values()),
     }
-    listed = (
-        rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
-    )
     return Panel(
         key=key,
         title=title,
         count=counts["total"] if every_task else counts["red"] + counts["yellow"],
         url=_table_url(query, ordering="warning"),
-        items=_task_items(listed),
+        items=items,
         icon="bi-flag",
         links=[
             (_("%(count)d red") % {"count": counts["red"]}, _table_url(query, warning="red")),
@@ -197,16 +218,41 @@ def reports_section(user, _obj):
 
 
 def park_tasks_panel(user, park):
-    rows, query = _tasks(user, known={"park": park})
+    """The park's tasks as _warning_panel draws them (every task), its two queries compiled
+    once per scope and setting (parks.core.prepared; the key holds what the SQL depends on
+    besides the park's id and the day: access.scope_key and the warning's settings).
+    tests/workbench pin it to the plain panel."""
+
+    def rows_of(pk, today):
+        tasks = task_selectors.with_warning(
+            task_selectors.tasks_visible_to(user).select_related("park", "lead_unit"), today=today
+        )
+        query = QueryDict(mutable=True)
+        query["park"] = str(pk)
+        rows = task_selectors.with_warning_rank(tasks)
+        return related.filtered(TaskFilter, query, rows, user, park=Park(pk=pk))
+
+    key = (
+        "park_tasks",
+        access.scope_key(user),
+        settings.REFORM_DUE_SOON_DAYS,
+        settings.REFORM_PACE_MARGIN,
+    )
+    today = timezone.localdate()
+    by_level = dict(prepared((key, "levels"), lambda *v: _by_level(rows_of(*v)), park.pk, today))
+    items = related.first_once(key, lambda *v: _shown_tasks(rows_of(*v)), park.pk, today)
+    query = QueryDict(mutable=True)
+    query["park"] = str(park.pk)
     roadmap = (_("Roadmap"), reverse("reforms:park_roadmap", args=[park.pk]))
-    return _warning_panel(
+    return _levels_panel(
         "tasks",
         _("Reform tasks"),
-        rows,
+        by_level,
+        _as_task_items(items),
         query,
-        every_task=True,
-        links=[roadmap],
-        empty_text=_("No reform tasks."),
+        True,
+        [roadmap],
+        _("No reform tasks."),
     )
 
 
@@ -247,13 +293,21 @@ def park_ledgers_panel(user, park):
 
 
 def park_reports_panel(user, park):
-    rows = (
-        reports_visible_to(user)
-        .filter(park=park, status=ReportStatus.DONE)
-        .select_related("park", "subdistrict")
-        .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
+    """The park's finished reports, read with their count in one query compiled once per scope
+    (related.first_and_count_once; the key holds what the SQL depends on besides the park's
+    id: access.scope_key)."""
+
+    def rows_of(pk):
+        return (
+            reports_visible_to(user)
+            .filter(park=pk, status=ReportStatus.DONE)
+            .select_related("park", "subdistrict")
+            .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
+        )
+
+    reports, count = related.first_and_count_once(
+        ("park_reports", access.scope_key(user)), rows_of, park.pk, ordering=("-period_end", "-pk")
     )
-    reports, count = related.first_and_count(rows, "-period_end", "-pk")
     return Panel(
         key="reports",
         title=_("Progress reports"),
