@@ -142,28 +142,34 @@ def first_once(key: Hashable, rows_of: Callable[..., QuerySet], *values: Any) ->
     return list(prepared(("first", key), lambda *v: rows_of(*v)[:PANEL_ITEMS], *values))
 
 
-# (key, values, database) -> the one statement (sql, params) tallies.count ran for those rows,
-# least recently used first. The rows' query is a function of the key and the values (the
-# contract above), and the statement tallies.count runs (a tally's, a rollup's or a COUNT(*)
-# of the rows) a function of that query: the key holds every input of the statement. What is
-# kept is the statement, never its answer: every use runs it.
-_COUNTS: "OrderedDict[tuple[Hashable, tuple[Any, ...], str], tuple[str, tuple[Any, ...]]]"
-_COUNTS = OrderedDict()
-MAX_COUNTS = 512
+# (key, values, database) -> the one statement (sql, params) a reading ran for them, least
+# recently used first. The reading is a function of the key and the values (the contract
+# above: its querysets' SQL, and what tallies.count makes of them, a tally's, a rollup's or a
+# COUNT(*) of the rows): the key holds every input of the statement. What is kept is the
+# statement, never its answer: every use runs it.
+_STATEMENTS: "OrderedDict[tuple[Hashable, tuple[Any, ...], str], tuple[str, tuple[Any, ...]]]"
+_STATEMENTS = OrderedDict()
+MAX_STATEMENTS = 512
 
 
-def count_once(
-    key: Hashable, rows_of: Callable[..., QuerySet], *values: Any, using: str = DEFAULT_DB_ALIAS
-) -> int:
-    """tallies.count(rows_of(*values)) (the count a tally, a rollup or the rows themselves
-    give), by the statement it ran the first time for `key` and `values` (above)."""
-    cache_key = (("count", key), values, using)
-    statement = _COUNTS.get(cache_key)
+def statement_once(
+    key: Hashable,
+    values: tuple[Any, ...],
+    run: Callable[[], Any],
+    read: Callable[[tuple[Any, ...]], Any],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Any:
+    """`run()`, a reading of one row by one statement that depends on nothing but `key` and
+    `values` (above); the next time, the statement it ran, its row read by `read` as `run`
+    reads it."""
+    cache_key = (key, values, using)
+    statement = _STATEMENTS.get(cache_key)
     connection = connections[using]
     if statement is not None:
         with connection.cursor() as cursor:
             cursor.execute(*statement)
-            return int(cursor.fetchone()[0])
+            return read(cursor.fetchone())
     ran: list[tuple[str, tuple[Any, ...]]] = []
 
     def remember(execute, sql, params, many, context):
@@ -171,22 +177,36 @@ def count_once(
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(remember):
-        counted = tallies.count(rows_of(*values).using(using))
-    # One statement whose first column is the count (a SUM(n) or COUNT(*) of one row); none
-    # (rows known to be empty) or several: counted afresh every time.
+        answer = run()
+    # None (rows known to be empty: no query) or several statements: run afresh every time.
     if len(ran) == 1:
-        _COUNTS[cache_key] = ran[0]
-        while len(_COUNTS) > MAX_COUNTS:
+        _STATEMENTS[cache_key] = ran[0]
+        while len(_STATEMENTS) > MAX_STATEMENTS:
             try:
-                _COUNTS.popitem(last=False)
+                _STATEMENTS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
-    return counted
+    return answer
+
+
+def count_once(
+    key: Hashable, rows_of: Callable[..., QuerySet], *values: Any, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """tallies.count(rows_of(*values)) (the count a tally, a rollup or the rows themselves
+    give: one statement whose one row's first column is the count, a SUM(n) or a COUNT(*)),
+    by the statement it ran the first time for `key` and `values` (statement_once)."""
+    return statement_once(
+        ("count", key),
+        values,
+        lambda: tallies.count(rows_of(*values).using(using)),
+        lambda row: int(row[0]),
+        using=using,
+    )
 
 
 def forget() -> None:
-    """Drop the remembered count statements (tests that change what a key stands for)."""
-    _COUNTS.clear()
+    """Drop the remembered statements (tests that change what a key stands for)."""
+    _STATEMENTS.clear()
 
 
 @functools.cache

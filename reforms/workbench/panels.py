@@ -264,13 +264,29 @@ def unit_tasks_panel(user, unit):
 
 
 def park_ledgers_panel(user, park):
-    """How many rows each ledger (台账) holds for the park, all counted in one query."""
-    counts = counts_at_once(
-        {
-            kind: ledger_visible_to(ledger.model, user).filter(park=park)
-            for kind, ledger in LEDGERS.items()
-        }
+    """How many rows each ledger (台账) holds for the park, all counted in one query: the
+    statement counts_at_once composes, kept per scope and park (related.statement_once; the
+    key holds what its SQL depends on besides the park's id: access.scope_key)."""
+
+    def run():
+        return counts_at_once(
+            {
+                kind: ledger_visible_to(ledger.model, user).filter(park=park.pk)
+                for kind, ledger in LEDGERS.items()
+            }
+        )
+
+    counts = related.statement_once(
+        ("park_ledgers", access.scope_key(user)),
+        (park.pk,),
+        run,
+        # As counts_at_once reads its row: a count per ledger, in LEDGERS' order.
+        lambda row: {kind: int(count) for kind, count in zip(LEDGERS, row, strict=True)},
     )
+    return _ledgers_panel(park, counts)
+
+
+def _ledgers_panel(park, counts) -> Panel:
     items = []
     for kind, ledger in LEDGERS.items():
         count = counts[kind]

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from grievances import panels as grievance_panels
 from parks import access
 from parks.core import prepared, related
+from parks.core.db import counts_at_once
 from parks.gridlog import panels as gridlog_panels
+from reforms.ledgers.selectors import ledger_visible_to
+from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.models import Report
 from reforms.reporting.selectors import reports_visible_to
@@ -25,7 +28,13 @@ from reforms.supervision import panels as order_panels
 from reforms.supervision.models import SupervisionOrder
 from reforms.supervision.services import order_issue
 from reforms.workbench import panels as workbench_panels
-from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    CarePaymentFactory,
+    GrievanceFactory,
+    TaskFactory,
+    UserFactory,
+)
 from tests.workbench import helpers
 
 day = helpers.day
@@ -90,7 +99,16 @@ def _plain_reports(user, park):
     )
 
 
+def _plain_ledgers(user, park):
+    querysets = {
+        kind: ledger_visible_to(ledger.model, user).filter(park=park)
+        for kind, ledger in LEDGERS.items()
+    }
+    return workbench_panels._ledgers_panel(park, counts_at_once(querysets))
+
+
 PLAIN = {
+    "ledgers": _plain_ledgers,
     "tasks": _plain_tasks,
     "grievances": _plain_grievances,
     "orders": _plain_orders,
@@ -98,6 +116,7 @@ PLAIN = {
     "reports": _plain_reports,
 }
 FAST = {
+    "ledgers": workbench_panels.park_ledgers_panel,
     "tasks": workbench_panels.park_tasks_panel,
     "grievances": grievance_panels.park_panel,
     "orders": order_panels.park_panel,
@@ -131,6 +150,7 @@ def _more_rows(park, other_park, office_user, unit):
         task = TaskFactory(park=where, due_date=helpers.TODAY - timedelta(days=3))
         grievance = helpers.put(GrievanceFactory(park=where), "assigned", unit)
         ActivityFactory(park=where, grid_zone=None)
+        CarePaymentFactory(park=where)
         for subject in ({"task": task}, {"grievance": grievance}):
             order = order_issue(
                 actor=office_user,
@@ -184,7 +204,8 @@ def test_each_panels_queries_are_compiled_once(request, day, park, office_user, 
     plans = dict(prepared._PLANS)
     assert all(plan is not None for plan in plans.values())
     assert len(plans) == sum(6 if access.sees_supervision_orders(u) else 5 for u in users)
-    assert len(related._COUNTS) == 2 * len(users)  # the grievances' and the grid log's counts
+    # The grievances' and the grid log's counts, the ledgers' counts.
+    assert len(related._STATEMENTS) == 3 * len(users)
 
 
 def _page(client, user, url, language):
