@@ -10,7 +10,7 @@ panel runs a fixed number of queries, whatever the rows.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q, Window
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core import related
 from parks.core.db import counts_at_once
-from parks.core.prepared import prepared
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.structure.models import Park
 from reforms.ledgers.selectors import ledger_visible_to
@@ -97,20 +96,20 @@ def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty
     """Red and yellow tasks of `rows`, each count a link to the table, in one query; with
     `every_task` the panel counts and lists all of `rows` (worst first), not only those."""
     by_level = dict(_by_level(rows))
-    listed = (
-        rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
-    )
-    return _levels_panel(
-        key, title, by_level, _task_items(listed), query, every_task, links, empty_text
-    )
-
-
-def _levels_panel(key, title, by_level, items, query, every_task, links, empty_text) -> Panel:
     counts = {
         "red": by_level.get(WarningLevel.RED, 0),
         "yellow": by_level.get(WarningLevel.YELLOW, 0),
         "total": sum(by_level.values()),
     }
+    listed = (
+        rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
+    )
+    return _levels_panel(
+        key, title, counts, _task_items(listed), query, every_task, links, empty_text
+    )
+
+
+def _levels_panel(key, title, counts, items, query, every_task, links, empty_text) -> Panel:
     return Panel(
         key=key,
         title=title,
@@ -217,9 +216,20 @@ def reports_section(user, _obj):
 # --- The park and unit pages -----------------------------------------------------------------
 
 
+# A park's tasks with, on each row, how many there are of each warning level: windows over
+# every row (counted before the LIMIT), so the panel's first rows and its counts come in one
+# query (none when there is no task: every count is then 0).
+LEVEL_WINDOWS = {
+    "level_total": Window(Count("*")),
+    "level_red": Window(Count("pk", filter=Q(warning=WarningLevel.RED))),
+    "level_yellow": Window(Count("pk", filter=Q(warning=WarningLevel.YELLOW))),
+}
+
+
 def park_tasks_panel(user, park):
-    """The park's tasks as _warning_panel draws them (every task), its two queries compiled
-    once per scope and setting (parks.core.prepared; the key holds what the SQL depends on
+    """The park's tasks as _warning_panel draws them (every task), its counts read with its
+    first rows in one query (LEVEL_WINDOWS; _warning_panel's two queries), compiled once per
+    scope and setting (parks.core.related.first_once; the key holds what the SQL depends on
     besides the park's id and the day: access.scope_key and the warning's settings).
     tests/workbench pin it to the plain panel."""
 
@@ -238,17 +248,26 @@ def park_tasks_panel(user, park):
         settings.REFORM_DUE_SOON_DAYS,
         settings.REFORM_PACE_MARGIN,
     )
-    today = timezone.localdate()
-    by_level = dict(prepared((key, "levels"), lambda *v: _by_level(rows_of(*v)), park.pk, today))
-    items = related.first_once(key, lambda *v: _shown_tasks(rows_of(*v)), park.pk, today)
+    tasks = related.first_once(
+        key,
+        lambda *v: _shown_tasks(rows_of(*v).annotate(**LEVEL_WINDOWS)),
+        park.pk,
+        timezone.localdate(),
+    )
+    first = tasks[0] if tasks else None
+    counts = {
+        "red": first.level_red if first else 0,
+        "yellow": first.level_yellow if first else 0,
+        "total": first.level_total if first else 0,
+    }
     query = QueryDict(mutable=True)
     query["park"] = str(park.pk)
     roadmap = (_("Roadmap"), reverse("reforms:park_roadmap", args=[park.pk]))
     return _levels_panel(
         "tasks",
         _("Reform tasks"),
-        by_level,
-        _as_task_items(items),
+        counts,
+        _as_task_items(tasks),
         query,
         True,
         [roadmap],
