@@ -19,12 +19,14 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related
+from parks.core.choice_display import choice_label
 from parks.core.db import counts_at_once
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.structure.models import Park
 from reforms.ledgers.selectors import ledger_visible_to
 from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
 from reforms.reporting.selectors import reports_visible_to
 from reforms.tasks import selectors as task_selectors
 from reforms.tasks.choices import WarningLevel
@@ -327,6 +329,20 @@ def _ledgers_panel(park, counts) -> Panel:
     )
 
 
+# What a park panel's report shows (its name, Report.__str__: the scope's and the period's;
+# its kind; its address): not every column of three tables (the snapshot, ~90 kB of JSON).
+REPORT_ITEM_COLUMNS = (
+    "scope",
+    "park",
+    "subdistrict",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "park__name",
+    "subdistrict__name",
+)
+
+
 def park_reports_panel(user, park):
     """The park's finished reports, read with their count in one query compiled once per scope
     (related.first_and_count_once; the key holds what the SQL depends on besides the park's
@@ -337,12 +353,13 @@ def park_reports_panel(user, park):
             reports_visible_to(user)
             .filter(park=pk, status=ReportStatus.DONE)
             .select_related("park", "subdistrict")
-            .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
+            .only(*REPORT_ITEM_COLUMNS)
         )
 
     reports, count = related.first_and_count_once(
         ("park_reports", access.scope_key(user)), rows_of, park.pk, ordering=("-period_end", "-pk")
     )
+    kind = Report._meta.get_field("period_kind")
     return Panel(
         key="reports",
         title=_("Progress reports"),
@@ -352,7 +369,8 @@ def park_reports_panel(user, park):
             PanelItem(
                 text=str(report),
                 url=report.get_absolute_url(),
-                badge=report.get_period_kind_display(),
+                # What get_period_kind_display() returns, without translating every kind.
+                badge=choice_label(kind, report.period_kind),
                 tone="secondary",
             )
             for report in reports
