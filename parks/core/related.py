@@ -167,6 +167,10 @@ def statement_once(
     statement = _STATEMENTS.get(cache_key)
     connection = connections[using]
     if statement is not None:
+        try:
+            _STATEMENTS.move_to_end(cache_key)
+        except KeyError:  # forgotten by another thread meanwhile: still the statement
+            pass
         with connection.cursor() as cursor:
             cursor.execute(*statement)
             return read(cursor.fetchone())
