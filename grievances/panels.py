@@ -6,6 +6,8 @@ the list it opens cannot disagree. Each panel costs two queries: its count and i
 most urgent first (the next deadline, selectors.with_next_deadline).
 """
 
+from datetime import UTC, datetime
+
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +20,7 @@ from parks import access
 from parks.core import related
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.core.tallies import count
+from parks.structure.models import Park
 
 FLAG_TONES = {"breached": "danger", "due_soon": "warning"}
 
@@ -61,10 +64,17 @@ ITEM_COLUMNS = (
 )
 
 
+def _shown(rows):
+    return rows.select_related(None).select_related("park").only(*ITEM_COLUMNS)
+
+
 def _items(rows, now) -> list[PanelItem]:
+    return _as_items(_shown(rows)[:PANEL_ITEMS], now)
+
+
+def _as_items(grievances, now) -> list[PanelItem]:
     items = []
-    shown = rows.select_related(None).select_related("park").only(*ITEM_COLUMNS)
-    for grievance in shown[:PANEL_ITEMS]:
+    for grievance in grievances:
         deadline = next_deadline(grievance, now)
         items.append(
             PanelItem(
@@ -130,9 +140,41 @@ def _poster_link(user, park):
     return [(_("QR posters"), reverse("grievances:qr_poster", args=[park.pk]))]
 
 
+# The moments a park panel's rows are counted with: a row's deadline flags (what the moments
+# shape) are columns of the row, never a condition on it, so they change no count; fixed, they
+# leave the count's rows a function of the scope and the park alone (related.count_once).
+COUNTED_AT = selectors.deadline_moments(datetime(2000, 1, 1, tzinfo=UTC))
+
+
 def park_panel(user, park):
-    return _open_grievances(
-        "grievances", user, _query(park=park.pk), links=_poster_link(user, park), park=park
+    """_open_grievances for the park (?park=), its queries compiled once per scope
+    (parks.core.related.first_once, count_once; the key holds what the SQL depends on besides
+    the park's id and the moments: access.scope_key). tests/workbench pin it to the plain
+    panel."""
+    query = _query(park=park.pk)
+    statuses = STATUS_GROUPS["open"][1]
+
+    def open_rows(pk, *moments):
+        inbox = selectors.inbox(user=user, moments=moments)
+        rows = related.filtered(GrievanceFilter, _query(park=pk), inbox, user, park=Park(pk=pk))
+        return rows.filter(status__in=statuses)
+
+    moments = selectors.deadline_moments()
+    key = ("park_grievances", access.scope_key(user))
+    link = query.copy()
+    link["group"] = "open"
+    return Panel(
+        key="grievances",
+        title=_("Open grievances"),
+        count=related.count_once(key, open_rows, park.pk, *COUNTED_AT),
+        url=f"{reverse('grievances:inbox')}?{link.urlencode()}",
+        items=_as_items(
+            related.first_once(key, lambda *v: _shown(open_rows(*v)), park.pk, *moments),
+            moments[0],
+        ),
+        icon="bi-chat-left-text",
+        links=_poster_link(user, park),
+        empty_text=_("No open grievances."),
     )
 
 

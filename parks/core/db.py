@@ -94,21 +94,28 @@ def counts_at_once(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
 
 # psycopg binds parameters client-side here (Django's default cursor) and keeps the parse of
 # each query text (where its placeholders are) in an LRU cache of 128, but only for texts of at
-# most 4 KB: the API's grievance queries, about 5 KB with their deadline flags, were parsed
-# afresh on every execution (~0.15 ms of a detail's CPU). The same cache, for texts up to 16 KB
-# (at most ~4 MB per process). The limit is psycopg's module constant, read at each execution.
+# most 4 KB and 50 parameters: the API's grievance queries, about 5 KB with their deadline
+# flags, were parsed afresh on every execution (~0.15 ms of a detail's CPU), and so were the
+# inbox's rows and a park page's open grievances (51 to 101 parameters: the statuses of the
+# flags). The same cache, for texts up to 16 KB and 256 parameters (a parse is a list of the
+# text's parts, one per parameter: at most ~4 MB per process). The limits are psycopg's module
+# constants, read at each execution.
 LONGEST_QUERY_PARSED_ONCE = 16 * 1024
+MOST_PARAMETERS_PARSED_ONCE = 256
 
 
 def parse_long_queries_once() -> None:
-    """Let psycopg keep the parse of query texts up to LONGEST_QUERY_PARSED_ONCE (above)."""
-    # A private constant of psycopg (pinned below 3.4 in pyproject.toml): if a release drops it,
-    # the web must still start, only a little slower (the test of this function fails then).
+    """Let psycopg keep the parse of query texts up to LONGEST_QUERY_PARSED_ONCE and
+    MOST_PARAMETERS_PARSED_ONCE (above)."""
+    # Private constants of psycopg (pinned below 3.4 in pyproject.toml): if a release drops
+    # them, the web must still start, only a little slower (the test of this function fails).
     try:
         from psycopg import _queries
     except ImportError:
         return
-    if isinstance(getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", None), int):
-        _queries.MAX_CACHED_STATEMENT_LENGTH = max(
-            _queries.MAX_CACHED_STATEMENT_LENGTH, LONGEST_QUERY_PARSED_ONCE
-        )
+    for name, most in (
+        ("MAX_CACHED_STATEMENT_LENGTH", LONGEST_QUERY_PARSED_ONCE),
+        ("MAX_CACHED_STATEMENT_PARAMS", MOST_PARAMETERS_PARSED_ONCE),
+    ):
+        if isinstance(getattr(_queries, name, None), int):
+            setattr(_queries, name, max(getattr(_queries, name), most))

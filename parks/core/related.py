@@ -15,11 +15,16 @@ that draws more than the shared markup names its `template`, which extends templ
 """
 
 import functools
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Window
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Count, QuerySet, Window
+
+from parks.core import tallies
+from parks.core.prepared import prepared
 
 # Rows a panel lists; its count and link lead to the rest.
 PANEL_ITEMS = 5
@@ -98,8 +103,114 @@ def first_and_count(rows: Any, *ordering: str) -> tuple[list, int]:
     before DISTINCT."""
     if rows.query.distinct:
         return list(rows.order_by(*ordering)[:PANEL_ITEMS]), rows.count()
-    first = list(rows.annotate(panel_total=Window(Count("*"))).order_by(*ordering)[:PANEL_ITEMS])
+    first = list(_first_with_total(rows, ordering))
     return first, first[0].panel_total if first else 0
+
+
+def _first_with_total(rows: QuerySet, ordering: tuple[str, ...]) -> QuerySet:
+    return rows.annotate(panel_total=Window(Count("*"))).order_by(*ordering)[:PANEL_ITEMS]
+
+
+# --- The same, compiled once ------------------------------------------------------------------
+# A page's panels build the same querysets on every request (a scope's rows, a filter, the
+# columns a row shows) and compile them into the same SQL; only the page's id and the day
+# change. These run them through parks.core.prepared: `rows_of(*values)` is built and compiled
+# once per `key`, which must hold everything the rows' SQL depends on besides `values` (the
+# user's access.scope_key, any setting the rows read); `values` are ints, strings, dates and
+# moments (parks.core.stand_ins).
+
+
+def first_and_count_once(
+    key: Hashable, rows_of: Callable[..., QuerySet], *values: Any, ordering: tuple[str, ...]
+) -> tuple[list, int]:
+    """first_and_count(rows_of(*values), *ordering), its one query compiled once per `key`
+    (above). For rows first_and_count reads in one query: not DISTINCT."""
+
+    def build(*values: Any) -> QuerySet:
+        rows = rows_of(*values)
+        if rows.query.distinct:  # a window counts before DISTINCT: first_and_count's two queries
+            raise TypeError("first_and_count_once takes rows that are not DISTINCT")
+        return _first_with_total(rows, ordering)
+
+    first = list(prepared(("first_and_count", key, ordering), build, *values))
+    return first, first[0].panel_total if first else 0
+
+
+def first_once(key: Hashable, rows_of: Callable[..., QuerySet], *values: Any) -> list:
+    """The first PANEL_ITEMS rows of `rows_of(*values)` (in its order), their query compiled
+    once per `key` (above)."""
+    return list(prepared(("first", key), lambda *v: rows_of(*v)[:PANEL_ITEMS], *values))
+
+
+# (key, values, database) -> the one statement (sql, params) a reading ran for them, least
+# recently used first. The reading is a function of the key and the values (the contract
+# above: its querysets' SQL, and what tallies.count makes of them, a tally's, a rollup's or a
+# COUNT(*) of the rows): the key holds every input of the statement. What is kept is the
+# statement, never its answer: every use runs it.
+_STATEMENTS: "OrderedDict[tuple[Hashable, tuple[Any, ...], str], tuple[str, tuple[Any, ...]]]"
+_STATEMENTS = OrderedDict()
+MAX_STATEMENTS = 512
+
+
+def statement_once(
+    key: Hashable,
+    values: tuple[Any, ...],
+    run: Callable[[], Any],
+    read: Callable[[tuple[Any, ...]], Any],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> Any:
+    """`run()`, a reading of one row by one statement that depends on nothing but `key` and
+    `values` (above); the next time, the statement it ran, its row read by `read` as `run`
+    reads it."""
+    cache_key = (key, values, using)
+    statement = _STATEMENTS.get(cache_key)
+    connection = connections[using]
+    if statement is not None:
+        try:
+            _STATEMENTS.move_to_end(cache_key)
+        except KeyError:  # forgotten by another thread meanwhile: still the statement
+            pass
+        with connection.cursor() as cursor:
+            cursor.execute(*statement)
+            return read(cursor.fetchone())
+    ran: list[tuple[str, tuple[Any, ...]]] = []
+
+    def remember(execute, sql, params, many, context):
+        ran.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(remember):
+        answer = run()
+    # None (rows known to be empty: no query) or several statements: run afresh every time.
+    if len(ran) == 1:
+        _STATEMENTS[cache_key] = ran[0]
+        while len(_STATEMENTS) > MAX_STATEMENTS:
+            try:
+                _STATEMENTS.popitem(last=False)
+            except KeyError:  # another thread emptied it meanwhile
+                break
+    return answer
+
+
+def count_once(
+    key: Hashable, rows_of: Callable[..., QuerySet], *values: Any, using: str = DEFAULT_DB_ALIAS
+) -> int:
+    """tallies.count(rows_of(*values)) (the count a tally, a rollup or the rows themselves
+    give: one statement whose one row's first column is the count, a SUM(n) or a COUNT(*)),
+    by the statement it ran the first time for `key` and `values` (statement_once)."""
+    return statement_once(
+        ("count", key),
+        values,
+        lambda: tallies.count(rows_of(*values).using(using)),
+        lambda row: int(row[0]),
+        using=using,
+    )
+
+
+def forget() -> None:
+    """Drop the remembered statements (tests that change what a key stands for)."""
+    _STATEMENTS.clear()
 
 
 @functools.cache

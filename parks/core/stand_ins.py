@@ -14,7 +14,15 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-# Per parameter: (True, the position of the value it is) or (False, a constant).
+try:  # the wrappers Django's PostgreSQL backend puts around an integer field's values
+    from psycopg.types.numeric import Int2, Int4, Int8
+
+    _INT_WRAPPERS: frozenset[type] = frozenset({Int2, Int4, Int8})
+except ImportError:  # another database's driver: its values come as they are
+    _INT_WRAPPERS = frozenset()
+
+# Per parameter: (True, the position of the value it is), (True, (that position, the int
+# wrapper the backend put around it)) or (False, a constant).
 Slots = tuple[tuple[bool, Any], ...]
 
 
@@ -76,7 +84,7 @@ def slots(
     (first_sql, first_params), (second_sql, second_params) = first, second
     if first_sql != second_sql or len(first_params) != len(second_params):
         return None
-    found = []
+    found: list[tuple[bool, Any]] = []
     for one, other in zip(first_params, second_params, strict=True):
         if type(one) is type(other) and one == other:
             found.append((False, one))
@@ -87,19 +95,39 @@ def slots(
                 for i, (stand_in, second_stand_in) in enumerate(
                     zip(first_stand_ins, second_stand_ins, strict=True)
                 )
-                if type(one) is type(stand_in)
-                and one == stand_in
-                and type(other) is type(second_stand_in)
-                and other == second_stand_in
+                if _is(one, stand_in) and _is(other, second_stand_in)
             ),
             None,
         )
         if position is None:
             return None
-        found.append((True, position))
+        if type(one) in _INT_WRAPPERS:
+            # An integer field's value, wrapped the same way in both compilations (the type
+            # names the column's SQL type, never the value): each use's value is wrapped alike.
+            if type(other) is not type(one):
+                return None
+            found.append((True, (position, type(one))))
+        else:
+            found.append((True, position))
     return tuple(found)
+
+
+def _is(param: Any, stand_in: Any) -> bool:
+    """Whether the parameter is the stand-in: itself, or an int the backend wrapped."""
+    if type(param) is type(stand_in):
+        return param == stand_in
+    return type(stand_in) is int and type(param) in _INT_WRAPPERS and int(param) == stand_in
 
 
 def filled(slots_: Slots, values: Sequence[Any]) -> list[Any]:
     """The parameters for `values`."""
-    return [values[value] if is_value else value for is_value, value in slots_]
+    params = []
+    for is_value, value in slots_:
+        if not is_value:
+            params.append(value)
+        elif type(value) is tuple:  # (position, wrapper): an integer field's value
+            position, wrapper = value
+            params.append(wrapper(values[position]))
+        else:
+            params.append(values[value])
+    return params

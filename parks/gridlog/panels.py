@@ -29,9 +29,20 @@ ITEM_COLUMNS = (
 )
 
 
+def _rows(user, **where):
+    return selectors.activity_list(user=user).filter(**where).prefetch_related(None)
+
+
+def _shown(rows):
+    return rows.select_related(None).select_related("grid_zone", "logged_by").only(*ITEM_COLUMNS)
+
+
 def _entries(user, key, **where):
-    rows = selectors.activity_list(user=user).filter(**where).prefetch_related(None)
-    shown = rows.select_related(None).select_related("grid_zone", "logged_by").only(*ITEM_COLUMNS)
+    rows = _rows(user, **where)
+    return _panel(_shown(rows)[:PANEL_ITEMS], tallies.count(rows), key, where[key])
+
+
+def _panel(activities, count, key, value):
     items = [
         PanelItem(
             text=activity.title,
@@ -48,14 +59,14 @@ def _entries(user, key, **where):
             badge=activity.get_kind_display(),
             tone="secondary",
         )
-        for activity in shown[:PANEL_ITEMS]
+        for activity in activities
     ]
     return Panel(
         key="activities",
         title=_("Grid log"),
         # A park's count reads its tally row, as the feed's does, not its thousands of entries.
-        count=tallies.count(rows),
-        url=f"{reverse('parks:activity_feed')}?{urlencode({key: where[key]})}",
+        count=count,
+        url=f"{reverse('parks:activity_feed')}?{urlencode({key: value})}",
         items=items,
         icon="bi-journal-text",
         empty_text=_("Nothing logged yet."),
@@ -63,7 +74,20 @@ def _entries(user, key, **where):
 
 
 def park_panel(user, park):
-    return _entries(user, "park", park=park.pk)
+    """_entries of the park, its queries compiled once per scope (parks.core.related.first_once,
+    count_once; the key holds what the SQL depends on besides the park's id:
+    access.scope_key). tests/workbench pin it to the plain panel."""
+
+    def rows_of(pk):
+        return _rows(user, park=pk)
+
+    key = ("park_activities", access.scope_key(user))
+    return _panel(
+        related.first_once(key, lambda pk: _shown(rows_of(pk)), park.pk),
+        related.count_once(key, rows_of, park.pk),
+        "park",
+        park.pk,
+    )
 
 
 def grid_zone_panel(user, zone):

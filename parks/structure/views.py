@@ -7,6 +7,9 @@ Every object is fetched through the scope selectors, so an object outside the us
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
+from django.db.models.query import MAX_GET_RESULTS
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,7 +18,9 @@ from knox.models import AuthToken
 
 from parks import access
 from parks import access as parks_access
+from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
+from parks.core.prepared import prepared
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
 from parks.structure import services
@@ -28,7 +33,7 @@ from parks.structure.forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from parks.structure.models import Park, User
+from parks.structure.models import Facility, GridZone, Organisation, Park, User
 
 PAGE_SIZE = 25
 
@@ -58,24 +63,73 @@ def park_list(request):
     )
 
 
+# The largest id a BigAutoField holds: a longer one goes the plain way (a 404).
+LARGEST_ID = 2**63 - 1
+
+
+def _visible_park(user, pk: int) -> Park:
+    """The park `pk` with its subdistrict and industries, if `user` sees it, else a 404: the
+    query get_object_or_404 runs over the user's parks, compiled once per scope
+    (parks.core.prepared; the key holds what the SQL depends on besides the id:
+    access.scope_key). Its industries are read by the same prefetch as before."""
+
+    def build(pk):
+        visible = parks_access.parks_visible_to(user).select_related("subdistrict")
+        return visible.filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+
+    if pk > LARGEST_ID:
+        raise Http404
+    found = list(prepared(("park_detail", access.scope_key(user)), build, pk))
+    if len(found) != 1:  # none (a park's id is unique)
+        raise Http404
+    park = found[0]
+    prefetch_related_objects([park], "industries")
+    return park
+
+
+def _of_park(model, *ordering):
+    """The rows of `model` in the park `pk` (its `park` field), as the park's related manager
+    reads them (`park.<rows>.order_by(*ordering)`: the same SQL), compiled once."""
+
+    def build(pk):
+        return model.objects.filter(park_id=pk).order_by(*ordering)
+
+    return build
+
+
+def _zones_of_park(pk):
+    return GridZone.objects.filter(park_id=pk).select_related("liaison").order_by("code")
+
+
+_facilities_of_park = _of_park(Facility, "kind", chinese_order("name"))
+_organisations_of_park = _of_park(Organisation, "kind")
+
+
+def _park_rows(park: Park) -> tuple[list, list, list]:
+    """The park's grid zones, facilities and organisations, as its related managers read them
+    (structure_selectors.grid_zones_of_park, facilities_of_park, park.organisations), each
+    query compiled once: nothing of their SQL depends on the user (the page's park is read
+    within the user's scope above) or on anything but the park's id."""
+    return (
+        list(prepared("park_grid_zones", _zones_of_park, park.pk)),
+        list(prepared("park_facilities", _facilities_of_park, park.pk)),
+        list(prepared("park_organisations", _organisations_of_park, park.pk)),
+    )
+
+
 @login_required
 def park_detail(request, pk):
-    park = get_object_or_404(
-        parks_access.parks_visible_to(request.user)
-        .select_related("subdistrict")
-        .prefetch_related("industries"),
-        pk=pk,
-    )
-    facilities = list(structure_selectors.facilities_of_park(park))
+    park = _visible_park(request.user, pk)
+    grid_zones, facilities, organisations = _park_rows(park)
     return render(
         request,
         "parks/park_detail.html",
         {
             "park": park,
-            "grid_zones": structure_selectors.grid_zones_of_park(park),
+            "grid_zones": grid_zones,
             "facilities": facilities,
             "facility_area": sum(f.area_m2 for f in facilities),
-            "organisations": park.organisations.order_by("kind"),
+            "organisations": organisations,
             "can_manage": access.may_manage_park(request.user, park),
             "can_print_posters": access.may_print_posters(request.user, park),
         },

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core import related
 from parks.core.related import Panel
+from parks.structure.models import Park
 from reforms.supervision import policy, selectors
 from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
 from reforms.supervision.filters import OrderFilter
@@ -29,6 +30,7 @@ from reforms.supervision.filters import OrderFilter
 PANEL_TEMPLATE = "reforms/supervision/_orders_panel.html"
 # Most urgent first: the earliest reply date, then the oldest order.
 URGENT_FIRST = ("reply_due", "issued_at", "pk")
+NEWEST_FIRST = ("-issued_at", "-pk")
 
 
 def _query(**params) -> QueryDict:
@@ -58,6 +60,12 @@ def _panel(
     rows = selectors.order_table(user=user, today=timezone.localdate())
     rows = related.filtered(OrderFilter, query, rows, user, **(known or {}))
     orders, count = related.first_and_count(rows, *ordering)
+    return _drawn(
+        key, title, query, orders, count, issue_url=issue_url, show_subject=show_subject, **extra
+    )
+
+
+def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True, **extra) -> Panel:
     return Panel(
         key=key,
         title=title,
@@ -130,7 +138,7 @@ def _orders_of(user, known=None, **params):
         _("Supervision orders"),
         _query(**params),
         known=known,
-        ordering=("-issued_at", "-pk"),
+        ordering=NEWEST_FIRST,
         empty_text=_("No supervision orders."),
     )
 
@@ -143,10 +151,32 @@ def unit_panel(user, unit):
 
 
 def park_panel(user, park):
-    """The orders about the park's tasks and grievances."""
+    """The orders about the park's tasks and grievances: _orders_of with the park, its one
+    query compiled once per scope (related.first_and_count_once; the key holds what the SQL
+    depends on besides the park's id and the day: access.scope_key). tests/workbench pin it to
+    the plain panel."""
     if not access.sees_supervision_orders(user):
         return None
-    return _orders_of(user, park=park.pk, known={"park": park})
+
+    def rows_of(pk, today):
+        rows = selectors.order_table(user=user, today=today)
+        return related.filtered(OrderFilter, _query(park=pk), rows, user, park=Park(pk=pk))
+
+    orders, count = related.first_and_count_once(
+        ("park_orders", access.scope_key(user)),
+        rows_of,
+        park.pk,
+        timezone.localdate(),
+        ordering=NEWEST_FIRST,
+    )
+    return _drawn(
+        "orders",
+        _("Supervision orders"),
+        _query(park=park.pk),
+        orders,
+        count,
+        empty_text=_("No supervision orders."),
+    )
 
 
 def grid_zone_panel(user, zone):

@@ -9,7 +9,8 @@ panel runs a fixed number of queries, whatever the rows.
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.conf import settings
+from django.db.models import Count, Q, Window
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -18,11 +19,14 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related
+from parks.core.choice_display import choice_label
 from parks.core.db import counts_at_once
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.structure.models import Park
 from reforms.ledgers.selectors import ledger_visible_to
 from reforms.ledgers.views import LEDGERS
 from reforms.reporting.choices import ReportStatus
+from reforms.reporting.models import Report
 from reforms.reporting.selectors import reports_visible_to
 from reforms.tasks import selectors as task_selectors
 from reforms.tasks.choices import WarningLevel
@@ -51,8 +55,16 @@ def _tasks(user, *, known=None, **params):
 TASK_ITEM_COLUMNS = ("title", "code", "due_date", "lead_unit__name")
 
 
-def _task_items(rows) -> list[PanelItem]:
+def _shown_tasks(rows):
     shown = rows.select_related(None).select_related("lead_unit").only(*TASK_ITEM_COLUMNS)
+    return shown.order_by("warning_rank", "due_date", "code")
+
+
+def _task_items(rows) -> list[PanelItem]:
+    return _as_task_items(_shown_tasks(rows)[:PANEL_ITEMS])
+
+
+def _as_task_items(tasks) -> list[PanelItem]:
     return [
         PanelItem(
             text=task.title,
@@ -65,7 +77,7 @@ def _task_items(rows) -> list[PanelItem]:
             badge=str(WarningLevel(task.warning).label),
             tone=WARNING_TONES.get(task.warning, "secondary"),
         )
-        for task in shown.order_by("warning_rank", "due_date", "code")[:PANEL_ITEMS]
+        for task in tasks
     ]
 
 
@@ -76,12 +88,16 @@ def _table_url(query: QueryDict, **more) -> str:
     return f"{reverse('reforms:task_list')}?{link.urlencode()}"
 
 
+def _by_level(rows):
+    # One row per warning level (GROUP BY the warning, its expression compiled once; a
+    # COUNT … FILTER per level compiled it once a level).
+    return rows.order_by().values_list("warning").annotate(n=Count("pk"))
+
+
 def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty_text="") -> Panel:
     """Red and yellow tasks of `rows`, each count a link to the table, in one query; with
     `every_task` the panel counts and lists all of `rows` (worst first), not only those."""
-    # One row per warning level (GROUP BY the warning, its expression compiled once; a
-    # COUNT … FILTER per level compiled it once a level).
-    by_level = dict(rows.order_by().values_list("warning").annotate(n=Count("pk")))
+    by_level = dict(_by_level(rows))
     counts = {
         "red": by_level.get(WarningLevel.RED, 0),
         "yellow": by_level.get(WarningLevel.YELLOW, 0),
@@ -90,12 +106,18 @@ def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty
     listed = (
         rows if every_task else rows.filter(warning__in=[WarningLevel.RED, WarningLevel.YELLOW])
     )
+    return _levels_panel(
+        key, title, counts, _task_items(listed), query, every_task, links, empty_text
+    )
+
+
+def _levels_panel(key, title, counts, items, query, every_task, links, empty_text) -> Panel:
     return Panel(
         key=key,
         title=title,
         count=counts["total"] if every_task else counts["red"] + counts["yellow"],
         url=_table_url(query, ordering="warning"),
-        items=_task_items(listed),
+        items=items,
         icon="bi-flag",
         links=[
             (_("%(count)d red") % {"count": counts["red"]}, _table_url(query, warning="red")),
@@ -196,17 +218,62 @@ def reports_section(user, _obj):
 # --- The park and unit pages -----------------------------------------------------------------
 
 
+# A park's tasks with, on each row, how many there are of each warning level: windows over
+# every row (counted before the LIMIT), so the panel's first rows and its counts come in one
+# query (none when there is no task: every count is then 0).
+LEVEL_WINDOWS = {
+    "level_total": Window(Count("*")),
+    "level_red": Window(Count("pk", filter=Q(warning=WarningLevel.RED))),
+    "level_yellow": Window(Count("pk", filter=Q(warning=WarningLevel.YELLOW))),
+}
+
+
 def park_tasks_panel(user, park):
-    rows, query = _tasks(user, known={"park": park})
+    """The park's tasks as _warning_panel draws them (every task), its counts read with its
+    first rows in one query (LEVEL_WINDOWS; _warning_panel's two queries), compiled once per
+    scope and setting (parks.core.related.first_once; the key holds what the SQL depends on
+    besides the park's id and the day: access.scope_key and the warning's settings).
+    tests/workbench pin it to the plain panel."""
+
+    def rows_of(pk, today):
+        tasks = task_selectors.with_warning(
+            task_selectors.tasks_visible_to(user).select_related("park", "lead_unit"), today=today
+        )
+        query = QueryDict(mutable=True)
+        query["park"] = str(pk)
+        rows = task_selectors.with_warning_rank(tasks)
+        return related.filtered(TaskFilter, query, rows, user, park=Park(pk=pk))
+
+    key = (
+        "park_tasks",
+        access.scope_key(user),
+        settings.REFORM_DUE_SOON_DAYS,
+        settings.REFORM_PACE_MARGIN,
+    )
+    tasks = related.first_once(
+        key,
+        lambda *v: _shown_tasks(rows_of(*v).annotate(**LEVEL_WINDOWS)),
+        park.pk,
+        timezone.localdate(),
+    )
+    first = tasks[0] if tasks else None
+    counts = {
+        "red": first.level_red if first else 0,
+        "yellow": first.level_yellow if first else 0,
+        "total": first.level_total if first else 0,
+    }
+    query = QueryDict(mutable=True)
+    query["park"] = str(park.pk)
     roadmap = (_("Roadmap"), reverse("reforms:park_roadmap", args=[park.pk]))
-    return _warning_panel(
+    return _levels_panel(
         "tasks",
         _("Reform tasks"),
-        rows,
+        counts,
+        _as_task_items(tasks),
         query,
-        every_task=True,
-        links=[roadmap],
-        empty_text=_("No reform tasks."),
+        True,
+        [roadmap],
+        _("No reform tasks."),
     )
 
 
@@ -218,13 +285,29 @@ def unit_tasks_panel(user, unit):
 
 
 def park_ledgers_panel(user, park):
-    """How many rows each ledger (台账) holds for the park, all counted in one query."""
-    counts = counts_at_once(
-        {
-            kind: ledger_visible_to(ledger.model, user).filter(park=park)
-            for kind, ledger in LEDGERS.items()
-        }
+    """How many rows each ledger (台账) holds for the park, all counted in one query: the
+    statement counts_at_once composes, kept per scope and park (related.statement_once; the
+    key holds what its SQL depends on besides the park's id: access.scope_key)."""
+
+    def run():
+        return counts_at_once(
+            {
+                kind: ledger_visible_to(ledger.model, user).filter(park=park.pk)
+                for kind, ledger in LEDGERS.items()
+            }
+        )
+
+    counts = related.statement_once(
+        ("park_ledgers", access.scope_key(user)),
+        (park.pk,),
+        run,
+        # As counts_at_once reads its row: a count per ledger, in LEDGERS' order.
+        lambda row: {kind: int(count) for kind, count in zip(LEDGERS, row, strict=True)},
     )
+    return _ledgers_panel(park, counts)
+
+
+def _ledgers_panel(park, counts) -> Panel:
     items = []
     for kind, ledger in LEDGERS.items():
         count = counts[kind]
@@ -246,14 +329,37 @@ def park_ledgers_panel(user, park):
     )
 
 
+# What a park panel's report shows (its name, Report.__str__: the scope's and the period's;
+# its kind; its address): not every column of three tables (the snapshot, ~90 kB of JSON).
+REPORT_ITEM_COLUMNS = (
+    "scope",
+    "park",
+    "subdistrict",
+    "period_kind",
+    "period_start",
+    "period_end",
+    "park__name",
+    "subdistrict__name",
+)
+
+
 def park_reports_panel(user, park):
-    rows = (
-        reports_visible_to(user)
-        .filter(park=park, status=ReportStatus.DONE)
-        .select_related("park", "subdistrict")
-        .defer("snapshot")  # ~90 kB of JSON a report, parsed for nothing: the panel names them
+    """The park's finished reports, read with their count in one query compiled once per scope
+    (related.first_and_count_once; the key holds what the SQL depends on besides the park's
+    id: access.scope_key)."""
+
+    def rows_of(pk):
+        return (
+            reports_visible_to(user)
+            .filter(park=pk, status=ReportStatus.DONE)
+            .select_related("park", "subdistrict")
+            .only(*REPORT_ITEM_COLUMNS)
+        )
+
+    reports, count = related.first_and_count_once(
+        ("park_reports", access.scope_key(user)), rows_of, park.pk, ordering=("-period_end", "-pk")
     )
-    reports, count = related.first_and_count(rows, "-period_end", "-pk")
+    kind = Report._meta.get_field("period_kind")
     return Panel(
         key="reports",
         title=_("Progress reports"),
@@ -263,7 +369,8 @@ def park_reports_panel(user, park):
             PanelItem(
                 text=str(report),
                 url=report.get_absolute_url(),
-                badge=report.get_period_kind_display(),
+                # What get_period_kind_display() returns, without translating every kind.
+                badge=choice_label(kind, report.period_kind),
                 tone="secondary",
             )
             for report in reports

@@ -64,7 +64,9 @@ def test_duplicate_counts_compiled_once_are_the_counts_built_afresh(people, titl
     kept = _counts_for(people, pages)
     assert any(kept)  # the fixture has likely duplicates in sight of someone
     plans = [
-        plan for (key, *_where), plan in prepared_module._PLANS.items() if key[0] == "duplicate_counts"
+        plan
+        for (key, *_where), plan in prepared_module._PLANS.items()
+        if key[0] == "duplicate_counts"
     ]
     assert plans and None not in plans  # compiled once indeed
     _plain(monkeypatch)
@@ -97,7 +99,9 @@ def test_who_may_log_somewhere_is_the_rule_asked_of_every_visible_park(
     assert [selectors.may_log_grievances_somewhere(user) for user in people] == expected
     assert [selectors.may_log_grievances_somewhere(user) for user in people] == expected
     plans = [
-        plan for (key, *_where), plan in prepared_module._PLANS.items() if key[0] == "parks_to_log_in"
+        plan
+        for (key, *_where), plan in prepared_module._PLANS.items()
+        if key[0] == "parks_to_log_in"
     ]
     assert plans and None not in plans
     assert True in expected and False in expected

@@ -4,7 +4,11 @@ import pytest
 from django.db import connection
 from psycopg import _queries
 
-from parks.core.db import LONGEST_QUERY_PARSED_ONCE, parse_long_queries_once
+from parks.core.db import (
+    LONGEST_QUERY_PARSED_ONCE,
+    MOST_PARAMETERS_PARSED_ONCE,
+    parse_long_queries_once,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,4 +26,19 @@ def test_a_query_text_over_4_kb_is_parsed_once_not_at_every_execution(monkeypatc
         for asked in (2, 3):
             cursor.execute(sql, [asked])
             assert cursor.fetchone()[-1] == asked
+    assert _queries._query2pg_client.cache_info().hits == before + 2
+
+
+def test_a_query_of_over_50_parameters_is_parsed_once_not_at_every_execution(monkeypatch):
+    monkeypatch.setattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", 50)  # psycopg's own limit
+    parse_long_queries_once()
+    assert _queries.MAX_CACHED_STATEMENT_PARAMS == MOST_PARAMETERS_PARSED_ONCE
+    columns = ", ".join(f"%s::int AS c{n}" for n in range(120))
+    sql = f"SELECT {columns}"  # noqa: S608 (placeholders only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(range(120)))
+        before = _queries._query2pg_client.cache_info().hits
+        for first in (2, 3):
+            cursor.execute(sql, [first, *range(1, 120)])
+            assert cursor.fetchone()[0] == first
     assert _queries._query2pg_client.cache_info().hits == before + 2

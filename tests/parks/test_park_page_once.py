@@ -1,0 +1,101 @@
+"""The park page's own rows, their queries compiled once (parks.structure.views: the park
+within the user's scope per access.scope_key, its grid zones, facilities and organisations),
+draw the page byte for byte as the plain queries did (get_object_or_404 over the user's parks,
+the park's related managers), in as many queries, for every role and both languages."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.shortcuts import get_object_or_404
+from django.test.utils import CaptureQueriesContext
+
+from parks import access
+from parks.core import prepared, related
+from parks.structure import selectors as structure_selectors
+from parks.structure import views
+from tests.factories import (
+    FacilityFactory,
+    GridZoneFactory,
+    IndustryFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _plain_park(user, pk):
+    return get_object_or_404(
+        access.parks_visible_to(user).select_related("subdistrict").prefetch_related("industries"),
+        pk=pk,
+    )
+
+
+def _plain_rows(park):
+    return (
+        structure_selectors.grid_zones_of_park(park),
+        list(structure_selectors.facilities_of_park(park)),
+        park.organisations.order_by("kind"),
+    )
+
+
+@pytest.fixture
+def fresh_plans():
+    prepared.forget()
+    related.forget()
+    yield
+    prepared.forget()
+    related.forget()
+
+
+def _furnish(park, liaison):
+    park.industries.set(IndustryFactory.create_batch(3))
+    park.honours = "省级试点\n优秀园区"
+    park.description = "第一段。\n\n第二段。"
+    park.save()
+    GridZoneFactory(park=park, code="G02", name="无人网格", liaison=None)
+    GridZoneFactory(park=park, code="G01", name="有人网格", liaison=liaison)
+    for name in ("乙楼", "甲楼"):
+        FacilityFactory(park=park, name=name)
+    OrganisationFactory(name=f"{park.name}党委", kind="park_committee", park=park)
+    OrganisationFactory(name=f"{park.name}工会", kind="union_federation", park=park)
+
+
+def _page(client, user, url, language):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    html = response.content.decode()
+    html = re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+    html = re.sub(r'(csrfmiddlewaretoken" value=)"[^"]+"', r'\1""', html)
+    return response.status_code, html, len(captured)
+
+
+def test_the_park_page_is_byte_for_byte_the_plain_one(
+    client, request, park, other_park, liaison, monkeypatch, fresh_plans
+):
+    _furnish(park, liaison)
+    _furnish(other_park, None)
+    names = ("office_user", "park_manager", "liaison", "subdistrict_user", "member_unit_user")
+    users = [request.getfixturevalue(name) for name in names]
+    users.append(UserFactory(username="root", is_superuser=True, role="observer"))
+    fast_park, fast_rows = views._visible_park, views._park_rows
+    shown = 0
+    for language in ("zh-hans", "en"):
+        for user in users:
+            for pk in (park.pk, other_park.pk, other_park.pk + 1000, 2**63, 2**70):
+                url = f"/parks/{pk}/"
+                for _twice in range(2):
+                    monkeypatch.setattr(views, "_visible_park", _plain_park)
+                    monkeypatch.setattr(views, "_park_rows", _plain_rows)
+                    plain = _page(client, user, url, language)
+                    monkeypatch.setattr(views, "_visible_park", fast_park)
+                    monkeypatch.setattr(views, "_park_rows", fast_rows)
+                    fast = _page(client, user, url, language)
+                    assert fast == plain
+                    shown += fast[0] == 200
+    # Both parks for the office, the superuser and a district reader; their own for the others.
+    assert shown == 2 * 2 * (3 * 2 + 3)
