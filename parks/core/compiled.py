@@ -26,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Model, QuerySet
 from django.utils.functional import cached_property
 
-from parks.core.stand_ins import Slots, filled, stand_ins
+from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
 
 # (key, annotation name, database vendor) -> (sql, params: a value's position or a constant)
@@ -81,7 +81,7 @@ class CompiledOnce(Expression):
             slots = stand_in_slots(compiled, compiler.compile(self._defined(second)), first, second)
             _COMPILED[cache_key] = None if slots is None else (compiled[0], slots)
         cached = _COMPILED[cache_key]
-        if cached is None:
+        if cached is None or not fits(cached[1], self.values):
             return compiler.compile(self._defined(self.values))
         sql, slots = cached
         return sql, filled(slots, self.values)
@@ -250,7 +250,7 @@ class CompiledAggregate(Expression):
             slots = stand_in_slots(compiled[0], compiled[1], first, second)
             _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
         cached = _COMPILED[cache_key]
-        if cached is None:
+        if cached is None or not fits(cached[1], self.values):
             return self._compile_fresh(self.values, connection)
         sql, slots = cached
         return sql, filled(slots, self.values)

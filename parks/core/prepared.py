@@ -45,7 +45,7 @@ from django.db.models import Model, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
-from parks.core.stand_ins import Slots, filled, stand_ins
+from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
 
 M = TypeVar("M", bound=Model)
@@ -180,7 +180,7 @@ def prepared(
                 _PLANS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
-    if plan is None:
+    if plan is None or not fits(plan.slots, values):
         queryset = build(*values).using(using)
         return queryset if window is None else queryset[window[0] : window[1]]
     queryset = plan.queryset.using(using)
@@ -342,7 +342,7 @@ def prepared_aggregate(
                 _AGGREGATE_PLANS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile
                 break
-    if plan is None:
+    if plan is None or not fits(plan.slots, values):
         queryset, aggregates = build(*values)
         return queryset.using(using).aggregate(**aggregates)
     connection = connections[using]

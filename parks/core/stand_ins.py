@@ -18,8 +18,16 @@ try:  # the wrappers Django's PostgreSQL backend puts around an integer field's 
     from psycopg.types.numeric import Int2, Int4, Int8
 
     _INT_WRAPPERS: frozenset[type] = frozenset({Int2, Int4, Int8})
+    # What each wrapper's column holds: no row has a value beyond it, and Django's plain path
+    # answers so without SQL; a plan would send the value (psycopg may refuse to).
+    _INT_RANGES: dict[type, range] = {
+        Int2: range(-(2**15), 2**15),
+        Int4: range(-(2**31), 2**31),
+        Int8: range(-(2**63), 2**63),
+    }
 except ImportError:  # another database's driver: its values come as they are
     _INT_WRAPPERS = frozenset()
+    _INT_RANGES = {}
 
 # Per parameter: (True, the position of the value it is), (True, (that position, the int
 # wrapper the backend put around it)) or (False, a constant).
@@ -117,6 +125,17 @@ def _is(param: Any, stand_in: Any) -> bool:
     if type(param) is type(stand_in):
         return param == stand_in
     return type(stand_in) is int and type(param) in _INT_WRAPPERS and int(param) == stand_in
+
+
+def fits(slots_: Slots, values: Sequence[Any]) -> bool:
+    """Whether each integer field's value lies within its column's range: where one does not,
+    the caller compiles afresh (Django then runs no SQL: no row can match)."""
+    for is_value, value in slots_:
+        if is_value and type(value) is tuple:
+            position, wrapper = value
+            if values[position] not in _INT_RANGES[wrapper]:
+                return False
+    return True
 
 
 def filled(slots_: Slots, values: Sequence[Any]) -> list[Any]:

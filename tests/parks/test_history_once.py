@@ -86,3 +86,24 @@ def test_a_wrapped_value_django_changed_is_compiled_afresh(park, office_user):
 
     assert list(prepared(("test", "after"), after, park.pk - 1)) == list(after(park.pk - 1))
     assert prepared_module._PLANS[(("test", "after"), "default", False)] is None
+
+
+def test_a_value_beyond_its_columns_range_is_read_the_plain_way(park, office_user):
+    # Found in review: the plan sent a value its column cannot hold (Int8(2**63), an out-of-range
+    # small integer) where Django's own path knows no row matches and runs no SQL.
+    services.park_save(park=park, industries=[], actor=office_user)
+
+    def of_record(pk):
+        return AuditEvent.objects.filter(object_id=pk).order_by("pk")
+
+    def since(year):
+        return Park.objects.filter(designation_year__gte=year).order_by("pk")
+
+    assert list(prepared(("test", "range"), of_record, 10**12)) == []  # the plan is made
+    assert list(prepared(("test", "small range"), since, 2000)) == list(since(2000))
+    with CaptureQueriesContext(connection) as queries:
+        assert list(prepared(("test", "range"), of_record, 2**63)) == []
+        assert list(prepared(("test", "range"), of_record, -(2**63) - 1)) == []
+        assert list(prepared(("test", "small range"), since, 2**15)) == []
+    assert len(queries) == 0
+    assert prepared_module._PLANS[(("test", "range"), "default", False)] is not None
