@@ -15,16 +15,16 @@ that draws more than the shared markup names its `template`, which extends templ
 """
 
 import functools
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, QuerySet, Window
 
 from parks.core import tallies
 from parks.core.prepared import prepared
+from parks.core.replayed import KeptStatements
 
 # Rows a panel lists; its count and link lead to the rest.
 PANEL_ITEMS = 5
@@ -142,14 +142,11 @@ def first_once(key: Hashable, rows_of: Callable[..., QuerySet], *values: Any) ->
     return list(prepared(("first", key), lambda *v: rows_of(*v)[:PANEL_ITEMS], *values))
 
 
-# (key, values, database) -> the one statement (sql, params) a reading ran for them, least
-# recently used first. The reading is a function of the key and the values (the contract
-# above: its querysets' SQL, and what tallies.count makes of them, a tally's, a rollup's or a
-# COUNT(*) of the rows): the key holds every input of the statement. What is kept is the
-# statement, never its answer: every use runs it.
-_STATEMENTS: "OrderedDict[tuple[Hashable, tuple[Any, ...], str], tuple[str, tuple[Any, ...]]]"
-_STATEMENTS = OrderedDict()
-MAX_STATEMENTS = 512
+# The one statement a reading ran for a key and its values (parks.core.replayed). The reading
+# is a function of the key and the values (the contract above: its querysets' SQL, and what
+# tallies.count makes of them, a tally's, a rollup's or a COUNT(*) of the rows): the key holds
+# every input of the statement.
+_STATEMENTS = KeptStatements(most=512)
 
 
 def statement_once(
@@ -163,34 +160,9 @@ def statement_once(
     """`run()`, a reading of one row by one statement that depends on nothing but `key` and
     `values` (above); the next time, the statement it ran, its row read by `read` as `run`
     reads it."""
-    cache_key = (key, values, using)
-    statement = _STATEMENTS.get(cache_key)
-    connection = connections[using]
-    if statement is not None:
-        try:
-            _STATEMENTS.move_to_end(cache_key)
-        except KeyError:  # forgotten by another thread meanwhile: still the statement
-            pass
-        with connection.cursor() as cursor:
-            cursor.execute(*statement)
-            return read(cursor.fetchone())
-    ran: list[tuple[str, tuple[Any, ...]]] = []
-
-    def remember(execute, sql, params, many, context):
-        ran.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(remember):
-        answer = run()
-    # None (rows known to be empty: no query) or several statements: run afresh every time.
-    if len(ran) == 1:
-        _STATEMENTS[cache_key] = ran[0]
-        while len(_STATEMENTS) > MAX_STATEMENTS:
-            try:
-                _STATEMENTS.popitem(last=False)
-            except KeyError:  # another thread emptied it meanwhile
-                break
-    return answer
+    return _STATEMENTS.answer(
+        (key, values), run, lambda cursor: read(cursor.fetchone()), using=using
+    )
 
 
 def count_once(

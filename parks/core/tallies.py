@@ -42,6 +42,7 @@ from django.db.models.sql.where import AND, OR, WhereNode
 from django.utils.functional import cached_property
 
 from parks.core.prepared import prepared_aggregate
+from parks.core.replayed import KeptStatements
 
 # Tallied tables (db_table) and the column summed into a tally's `total` (None: nothing).
 TALLIED: dict[str, str | None] = {
@@ -291,14 +292,13 @@ def _key_condition(queryset, keys: set[str]) -> Q | None:
     return _where_condition(query.where, queryset.model._meta.db_table, keys)
 
 
-# (database, table, condition) -> (sql, params) of the totals below as the ORM ran them, to be
-# run again as they are: building and compiling the aggregate cost a list page ten times what
-# running it does. The key holds every input of that statement (the tally's table and columns
-# are the code's; the condition carries its values), so a statement is replayed only for the
-# very same question: correct by construction. Kept only for conditions of plain values (not a
-# subdistrict's parks subquery), at most _TOTALS_KEPT of them (one per park or park set).
-_TOTALS_SQL: dict[tuple[str, str, Q], tuple[str, tuple]] = {}
-_TOTALS_KEPT = 1000
+# The statement of the totals below as the ORM ran them, per table and condition, run again
+# as it is (parks.core.replayed): building and compiling the aggregate cost a list page ten
+# times what running it does. The key holds every input of that statement (the tally's table
+# and columns are the code's; the condition carries its values), so a statement is replayed
+# only for the very same question: correct by construction. Kept only for conditions of plain
+# values (not a subdistrict's parks subquery), at most a thousand (one per park or park set).
+_TOTALS_SQL = KeptStatements(most=1000)
 
 
 def tallied_totals(queryset) -> dict | None:
@@ -310,28 +310,20 @@ def tallied_totals(queryset) -> dict | None:
     condition = _key_condition(queryset, {"park_id"})
     if condition is None:
         return None
-    key = (queryset.db, table, condition) if _plain_values(condition) else None
-    known = _TOTALS_SQL.get(key) if key is not None else None
-    if known is not None:
-        with connections[queryset.db].cursor() as cursor:
-            cursor.execute(*known)
-            names = [column.name for column in cursor.description]
-            totals = dict(zip(names, cursor.fetchone(), strict=True))
-        return {"n": int(totals["n"]), "total": int(totals["total"])}
-    ran: list[tuple[str, tuple]] = []
 
-    def remember(execute, sql, params, many, context):
-        ran.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
-    with connections[queryset.db].execute_wrapper(remember):
-        totals = (
+    def ask():
+        return (
             Tally.objects.using(queryset.db)
             .filter(condition, source=table)
             .aggregate(n=Sum("n", default=0), total=Sum("total", default=0))
         )
-    if key is not None and len(ran) == 1 and len(_TOTALS_SQL) < _TOTALS_KEPT:
-        _TOTALS_SQL[key] = ran[0]
+
+    def read(cursor):
+        names = [column.name for column in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+    key = (table, condition) if _plain_values(condition) else None
+    totals = _TOTALS_SQL.answer(key, ask, read, using=queryset.db)
     return {"n": int(totals["n"]), "total": int(totals["total"])}
 
 
@@ -379,34 +371,21 @@ def _rollup_groups(queryset, by: str | None = None):
     return None
 
 
-# (database, rollup table, what is asked, condition) -> (sql, params) of a rollup's count or
-# counts by a key as the ORM ran them, replayed as they are: the same reasoning and bounds as
-# _TOTALS_SQL above. The rows come back as the database sends them; the callers turn each count
-# into an int as they do the ORM's (SUM of a bigint is a numeric), and the keys are plain
-# columns (an id, a status) read the same either way.
-_GROUPS_SQL: dict[tuple, tuple[str, tuple]] = {}
+# A rollup's count or counts by a key as the ORM ran them (parks.core.replayed), per rollup
+# table, what is asked and condition: the same reasoning as _TOTALS_SQL above. The rows come
+# back as the database sends them; the callers turn each count into an int as they do the
+# ORM's (SUM of a bigint is a numeric), and the keys are plain columns (an id, a status) read
+# the same either way.
+_GROUPS_SQL = KeptStatements(most=1000)
 
 
 def _groups_read(groups, condition: Q, asked, read):
     """`read(groups)` — through the ORM the first time for this question, afterwards the SQL
-    it ran — and the rows it answered as (sql, params) ran; `read` returns a list of rows."""
-    key = (groups.db, groups.model._meta.db_table, asked, condition)
-    known = _GROUPS_SQL.get(key) if _plain_values(condition) else None
-    if known is not None:
-        with connections[groups.db].cursor() as cursor:
-            cursor.execute(*known)
-            return cursor.fetchall()
-    ran: list[tuple[str, tuple]] = []
-
-    def remember(execute, sql, params, many, context):
-        ran.append((sql, tuple(params or ())))
-        return execute(sql, params, many, context)
-
-    with connections[groups.db].execute_wrapper(remember):
-        rows = read(groups)
-    if _plain_values(condition) and len(ran) == 1 and len(_GROUPS_SQL) < _TOTALS_KEPT:
-        _GROUPS_SQL[key] = ran[0]
-    return rows
+    it ran; `read` returns a list of rows."""
+    key = (groups.model._meta.db_table, asked, condition) if _plain_values(condition) else None
+    return _GROUPS_SQL.answer(
+        key, lambda: read(groups), lambda cursor: cursor.fetchall(), using=groups.db
+    )
 
 
 def _summed(groups) -> list[tuple]:

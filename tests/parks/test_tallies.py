@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from grievances.models import Grievance
 from parks import access
+from parks.core.replayed import KeptStatements
 from parks.core.tallies import Tally, count, tallied_totals
 from parks.gridlog.models import Activity, ActivityDayRollup, ActivityRollup
 from parks.structure.choices import Role
@@ -216,7 +217,7 @@ def test_the_totals_statement_is_replayed_for_the_same_question_only(log, monkey
     none kept for a condition that is not plain values (a subquery)."""
     from parks.core import tallies as module
 
-    monkeypatch.setattr(module, "_TOTALS_SQL", {})
+    monkeypatch.setattr(module, "_TOTALS_SQL", KeptStatements(most=1000))
     grid_zone, other = log
     questions = [
         Activity.objects.all(),
