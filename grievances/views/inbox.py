@@ -127,12 +127,13 @@ def _tabs(request, grievances, current):
 
 def _page_columns(request, grievance_filter, page, group, now):
     """The query of the page's rows as inbox_rows reads them. Unfiltered, it is the scope's tab
-    in an order at the page's bounds, with the deadline flags at `now`: compiled once per
-    those (parks.core.prepared), `now`'s moments its values; built as filtered_grievances
+    in an order, with the deadline flags at `now`: compiled once per those (parks.core.prepared),
+    `now`'s moments its values and the page's bounds its window; built as filtered_grievances
     and paginate build it."""
-    if not unfiltered(grievance_filter):
+    low, high = page_bounds(page)
+    if not unfiltered(grievance_filter) or high is None:
         return page_columns(page.object_list)
-    user, ordering, (low, high) = request.user, _ordering(request), page_bounds(page)
+    user, ordering = request.user, _ordering(request)
     statuses = STATUS_GROUPS[group][1]
 
     def build(now, response_warn, resolution_warn):
@@ -141,10 +142,10 @@ def _page_columns(request, grievance_filter, page, group, now):
         )
         if statuses is not None:
             found = found.filter(status__in=statuses)
-        return page_columns(found[low:high])
+        return page_columns(found)
 
-    key = ("inbox_rows", access.scope_key(user), ordering, group, low, high)
-    return prepared(key, build, *selectors.deadline_moments(now))
+    key = ("inbox_rows", access.scope_key(user), ordering, group)
+    return prepared(key, build, *selectors.deadline_moments(now), window=(low or 0, high))
 
 
 @login_required
