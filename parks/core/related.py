@@ -149,7 +149,9 @@ def first_once(key: Hashable, rows_of: Callable[..., QuerySet], *values: Any) ->
 # statement, never its answer: every use runs it.
 _STATEMENTS: "OrderedDict[tuple[Hashable, tuple[Any, ...], str], tuple[str, tuple[Any, ...]]]"
 _STATEMENTS = OrderedDict()
-MAX_STATEMENTS = 512
+# A statement keeps ~0.9 KB (tracemalloc), and there is one per scope, park and panel: 4096
+# hold some 3.6 MB, the park pages of many scopes (a miss runs the plain path, no more).
+MAX_STATEMENTS = 4096
 
 
 def statement_once(
