@@ -52,6 +52,7 @@ from parks.access.scope import (
     parks_read_once,
     scope_key,
     scope_of,
+    shared_scope,
     starts_in_grid_zones,
     works_in_grid_zones,
 )
@@ -157,6 +158,7 @@ __all__ = [
     "ScopeMiddleware",
     "parks_read_once",
     "scope_key",
+    "shared_scope",
     "scope_of",
     "HandledCase",
     "is_district_office",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -284,12 +284,30 @@ def scope_of(user: AnyUser) -> Scope:
     )
 
 
+def shared_scope(scope: Scope) -> Scope:
+    """`scope` as a key of what its rules answer: the district office's without its user's id.
+
+    No rule of this package that answers a queryset or a condition reads the id of an office
+    user: each answers the office before it looks at the id, or reads only whether there is one
+    (an office user always has one: scope_of). The one exception is task_updatable_condition,
+    which is for non-office users only and reads the id of whoever it is given: a query built
+    with it must hold the user's id in its key itself. So the office's people, however many,
+    share one key and one compiled query per page instead of one each (parks.core.prepared
+    keeps a bounded number). Everyone else keeps their id: a liaison's zones and anyone's own
+    tasks are read by it (grid_zones_user_can_log, task_updatable_condition).
+    tests/parks/test_shared_scope.py calls every such rule for two office users of one key."""
+    if scope.office:
+        return replace(scope, user_id=None)
+    return scope
+
+
 def scope_key(user: AnyUser) -> Hashable:
     """Everything the rules of parks.access read to decide what `user` sees: the user's Scope
-    and, for a subdistrict, its parks as this request reads them (a subquery outside a request,
-    whose text the Scope fixes). Users with equal keys get the same conditions from every rule,
-    so a query compiled for one may serve the other (parks.core.prepared)."""
-    scope = scope_of(user)
+    (shared_scope: an office user's id left out) and, for a subdistrict, its parks as this
+    request reads them (a subquery outside a request, whose text the Scope fixes). Users with
+    equal keys get the same conditions from every rule, so a query compiled for one may serve
+    the other (parks.core.prepared)."""
+    scope = shared_scope(scope_of(user))
     if scope.area.level == Level.SUBDISTRICT and scope.area.subdistrict_id is not None:
         parks = _parks_of_subdistrict(scope.area.subdistrict_id)
         return scope, tuple(parks) if isinstance(parks, list) else None

@@ -102,7 +102,9 @@ def may_update_task(user: AnyUser, task: OwnedTask) -> bool:
 
 
 def task_updatable_condition(user: AnyUser) -> Q:
-    """may_update_task for a non-office user, as a condition on tasks (for lists)."""
+    """may_update_task for a non-office user, as a condition on tasks (for lists). It reads
+    the user's id, whoever they are: a query built with it and compiled once keys on the id
+    (scope_key holds it for everyone but the office, shared_scope)."""
     scope = scope_of(user)
     condition = Q(owner_id=scope.user_id)
     if scope.organisation_id:

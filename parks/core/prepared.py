@@ -51,10 +51,19 @@ from parks.core.stand_ins import slots as stand_in_slots
 M = TypeVar("M", bound=Model)
 
 # (key, database alias, windowed) -> the plan, or None: compiled afresh each time. Least
-# recently used first, and bounded: a key may name a user's scope (a grievance detail's plan
-# holds ~50 KB), and a process serves more users than it needs to remember.
+# recently used first, and bounded: a key may name a user's scope, and a process serves more
+# scopes than it needs to remember.
 _PLANS: "OrderedDict[tuple[Hashable, str, bool], _Plan | None]" = OrderedDict()
-MAX_PLANS = 128
+# The bounds, from the memory each kind of plan keeps (measured with tracemalloc): 5-71 KB (a
+# session's 7, a filter's choices 8, an inbox page 29, a grievance page 71), some 23 KB on
+# average over the pages one user visits in a day (inbox tabs, orders and pages, feed pages, a
+# park, a grievance, the API lists: ~50 keys, ~40 of them their scope's own); an aggregate
+# ~25 KB. A worker spends at most ~64 MB on them: 2048 plans (~47 MB at the measured mix) and
+# 256 aggregates (~6 MB), the pages of some 50 scopes (all of the office's people are one:
+# access.shared_scope). 128 thrashed with three scopes, and each miss compiles twice what the
+# plain path compiles once.
+MAX_PLANS = 2048
+MAX_AGGREGATE_PLANS = 256
 _UNKNOWN = object()
 # The window a windowed plan is checked with: bounds no page of 50, 25 or 200 rows has.
 _CHECKED_WINDOW = (1_013, 1_042)
@@ -337,7 +346,7 @@ def prepared_aggregate(
             pass
     else:
         plan = _AGGREGATE_PLANS[cache_key] = _aggregate_plan(build, values, using)
-        while len(_AGGREGATE_PLANS) > MAX_PLANS:
+        while len(_AGGREGATE_PLANS) > MAX_AGGREGATE_PLANS:
             try:
                 _AGGREGATE_PLANS.popitem(last=False)
             except KeyError:  # another thread emptied it meanwhile

@@ -145,8 +145,10 @@ def first_once(key: Hashable, rows_of: Callable[..., QuerySet], *values: Any) ->
 # The one statement a reading ran for a key and its values (parks.core.replayed). The reading
 # is a function of the key and the values (the contract above: its querysets' SQL, and what
 # tallies.count makes of them, a tally's, a rollup's or a COUNT(*) of the rows): the key holds
-# every input of the statement.
-_STATEMENTS = KeptStatements(most=512)
+# every input of the statement. A statement keeps ~0.9 KB (tracemalloc), and there is one per
+# scope, park and panel: 4096 hold some 3.6 MB, the park pages of many scopes (a miss runs the
+# plain path, no more).
+_STATEMENTS = KeptStatements(most=4096)
 
 
 def statement_once(

@@ -214,14 +214,15 @@ class ReportViewSet(PlannedListMixin, ReadOnlyViewSet):
         return self._reports()
 
     # The list's rows (parks.core.api.planned): its pages with no filter are read by SQL
-    # compiled once per scope. Its scope is the user's Scope, not access.scope_key: the
-    # reports' rule (access.reports_visible) reads nothing else — no subdistrict's park ids,
-    # which scope_key would read with a query of its own.
+    # compiled once per scope. Its scope is the user's Scope as keys hold it (access.shared_scope:
+    # one for the whole office), not access.scope_key: the reports' rule (access.reports_visible)
+    # reads nothing else — no subdistrict's park ids, which scope_key would read with a query of
+    # its own.
     def list_queryset(self):
         return self._reports()
 
     def list_scope(self):
-        return access.scope_of(self.request.user)
+        return access.shared_scope(access.scope_of(self.request.user))
 
     def _reports(self):
         reports = selectors.reports_visible_to(self.request.user).select_related(
