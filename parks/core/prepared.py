@@ -34,7 +34,6 @@ Correct by construction, as parks.core.compiled is:
 """
 
 import copy
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
@@ -45,26 +44,24 @@ from django.db.models import Model, QuerySet
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
+from parks.core.recent import Recent
 from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
 
 M = TypeVar("M", bound=Model)
 
-# (key, database alias, windowed) -> the plan, or None: compiled afresh each time. Least
-# recently used first, and bounded: a key may name a user's scope, and a process serves more
-# scopes than it needs to remember.
-_PLANS: "OrderedDict[tuple[Hashable, str, bool], _Plan | None]" = OrderedDict()
-# The bounds, from the memory each kind of plan keeps (measured with tracemalloc): 5-71 KB (a
-# session's 7, a filter's choices 8, an inbox page 29, a grievance page 71), some 23 KB on
-# average over the pages one user visits in a day (inbox tabs, orders and pages, feed pages, a
-# park, a grievance, the API lists: ~50 keys, ~40 of them their scope's own); an aggregate
-# ~25 KB. A worker spends at most ~64 MB on them: 2048 plans (~47 MB at the measured mix) and
-# 256 aggregates (~6 MB), the pages of some 50 scopes (all of the office's people are one:
-# access.shared_scope). 128 thrashed with three scopes, and each miss compiles twice what the
-# plain path compiles once.
+# (key, database alias, windowed) -> the plan, or None: compiled afresh each time; bounded
+# (parks.core.recent). The bounds, from the memory each kind of plan keeps (measured with
+# tracemalloc): 5-71 KB (a session's 7, a filter's choices 8, an inbox page 29, a grievance
+# page 71), some 23 KB on average over the pages one user visits in a day (inbox tabs, orders
+# and pages, feed pages, a park, a grievance, the API lists: ~50 keys, ~40 of them their
+# scope's own); an aggregate ~25 KB. A worker spends at most ~64 MB on them: 2048 plans (~47 MB
+# at the measured mix) and 256 aggregates (~6 MB), the pages of some 50 scopes (all of the
+# office's people are one: access.shared_scope). 128 thrashed with three scopes, and each miss
+# compiles twice what the plain path compiles once.
 MAX_PLANS = 2048
 MAX_AGGREGATE_PLANS = 256
-_UNKNOWN = object()
+_PLANS = Recent(MAX_PLANS)
 # The window a windowed plan is checked with: bounds no page of 50, 25 or 200 rows has.
 _CHECKED_WINDOW = (1_013, 1_042)
 
@@ -174,21 +171,8 @@ def prepared(
         # An empty window reads nothing in Django's path; an open one is not planned.
         low, high = window
         return build(*values).using(using)[low:high]
-    cache_key = (key, using, window is not None)
-    known = _PLANS.get(cache_key, _UNKNOWN)
-    if isinstance(known, _Plan) or known is None:
-        plan = known
-        try:
-            _PLANS.move_to_end(cache_key)
-        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
-            pass
-    else:
-        plan = _PLANS[cache_key] = _plan(build, values, using, window is not None)
-        while len(_PLANS) > MAX_PLANS:
-            try:
-                _PLANS.popitem(last=False)
-            except KeyError:  # another thread emptied it meanwhile
-                break
+    windowed = window is not None
+    plan = _PLANS.kept((key, using, windowed), lambda: _plan(build, values, using, windowed))
     if plan is None or not fits(plan.slots, values):
         queryset = build(*values).using(using)
         return queryset if window is None else queryset[window[0] : window[1]]
@@ -322,7 +306,7 @@ def _aggregate_plan(
     )
 
 
-_AGGREGATE_PLANS: "OrderedDict[tuple[Hashable, str], _AggregatePlan | None]" = OrderedDict()
+_AGGREGATE_PLANS = Recent(MAX_AGGREGATE_PLANS)
 
 
 def prepared_aggregate(
@@ -336,21 +320,7 @@ def prepared_aggregate(
     database, with the same proofs as `prepared` (module docstring): `build` depends on nothing
     but its values and `key`. Where no plan can be made (the query cannot match, Django would
     aggregate in a subquery, a value is rewritten), `build`'s aggregate, as it is."""
-    cache_key = (key, using)
-    known = _AGGREGATE_PLANS.get(cache_key, _UNKNOWN)
-    if isinstance(known, _AggregatePlan) or known is None:
-        plan = known
-        try:
-            _AGGREGATE_PLANS.move_to_end(cache_key)
-        except KeyError:  # forgotten by another thread meanwhile: still a valid plan
-            pass
-    else:
-        plan = _AGGREGATE_PLANS[cache_key] = _aggregate_plan(build, values, using)
-        while len(_AGGREGATE_PLANS) > MAX_AGGREGATE_PLANS:
-            try:
-                _AGGREGATE_PLANS.popitem(last=False)
-            except KeyError:  # another thread emptied it meanwhile
-                break
+    plan = _AGGREGATE_PLANS.kept((key, using), lambda: _aggregate_plan(build, values, using))
     if plan is None or not fits(plan.slots, values):
         queryset, aggregates = build(*values)
         return queryset.using(using).aggregate(**aggregates)

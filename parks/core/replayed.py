@@ -12,12 +12,13 @@ Where the ORM ran no statement (rows known to be empty) or several, nothing is k
 answers every time.
 """
 
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorWrapper
+
+from parks.core.recent import Recent
 
 T = TypeVar("T")
 Statement = tuple[str, tuple[Any, ...]]
@@ -27,8 +28,7 @@ class KeptStatements:
     """At most `most` statements, least recently used forgotten first."""
 
     def __init__(self, most: int) -> None:
-        self.most = most
-        self._kept: OrderedDict[tuple[Hashable, str], Statement] = OrderedDict()
+        self._kept = Recent(most)
 
     def answer(
         self,
@@ -42,12 +42,8 @@ class KeptStatements:
         afterwards the statement it ran, run again, its cursor read by `read` as `ask` reads
         its rows."""
         cache_key = (key, using)
-        statement = None if key is None else self._kept.get(cache_key)
+        statement = None if key is None else self._kept.recall(cache_key)
         if statement is not None:
-            try:
-                self._kept.move_to_end(cache_key)
-            except KeyError:  # forgotten by another thread meanwhile: still the statement
-                pass
             with connections[using].cursor() as cursor:
                 cursor.execute(*statement)
                 return read(cursor)
@@ -60,12 +56,7 @@ class KeptStatements:
         with connections[using].execute_wrapper(remember):
             answer = ask()
         if key is not None and len(ran) == 1:
-            self._kept[cache_key] = ran[0]
-            while len(self._kept) > self.most:
-                try:
-                    self._kept.popitem(last=False)
-                except KeyError:  # another thread emptied it meanwhile
-                    break
+            self._kept.keep(cache_key, ran[0])
         return answer
 
     def clear(self) -> None:

@@ -1,11 +1,12 @@
 """parks.core.replayed: the one statement the ORM ran for a key is run again, read as the ORM
 read it; nothing is kept for no statement, several, or a key of None; the oldest is forgotten
-first."""
+first (parks.core.recent)."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from parks.core.recent import Recent
 from parks.core.replayed import KeptStatements
 from parks.structure.models import Park
 from tests.factories import ParkFactory
@@ -50,3 +51,12 @@ def test_the_least_recently_used_is_forgotten_first():
         kept.answer("c", lambda: pytest.fail("c was kept"), _read)
     assert len(queries) == 2
     assert kept.answer("b", lambda: "asked again", _read) == "asked again"
+
+
+def test_a_recent_memo_keeps_none_too_and_forgets_the_least_recently_used():
+    memo = Recent(2)
+    made = []
+    for key in ("a", "b", "a", "c", "a", "b"):
+        memo.kept(key, lambda key=key: made.append(key))  # None, kept as found
+    assert made == ["a", "b", "c", "b"]  # "b" was forgotten for "c", "a" never
+    assert list(memo) == ["a", "b"]
