@@ -188,24 +188,46 @@ def grid_zone_panel(user, zone):
 
 def _subject_panel(user, subject):
     """A task's or grievance's orders, with the office's "issue an order" button; nothing for
-    someone who sees none and may issue none."""
+    someone who sees none and may issue none (the office, who issues, sees every order).
+
+    The plain panel's rows (_panel with `known={field: subject}`), their one query compiled
+    once per scope and kind of subject (related.first_and_count_once; the key holds what the
+    SQL depends on besides the subject's id and the day: access.scope_key and the model).
+    tests/workbench/test_subject_panels_once.py pins it to the plain panel."""
+    if not access.sees_supervision_orders(user):
+        return None
+    model = subject._meta.model
     field = subject._meta.model_name  # "task" or "grievance"
     issue_url = ""
     if policy.may_issue(user):
         issue_url = f"{reverse('reforms:order_issue')}?{urlencode({field: subject.pk})}"
-    panel = _panel(
-        user,
+
+    def rows_of(pk, today):
+        rows = selectors.order_table(user=user, today=today)
+        # The page read its task or grievance within the user's scope: no filter form checks it.
+        return related.filtered(
+            OrderFilter, _query(**{field: pk}), rows, user, **{field: model(pk=pk)}
+        )
+
+    orders, count = related.first_and_count_once(
+        ("subject_orders", model._meta.label_lower, access.scope_key(user)),
+        rows_of,
+        subject.pk,
+        timezone.localdate(),
+        ordering=NEWEST_FIRST,
+    )
+    if not count and not issue_url:
+        return None
+    return _drawn(
         "orders",
         _("Supervision orders"),
         _query(**{field: subject.pk}),
-        # The page read its task or grievance within the user's scope: no filter form checks it.
-        known={field: subject},
-        ordering=("-issued_at", "-pk"),
+        orders,
+        count,
         issue_url=issue_url,
         show_subject=False,
         empty_text=_("No supervision orders."),
     )
-    return panel if panel.count or issue_url else None
 
 
 def register() -> None:
