@@ -6,7 +6,8 @@ differ only in their id. `pk_url` reverses a name once with a stand-in id and af
 puts the row's id in its place. Correct by construction: the remembered address is keyed on
 everything `reverse()` reads besides the id — the name, the request's URL conf and script
 prefix, and the active language — and it is kept only if it holds the stand-in exactly once
-and answers the same as `reverse()` for a second id.
+and answers the same as `reverse()` for a second id. `named_url` keeps a route without an
+argument (the audit page a history panel links to) on the same key.
 """
 
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -33,3 +34,17 @@ def pk_url(viewname: str, pk: int) -> str:
             raise ValueError(f"{viewname} does not take its id as written")
         split = _SPLIT[key] = (head, tail)
     return f"{split[0]}{int(pk)}{split[1]}"
+
+
+# (name, urlconf, script prefix, language) -> the address
+_NAMED: dict[tuple, str] = {}
+
+
+def named_url(viewname: str) -> str:
+    """`reverse(viewname)` for a route that takes no argument (a list, a form to fill in), kept
+    on the same key as `pk_url`'s: everything `reverse()` reads besides the arguments."""
+    key = (viewname, get_urlconf(), get_script_prefix(), get_language())
+    url = _NAMED.get(key)
+    if url is None:
+        url = _NAMED[key] = reverse(viewname)
+    return url

@@ -4,10 +4,10 @@ page that edits every record of a kind."""
 
 from django import template
 from django.apps import apps
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from parks import access
+from parks.core.row_urls import named_url
 from parks.history.selectors import object_history, type_history
 
 register = template.Library()
@@ -19,7 +19,7 @@ def _audit_url(context, model, **filters):
     if request is None or not access.is_district_office(request.user):
         return None
     query = {"object_type": model._meta.label_lower, **filters}
-    return f"{reverse('parks:audit')}?{urlencode(query)}"
+    return f"{named_url('parks:audit')}?{urlencode(query)}"
 
 
 @register.inclusion_tag("_history.html", takes_context=True)

@@ -14,7 +14,6 @@ Sections of the workbench (reforms/workbench/__init__.py lists the slots):
 """
 
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core import related
 from parks.core.related import Panel
+from parks.core.row_urls import named_url
 from parks.structure.models import Park
 from reforms.supervision import policy, selectors
 from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
@@ -70,7 +70,7 @@ def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True,
         key=key,
         title=title,
         count=count,
-        url=f"{reverse('reforms:order_list')}?{query.urlencode()}",
+        url=f"{named_url('reforms:order_list')}?{query.urlencode()}",
         icon="bi-megaphone",
         template=PANEL_TEMPLATE,
         extra={
@@ -200,7 +200,7 @@ def _subject_panel(user, subject):
     field = subject._meta.model_name  # "task" or "grievance"
     issue_url = ""
     if policy.may_issue(user):
-        issue_url = f"{reverse('reforms:order_issue')}?{urlencode({field: subject.pk})}"
+        issue_url = f"{named_url('reforms:order_issue')}?{urlencode({field: subject.pk})}"
 
     def rows_of(pk, today):
         rows = selectors.order_table(user=user, today=today)

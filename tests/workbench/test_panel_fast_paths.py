@@ -17,7 +17,7 @@ from grievances.filters import GrievanceFilter
 from grievances.forms import MediationOpenForm
 from parks.core import related
 from parks.core.forms import ListedChoiceIterator
-from parks.core.row_urls import pk_url
+from parks.core.row_urls import named_url, pk_url
 from reforms.supervision import selectors as order_selectors
 from reforms.supervision.filters import OrderFilter
 from reforms.supervision.services import order_issue
@@ -49,6 +49,20 @@ def test_a_rows_address_is_reverses_for_every_id_language_and_prefix(name, langu
         finally:
             set_script_prefix("/")
         assert pk_url(name, 42) == reverse(name, args=[42])
+
+
+@pytest.mark.parametrize("name", ["parks:audit", "reforms:order_list", "reforms:order_issue"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_route_without_arguments_is_reversed_once_per_language_and_prefix(name, language):
+    with translation.override(language):
+        assert named_url(name) == reverse(name) == named_url(name)
+        set_script_prefix("/portal/")
+        try:
+            assert named_url(name) == reverse(name)
+            assert named_url(name).startswith("/portal/")
+        finally:
+            set_script_prefix("/")
+        assert named_url(name) == reverse(name)
 
 
 def test_a_route_that_does_not_take_an_id_is_refused():
