@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from parks.core import prepared, related
 from parks.structure.choices import Role
 from tests.factories import (
     GridZoneFactory,
@@ -164,3 +165,14 @@ def api_throttles(monkeypatch):
     monkeypatch.setattr(APIView, "throttle_classes", classes)
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     return rates
+
+
+@pytest.fixture
+def fresh_plans():
+    """No compiled plans nor kept statements (parks.core.prepared, parks.core.related) from an
+    earlier test, nor left for a later one."""
+    prepared.forget()
+    related.forget()
+    yield
+    prepared.forget()
+    related.forget()

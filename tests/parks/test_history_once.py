@@ -16,14 +16,7 @@ from parks.structure import services
 from parks.structure.models import Park
 from tests.factories import GrievanceFactory, ParkFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_plans():
-    prepared_module.forget()
-    yield
-    prepared_module.forget()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_plans")]
 
 
 def _plain_history(instance):

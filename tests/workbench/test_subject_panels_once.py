@@ -5,13 +5,9 @@ first_and_count): panel for panel and row for row, for every role, both language
 two parks, as the orders change and the day turns; and the grievance and task pages byte for
 byte, in as many queries."""
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
@@ -24,6 +20,7 @@ from reforms.supervision import policy
 from reforms.supervision.models import SupervisionOrder
 from reforms.supervision.services import order_issue
 from tests.factories import GrievanceFactory, TaskFactory, UserFactory
+from tests.page_helpers import page_as
 from tests.workbench import helpers
 
 day = helpers.day
@@ -69,15 +66,6 @@ def _same(fast, plain):
     if fast is not None:
         orders = [_fields(order) for order in fast.extra["orders"]]
         assert orders == [_fields(order) for order in plain.extra["orders"]]
-
-
-@pytest.fixture
-def fresh_plans():
-    prepared.forget()
-    related.forget()
-    yield
-    prepared.forget()
-    related.forget()
 
 
 def _users(request):
@@ -154,18 +142,6 @@ def test_one_plan_per_scope_and_kind_of_subject(request, day, park, other_park, 
     assert all(plans[key] is not None for key in keys)
 
 
-def _page(client, user, url, language):
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    html = response.content.decode()
-    # What differs on every request whatever draws it: the CSP nonce, the masked CSRF token.
-    html = re.sub(r'nonce="[^"]+"', 'nonce=""', html)
-    html = re.sub(r'(csrfmiddlewaretoken" value=)"[^"]+"', r'\1""', html)
-    return response.status_code, html, [query["sql"] for query in captured]
-
-
 def test_the_pages_are_byte_for_byte_the_plain_ones(
     client, request, day, park, other_park, office_user, monkeypatch, fresh_plans
 ):
@@ -184,9 +160,9 @@ def test_the_pages_are_byte_for_byte_the_plain_ones(
                 url = subject.get_absolute_url()
                 for _twice in range(2):
                     monkeypatch.setattr(related, "_PROVIDERS", plain_providers)
-                    plain = _page(client, user, url, language)
+                    plain = page_as(client, user, url, language)
                     monkeypatch.setattr(related, "_PROVIDERS", fast_providers)
-                    fast = _page(client, user, url, language)
+                    fast = page_as(client, user, url, language)
                     assert fast[:2] == plain[:2]
                     assert len(fast[2]) == len(plain[2])
                 shown += 'id="panel-orders"' in fast[1]
