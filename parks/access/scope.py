@@ -235,9 +235,10 @@ class Scope:
 
     @property
     def oversees_area(self) -> bool:
-        """The office, subdistrict staff and park managers look after an area: they ask for its
-        progress reports and hear of its silent grid zones and new reports."""
-        return self.office or (self.active and self.role in AREA_STAFF.values())
+        """The office and an area's own staff (staffs_area: subdistrict staff, park managers)
+        look after an area: they ask for its progress reports and hear of its silent grid zones
+        and new reports."""
+        return self.office or self.staffs_area
 
     @property
     def is_liaison(self) -> bool:
