@@ -125,7 +125,7 @@ def _tabs(request, grievances, current):
     return tabs
 
 
-def _page_columns(request, grievance_filter, page, group, now):
+def _page_columns(request, grievance_filter, page, group, now, scope):
     """The query of the page's rows as inbox_rows reads them. Unfiltered, it is the scope's tab
     in an order, with the deadline flags at `now`: compiled once per those (parks.core.prepared),
     `now`'s moments its values and the page's bounds its window; built as filtered_grievances
@@ -144,7 +144,7 @@ def _page_columns(request, grievance_filter, page, group, now):
             found = found.filter(status__in=statuses)
         return page_columns(found)
 
-    key = ("inbox_rows", access.scope_key(user), ordering, group)
+    key = ("inbox_rows", scope, ordering, group)
     return prepared(key, build, *selectors.deadline_moments(now), window=(low or 0, high))
 
 
@@ -153,11 +153,12 @@ def inbox(request):
     now = timezone.now()
     grievance_filter, grievances, in_group, group = filtered_grievances(request, now)
     page = paginate(request, in_group)
+    scope = access.scope_key(request.user)
     rows = inbox_rows(
-        _page_columns(request, grievance_filter, page, group, now),
+        _page_columns(request, grievance_filter, page, group, now, scope),
         visible=selectors.grievances_visible_to(request.user),
-        now=timezone.now(),
-        scope=access.scope_key(request.user),
+        now=now,
+        scope=scope,
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -177,7 +178,7 @@ def inbox(request):
                     "status": request.GET.getlist("status"),
                 },
                 # The selects' querysets: what the user sees (filtered_grievances).
-                compiled_for=("inbox", access.scope_key(request.user)),
+                compiled_for=("inbox", scope),
             ),
             "statuses": _chosen_statuses(request, grievance_filter),
             "sort": _sort_links(request),

@@ -147,6 +147,14 @@ def _own(field: Field, base: type[Field], *methods: str) -> bool:
     return all(getattr(type(field), method) is getattr(base, method) for method in methods)
 
 
+# The DRF fields whose own to_representation answers a value of this exact type as it is.
+_KEPT_AS_IS = (
+    (serializers.CharField, str),
+    (serializers.BooleanField, bool),
+    (serializers.IntegerField, int),
+)
+
+
 def _representer(field: Field) -> Callable[[Any], Any]:
     """`field.to_representation`, or a function answering exactly what it answers, faster for
     the values a list mostly holds (module docstring). Made within the request, once per
@@ -161,12 +169,9 @@ def _representer(field: Field) -> Callable[[Any], Any]:
         field, serializers.MultipleChoiceField
     ):
         return _remembered(represent)
-    if _own(field, serializers.CharField, "to_representation"):
-        return lambda value: value if type(value) is str else represent(value)
-    if _own(field, serializers.BooleanField, "to_representation"):
-        return lambda value: value if type(value) is bool else represent(value)
-    if _own(field, serializers.IntegerField, "to_representation"):
-        return lambda value: value if type(value) is int else represent(value)
+    kept = _unchanged(field)
+    if kept is not None:
+        return lambda value: value if type(value) is kept else represent(value)
     if _own(field, serializers.DateTimeField, "to_representation", "enforce_timezone"):
         return _datetime_representer(field, represent)
     if _own(field, serializers.DateField, "to_representation"):
@@ -185,11 +190,7 @@ def _unchanged(field: Field) -> type | None:
     `bool`'s own values, `int(value)` of an int)."""
     if isinstance(field, serializers.SerializerMethodField | serializers.ChoiceField):
         return None
-    for base, kind in (
-        (serializers.CharField, str),
-        (serializers.BooleanField, bool),
-        (serializers.IntegerField, int),
-    ):
+    for base, kind in _KEPT_AS_IS:
         if _own(field, base, "to_representation"):
             return kind
     return None
