@@ -17,7 +17,7 @@ other than the ones drawn. tests/grievances/test_grievance_page_kept.py pins eve
 page against the form drawn plainly, for each input that changes it, in Chinese and English.
 """
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -25,12 +25,12 @@ from django import forms
 from django.template.loader import get_template
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from parks.core.recent import Recent
 from parks.templatetags.memo import ambient
 
 # Each kind of form times the languages, the days and the options it is drawn with: a few
-# hundred; when full it starts again (a miss costs one ordinary drawing).
-LIMIT = 512
-_drawn: dict[Hashable, SafeString] = {}
+# hundred; the least recently drawn are forgotten first (a miss costs one ordinary drawing).
+_drawn = Recent(512)
 
 
 def _plain(form: forms.BaseForm) -> SafeString:
@@ -45,14 +45,7 @@ def drawn(form: forms.BaseForm) -> SafeString:
     made = _made(form)
     if made is None:
         return _plain(form)
-    key = (type(form), made, inputs(), ambient())
-    found = _drawn.get(key)
-    if found is None:
-        found = _plain(form)
-        if len(_drawn) >= LIMIT:
-            _drawn.clear()
-        _drawn[key] = found
-    return found
+    return _drawn.kept((type(form), made, inputs(), ambient()), lambda: _plain(form))
 
 
 PLAIN_TYPES = frozenset({str, int, bool, type(None), date})

@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.safestring import SafeString, mark_safe
 
 from parks.core.prepared import prepared
+from parks.core.recent import Recent
 
 
 def _chosen(data, name) -> list[str]:
@@ -117,20 +118,15 @@ def _exact_columns(model, names: Sequence[str]) -> bool:
 # (label, the rows as read) -> (their choices, the key of their options, _options): the labels
 # and the key are pure functions of the rows (of exact columns, _exact_columns) and the label
 # function; the district's few hundred zones are labelled once per process, not per page.
-_LABELLED: dict[tuple, tuple[tuple, "_Known"]] = {}
-LABELLED_LIMIT = 64
+_LABELLED = Recent(64)
 
 
 def _labelled(label, rows: tuple) -> tuple[tuple, "_Known"]:
-    key = (label, rows)
-    found = _LABELLED.get(key)
-    if found is None:
+    def made():
         choices = tuple((str(pk), label(*values)) for pk, *values in rows)
-        found = (choices, _known(_options_key(choices)))
-        if len(_LABELLED) >= LABELLED_LIMIT:
-            _LABELLED.clear()
-        _LABELLED[key] = found
-    return found
+        return choices, _known(_options_key(choices))
+
+    return _LABELLED.kept((label, rows), made)
 
 
 def _options_key(choices) -> tuple:
@@ -181,19 +177,12 @@ def _drawn_options(choices, selected) -> str:
 # The markup is a pure function of the choices (each value and label with its type: a safe
 # string prints unescaped) and the selection, all in the key: the district's few hundred zones
 # are escaped once per process, not on every page of the inbox and the feed.
-_KEPT: dict[tuple, str] = {}
+_KEPT = Recent(256)
 _PLAIN = frozenset({str, SafeString})
-KEPT_LIMIT = 256
 
 
 def _kept_options(key, choices, selected) -> str:
-    found = _KEPT.get(key)
-    if found is None:
-        found = _drawn_options(choices, selected)
-        if len(_KEPT) >= KEPT_LIMIT:
-            _KEPT.clear()
-        _KEPT[key] = found
-    return found
+    return _KEPT.kept(key, lambda: _drawn_options(choices, selected))
 
 
 def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict:

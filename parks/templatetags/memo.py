@@ -31,12 +31,13 @@ from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from parks.core.recent import Recent
+
 register = template.Library()
 
-# Enough for every role × language × menu entry of the layout and a few pages of rows; when
-# full it starts again rather than tracking use (a miss costs one ordinary render).
-LIMIT = 4096
-_drawn: dict[tuple, SafeString] = {}
+# Enough for every role × language × menu entry of the layout and a few pages of rows; the
+# least recently drawn are forgotten first (a miss costs one ordinary render).
+_drawn = Recent(4096)
 _plain = False
 
 
@@ -138,13 +139,7 @@ class MemoNode(Node):
         if None in keys:
             return self._render_alone(context, values)
         key = (self, context.autoescape, context.use_l10n, ambient(), *keys)
-        found = _drawn.get(key)
-        if found is None:
-            found = self._render_alone(context, values)
-            if len(_drawn) >= LIMIT:
-                _drawn.clear()
-            _drawn[key] = found
-        return found
+        return _drawn.kept(key, lambda: self._render_alone(context, values))
 
 
 @register.tag
