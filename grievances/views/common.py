@@ -1,9 +1,7 @@
 """Helpers shared by the grievance pages: fetching in scope, saving through services, paging,
 status groups and the time left to a grievance's next deadline."""
 
-from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
@@ -18,7 +16,7 @@ from grievances.selectors import (
     with_deadline_flags,
 )
 from parks import access
-from parks.core.prepared import prepared
+from parks.core.prepared import prepared_get
 from parks.core.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
@@ -49,8 +47,6 @@ SHOWN_RELATED = (
     "survey",
     "source_activity",
 )
-# The largest id a BigAutoField holds: a longer one goes the plain way (a 404).
-LARGEST_ID = 2**63 - 1
 
 
 def visible_grievance(request, pk):
@@ -59,16 +55,12 @@ def visible_grievance(request, pk):
     The query `get_object_or_404` runs, compiled once per scope (parks.core.prepared): the key
     holds all its SQL depends on besides the id and the moments (access.scope_key)."""
     user = request.user
-    if pk > LARGEST_ID:
-        return get_object_or_404(_shown(grievances_visible_to(user)), pk=pk)
 
-    def build(pk, now, response_warn, resolution_warn):
-        visible = grievances_visible_to(user)
-        shown = _shown(visible, moments=(now, response_warn, resolution_warn))
-        return shown.filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+    def shown(now, response_warn, resolution_warn):
+        return _shown(grievances_visible_to(user), moments=(now, response_warn, resolution_warn))
 
     key = ("grievance_page", access.scope_key(user))
-    found = list(prepared(key, build, pk, *deadline_moments()))
+    found = prepared_get(key, shown, pk, *deadline_moments())
     if not found:
         raise Http404("No Grievance matches the given query.")
     (grievance,) = found  # one row: the primary key

@@ -41,6 +41,7 @@ from typing import Any, TypeVar, cast
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import MAX_GET_RESULTS
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
@@ -186,6 +187,24 @@ def prepared(
         sql = f"{sql} {connections[using].ops.limit_offset_sql(*window)}"
     query.prepared = (plan, sql, params, build, values, window)
     return queryset
+
+
+# The largest id a BigAutoField holds. A primary key's value reaches the SQL unwrapped (not as
+# an Int8 that stand_ins.fits could check), so a longer one is answered here, as Django's own
+# lookup answers it: no row, no query.
+LARGEST_ID = 2**63 - 1
+
+
+def prepared_get(key: Hashable, rows: Callable[..., QuerySet[M]], pk: int, *values: Any) -> list[M]:
+    """The rows `rows(*values).get(pk=pk)` reads (none, one, or more for a query that repeats
+    rows), by the query Django's `get` runs, compiled once per `key` (`prepared`)."""
+    if not -LARGEST_ID - 1 <= pk <= LARGEST_ID:
+        return []
+
+    def build(pk: int, *values: Any) -> QuerySet[M]:
+        return rows(*values).filter(pk=pk).order_by()[:MAX_GET_RESULTS]
+
+    return list(prepared(key, build, pk, *values))
 
 
 def prefetch_prepared(

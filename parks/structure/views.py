@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import prefetch_related_objects
-from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from parks import access
 from parks import access as parks_access
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
-from parks.core.prepared import prepared
+from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
 from parks.structure import services
@@ -63,23 +62,17 @@ def park_list(request):
     )
 
 
-# The largest id a BigAutoField holds: a longer one goes the plain way (a 404).
-LARGEST_ID = 2**63 - 1
-
-
 def _visible_park(user, pk: int) -> Park:
     """The park `pk` with its subdistrict and industries, if `user` sees it, else a 404: the
     query get_object_or_404 runs over the user's parks, compiled once per scope
     (parks.core.prepared; the key holds what the SQL depends on besides the id:
     access.scope_key). Its industries are read by the same prefetch as before."""
 
-    def build(pk):
-        visible = parks_access.parks_visible_to(user).select_related("subdistrict")
-        return visible.filter(pk=pk).order_by()[:MAX_GET_RESULTS]
-
-    if pk > LARGEST_ID:
-        raise Http404
-    found = list(prepared(("park_detail", access.scope_key(user)), build, pk))
+    found = prepared_get(
+        ("park_detail", access.scope_key(user)),
+        lambda: parks_access.parks_visible_to(user).select_related("subdistrict"),
+        pk,
+    )
     if len(found) != 1:  # none (a park's id is unique)
         raise Http404
     park = found[0]

@@ -22,7 +22,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-import grievances.views.common as common
 import grievances.views.detail as detail
 import grievances.views.merge as merge
 from grievances import drawn_forms, selectors
@@ -143,7 +142,7 @@ def _plain(key, build, *values, using="default"):
 
 
 def _plain_paths(monkeypatch):
-    monkeypatch.setattr(common, "prepared", _plain)
+    monkeypatch.setattr(plans, "prepared", _plain)  # the grievance: prepared_get
     monkeypatch.setattr(merge, "prepared", _plain)
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
 

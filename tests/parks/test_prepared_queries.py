@@ -17,7 +17,6 @@ from django.utils import timezone
 from rest_framework.generics import GenericAPIView
 from rest_framework.test import APIClient
 
-import grievances.api.views.grievances as grievance_views
 import parks.core.api.authentication as authentication
 from grievances.api.views.grievances import GrievanceViewSet
 from grievances.models import Attachment, Grievance, PersonalDataView
@@ -37,7 +36,7 @@ def _plain(key, build, *values, using="default"):
 
 
 def _plain_path(monkeypatch):
-    monkeypatch.setattr(grievance_views, "prepared", _plain)
+    monkeypatch.setattr(prepared_module, "prepared", _plain)  # the detail: prepared_get
     monkeypatch.setattr(authentication, "prepared", _plain)
     monkeypatch.setattr(GrievanceViewSet, "get_object", GenericAPIView.get_object)
 

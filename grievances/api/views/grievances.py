@@ -1,7 +1,6 @@
 """Grievances (职工诉求): intake, the workflow steps, timeline, extension requests, mediation
 and the rates (三率 and the others of grievances.rates), at /api/v1/grievances/."""
 
-from django.db.models.query import MAX_GET_RESULTS
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,7 @@ from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
-from parks.core.prepared import prefetch_prepared, prepared
+from parks.core.prepared import prefetch_prepared, prepared_get
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -98,24 +97,20 @@ def _as_shown(grievances, *, moments=None):
     )
 
 
-# The largest id a BigAutoField holds: a longer one goes the plain way (an empty result).
-LARGEST_ID = 2**63 - 1
-
-
 def _one_shown(user, pk: int):
     """The grievance `pk` as the detail shows it, if `user` sees it: the query get_object runs
     (`get(pk=…)` over _as_shown of the user's scope), compiled once per scope
     (parks.core.prepared; the key holds all the SQL depends on besides the id and the moments:
     access.scope_key)."""
 
-    def build(pk, now, response_warn, resolution_warn):
+    def shown(now, response_warn, resolution_warn):
         visible = selectors.grievances_visible_to(user)
         shown = _as_shown(visible, moments=(now, response_warn, resolution_warn))
         # Its attachments are read below, by the query their prefetch runs for one row.
-        return shown.filter(pk=pk).order_by().prefetch_related(None)[:MAX_GET_RESULTS]
+        return shown.prefetch_related(None)
 
     key = ("grievance_detail", access.scope_key(user))
-    found = list(prepared(key, build, pk, *selectors.deadline_moments()))
+    found = prepared_get(key, shown, pk, *selectors.deadline_moments())
     if len(found) == 1:
         prefetch_prepared(found[0], "attachments", "grievance_attachments", _attachments_of, pk)
     return found
@@ -227,7 +222,6 @@ class GrievanceViewSet(
             self.action != "retrieve"
             or set(self.request.query_params) - {"unmask"}
             or not pk.isdecimal()
-            or int(pk) > LARGEST_ID
         ):
             return super().get_object()
         found = _one_shown(self.request.user, int(pk))
