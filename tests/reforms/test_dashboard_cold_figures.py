@@ -186,3 +186,69 @@ def test_the_sections_the_page_counts_show_what_the_whole_report_shows(
     shown = _page(client)
     monkeypatch.setattr(dashboard, "SECTIONS_SHOWN", SECTIONS)
     assert _page(client) == shown
+
+
+def _grouped_months(scope, end):
+    """The trend's grievance months as one query grouped by TruncMonth (the plain path the
+    per-month aggregates replace)."""
+    from django.db.models.functions import TruncMonth
+
+    from parks.core.dates import month_start
+    from reforms.reporting.periods import as_instants, period_containing
+
+    first = month_start(end, -(dashboard.TREND_MONTHS - 1))
+    since, until = as_instants(first, period_containing("month", end)[1])
+    rows = (
+        selectors.only_counted(
+            scope.of(Grievance.objects.filter(received_at__gte=since, received_at__lt=until))
+        )
+        .order_by()
+        .annotate(month=TruncMonth("received_at"))
+        .values("month")
+        .annotate(**selectors.rate_counts(rates=spec.RATES, counted_only=True))
+    )
+    return {
+        timezone.localtime(row.pop("month")).date(): selectors.with_rates(row, spec.RATES)
+        for row in rows
+    }
+
+
+def test_the_trend_months_are_the_grouped_months_at_every_edge(
+    desk, park, other_park, subdistrict, time_machine, fresh_plans
+):
+    from reforms.reporting.contents import Scope
+    from reforms.reporting.models import Report
+
+    _histories(desk, park)
+    # Each side of the months' local midnights, the first month's and the year's ends, the
+    # instants before and after the twelve months, in two parks; a withdrawn one counts nowhere.
+    for moment in (
+        local(2025, 7, 1, 0, 0),
+        local(2025, 6, 30, 23, 59, 59, 999999),
+        local(2026, 3, 1, 0, 0),
+        local(2026, 2, 28, 23, 59, 59, 999999),
+        local(2026, 6, 30, 23, 59, 59, 999999),
+        local(2026, 7, 1, 0, 0),
+    ):
+        for where in (park, other_park):
+            GrievanceFactory(park=where, received_at=moment)
+    GrievanceFactory(park=park, received_at=local(2026, 3, 1, 0, 0), status="withdrawn")
+    time_machine.move_to(TODAY)
+    scopes = (
+        {"scope": "district"},
+        {"scope": "subdistrict", "subdistrict": subdistrict},
+        {"scope": "park", "park": park},
+        {"scope": "park", "park": other_park},
+    )
+    for scope_kwargs in scopes:
+        for end in (date(2026, 6, 10), date(2026, 2, 28)):
+            report = Report(
+                period_kind="month", period_start=end.replace(day=1), period_end=end, **scope_kwargs
+            )
+            scope = Scope(report)
+            grouped = _grouped_months(scope, end)
+            # Twice: compiled the first time, run from its plan the second.
+            for _ in range(2):
+                assert dashboard._trends(scope, end)[1] == grouped
+    # The last: the other park from March 2025 to February 2026, three of its six.
+    assert sum(row["received"] for row in grouped.values()) == 3
