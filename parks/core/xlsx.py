@@ -34,12 +34,17 @@ RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 PACKAGE_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # Fast enough (level 6 costs twice the time for a file a fifth smaller).
 COMPRESS_LEVEL = 3
+# Text cells a sheet keeps made (Worksheet._texts), of texts this long at most: some 3 MB.
+MAX_TEXTS = 10_000
+MAX_KEPT_TEXT = 64
 
 
 def _serial(value) -> str:
     """A date or datetime as Excel's day number (what openpyxl writes, and reads back)."""
     if isinstance(value, datetime):
-        delta = value.replace(tzinfo=None) - EXCEL_EPOCH
+        # A naive moment (the exports' local times) is subtracted as it is: replace() would
+        # only copy it, once for each of a big sheet's hundreds of thousands of times.
+        delta = (value if value.tzinfo is None else value.replace(tzinfo=None)) - EXCEL_EPOCH
     elif isinstance(value, date):
         delta = datetime(value.year, value.month, value.day) - EXCEL_EPOCH  # noqa: DTZ001
     else:  # a time of day
@@ -182,6 +187,10 @@ class Worksheet:
         self._row = 0
         self._letters: list[str] = []
         self._attributes: dict[tuple[str | None, bool, bool], str] = {}
+        # A text cell after its reference, by (bold, text): a big sheet's texts are mostly the
+        # same few (a park's, a zone's, a unit's name, a status), so each is cleaned, escaped
+        # and formatted once. Bounded (MAX_TEXTS short texts), so unique ones cost no memory.
+        self._texts: dict[tuple[bool, str], str] = {}
         views = ""
         if freeze_header:
             views = (
@@ -221,7 +230,7 @@ class Worksheet:
         self._row += 1
         row = str(self._row)
         self._letter(max(len(values) - 1, 0))
-        letters, attribute = self._letters, self._attribute
+        letters, attribute, texts = self._letters, self._attribute, self._texts
         cells = []
         add = cells.append
         for index, value in enumerate(values):
@@ -229,9 +238,10 @@ class Worksheet:
                 continue
             ref = letters[index] + row
             if type(value) is str:  # the common case first; other texts come last
-                text, quoted = neutral_text(value)
-                add(f'<c r="{ref}" t="inlineStr"{attribute(None, bold, quoted)}><is>')
-                add(f'<t xml:space="preserve">{escape(text)}</t></is></c>')
+                cell = texts.get((bold, value))
+                if cell is None:
+                    cell = self._text_cell(value, bold)
+                add(f'<c r="{ref}"{cell}')
             elif isinstance(value, bool):
                 add(f'<c r="{ref}" t="b"{attribute(None, bold, False)}><v>{int(value)}</v></c>')
             elif isinstance(value, int | float | Decimal):
@@ -246,6 +256,17 @@ class Worksheet:
                 add(f'<c r="{ref}" t="inlineStr"{attribute(None, bold, quoted)}><is>')
                 add(f'<t xml:space="preserve">{escape(text)}</t></is></c>')
         self._write(f'<row r="{row}">{"".join(cells)}</row>')
+
+    def _text_cell(self, value: str, bold: bool) -> str:
+        """A text cell after its reference (`<c r="A1"` + this), kept while MAX_TEXTS allows."""
+        text, quoted = neutral_text(value)
+        cell = (
+            f' t="inlineStr"{self._attribute(None, bold, quoted)}><is>'
+            f'<t xml:space="preserve">{escape(text)}</t></is></c>'
+        )
+        if len(value) <= MAX_KEPT_TEXT and len(self._texts) < MAX_TEXTS:
+            self._texts[bold, value] = cell
+        return cell
 
     def close(self) -> None:
         self._write("</sheetData></worksheet>")

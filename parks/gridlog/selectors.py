@@ -151,9 +151,7 @@ def activities_per_month(*, parks: QuerySet | None, first: date, last: date) -> 
     """Entries per local month from the month of `first` to the month of `last`, of the parks
     `parks` (None: every park). Months without entries are missing."""
     if use_rollup():
-        summed = ActivityRollup.objects.filter(month__gte=first.replace(day=1), month__lte=last)
-        if parks is not None:
-            summed = summed.filter(park__in=parks)
+        summed = _rollup_months(first, last).filter(_of_parks(parks))
         rows = summed.order_by().values("month").annotate(count=Sum("n"))
         return {row["month"]: row["count"] for row in rows if row["count"]}
     logged = _months_of_log(first, last)
@@ -179,9 +177,8 @@ def zones_covered_per_month(
     none did are missing."""
     if use_rollup():
         rows = (
-            ActivityRollup.objects.filter(
-                _in_zones(zones), month__gte=first.replace(day=1), month__lte=last, n__gt=0
-            )
+            _rollup_months(first, last)
+            .filter(_covering(zones))
             .order_by()
             .values("month")
             .annotate(covered=Count("grid_zone", distinct=True))
@@ -194,6 +191,51 @@ def zones_covered_per_month(
         .values("month")
     )
     return _by_local_month(monthly.annotate(covered=Count("grid_zone", distinct=True)), "covered")
+
+
+def _rollup_months(first: date, last: date) -> QuerySet[ActivityRollup]:
+    """Rollup rows of the local months from `first`'s to `last`'s."""
+    return ActivityRollup.objects.filter(month__gte=first.replace(day=1), month__lte=last)
+
+
+def _of_parks(parks: QuerySet | None) -> Q:
+    """The rollup rows activities_per_month counts: those of `parks` (None: of every park)."""
+    return Q() if parks is None else Q(park__in=parks)
+
+
+def _covering(zones: QuerySet[GridZone] | None) -> Q:
+    """The rollup rows zones_covered_per_month counts the zones of: entries in `zones`."""
+    return _in_zones(zones) & Q(n__gt=0)
+
+
+def activities_and_zones_covered_per_month(
+    *, parks: QuerySet | None, zones: QuerySet[GridZone] | None, first: date, last: date
+) -> tuple[dict[date, int], dict[date, int]]:
+    """(activities_per_month(parks=…), zones_covered_per_month(zones=…)) for the same months,
+    in one query over the rollup: each figure's rows are its own column's filter, so the rows
+    both read (the district's year is ~40,000) are read once (the dashboard's trend)."""
+    if not use_rollup():
+        return (
+            activities_per_month(parks=parks, first=first, last=last),
+            zones_covered_per_month(zones=zones, first=first, last=last),
+        )
+    counted, covering = _of_parks(parks), _covering(zones)
+    rows = (
+        # Every row of the months counts its entries when every park is counted.
+        _rollup_months(first, last)
+        .filter(Q() if parks is None else counted | covering)
+        .order_by()
+        .values("month")
+        .annotate(
+            count=Sum("n", filter=None if parks is None else counted),
+            covered=Count("grid_zone", distinct=True, filter=covering),
+        )
+    )
+    rows = list(rows)
+    return (
+        {row["month"]: row["count"] for row in rows if row["count"]},
+        {row["month"]: row["covered"] for row in rows if row["covered"]},
+    )
 
 
 # --- Entries and participants over periods of days -------------------------------------------

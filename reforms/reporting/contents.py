@@ -49,6 +49,7 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Count, Exists, F, Q, QuerySet
 from django.utils import timezone
@@ -58,6 +59,7 @@ from grievances.models import Grievance, SurveyCampaign
 from parks import access
 from parks.core.db import chinese_order
 from parks.core.figures import percent
+from parks.core.prepared import prepared_aggregate
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.selectors import zone_logged
@@ -145,21 +147,38 @@ def _zone_logged(start: date, end: date) -> Exists:
 FINISHED = ("done", "done_on_time", "due", "due_pending", "due_counted", "due_done_on_time")
 
 
+def _finished(prefix: str, today: date, a: date, b: date) -> dict:
+    """Tasks finished and due from `a` to `b` (_tasks), judged on `today`."""
+    done = Q(done_on__gte=a, done_on__lte=b)
+    expressions = {
+        "done": Count("pk", filter=done),
+        "done_on_time": Count("pk", filter=done & Q(done_on__lte=F("due_date"))),
+        # Due in the period, cancelled ones excepted (no longer chased).
+        **on_time_counts(today, a, b),
+    }
+    return {f"{prefix}{key}": value for key, value in expressions.items()}
+
+
+def _task_counts(scope: Scope, names: tuple[str, ...], today, start, end, *compared_days):
+    """_tasks' aggregate (queryset, aggregates): the compared periods' days follow in pairs, in
+    the order of `names`. It reads nothing else but the scope, which is in its plan's key."""
+    pairs = zip(compared_days[::2], compared_days[1::2], strict=True)
+    return scope.tasks().order_by(), {
+        "total": Count("pk"),
+        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TaskStatus.values},
+        **_finished("", today, start, end),
+        **{
+            figure: expression
+            for name, (a, b) in zip(names, pairs, strict=True)
+            for figure, expression in _finished(f"{name}_", today, a, b).items()
+        },
+    }
+
+
 def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared) -> dict:
     """Tasks as they stand today by status and warning; those finished and due in each period,
     and the on-time rate of those due, as reforms.tasks.selectors defines it (judged on `today`).
     Two queries: the warnings, and the rest."""
-
-    def finished(prefix: str, a: date, b: date) -> dict:
-        done = Q(done_on__gte=a, done_on__lte=b)
-        expressions = {
-            "done": Count("pk", filter=done),
-            "done_on_time": Count("pk", filter=done & Q(done_on__lte=F("due_date"))),
-            # Due in the period, cancelled ones excepted (no longer chased).
-            **on_time_counts(today, a, b),
-        }
-        return {f"{prefix}{key}": value for key, value in expressions.items()}
-
     # The warnings grouped in a query of their own: an aggregate over tasks annotated with
     # their warning copies the annotation into every one of its columns to compile it.
     warnings = dict(
@@ -168,20 +187,12 @@ def _tasks(scope: Scope, today: date, start: date, end: date, compared: Compared
         .values_list("warning")
         .annotate(n=Count("pk"))
     )
-    counts = (
-        scope.tasks()
-        .order_by()
-        .aggregate(
-            total=Count("pk"),
-            **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in TaskStatus.values},
-            **finished("", start, end),
-            **{
-                figure: expression
-                for name, (a, b) in compared.items()
-                for figure, expression in finished(f"{name}_", a, b).items()
-            },
-        )
-    )
+    # Some twenty filtered counts took longer to build and compile than PostgreSQL took to
+    # count them: compiled once per scope and compared periods (parks.core.prepared).
+    report, names = scope.report, tuple(compared)
+    key = ("report_tasks", report.scope, report.subdistrict_id, report.park_id, names)
+    days = [day for period in compared.values() for day in period]
+    counts = prepared_aggregate(key, partial(_task_counts, scope, names), today, start, end, *days)
 
     def period(prefix: str) -> dict:
         figures = {key: counts[f"{prefix}{key}"] for key in FINISHED}

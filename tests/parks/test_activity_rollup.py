@@ -29,7 +29,14 @@ def figures(**scope):
     if parks is None:
         # Every zone, as the district's dashboard asks: the same as naming them all.
         assert selectors.zones_covered_per_month(zones=None, first=FIRST, last=LAST) == covered
-    return (selectors.activities_per_month(parks=parks, first=FIRST, last=LAST), covered)
+    counted = selectors.activities_per_month(parks=parks, first=FIRST, last=LAST)
+    # The dashboard's one query for both: the same figures, for the district and for parks.
+    for zones_asked in (zones, None) if parks is None else (zones,):
+        both = selectors.activities_and_zones_covered_per_month(
+            parks=parks, zones=zones_asked, first=FIRST, last=LAST
+        )
+        assert both == (counted, covered)
+    return (counted, covered)
 
 
 def weekly(**scope):

@@ -7,8 +7,8 @@ and compared with as many days at the start of the period before (1–10 June wi
 with the whole of it. A complete period with a done report of the same scope shows that report's
 snapshot; anything computed is cached for CACHE_SECONDS, so reloading the page or opening it
 from several desks does not run some thirty aggregate queries over all the data each time. The
-monthly trends (twelve months ending with the period) are one grouped query over grievances
-and two over the grid log's monthly rollup (parks.gridlog.selectors), not over the raw log. The
+monthly trends (twelve months ending with the period) are one query over grievances
+and one over the grid log's monthly rollup (parks.gridlog.selectors), not over the raw log. The
 page runs the same number of queries however many parks there are; static/js/dashboard.js
 draws the charts from the numbers the tables print (json_script).
 """
@@ -177,7 +177,8 @@ def _rank_links(request, rank):
 
 def _trends(scope, end):
     """The three rates, grievances received, activities and grid coverage per month, for the
-    twelve months ending with the period's month: two grouped queries and one over the zones."""
+    twelve months ending with the period's month: one query over the grievances, one over the
+    grid log's monthly rollup."""
     first = month_start(end, -(TREND_MONTHS - 1))
     last = period_containing(PeriodKind.MONTH, end)[1]
     since, until = as_instants(first, last)
@@ -186,8 +187,8 @@ def _trends(scope, end):
     # Entries and covered zones per month from the grid log's rollup (parks.gridlog.selectors),
     # the same figures the raw log gives; covered as the report counts it (zone_logged).
     parks = None if scope.is_district else scope.parks.values("pk")
-    counted = gridlog_selectors.activities_per_month(parks=parks, first=first, last=last)
-    covered = gridlog_selectors.zones_covered_per_month(
+    counted, covered = gridlog_selectors.activities_and_zones_covered_per_month(
+        parks=parks,
         zones=None if scope.is_district else scope.of(GridZone.objects.all()),
         first=first,
         last=last,
