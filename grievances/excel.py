@@ -17,6 +17,7 @@ from grievances.models import Grievance
 from grievances.selectors import complainant_shown
 from parks.core.excel import XLSX_CONTENT_TYPE  # noqa: F401  (tests import it here)
 from parks.core.xlsx import Workbook
+from parks.structure.models import User
 
 SHEET_TITLE = "职工诉求"
 # Rows are fetched from the database in chunks, never all at once.
@@ -56,34 +57,6 @@ FLAG_LABELS = {
     "ok": pgettext_lazy("time limit", "On time"),
     "done": pgettext_lazy("time limit", "Done"),
 }
-
-
-# What grievance_row and the masking rule (access.handles: the handling unit) read: the rest of
-# each row (and of its park, unit and handler) is left in the database.
-SHEET_FIELDS = (
-    "tracking_code",
-    "park__name",
-    "grid_zone__code",
-    "grid_zone__name",
-    "channel",
-    "category",
-    "title",
-    "description",
-    *Grievance.PERSONAL_FIELDS,
-    "status",
-    "handling_unit__name",
-    "handler__display_name",
-    "handler__username",
-    "received_at",
-    "response_due_at",
-    "resolution_due_at",
-    "responded_at",
-    "resolved_at",
-    "closed_at",
-    "satisfaction",
-    "rectified",
-    "reply",
-)
 
 
 class Labels:
@@ -140,6 +113,92 @@ def grievance_row(grievance, *, revealed: bool, labels: Labels | None = None) ->
     ]
 
 
+# What grievance_row and the masking rule (access.handles: the handling unit) read, as columns:
+# the grievance's own (and the inbox's deadline flag), read under their names, then its related
+# rows' and the ids that say whether it has one. The rest stays in the database.
+SHEET_ATTRIBUTES = (
+    "pk",
+    "tracking_code",
+    "channel",
+    "category",
+    "title",
+    "description",
+    *Grievance.PERSONAL_FIELDS,
+    "status",
+    "handling_unit_id",
+    "received_at",
+    "response_due_at",
+    "resolution_due_at",
+    "responded_at",
+    "resolved_at",
+    "closed_at",
+    "satisfaction",
+    "rectified",
+    "reply",
+    "deadline_flag",
+)
+SHEET_COLUMNS = (
+    *SHEET_ATTRIBUTES,
+    "park__name",
+    "grid_zone_id",
+    "grid_zone__code",
+    "grid_zone__name",
+    "handling_unit__name",
+    "handler_id",
+    "handler__display_name",
+    "handler__username",
+)
+
+
+class _Related:
+    """A related row as grievance_row reads it: its name (a park, a unit) or code and name (a
+    zone)."""
+
+    __slots__ = ("code", "name")
+
+    def __init__(self, name: str, code: str = "") -> None:
+        self.name, self.code = name, code
+
+
+class _SheetRow:
+    """A grievance read as the columns the sheet and the masking rule read (SHEET_COLUMNS),
+    under the names they read on a Grievance: a model instance per row and per related row
+    (some 130,000 for 50,000 grievances) was half the reading of a big export."""
+
+    __slots__ = (*SHEET_ATTRIBUTES, "park", "grid_zone", "handling_unit", "handler")
+
+
+def _sheet_rows(grievances):
+    """The grievances as _SheetRow objects, read a chunk at a time. A handler is named by the
+    User model's own str() (made once per person), so the sheet names people as pages do."""
+    handlers: dict[tuple[str, str], str] = {}
+    parks: dict[str, _Related] = {}
+    units: dict[str, _Related] = {}
+    zones: dict[tuple[str, str], _Related] = {}
+    width = len(SHEET_ATTRIBUTES)
+    rows = grievances.values_list(*SHEET_COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    for values in rows:
+        row = _SheetRow.__new__(_SheetRow)
+        for name, value in zip(SHEET_ATTRIBUTES, values, strict=False):
+            setattr(row, name, value)
+        park, zone_id, code, zone, unit, handler_id, display, username = values[width:]
+        row.park = parks.get(park) or parks.setdefault(park, _Related(park))
+        row.grid_zone = (
+            None if zone_id is None else zones.setdefault((code, zone), _Related(zone, code))
+        )
+        row.handling_unit = (
+            None if row.handling_unit_id is None else units.setdefault(unit, _Related(unit))
+        )
+        if handler_id is None:
+            row.handler = None
+        else:
+            key = (display, username)
+            if key not in handlers:
+                handlers[key] = str(User(display_name=display, username=username))
+            row.handler = handlers[key]
+        yield row
+
+
 def write_grievances(grievances, stream, *, reveal, counted=iter) -> array:
     """Write grievances (related rows joined) as .xlsx to `stream`; return the revealed ids
     (8 bytes each, not an object each). `counted` wraps the rows as they are read (the export
@@ -152,8 +211,7 @@ def write_grievances(grievances, stream, *, reveal, counted=iter) -> array:
     revealed = array("q")
     with translation.override("zh-hans"):
         labels = Labels()
-        rows = grievances.only(*SHEET_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-        for grievance in counted(rows):
+        for grievance in counted(_sheet_rows(grievances)):
             shown = bool(reveal(grievance))
             if shown:
                 revealed.append(grievance.pk)

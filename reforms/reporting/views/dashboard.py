@@ -36,6 +36,7 @@ from parks.core.db import chinese_order
 from parks.core.figures import percent
 from parks.core.forms import DATE_INPUT, BootstrapFormMixin
 from parks.core.prepared import prepared
+from parks.core.row_urls import pk_url
 from parks.core.tallies import rollups_kept
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.models import Activity
@@ -141,14 +142,15 @@ def _ranking(by_park, rank, query):
         {
             "park": row["park"],
             "name": row["park_name"],
-            "url": reverse("reforms:dashboard_park", args=[row["park"]]) + suffix,
-            "figures": park_figures(row),
-            "cells": park_cells(park_figures(row)),
+            "url": pk_url("reforms:dashboard_park", row["park"]) + suffix,
+            "figures": figures,
+            "cells": park_cells(figures),
             "tasks": row["tasks"],
             "coverage": row["coverage"],
             "grievances": row["grievances"],
         }
         for row in by_park
+        for figures in (park_figures(row),)
     ]
     known = [row for row in rows if row["figures"][key] is not None]
     unknown = [row for row in rows if row["figures"][key] is None]

@@ -8,6 +8,7 @@ spec give its own label.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -189,8 +190,10 @@ class Rank:
     def heading(self):
         return self.label or self.figure.heading
 
-    @property
+    @cached_property
     def is_percent(self) -> bool:
+        # The declaration's kind, the same in every language: read once per rank, not for
+        # each of the ranking's some 500 cells.
         return self.figure.kind == shape.PERCENT
 
     def value(self, row: dict):
