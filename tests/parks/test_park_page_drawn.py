@@ -3,6 +3,7 @@ shared markup) print what the plain drawing prints, byte for byte, in as many qu
 every role and both languages; the grid-zone table prints what the table drawn from the zones
 themselves printed, and a panel's drawn values (Panel.drawn) what the panel does."""
 
+import dataclasses
 import re
 
 import pytest
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from parks.core.prepared import prefetch_many_to_many_prepared
-from parks.core.related import Panel, PanelItem
+from parks.core.related import DrawnPanel, Panel, PanelItem
 from parks.templatetags import memo
 from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory, UserFactory
 from tests.page_helpers import page_as
@@ -144,3 +145,11 @@ def test_the_industries_prefetched_once_are_djangos_prefetch(park, other_park, f
         assert len(after) == 0
         assert [(i.pk, i.name) for i in listed] == [(i.pk, i.name) for i in plain.industries.all()]
         assert listed and all(i._prefetch_related_val_park_id == pk for i in listed)
+
+
+def test_a_drawn_panel_holds_every_field_of_a_panel_the_shared_markup_may_read():
+    """A field added to Panel must reach _panel.html through Panel.drawn too: every field but
+    the two a panel drawing itself uses (template, extra)."""
+    panel_fields = [field.name for field in dataclasses.fields(Panel)]
+    drawn_fields = [field.name for field in dataclasses.fields(DrawnPanel)]
+    assert drawn_fields == [name for name in panel_fields if name not in ("template", "extra")]
