@@ -19,6 +19,7 @@ from grievances.views.common import STATUS_GROUPS, next_deadline
 from parks import access
 from parks.core import related
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.core.row_urls import named_url, pk_url
 from parks.core.tallies import count
 from parks.structure.models import Park
 
@@ -137,7 +138,7 @@ def _open_grievances(key, user, query, *, links=(), **known):
 def _poster_link(user, park):
     if not access.may_print_posters(user, park):
         return []
-    return [(_("QR posters"), reverse("grievances:qr_poster", args=[park.pk]))]
+    return [(_("QR posters"), pk_url("grievances:qr_poster", park.pk))]
 
 
 # The moments a park panel's rows are counted with: a row's deadline flags (what the moments
@@ -167,7 +168,7 @@ def park_panel(user, park):
         key="grievances",
         title=_("Open grievances"),
         count=related.count_once(key, open_rows, park.pk, *COUNTED_AT),
-        url=f"{reverse('grievances:inbox')}?{link.urlencode()}",
+        url=f"{named_url('grievances:inbox')}?{link.urlencode()}",
         items=_as_items(
             related.first_once(key, lambda *v: _shown(open_rows(*v)), park.pk, *moments),
             moments[0],

@@ -38,9 +38,10 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, prefetch_related_objects
 from django.db.models.query import MAX_GET_RESULTS
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
@@ -227,6 +228,37 @@ def prefetch_prepared(
     found._prefetch_done = True
     cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
     cache[field.remote_field.cache_name] = found
+
+
+def prefetch_many_to_many_prepared(instance: Model, name: str, key: Hashable) -> None:
+    """Leave on `instance` what `prefetch_related_objects([instance], name)` leaves for its
+    many-to-many field `name` (its manager answers `.all()` without a query), the prefetch's
+    query compiled once per `key` (which holds the model and `name`'s meaning: the caller's).
+
+    The query is the one Django's prefetch runs for this instance: built by the relation's own
+    manager (get_prefetch_querysets) for a stand-in of the instance with the plan's id, and its
+    rows kept as prefetch_one_level keeps them. The manager hints the instance to the database
+    routers; with a router configured, the hint could choose the database, so the plain
+    prefetch runs instead."""
+    if settings.DATABASE_ROUTERS:
+        prefetch_related_objects([instance], name)
+        return
+    model = type(instance)
+
+    def build(pk: Any) -> QuerySet:
+        stand_in = model(pk=pk)
+        manager = getattr(stand_in, name)
+        queryset = manager.get_prefetch_querysets([stand_in])[0]
+        queryset._hints = {}  # the instance hint, read by routers alone (none: above)
+        return queryset
+
+    rows = list(prepared(key, build, instance.pk))
+    manager = getattr(instance, name)
+    found = manager.get_queryset()
+    found._result_cache = rows
+    found._prefetch_done = True
+    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
+    cache[manager.prefetch_cache_name] = found
 
 
 # --- Aggregates ------------------------------------------------------------------------------

@@ -58,6 +58,37 @@ class Panel:
     template: str = ""  # a panel that draws itself instead of the shared markup
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def drawn(self) -> "DrawnPanel":
+        """What templates/_panel.html prints of this panel, as values `{% memo %}` can key
+        (templates/_related_panels.html): the same fields, the lists made tuples. Not for a
+        panel that draws itself (`template`), whose `extra` holds rows the memo cannot key."""
+        return DrawnPanel(
+            key=self.key,
+            title=self.title,
+            count=self.count,
+            url=self.url,
+            items=tuple(self.items),
+            icon=self.icon,
+            links=tuple(self.links),
+            empty_text=self.empty_text,
+        )
+
+
+@dataclass(frozen=True)
+class DrawnPanel:
+    """Panel.drawn: every field _panel.html reads, none it does not (parks.templatetags.memo
+    keys a fragment on all of a frozen dataclass's fields)."""
+
+    key: str
+    title: str
+    count: int
+    url: str
+    items: tuple[PanelItem, ...]
+    icon: str
+    links: tuple[tuple[str, str], ...]
+    empty_text: str
+
 
 class Asker:
     """What a FilterSet's choices need of a request (parks.access.for_request): who is asking.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core import related, tallies
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.core.row_urls import named_url
 from parks.gridlog import selectors
 
 # What a panel's row shows (its text, link, note and badge): the feed's rows read with these
@@ -66,7 +67,7 @@ def _panel(activities, count, key, value):
         title=_("Grid log"),
         # A park's count reads its tally row, as the feed's does, not its thousands of entries.
         count=count,
-        url=f"{reverse('parks:activity_feed')}?{urlencode({key: value})}",
+        url=f"{named_url('parks:activity_feed')}?{urlencode({key: value})}",
         items=items,
         icon="bi-journal-text",
         empty_text=_("Nothing logged yet."),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from parks.core.dates import period_presets
 from parks.core.filter_bar import filter_bar
+from parks.core.row_urls import named_url
 from parks.core.view_helpers import paginate, save_form
 from reforms.ledgers import policy, selectors, services
 from reforms.ledgers.choices import ProposalStatus, PublicityChannel
@@ -99,7 +100,9 @@ class Ledger:
     money_fields: tuple[str, ...] = ()
 
     def url(self, action: str, *args) -> str:
-        return reverse(f"reforms:{self.url_prefix}_{action}", args=args)
+        name = f"reforms:{self.url_prefix}_{action}"
+        # A page without arguments (the list a park's ledger panel links to) reversed once.
+        return reverse(name, args=args) if args else named_url(name)
 
 
 LEDGERS = {

@@ -22,6 +22,7 @@ from parks.core import related
 from parks.core.choice_display import choice_label
 from parks.core.db import counts_at_once
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
+from parks.core.row_urls import named_url, pk_url
 from parks.structure.models import Park
 from reforms.ledgers.selectors import ledger_visible_to
 from reforms.ledgers.views import LEDGERS
@@ -85,7 +86,7 @@ def _table_url(query: QueryDict, **more) -> str:
     link = query.copy()
     for name, value in more.items():
         link[name] = value
-    return f"{reverse('reforms:task_list')}?{link.urlencode()}"
+    return f"{named_url('reforms:task_list')}?{link.urlencode()}"
 
 
 def _by_level(rows):
@@ -264,7 +265,7 @@ def park_tasks_panel(user, park):
     }
     query = QueryDict(mutable=True)
     query["park"] = str(park.pk)
-    roadmap = (_("Roadmap"), reverse("reforms:park_roadmap", args=[park.pk]))
+    roadmap = (_("Roadmap"), pk_url("reforms:park_roadmap", park.pk))
     return _levels_panel(
         "tasks",
         _("Reform tasks"),
@@ -323,7 +324,7 @@ def _ledgers_panel(park, counts) -> Panel:
         key="ledgers",
         title=_("Ledgers"),
         count=sum(int(item.badge) for item in items),
-        url=f"{reverse('reforms:ledgers')}?park={park.pk}",
+        url=f"{named_url('reforms:ledgers')}?park={park.pk}",
         items=items,
         icon="bi-journal-bookmark",
     )
@@ -364,7 +365,7 @@ def park_reports_panel(user, park):
         key="reports",
         title=_("Progress reports"),
         count=count,
-        url=f"{reverse('reforms:report_list')}?park={park.pk}",
+        url=f"{named_url('reforms:report_list')}?park={park.pk}",
         items=[
             PanelItem(
                 text=str(report),

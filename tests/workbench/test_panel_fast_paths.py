@@ -33,6 +33,8 @@ ROW_PAGES = (
     "reforms:task_detail",
     "reforms:report_detail",
     "reforms:order_detail",
+    "grievances:qr_poster",
+    "reforms:park_roadmap",
 )
 
 
@@ -51,7 +53,22 @@ def test_a_rows_address_is_reverses_for_every_id_language_and_prefix(name, langu
         assert pk_url(name, 42) == reverse(name, args=[42])
 
 
-@pytest.mark.parametrize("name", ["parks:audit", "reforms:order_list", "reforms:order_issue"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "parks:audit",
+        "reforms:order_list",
+        "reforms:order_issue",
+        # The park page's panels (grievances, grid log, tasks, ledgers, reports).
+        "grievances:inbox",
+        "parks:activity_feed",
+        "reforms:task_list",
+        "reforms:ledgers",
+        "reforms:report_list",
+        "reforms:care_payment_list",
+        "reforms:proposal_list",
+    ],
+)
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_route_without_arguments_is_reversed_once_per_language_and_prefix(name, language):
     with translation.override(language):
