@@ -54,7 +54,8 @@ MIDDLEWARE = [
     "parks.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user's row read by a query compiled once (parks/core/signed_in.py).
+    "parks.core.signed_in.AuthenticationMiddleware",
     # A subdistrict's park ids are read once per request for the scope filters (parks.access).
     "parks.access.scope.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
