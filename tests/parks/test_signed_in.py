@@ -66,8 +66,9 @@ def _read(get_user, session_key):
 
 def _unnamed(sql):
     """The SQL without what differs between two reads of copies of one session: the copy's
-    key, the moment it is saved at, the savepoint's name."""
+    key, the moment it is saved at (also signed into its data), the savepoint's name."""
     sql = re.sub(r"'[a-z0-9]{32}'", "'<key>'", sql)
+    sql = re.sub(r"'[.]?[A-Za-z0-9_-]+:[A-Za-z0-9]+:[A-Za-z0-9_-]+'", "'<signed data>'", sql)
     sql = re.sub(r"'[0-9-]{10} [0-9:.+]+'::timestamptz", "'<moment>'", sql)
     return re.sub(r'"s[0-9]+_x[0-9]+"', '"<savepoint>"', sql)
 
