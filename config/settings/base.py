@@ -47,14 +47,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, the header built once per setting (parks/core/csp.py).
+    "parks.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parks.core.middleware.ChosenLanguageMiddleware",
     "parks.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user's row read by a query compiled once (parks/core/signed_in.py).
+    "parks.core.signed_in.AuthenticationMiddleware",
     # A subdistrict's park ids are read once per request for the scope filters (parks.access).
     "parks.access.scope.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -27,6 +27,7 @@ from operator import attrgetter
 from django import template
 from django.template.base import Node, NodeList, Parser, Token, token_kwargs
 from django.template.context import Context
+from django.template.loader_tags import BlockNode
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -117,7 +118,10 @@ def _frozen_fields(kind: type) -> tuple[attrgetter, int] | None:
 
 
 class MemoNode(Node):
-    child_nodelists = ("nodelist",)
+    # Not walked by get_nodes_by_type: `{% extends %}` looks for the blocks of the layout on
+    # every page, and its memos hold most of its nodes (~0.16 ms of CPU a page). A memo holds no
+    # block (refused below), so the walk finds the same blocks without them.
+    child_nodelists = ()
 
     def __init__(self, nodelist: NodeList, values: dict):
         self.nodelist = nodelist
@@ -150,4 +154,7 @@ def memo(parser: Parser, token: Token) -> MemoNode:
         raise template.TemplateSyntaxError("memo takes only name=value arguments")
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
+    if nodelist.get_nodes_by_type(BlockNode):
+        # A block drawn once for its named values alone could not be overridden per page.
+        raise template.TemplateSyntaxError("memo holds no {% block %}")
     return MemoNode(nodelist, values)
