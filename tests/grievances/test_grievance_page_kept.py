@@ -44,8 +44,10 @@ from grievances.models import (
     ReplyTemplate,
 )
 from grievances.replies import templates_for
+from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
 from parks.core import prepared as plans
+from parks.core.recent import Recent
 from parks.structure.choices import Role
 from tests.factories import GrievanceFactory, UserFactory
 from tests.grievances import pages_helpers as shared
@@ -62,8 +64,12 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def nothing_kept():
     drawn_forms.forget()
+    duplicate_rows._rows.clear()
+    selectors._MEDIATORS.clear()
     yield
     drawn_forms.forget()
+    duplicate_rows._rows.clear()
+    selectors._MEDIATORS.clear()
 
 
 @pytest.fixture
@@ -145,6 +151,8 @@ def _plain_paths(monkeypatch):
     monkeypatch.setattr(plans, "prepared", _plain)  # the grievance: prepared_get
     monkeypatch.setattr(merge, "prepared", _plain)
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
+    monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
+    monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -339,9 +347,11 @@ def test_a_duplicate_row_prints_what_the_template_printed(park, union, language,
     rows = [
         GrievanceFactory(park=park, title='<b>拖欠</b> & "工资"', received_at=NOW),
         _in(Status.IN_PROGRESS, GrievanceFactory(park=park, title="x'y"), union),
+        GrievanceFactory(park=park, title=duplicate_rows.CSRF_MARK),  # cannot forge the mark
     ]
-    for can_merge, cases in ((True, rows), (False, rows), (True, [])):
-        for token in ("tok<en>", "", None):
+    # Each row is kept from its first drawing on: the later ones, with other tokens, copy it.
+    for can_merge, cases in ((True, rows), (False, rows), (True, []), (True, rows[::-1])):
+        for token in ("tok<en>", "", None, "other"):
             values = {
                 "duplicates": {"candidates": cases, "can_merge": can_merge},
                 "grievance": grievance,
@@ -351,6 +361,36 @@ def test_a_duplicate_row_prints_what_the_template_printed(park, union, language,
                 before = Template(ROW).render(Context(values))
                 assert Template(ROWS_NOW).render(Context(values)) == before
                 assert before.count("likely-duplicate") == len(cases)
+    assert len(duplicate_rows._rows) == 6  # each case once with merging offered, once without
+
+
+def test_a_kept_duplicate_row_follows_what_it_prints(park, union):
+    """A row changes with its case's title, status or time of receipt, with the page it is on
+    and with the language: each is a key of its own, never the row drawn for another."""
+    pages = GrievanceFactory(park=park, title="a"), GrievanceFactory(park=park)
+    case = GrievanceFactory(park=park, title="旧", received_at=NOW)
+    context = Context({"duplicates": {"candidates": [case], "can_merge": True}, "csrf_token": "t"})
+
+    def both(page):
+        context["grievance"] = page
+        return Template(ROWS_NOW).render(context), Template(ROW).render(context)
+
+    seen = set()
+    for change in (
+        lambda: None,
+        lambda: setattr(case, "title", "新"),
+        lambda: setattr(case, "status", Status.ACCEPTED),
+        lambda: setattr(case, "received_at", NOW + timedelta(minutes=1)),
+        lambda: setattr(case, "tracking_code", "G-OTHER"),
+    ):
+        change()
+        for page in pages:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    now, before = both(page)
+                assert now == before
+                seen.add(now)
+    assert len(seen) == 20
 
 
 @pytest.mark.parametrize(
@@ -409,6 +449,26 @@ def test_the_mediators_are_read_by_the_fields_own_query(cases, with_unit):
         assert rows == list(field_query)
     assert [query["sql"] for query in queries] == [query["sql"] for query in plain]
     assert len(rows) >= 3  # the office, the park's people, the unit's
+
+
+@pytest.mark.parametrize("with_unit", [True, False])
+def test_the_mediators_queryset_is_the_one_built_anew(cases, with_unit, other_park):
+    """mediators_for copies the queryset it built once for the park and the unit: the same SQL
+    as building it, and the rows of the moment (a queryset is read when it is evaluated)."""
+    grievance = cases[2] if with_unit else cases[0]
+    fresh = selectors._mediators(grievance.park_id, grievance.handling_unit_id)
+    for _ in range(2):
+        kept = selectors.mediators_for(grievance)
+        assert kept is not selectors.mediators_for(grievance)
+        assert _sql(kept) == _sql(fresh)
+    before = list(selectors.mediators_for(grievance))
+    newcomer = UserFactory(username="zhou", park=grievance.park, role=Role.PARK_MANAGER)
+    assert list(selectors.mediators_for(grievance)) == list(fresh.all())
+    assert newcomer in list(selectors.mediators_for(grievance)) and newcomer not in before
+    elsewhere = Grievance(park_id=other_park.pk, handling_unit_id=grievance.handling_unit_id)
+    assert _sql(selectors.mediators_for(elsewhere)) == _sql(
+        selectors._mediators(other_park.pk, grievance.handling_unit_id)
+    )
 
 
 def test_the_duplicates_read_every_column_they_print(
