@@ -46,10 +46,17 @@ from grievances.models import (
 from grievances.replies import templates_for
 from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
+from grievances.views.common import SHOWN_RELATED
 from parks.core import prepared as plans
 from parks.core.recent import Recent
 from parks.structure.choices import Role
-from tests.factories import GrievanceFactory, UserFactory
+from parks.templatetags import memo
+from tests.factories import (
+    ActivityFactory,
+    GrievanceFactory,
+    SurveyCampaignFactory,
+    UserFactory,
+)
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import NOW, _in
 
@@ -153,6 +160,7 @@ def _plain_paths(monkeypatch):
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
     monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
     monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
+    monkeypatch.setattr(memo, "_plain", True)  # each {% memo %} drawn in the page's context
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -391,6 +399,54 @@ def test_a_kept_duplicate_row_follows_what_it_prints(park, union):
                 assert now == before
                 seen.add(now)
     assert len(seen) == 20
+
+
+# The facts card's first rows as grievance_detail.html drew them from the grievance, before they
+# were kept per set of their values (grievances.views.detail.Facts).
+FACTS_BEFORE = """{% load i18n %}<dt class="col-5">{% translate "Park" %}</dt><dd class="col-7">{{ grievance.park.name }}</dd>
+          <dt class="col-5">{% translate "Grid zone" %}</dt><dd class="col-7">{% if grievance.grid_zone %}{{ grievance.grid_zone.code }} {{ grievance.grid_zone.name }}{% else %}—{% endif %}</dd>
+          <dt class="col-5">{% translate "Channel" %}</dt><dd class="col-7">{{ grievance.get_channel_display }}{% if grievance.survey %}<div class="small text-secondary">{{ grievance.survey }}</div>{% endif %}{% if grievance.source_activity %}<div class="small"><a id="source-activity" href="{{ grievance.source_activity.get_absolute_url }}"><i class="bi bi-journal-text" aria-hidden="true"></i> {% blocktranslate with title=grievance.source_activity.title %}Heard at: {{ title }}{% endblocktranslate %}</a></div>{% endif %}</dd>
+          <dt class="col-5">{% translate "Category" %}</dt><dd class="col-7">{{ grievance.get_category_display }}</dd>
+          <dt class="col-5">{% translate "Handling unit" %}</dt><dd class="col-7" id="handling-unit">{{ grievance.handling_unit.name|default:"—" }}</dd>
+          <dt class="col-5">{% translate "Handler" %}</dt><dd class="col-7">{{ grievance.handler|default:"—" }}</dd>
+          <dt class="col-5">{% translate "Logged by" %}</dt><dd class="col-7">{% if grievance.logged_by %}{{ grievance.logged_by }}{% else %}{% translate "The worker, on the public page" %}{% endif %}</dd>"""  # noqa: E501 verbatim
+
+
+def _facts_now() -> str:
+    """The kept card as the page's template holds it now."""
+    path = settings.BASE_DIR / "grievances/templates/grievances/grievance_detail.html"
+    page = path.read_text()
+    start = page.index("{% memo facts=facts %}")
+    end = page.index("{% endmemo %}", start) + len("{% endmemo %}")
+    return "{% load i18n memo %}" + page[start:end]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_facts_card_prints_what_its_template_printed(cases, park, grid_zone, language):
+    zoned = GrievanceFactory(
+        park=park,
+        grid_zone=grid_zone,
+        channel="survey",
+        survey=SurveyCampaignFactory(park=park, title="<调查> & 问卷"),
+        source_activity=ActivityFactory(grid_zone=grid_zone, title='走访 "<b>"'),
+        handler=UserFactory(username="wu", display_name="", park=park, role=Role.PARK_MANAGER),
+        logged_by=UserFactory(
+            username="<zheng>", display_name="郑<b>", park=park, role=Role.PARK_MANAGER
+        ),
+    )
+    rows = Grievance.objects.select_related(*SHOWN_RELATED).filter(
+        pk__in=[case.pk for case in [*cases, zoned]]
+    )
+    now = Template(_facts_now())
+    printed = set()
+    with translation.override(language):
+        for grievance in rows:
+            before = Template(FACTS_BEFORE).render(Context({"grievance": grievance}))
+            for _kept in range(2):
+                assert now.render(Context({"facts": detail.facts_of(grievance)})) == before
+            printed.add(before)
+    assert len(printed) >= 4
+    assert "—" in "".join(printed) and "source-activity" in "".join(printed)
 
 
 @pytest.mark.parametrize(
