@@ -46,7 +46,7 @@ from grievances.models import (
 from grievances.replies import templates_for
 from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
-from grievances.views.common import SHOWN_RELATED
+from grievances.views.common import SHOWN_RELATED, _shown
 from parks.core import prepared as plans
 from parks.core.recent import Recent
 from parks.structure.choices import Role
@@ -412,13 +412,17 @@ FACTS_BEFORE = """{% load i18n %}<dt class="col-5">{% translate "Park" %}</dt><d
           <dt class="col-5">{% translate "Logged by" %}</dt><dd class="col-7">{% if grievance.logged_by %}{{ grievance.logged_by }}{% else %}{% translate "The worker, on the public page" %}{% endif %}</dd>"""  # noqa: E501 verbatim
 
 
-def _facts_now() -> str:
-    """The kept card as the page's template holds it now."""
+def _kept_now(opening: str) -> str:
+    """The kept fragment that opens with `opening` as the page's template holds it now."""
     path = settings.BASE_DIR / "grievances/templates/grievances/grievance_detail.html"
     page = path.read_text()
-    start = page.index("{% memo facts=facts %}")
+    start = page.index(opening)
     end = page.index("{% endmemo %}", start) + len("{% endmemo %}")
-    return "{% load i18n memo %}" + page[start:end]
+    return "{% load i18n memo moments %}" + page[start:end]
+
+
+def _facts_now() -> str:
+    return _kept_now("{% memo facts=facts %}")
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -447,6 +451,49 @@ def test_the_facts_card_prints_what_its_template_printed(cases, park, grid_zone,
             printed.add(before)
     assert len(printed) >= 4
     assert "—" in "".join(printed) and "source-activity" in "".join(printed)
+
+
+# The time limits card's rows after the time left, as grievance_detail.html drew them from the
+# grievance before they were kept per set of the texts and flags they print.
+TIMES_BEFORE = """{% load i18n %}<li class="list-group-item d-flex justify-content-between align-items-start gap-2">
+          <div><div class="small text-secondary">{% translate "Received at" %}</div>{{ grievance.received_at|date:"Y-m-d H:i" }}</div>
+        </li>
+        <li class="list-group-item d-flex justify-content-between align-items-start gap-2" id="response-deadline">
+          <div><div class="small text-secondary">{% translate "Respond by" %}</div>{{ grievance.response_due_at|date:"Y-m-d H:i" }}
+            {% if grievance.responded_at %}<div class="small">{% blocktranslate with at=grievance.responded_at|date:"Y-m-d H:i" %}accepted {{ at }}{% endblocktranslate %}</div>{% endif %}</div>
+          {% if grievance.response_breached %}<span class="badge badge-flag-breached">{% translate "Breached" context "time limit" %}</span>{% elif grievance.responded_at %}<i class="bi bi-check-circle-fill text-success" aria-label="{% translate 'In time' %}"></i>{% endif %}
+        </li>
+        <li class="list-group-item d-flex justify-content-between align-items-start gap-2" id="resolution-deadline">
+          <div><div class="small text-secondary">{% translate "Resolve by" %}</div>{{ grievance.resolution_due_at|date:"Y-m-d H:i" }}
+            {% if grievance.resolved_at %}<div class="small">{% blocktranslate with at=grievance.resolved_at|date:"Y-m-d H:i" %}replied {{ at }}{% endblocktranslate %}</div>{% endif %}</div>
+          {% if grievance.resolution_breached %}<span class="badge badge-flag-breached">{% translate "Breached" context "time limit" %}</span>{% elif grievance.resolved_at %}<i class="bi bi-check-circle-fill text-success" aria-label="{% translate 'In time' %}"></i>{% elif grievance.deadline_flag == 'due_soon' %}<span class="badge badge-flag-due_soon">{% translate "Due soon" context "time limit" %}</span>{% endif %}
+        </li>
+        {% if grievance.closed_at %}
+        <li class="list-group-item"><div class="small text-secondary">{% translate "Closed at" %}</div>{{ grievance.closed_at|date:"Y-m-d H:i" }}</li>
+        {% endif %}"""  # noqa: E501 verbatim
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_time_limits_print_what_their_template_printed(cases, time_machine, language, zone):
+    time_machine.move_to(NOW, tick=False)
+    rows = list(_shown(Grievance.objects.filter(pk__in=[case.pk for case in cases])))
+    due_soon = GrievanceFactory(park=cases[0].park, received_at=NOW - timedelta(days=14, hours=1))
+    closed = GrievanceFactory(park=cases[0].park, closed_at=NOW - timedelta(hours=2))
+    rows += list(_shown(Grievance.objects.filter(pk__in=[due_soon.pk, closed.pk])))
+    now = Template(_kept_now("{% memo received="))
+    printed = set()
+    with translation.override(language), timezone.override(zone):
+        for grievance in rows:
+            before = Template(TIMES_BEFORE).render(Context({"grievance": grievance}))
+            for _kept in range(2):
+                assert now.render(Context({"grievance": grievance})) == before
+            printed.add(before)
+    page = "".join(printed)
+    assert len(printed) >= 5
+    closed_row = '<li class="list-group-item"><div'
+    for shown in (closed_row, "badge-flag-breached", "bi-check-circle-fill", "badge-flag-due_soon"):
+        assert shown in page, shown
 
 
 @pytest.mark.parametrize(
