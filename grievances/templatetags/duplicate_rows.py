@@ -7,6 +7,12 @@ value escaped as the template escapes it, the time as its `date:"Y-m-d H:i"` (mi
 addresses as `row_url` and the CSRF inputs by Django's own tag, with the request's token (never
 kept: nothing here is kept). tests/grievances/test_grievance_page_kept.py pins it against the
 template's row, kept there verbatim.
+
+Each row is then kept per process (parks.core.recent.Recent), keyed on all it prints from: the
+case's id, code, title, time of receipt and status, this grievance's id, whether merging is
+offered, and the ambient inputs (language, time zone, URL conf: parks.templatetags.memo.ambient).
+The request's CSRF input is never kept: a kept row holds CSRF_MARK where it goes, replaced on
+every request (an escaped value never holds a "<", so no value can forge the mark).
 """
 
 import html
@@ -17,7 +23,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from parks.core.dates import minute_text
+from parks.core.recent import Recent
 from parks.core.row_urls import pk_url
+from parks.templatetags.memo import ambient
 
 register = template.Library()
 
@@ -61,19 +69,43 @@ def duplicate_rows(context, cases, grievance, can_merge) -> SafeString:
     the CSRF input, this case's merge address) is made once."""
     if not cases:
         return mark_safe("")  # noqa: S308 nothing
+    can_merge = bool(can_merge)
+    page = (ambient(), grievance.pk, can_merge)
+    rows = "".join(
+        kept(
+            (page, case.pk, *_typed(case.tracking_code, case.title, case.status), case.received_at),
+            lambda case=case: _drawn_row(case, grievance, can_merge),
+        )
+        for case in cases
+    )
+    if can_merge:
+        rows = rows.replace(CSRF_MARK, CsrfTokenNode().render(context))
+    return mark_safe(rows)  # noqa: S308 every value escaped
+
+
+# Ten rows a page, one per (page, likely duplicate): the least recently drawn forgotten first.
+_rows = Recent(4096)
+kept = _rows.kept  # the tests' plain path draws every row instead
+CSRF_MARK = "<csrf-input>"
+
+
+def _typed(*values) -> tuple:
+    # A safe string prints unescaped: never the same key as the plain string of that text.
+    return tuple((type(value), value) for value in values)
+
+
+def _drawn_row(case, grievance, can_merge) -> str:
     possible = _e(gettext("Possible duplicate"))
     merge = ""
     if can_merge:
         merge = (
             _e(gettext("Merge it into this case")),
-            CsrfTokenNode().render(context),
+            CSRF_MARK,
             _e(grievance.pk),
             _e(pk_url(MERGE_URL, grievance.pk)),
             _e(gettext("Merge this case into it")),
         )
-    return mark_safe(  # noqa: S308 every value escaped
-        "".join(_row(case, possible, merge) for case in cases)
-    )
+    return _row(case, possible, merge)
 
 
 def _row(case, possible, merge) -> str:

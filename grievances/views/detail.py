@@ -6,6 +6,8 @@ post to the step pages (views.steps), where a step the status no longer allows c
 a message on the form.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -99,6 +101,42 @@ def step_url(pk: int, action: str) -> str:
     return f"{split[0]}{int(pk)}{split[1]}"
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the facts card prints of the grievance's related rows and labels, as plain values
+    (None where the card prints its stand-in): the card is kept per set of them and the ambient
+    inputs ({% memo facts=facts %}, parks.templatetags.memo). Each is the value the card's old
+    template read, so it prints the same (tests/grievances/test_grievance_page_kept.py)."""
+
+    park: str
+    zone: tuple | None  # code, name
+    channel: str
+    survey: str | None
+    activity: tuple | None  # address, title
+    category: str
+    unit: str
+    handler: str | None
+    logged_by: str | None
+
+
+def facts_of(grievance) -> Facts:
+    # Related rows are tested as the template tested them (a row is true, None is not); a label
+    # in the language of the request, as the template printed it.
+    zone, survey, activity = grievance.grid_zone, grievance.survey, grievance.source_activity
+    unit, handler, logged_by = grievance.handling_unit, grievance.handler, grievance.logged_by
+    return Facts(
+        park=grievance.park.name,
+        zone=(zone.code, zone.name) if zone else None,
+        channel=str(grievance.get_channel_display()),
+        survey=str(survey) if survey else None,
+        activity=(activity.get_absolute_url(), activity.title) if activity else None,
+        category=str(grievance.get_category_display()),
+        unit=unit.name if unit else "",
+        handler=str(handler) if handler else None,
+        logged_by=str(logged_by) if logged_by else None,
+    )
+
+
 def _mediation_panel(user, grievance, today):
     if grievance.category not in DISPUTE_CATEGORIES:
         return None
@@ -166,6 +204,7 @@ def grievance_detail(request, pk):
         {
             "nav": "grievances",
             "grievance": grievance,
+            "facts": facts_of(grievance),
             "deadline": next_deadline(grievance),
             "personal": personal,
             "events": events,

@@ -44,10 +44,19 @@ from grievances.models import (
     ReplyTemplate,
 )
 from grievances.replies import templates_for
+from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
+from grievances.views.common import SHOWN_RELATED, _shown
 from parks.core import prepared as plans
+from parks.core.recent import Recent
 from parks.structure.choices import Role
-from tests.factories import GrievanceFactory, UserFactory
+from parks.templatetags import memo
+from tests.factories import (
+    ActivityFactory,
+    GrievanceFactory,
+    SurveyCampaignFactory,
+    UserFactory,
+)
 from tests.grievances import pages_helpers as shared
 from tests.grievances.pages_helpers import NOW, _in
 
@@ -62,8 +71,12 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def nothing_kept():
     drawn_forms.forget()
+    duplicate_rows._rows.clear()
+    selectors._MEDIATORS.clear()
     yield
     drawn_forms.forget()
+    duplicate_rows._rows.clear()
+    selectors._MEDIATORS.clear()
 
 
 @pytest.fixture
@@ -145,6 +158,9 @@ def _plain_paths(monkeypatch):
     monkeypatch.setattr(plans, "prepared", _plain)  # the grievance: prepared_get
     monkeypatch.setattr(merge, "prepared", _plain)
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
+    monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
+    monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
+    monkeypatch.setattr(memo, "_plain", True)  # each {% memo %} drawn in the page's context
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -339,9 +355,11 @@ def test_a_duplicate_row_prints_what_the_template_printed(park, union, language,
     rows = [
         GrievanceFactory(park=park, title='<b>拖欠</b> & "工资"', received_at=NOW),
         _in(Status.IN_PROGRESS, GrievanceFactory(park=park, title="x'y"), union),
+        GrievanceFactory(park=park, title=duplicate_rows.CSRF_MARK),  # cannot forge the mark
     ]
-    for can_merge, cases in ((True, rows), (False, rows), (True, [])):
-        for token in ("tok<en>", "", None):
+    # Each row is kept from its first drawing on: the later ones, with other tokens, copy it.
+    for can_merge, cases in ((True, rows), (False, rows), (True, []), (True, rows[::-1])):
+        for token in ("tok<en>", "", None, "other"):
             values = {
                 "duplicates": {"candidates": cases, "can_merge": can_merge},
                 "grievance": grievance,
@@ -351,6 +369,131 @@ def test_a_duplicate_row_prints_what_the_template_printed(park, union, language,
                 before = Template(ROW).render(Context(values))
                 assert Template(ROWS_NOW).render(Context(values)) == before
                 assert before.count("likely-duplicate") == len(cases)
+    assert len(duplicate_rows._rows) == 6  # each case once with merging offered, once without
+
+
+def test_a_kept_duplicate_row_follows_what_it_prints(park, union):
+    """A row changes with its case's title, status or time of receipt, with the page it is on
+    and with the language: each is a key of its own, never the row drawn for another."""
+    pages = GrievanceFactory(park=park, title="a"), GrievanceFactory(park=park)
+    case = GrievanceFactory(park=park, title="旧", received_at=NOW)
+    context = Context({"duplicates": {"candidates": [case], "can_merge": True}, "csrf_token": "t"})
+
+    def both(page):
+        context["grievance"] = page
+        return Template(ROWS_NOW).render(context), Template(ROW).render(context)
+
+    seen = set()
+    for change in (
+        lambda: None,
+        lambda: setattr(case, "title", "新"),
+        lambda: setattr(case, "status", Status.ACCEPTED),
+        lambda: setattr(case, "received_at", NOW + timedelta(minutes=1)),
+        lambda: setattr(case, "tracking_code", "G-OTHER"),
+    ):
+        change()
+        for page in pages:
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    now, before = both(page)
+                assert now == before
+                seen.add(now)
+    assert len(seen) == 20
+
+
+# The facts card's first rows as grievance_detail.html drew them from the grievance, before they
+# were kept per set of their values (grievances.views.detail.Facts).
+FACTS_BEFORE = """{% load i18n %}<dt class="col-5">{% translate "Park" %}</dt><dd class="col-7">{{ grievance.park.name }}</dd>
+          <dt class="col-5">{% translate "Grid zone" %}</dt><dd class="col-7">{% if grievance.grid_zone %}{{ grievance.grid_zone.code }} {{ grievance.grid_zone.name }}{% else %}—{% endif %}</dd>
+          <dt class="col-5">{% translate "Channel" %}</dt><dd class="col-7">{{ grievance.get_channel_display }}{% if grievance.survey %}<div class="small text-secondary">{{ grievance.survey }}</div>{% endif %}{% if grievance.source_activity %}<div class="small"><a id="source-activity" href="{{ grievance.source_activity.get_absolute_url }}"><i class="bi bi-journal-text" aria-hidden="true"></i> {% blocktranslate with title=grievance.source_activity.title %}Heard at: {{ title }}{% endblocktranslate %}</a></div>{% endif %}</dd>
+          <dt class="col-5">{% translate "Category" %}</dt><dd class="col-7">{{ grievance.get_category_display }}</dd>
+          <dt class="col-5">{% translate "Handling unit" %}</dt><dd class="col-7" id="handling-unit">{{ grievance.handling_unit.name|default:"—" }}</dd>
+          <dt class="col-5">{% translate "Handler" %}</dt><dd class="col-7">{{ grievance.handler|default:"—" }}</dd>
+          <dt class="col-5">{% translate "Logged by" %}</dt><dd class="col-7">{% if grievance.logged_by %}{{ grievance.logged_by }}{% else %}{% translate "The worker, on the public page" %}{% endif %}</dd>"""  # noqa: E501 verbatim
+
+
+def _kept_now(opening: str) -> str:
+    """The kept fragment that opens with `opening` as the page's template holds it now."""
+    path = settings.BASE_DIR / "grievances/templates/grievances/grievance_detail.html"
+    page = path.read_text()
+    start = page.index(opening)
+    end = page.index("{% endmemo %}", start) + len("{% endmemo %}")
+    return "{% load i18n memo moments %}" + page[start:end]
+
+
+def _facts_now() -> str:
+    return _kept_now("{% memo facts=facts %}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_facts_card_prints_what_its_template_printed(cases, park, grid_zone, language):
+    zoned = GrievanceFactory(
+        park=park,
+        grid_zone=grid_zone,
+        channel="survey",
+        survey=SurveyCampaignFactory(park=park, title="<调查> & 问卷"),
+        source_activity=ActivityFactory(grid_zone=grid_zone, title='走访 "<b>"'),
+        handler=UserFactory(username="wu", display_name="", park=park, role=Role.PARK_MANAGER),
+        logged_by=UserFactory(
+            username="<zheng>", display_name="郑<b>", park=park, role=Role.PARK_MANAGER
+        ),
+    )
+    rows = Grievance.objects.select_related(*SHOWN_RELATED).filter(
+        pk__in=[case.pk for case in [*cases, zoned]]
+    )
+    now = Template(_facts_now())
+    printed = set()
+    with translation.override(language):
+        for grievance in rows:
+            before = Template(FACTS_BEFORE).render(Context({"grievance": grievance}))
+            for _kept in range(2):
+                assert now.render(Context({"facts": detail.facts_of(grievance)})) == before
+            printed.add(before)
+    assert len(printed) >= 4
+    assert "—" in "".join(printed) and "source-activity" in "".join(printed)
+
+
+# The time limits card's rows after the time left, as grievance_detail.html drew them from the
+# grievance before they were kept per set of the texts and flags they print.
+TIMES_BEFORE = """{% load i18n %}<li class="list-group-item d-flex justify-content-between align-items-start gap-2">
+          <div><div class="small text-secondary">{% translate "Received at" %}</div>{{ grievance.received_at|date:"Y-m-d H:i" }}</div>
+        </li>
+        <li class="list-group-item d-flex justify-content-between align-items-start gap-2" id="response-deadline">
+          <div><div class="small text-secondary">{% translate "Respond by" %}</div>{{ grievance.response_due_at|date:"Y-m-d H:i" }}
+            {% if grievance.responded_at %}<div class="small">{% blocktranslate with at=grievance.responded_at|date:"Y-m-d H:i" %}accepted {{ at }}{% endblocktranslate %}</div>{% endif %}</div>
+          {% if grievance.response_breached %}<span class="badge badge-flag-breached">{% translate "Breached" context "time limit" %}</span>{% elif grievance.responded_at %}<i class="bi bi-check-circle-fill text-success" aria-label="{% translate 'In time' %}"></i>{% endif %}
+        </li>
+        <li class="list-group-item d-flex justify-content-between align-items-start gap-2" id="resolution-deadline">
+          <div><div class="small text-secondary">{% translate "Resolve by" %}</div>{{ grievance.resolution_due_at|date:"Y-m-d H:i" }}
+            {% if grievance.resolved_at %}<div class="small">{% blocktranslate with at=grievance.resolved_at|date:"Y-m-d H:i" %}replied {{ at }}{% endblocktranslate %}</div>{% endif %}</div>
+          {% if grievance.resolution_breached %}<span class="badge badge-flag-breached">{% translate "Breached" context "time limit" %}</span>{% elif grievance.resolved_at %}<i class="bi bi-check-circle-fill text-success" aria-label="{% translate 'In time' %}"></i>{% elif grievance.deadline_flag == 'due_soon' %}<span class="badge badge-flag-due_soon">{% translate "Due soon" context "time limit" %}</span>{% endif %}
+        </li>
+        {% if grievance.closed_at %}
+        <li class="list-group-item"><div class="small text-secondary">{% translate "Closed at" %}</div>{{ grievance.closed_at|date:"Y-m-d H:i" }}</li>
+        {% endif %}"""  # noqa: E501 verbatim
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_time_limits_print_what_their_template_printed(cases, time_machine, language, zone):
+    time_machine.move_to(NOW, tick=False)
+    rows = list(_shown(Grievance.objects.filter(pk__in=[case.pk for case in cases])))
+    due_soon = GrievanceFactory(park=cases[0].park, received_at=NOW - timedelta(days=14, hours=1))
+    closed = GrievanceFactory(park=cases[0].park, closed_at=NOW - timedelta(hours=2))
+    rows += list(_shown(Grievance.objects.filter(pk__in=[due_soon.pk, closed.pk])))
+    now = Template(_kept_now("{% memo received="))
+    printed = set()
+    with translation.override(language), timezone.override(zone):
+        for grievance in rows:
+            before = Template(TIMES_BEFORE).render(Context({"grievance": grievance}))
+            for _kept in range(2):
+                assert now.render(Context({"grievance": grievance})) == before
+            printed.add(before)
+    page = "".join(printed)
+    assert len(printed) >= 5
+    closed_row = '<li class="list-group-item"><div'
+    for shown in (closed_row, "badge-flag-breached", "bi-check-circle-fill", "badge-flag-due_soon"):
+        assert shown in page, shown
 
 
 @pytest.mark.parametrize(
@@ -409,6 +552,26 @@ def test_the_mediators_are_read_by_the_fields_own_query(cases, with_unit):
         assert rows == list(field_query)
     assert [query["sql"] for query in queries] == [query["sql"] for query in plain]
     assert len(rows) >= 3  # the office, the park's people, the unit's
+
+
+@pytest.mark.parametrize("with_unit", [True, False])
+def test_the_mediators_queryset_is_the_one_built_anew(cases, with_unit, other_park):
+    """mediators_for copies the queryset it built once for the park and the unit: the same SQL
+    as building it, and the rows of the moment (a queryset is read when it is evaluated)."""
+    grievance = cases[2] if with_unit else cases[0]
+    fresh = selectors._mediators(grievance.park_id, grievance.handling_unit_id)
+    for _ in range(2):
+        kept = selectors.mediators_for(grievance)
+        assert kept is not selectors.mediators_for(grievance)
+        assert _sql(kept) == _sql(fresh)
+    before = list(selectors.mediators_for(grievance))
+    newcomer = UserFactory(username="zhou", park=grievance.park, role=Role.PARK_MANAGER)
+    assert list(selectors.mediators_for(grievance)) == list(fresh.all())
+    assert newcomer in list(selectors.mediators_for(grievance)) and newcomer not in before
+    elsewhere = Grievance(park_id=other_park.pk, handling_unit_id=grievance.handling_unit_id)
+    assert _sql(selectors.mediators_for(elsewhere)) == _sql(
+        selectors._mediators(other_park.pk, grievance.handling_unit_id)
+    )
 
 
 def test_the_duplicates_read_every_column_they_print(
