@@ -3,8 +3,8 @@ status groups and the time left to a grievance's next deadline."""
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from grievances.choices import FINAL_STATUSES, Status
 from grievances.policy import QUEUES
@@ -17,6 +17,7 @@ from grievances.selectors import (
 )
 from parks import access
 from parks.core.prepared import prepared_get
+from parks.core.recent import Recent
 from parks.core.view_helpers import paginate, save_form  # noqa: F401  (the views import them from here)
 
 # The inbox's tabs: (label, statuses), None meaning every status. "open" is the default.
@@ -94,15 +95,27 @@ def next_deadline(grievance, now=None):
     if grievance.status in FINAL_STATUSES:
         return None
     if grievance.responded_at is None and grievance.status in AWAITING_RESPONSE:
-        at, kind = grievance.response_due_at, _("Respond")
+        at, responding = grievance.response_due_at, True
     elif grievance.resolved_at is None:
-        at, kind = grievance.resolution_due_at, _("Resolve")
+        at, responding = grievance.resolution_due_at, False
     else:
         return None
     seconds = (at - (now or timezone.now())).total_seconds()
+    # The texts are a function of the key alone (_duration reads the whole minutes): every row
+    # of the inbox asked gettext for three or four strings, each through the active language.
+    key = (get_language(), responding, int(abs(seconds) // 60), seconds < 0)
+    kind, text = _DEADLINE_TEXTS.kept(key, lambda: _deadline_texts(responding, seconds))
+    return {"at": at, "kind": kind, "text": text, "overdue": seconds < 0}
+
+
+# (language, responding, whole minutes, overdue) -> (kind, text) of next_deadline: a page's
+# rows a few hundred keys, the least recently used forgotten first.
+_DEADLINE_TEXTS = Recent(4096)
+
+
+def _deadline_texts(responding: bool, seconds: float) -> tuple[str, str]:
+    kind = _("Respond") if responding else _("Resolve")
     duration = _duration(seconds)
     if seconds < 0:
-        text = _("%(duration)s overdue") % {"duration": duration}
-    else:
-        text = _("%(duration)s left") % {"duration": duration}
-    return {"at": at, "kind": kind, "text": text, "overdue": seconds < 0}
+        return kind, _("%(duration)s overdue") % {"duration": duration}
+    return kind, _("%(duration)s left") % {"duration": duration}

@@ -6,8 +6,11 @@ page's rows (the inbox's own queryset: scope, filters, tab, annotations, order a
 grievances.selectors.inbox) are read with `values_list`: the same query count, the same rows.
 Each becomes an InboxRow, which inbox.html draws once per process for each set of values
 ({% memo row=grievance.row %}, parks/templatetags/memo.py), and beside it what stays live: the
-time left to the running limit and the late take-up. tests/grievances/test_inbox_rows.py pins
-the rows against the rows drawn from the grievances before.
+time left to the running limit and the late take-up. The row holds the values as read (codes,
+the moment as a number) and names them only when drawn: its labels and time are pure
+functions of those values and of the language and time zone, which the memo keys on.
+tests/grievances/test_inbox_rows.py pins the rows against the rows drawn from the grievances
+before.
 """
 
 from collections.abc import Hashable
@@ -23,6 +26,7 @@ from grievances.models import Grievance
 from grievances.views.common import next_deadline
 from parks.core.choice_display import choice_label
 from parks.core.dates import minute_text
+from parks.core.kept_moment import micros, moment
 from parks.structure.choice_labels import person_name
 
 COLUMNS = (
@@ -51,10 +55,14 @@ COLUMNS = (
 )
 
 
+_FIELDS = {name: Grievance._meta.get_field(name) for name in ("category", "channel", "status")}
+
+
 @dataclass(frozen=True)
 class InboxRow:
-    """What a row of the inbox prints but its time left. Labels are in the request's language,
-    the time in its time zone: both keyed on by the memo."""
+    """What a row of the inbox prints but its time left, as read. The labels (in the request's
+    language) and the time received (in its time zone) are made when the row is drawn, from
+    the fields alone: the memo keys on the fields, the language and the time zone."""
 
     pk: int
     code: str
@@ -68,12 +76,27 @@ class InboxRow:
     zone_code: str
     zone_name: str
     status: str
-    status_label: str
     masked: str | None
-    received: str
+    received_at: int  # microseconds since 1970 (parks.core.kept_moment)
     unit: str | None
     handler_id: int | None
     handler: str
+
+    @property
+    def category_label(self) -> str:
+        return choice_label(_FIELDS["category"], self.category)
+
+    @property
+    def channel_label(self) -> str:
+        return choice_label(_FIELDS["channel"], self.channel)
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(_FIELDS["status"], self.status)
+
+    @property
+    def received(self) -> str:
+        return minute_text(moment(self.received_at))
 
 
 def page_columns(grievances: QuerySet[Grievance]) -> QuerySet:
@@ -96,7 +119,6 @@ def inbox_rows(
     found = list(grievances)
     # Likely duplicates of the page's rows, in one query (grievances.duplicates).
     duplicates = duplicate_counts(visible, [row[0] for row in found], scope=scope)
-    fields = {name: Grievance._meta.get_field(name) for name in ("category", "channel", "status")}
     rows = []
     for (
         pk,
@@ -138,17 +160,15 @@ def inbox_rows(
             flag=flag,
             title=title,
             duplicates=duplicates.get(pk, 0),
-            category=choice_label(fields["category"], category),
-            channel=choice_label(fields["channel"], channel),
+            category=category,
+            channel=channel,
             park=park,
             zone=zone,
             zone_code=zone_code if zone else "",
             zone_name=zone_name if zone else "",
             status=status,
-            status_label=choice_label(fields["status"], status),
             masked=selectors.mask_name(complainant_name),
-            # In the current time zone, which the memo keys on.
-            received=minute_text(received_at),
+            received_at=micros(received_at),
             unit=unit,
             handler_id=handler_id,
             # The person as the template printed them (User.__str__).

@@ -6,7 +6,9 @@ values a row: about two thirds of the page's reading. Here the page's rows (the 
 queryset: scope, filters, order and slice, parks.gridlog.selectors.activity_list) are read with
 `values_list`, and their photos in one more query, the one the prefetch ran: the same number of
 queries. Each row becomes a FeedRow, which feed.html draws once per process for each set of
-values ({% memo row=row %}, parks/templatetags/memo.py). tests/parks/test_feed_rows.py pins the
+values ({% memo row=row %}, parks/templatetags/memo.py). The row holds the kind's code and the
+moment as a number, and names them only when drawn: pure functions of those values and of the
+language and time zone, which the memo keys on. tests/parks/test_feed_rows.py pins the
 rows against the rows drawn from the activities before.
 """
 
@@ -17,6 +19,7 @@ from django.db.models import QuerySet
 
 from parks.core.choice_display import choice_label
 from parks.core.dates import iso_text, minute_text
+from parks.core.kept_moment import micros, moment
 from parks.core.prepared import prepared
 from parks.core.stand_ins import MOST_VALUES
 from parks.gridlog.forms import kind_icon
@@ -39,26 +42,43 @@ COLUMNS = (
 )
 
 
+_KIND = Activity._meta.get_field("kind")
+
+
 @dataclass(frozen=True)
 class FeedRow:
-    """What a row of the feed prints. The kind's label is in the request's language, the times
-    in its time zone: both keyed on by the memo."""
+    """What a row of the feed prints, as read. The kind's label (in the request's language) and
+    the times (in its time zone) are made when the row is drawn, from the fields alone: the
+    memo keys on the fields, the language and the time zone."""
 
     pk: int
     kind: str
-    kind_label: str
-    kind_icon: str
     title: str
     park: str
     zone: int | None
     zone_code: str
     zone_name: str
     place: str
-    occurred_iso: str
-    occurred: str
+    occurred_at: int  # microseconds since 1970 (parks.core.kept_moment)
     participants: int
     logged_by: str
     photos: tuple[int, ...]
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(_KIND, self.kind)
+
+    @property
+    def kind_icon(self) -> str:
+        return kind_icon(self.kind)
+
+    @property
+    def occurred_iso(self) -> str:
+        return iso_text(moment(self.occurred_at))
+
+    @property
+    def occurred(self) -> str:
+        return minute_text(moment(self.occurred_at))
 
 
 def feed_rows(activities: QuerySet[Activity], *, compiled_for: Hashable = None) -> list[FeedRow]:
@@ -84,13 +104,10 @@ def feed_rows(activities: QuerySet[Activity], *, compiled_for: Hashable = None) 
         )
         for activity_id, photo_id in of_page:
             photos.setdefault(activity_id, []).append(photo_id)
-    kind = Activity._meta.get_field("kind")
     return [
         FeedRow(
             pk=pk,
             kind=kind_value,
-            kind_label=choice_label(kind, kind_value),
-            kind_icon=kind_icon(kind_value),
             title=title,
             park=park,
             zone=zone,
@@ -98,8 +115,7 @@ def feed_rows(activities: QuerySet[Activity], *, compiled_for: Hashable = None) 
             zone_code=zone_code if zone else "",
             zone_name=zone_name if zone else "",
             place=place,
-            occurred_iso=iso_text(occurred_at),
-            occurred=minute_text(occurred_at),
+            occurred_at=micros(occurred_at),
             participants=participants,
             # The person as the template printed them (User.__str__); logged_by is required.
             logged_by=person_name(display_name, username),
