@@ -119,3 +119,7 @@ def parse_long_queries_once() -> None:
     ):
         if isinstance(getattr(_queries, name, None), int):
             setattr(_queries, name, max(getattr(_queries, name), most))
+
+
+# Timestamps parsed by psycopg's C loader as each connection opens (parks.core.timestamps).
+from parks.core import timestamps  # noqa: E402, F401

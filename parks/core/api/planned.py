@@ -20,8 +20,9 @@ request that names no filter (only the page, its size, an ordering by one of the
 `ordering_fields` and `unmask`) through the plan; any other request, and any list that does not
 opt in, is read as before. The plan's key holds the view's class (and so its filter backends,
 ordering fields and serializer) and every input above; the page's rows are prefetched by the
-very lookups the plain queryset carries (prefetch_related_objects, as Django's own iteration
-does). The count is the paginator's, from the plain queryset, as before.
+very lookups the plain queryset carries, each to-many relation's rows by a plan of its own
+(parks.core.prefetched, where it applies; else prefetch_related_objects, as Django's own
+iteration does). The count is the paginator's, from the plain queryset, as before.
 """
 
 from collections.abc import Callable, Hashable
@@ -29,12 +30,13 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.filters import OrderingFilter
 
 from parks.core.api.filtering import PortalFilterBackend
+from parks.core.prefetched import prefetch_planned
 from parks.core.prepared import prepared
 
 # The query parameters a planned page may carry: none of them is a filter's.
@@ -79,7 +81,7 @@ class ListPlan:
             return rows
         window = (low, high)
         found = list(prepared(self.key, self.build, *self.values, using=rows.db, window=window))
-        prefetch_related_objects(found, *rows._prefetch_related_lookups)
+        prefetch_planned(found, rows._prefetch_related_lookups, self.key)
         return found
 
 
