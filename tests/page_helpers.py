@@ -19,3 +19,12 @@ def page_as(client, user, url, language) -> tuple[int, str, list[str]]:
     html = re.sub(r'nonce="[^"]+"', 'nonce=""', html)
     html = re.sub(r'(csrfmiddlewaretoken" value=)"[^"]+"', r'\1""', html)
     return response.status_code, html, [query["sql"] for query in captured]
+
+
+# A planned prefetch's condition (parks.core.prefetched.AnyOf) and its values.
+PLANNED_PREFETCH = re.compile(r"= ANY\('\{([0-9,-]+)\}'::[a-z]+\[\]\)")
+
+
+def as_django_writes_it(sql: str) -> str:
+    """`sql` with each planned prefetch's `= ANY('{a,b}'::bigint[])` as Django's `IN (a, b)`."""
+    return PLANNED_PREFETCH.sub(lambda found: f"IN ({', '.join(found.group(1).split(','))})", sql)

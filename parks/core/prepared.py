@@ -9,7 +9,7 @@ returns a queryset that runs the remembered SQL with the request's values in the
 rows are read by Django's own iterable into model instances, related objects and annotations as
 before. A queryset that prefetches, or that comes from a related manager, is built afresh on
 every use (its prefetches and known objects would be the first build's); to prefetch with a
-remembered query, see `prefetch_prepared`. `prepared_aggregate(key, build, *values)` does the
+remembered query, see parks.core.prefetched. `prepared_aggregate(key, build, *values)` does the
 same for `queryset.aggregate(...)` (the rates of a period, a list's count): the SQL Django's
 get_aggregation compiles is captured without running it, and each use runs it with the
 aggregation's own converters.
@@ -38,10 +38,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, QuerySet, prefetch_related_objects
+from django.db.models import Model, QuerySet
 from django.db.models.query import MAX_GET_RESULTS
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
@@ -206,59 +205,6 @@ def prepared_get(key: Hashable, rows: Callable[..., QuerySet[M]], pk: int, *valu
         return rows(*values).filter(pk=pk).order_by()[:MAX_GET_RESULTS]
 
     return list(prepared(key, build, pk, *values))
-
-
-def prefetch_prepared(
-    instance: Model, name: str, key: Hashable, build: Callable[..., QuerySet], *values: Any
-) -> None:
-    """Leave on `instance` what `prefetch_related(name)` of its to-many relation `name` leaves
-    (its manager answers `.all()` without a query), with the rows read by
-    `prepared(key, build, *values)`: `build` must be the query the prefetch runs for this one
-    instance (`<related>.objects.filter(<field>__in=[instance.pk])`; tests compare the SQL).
-
-    The steps are Django's own (prefetch_one_level): the manager's queryset holding the rows
-    as its result, and each row pointing back at the instance."""
-    manager = getattr(instance, name)
-    field = manager.field  # the related model's foreign key to the instance
-    rows = list(prepared(key, build, *values))
-    for row in rows:
-        setattr(row, field.name, instance)
-    found = manager.get_queryset()
-    found._result_cache = rows
-    found._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[field.remote_field.cache_name] = found
-
-
-def prefetch_many_to_many_prepared(instance: Model, name: str, key: Hashable) -> None:
-    """Leave on `instance` what `prefetch_related_objects([instance], name)` leaves for its
-    many-to-many field `name` (its manager answers `.all()` without a query), the prefetch's
-    query compiled once per `key` (which holds the model and `name`'s meaning: the caller's).
-
-    The query is the one Django's prefetch runs for this instance: built by the relation's own
-    manager (get_prefetch_querysets) for a stand-in of the instance with the plan's id, and its
-    rows kept as prefetch_one_level keeps them. The manager hints the instance to the database
-    routers; with a router configured, the hint could choose the database, so the plain
-    prefetch runs instead."""
-    if settings.DATABASE_ROUTERS:
-        prefetch_related_objects([instance], name)
-        return
-    model = type(instance)
-
-    def build(pk: Any) -> QuerySet:
-        stand_in = model(pk=pk)
-        manager = getattr(stand_in, name)
-        queryset = manager.get_prefetch_querysets([stand_in])[0]
-        queryset._hints = {}  # the instance hint, read by routers alone (none: above)
-        return queryset
-
-    rows = list(prepared(key, build, instance.pk))
-    manager = getattr(instance, name)
-    found = manager.get_queryset()
-    found._result_cache = rows
-    found._prefetch_done = True
-    cache = instance.__dict__.setdefault("_prefetched_objects_cache", {})
-    cache[manager.prefetch_cache_name] = found
 
 
 # --- Aggregates ------------------------------------------------------------------------------

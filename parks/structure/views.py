@@ -20,7 +20,8 @@ from parks import access
 from parks import access as parks_access
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
-from parks.core.prepared import prefetch_many_to_many_prepared, prepared, prepared_get
+from parks.core.prefetched import prefetch_planned
+from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
 from parks.structure import services
@@ -67,8 +68,8 @@ def _visible_park(user, pk: int) -> Park:
     """The park `pk` with its subdistrict and industries, if `user` sees it, else a 404: the
     query get_object_or_404 runs over the user's parks, compiled once per scope
     (parks.core.prepared; the key holds what the SQL depends on besides the id:
-    access.scope_key). Its industries are read by the same prefetch as before, compiled once
-    (nothing of its SQL depends on anything but the park's id)."""
+    access.scope_key). Its industries are read by Django's own prefetch query, compiled once
+    (parks.core.prefetched)."""
 
     found = prepared_get(
         ("park_detail", access.scope_key(user)),
@@ -78,7 +79,7 @@ def _visible_park(user, pk: int) -> Park:
     if len(found) != 1:  # none (a park's id is unique)
         raise Http404
     park = found[0]
-    prefetch_many_to_many_prepared(park, "industries", "park_industries")
+    prefetch_planned([park], ("industries",), "park_industries")
     return park
 
 

@@ -14,11 +14,11 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from parks.core.prepared import prefetch_many_to_many_prepared
+from parks.core.prefetched import prefetch_planned
 from parks.core.related import DrawnPanel, Panel, PanelItem
 from parks.templatetags import memo
 from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory, UserFactory
-from tests.page_helpers import page_as
+from tests.page_helpers import as_django_writes_it, page_as
 from tests.parks.test_park_page_once import _furnish
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_a_panels_drawn_values_print_as_the_panel(panel, language):
 
 
 def test_the_industries_prefetched_once_are_djangos_prefetch(park, other_park, fresh_plans):
-    """prepared.prefetch_many_to_many_prepared: the same SQL as prefetch_related_objects, the
+    """prefetched.prefetch_planned for one park: the same SQL as prefetch_related_objects, the
     same rows in the same order, and `.all()` answered without a query, each time."""
     _furnish(park, None)
     other_park.industries.set([park.industries.last()])
@@ -138,8 +138,8 @@ def test_the_industries_prefetched_once_are_djangos_prefetch(park, other_park, f
             prefetch_related_objects([plain], "industries")
         fast = type(park).objects.get(pk=pk)
         with CaptureQueriesContext(connection) as fast_sql:
-            prefetch_many_to_many_prepared(fast, "industries", "test_park_industries")
-        assert [q["sql"] for q in fast_sql] == [q["sql"] for q in plain_sql]
+            prefetch_planned([fast], ("industries",), "test_park_industries")
+        assert [as_django_writes_it(q["sql"]) for q in fast_sql] == [q["sql"] for q in plain_sql]
         with CaptureQueriesContext(connection) as after:
             listed = list(fast.industries.all())
         assert len(after) == 0

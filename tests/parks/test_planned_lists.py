@@ -11,8 +11,6 @@ planned page writes `<fk> = ANY('{a,b}'::bigint[])` (parks.core.prefetched) wher
 ordering is not planned.
 """
 
-import re
-
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -22,6 +20,8 @@ import parks.core.api.pagination as pagination
 from grievances.models import PersonalDataView
 from parks.core import prepared as prepared_module
 from parks.core.prepared import PreparedQuery
+from tests.page_helpers import PLANNED_PREFETCH as _ANY
+from tests.page_helpers import as_django_writes_it
 from tests.parks.test_fast_reading import USERS, _answers
 from tests.parks.test_fast_reading import varied as varied_rows  # noqa: F401 (a fixture)
 
@@ -52,15 +52,6 @@ NOT_PLANNED = [
     "/api/v1/activities/?kind=visit",
     "/api/v1/tasks/?status=planned&ordering=warning",
 ]
-
-
-# A planned prefetch's condition (parks.core.prefetched.AnyOf) and its values.
-_ANY = re.compile(r"= ANY\('\{([0-9,-]+)\}'::[a-z]+\[\]\)")
-
-
-def as_django_writes_it(sql: str) -> str:
-    """`sql` with each planned prefetch's `= ANY('{a,b}'::bigint[])` as Django's `IN (a, b)`."""
-    return _ANY.sub(lambda found: f"IN ({', '.join(found.group(1).split(','))})", sql)
 
 
 def _read(client, paths, language):

@@ -21,7 +21,7 @@ from parks.core import prepared as prepared_module
 from parks.core.prefetched import prefetch_planned
 from reforms.tasks.models import Task
 from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
-from tests.parks.test_planned_lists import as_django_writes_it
+from tests.page_helpers import as_django_writes_it
 
 pytestmark = pytest.mark.django_db
 

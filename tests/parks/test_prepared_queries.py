@@ -21,10 +21,12 @@ import parks.core.api.authentication as authentication
 from grievances.api.views.grievances import GrievanceViewSet
 from grievances.models import Attachment, Grievance, PersonalDataView
 from parks.core import prepared as prepared_module
-from parks.core.prepared import PreparedQuery, prefetch_prepared, prepared
+from parks.core.prefetched import prefetch_planned
+from parks.core.prepared import PreparedQuery, prepared
 from parks.structure import services
 from parks.structure.models import Park
 from tests.factories import GrievanceFactory, ParkFactory
+from tests.page_helpers import as_django_writes_it
 from tests.parks.test_fast_reading import USERS, _answers, _paths
 from tests.parks.test_fast_reading import varied as varied_rows  # noqa: F401, F811 (a fixture)
 
@@ -54,7 +56,7 @@ def _logged_and_answers(client, paths, language):
     logged = sorted(
         PersonalDataView.objects.order_by("pk")[before:].values_list("grievance_id", "via")
     )
-    return answers, logged, [query["sql"] for query in queries]
+    return answers, logged, [as_django_writes_it(query["sql"]) for query in queries]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -196,15 +198,12 @@ def test_a_prepared_prefetch_leaves_what_prefetch_related_leaves(park):
             size=4,
         )
 
-    def attachments_of(pk):
-        return Attachment.objects.filter(grievance__in=[pk])
-
     with CaptureQueriesContext(connection) as plain:
         [expected] = Grievance.objects.filter(pk=grievance.pk).prefetch_related("attachments")
     found = Grievance.objects.get(pk=grievance.pk)
     with CaptureQueriesContext(connection) as fast:
-        prefetch_prepared(found, "attachments", ("test", "attachments"), attachments_of, found.pk)
-    assert fast[0]["sql"] == plain[1]["sql"]
+        prefetch_planned([found], ("attachments",), ("test", "attachments"))
+    assert as_django_writes_it(fast[0]["sql"]) == plain[1]["sql"]
     with CaptureQueriesContext(connection) as later:
         assert list(found.attachments.all()) == list(expected.attachments.all())
         assert all(attachment.grievance is found for attachment in found.attachments.all())

@@ -39,13 +39,14 @@ from grievances.api.serializers import (
 from grievances.choices import ACTIONS_NEEDING_NOTE, Action, DataView
 from grievances.filters import GrievanceFilter
 from grievances.merging import grievance_merge
-from grievances.models import Attachment, Grievance, Mediation
+from grievances.models import Grievance, Mediation
 from parks import access
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
-from parks.core.prepared import prefetch_prepared, prepared_get
+from parks.core.prefetched import prefetch_planned
+from parks.core.prepared import prepared_get
 
 CONFLICT_RESPONSE = conflict(_("The grievance's current state does not allow this step."))
 UNMASK_PARAMETER = OpenApiParameter(
@@ -106,18 +107,13 @@ def _one_shown(user, pk: int):
     def shown(now, response_warn, resolution_warn):
         visible = selectors.grievances_visible_to(user)
         shown = _as_shown(visible, moments=(now, response_warn, resolution_warn))
-        # Its attachments are read below, by the query their prefetch runs for one row.
+        # Its attachments are read below, by Django's prefetch query compiled once.
         return shown.prefetch_related(None)
 
     key = ("grievance_detail", access.scope_key(user))
     found = prepared_get(key, shown, pk, *selectors.deadline_moments())
-    if len(found) == 1:
-        prefetch_prepared(found[0], "attachments", "grievance_attachments", _attachments_of, pk)
+    prefetch_planned(found, ("attachments",), "grievance_attachments")
     return found
-
-
-def _attachments_of(pk):
-    return Attachment.objects.filter(grievance__in=[pk])
 
 
 def _fresh(grievance):
