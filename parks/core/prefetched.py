@@ -128,6 +128,8 @@ def _to_many(instance: Model, name: str, queryset: QuerySet | None) -> _ToMany |
     # for the first instance (the hint Django's prefetch adds).
     using = base._db or manager._db or router.db_for_read(base.model, instance=instance)
     connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None  # `= ANY(<array>)` is PostgreSQL's; SQLite (the demo) runs Django's own
     if type(descriptor) is ReverseManyToOneDescriptor:
         field = manager.field
         if _filtered(base, field.name, "{}") is None:
