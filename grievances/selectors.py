@@ -69,7 +69,9 @@ def may_log_grievances_somewhere(user: User) -> bool:
     )
     # The rows made into parks one at a time, as iterating the queryset makes them all (the
     # same query, read whole): the office may log in the first, and 49 parks went unasked.
-    return any(user_can_log_grievances(user, park) for park in parks._iterable_class(parks))
+    # (django-stubs types the iterable class without its __iter__; ModelIterable has one.)
+    made = parks._iterable_class(parks)
+    return any(user_can_log_grievances(user, park) for park in made)  # type: ignore[attr-defined]
 
 
 def user_may_see_personal_data(user: User, grievance: Grievance) -> bool:

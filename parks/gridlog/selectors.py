@@ -220,7 +220,7 @@ def activities_and_zones_covered_per_month(
             zones_covered_per_month(zones=zones, first=first, last=last),
         )
     counted, covering = _of_parks(parks), _covering(zones)
-    rows = (
+    rows = list(
         # Every row of the months counts its entries when every park is counted.
         _rollup_months(first, last)
         .filter(Q() if parks is None else counted | covering)
@@ -231,7 +231,6 @@ def activities_and_zones_covered_per_month(
             covered=Count("grid_zone", distinct=True, filter=covering),
         )
     )
-    rows = list(rows)
     return (
         {row["month"]: row["count"] for row in rows if row["count"]},
         {row["month"]: row["covered"] for row in rows if row["covered"]},
