@@ -16,8 +16,6 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.template import Context, Template
-from django.template.base import FilterExpression, Node, VariableNode
-from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,14 +25,7 @@ import grievances.views.merge as merge
 from grievances import drawn_forms, selectors
 from grievances.choices import Action, Category, ExtensionState, Status
 from grievances.forms import (
-    ActionForm,
-    AssignForm,
-    ExtensionRequestForm,
-    FollowUpForm,
-    MediationConcludeForm,
     MediationOpenForm,
-    MediationSessionForm,
-    ReplyForm,
 )
 from grievances.models import (
     ExtensionRequest,
@@ -43,7 +34,6 @@ from grievances.models import (
     PersonalDataView,
     ReplyTemplate,
 )
-from grievances.replies import templates_for
 from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
 from grievances.views.common import SHOWN_RELATED, _shown
@@ -208,111 +198,6 @@ def test_a_plan_never_serves_another_scope(client, liaison, office_user, cases, 
     GrievanceFactory(park=other_park, title=cases[0].title, received_at=cases[0].received_at)
     html = client.get(f"/grievances/{cases[0].pk}/").content.decode()
     assert html.count('class="list-group-item likely-duplicate"') == 2
-
-
-# --- The forms on their own --------------------------------------------------------------------
-
-
-def _included(form):
-    return Template('{% include "_form.html" %}').render(Context({"form": form}))
-
-
-def _forms(grievance, office_user):
-    replies = list(templates_for(Category.WAGES))
-    return [
-        ActionForm(action=Action.WITHDRAW),
-        ActionForm(action=Action.RETURN),
-        ActionForm(action=Action.REOPEN),
-        AssignForm(action=Action.ASSIGN, user=office_user, initial={"unit": None}),
-        AssignForm(action=Action.ASSIGN, user=office_user),
-        FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance),
-        ReplyForm(action=Action.REPLY, templates=replies),
-        ReplyForm(action=Action.REPLY, templates=[]),
-        ExtensionRequestForm(),
-        MediationOpenForm(grievance=grievance),
-        MediationSessionForm(),
-        MediationConcludeForm(),
-    ]
-
-
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_each_form_is_drawn_as_the_include_draws_it(cases, office_user, language):
-    grievance = Grievance.objects.get(pk=cases[2].pk)  # replied, rectified
-    with translation.override(language):
-        for made in range(3):
-            for form, plain in zip(
-                _forms(grievance, office_user), _forms(grievance, office_user), strict=True
-            ):
-                assert drawn_forms.drawn(form) == _included(plain), (made, type(form))
-    assert len(drawn_forms._drawn) == 12  # each kept once, whatever the times it is made
-
-
-def test_a_form_made_of_other_things_is_drawn_anew(cases, office_user, time_machine, park):
-    time_machine.move_to(NOW, tick=False)
-    grievance = Grievance.objects.get(pk=cases[0].pk)
-    before = drawn_forms.drawn(MediationOpenForm(grievance=grievance))
-    UserFactory(username="sun", display_name="孙<新>", park=park, role=Role.PARK_MANAGER)
-    after = drawn_forms.drawn(MediationOpenForm(grievance=grievance))
-    assert "孙&lt;新&gt;" in after and "孙" not in before
-    time_machine.move_to(NOW + timedelta(days=1), tick=False)
-    assert drawn_forms.drawn(MediationOpenForm(grievance=grievance)) == _included(
-        MediationOpenForm(grievance=grievance)
-    )
-    ReplyTemplate.objects.create(category=Category.WAGES, title="新的", text="新")
-    form = ReplyForm(action=Action.REPLY, templates=list(templates_for(Category.WAGES)))
-    assert "新的" in drawn_forms.drawn(form)
-    for follow_up in (True, False):
-        Grievance.objects.filter(pk=grievance.pk).update(rectified=follow_up)
-        grievance.refresh_from_db()
-        form = FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance)
-        assert drawn_forms.drawn(form) == _included(
-            FollowUpForm(action=Action.FOLLOW_UP, grievance=grievance)
-        )
-
-
-def test_a_bound_form_is_drawn_every_time_with_its_errors(cases):
-    form = ExtensionRequestForm({"days": "x", "reason": ""})
-    assert not form.is_valid()
-    assert drawn_forms.drawn(form) == _included(form)
-    assert not drawn_forms._drawn
-
-
-def test_a_select_reads_its_options_once(cases, office_user):
-    grievance = Grievance.objects.get(pk=cases[0].pk)
-    form = MediationOpenForm(grievance=grievance)
-    with CaptureQueriesContext(connection) as queries:
-        drawn_forms.drawn(form)
-    assert len(queries) == 1
-    with CaptureQueriesContext(connection) as queries:
-        drawn_forms.drawn(MediationOpenForm(grievance=grievance))  # kept: still read, for the key
-    assert len(queries) == 1
-
-
-def _variables(node: Node):
-    for child in node.nodelist if hasattr(node, "nodelist") else []:
-        yield from _variables(child)
-    for attribute in vars(node).values():
-        if isinstance(attribute, FilterExpression):
-            yield attribute
-    if isinstance(node, VariableNode):
-        yield node.filter_expression
-    for name in getattr(node, "child_nodelists", ()):
-        for child in getattr(node, name, None) or []:
-            yield from _variables(child)
-
-
-def test_the_form_template_reads_only_its_form():
-    """What `_form.html` prints comes from `form` alone (and its loops' names over it): drawn
-    with the form alone in its context, it prints what the include printed in the page's."""
-    template = get_template("_form.html").template
-    names = set()
-    for node in template.nodelist:
-        for expression in _variables(node):
-            lookups = getattr(expression.var, "lookups", None)
-            if lookups:  # a variable, not a literal
-                names.add(lookups[0])
-    assert "form" in names
-    assert names <= {"form", "field", "error", "choice"}, names
 
 
 # --- The duplicate rows and the grievance's own rows -------------------------------------------
