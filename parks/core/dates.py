@@ -60,7 +60,12 @@ def minute_text(moment: datetime) -> str:
     """`moment` as a template's `{{ moment|date:"Y-m-d H:i" }}` prints it, in the current time
     zone: what a list row shows, built in Python without Django's format parser (some 30 µs a
     call, twice per row of the feed). tests/parks/test_memo.py pins it against the filter."""
-    local = timezone.template_localtime(moment)  # type: ignore[attr-defined]
+    return minute_digits(timezone.template_localtime(moment))  # type: ignore[attr-defined]
+
+
+def minute_digits(local: datetime) -> str:
+    """`local`'s own fields as `date:"Y-m-d H:i"` writes them, with no time zone conversion
+    (minute_text, and the `|minute` filter, which receives the template's local time)."""
     return "%04d-%02d-%02d %02d:%02d" % (  # noqa: UP031 the filter's own formats (dateformat.Y…)
         local.year,
         local.month,

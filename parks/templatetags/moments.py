@@ -3,14 +3,17 @@ parser (some 50 µs a call on the grievance page, a dozen calls and one per time
 
 Registered, as `date` is, to receive the moment already in the template's time zone
 (expects_localtime: `{% localtime off %}` included), it writes that datetime's own fields as
-dateformat's Y, m, d, H and i write them. Anything else (None, a text, a date) goes to the `date`
-filter itself. tests/parks/test_moments.py pins the two over time zones and values.
+dateformat's Y, m, d, H and i write them (parks.core.dates.minute_digits, as list rows do).
+Anything else (None, a text, a date) goes to the `date` filter itself. tests/parks/test_moments.py
+pins the two over time zones and values.
 """
 
 from datetime import datetime
 
 from django import template
 from django.template.defaultfilters import date
+
+from parks.core.dates import minute_digits
 
 register = template.Library()
 
@@ -21,10 +24,4 @@ MINUTE = "Y-m-d H:i"
 def minute(value):
     if type(value) is not datetime:
         return date(value, MINUTE)
-    return "%04d-%02d-%02d %02d:%02d" % (  # noqa: UP031 dateformat's own formats (Y, m, d, H, i)
-        value.year,
-        value.month,
-        value.day,
-        value.hour,
-        value.minute,
-    )
+    return minute_digits(value)

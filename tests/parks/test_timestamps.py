@@ -22,6 +22,7 @@ def test_the_project_reads_timestamps_with_psycopgs_c_implementation():
     compared, and every page would parse its timestamps in Python again."""
     assert timestamps.C_LOADER is not None
 
+
 MOMENTS = (
     "SELECT v FROM (VALUES ('0001-01-02 00:00:00+00'::timestamptz), "
     "('9999-12-30 23:59:59.999999+00'), ('2024-02-29 12:00:00.5+00'), ('1970-01-01 00:00:00+00'), "
