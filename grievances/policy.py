@@ -71,21 +71,42 @@ def step_refusal(user: User, grievance: Grievance, action: str) -> Refusal | Non
     """
     if action not in ALLOWED_TRANSITIONS:
         return ValidationError({"action": _("Unknown action.")})
-    if action in OFFICE_ACTIONS:
-        if not access.is_district_office(user):
+    office, handling = _roles(user, grievance)
+    obstacle = _step_obstacle(office, handling, grievance, action)
+    if obstacle is None:
+        return None
+    if obstacle is _ROLE:
+        if action in OFFICE_ACTIONS:
             return PermissionDenied(_("Only the district reform office takes this step."))
-    elif not access.handles(user, grievance):
         return PermissionDenied(_("Only the unit handling this grievance takes this step."))
-    sources, _target = ALLOWED_TRANSITIONS[Action(action)]
-    if grievance.status not in sources:
+    if obstacle is _STATUS:
         return ValidationError(
             _("A grievance that is “%(status)s” cannot be given the step “%(action)s”.")
             % {"status": Status(grievance.status).label, "action": Action(action).label}
         )
+    return ValidationError(
+        _("The worker was not satisfied: reopen the grievance instead of closing it.")
+    )
+
+
+# What stands in a step's way (step_refusal's checks, in its order), before a refusal's words
+# are written: a page asks for nine steps whether each is allowed, and wrote eight refusals.
+_ROLE, _STATUS, _UNSATISFIED = "role", "status", "unsatisfied"
+
+
+def _roles(user: User, grievance: Grievance) -> tuple[bool, bool]:
+    """Whether `user` takes the office's steps, and the handling unit's (access.handles)."""
+    return access.is_district_office(user), access.handles(user, grievance)
+
+
+def _step_obstacle(office: bool, handling: bool, grievance: Grievance, action: str) -> str | None:
+    if not (office if action in OFFICE_ACTIONS else handling):
+        return _ROLE
+    sources, _target = ALLOWED_TRANSITIONS[Action(action)]
+    if grievance.status not in sources:
+        return _STATUS
     if action == Action.CLOSE and grievance.satisfaction not in SATISFIED_LEVELS:
-        return ValidationError(
-            _("The worker was not satisfied: reopen the grievance instead of closing it.")
-        )
+        return _UNSATISFIED
     return None
 
 
@@ -96,23 +117,31 @@ def takes_step_role(user: User, grievance: Grievance, action: str) -> bool:
 
 
 def allowed_steps(user: User, grievance: Grievance) -> list[Action]:
-    """The workflow steps `user` may take on `grievance` now, in the order they are offered."""
-    return [action for action in STEP_ORDER if step_refusal(user, grievance, action) is None]
+    """The workflow steps `user` may take on `grievance` now, in the order they are offered:
+    those step_refusal refuses for nothing (its checks, the roles asked once)."""
+    office, handling = _roles(user, grievance)
+    return [
+        action
+        for action in STEP_ORDER
+        if _step_obstacle(office, handling, grievance, action) is None
+    ]
 
 
-def _own_step(user: User, grievance: Grievance, action: str) -> bool:
+def _own_step(office: bool, handling_unit: bool, action: str) -> bool:
     """Office steps are the office's own; the unit's steps are the handling unit's own."""
-    if action in OFFICE_ACTIONS:
-        return access.is_district_office(user)
-    return access.is_handling_unit(user, grievance)
+    return office if action in OFFICE_ACTIONS else handling_unit
 
 
 def offered_steps(user: User, grievance: Grievance) -> list[Action]:
     """The steps a page draws as buttons: allowed now and the user's own. The office may stand
     in for a unit (through the step's page or the API), but is not tempted by the unit's
     buttons on every grievance it opens."""
+    office = access.is_district_office(user)
+    handling_unit = access.is_handling_unit(user, grievance)
     return [
-        action for action in allowed_steps(user, grievance) if _own_step(user, grievance, action)
+        action
+        for action in allowed_steps(user, grievance)
+        if _own_step(office, handling_unit, action)
     ]
 
 
