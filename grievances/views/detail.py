@@ -68,7 +68,8 @@ def _action_buttons(user, grievance):
         {
             "action": action,
             "url": step_url(grievance.pk, action),
-            "label": Action(action).label,
+            # In the request's language now: a plain text the modal's {% memo %} can key.
+            "label": str(Action(action).label),
             "style": ACTION_STYLES[action],
             "submit_style": ACTION_STYLES[action].removeprefix("outline-"),
             "one_click": action in ONE_CLICK_ACTIONS,
