@@ -10,8 +10,15 @@ from django.utils.translation import gettext_lazy
 
 from grievances.choices import Action
 from grievances.forms import ActionForm, ExtensionRequestForm, MediationSessionForm
+from grievances.models import Grievance
+from grievances.views.common import _shown
 from parks.templatetags import memo
 from tests.factories import GrievanceFactory
+from tests.grievances.test_grievance_page_kept import (  # noqa: F401 (fixtures)
+    _kept_now,
+    cases,
+    nothing_kept,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +60,7 @@ def _both(template_text, included, values):
 def test_the_breadcrumbs_print_what_their_template_printed(park, language):
     grievance = GrievanceFactory(park=park)
     included = '{% include "grievances/_breadcrumbs.html" %}'
-    cases = [
+    variants = [
         {},
         {"title": "Time limits"},
         {"title": "<b>标题</b>"},
@@ -64,11 +71,11 @@ def test_the_breadcrumbs_print_what_their_template_printed(park, language):
     ]
     printed = set()
     with translation.override(language):
-        for values in cases:
+        for values in variants:
             before, now = _both(BREADCRUMBS_BEFORE, included, values)
             assert now == [before, before]
             printed.add(before)
-    assert len(printed) == len(cases)
+    assert len(printed) == len(variants)
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -83,7 +90,7 @@ def test_each_modal_frame_prints_what_its_template_printed(park, language):
         "style": "danger",
         "action_url": f"/grievances/{grievance.pk}/act/withdraw/",
     }
-    cases = [
+    variants = [
         withdraw,
         {**withdraw, "title": gettext_lazy("Withdraw"), "submit": gettext_lazy("Withdraw")},
         {"modal_id": "extension-modal", "form": ExtensionRequestForm(), "action_url": "/x/"},
@@ -97,7 +104,7 @@ def test_each_modal_frame_prints_what_its_template_printed(park, language):
     ]
     printed = set()
     with translation.override(language):
-        for values in cases:
+        for values in variants:
             values = {**values, "csrf_token": "token-of-this-request"}
             before, now = _both(MODAL_BEFORE, included, values)
             assert now == [before, before]
@@ -107,7 +114,7 @@ def test_each_modal_frame_prints_what_its_template_printed(park, language):
             assert Template(included).render(Context(other)) == before.replace(
                 "token-of-this-request", "token-of-another"
             )
-    assert len(printed) == len(cases)
+    assert len(printed) == len(variants)
 
 
 def test_the_frames_are_kept(park):
@@ -115,3 +122,25 @@ def test_the_frames_are_kept(park):
     values = {"modal_id": "m", "form": ExtensionRequestForm(), "title": "t", "action_url": "/"}
     Template('{% include "grievances/_modal_form.html" %}').render(Context(values))
     assert len(memo._drawn) == 3  # the frame's three parts around the CSRF input and the form
+
+
+# The heading's badges and labels as grievance_detail.html drew them from the grievance before
+# they were kept per set of the values they print.
+HEADING_BEFORE = """{% load grievance_badges %}<span id="grievance-status">{% status_badge grievance %}</span>
+      {% flag_badge grievance.deadline_flag %}
+      <span class="text-secondary small">{{ grievance.get_category_display }} · {{ grievance.get_channel_display }}</span>"""  # noqa: E501 verbatim
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_heading_prints_what_its_template_printed(cases, language):  # noqa: F811 (the fixture)
+    rows = list(_shown(Grievance.objects.filter(pk__in=[case.pk for case in cases])))
+    now = Template("{% load grievance_badges %}" + _kept_now("{% memo status="))
+    printed = set()
+    with translation.override(language):
+        for grievance in rows:
+            before = Template(HEADING_BEFORE).render(Context({"grievance": grievance}))
+            for _kept in range(2):
+                assert now.render(Context({"grievance": grievance})) == before
+            printed.add(before)
+    assert len(printed) >= 4
+    assert {row.deadline_flag for row in rows} >= {"ok", "done"}
