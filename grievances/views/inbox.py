@@ -96,18 +96,23 @@ def _chosen_statuses(request, grievance_filter):
     }
 
 
-def _tabs(request, grievances, current):
-    """Each status group with its count (one query) and a link keeping the filters."""
+def _group_counts(grievances) -> dict[str, int]:
+    """How many of `grievances` each status group holds (one query): the tabs' counts, and the
+    count of the page's group that its paginator is given."""
     # One count per status, summed into the groups here. For a scope narrowed by park or unit
     # alone they come from the status tally (grievances.status_counts: a few rows, however many
     # grievances), else from one GROUP BY over the filtered rows.
     per_status = counts_by(grievances, "status")
-    counts = {
+    return {
         key: sum(
             count for status, count in per_status.items() if statuses is None or status in statuses
         )
         for key, (_label, statuses) in STATUS_GROUPS.items()
     }
+
+
+def _tabs(request, counts, current):
+    """Each status group with its count (_group_counts) and a link keeping the filters."""
     tabs = []
     for key, (label, _statuses) in STATUS_GROUPS.items():
         query = request.GET.copy()
@@ -152,7 +157,9 @@ def _page_columns(request, grievance_filter, page, group, now, scope):
 def inbox(request):
     now = timezone.now()
     grievance_filter, grievances, in_group, group = filtered_grievances(request, now)
-    page = paginate(request, in_group)
+    counts = _group_counts(grievances)
+    # The group's count is the rows of `in_group` (its statuses among the filtered rows).
+    page = paginate(request, in_group, count=counts[group])
     scope = access.scope_key(request.user)
     rows = inbox_rows(
         _page_columns(request, grievance_filter, page, group, now, scope),
@@ -182,7 +189,7 @@ def inbox(request):
             ),
             "statuses": _chosen_statuses(request, grievance_filter),
             "sort": _sort_links(request),
-            "tabs": _tabs(request, grievances, group),
+            "tabs": _tabs(request, counts, group),
             "group": group,
             "page": page,
             "rows": rows,

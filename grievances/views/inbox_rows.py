@@ -4,11 +4,12 @@ A page of the inbox built a hundred model instances (each grievance with its par
 and handler) and parsed their many timestamps to print some twenty values a row. Here the
 page's rows (the inbox's own queryset: scope, filters, tab, annotations, order and slice,
 grievances.selectors.inbox) are read with `values_list`: the same query count, the same rows.
-Each becomes an InboxRow, which inbox.html draws once per process for each set of values
-({% memo row=grievance.row %}, parks/templatetags/memo.py), and beside it what stays live: the
-time left to the running limit and the late take-up. The row holds the values as read (codes,
-the moment as a number) and names them only when drawn: its labels and time are pure
-functions of those values and of the language and time zone, which the memo keys on.
+Each becomes an InboxRow and a RowDeadline (the time left to the running limit, in whole
+minutes, and the late take-up), which inbox.html draws once per process for each set of
+values ({% memo row=grievance.row left=grievance.left %}, parks/templatetags/memo.py). They
+hold the values as read (codes, moments as numbers) and name them only when drawn: labels and
+times are pure functions of those values and of the language and time zone, which the memo
+keys on.
 tests/grievances/test_inbox_rows.py pins the rows against the rows drawn from the grievances
 before.
 """
@@ -99,6 +100,44 @@ class InboxRow:
         return minute_text(moment(self.received_at))
 
 
+@dataclass(frozen=True)
+class RowDeadline:
+    """What a row prints after its InboxRow: the limit running now with the time left to it
+    (grievances.views.common.next_deadline; `at` None when none runs) and the late take-up.
+    Plain values, so that the row is drawn once per set of them with its InboxRow ({% memo %}):
+    the time left is in whole minutes, so a row's fragment changes at most once a minute."""
+
+    kind: str | None
+    text: str | None
+    overdue: bool
+    at: int | None  # microseconds since 1970 (parks.core.kept_moment)
+    late: bool
+
+    @property
+    def deadline(self) -> dict | None:
+        """next_deadline's value, as the time_left tag reads it."""
+        if self.at is None:
+            return None
+        return {
+            "at": moment(self.at),
+            "kind": self.kind,
+            "text": self.text,
+            "overdue": self.overdue,
+        }
+
+
+def _row_deadline(deadline: dict | None, late: bool) -> RowDeadline:
+    if deadline is None:
+        return RowDeadline(kind=None, text=None, overdue=False, at=None, late=late)
+    return RowDeadline(
+        kind=deadline["kind"],
+        text=deadline["text"],
+        overdue=deadline["overdue"],
+        at=micros(deadline["at"]),
+        late=late,
+    )
+
+
 def page_columns(grievances: QuerySet[Grievance]) -> QuerySet:
     """What inbox_rows reads of each of `grievances`: COLUMNS, in order."""
     return grievances.values_list(*COLUMNS)
@@ -113,9 +152,10 @@ def inbox_rows(
 ) -> list[SimpleNamespace]:
     """The rows of `grievances` (a page of the inbox's queryset, read as `page_columns`), in
     its order: each with its InboxRow (`row`), the limit running now (`next_deadline`,
-    grievances.views.common) and what the late take-up reads (`response_breached`,
-    `responded_at`). `scope` is what `visible`
-    depends on (access.scope_key of its user), for grievances.duplicates.duplicate_counts."""
+    grievances.views.common), what the late take-up reads (`response_breached`,
+    `responded_at`), and both as the row draws them (`left`, a RowDeadline). `scope` is what
+    `visible` depends on (access.scope_key of its user), for
+    grievances.duplicates.duplicate_counts."""
     found = list(grievances)
     # Likely duplicates of the page's rows, in one query (grievances.duplicates).
     duplicates = duplicate_counts(visible, [row[0] for row in found], scope=scope)
@@ -154,6 +194,8 @@ def inbox_rows(
             response_breached=response_breached,
         )
         row.next_deadline = next_deadline(row, now)
+        # What the template's late take-up tested: `response_breached and responded_at`.
+        row.left = _row_deadline(row.next_deadline, bool(response_breached and responded_at))
         row.row = InboxRow(
             pk=pk,
             code=code,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 
 from parks.core.prepared import prepared
@@ -156,8 +157,14 @@ def _options(choices, selected: set[str], known: _Known | None = None) -> str:
     _known says of the choices' _options_key, when known already."""
     key, plain, values = known if known is not None else _known(_options_key(choices))
     if not plain:
-        # A lazy label (it prints in the request's language) or anything else: drawn each time.
-        return _drawn_options(choices, selected)
+        # A lazy label (a choice's name: it prints in the request's language) is its text in
+        # that language, which it escapes to as well; anything else is drawn each time.
+        choices = [
+            (value, str(text) if isinstance(text, Promise) else text) for value, text in choices
+        ]
+        key, plain, values = _known(_options_key(choices))
+        if not plain:
+            return _drawn_options(choices, selected)
     # Only the selected values among the choices mark an option: the key holds those, not
     # whatever values the request sent (which would make an entry of their own each).
     shown = frozenset(selected.intersection(values))

@@ -11,6 +11,7 @@ from parks import access
 from parks.access import grid_zones_visible_to, loggers_visible_to
 from parks.core.dates import PORTAL_DATE_VALIDATORS, local_day_start
 from parks.core.filtersets import OwnFieldsFilterSet
+from parks.core.recent import Recent
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity
 from parks.structure.models import (
@@ -26,12 +27,20 @@ def _visible_zones(request):
     return grid_zones_visible_to(request.user).select_related("park")
 
 
+# access.scope_key -> loggers_visible_to of a user of that scope, as built: equal keys get the
+# same conditions (parks.access.scope_key), and building them (the scope's parks, or the office)
+# cost more CPU than the feed's other filters together. Each form is handed a copy (`.all()`):
+# the kept queryset is never evaluated, so it holds no rows, only its conditions.
+_LOGGERS = Recent(64)
+
+
 def _visible_loggers(request):
     # People who may log entries in the parks the user sees: liaisons and park managers there,
     # and the office.
     if request is None:
         return User.objects.none()
-    return loggers_visible_to(request.user)
+    user = request.user
+    return _LOGGERS.kept(access.scope_key(user), lambda: loggers_visible_to(user)).all()
 
 
 class ActivityFilter(OwnFieldsFilterSet):

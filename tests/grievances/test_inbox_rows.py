@@ -123,3 +123,21 @@ def test_every_variant_is_on_the_page(client, every_kind_of_row, office_user):
         ">—</td>",
     ):
         assert piece in drawn
+
+
+def test_a_kept_row_prints_the_time_left_of_the_minute_it_is_drawn(
+    client, every_kind_of_row, office_user, time_machine
+):
+    """The time left is kept with its row (grievances.views.inbox_rows.RowDeadline): a later
+    minute draws the row with that minute's time left, as the rows drawn before printed it."""
+    client.force_login(office_user)
+    before, _page = _rows_and_page(client, "en")
+    later = NOW + timedelta(hours=1, minutes=1)
+    time_machine.move_to(later, tick=False)
+    drawn, page = _rows_and_page(client, "en")
+    assert drawn != before
+    page = _as_the_view_gave_them(list(page), office_user)
+    for grievance in page:
+        grievance.next_deadline = next_deadline(grievance, later)
+    with translation.override("en"):
+        assert drawn == "      " + Template(ROWS).render(Context({"page": page})) + "\n"

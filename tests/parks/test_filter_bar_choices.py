@@ -127,6 +127,22 @@ def test_kept_options_are_the_drawn_ones_and_keyed_on_every_input():
         assert _options([("p", gettext_lazy("Park"))], set()) != english
 
 
+def test_lazy_labels_are_kept_as_their_text_in_each_language():
+    """A choice's lazy name (the inbox's channels, categories and time limits) is kept as its
+    text in the request's language: drawn as before, in each language its own."""
+    choices = [("hotline", gettext_lazy("Park")), ("a&b", gettext_lazy("Grid zone")), ("c", "三")]
+    drawn = {}
+    for language in ("en", "zh-hans", "en"):
+        with translation.override(language):
+            for selected in (set(), {"a&b"}):
+                kept = _options(choices, selected)
+                assert kept == _drawn_options(choices, selected)
+                assert _options(choices, selected) is kept  # kept, not drawn again
+                drawn.setdefault((language, frozenset(selected)), kept)
+                assert drawn[(language, frozenset(selected))] == kept
+    assert drawn[("en", frozenset())] != drawn[("zh-hans", frozenset())]
+
+
 def test_selected_values_that_are_no_choice_make_no_entry_of_their_own():
     # Found in review: keyed on the raw selection, each made-up value of a request kept another
     # copy of the whole option list.

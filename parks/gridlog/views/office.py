@@ -167,7 +167,8 @@ def activity_feed(request):
         totals = activities.order_by().aggregate(
             entries=Count("pk"), participants=Sum("participants")
         )
-    page = paginate(request, activities)
+    # The entries counted are the rows of `activities`: the paginator need not count them again.
+    page = paginate(request, activities, count=totals["entries"] or 0)
     # An unfiltered page is the scope's feed at its bounds: read by a query compiled once.
     compiled_for = (
         (access.scope_key(request.user), page_bounds(page)) if unfiltered(activity_filter) else None
