@@ -38,28 +38,24 @@ IGNORED_CHARACTERS = " \u3000，。！？、；：,.!?;:"
 
 
 class TitleKey(Func):
-    """A title with case, the spaces around it and IGNORED_CHARACTERS set aside: the SQL that
-    `Lower(Trim(title))` wrapped in one `Replace(…, character, "")` per ignored character
-    compiles to, written as text. Compiling those 23 nested expressions cost more CPU than the
-    inbox's and the grievance page's duplicate queries took in the database;
-    tests/grievances/test_duplicates_sql.py holds the two to the same SQL."""
+    """A title with case, the spaces around it and IGNORED_CHARACTERS set aside: the statement
+    that `Lower(Trim(title))` wrapped in one `Replace(…, character, "")` per ignored character
+    sends the database, with each character written into the text as the literal psycopg's
+    client-side binding sends for it. Compiling those 23 nested expressions cost more CPU than
+    the inbox's and the grievance page's duplicate queries took in the database; and as 30
+    parameters they made the inbox's duplicate counts (two keys and a page of ids) a query of
+    more than 50 parameters, which psycopg parses afresh on every run instead of once per text.
+    tests/grievances/test_duplicates_sql.py holds the two to the same statement."""
 
     arity = 1
     output_field = CharField()
-    # Each ignored character as a parameter (the nested expressions' SQL), or written into the
-    # text as the literal the client-side binding sends for it (LiteralTitleKey).
-    literal = False
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        sql, params = f"LOWER(TRIM({sql}))", list(params)
+        sql = f"LOWER(TRIM({sql}))"
         for character in IGNORED_CHARACTERS:
-            if self.literal:
-                sql = f"REPLACE({sql}, {_LITERALS[character]}, '')"
-            else:
-                sql = f"REPLACE({sql}, %s, %s)"
-                params += [character, ""]
-        return sql, params
+            sql = f"REPLACE({sql}, {_LITERALS[character]}, '')"
+        return sql, list(params)
 
 
 # An ignored character as an SQL string literal: quotes doubled, and a "%" doubled as the
@@ -70,19 +66,8 @@ _LITERALS = {
 }
 
 
-class LiteralTitleKey(TitleKey):
-    """TitleKey with the ignored characters in its text, not as 30 parameters: the statement
-    the database receives is the same (psycopg binds parameters on the client, as these very
-    literals), but a query of more than 50 parameters (the inbox's duplicate counts have two
-    keys and a page of ids) is parsed afresh by psycopg on every run instead of once per text
-    (its cache of parsed queries), which cost more CPU than compiling it had.
-    tests/grievances/test_duplicates_sql.py holds the statements sent to be the same."""
-
-    literal = True
-
-
 def _normalised(expression):
-    return LiteralTitleKey(expression)
+    return TitleKey(expression)
 
 
 def _similar_to(title) -> Q:
