@@ -20,7 +20,6 @@ from parks import access
 from parks import access as parks_access
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
-from parks.core.prefetched import prefetch_planned
 from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
@@ -34,7 +33,7 @@ from parks.structure.forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from parks.structure.models import Facility, GridZone, Organisation, Park, User
+from parks.structure.models import Facility, GridZone, Industry, Organisation, Park, User
 
 PAGE_SIZE = 25
 
@@ -65,11 +64,9 @@ def park_list(request):
 
 
 def _visible_park(user, pk: int) -> Park:
-    """The park `pk` with its subdistrict and industries, if `user` sees it, else a 404: the
-    query get_object_or_404 runs over the user's parks, compiled once per scope
-    (parks.core.prepared; the key holds what the SQL depends on besides the id:
-    access.scope_key). Its industries are read by Django's own prefetch query, compiled once
-    (parks.core.prefetched)."""
+    """The park `pk` with its subdistrict, if `user` sees it, else a 404: the query
+    get_object_or_404 runs over the user's parks, compiled once per scope (parks.core.prepared;
+    the key holds what the SQL depends on besides the id: access.scope_key)."""
 
     found = prepared_get(
         ("park_detail", access.scope_key(user)),
@@ -78,9 +75,7 @@ def _visible_park(user, pk: int) -> Park:
     )
     if len(found) != 1:  # none (a park's id is unique)
         raise Http404
-    park = found[0]
-    prefetch_planned([park], ("industries",), "park_industries")
-    return park
+    return found[0]
 
 
 def _of_park(model, *ordering):
@@ -91,6 +86,13 @@ def _of_park(model, *ordering):
         return model.objects.filter(park_id=pk).order_by(*ordering)
 
     return build
+
+
+def _industries_of_park(pk):
+    # The query park.industries.all() runs (the related manager's filter; Industry has no
+    # order, nor has the manager): one park's industries need no prefetch, whose plan (Django's
+    # lookups, the rows assigned to the park) cost twice the query's own Python.
+    return Industry.objects.filter(parks__id=pk)
 
 
 def _zones_of_park(pk):
@@ -123,12 +125,13 @@ class ZoneRow:
         )
 
 
-def _park_rows(park: Park) -> tuple[list, list, list]:
-    """The park's grid zones, facilities and organisations, as its related managers read them
-    (structure_selectors.grid_zones_of_park, facilities_of_park, park.organisations), each
-    query compiled once: nothing of their SQL depends on the user (the page's park is read
-    within the user's scope above) or on anything but the park's id."""
+def _park_rows(park: Park) -> tuple[list, list, list, list]:
+    """The park's industries, grid zones, facilities and organisations, as its related managers
+    read them (park.industries, structure_selectors.grid_zones_of_park, facilities_of_park,
+    park.organisations), each query compiled once: nothing of their SQL depends on the user
+    (the page's park is read within the user's scope above) or on anything but the park's id."""
     return (
+        list(prepared("park_industries", _industries_of_park, park.pk)),
         list(prepared("park_grid_zones", _zones_of_park, park.pk)),
         list(prepared("park_facilities", _facilities_of_park, park.pk)),
         list(prepared("park_organisations", _organisations_of_park, park.pk)),
@@ -138,12 +141,13 @@ def _park_rows(park: Park) -> tuple[list, list, list]:
 @login_required
 def park_detail(request, pk):
     park = _visible_park(request.user, pk)
-    grid_zones, facilities, organisations = _park_rows(park)
+    industries, grid_zones, facilities, organisations = _park_rows(park)
     return render(
         request,
         "parks/park_detail.html",
         {
             "park": park,
+            "industries": industries,
             "grid_zones": grid_zones,
             "zone_rows": tuple(ZoneRow.of(zone) for zone in grid_zones),
             "facilities": facilities,
