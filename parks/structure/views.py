@@ -24,6 +24,7 @@ from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
 from parks.structure import services
+from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 from parks.structure.filters import ParkFilter
 from parks.structure.forms import (
     ApiTokenForm,
@@ -95,8 +96,15 @@ def _industries_of_park(pk):
     return Industry.objects.filter(parks__id=pk)
 
 
-def _zones_of_park(pk):
-    return GridZone.objects.filter(park_id=pk).select_related("liaison").order_by("code")
+# What ZoneRow prints of a grid zone and its liaison (person_name's columns: User.__str__).
+ZONE_ROW_COLUMNS = ("pk", "code", "name", "liaison_id", *(f"liaison__{c}" for c in PERSON_COLUMNS))
+
+
+def _zone_rows_of_park(pk):
+    # The rows structure_selectors.grid_zones_of_park reads (the zones by code, each with its
+    # liaison: the same LEFT JOIN), as the columns ZoneRow prints, not some forty columns of
+    # two tables made into twenty model instances.
+    return GridZone.objects.filter(park_id=pk).order_by("code").values_list(*ZONE_ROW_COLUMNS)
 
 
 _facilities_of_park = _of_park(Facility, "kind", chinese_order("name"))
@@ -124,15 +132,27 @@ class ZoneRow:
             liaison=None if liaison is None else str(liaison),
         )
 
+    @classmethod
+    def of_columns(cls, pk, code, name, liaison_id, *person) -> "ZoneRow":
+        """ZoneRow.of for a zone read as ZONE_ROW_COLUMNS."""
+        return cls(
+            url=GridZone(pk=pk).get_absolute_url(),
+            code=code,
+            name=name,
+            liaison=None if liaison_id is None else person_name(*person),
+        )
 
-def _park_rows(park: Park) -> tuple[list, list, list, list]:
-    """The park's industries, grid zones, facilities and organisations, as its related managers
-    read them (park.industries, structure_selectors.grid_zones_of_park, facilities_of_park,
-    park.organisations), each query compiled once: nothing of their SQL depends on the user
-    (the page's park is read within the user's scope above) or on anything but the park's id."""
+
+def _park_rows(park: Park) -> tuple[list, tuple[ZoneRow, ...], list, list]:
+    """The park's industries, grid zones (as the table's rows), facilities and organisations,
+    as its related managers read them (park.industries, structure_selectors.grid_zones_of_park,
+    facilities_of_park, park.organisations), each query compiled once: nothing of their SQL
+    depends on the user (the page's park is read within the user's scope above) or on anything
+    but the park's id."""
+    zones = prepared("park_grid_zone_rows", _zone_rows_of_park, park.pk)
     return (
         list(prepared("park_industries", _industries_of_park, park.pk)),
-        list(prepared("park_grid_zones", _zones_of_park, park.pk)),
+        tuple(ZoneRow.of_columns(*zone) for zone in zones),
         list(prepared("park_facilities", _facilities_of_park, park.pk)),
         list(prepared("park_organisations", _organisations_of_park, park.pk)),
     )
@@ -141,15 +161,14 @@ def _park_rows(park: Park) -> tuple[list, list, list, list]:
 @login_required
 def park_detail(request, pk):
     park = _visible_park(request.user, pk)
-    industries, grid_zones, facilities, organisations = _park_rows(park)
+    industries, zone_rows, facilities, organisations = _park_rows(park)
     return render(
         request,
         "parks/park_detail.html",
         {
             "park": park,
             "industries": industries,
-            "grid_zones": grid_zones,
-            "zone_rows": tuple(ZoneRow.of(zone) for zone in grid_zones),
+            "zone_rows": zone_rows,
             "facilities": facilities,
             "facility_area": sum(f.area_m2 for f in facilities),
             "organisations": organisations,

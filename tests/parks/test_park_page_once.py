@@ -31,7 +31,7 @@ def _plain_park(user, pk):
 def _plain_rows(park):
     return (
         list(park.industries.all()),
-        structure_selectors.grid_zones_of_park(park),
+        tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park)),
         list(structure_selectors.facilities_of_park(park)),
         park.organisations.order_by("kind"),
     )
@@ -91,3 +91,17 @@ def test_the_industries_read_once_are_the_related_managers(park, other_park, fre
             fast = views._park_rows(plain)[0]
         assert fast_sql[0]["sql"] == plain_sql[0]["sql"]
         assert [(i.pk, i.name) for i in fast] == [(i.pk, i.name) for i in listed]
+
+
+def test_a_zone_read_as_columns_is_the_row_its_model_makes(park, liaison, fresh_plans):
+    """views.ZoneRow.of_columns over the page's zone columns (views._park_rows) is ZoneRow.of
+    over the zones structure_selectors.grid_zones_of_park reads: a liaison named, one known by
+    the username alone, none."""
+    unnamed = UserFactory(username="unnamed-liaison", display_name="")
+    GridZoneFactory(park=park, code="G03", name="甲", liaison=liaison)
+    GridZoneFactory(park=park, code="G01", name="乙", liaison=unnamed)
+    GridZoneFactory(park=park, code="G02", name="丙 <&>", liaison=None)
+    plain = tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park))
+    for _twice in range(2):
+        assert views._park_rows(park)[1] == plain
+    assert [row.liaison for row in plain] == ["unnamed-liaison", None, str(liaison)]
