@@ -113,11 +113,13 @@ _organisations_of_park = _of_park(Organisation, "kind")
 
 @dataclass(frozen=True)
 class ZoneRow:
-    """A grid zone as the park page's table prints it (its address, code, name and liaison's
-    name, None for no liaison): values `{% memo %}` can key, so the table is drawn once per
-    set of rows (parks.templatetags.memo), not some fifteen nodes a row on every request."""
+    """A grid zone as the park page's table prints it (its id, for its address, code, name and
+    liaison's name, None for no liaison): values `{% memo %}` can key, so the table is drawn
+    once per set of rows (parks.templatetags.memo), not some fifteen nodes a row on every
+    request; its addresses too are made when it is drawn (the memo is keyed on the URL conf and
+    script prefix besides the ids)."""
 
-    url: str
+    pk: int
     code: str
     name: str
     liaison: str | None
@@ -126,7 +128,7 @@ class ZoneRow:
     def of(cls, zone: GridZone) -> "ZoneRow":
         liaison = zone.liaison
         return cls(
-            url=zone.get_absolute_url(),
+            pk=zone.pk,
             code=zone.code,
             name=zone.name,
             liaison=None if liaison is None else str(liaison),
@@ -136,7 +138,7 @@ class ZoneRow:
     def of_columns(cls, pk, code, name, liaison_id, *person) -> "ZoneRow":
         """ZoneRow.of for a zone read as ZONE_ROW_COLUMNS."""
         return cls(
-            url=GridZone(pk=pk).get_absolute_url(),
+            pk=pk,
             code=code,
             name=name,
             liaison=None if liaison_id is None else person_name(*person),
