@@ -14,20 +14,26 @@ from django.utils.translation import gettext as _
 
 from parks import access
 from parks.core import related, tallies
+from parks.core.choice_display import choice_label
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
-from parks.core.row_urls import named_url
+from parks.core.row_urls import named_url, pk_url
 from parks.gridlog import selectors
+from parks.gridlog.models import Activity
+from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 
-# What a panel's row shows (its text, link, note and badge): the feed's rows read with these
-# columns, not every column of four tables.
+# What a panel's row shows (its text, link, note and badge): the feed's rows read as these
+# columns, not as fifteen model instances (as the feed reads its own: views.feed_rows).
 ITEM_COLUMNS = (
+    "pk",
     "title",
     "kind",
     "occurred_at",
     "grid_zone__code",
-    "logged_by__display_name",
-    "logged_by__username",
+    *(f"logged_by__{column}" for column in PERSON_COLUMNS),
 )
+_KIND = Activity._meta.get_field("kind")
+# The route Activity.get_absolute_url reverses (the panel's test pins the rows to the model's).
+ACTIVITY_URL = "parks:activity_detail"
 
 
 def _rows(user, **where):
@@ -35,7 +41,8 @@ def _rows(user, **where):
 
 
 def _shown(rows):
-    return rows.select_related(None).select_related("grid_zone", "logged_by").only(*ITEM_COLUMNS)
+    # The zone's code over the same LEFT JOIN select_related("grid_zone") makes (no zone: None).
+    return rows.select_related(None).values_list(*ITEM_COLUMNS)
 
 
 def _entries(user, key, **where):
@@ -44,23 +51,26 @@ def _entries(user, key, **where):
 
 
 def _panel(activities, count, key, value):
+    """The panel of `activities` (rows read as ITEM_COLUMNS): each one's title, address, day,
+    zone and who logged it (Activity.get_absolute_url, User.__str__: person_name), and kind
+    (get_kind_display: choice_label)."""
     items = [
         PanelItem(
-            text=activity.title,
-            url=activity.get_absolute_url(),
+            text=title,
+            url=pk_url(ACTIVITY_URL, pk),
             note=" · ".join(
                 part
                 for part in (
-                    date_format(timezone.localtime(activity.occurred_at), "SHORT_DATE_FORMAT"),
-                    activity.grid_zone.code if activity.grid_zone else "",
-                    str(activity.logged_by),
+                    date_format(timezone.localtime(occurred_at), "SHORT_DATE_FORMAT"),
+                    zone_code or "",
+                    person_name(*person),
                 )
                 if part
             ),
-            badge=activity.get_kind_display(),
+            badge=choice_label(_KIND, kind),
             tone="secondary",
         )
-        for activity in activities
+        for pk, title, kind, occurred_at, zone_code, *person in activities
     ]
     return Panel(
         key="activities",

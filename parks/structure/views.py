@@ -20,11 +20,11 @@ from parks import access
 from parks import access as parks_access
 from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
-from parks.core.prefetched import prefetch_planned
 from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
 from parks.structure import selectors as structure_selectors
 from parks.structure import services
+from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 from parks.structure.filters import ParkFilter
 from parks.structure.forms import (
     ApiTokenForm,
@@ -34,7 +34,7 @@ from parks.structure.forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from parks.structure.models import Facility, GridZone, Organisation, Park, User
+from parks.structure.models import Facility, GridZone, Industry, Organisation, Park, User
 
 PAGE_SIZE = 25
 
@@ -65,11 +65,9 @@ def park_list(request):
 
 
 def _visible_park(user, pk: int) -> Park:
-    """The park `pk` with its subdistrict and industries, if `user` sees it, else a 404: the
-    query get_object_or_404 runs over the user's parks, compiled once per scope
-    (parks.core.prepared; the key holds what the SQL depends on besides the id:
-    access.scope_key). Its industries are read by Django's own prefetch query, compiled once
-    (parks.core.prefetched)."""
+    """The park `pk` with its subdistrict, if `user` sees it, else a 404: the query
+    get_object_or_404 runs over the user's parks, compiled once per scope (parks.core.prepared;
+    the key holds what the SQL depends on besides the id: access.scope_key)."""
 
     found = prepared_get(
         ("park_detail", access.scope_key(user)),
@@ -78,9 +76,7 @@ def _visible_park(user, pk: int) -> Park:
     )
     if len(found) != 1:  # none (a park's id is unique)
         raise Http404
-    park = found[0]
-    prefetch_planned([park], ("industries",), "park_industries")
-    return park
+    return found[0]
 
 
 def _of_park(model, *ordering):
@@ -93,8 +89,22 @@ def _of_park(model, *ordering):
     return build
 
 
-def _zones_of_park(pk):
-    return GridZone.objects.filter(park_id=pk).select_related("liaison").order_by("code")
+def _industries_of_park(pk):
+    # The query park.industries.all() runs (the related manager's filter; Industry has no
+    # order, nor has the manager): one park's industries need no prefetch, whose plan (Django's
+    # lookups, the rows assigned to the park) cost twice the query's own Python.
+    return Industry.objects.filter(parks__id=pk)
+
+
+# What ZoneRow prints of a grid zone and its liaison (person_name's columns: User.__str__).
+ZONE_ROW_COLUMNS = ("pk", "code", "name", "liaison_id", *(f"liaison__{c}" for c in PERSON_COLUMNS))
+
+
+def _zone_rows_of_park(pk):
+    # The rows structure_selectors.grid_zones_of_park reads (the zones by code, each with its
+    # liaison: the same LEFT JOIN), as the columns ZoneRow prints, not some forty columns of
+    # two tables made into twenty model instances.
+    return GridZone.objects.filter(park_id=pk).order_by("code").values_list(*ZONE_ROW_COLUMNS)
 
 
 _facilities_of_park = _of_park(Facility, "kind", chinese_order("name"))
@@ -103,11 +113,13 @@ _organisations_of_park = _of_park(Organisation, "kind")
 
 @dataclass(frozen=True)
 class ZoneRow:
-    """A grid zone as the park page's table prints it (its address, code, name and liaison's
-    name, None for no liaison): values `{% memo %}` can key, so the table is drawn once per
-    set of rows (parks.templatetags.memo), not some fifteen nodes a row on every request."""
+    """A grid zone as the park page's table prints it (its id, for its address, code, name and
+    liaison's name, None for no liaison): values `{% memo %}` can key, so the table is drawn
+    once per set of rows (parks.templatetags.memo), not some fifteen nodes a row on every
+    request; its addresses too are made when it is drawn (the memo is keyed on the URL conf and
+    script prefix besides the ids)."""
 
-    url: str
+    pk: int
     code: str
     name: str
     liaison: str | None
@@ -116,20 +128,33 @@ class ZoneRow:
     def of(cls, zone: GridZone) -> "ZoneRow":
         liaison = zone.liaison
         return cls(
-            url=zone.get_absolute_url(),
+            pk=zone.pk,
             code=zone.code,
             name=zone.name,
             liaison=None if liaison is None else str(liaison),
         )
 
+    @classmethod
+    def of_columns(cls, pk, code, name, liaison_id, *person) -> "ZoneRow":
+        """ZoneRow.of for a zone read as ZONE_ROW_COLUMNS."""
+        return cls(
+            pk=pk,
+            code=code,
+            name=name,
+            liaison=None if liaison_id is None else person_name(*person),
+        )
 
-def _park_rows(park: Park) -> tuple[list, list, list]:
-    """The park's grid zones, facilities and organisations, as its related managers read them
-    (structure_selectors.grid_zones_of_park, facilities_of_park, park.organisations), each
-    query compiled once: nothing of their SQL depends on the user (the page's park is read
-    within the user's scope above) or on anything but the park's id."""
+
+def _park_rows(park: Park) -> tuple[list, tuple[ZoneRow, ...], list, list]:
+    """The park's industries, grid zones (as the table's rows), facilities and organisations,
+    as its related managers read them (park.industries, structure_selectors.grid_zones_of_park,
+    facilities_of_park, park.organisations), each query compiled once: nothing of their SQL
+    depends on the user (the page's park is read within the user's scope above) or on anything
+    but the park's id."""
+    zones = prepared("park_grid_zone_rows", _zone_rows_of_park, park.pk)
     return (
-        list(prepared("park_grid_zones", _zones_of_park, park.pk)),
+        list(prepared("park_industries", _industries_of_park, park.pk)),
+        tuple(ZoneRow.of_columns(*zone) for zone in zones),
         list(prepared("park_facilities", _facilities_of_park, park.pk)),
         list(prepared("park_organisations", _organisations_of_park, park.pk)),
     )
@@ -138,14 +163,14 @@ def _park_rows(park: Park) -> tuple[list, list, list]:
 @login_required
 def park_detail(request, pk):
     park = _visible_park(request.user, pk)
-    grid_zones, facilities, organisations = _park_rows(park)
+    industries, zone_rows, facilities, organisations = _park_rows(park)
     return render(
         request,
         "parks/park_detail.html",
         {
             "park": park,
-            "grid_zones": grid_zones,
-            "zone_rows": tuple(ZoneRow.of(zone) for zone in grid_zones),
+            "industries": industries,
+            "zone_rows": zone_rows,
             "facilities": facilities,
             "facility_area": sum(f.area_m2 for f in facilities),
             "organisations": organisations,

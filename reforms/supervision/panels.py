@@ -13,6 +13,9 @@ Sections of the workbench (reforms/workbench/__init__.py lists the slots):
 - 32 the office: overdue orders (selectors.overdue_condition).
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -26,6 +29,7 @@ from parks.structure.models import Park
 from reforms.supervision import policy, selectors
 from reforms.supervision.choices import AWAITING_REPLY, OrderStatus
 from reforms.supervision.filters import OrderFilter
+from reforms.supervision.models import SupervisionOrder
 
 PANEL_TEMPLATE = "reforms/supervision/_orders_panel.html"
 # Most urgent first: the earliest reply date, then the oldest order.
@@ -65,6 +69,54 @@ def _panel(
     )
 
 
+@dataclass(frozen=True)
+class OrderRow:
+    """An order as a panel's row prints it, as values `{% memo %}` can key: the rows are drawn
+    once per set of them (and language and time zone, _orders_panel.html), not some forty
+    template nodes an order on every page. When drawn, the order is made again from them
+    (`order`), so its code, labels, address and reply date are the model's own; its subject's
+    name is read with it ("" where the panel does not name it)."""
+
+    pk: int
+    year: int
+    number: int
+    colour: str
+    status: str
+    reply_due: int  # the day's ordinal (date.toordinal): a value the memo keys
+    urge_count: int
+    is_overdue: bool
+    subject: str
+
+    @classmethod
+    def of(cls, order: SupervisionOrder, show_subject: bool) -> "OrderRow":
+        return cls(
+            pk=order.pk,
+            year=order.year,
+            number=order.number,
+            colour=order.colour,
+            status=order.status,
+            reply_due=order.reply_due.toordinal(),
+            urge_count=order.urge_count,
+            # The annotation of selectors.with_overdue (order_table's rows).
+            is_overdue=order.is_overdue,  # type: ignore[attr-defined]
+            subject=str(order.subject) if show_subject else "",
+        )
+
+    @property
+    def order(self) -> SupervisionOrder:
+        order = SupervisionOrder(
+            pk=self.pk,
+            year=self.year,
+            number=self.number,
+            colour=self.colour,
+            status=self.status,
+            reply_due=date.fromordinal(self.reply_due),
+            urge_count=self.urge_count,
+        )
+        order.is_overdue = self.is_overdue  # type: ignore[attr-defined]
+        return order
+
+
 def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True, **extra) -> Panel:
     return Panel(
         key=key,
@@ -75,6 +127,7 @@ def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True,
         template=PANEL_TEMPLATE,
         extra={
             "orders": orders,
+            "rows": tuple(OrderRow.of(order, show_subject) for order in orders),
             "issue_url": issue_url,
             "show_subject": show_subject,
         },

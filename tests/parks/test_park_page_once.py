@@ -1,10 +1,13 @@
 """The park page's own rows, their queries compiled once (parks.structure.views: the park
-within the user's scope per access.scope_key, its grid zones, facilities and organisations),
-draw the page byte for byte as the plain queries did (get_object_or_404 over the user's parks,
-the park's related managers), in as many queries, for every role and both languages."""
+within the user's scope per access.scope_key, its industries, grid zones, facilities and
+organisations), draw the page byte for byte as the plain queries did (get_object_or_404 over
+the user's parks, the park's related managers), in as many queries, for every role and both
+languages."""
 
 import pytest
+from django.db import connection
 from django.shortcuts import get_object_or_404
+from django.test.utils import CaptureQueriesContext
 
 from parks import access
 from parks.structure import selectors as structure_selectors
@@ -22,15 +25,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _plain_park(user, pk):
-    return get_object_or_404(
-        access.parks_visible_to(user).select_related("subdistrict").prefetch_related("industries"),
-        pk=pk,
-    )
+    return get_object_or_404(access.parks_visible_to(user).select_related("subdistrict"), pk=pk)
 
 
 def _plain_rows(park):
     return (
-        structure_selectors.grid_zones_of_park(park),
+        list(park.industries.all()),
+        tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park)),
         list(structure_selectors.facilities_of_park(park)),
         park.organisations.order_by("kind"),
     )
@@ -75,3 +76,32 @@ def test_the_park_page_is_byte_for_byte_the_plain_one(
                     shown += fast[0] == 200
     # Both parks for the office, the superuser and a district reader; their own for the others.
     assert shown == 2 * 2 * (3 * 2 + 3)
+
+
+def test_the_industries_read_once_are_the_related_managers(park, other_park, fresh_plans):
+    """views._park_rows reads a park's industries by the SQL park.industries.all() runs, the
+    same rows in the same order, each time."""
+    _furnish(park, None)
+    other_park.industries.set([park.industries.last()])
+    for pk in (park.pk, other_park.pk, park.pk):
+        plain = type(park).objects.get(pk=pk)
+        with CaptureQueriesContext(connection) as plain_sql:
+            listed = list(plain.industries.all())
+        with CaptureQueriesContext(connection) as fast_sql:
+            fast = views._park_rows(plain)[0]
+        assert fast_sql[0]["sql"] == plain_sql[0]["sql"]
+        assert [(i.pk, i.name) for i in fast] == [(i.pk, i.name) for i in listed]
+
+
+def test_a_zone_read_as_columns_is_the_row_its_model_makes(park, liaison, fresh_plans):
+    """views.ZoneRow.of_columns over the page's zone columns (views._park_rows) is ZoneRow.of
+    over the zones structure_selectors.grid_zones_of_park reads: a liaison named, one known by
+    the username alone, none."""
+    unnamed = UserFactory(username="unnamed-liaison", display_name="")
+    GridZoneFactory(park=park, code="G03", name="甲", liaison=liaison)
+    GridZoneFactory(park=park, code="G01", name="乙", liaison=unnamed)
+    GridZoneFactory(park=park, code="G02", name="丙 <&>", liaison=None)
+    plain = tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park))
+    for _twice in range(2):
+        assert views._park_rows(park)[1] == plain
+    assert [row.liaison for row in plain] == ["unnamed-liaison", None, str(liaison)]
