@@ -38,32 +38,22 @@ IGNORED_CHARACTERS = " \u3000，。！？、；：,.!?;:"
 
 
 class TitleKey(Func):
-    """A title with case, the spaces around it and IGNORED_CHARACTERS set aside: the statement
-    that `Lower(Trim(title))` wrapped in one `Replace(…, character, "")` per ignored character
-    sends the database, with each character written into the text as the literal psycopg's
-    client-side binding sends for it. Compiling those 23 nested expressions cost more CPU than
-    the inbox's and the grievance page's duplicate queries took in the database; and as 30
-    parameters they made the inbox's duplicate counts (two keys and a page of ids) a query of
-    more than 50 parameters, which psycopg parses afresh on every run instead of once per text.
-    tests/grievances/test_duplicates_sql.py holds the two to the same statement."""
+    """A title with case, the spaces around it and IGNORED_CHARACTERS set aside: the SQL that
+    `Lower(Trim(title))` wrapped in one `Replace(…, character, "")` per ignored character
+    compiles to, written as text. Compiling those 23 nested expressions cost more CPU than the
+    inbox's and the grievance page's duplicate queries took in the database;
+    tests/grievances/test_duplicates_sql.py holds the two to the same SQL."""
 
     arity = 1
     output_field = CharField()
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
-        sql = f"LOWER(TRIM({sql}))"
+        sql, params = f"LOWER(TRIM({sql}))", list(params)
         for character in IGNORED_CHARACTERS:
-            sql = f"REPLACE({sql}, {_LITERALS[character]}, '')"
-        return sql, list(params)
-
-
-# An ignored character as an SQL string literal: quotes doubled, and a "%" doubled as the
-# database driver reads a query's text (the characters are the code's own, never a request's).
-_LITERALS = {
-    character: "'" + character.replace("'", "''").replace("%", "%%") + "'"
-    for character in IGNORED_CHARACTERS
-}
+            sql = f"REPLACE({sql}, %s, %s)"
+            params += [character, ""]
+        return sql, params
 
 
 def _normalised(expression):
