@@ -115,13 +115,20 @@ def _ran_a_plan(monkeypatch):
     (a page's to-many prefetches run plans of their own, without a window)."""
     ran = []
     original = PreparedQuery.get_compiler
+    original_rows = prepared_module._rows
 
     def counted(self, *args, **kwargs):
         if self.prepared[5] is not None:
             ran.append(self.prepared[1])
         return original(self, *args, **kwargs)
 
+    def counted_rows(query, using):  # rows read as Django's iterables read them (the same SQL)
+        if query.prepared[5] is not None:
+            ran.append(query.prepared[1])
+        return original_rows(query, using)
+
     monkeypatch.setattr(PreparedQuery, "get_compiler", counted)
+    monkeypatch.setattr(prepared_module, "_rows", counted_rows)
     return ran
 
 
