@@ -183,9 +183,6 @@ class GrievanceViewSet(
     def list_values(self):
         return selectors.deadline_moments()
 
-    def list_scope(self):
-        return access.scope_key(self.request.user)
-
     def get_queryset(self):
         user = self.request.user
         if self.action in ("list", "cursor"):
