@@ -55,7 +55,7 @@ path.
 
 import copy
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -375,19 +375,30 @@ def prefetched_as_lists(queryset: QuerySet, serializer_class: type) -> QuerySet:
     the read plan takes (module docstring): only one-step lookups of a field's own source,
     with the same queryset; any other lookup stays as it is. The rows are what the serializer
     reads from the same query; only where they are kept differs."""
-    if not _reads_fast(serializer_class) or not queryset._prefetch_related_lookups:
+    if not queryset._prefetch_related_lookups:
         return queryset
+    given = queryset._prefetch_related_lookups
+    lookups = lookups_as_lists(given, serializer_class)
+    if all(new is old for new, old in zip(lookups, given, strict=True)):
+        return queryset
+    return queryset.prefetch_related(None).prefetch_related(*lookups)
+
+
+def lookups_as_lists(lookups: Sequence[Any], serializer_class: type) -> list[Any]:
+    """`lookups` (of prefetch_related) as prefetched_as_lists changes them: for the rows of one
+    object read outside a page (a detail)."""
+    if not _reads_fast(serializer_class):
+        return list(lookups)
     sources = serializer_class.many_sources()
-    lookups, changed = [], False
-    for lookup in queryset._prefetch_related_lookups:
+    changed = []
+    for lookup in lookups:
         through = lookup if isinstance(lookup, str) else lookup.prefetch_through
         plain = isinstance(lookup, str) or lookup.to_attr is None
         if plain and through in sources and LOOKUP_SEP not in through:
             inner = None if isinstance(lookup, str) else lookup.queryset
             lookup = Prefetch(through, queryset=inner, to_attr=PREFETCHED + through)
-            changed = True
-        lookups.append(lookup)
-    return queryset.prefetch_related(None).prefetch_related(*lookups) if changed else queryset
+        changed.append(lookup)
+    return changed
 
 
 def narrowed_to_what_is_read(queryset: QuerySet, serializer_class: type) -> QuerySet:
@@ -416,6 +427,16 @@ def narrowed_to_what_is_read(queryset: QuerySet, serializer_class: type) -> Quer
 
 def _itself(row: Any) -> Any:
     return row
+
+
+def _plain_method(field: Field, name: str) -> str | None:
+    """The name of the serializer's method a SerializerMethodField of DRF's very class writes
+    its value by (handed the row itself: source `*`), or None for any other field. Such a field
+    bound to a serializer reads nothing but that method of it, so a response need not copy and
+    bind it to find the method (_make_plan)."""
+    if type(field) is not serializers.SerializerMethodField or field.source != "*":
+        return None
+    return field.method_name or f"get_{name}"
 
 
 # A comment, not a docstring: a serializer's docstring is its description in the API schema, and
@@ -497,9 +518,14 @@ class ReadFastSerializer(serializers.ModelSerializer):
         plan = []
         for name, step in shared:
             if step is None:
-                field = _copy(built[name])
-                field.bind(field_name=name, parent=self)
-                step = _step(self, field)
+                method = _plain_method(built[name], name)
+                if method is not None:
+                    # What binding a copy would make of it (_step, _representer), uncopied.
+                    step = (name, _itself, getattr(self, method), None, None)
+                else:
+                    field = _copy(built[name])
+                    field.bind(field_name=name, parent=self)
+                    step = _step(self, field)
             plan.append(step)
         return plan
 
