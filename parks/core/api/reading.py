@@ -272,7 +272,8 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
         if isinstance(model_field, models.ForeignKey):
             attname = model_field.attname
             column = attname if _plain_attribute(model, attname) else None
-            return name, lambda row: getattr(row, attname), None, column, None
+            # Kept as it is (no representation): an int, never callable.
+            return name, lambda row: getattr(row, attname), None, column, int
     if _is_many(field) and len(attrs) == 1 and _is_simple_source(attrs):
         return name, _many_reader(field, attrs[0]), _representer(field), None, None
     if (
@@ -557,7 +558,13 @@ class ReadFastSerializer(serializers.ModelSerializer):
         # else goes through `read`. A value of the type its representation keeps is kept.
         row = instance.__dict__ if type(instance) is self.Meta.model else {}
         for name, read, represent, column, unchanged in self._read_plan():
-            value = _ABSENT if column is None else row.get(column, _ABSENT)
+            if column is not None:
+                value = row.get(column, _ABSENT)
+                if value is None or type(value) is unchanged:
+                    data[name] = value  # neither is callable: what `read` answers, kept
+                    continue
+            else:
+                value = _ABSENT
             if value is _ABSENT or callable(value):
                 try:
                     value = read(instance)
