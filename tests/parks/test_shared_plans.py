@@ -157,7 +157,7 @@ def test_a_column_is_read_where_getattr_reads_it_and_through_the_field_elsewhere
         name: (column, unchanged)
         for name, _r, _p, column, unchanged in ColumnSerializer(grievance)._read_plan()
     }
-    assert steps["title"] == ("title", str) and steps["park"] == ("park_id", None)
+    assert steps["title"] == ("title", str) and steps["park"] == ("park_id", int)
     assert steps["key"] == (None, None)
 
 

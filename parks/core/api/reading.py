@@ -78,7 +78,8 @@ from rest_framework.settings import api_settings
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
 #  column, unchanged): `column` names the row's own attribute the value is, which reads as the
 # row's __dict__ holds it (_plain_attribute), or is None; `unchanged` is the exact type whose
-# values `represent` answers as they are (a str for a CharField), or None.
+# values `represent` answers as they are (a str for a CharField; an int for a foreign key's
+# id, which has no `represent`), or None.
 Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None, str | None, type | None]
 _ABSENT = object()
 
