@@ -1,4 +1,4 @@
-"""A planned page's rows built plainly (parks.core.api.built) are the rows Django builds: the
+"""A planned page's rows built plainly (parks.core.built) are the rows Django builds: the
 same class, the same values in __dict__, the same ModelState, the same joined rows (each
 pointing back where Django's does), the same annotations; a model Django would build otherwise
 (a receiver of pre_init or post_init, a column with an attribute of its own) is built by
@@ -10,6 +10,7 @@ import inspect
 
 import pytest
 from django.db.models import Model
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
 from django.db.models.signals import post_init
@@ -17,12 +18,12 @@ from django.db.models.signals import post_init
 from grievances import selectors as grievance_selectors
 from grievances.api.serializers import GrievanceSerializer
 from grievances.models import Attachment, Grievance
-from parks.core.api import built
-from parks.core.api.built import PlainlyBuilt
+from parks.core import built
 from parks.core.api.reading import narrowed_to_what_is_read
+from parks.core.built import PlainlyBuilt
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.api.serializers import ActivitySerializer
-from parks.gridlog.models import Activity
+from parks.gridlog.models import Activity, ActivityPhoto
 from parks.structure.models import GridZone, Organisation, Park, User
 from reforms.tasks import selectors as task_selectors
 from reforms.tasks.models import Plan, Task
@@ -31,7 +32,7 @@ from tests.parks import test_fast_reading
 varied = test_fast_reading.varied
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied")]
 
-# Django 5.2's code that parks.core.api.built follows (sha256 of each one's source, 16 digits).
+# Django 5.2's code that parks.core.built follows (sha256 of each one's source, 16 digits).
 FOLLOWED = {
     ModelIterable.__iter__: "c2a744b8c18e0b4a",
     RelatedPopulator.__init__: "211f3bd0dfdc3a3b",
@@ -40,6 +41,7 @@ FOLLOWED = {
     Model.__init__: "2950c3a90d8343b5",
     Model.from_db.__func__: "eba347895d11fa79",
     ForeignKeyDeferredAttribute.__set__: "fd92fb6cd862a96a",
+    FileDescriptor.__set__: "b6aff8ba5dafd937",
 }
 
 
@@ -89,11 +91,11 @@ def _lists(office_user):
 
 
 def test_rows_built_plainly_are_djangos(office_user):
-    # The lists' rows and the rows they join are built plainly (a task's plan, with its file
-    # column, by Django's from_db), so the comparison below compares the two ways.
-    for model in (Grievance, Activity, Task, Park, GridZone, User, Organisation):
+    # The lists' rows, the rows they join and prefetch are built plainly, so the comparison
+    # below compares the two ways.
+    for model in (Grievance, Activity, Task, Park, GridZone, User, Organisation, Plan):
         assert built._plain_model(model), model
-    assert not built._plain_model(Plan)
+    assert built._plain_model(Attachment) and built._plain_model(ActivityPhoto)
     for queryset in _lists(office_user):
         plain, fast = _both(queryset)
         assert plain, queryset.query
@@ -124,8 +126,21 @@ def test_a_model_django_builds_otherwise_is_built_by_djangos_from_db(office_user
         post_init.disconnect(receiver, sender=Grievance)
     assert seen == [obj.pk for obj in plain] * 2
     assert [_row(obj) for obj in fast] == [_row(obj) for obj in plain]
-    # A file column's attribute (FileDescriptor) is its own: Django's from_db.
-    assert not built._plain_model(Attachment)
-    assert built._plain_model(Grievance)
+    # Rows with file columns (FileDescriptor stores the value as it is) are Django's.
     plain, fast = _both(Attachment.objects.order_by("pk"))
     assert plain and [_row(obj) for obj in fast] == [_row(obj) for obj in plain]
+    assert [o.file.name for o in fast] == [o.file.name for o in plain]
+
+
+def test_a_model_with_its_own_init_or_attribute_is_not_built_plainly(monkeypatch):
+    plain_model = built._plain_model.__wrapped__  # not remembered
+    assert plain_model(Grievance)
+    with monkeypatch.context() as patch:
+        patch.setattr(Grievance, "__init__", lambda self, *args: Model.__init__(self, *args))
+        assert not plain_model(Grievance)
+    with monkeypatch.context() as patch:
+        patch.setattr(Grievance, "title", property(lambda self: ""))
+        assert not plain_model(Grievance)
+    with monkeypatch.context() as patch:
+        patch.setattr(Grievance, "from_db", classmethod(lambda cls, *args: None))
+        assert not plain_model(Grievance)

@@ -1,13 +1,14 @@
-"""A planned page's rows built as Django builds them, without Model.__init__'s general path.
+"""A planned page's rows (parks.core.api.planned) and the rows prefetched for them
+(parks.core.prefetched) built as Django builds them, without Model.__init__'s general path.
 
 Django builds each row of a list (and each row it joins by select_related) by
 `Model.from_db`, which calls `Model.__init__` with one positional value per column: it sends
 `pre_init` and `post_init`, makes the row's ModelState, and sets each value through the class's
 attribute for it. For a model that overrides none of these, has no receiver of either signal,
-and whose columns' attributes are Django's plain DeferredAttribute (or the foreign key's id,
-ForeignKeyDeferredAttribute, which on a fresh row only stores the value), that comes down to
-putting the ModelState and the values into the row's __dict__: ~40 % of a list page's model
-building (some 100–200 rows a page, ~0.3 ms).
+and whose columns' attributes are Django's plain DeferredAttribute (or the foreign key's id's
+ForeignKeyDeferredAttribute, or a file's FileDescriptor, which on a fresh row only store the
+value), that comes down to putting the ModelState and the values into the row's __dict__:
+~40 % of a list page's model building (some 100–200 rows a page, ~0.3 ms).
 
 `PlainlyBuilt` is Django's ModelIterable with that shortcut where it holds, and Django's own
 `from_db` for any other model; everything else (which columns, the joined rows' links, the
@@ -21,13 +22,15 @@ from typing import Any
 
 from django.db.models import Model
 from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
-# The attributes through which Model.__init__ stores a fresh row's value in its __dict__.
-_STORED_AS_IS = (DeferredAttribute, ForeignKeyDeferredAttribute)
+# The attributes through which Model.__init__ stores a fresh row's value in its __dict__ as it
+# is (a file column's FileDescriptor wraps it only when read; an image's updates its sizes).
+_STORED_AS_IS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
 
 
 @cache
