@@ -9,6 +9,7 @@ GrievanceRepresentation), never here.
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -219,7 +220,13 @@ class GrievanceSerializer(ReadFastSerializer):
         }
 
     def _unmasked(self, grievance) -> bool:
-        return grievance.pk in self.context.get("unmasked_ids", ())
+        return grievance.pk in self._unmasked_ids
+
+    @cached_property
+    def _unmasked_ids(self):
+        # Read once per response (twice a row otherwise, through the root's context): the view
+        # decides it before the serializer is made.
+        return self.context.get("unmasked_ids", ())
 
     def get_handler_name(self, grievance) -> str | None:
         return str(grievance.handler) if grievance.handler_id else None

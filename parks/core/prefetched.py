@@ -28,6 +28,7 @@ from django.db.models.query import prefetch_one_level
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.where import WhereNode
 
+from parks.core.built import PlainlyBuilt
 from parks.core.prepared import prepared
 
 
@@ -66,6 +67,24 @@ def _swapped(node: WhereNode, array: str) -> int:
             node.children[position] = AnyOf(child.lhs, array)
             swapped += 1
     return swapped
+
+
+# {(descriptor, field name): whether the query Django's prefetch builds of the related model's
+# own queryset is one plain `IN` (_filtered is not None)}: that query is made of the model's
+# fields alone, so it is asked once per relation, not on every page (~50 µs a relation).
+_PLAIN_IN: dict[tuple[Any, str], bool] = {}
+
+
+def _swappable(descriptor: Any, base: QuerySet, field_name: str, own: bool) -> bool:
+    """Whether `_filtered(base, field_name, …)` is not None; remembered for the related
+    model's own queryset (`own`), asked afresh for a Prefetch's."""
+    if not own:
+        return _filtered(base, field_name, "{}") is not None
+    key = (descriptor, field_name)
+    known = _PLAIN_IN.get(key)
+    if known is None:
+        known = _PLAIN_IN[key] = _filtered(base, field_name, "{}") is not None
+    return known
 
 
 def _filtered(base: QuerySet, field_name: str, array: str) -> QuerySet | None:
@@ -132,7 +151,7 @@ def _to_many(instance: Model, name: str, queryset: QuerySet | None) -> _ToMany |
         return None  # `= ANY(<array>)` is PostgreSQL's; SQLite (the demo) runs Django's own
     if type(descriptor) is ReverseManyToOneDescriptor:
         field = manager.field
-        if _filtered(base, field.name, "{}") is None:
+        if not _swappable(descriptor, base, field.name, queryset is None):
             return None
 
         def build_reverse(array: str) -> QuerySet:
@@ -155,7 +174,7 @@ def _to_many(instance: Model, name: str, queryset: QuerySet | None) -> _ToMany |
         for f in fk.local_related_fields
     }
 
-    if _filtered(base, manager.query_field_name, "{}") is None:
+    if not _swappable(descriptor, base, manager.query_field_name, queryset is None):
         return None
 
     def build_many(array: str) -> QuerySet:
@@ -241,7 +260,9 @@ def prefetch_planned(instances: list[Model], lookups: Sequence[Any], key: Hashab
         instance._prefetched_objects_cache = {}
     for prefetch, to_many, array in read:
         plan_key = (key, "prefetch", prefetch.prefetch_through)
-        rows = list(prepared(plan_key, to_many.build, array, using=to_many.using))
+        planned = prepared(plan_key, to_many.build, array, using=to_many.using)
+        planned._iterable_class = PlainlyBuilt  # Django's rows, built faster
+        rows = list(planned)
         if to_many.field is not None:
             # As the reverse foreign key's prefetch does: each row points at its instance.
             field = to_many.field

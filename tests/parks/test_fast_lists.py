@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 
 from grievances.api.serializers import GrievanceEventSerializer, GrievanceSerializer
+from grievances.api.views.grievances import _one_shown
 from grievances.models import Grievance
 from parks.core.api import reading
 from parks.core.api.reading import (
@@ -148,3 +149,20 @@ def test_a_page_fetches_of_the_joined_rows_what_the_serializer_reads():
     assert GrievanceSerializer.related_reads()["park"] == {"name"}
     chosen = inbox.only("id", "park", "park__code")
     assert narrowed_to_what_is_read(chosen, GrievanceSerializer) is chosen
+
+
+def test_the_detail_keeps_its_attachments_as_a_list_page_keeps_them(
+    varied, office_user, monkeypatch
+):
+    attached = 0
+    for grievance in varied["grievances"]:
+        (fast,) = _one_shown(office_user, grievance.pk)
+        kept = getattr(fast, PREFETCHED + "attachments")
+        assert kept == list(grievance.attachments.order_by("pk"))
+        monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+        (plain,) = _one_shown(office_user, grievance.pk)
+        monkeypatch.setattr(ReadFastSerializer, "read_fast", True)
+        assert PREFETCHED + "attachments" not in plain.__dict__
+        assert list(plain.attachments.all()) == kept
+        attached += bool(kept)
+    assert attached  # some grievance has attachments

@@ -15,11 +15,17 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIRequestFactory
 
 import parks.core.api.pagination as pagination
+from grievances.api.views.grievances import GrievanceViewSet
 from grievances.models import PersonalDataView
+from parks import access
 from parks.core import prepared as prepared_module
+from parks.core.api.planned import PlannedListMixin
 from parks.core.prepared import PreparedQuery
+from parks.gridlog.api.views import ActivityViewSet
+from reforms.tasks.api.views import TaskViewSet
 from tests.page_helpers import PLANNED_PREFETCH as _ANY
 from tests.page_helpers import as_django_writes_it
 from tests.parks.test_fast_reading import USERS, _answers
@@ -187,3 +193,14 @@ def test_a_plan_never_serves_another_scope(
     plain = [_answers(api_as(user), paths, "zh-hans") for user in users]
     assert planned == plain
     assert planned[0] != planned[1] and planned[0] != planned[2]  # the office sees more
+
+
+def test_a_planned_list_is_keyed_on_its_users_scope_key_by_default(
+    office_user, park_manager, liaison
+):
+    for view_class in (GrievanceViewSet, ActivityViewSet, TaskViewSet):
+        assert view_class.list_scope is PlannedListMixin.list_scope  # no copy of its own
+    for user in (office_user, park_manager, liaison):
+        request = APIRequestFactory().get("/")
+        request.user = user
+        assert GrievanceViewSet(request=request).list_scope() == access.scope_key(user)

@@ -17,8 +17,10 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
 from grievances.models import Attachment, Grievance
+from parks.core import prefetched as prefetched_module
 from parks.core import prepared as prepared_module
 from parks.core.prefetched import prefetch_planned
+from parks.structure.models import Organisation
 from reforms.tasks.models import Task
 from tests.factories import GrievanceFactory, OrganisationFactory, TaskFactory
 from tests.page_helpers import as_django_writes_it
@@ -207,3 +209,30 @@ def test_one_plan_per_key_and_relation(rows):
     keys = [key for key in prepared_module._PLANS if key[0][0] == ("test", "prefetched")]
     assert keys == [((("test", "prefetched"), "prefetch", "attachments"), "default", False)]
     assert prepared_module._PLANS.recall(keys[0]) is not None
+
+
+def test_a_relations_plain_in_is_asked_once_and_a_prefetchs_own_queryset_each_time(
+    rows, monkeypatch
+):
+    grievances, tasks = rows
+    asked = []
+    filtered = prefetched_module._filtered
+
+    def counted(base, field_name, array):
+        asked.append((base.model.__name__, field_name, array))
+        return filtered(base, field_name, array)
+
+    monkeypatch.setattr(prefetched_module, "_PLAIN_IN", {})
+    monkeypatch.setattr(prefetched_module, "_filtered", counted)
+    own = Grievance.objects.filter(pk__in=[g.pk for g in grievances]).order_by("pk")
+    units = Prefetch("supporting_units", queryset=Organisation.objects.order_by("name"))
+    for _ in range(3):
+        found, django = list(own), list(own)
+        prefetch_planned(found, ["attachments"], ("test", "asked once"))
+        prefetch_related_objects(django, "attachments")
+        assert _state(found, ["attachments"]) == _state(django, ["attachments"])
+        planned_tasks = list(Task.objects.filter(pk__in=[t.pk for t in tasks]).order_by("pk"))
+        prefetch_planned(planned_tasks, [units], ("test", "asked each time"))
+    checks = [entry for entry in asked if entry[2] == "{}"]
+    assert checks.count(("Attachment", "grievance", "{}")) == 1
+    assert checks.count(("Organisation", "supported_tasks", "{}")) == 3

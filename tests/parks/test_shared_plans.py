@@ -157,5 +157,46 @@ def test_a_column_is_read_where_getattr_reads_it_and_through_the_field_elsewhere
         name: (column, unchanged)
         for name, _r, _p, column, unchanged in ColumnSerializer(grievance)._read_plan()
     }
-    assert steps["title"] == ("title", str) and steps["park"] == ("park_id", None)
+    assert steps["title"] == ("title", str) and steps["park"] == ("park_id", int)
     assert steps["key"] == (None, None)
+
+
+class NamedMethodSerializer(ReadFastSerializer):
+    # Method fields: DRF's class by default and by name, and a subclass of it.
+    handler_name = serializers.SerializerMethodField()
+    shown_title = serializers.SerializerMethodField(method_name="title_shouted")
+    title_twice = type("TwiceField", (serializers.SerializerMethodField,), {})()
+
+    class Meta:
+        model = Grievance
+        fields = ["id", "handler_name", "shown_title", "title_twice"]
+
+    def get_handler_name(self, grievance):
+        return str(grievance.handler) if grievance.handler_id else None
+
+    def title_shouted(self, grievance):
+        return grievance.title.upper() + self.context.get("mark", "")
+
+    def get_title_twice(self, grievance):
+        return grievance.title * 2
+
+
+def test_a_method_fields_step_is_its_serializers_method_uncopied(park, monkeypatch):
+    grievance = GrievanceFactory(park=park, title="t")
+    serializer = NamedMethodSerializer(grievance, context={"mark": "!"})
+    steps = {step[0]: step for step in serializer._read_plan()}
+    assert steps["handler_name"][2] == serializer.get_handler_name
+    assert steps["shown_title"][2] == serializer.title_shouted
+    assert reading._plain_method(NamedMethodSerializer().fields["title_twice"], "x") is None
+    fast = serializer.data
+    assert fast == {
+        "id": grievance.pk,
+        "handler_name": None,
+        "shown_title": "T!",
+        "title_twice": "tt",
+    }
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+    assert NamedMethodSerializer(grievance, context={"mark": "!"}).data == fast
+    plain = GrievanceSerializer(grievance, context={}).data
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", True)
+    assert GrievanceSerializer(grievance, context={}).data == plain

@@ -43,6 +43,7 @@ from grievances.models import Grievance, Mediation
 from parks import access
 from parks.core.api.errors import state_conflicts_as_409
 from parks.core.api.planned import PlannedListMixin
+from parks.core.api.reading import lookups_as_lists
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 from parks.core.prefetched import prefetch_planned
@@ -112,7 +113,9 @@ def _one_shown(user, pk: int):
 
     key = ("grievance_detail", access.scope_key(user))
     found = prepared_get(key, shown, pk, *selectors.deadline_moments())
-    prefetch_planned(found, ("attachments",), "grievance_attachments")
+    # Kept as the serializer reads them, as a list page keeps them (reading.lookups_as_lists).
+    attachments = lookups_as_lists(("attachments",), GrievanceSerializer)
+    prefetch_planned(found, attachments, "grievance_attachments")
     return found
 
 
@@ -182,9 +185,6 @@ class GrievanceViewSet(
 
     def list_values(self):
         return selectors.deadline_moments()
-
-    def list_scope(self):
-        return access.scope_key(self.request.user)
 
     def get_queryset(self):
         user = self.request.user

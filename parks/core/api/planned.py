@@ -12,7 +12,9 @@ A viewset opts in with `PlannedListMixin`, saying what its list is made of:
 - `list_queryset(*values)`: the list's rows for these values, reading nothing of the request
   but its user's scope;
 - `list_values()`: this request's values (ints, strings, dates, datetimes);
-- `list_scope()`: everything of the user the rows depend on (parks.access.scope_key);
+- `list_scope()`: everything of the user the rows depend on; by default the user's scope key
+  (parks.access.scope_key, which the parks app hands to `use_scope_key` when it starts: this
+  shared plumbing imports no domain), which a list whose rows read less of the user narrows;
 - `list_settings`: the names of the settings the SQL holds as constants;
 
 and answers its list's `get_queryset` with `listed()`. PortalPagination then reads a page of a
@@ -30,17 +32,29 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.filters import OrderingFilter
 
 from parks.core.api.filtering import PortalFilterBackend
+from parks.core.built import PlainlyBuilt
 from parks.core.prefetched import prefetch_planned
 from parks.core.prepared import prepared
 
 # The query parameters a planned page may carry: none of them is a filter's.
 PLANNED_PARAMETERS = frozenset({"page", "page_size", "ordering", "unmask"})
+
+# user -> everything of the user a scoped list's rows depend on (parks.access.scope_key).
+_scope_key: Callable[[Any], Hashable] | None = None
+
+
+def use_scope_key(scope_key: Callable[[Any], Hashable]) -> None:
+    """Take `scope_key` as every planned list's default `list_scope` (parks.apps: the access
+    policy is a domain, which parks.core may not import)."""
+    global _scope_key
+    _scope_key = scope_key
 
 
 class PlannedListMixin:
@@ -56,7 +70,9 @@ class PlannedListMixin:
         return ()
 
     def list_scope(self) -> Hashable:
-        raise NotImplementedError
+        if _scope_key is None:
+            raise ImproperlyConfigured("No scope key: parks.apps hands it to use_scope_key.")
+        return _scope_key(self.request.user)  # type: ignore[attr-defined]
 
     def listed(self) -> QuerySet:
         """The list's queryset for this request: what `get_queryset` answers for `list`."""
@@ -80,7 +96,9 @@ class ListPlan:
         if high is None or not isinstance(rows, QuerySet):
             return rows
         window = (low, high)
-        found = list(prepared(self.key, self.build, *self.values, using=rows.db, window=window))
+        planned = prepared(self.key, self.build, *self.values, using=rows.db, window=window)
+        planned._iterable_class = PlainlyBuilt  # Django's rows, built faster (parks.core.built)
+        found = list(planned)
         prefetch_planned(found, rows._prefetch_related_lookups, self.key)
         return found
 

@@ -55,7 +55,7 @@ path.
 
 import copy
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -78,7 +78,8 @@ from rest_framework.settings import api_settings
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
 #  column, unchanged): `column` names the row's own attribute the value is, which reads as the
 # row's __dict__ holds it (_plain_attribute), or is None; `unchanged` is the exact type whose
-# values `represent` answers as they are (a str for a CharField), or None.
+# values `represent` answers as they are (a str for a CharField; an int for a foreign key's
+# id, which has no `represent`), or None.
 Step = tuple[str, Callable[[Any], Any], Callable[[Any], Any] | None, str | None, type | None]
 _ABSENT = object()
 
@@ -272,7 +273,8 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
         if isinstance(model_field, models.ForeignKey):
             attname = model_field.attname
             column = attname if _plain_attribute(model, attname) else None
-            return name, lambda row: getattr(row, attname), None, column, None
+            # Kept as it is (no representation): an int, never callable.
+            return name, lambda row: getattr(row, attname), None, column, int
     if _is_many(field) and len(attrs) == 1 and _is_simple_source(attrs):
         return name, _many_reader(field, attrs[0]), _representer(field), None, None
     if (
@@ -375,19 +377,30 @@ def prefetched_as_lists(queryset: QuerySet, serializer_class: type) -> QuerySet:
     the read plan takes (module docstring): only one-step lookups of a field's own source,
     with the same queryset; any other lookup stays as it is. The rows are what the serializer
     reads from the same query; only where they are kept differs."""
-    if not _reads_fast(serializer_class) or not queryset._prefetch_related_lookups:
+    if not queryset._prefetch_related_lookups:
         return queryset
+    given = queryset._prefetch_related_lookups
+    lookups = lookups_as_lists(given, serializer_class)
+    if all(new is old for new, old in zip(lookups, given, strict=True)):
+        return queryset
+    return queryset.prefetch_related(None).prefetch_related(*lookups)
+
+
+def lookups_as_lists(lookups: Sequence[Any], serializer_class: type) -> list[Any]:
+    """`lookups` (of prefetch_related) as prefetched_as_lists changes them: for the rows of one
+    object read outside a page (a detail)."""
+    if not _reads_fast(serializer_class):
+        return list(lookups)
     sources = serializer_class.many_sources()
-    lookups, changed = [], False
-    for lookup in queryset._prefetch_related_lookups:
+    changed = []
+    for lookup in lookups:
         through = lookup if isinstance(lookup, str) else lookup.prefetch_through
         plain = isinstance(lookup, str) or lookup.to_attr is None
         if plain and through in sources and LOOKUP_SEP not in through:
             inner = None if isinstance(lookup, str) else lookup.queryset
             lookup = Prefetch(through, queryset=inner, to_attr=PREFETCHED + through)
-            changed = True
-        lookups.append(lookup)
-    return queryset.prefetch_related(None).prefetch_related(*lookups) if changed else queryset
+        changed.append(lookup)
+    return changed
 
 
 def narrowed_to_what_is_read(queryset: QuerySet, serializer_class: type) -> QuerySet:
@@ -416,6 +429,16 @@ def narrowed_to_what_is_read(queryset: QuerySet, serializer_class: type) -> Quer
 
 def _itself(row: Any) -> Any:
     return row
+
+
+def _plain_method(field: Field, name: str) -> str | None:
+    """The name of the serializer's method a SerializerMethodField of DRF's very class writes
+    its value by (handed the row itself: source `*`), or None for any other field. Such a field
+    bound to a serializer reads nothing but that method of it, so a response need not copy and
+    bind it to find the method (_make_plan)."""
+    if type(field) is not serializers.SerializerMethodField or field.source != "*":
+        return None
+    return field.method_name or f"get_{name}"
 
 
 # A comment, not a docstring: a serializer's docstring is its description in the API schema, and
@@ -497,9 +520,14 @@ class ReadFastSerializer(serializers.ModelSerializer):
         plan = []
         for name, step in shared:
             if step is None:
-                field = _copy(built[name])
-                field.bind(field_name=name, parent=self)
-                step = _step(self, field)
+                method = _plain_method(built[name], name)
+                if method is not None:
+                    # What binding a copy would make of it (_step, _representer), uncopied.
+                    step = (name, _itself, getattr(self, method), None, None)
+                else:
+                    field = _copy(built[name])
+                    field.bind(field_name=name, parent=self)
+                    step = _step(self, field)
             plan.append(step)
         return plan
 
@@ -531,7 +559,13 @@ class ReadFastSerializer(serializers.ModelSerializer):
         # else goes through `read`. A value of the type its representation keeps is kept.
         row = instance.__dict__ if type(instance) is self.Meta.model else {}
         for name, read, represent, column, unchanged in self._read_plan():
-            value = _ABSENT if column is None else row.get(column, _ABSENT)
+            if column is not None:
+                value = row.get(column, _ABSENT)
+                if value is None or type(value) is unchanged:
+                    data[name] = value  # neither is callable: what `read` answers, kept
+                    continue
+            else:
+                value = _ABSENT
             if value is _ABSENT or callable(value):
                 try:
                     value = read(instance)

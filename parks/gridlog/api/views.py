@@ -145,9 +145,6 @@ class ActivityViewSet(CursorListMixin, PlannedListMixin, ReadOnlyViewSet):
     def list_queryset(self):
         return selectors.activity_list(user=self.request.user)
 
-    def list_scope(self):
-        return parks_access.scope_key(self.request.user)
-
     def get_queryset(self):
         user = self.request.user
         if self.action in ("list", "cursor"):

@@ -15,7 +15,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from parks.access import scope_key
 from parks.access.permissions import OfficeEditsPermission
 from parks.core.api.filtering import PortalFilterBackend
 from parks.core.api.ordering import ChineseOrderingFilter
@@ -139,9 +138,6 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
 
     def list_values(self):
         return (timezone.localdate(),)
-
-    def list_scope(self):
-        return scope_key(self.request.user)
 
     def get_queryset(self):
         user = self.request.user
