@@ -1,5 +1,6 @@
-"""A planned page's rows (parks.core.api.planned) and the rows prefetched for them
-(parks.core.prefetched) built as Django builds them, without Model.__init__'s general path.
+"""Rows built as Django builds them, without Model.__init__'s general path: the rows a
+prepared query reads (parks.core.prepared: the planned API pages, their prefetched rows, the
+details, the session, the user, the token) and the rows they join.
 
 Django builds each row of a list (and each row it joins by select_related) by
 `Model.from_db`, which calls `Model.__init__` with one positional value per column: it sends
@@ -10,13 +11,14 @@ ForeignKeyDeferredAttribute, or a file's FileDescriptor, which on a fresh row on
 value), that comes down to putting the ModelState and the values into the row's __dict__:
 ~40 % of a list page's model building (some 100–200 rows a page, ~0.3 ms).
 
-`PlainlyBuilt` is Django's ModelIterable with that shortcut where it holds, and Django's own
-`from_db` for any other model; everything else (which columns, the joined rows' links, the
-annotations) is Django's own code, step for step, from Django 5.2 (tests/parks/test_built_rows.py
-fails when Django changes any of it, and compares the rows built both ways).
+`row_builder` is that shortcut where it holds and Django's own `from_db` for any other model;
+`JoinedRows` is Django's RelatedPopulator building its rows so. Everything else (which columns,
+the joined rows' links, the annotations) is Django's own code, step for step, from Django 5.2
+(tests/parks/test_built_rows.py fails when Django changes any of it, and compares the rows
+built both ways).
 """
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -24,7 +26,7 @@ from django.db.models import Model
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
-from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.query import RelatedPopulator
 from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
@@ -59,7 +61,7 @@ def _stored_names(model: type[Model], field_names: tuple[str, ...]) -> tuple[str
     return tuple(field.attname for field in concrete if field.attname in field_names)
 
 
-def _builder(model: type[Model], db: str, field_names: Sequence[str]) -> Callable[..., Model]:
+def row_builder(model: type[Model], db: str, field_names: Sequence[str]) -> Callable[..., Model]:
     """values -> `model.from_db(db, field_names, values)`, or the same row built plainly."""
     if (
         not _plain_model(model)
@@ -86,15 +88,15 @@ def _builder(model: type[Model], db: str, field_names: Sequence[str]) -> Callabl
     return build
 
 
-class _Populator:
-    """Django's RelatedPopulator.populate, building its row by `_builder`."""
+class JoinedRows:
+    """Django's RelatedPopulator.populate, building its row by `row_builder`."""
 
     def __init__(self, django: RelatedPopulator) -> None:
         self.reorder_for_init = django.reorder_for_init
         self.cols = (getattr(django, "cols_start", 0), getattr(django, "cols_end", 0))
         self.pk_idx = django.pk_idx
-        self.build = _builder(django.model_cls, django.db, django.init_list)
-        self.related_populators = [_Populator(deeper) for deeper in django.related_populators]
+        self.build = row_builder(django.model_cls, django.db, django.init_list)
+        self.related_populators = [JoinedRows(deeper) for deeper in django.related_populators]
         self.local_setter = django.local_setter
         self.remote_setter = django.remote_setter
 
@@ -112,38 +114,3 @@ class _Populator:
         self.local_setter(from_obj, obj)
         if obj is not None:
             self.remote_setter(obj, from_obj)
-
-
-class PlainlyBuilt(ModelIterable):
-    """Django's ModelIterable, each row built by `_builder` (module docstring). A queryset with
-    known related objects (a related manager's) goes Django's way."""
-
-    def __iter__(self) -> Iterator[Model]:
-        queryset = self.queryset
-        if queryset._known_related_objects:
-            yield from super().__iter__()
-            return
-        db = queryset.db
-        compiler = queryset.query.get_compiler(using=db)
-        results = compiler.execute_sql(chunked_fetch=self.chunked_fetch, chunk_size=self.chunk_size)
-        select, klass_info, annotation_col_map = (
-            compiler.select,
-            compiler.klass_info,
-            compiler.annotation_col_map,
-        )
-        model_cls = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        model_fields_start, model_fields_end = select_fields[0], select_fields[-1] + 1
-        init_list = [f[0].target.attname for f in select[model_fields_start:model_fields_end]]
-        build = _builder(model_cls, db, init_list)
-        related_populators = [
-            _Populator(populator) for populator in get_related_populators(klass_info, select, db)
-        ]
-        for row in compiler.results_iter(results):
-            obj = build(row[model_fields_start:model_fields_end])
-            for rel_populator in related_populators:
-                rel_populator.populate(row, obj)
-            if annotation_col_map:
-                for attr_name, col_pos in annotation_col_map.items():
-                    setattr(obj, attr_name, row[col_pos])
-            yield obj

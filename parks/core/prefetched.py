@@ -28,7 +28,6 @@ from django.db.models.query import prefetch_one_level
 from django.db.models.sql.compiler import SQLCompiler
 from django.db.models.sql.where import WhereNode
 
-from parks.core.built import PlainlyBuilt
 from parks.core.prepared import prepared
 
 
@@ -261,7 +260,6 @@ def prefetch_planned(instances: list[Model], lookups: Sequence[Any], key: Hashab
     for prefetch, to_many, array in read:
         plan_key = (key, "prefetch", prefetch.prefetch_through)
         planned = prepared(plan_key, to_many.build, array, using=to_many.using)
-        planned._iterable_class = PlainlyBuilt  # Django's rows, built faster
         rows = list(planned)
         if to_many.field is not None:
             # As the reverse foreign key's prefetch does: each row points at its instance.

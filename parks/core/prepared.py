@@ -37,9 +37,12 @@ FlatValuesListIterable for `values_list(..., flat=True)`), with what that iterab
 again for every query (where each model's columns start, the related objects' populators, the
 annotations' columns, the converters) worked out once with the plan (`_Reading`): ~50 µs less
 per query, several queries on every request (the session, the user, the API token, the unread
-count, a detail). Any other iterable, a chunked read (`iterator()`) or a chained queryset is
-Django's own. tests/parks/test_prepared_reading.py pins the instances to Django's, and holds the
-source of the Django code followed, so that an upgrade that changes it fails there first.
+count, a detail), and each row and joined row is built as Django builds it, without
+Model.__init__'s general path where the model allows (parks.core.built). Any other iterable,
+a chunked read (`iterator()`) or a chained queryset is Django's own (a related manager's rows
+are never planned: _plan).
+tests/parks/test_prepared_reading.py pins the instances to Django's, and holds the source of
+the Django code followed, so that an upgrade that changes it fails there first.
 """
 
 import copy
@@ -59,6 +62,7 @@ from django.db.models.query import (
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
+from parks.core.built import JoinedRows, row_builder
 from parks.core.recent import Recent
 from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
@@ -244,10 +248,13 @@ class _ReadInstances(ModelIterable):
             yield from super().__iter__()
             return
         reading, rows = _rows(query, using)
-        model, start, end, init_list = reading.model, reading.start, reading.end, reading.init_list
+        start, end = reading.start, reading.end
+        # Each row and each joined row built as Django builds it, faster (parks.core.built).
+        build = row_builder(reading.model, using, reading.init_list)
+        populators = [JoinedRows(populator) for populator in reading.populators]
         for row in rows:
-            obj = model.from_db(using, init_list, row[start:end])
-            for populator in reading.populators:
+            obj = build(row[start:end])
+            for populator in populators:
                 populator.populate(row, obj)
             for name, position in reading.annotations:
                 setattr(obj, name, row[position])

@@ -20,7 +20,7 @@ from grievances.api.serializers import GrievanceSerializer
 from grievances.models import Attachment, Grievance
 from parks.core import built
 from parks.core.api.reading import narrowed_to_what_is_read
-from parks.core.built import PlainlyBuilt
+from parks.core.prepared import prepared
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.api.serializers import ActivitySerializer
 from parks.gridlog.models import Activity, ActivityPhoto
@@ -32,11 +32,10 @@ from tests.parks import test_fast_reading
 varied = test_fast_reading.varied
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied")]
 
-# Django 5.2's code that parks.core.built follows (sha256 of each one's source, 16 digits).
+# Django 5.2's code that parks.core.built follows (sha256 of each one's source, 16 digits;
+# ModelIterable.__iter__ and RelatedPopulator.populate: tests/parks/test_prepared_reading.py).
 FOLLOWED = {
-    ModelIterable.__iter__: "c2a744b8c18e0b4a",
     RelatedPopulator.__init__: "211f3bd0dfdc3a3b",
-    RelatedPopulator.populate: "c939cb628b0376fe",
     get_related_populators: "979430eb75b93969",
     Model.__init__: "2950c3a90d8343b5",
     Model.from_db.__func__: "eba347895d11fa79",
@@ -70,9 +69,11 @@ def _row(obj, depth=0):
 
 
 def _both(queryset):
+    """Django's rows of `queryset`, and the same read as a prepared query (parks.core.prepared
+    builds its rows by parks.core.built)."""
     plain = list(queryset.all())
-    fast = queryset.all()
-    fast._iterable_class = PlainlyBuilt
+    fast = prepared(("built rows", str(queryset.query)), queryset.all)
+    assert fast._iterable_class is not ModelIterable  # read by parks.core.prepared
     return plain, list(fast)
 
 

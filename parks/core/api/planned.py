@@ -39,7 +39,6 @@ from django.utils.translation import get_language
 from rest_framework.filters import OrderingFilter
 
 from parks.core.api.filtering import PortalFilterBackend
-from parks.core.built import PlainlyBuilt
 from parks.core.prefetched import prefetch_planned
 from parks.core.prepared import prepared
 
@@ -97,7 +96,6 @@ class ListPlan:
             return rows
         window = (low, high)
         planned = prepared(self.key, self.build, *self.values, using=rows.db, window=window)
-        planned._iterable_class = PlainlyBuilt  # Django's rows, built faster (parks.core.built)
         found = list(planned)
         prefetch_planned(found, rows._prefetch_related_lookups, self.key)
         return found
