@@ -35,6 +35,7 @@ from reforms.tasks.api.serializers import (
     ReasonSerializer,
     TaskDetailSerializer,
     TaskSerializer,
+    with_names,
 )
 from reforms.tasks.choices import TaskStatus
 from reforms.tasks.filters import MilestoneFilter, PlanFilter, TaskFilter
@@ -135,7 +136,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
     list_settings = ("REFORM_DUE_SOON_DAYS", "REFORM_PACE_MARGIN")
 
     def list_queryset(self, today):
-        return selectors.task_table(user=self.request.user, today=today)
+        return with_names(selectors.task_table(user=self.request.user, today=today))
 
     def list_values(self):
         return (timezone.localdate(),)
@@ -147,14 +148,11 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
         user = self.request.user
         if self.action in ("list", "cursor"):
             return self.listed()
-        if self.action in (
-            "retrieve",
-            "export",
-            "create",
-            "update",
-            "partial_update",
-        ):
-            tasks = selectors.task_table(user=user)
+        if self.action == "export":
+            # The workbook reads the joined rows (reforms.tasks.excel).
+            return selectors.task_table(user=user)
+        if self.action in ("retrieve", "create", "update", "partial_update"):
+            tasks = with_names(selectors.task_table(user=user))
             if self.action == "retrieve":
                 tasks = tasks.prefetch_related("milestones")
             return tasks
@@ -182,7 +180,9 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
 
     def _table_row(self, task):
         # Re-read with the warning annotation so every response carries the same fields as GET.
-        return get_object_or_404(selectors.task_table(user=self.request.user), pk=task.pk)
+        return get_object_or_404(
+            with_names(selectors.task_table(user=self.request.user)), pk=task.pk
+        )
 
     def _transition(self, request, to_status, input_serializer, note_field, from_status=None):
         data = input_serializer(data=request.data)
