@@ -1,8 +1,9 @@
-"""The task API reads the names of a task's plan, park, lead unit and owner as columns of the
-task's own query (reforms.tasks.api.serializers.with_names), not from joined rows (issue 14).
-Every answer is byte for byte the one the joined rows gave: each read is made both ways, by
-each role, in Chinese and in English, over tasks with and without a park and an owner, and
-owners with and without a display name."""
+"""The task API reads the names of a task's plan, park, lead unit and owner, and its supporting
+units' ids, as columns of the task's own query (reforms.tasks.api.serializers.api_rows), not
+from joined and prefetched rows (issue 14). Every answer is byte for byte the one those rows
+gave: each read is made both ways, by each role, in Chinese and in English, over tasks with
+and without a park, an owner and supporting units, and owners with and without a display
+name."""
 
 from datetime import date
 
@@ -10,6 +11,7 @@ import pytest
 from django.utils import translation
 from rest_framework import serializers
 
+from parks.structure.models import Organisation
 from reforms.tasks.api import views
 from reforms.tasks.api.serializers import TaskMilestoneSerializer, TaskSerializer
 from reforms.tasks.api.views import TaskViewSet
@@ -21,7 +23,11 @@ USERS = ["office_user", "park_manager", "subdistrict_user", "member_unit_user", 
 
 
 class JoinedNames(TaskSerializer):
-    # The names as TaskSerializer read them from the joined rows before with_names.
+    # The names and units as TaskSerializer read them from the joined and prefetched rows
+    # before api_rows.
+    supporting_units = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), many=True, required=False
+    )
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
@@ -49,6 +55,7 @@ def tasks(park, other_park, member_unit_user):
         TaskFactory(park=park, owner=unnamed, lead_unit=OrganisationFactory(name="区人社局")),
     ]
     rows[0].supporting_units.add(unit, OrganisationFactory(name="区妇联"))
+    rows[2].supporting_units.add(OrganisationFactory(name="A 区总工会"))
     MilestoneFactory(task=rows[0], order=1, title="启动")
     return rows
 
@@ -72,8 +79,9 @@ def _answers(client, paths, language):
 
 
 def _joined(monkeypatch):
-    """Read the names from the joined rows, as the API did before with_names."""
-    monkeypatch.setattr(views, "with_names", lambda tasks: tasks)
+    """Read the names and units from the joined and prefetched rows, as the API did before
+    api_rows."""
+    monkeypatch.setattr(views, "api_rows", lambda tasks: tasks)
     monkeypatch.setattr(views, "TaskSerializer", JoinedNames)
     monkeypatch.setattr(
         TaskViewSet,

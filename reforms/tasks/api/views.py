@@ -35,7 +35,7 @@ from reforms.tasks.api.serializers import (
     ReasonSerializer,
     TaskDetailSerializer,
     TaskSerializer,
-    with_names,
+    api_rows,
 )
 from reforms.tasks.choices import TaskStatus
 from reforms.tasks.filters import MilestoneFilter, PlanFilter, TaskFilter
@@ -136,7 +136,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
     list_settings = ("REFORM_DUE_SOON_DAYS", "REFORM_PACE_MARGIN")
 
     def list_queryset(self, today):
-        return with_names(selectors.task_table(user=self.request.user, today=today))
+        return api_rows(selectors.task_table(user=self.request.user, today=today))
 
     def list_values(self):
         return (timezone.localdate(),)
@@ -152,7 +152,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
             # The workbook reads the joined rows (reforms.tasks.excel).
             return selectors.task_table(user=user)
         if self.action in ("retrieve", "create", "update", "partial_update"):
-            tasks = with_names(selectors.task_table(user=user))
+            tasks = api_rows(selectors.task_table(user=user))
             if self.action == "retrieve":
                 tasks = tasks.prefetch_related("milestones")
             return tasks
@@ -180,9 +180,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
 
     def _table_row(self, task):
         # Re-read with the warning annotation so every response carries the same fields as GET.
-        return get_object_or_404(
-            with_names(selectors.task_table(user=self.request.user)), pk=task.pk
-        )
+        return get_object_or_404(api_rows(selectors.task_table(user=self.request.user)), pk=task.pk)
 
     def _transition(self, request, to_status, input_serializer, note_field, from_status=None):
         data = input_serializer(data=request.data)
