@@ -12,8 +12,14 @@ from django.utils import translation
 from rest_framework import serializers
 
 from parks.structure.models import Organisation
+from reforms.tasks import selectors
 from reforms.tasks.api import views
-from reforms.tasks.api.serializers import TaskMilestoneSerializer, TaskSerializer
+from reforms.tasks.api.serializers import (
+    NAMES,
+    TaskMilestoneSerializer,
+    TaskSerializer,
+    api_rows,
+)
 from reforms.tasks.api.views import TaskViewSet
 from tests.factories import MilestoneFactory, OrganisationFactory, TaskFactory, UserFactory
 
@@ -146,3 +152,17 @@ def test_writes_answer_the_row_a_read_answers(api_as, office_user, tasks):
     )
     assert created.status_code == 201, created.json()
     assert (created.json()["plan_title"], created.json()["owner_name"]) == (task.plan.title, None)
+
+
+def test_without_the_array_column_the_units_are_read_from_the_relation(rf, office_user, tasks):
+    """SQLite (the demo) has no array column: the same rows, the units read as DRF reads them
+    (from task_table's prefetch)."""
+    table = selectors.task_table(user=office_user)
+    with_array = api_rows(table)
+    assert "supporting_unit_ids" in with_array.query.annotations
+    as_on_sqlite = table.select_related(None).annotate(**NAMES)
+    context = {"request": rf.get("/api/v1/tasks/")}
+    assert TaskSerializer(with_array, many=True, context=context).data == (
+        TaskSerializer(as_on_sqlite, many=True, context=context).data
+    )
+    assert any(row["supporting_units"] for row in TaskSerializer(with_array, many=True).data)
