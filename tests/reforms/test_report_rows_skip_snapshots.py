@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from parks.core.api import pagination
 from reforms.reporting.api import reports
 from reforms.reporting.models import Report
 
@@ -95,6 +96,8 @@ def test_the_api_list_reads_none_of_the_columns_its_rows_never_show(
         assert reads and not [sql for sql in reads if '"reforms_report"."build_token"' in sql]
         with monkeypatch.context() as patch:
             patch.setattr(reports, "LIST_UNREAD", ())
+            # Read by the plain queryset, not by the plan the first read made.
+            patch.setattr(pagination, "list_plan", lambda view, request, queryset, shaped: None)
             with CaptureQueriesContext(connection) as whole:
                 plain = client.get("/api/v1/reports/", HTTP_ACCEPT_LANGUAGE=language)
             assert '"reforms_report"."build_token"' in whole.captured_queries[-1]["sql"]
