@@ -95,11 +95,13 @@ def test_a_planned_page_answers_what_the_plain_path_answers(
     statuses = {status for _path, status, _body in planned[0]}
     assert 200 in statuses and 404 in statuses
     monkeypatch.undo()
-    # The planned pages did read their to-many rows by plans: the grievances' attachments and
-    # the activities' photos (first pages of each). The tasks' supporting units are a column of
-    # their page's own query (reforms.tasks.api.serializers.api_rows): no prefetch at all.
+    # The planned pages did read their to-many rows by plans: the grievances' attachments,
+    # the activities' photos and the tasks' supporting units (first pages of each).
     ran = _prefetched_by_plans(client, ["/api/v1/activities/", "/api/v1/tasks/"])
-    assert [sql.split(" FROM ")[1].split(" ")[0] for sql in ran] == ['"parks_activityphoto"']
+    assert [sql.split(" FROM ")[1].split(" ")[0] for sql in ran] == [
+        '"parks_activityphoto"',
+        '"parks_organisation"',
+    ]
     if who != "member_unit_user":  # a unit's people see no grievance of the fixture unhandled
         assert _prefetched_by_plans(client, ["/api/v1/grievances/"])
 

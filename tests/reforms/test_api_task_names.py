@@ -1,9 +1,8 @@
-"""The task API reads the names of a task's plan, park, lead unit and owner, and its supporting
-units' ids, as columns of the task's own query (reforms.tasks.api.serializers.api_rows), not
-from joined and prefetched rows (issue 14). Every answer is byte for byte the one those rows
-gave: each read is made both ways, by each role, in Chinese and in English, over tasks with
-and without a park, an owner and supporting units, and owners with and without a display
-name."""
+"""The task API reads the names of a task's plan, park, lead unit and owner as columns of the
+task's own query (reforms.tasks.api.serializers.api_rows), not from joined rows (issue 14).
+Every answer is byte for byte the one the joined rows gave: each read is made both ways, by
+each role, in Chinese and in English, over tasks with and without a park, an owner and
+supporting units, and owners with and without a display name."""
 
 from datetime import date
 
@@ -11,14 +10,10 @@ import pytest
 from django.utils import translation
 from rest_framework import serializers
 
-from parks.structure.models import Organisation
-from reforms.tasks import selectors
 from reforms.tasks.api import views
 from reforms.tasks.api.serializers import (
-    NAMES,
     TaskMilestoneSerializer,
     TaskSerializer,
-    api_rows,
 )
 from reforms.tasks.api.views import TaskViewSet
 from tests.factories import MilestoneFactory, OrganisationFactory, TaskFactory, UserFactory
@@ -29,11 +24,7 @@ USERS = ["office_user", "park_manager", "subdistrict_user", "member_unit_user", 
 
 
 class JoinedNames(TaskSerializer):
-    # The names and units as TaskSerializer read them from the joined and prefetched rows
-    # before api_rows.
-    supporting_units = serializers.PrimaryKeyRelatedField(
-        queryset=Organisation.objects.all(), many=True, required=False
-    )
+    # The names as TaskSerializer read them from the joined rows before api_rows.
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
@@ -85,8 +76,7 @@ def _answers(client, paths, language):
 
 
 def _joined(monkeypatch):
-    """Read the names and units from the joined and prefetched rows, as the API did before
-    api_rows."""
+    """Read the names from the joined rows, as the API did before api_rows."""
     monkeypatch.setattr(views, "api_rows", lambda tasks: tasks)
     monkeypatch.setattr(views, "TaskSerializer", JoinedNames)
     monkeypatch.setattr(
@@ -152,17 +142,3 @@ def test_writes_answer_the_row_a_read_answers(api_as, office_user, tasks):
     )
     assert created.status_code == 201, created.json()
     assert (created.json()["plan_title"], created.json()["owner_name"]) == (task.plan.title, None)
-
-
-def test_without_the_array_column_the_units_are_read_from_the_relation(rf, office_user, tasks):
-    """SQLite (the demo) has no array column: the same rows, the units read as DRF reads them
-    (from task_table's prefetch)."""
-    table = selectors.task_table(user=office_user)
-    with_array = api_rows(table)
-    assert "supporting_unit_ids" in with_array.query.annotations
-    as_on_sqlite = table.select_related(None).annotate(**NAMES)
-    context = {"request": rf.get("/api/v1/tasks/")}
-    assert TaskSerializer(with_array, many=True, context=context).data == (
-        TaskSerializer(as_on_sqlite, many=True, context=context).data
-    )
-    assert any(row["supporting_units"] for row in TaskSerializer(with_array, many=True).data)

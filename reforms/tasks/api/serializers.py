@@ -3,15 +3,12 @@ only through the workflow actions and progress updates (reforms.services)."""
 
 from functools import cached_property
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db import connections
-from django.db.models import F, OuterRef
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.relations import PKOnlyObject
 
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
@@ -109,33 +106,10 @@ NAMES = {
 }
 
 
-def _supporting_unit_ids() -> ArraySubquery:
-    # In the order task_table's prefetch reads them: by name (unique).
-    units = Task.supporting_units.through.objects.filter(task_id=OuterRef("pk"))
-    return ArraySubquery(units.order_by("organisation__name").values("organisation_id"))
-
-
 def api_rows(tasks):
     """`tasks` (selectors.task_table) as TaskSerializer reads them: the names it shows as
-    columns (NAMES) instead of joined rows and, on PostgreSQL, the supporting units' ids as an
-    array column (`supporting_unit_ids`) instead of a prefetch — a page runs one query fewer
-    (SQLite, the demo, keeps the prefetch)."""
-    tasks = tasks.select_related(None).annotate(**NAMES)
-    if connections[tasks.db].vendor != "postgresql":
-        return tasks
-    return tasks.prefetch_related(None).annotate(supporting_unit_ids=_supporting_unit_ids())
-
-
-class SupportingUnitsField(serializers.ManyRelatedField):
-    """The supporting units' ids, read from the row's `supporting_unit_ids` (api_rows) where it
-    has them, else from the relation, as DRF reads it."""
-
-    def get_attribute(self, instance):
-        ids = instance.__dict__.get("supporting_unit_ids")
-        if ids is None:
-            return super().get_attribute(instance)
-        # What the child writes of each unit is its pk alone.
-        return [PKOnlyObject(pk) for pk in ids]
+    columns (NAMES) instead of joined rows."""
+    return tasks.select_related(None).annotate(**NAMES)
 
 
 class TaskSerializer(ReadFastSerializer):
@@ -143,7 +117,6 @@ class TaskSerializer(ReadFastSerializer):
     of reforms.tasks.selectors.with_warning."""
 
     # The names of the plan, park, lead unit and owner are columns of the row (api_rows).
-
     plan = VisiblePlanField()
     plan_title = serializers.CharField(read_only=True)
     park = VisibleParkField(allow_null=True, required=False)
@@ -151,13 +124,8 @@ class TaskSerializer(ReadFastSerializer):
     category_display = ChoiceLabelField(source="category")
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     lead_unit_name = serializers.CharField(read_only=True)
-    # As PrimaryKeyRelatedField(queryset=…, many=True, required=False) builds it (DRF's
-    # many_init), reading the ids api_rows selects.
-    supporting_units = SupportingUnitsField(
-        child_relation=serializers.PrimaryKeyRelatedField(
-            queryset=Organisation.objects.all(), required=False
-        ),
-        required=False,
+    supporting_units = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), many=True, required=False
     )
     owner = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True, required=False
