@@ -126,6 +126,10 @@ class ReportFilter(django_filters.FilterSet):
 
 # --- Views --------------------------------------------------------------------------------------
 
+# The columns of a report that ReportSerializer does not read (the build state reads
+# `lease_until`, `updated_at` and `started_at`; they stay).
+LIST_UNREAD = ("scope_key", "excel", "briefing", "requested_by", "build_token", "build_attempts")
+
 
 NOT_MODIFIED = OpenApiResponse(
     description=gettext_lazy(
@@ -231,6 +235,10 @@ class ReportViewSet(PlannedListMixin, ReadOnlyViewSet):
         if self.action in ("list", "retrieve"):
             # Whether each report is out of date, in the same query (reporting.freshness).
             reports = freshness.with_data_changed_at(reports)
+        if self.action == "list":
+            # What a list row never shows (its files' paths, who asked, the build's bookkeeping)
+            # is not read: ~0.1 ms of a page's 50 rows.
+            reports = reports.defer(*LIST_UNREAD)
         # The snapshot is large (a row per park): read it only where it is sent.
         needs_snapshot = self.action == "retrieve" or (
             self.action == "download" and self.request.query_params.get("format") == "json"

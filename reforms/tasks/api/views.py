@@ -34,6 +34,7 @@ from reforms.tasks.api.serializers import (
     ReasonSerializer,
     TaskDetailSerializer,
     TaskSerializer,
+    api_rows,
 )
 from reforms.tasks.choices import TaskStatus
 from reforms.tasks.filters import MilestoneFilter, PlanFilter, TaskFilter
@@ -134,7 +135,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
     list_settings = ("REFORM_DUE_SOON_DAYS", "REFORM_PACE_MARGIN")
 
     def list_queryset(self, today):
-        return selectors.task_table(user=self.request.user, today=today)
+        return api_rows(selectors.task_table(user=self.request.user, today=today))
 
     def list_values(self):
         return (timezone.localdate(),)
@@ -143,14 +144,11 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
         user = self.request.user
         if self.action in ("list", "cursor"):
             return self.listed()
-        if self.action in (
-            "retrieve",
-            "export",
-            "create",
-            "update",
-            "partial_update",
-        ):
-            tasks = selectors.task_table(user=user)
+        if self.action == "export":
+            # The workbook reads the joined rows (reforms.tasks.excel).
+            return selectors.task_table(user=user)
+        if self.action in ("retrieve", "create", "update", "partial_update"):
+            tasks = api_rows(selectors.task_table(user=user))
             if self.action == "retrieve":
                 tasks = tasks.prefetch_related("milestones")
             return tasks
@@ -178,7 +176,7 @@ class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
 
     def _table_row(self, task):
         # Re-read with the warning annotation so every response carries the same fields as GET.
-        return get_object_or_404(selectors.task_table(user=self.request.user), pk=task.pk)
+        return get_object_or_404(api_rows(selectors.task_table(user=self.request.user)), pk=task.pk)
 
     def _transition(self, request, to_status, input_serializer, note_field, from_status=None):
         data = input_serializer(data=request.data)
