@@ -20,7 +20,7 @@ from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park
 from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
 from parks.core.db import chinese_order
-from parks.structure.models import Facility, GridZone, Industry, Park, User
+from parks.structure.models import Facility, GridZone, Industry, Organisation, Park, User
 
 # --- Lists ----------------------------------------------------------------------------------
 
@@ -54,12 +54,19 @@ def park_list(*, user: AnyUser) -> QuerySet[Park]:
     return parks.order_by(chinese_order("name"), "pk")
 
 
-def grid_zones_of_park(park: Park) -> QuerySet[GridZone]:
-    return park.grid_zones.select_related("liaison").order_by("code")
+def grid_zones_of_park(park_id: int) -> QuerySet[GridZone]:
+    """A park's grid zones as its page lists them: by code (the SQL park.grid_zones runs)."""
+    return GridZone.objects.filter(park_id=park_id).order_by("code")
 
 
-def facilities_of_park(park: Park) -> QuerySet[Facility]:
-    return park.facilities.order_by("kind", chinese_order("name"))
+def facilities_of_park(park_id: int) -> QuerySet[Facility]:
+    """A park's facilities as its page lists them (the SQL park.facilities runs)."""
+    return Facility.objects.filter(park_id=park_id).order_by("kind", chinese_order("name"))
+
+
+def organisations_of_park(park_id: int) -> QuerySet[Organisation]:
+    """A park's organisations as its page lists them (the SQL park.organisations runs)."""
+    return Organisation.objects.filter(park_id=park_id).order_by("kind")
 
 
 def liaisons_for_park(park: Park) -> QuerySet[User]:

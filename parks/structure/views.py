@@ -18,7 +18,6 @@ from knox.models import AuthToken
 
 from parks import access
 from parks import access as parks_access
-from parks.core.db import chinese_order
 from parks.core.filter_bar import filter_bar
 from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
@@ -34,7 +33,7 @@ from parks.structure.forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from parks.structure.models import Facility, GridZone, Industry, Organisation, Park, User
+from parks.structure.models import GridZone, Industry, Park, User
 
 PAGE_SIZE = 25
 
@@ -79,16 +78,6 @@ def _visible_park(user, pk: int) -> Park:
     return found[0]
 
 
-def _of_park(model, *ordering):
-    """The rows of `model` in the park `pk` (its `park` field), as the park's related manager
-    reads them (`park.<rows>.order_by(*ordering)`: the same SQL), compiled once."""
-
-    def build(pk):
-        return model.objects.filter(park_id=pk).order_by(*ordering)
-
-    return build
-
-
 def _industries_of_park(pk):
     # The query park.industries.all() runs (the related manager's filter; Industry has no
     # order, nor has the manager): one park's industries need no prefetch, whose plan (Django's
@@ -101,14 +90,10 @@ ZONE_ROW_COLUMNS = ("pk", "code", "name", "liaison_id", *(f"liaison__{c}" for c 
 
 
 def _zone_rows_of_park(pk):
-    # The rows structure_selectors.grid_zones_of_park reads (the zones by code, each with its
-    # liaison: the same LEFT JOIN), as the columns ZoneRow prints, not some forty columns of
-    # two tables made into twenty model instances.
-    return GridZone.objects.filter(park_id=pk).order_by("code").values_list(*ZONE_ROW_COLUMNS)
-
-
-_facilities_of_park = _of_park(Facility, "kind", chinese_order("name"))
-_organisations_of_park = _of_park(Organisation, "kind")
+    # The park's zones (structure_selectors.grid_zones_of_park, each with its liaison: the LEFT
+    # JOIN select_related makes) as the columns ZoneRow prints, not some forty columns of two
+    # tables made into twenty model instances.
+    return structure_selectors.grid_zones_of_park(pk).values_list(*ZONE_ROW_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -147,16 +132,16 @@ class ZoneRow:
 
 def _park_rows(park: Park) -> tuple[list, tuple[ZoneRow, ...], list, list]:
     """The park's industries, grid zones (as the table's rows), facilities and organisations,
-    as its related managers read them (park.industries, structure_selectors.grid_zones_of_park,
-    facilities_of_park, park.organisations), each query compiled once: nothing of their SQL
-    depends on the user (the page's park is read within the user's scope above) or on anything
-    but the park's id."""
+    as its related manager and structure_selectors read them (park.industries,
+    grid_zones_of_park, facilities_of_park, organisations_of_park), each query compiled once:
+    nothing of their SQL depends on the user (the page's park is read within the user's scope
+    above) or on anything but the park's id."""
     zones = prepared("park_grid_zone_rows", _zone_rows_of_park, park.pk)
     return (
         list(prepared("park_industries", _industries_of_park, park.pk)),
         tuple(ZoneRow.of_columns(*zone) for zone in zones),
-        list(prepared("park_facilities", _facilities_of_park, park.pk)),
-        list(prepared("park_organisations", _organisations_of_park, park.pk)),
+        list(prepared("park_facilities", structure_selectors.facilities_of_park, park.pk)),
+        list(prepared("park_organisations", structure_selectors.organisations_of_park, park.pk)),
     )
 
 

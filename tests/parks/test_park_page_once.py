@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.test.utils import CaptureQueriesContext
 
 from parks import access
+from parks.core.db import chinese_order
 from parks.structure import selectors as structure_selectors
 from parks.structure import views
 from tests.factories import (
@@ -28,11 +29,18 @@ def _plain_park(user, pk):
     return get_object_or_404(access.parks_visible_to(user).select_related("subdistrict"), pk=pk)
 
 
+def _zones(park):
+    return structure_selectors.grid_zones_of_park(park.pk).select_related("liaison")
+
+
 def _plain_rows(park):
     return (
         list(park.industries.all()),
-        tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park)),
-        list(structure_selectors.facilities_of_park(park)),
+        tuple(
+            views.ZoneRow.of(zone)
+            for zone in structure_selectors.grid_zones_of_park(park.pk).select_related("liaison")
+        ),
+        list(park.facilities.order_by("kind", chinese_order("name"))),
         park.organisations.order_by("kind"),
     )
 
@@ -101,7 +109,10 @@ def test_a_zone_read_as_columns_is_the_row_its_model_makes(park, liaison, fresh_
     GridZoneFactory(park=park, code="G03", name="甲", liaison=liaison)
     GridZoneFactory(park=park, code="G01", name="乙", liaison=unnamed)
     GridZoneFactory(park=park, code="G02", name="丙 <&>", liaison=None)
-    plain = tuple(views.ZoneRow.of(zone) for zone in structure_selectors.grid_zones_of_park(park))
+    plain = tuple(
+        views.ZoneRow.of(zone)
+        for zone in structure_selectors.grid_zones_of_park(park.pk).select_related("liaison")
+    )
     for _twice in range(2):
         assert views._park_rows(park)[1] == plain
     assert [row.liaison for row in plain] == ["unnamed-liaison", None, str(liaison)]
