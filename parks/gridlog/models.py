@@ -28,6 +28,10 @@ PARTICIPANTS_MESSAGE = _("Participants must be between 0 and 100,000.")
 OCCURRED_MESSAGE = _("Dates run from 2000-01-01 to 2100-12-31.")
 
 
+# The route of an activity's page (get_absolute_url; the panels address rows read as columns).
+ACTIVITY_ROUTE = "parks:activity_detail"
+
+
 class Activity(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):
     """One entry of the grid log (网格工作日志): a visit, lecture, care activity, forum…"""
 
@@ -104,7 +108,7 @@ class Activity(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return pk_url("parks:activity_detail", self.pk)
+        return pk_url(ACTIVITY_ROUTE, self.pk)
 
     def clean(self):
         # The constraints' bounds, checked in Python too: validating a constraint costs a query,

@@ -18,7 +18,7 @@ from parks.core.choice_display import choice_label
 from parks.core.related import PANEL_ITEMS, Panel, PanelItem
 from parks.core.row_urls import named_url, pk_url
 from parks.gridlog import selectors
-from parks.gridlog.models import Activity
+from parks.gridlog.models import ACTIVITY_ROUTE, Activity
 from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 
 # What a panel's row shows (its text, link, note and badge): the feed's rows read as these
@@ -32,8 +32,6 @@ ITEM_COLUMNS = (
     *(f"logged_by__{column}" for column in PERSON_COLUMNS),
 )
 _KIND = Activity._meta.get_field("kind")
-# The route Activity.get_absolute_url reverses (the panel's test pins the rows to the model's).
-ACTIVITY_URL = "parks:activity_detail"
 
 
 def _rows(user, **where):
@@ -57,7 +55,7 @@ def _panel(activities, count, key, value):
     items = [
         PanelItem(
             text=title,
-            url=pk_url(ACTIVITY_URL, pk),
+            url=pk_url(ACTIVITY_ROUTE, pk),
             note=" · ".join(
                 part
                 for part in (

@@ -336,6 +336,10 @@ class User(ChoiceDisplayMixin, AbstractUser):
         return self.park or self.subdistrict or self.organisation
 
 
+# The route of a grid zone's page (get_absolute_url; the park page addresses its zone rows).
+GRID_ZONE_ROUTE = "parks:grid_zone_detail"
+
+
 class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
     """One grid zone (网格) of a park, looked after by a liaison."""
 
@@ -389,7 +393,7 @@ class GridZone(ConstraintErrorsOnFieldsMixin, models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return pk_url("parks:grid_zone_detail", self.pk)
+        return pk_url(GRID_ZONE_ROUTE, self.pk)
 
 
 class Facility(ChoiceDisplayMixin, ConstraintErrorsOnFieldsMixin, models.Model):

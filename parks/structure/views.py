@@ -33,7 +33,7 @@ from parks.structure.forms import (
     PeopleSearchForm,
     PersonForm,
 )
-from parks.structure.models import GridZone, Industry, Park, User
+from parks.structure.models import GRID_ZONE_ROUTE, GridZone, Industry, Park, User
 
 PAGE_SIZE = 25
 
@@ -156,6 +156,7 @@ def park_detail(request, pk):
             "park": park,
             "industries": industries,
             "zone_rows": zone_rows,
+            "zone_route": GRID_ZONE_ROUTE,
             "facilities": facilities,
             "facility_area": sum(f.area_m2 for f in facilities),
             "organisations": organisations,

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
-from parks.structure.choice_labels import person_name
+from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
 from reforms.tasks.models import Evidence, Milestone, Plan, ProgressUpdate, Task
@@ -101,9 +101,10 @@ NAMES = {
     "plan_title": F("plan__title"),
     "park_name": F("park__name"),
     "lead_unit_name": F("lead_unit__name"),
-    "owner_display_name": F("owner__display_name"),
-    "owner_username": F("owner__username"),
+    # The owner's name by person_name (User.__str__'s rule), of the columns it reads.
+    **{f"owner_{column}": F(f"owner__{column}") for column in PERSON_COLUMNS},
 }
+OWNER_NAME_COLUMNS = tuple(f"owner_{column}" for column in PERSON_COLUMNS)
 
 
 def api_rows(tasks):
@@ -188,7 +189,7 @@ class TaskSerializer(ReadFastSerializer):
         # str(owner): User.__str__'s rule, of the columns api_rows reads.
         if task.owner_id is None:
             return None
-        return person_name(task.owner_display_name, task.owner_username)
+        return person_name(*(getattr(task, column) for column in OWNER_NAME_COLUMNS))
 
     @cached_property
     def _warning_labels(self) -> dict[str, str]:
