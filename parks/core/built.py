@@ -43,6 +43,7 @@ def _plain_model(model: type[Model]) -> bool:
         model.__init__ is Model.__init__
         and model.from_db.__func__ is Model.from_db.__func__  # type: ignore[attr-defined]
         and model.__new__ is object.__new__
+        and model.__setattr__ is Model.__setattr__
         and all(
             type(getattr(model, field.attname, None)) in _STORED_AS_IS
             for field in model._meta.concrete_fields

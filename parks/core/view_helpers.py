@@ -24,7 +24,7 @@ def paginate(request, queryset, *, per_page=PAGE_SIZE, count=None):
 
 class _CountedPaginator(TalliedPaginator):
     """A paginator told its count: the number of rows the caller read with the page's own
-    conditions (tests/parks/test_view_helpers.py pins its pages to the counting paginator's)."""
+    conditions (tests/parks/test_counted_pages.py pins its pages to the counting paginator's)."""
 
     def __init__(self, object_list, per_page, *, count: int):
         super().__init__(object_list, per_page)

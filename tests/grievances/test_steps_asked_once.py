@@ -7,7 +7,14 @@ import itertools
 import pytest
 
 from grievances import policy
-from grievances.choices import OFFICE_ACTIONS, Satisfaction, Status
+from grievances.choices import (
+    ALLOWED_TRANSITIONS,
+    OFFICE_ACTIONS,
+    SATISFIED_LEVELS,
+    Action,
+    Satisfaction,
+    Status,
+)
 from grievances.models import Grievance
 from parks import access
 from parks.structure.choices import Role
@@ -18,10 +25,28 @@ pytestmark = pytest.mark.django_db
 USERS = ["office_user", "park_manager", "liaison", "subdistrict_user", "member_unit_user"]
 
 
+def _refused_before(user, grievance, action) -> bool:
+    """step_refusal's checks as they were written before this round (a copy, so that the rule
+    now shared by step_refusal and allowed_steps is compared with something else)."""
+    if action in OFFICE_ACTIONS:
+        if not access.is_district_office(user):
+            return True
+    elif not access.handles(user, grievance):
+        return True
+    sources, _target = ALLOWED_TRANSITIONS[Action(action)]
+    if grievance.status not in sources:
+        return True
+    return action == Action.CLOSE and grievance.satisfaction not in SATISFIED_LEVELS
+
+
 def _asked_each_time(user, grievance):
-    """The steps as the page asked for them before: step_refusal for each, then the user's
-    own steps (the office's for the office, the unit's for the handling unit)."""
+    """The steps as the page asked for them before: step_refusal's checks for each (as they
+    were), then the user's own steps (the office's for the office, the unit's for the handling
+    unit)."""
     allowed = [
+        action for action in policy.STEP_ORDER if not _refused_before(user, grievance, action)
+    ]
+    assert allowed == [
         action
         for action in policy.STEP_ORDER
         if policy.step_refusal(user, grievance, action) is None

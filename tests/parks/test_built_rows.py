@@ -13,6 +13,7 @@ from django.db.models import Model
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, RelatedPopulator, get_related_populators
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import post_init
 
 from grievances import selectors as grievance_selectors
@@ -145,3 +146,12 @@ def test_a_model_with_its_own_init_or_attribute_is_not_built_plainly(monkeypatch
     with monkeypatch.context() as patch:
         patch.setattr(Grievance, "from_db", classmethod(lambda cls, *args: None))
         assert not plain_model(Grievance)
+
+
+def test_a_plain_columns_attribute_stores_nothing_itself():
+    """A DeferredAttribute is a non-data descriptor (Model.__init__'s setattr puts the value in
+    __dict__); the foreign key's id's and a file's setters are pinned above."""
+    assert not hasattr(DeferredAttribute, "__set__")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Grievance, "__setattr__", lambda self, name, value: None, raising=False)
+        assert not built._plain_model.__wrapped__(Grievance)
