@@ -77,7 +77,6 @@ def _duplicate_params() -> dict[str, Any]:
 @office_only(session_user)
 def inbox(request, cursor, user):
     page, offset = page_window(request, PAGE)
-    count = count_rows(cursor, "grievances_grievance", "status = ANY(%s)", [list(OPEN)])
     cursor.execute(
         f"SELECT {GRIEVANCE_COLUMNS} {GRIEVANCE_JOINS} WHERE g.status = ANY(%(open)s)"  # noqa: S608
         f" {NEXT_DEADLINE_ORDER} LIMIT %(limit)s OFFSET %(offset)s",
@@ -101,11 +100,13 @@ def inbox(request, cursor, user):
         for key, statuses in TABS.items()
     )
     cursor.execute(f"SELECT {tabs} FROM grievances_statustally")  # noqa: S608
+    tab_counts = rows(cursor)[0]
     return {
-        "count": count,
+        # The open tab's rows: its count among the tab counts, as the inbox reads it.
+        "count": tab_counts["open"],
         "page": page,
         "results": found,
-        "tabs": rows(cursor)[0],
+        "tabs": tab_counts,
         "choices": _inbox_choices(cursor),
         "unread": unread_notices(cursor, user),
     }
