@@ -436,10 +436,18 @@ def counts_by(queryset, column: str) -> dict:
 
 
 class TalliedPaginator(Paginator):
-    """Django's paginator, counting from the tally when the rows are a scope's alone."""
+    """Django's paginator, counting from the tally when the rows are a scope's alone; or told
+    its count (`count=`), when the page has read how many rows it lists already (the inbox's
+    tabs, the feed's totals), so it asks nothing more."""
+
+    def __init__(self, object_list, per_page, *args, count: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._told_count = count
 
     @cached_property
     def count(self):
+        if self._told_count is not None:
+            return self._told_count
         if isinstance(self.object_list, models.QuerySet):
             return count(self.object_list)
         return super().count

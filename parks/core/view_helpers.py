@@ -1,7 +1,6 @@
 """Small pieces every app's pages share: pagination and running a service from a form."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils.functional import cached_property
 from django_filters.constants import EMPTY_VALUES
 
 from parks.core.tallies import TalliedPaginator
@@ -13,26 +12,10 @@ def paginate(request, queryset, *, per_page=PAGE_SIZE, count=None):
     """The requested page; a scope's whole list of a tallied table is counted from its tally
     (parks.core.tallies), exactly, without reading every row. `count`: how many rows
     `queryset` has, when the page has read that already (the inbox's tabs, the feed's totals):
-    the paginator then asks nothing more."""
-    paginator = (
-        TalliedPaginator(queryset, per_page)
-        if count is None
-        else _CountedPaginator(queryset, per_page, count=count)
-    )
+    the paginator then asks nothing more (tests/parks/test_counted_pages.py pins such pages to
+    the counting paginator's)."""
+    paginator = TalliedPaginator(queryset, per_page, count=count)
     return paginator.get_page(request.GET.get("page"))
-
-
-class _CountedPaginator(TalliedPaginator):
-    """A paginator told its count: the number of rows the caller read with the page's own
-    conditions (tests/parks/test_counted_pages.py pins its pages to the counting paginator's)."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return self._known_count
 
 
 def unfiltered(filterset) -> bool:
