@@ -66,8 +66,8 @@ def time_left(deadline):
     dash."""
     if not deadline:
         return mark_safe('<span class="small text-secondary">—</span>')  # noqa: S308 constant
-    # What format_html builds, without its per-argument wrappers (every row of the inbox draws
-    # this outside its memo): each value escaped as conditional_escape escapes it.
+    # What format_html builds, without its per-argument wrappers (every grievance page and
+    # each inbox row's fragment draws this): each value escaped as conditional_escape escapes it.
     kind = _escaped(deadline["kind"])
     return mark_safe(  # noqa: S308 every value is escaped here
         f'<span class="small{" text-danger fw-semibold" if deadline["overdue"] else ""}"'

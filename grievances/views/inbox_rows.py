@@ -151,9 +151,8 @@ def inbox_rows(
     scope: Hashable = None,
 ) -> list[SimpleNamespace]:
     """The rows of `grievances` (a page of the inbox's queryset, read as `page_columns`), in
-    its order: each with its InboxRow (`row`), the limit running now (`next_deadline`,
-    grievances.views.common), what the late take-up reads (`response_breached`,
-    `responded_at`), and both as the row draws them (`left`, a RowDeadline). `scope` is what
+    its order: each with its InboxRow (`row`) and its RowDeadline (`left`: the limit running
+    now, grievances.views.common.next_deadline, and the late take-up). `scope` is what
     `visible` depends on (access.scope_key of its user), for
     grievances.duplicates.duplicate_counts."""
     found = list(grievances)
@@ -184,18 +183,19 @@ def inbox_rows(
         resolved_at,
         resolution_due_at,
     ) in found:
-        # What next_deadline reads of a grievance, and the late take-up beside it.
-        row = SimpleNamespace(
+        # What next_deadline reads of a grievance.
+        limits = SimpleNamespace(
             status=status,
             responded_at=responded_at,
             response_due_at=response_due_at,
             resolved_at=resolved_at,
             resolution_due_at=resolution_due_at,
-            response_breached=response_breached,
         )
-        row.next_deadline = next_deadline(row, now)
-        # What the template's late take-up tested: `response_breached and responded_at`.
-        row.left = _row_deadline(row.next_deadline, bool(response_breached and responded_at))
+        row = SimpleNamespace()
+        # The late take-up, as the template tested it: `response_breached and responded_at`.
+        row.left = _row_deadline(
+            next_deadline(limits, now), bool(response_breached and responded_at)
+        )
         row.row = InboxRow(
             pk=pk,
             code=code,
