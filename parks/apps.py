@@ -16,12 +16,6 @@ class ParksConfig(AppConfig):
         register(Park, GridZone, Facility, User, Activity)
         fields.register_model_mapping()
 
-        from parks import access
-        from parks.core.api import planned
-
-        # A planned API list's default scope (parks.core.api.planned.PlannedListMixin).
-        planned.use_scope_key(access.scope_key)
-
         from parks.gridlog import exports, panels
 
         panels.register()

@@ -24,8 +24,8 @@ import parks.core.api.pagination as pagination
 from grievances.api.views.grievances import GrievanceViewSet
 from grievances.models import PersonalDataView
 from parks import access
+from parks.access.lists import ScopedPlannedListMixin
 from parks.core import prepared as prepared_module
-from parks.core.api.planned import PlannedListMixin
 from parks.core.prepared import PreparedQuery
 from parks.gridlog.api.views import ActivityViewSet
 from reforms.tasks.api.views import TaskViewSet
@@ -202,7 +202,7 @@ def test_a_planned_list_is_keyed_on_its_users_scope_key_by_default(
     office_user, park_manager, liaison
 ):
     for view_class in (GrievanceViewSet, ActivityViewSet, TaskViewSet):
-        assert view_class.list_scope is PlannedListMixin.list_scope  # no copy of its own
+        assert view_class.list_scope is ScopedPlannedListMixin.list_scope  # no copy of its own
     for user in (office_user, park_manager, liaison):
         request = APIRequestFactory().get("/")
         request.user = user
@@ -216,15 +216,15 @@ def _subclasses(cls):
 
 
 def test_every_planned_list_says_what_of_its_user_its_sql_holds():
-    """The default key is the user's access.scope_key, which leaves out who the user is: a list
-    whose SQL held the user's own id ("mine") would serve one user's plan to another. So a new
-    planned list is added here on purpose (its SQL depends on the scope alone) or keys its
-    plans itself (its own list_scope)."""
+    """The scoped lists' key is the user's access.scope_key, which leaves out who the user is: a
+    list whose SQL held the user's own id ("mine") would serve one user's plan to another. So a
+    new scoped list is added here on purpose (its SQL depends on the scope alone); any other
+    keys its plans itself (its own list_scope)."""
     importlib.import_module(settings.ROOT_URLCONF)  # every viewset the portal serves
     by_scope_alone = {GrievanceViewSet, ActivityViewSet, TaskViewSet}
     defaulted = {
         view
-        for view in _subclasses(PlannedListMixin)
-        if view.list_scope is PlannedListMixin.list_scope and "Test" not in view.__name__
+        for view in _subclasses(ScopedPlannedListMixin)
+        if view.list_scope is ScopedPlannedListMixin.list_scope and "Test" not in view.__name__
     }
     assert defaulted == by_scope_alone

@@ -41,8 +41,8 @@ from grievances.filters import GrievanceFilter
 from grievances.merging import grievance_merge
 from grievances.models import Grievance, Mediation
 from parks import access
+from parks.access.lists import ScopedPlannedListMixin
 from parks.core.api.errors import state_conflicts_as_409
-from parks.core.api.planned import PlannedListMixin
 from parks.core.api.reading import lookups_as_lists
 from parks.core.api.schema import conflict
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
@@ -148,7 +148,7 @@ def _step_schema(summary, input_serializer):
 )
 class GrievanceViewSet(
     CursorListMixin,
-    PlannedListMixin,
+    ScopedPlannedListMixin,
     GrievanceRepresentation,
     mixins.CreateModelMixin,
     ReadOnlyViewSet,

@@ -12,9 +12,8 @@ A viewset opts in with `PlannedListMixin`, saying what its list is made of:
 - `list_queryset(*values)`: the list's rows for these values, reading nothing of the request
   but its user's scope;
 - `list_values()`: this request's values (ints, strings, dates, datetimes);
-- `list_scope()`: everything of the user the rows depend on; by default the user's scope key
-  (parks.access.scope_key, which the parks app hands to `use_scope_key` when it starts: this
-  shared plumbing imports no domain), which a list whose rows read less of the user narrows;
+- `list_scope()`: everything of the user the rows depend on (for the user's scope alone,
+  parks.access.scope_key: parks.access.lists.ScopedPlannedListMixin);
 - `list_settings`: the names of the settings the SQL holds as constants;
 
 and answers its list's `get_queryset` with `listed()`. PortalPagination then reads a page of a
@@ -32,7 +31,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -44,16 +42,6 @@ from parks.core.prepared import prepared
 
 # The query parameters a planned page may carry: none of them is a filter's.
 PLANNED_PARAMETERS = frozenset({"page", "page_size", "ordering", "unmask"})
-
-# user -> everything of the user a scoped list's rows depend on (parks.access.scope_key).
-_scope_key: Callable[[Any], Hashable] | None = None
-
-
-def use_scope_key(scope_key: Callable[[Any], Hashable]) -> None:
-    """Take `scope_key` as every planned list's default `list_scope` (parks.apps: the access
-    policy is a domain, which parks.core may not import)."""
-    global _scope_key
-    _scope_key = scope_key
 
 
 class PlannedListMixin:
@@ -69,9 +57,7 @@ class PlannedListMixin:
         return ()
 
     def list_scope(self) -> Hashable:
-        if _scope_key is None:
-            raise ImproperlyConfigured("No scope key: parks.apps hands it to use_scope_key.")
-        return _scope_key(self.request.user)  # type: ignore[attr-defined]
+        raise NotImplementedError
 
     def listed(self) -> QuerySet:
         """The list's queryset for this request: what `get_queryset` answers for `list`."""

@@ -25,10 +25,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parks import access as parks_access
+from parks.access.lists import ScopedPlannedListMixin
 from parks.core.api.errors import PayloadTooLarge
 from parks.core.api.negotiation import FileDownloadNegotiation
 from parks.core.api.parsers import JSONParser
-from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import error
 from parks.core.api.viewsets import CursorListMixin, ReadOnlyViewSet
 from parks.core.downloads import stored_file_response
@@ -119,7 +119,7 @@ REFUSED_BATCH = OpenApiResponse(
     retrieve=extend_schema(summary="One entry of the grid log"),
     destroy=extend_schema(summary="Delete an entry and its photos"),
 )
-class ActivityViewSet(CursorListMixin, PlannedListMixin, ReadOnlyViewSet):
+class ActivityViewSet(CursorListMixin, ScopedPlannedListMixin, ReadOnlyViewSet):
     """The grid work log (网格工作日志): visits, lectures, care activities, forums… per grid zone
     or park-wide, with photos.
 

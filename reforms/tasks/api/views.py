@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from parks.access.lists import ScopedPlannedListMixin
 from parks.access.permissions import OfficeEditsPermission
 from parks.core.api.filtering import PortalFilterBackend
 from parks.core.api.ordering import ChineseOrderingFilter
-from parks.core.api.planned import PlannedListMixin
 from parks.core.api.schema import file_download
 from parks.core.api.viewsets import CursorListMixin, EditViewSet, PortalViewSet, assign
 from parks.core.downloads import stored_file_response
@@ -95,7 +95,7 @@ class PlanViewSet(CrudViewSet):
     update=extend_schema(summary="Replace a task's details (office staff)"),
     partial_update=extend_schema(summary="Change some of a task's details (office staff)"),
 )
-class TaskViewSet(CursorListMixin, PlannedListMixin, CrudViewSet):
+class TaskViewSet(CursorListMixin, ScopedPlannedListMixin, CrudViewSet):
     """Reform tasks: the rows of the construction table (施工表), in the requesting user's scope.
 
     `warning` is computed in SQL, the same way for lists, filters, exports and reports:
