@@ -271,7 +271,8 @@ ORDERS_OF_PARK = """FROM reforms_supervisionorder o LEFT JOIN reforms_task t ON 
     WHERE t.park_id = %(pk)s OR g.park_id = %(pk)s"""
 PARK_PAGE_PARTS = {
     "industries": """SELECT i.id, i.name FROM parks_industry i
-        JOIN parks_park_industries pi ON pi.industry_id = i.id WHERE pi.park_id = %(pk)s""",
+        JOIN parks_park_industries pi ON pi.industry_id = i.id WHERE pi.park_id = %(pk)s
+        ORDER BY i.name COLLATE "zh-x-icu" """,
     "facilities": """SELECT * FROM parks_facility WHERE park_id = %(pk)s
         ORDER BY kind, name COLLATE "zh-x-icu" """,
     "task_warnings": f"""SELECT count(*) FILTER (WHERE warning = 'red') AS red,
