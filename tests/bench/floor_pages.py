@@ -185,6 +185,13 @@ def grievance_page(request, cursor, user, pk):
     for name, sql in GRIEVANCE_PAGE_PARTS.items():
         cursor.execute(sql, {**_duplicate_params(), "pk": pk})
         parts[name] = rows(cursor)
+    parts["mediation_sessions"] = []
+    if parts["mediation"]:  # as the page: a mediation's sessions once there is one
+        cursor.execute(
+            "SELECT * FROM grievances_mediationsession WHERE mediation_id = %s ORDER BY held_at",
+            [parts["mediation"][0]["id"]],
+        )
+        parts["mediation_sessions"] = rows(cursor)
     cursor.execute(
         "SELECT id, display_name, username FROM parks_user WHERE is_active AND (role = 'office'"
         " OR is_superuser OR park_id = %s OR organisation_id = %s)"
