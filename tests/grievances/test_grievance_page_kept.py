@@ -147,6 +147,7 @@ def _plain(key, build, *values, using="default"):
 def _plain_paths(monkeypatch):
     monkeypatch.setattr(plans, "prepared", _plain)  # the grievance: prepared_get
     monkeypatch.setattr(merge, "prepared", _plain)
+    monkeypatch.setattr(selectors, "prepared", _plain)  # the mediators, the assign form's rows
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
     monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
     monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
