@@ -447,7 +447,20 @@ def _rated(
 
 
 def assignable_units(user: User) -> QuerySet[Organisation]:
-    """The units `user` may send a grievance to: the active ones they see, by kind and name."""
+    """The units `user` may send a grievance to: the active ones they see, by kind and name.
+
+    A copy (`.all()`) of the queryset built once per scope (access.scope_key: users with equal
+    keys get the same conditions), as mediators_for: the assign form sets it on its field on
+    every request, and building it cost a quarter of the form."""
+    scope = access.scope_key(user)
+    return _UNITS.kept(scope, lambda: _assignable_units(user)).all()
+
+
+# scope key -> assignable_units' queryset, never evaluated itself (only its copies are).
+_UNITS = Recent(1024)
+
+
+def _assignable_units(user: User) -> QuerySet[Organisation]:
     units = access.organisations_visible_to(user).filter(is_active=True)
     return units.order_by("kind", chinese_order("name"))
 

@@ -153,7 +153,7 @@ def test_the_assign_forms_rows_are_read_by_their_querysets_sql(cases, request, p
     user = request.getfixturevalue(who)
     for added in range(3):
         for listed, plain in (
-            (selectors.assignable_units_listed, selectors.assignable_units),
+            (selectors.assignable_units_listed, selectors._assignable_units),  # built anew
             (selectors.assignable_people_listed, selectors.assignable_people),
         ):
             with CaptureQueriesContext(connection) as queries:
@@ -181,3 +181,15 @@ def test_a_unit_or_person_added_is_drawn_in_the_assign_form(cases, office_user):
     assert len(queries) == 2  # the people, then the units: as before they were planned
     assert "新&lt;单位&gt;" in after and "钱&lt;新&gt;" in after and "钱" not in before
     assert after == _included(AssignForm(action=Action.ASSIGN, user=office_user))
+
+
+@pytest.mark.parametrize("who", ["office_user", "park_manager", "subdistrict_user"])
+def test_the_units_queryset_is_the_one_built_anew(cases, request, who):  # noqa: F811 (cases: the fixture)
+    """assignable_units copies the queryset built once per scope: the SQL of building it."""
+    user = request.getfixturevalue(who)
+    fresh = selectors._assignable_units(user)
+    kept = selectors.assignable_units(user)
+    assert kept is not selectors.assignable_units(user)
+    assert _sql_of(kept) == _sql_of(fresh)
+    field = AssignForm(action=Action.ASSIGN, user=user).fields["unit"].queryset
+    assert _sql_of(field) == _sql_of(selectors._assignable_units(user))

@@ -63,10 +63,12 @@ def nothing_kept():
     drawn_forms.forget()
     duplicate_rows._rows.clear()
     selectors._MEDIATORS.clear()
+    selectors._UNITS.clear()
     yield
     drawn_forms.forget()
     duplicate_rows._rows.clear()
     selectors._MEDIATORS.clear()
+    selectors._UNITS.clear()
 
 
 @pytest.fixture
@@ -151,6 +153,7 @@ def _plain_paths(monkeypatch):
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
     monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
     monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
+    monkeypatch.setattr(selectors, "_UNITS", Recent(0))
     monkeypatch.setattr(memo, "_plain", True)  # each {% memo %} drawn in the page's context
 
 
