@@ -16,7 +16,7 @@ from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationO
 from grievances.drawn_forms import listed_options, read_options, texts
 from grievances.intake import initial_from
 from grievances.models import Grievance, ReplyTemplate, SurveyCampaign, TimeLimitPolicy
-from grievances.replies import templates_for
+from grievances.replies import templates_listed
 from grievances.selectors import (
     assignable_people_listed,
     assignable_units,
@@ -306,7 +306,7 @@ def action_form(action, *, grievance, user, data=None):
     if action == Action.FOLLOW_UP:
         return FollowUpForm(data, action=action, grievance=grievance)
     if action == Action.REPLY:
-        return ReplyForm(data, action=action, templates=list(templates_for(grievance.category)))
+        return ReplyForm(data, action=action, templates=templates_listed(grievance.category))
     return ActionForm(data, action=action)
 
 

@@ -13,7 +13,7 @@ from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from grievances import drawn_forms, selectors
+from grievances import drawn_forms, replies, selectors
 from grievances.choices import Action, Category
 from grievances.forms import (
     ActionForm,
@@ -193,3 +193,19 @@ def test_the_units_queryset_is_the_one_built_anew(cases, request, who):  # noqa:
     assert _sql_of(kept) == _sql_of(fresh)
     field = AssignForm(action=Action.ASSIGN, user=user).fields["unit"].queryset
     assert _sql_of(field) == _sql_of(selectors._assignable_units(user))
+
+
+def test_the_standard_replies_are_read_by_their_querysets_sql(cases):  # noqa: F811 (cases: the fixture)
+    """The reply form's standard replies by templates_for's query compiled once (the category
+    its value): its rows and SQL, for each category, as replies are added and retired."""
+    for step in range(3):
+        for category in (Category.WAGES, Category.SAFETY):
+            with CaptureQueriesContext(connection) as queries:
+                rows = replies.templates_listed(category)
+            assert (rows, [query["sql"] for query in queries]) == _sql_of(templates_for(category))
+        if step == 0:
+            ReplyTemplate.objects.create(category=Category.SAFETY, title="安<全>", text="注意")
+        else:
+            ReplyTemplate.objects.filter(category=Category.WAGES).update(is_active=False)
+    assert not replies.templates_listed(Category.WAGES)
+    assert [row.title for row in replies.templates_listed(Category.SAFETY)] == ["安<全>"]
