@@ -16,8 +16,11 @@ from grievances.choices import ACTIONS_NEEDING_NOTE, Action, Channel, MediationO
 from grievances.drawn_forms import listed_options, read_options, texts
 from grievances.intake import initial_from
 from grievances.models import Grievance, ReplyTemplate, SurveyCampaign, TimeLimitPolicy
-from grievances.replies import templates_for
+from grievances.replies import templates_listed
 from grievances.selectors import (
+    assignable_people_listed,
+    assignable_units,
+    assignable_units_listed,
     mediators_for,
     mediators_listed,
     surveys_visible_to,
@@ -198,16 +201,11 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        units = organisations_visible_to(user).filter(is_active=True)
-        self.fields["unit"].queryset = units.order_by("kind", chinese_order("name"))
-        people = (
-            User.objects.filter(is_active=True, organisation__in=units)
-            .select_related("organisation")
-            .order_by(chinese_order("organisation__name"), chinese_order("display_name"))
-        )
+        self.user = user
+        self.fields["unit"].queryset = assignable_units(user)
         groups = {}
         self._people = {}
-        for person in people:
+        for person in assignable_people_listed(user):
             self._people[person.pk] = person
             groups.setdefault(person.organisation.name, []).append((person.pk, str(person)))
         self.fields["handler"].choices = [("", _("Anyone in the unit")), *groups.items()]
@@ -218,7 +216,7 @@ class AssignForm(ActionForm):
         unit, handler = self.fields["unit"], self.fields["handler"]
         return (
             *super().drawing_inputs(),
-            read_options(unit),
+            listed_options(unit, assignable_units_listed(self.user)),  # its query, planned
             read_options(handler),
             texts([handler.help_text]),
         )
@@ -308,7 +306,7 @@ def action_form(action, *, grievance, user, data=None):
     if action == Action.FOLLOW_UP:
         return FollowUpForm(data, action=action, grievance=grievance)
     if action == Action.REPLY:
-        return ReplyForm(data, action=action, templates=list(templates_for(grievance.category)))
+        return ReplyForm(data, action=action, templates=templates_listed(grievance.category))
     return ActionForm(data, action=action)
 
 

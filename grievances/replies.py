@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from grievances import policy
 from grievances.models import ReplyTemplate
+from parks.core.prepared import prepared
 from parks.history import audit
 from parks.structure.models import User
 
@@ -15,6 +16,12 @@ from parks.structure.models import User
 def templates_for(category: str) -> QuerySet[ReplyTemplate]:
     """The templates in use for a category, as the reply form offers them."""
     return ReplyTemplate.objects.filter(category=category, is_active=True).order_by("title", "pk")
+
+
+def templates_listed(category: str) -> list[ReplyTemplate]:
+    """templates_for's rows by its query compiled once per process (parks.core.prepared; the
+    category is its one value): the reply form reads them on the handling unit's page."""
+    return list(prepared("reply_templates", templates_for, category))
 
 
 def reply_template_save(*, template: ReplyTemplate, actor: User) -> ReplyTemplate:

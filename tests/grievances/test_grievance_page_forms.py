@@ -13,7 +13,7 @@ from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from grievances import drawn_forms
+from grievances import drawn_forms, replies, selectors
 from grievances.choices import Action, Category
 from grievances.forms import (
     ActionForm,
@@ -28,7 +28,7 @@ from grievances.forms import (
 from grievances.models import Grievance, ReplyTemplate
 from grievances.replies import templates_for
 from parks.structure.choices import Role
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.grievances.pages_helpers import NOW
 from tests.grievances.test_grievance_page_kept import (  # noqa: F401 (fixtures)
     cases,
@@ -138,3 +138,74 @@ def test_the_form_template_reads_only_its_form():
                 names.add(lookups[0])
     assert "form" in names
     assert names <= {"form", "field", "error", "choice"}, names
+
+
+def _sql_of(queryset):
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(queryset)
+    return rows, [query["sql"] for query in queries]
+
+
+@pytest.mark.parametrize("who", ["office_user", "park_manager", "subdistrict_user"])
+def test_the_assign_forms_rows_are_read_by_their_querysets_sql(cases, request, park, who):  # noqa: F811 (cases: the fixture)
+    """The units and people the assign form lists, by their queries compiled once per scope
+    (selectors.assignable_*_listed): the rows and the SQL of the querysets, as they change."""
+    user = request.getfixturevalue(who)
+    for added in range(3):
+        for listed, plain in (
+            (selectors.assignable_units_listed, selectors._assignable_units),  # built anew
+            (selectors.assignable_people_listed, selectors.assignable_people),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                rows = listed(user)
+            assert (rows, [query["sql"] for query in queries]) == _sql_of(plain(user))
+            if listed is selectors.assignable_people_listed:
+                assert [person.organisation for person in rows] == [
+                    person.organisation for person in plain(user)
+                ]
+        unit = OrganisationFactory(name=f"新单位<{added}>", park=park if added else None)
+        UserFactory(username=f"new{added}", organisation=unit, role=Role.MEMBER_UNIT)
+    office = selectors.assignable_units_listed(request.getfixturevalue("office_user"))
+    assert "新单位<0>" in {unit.name for unit in office}
+
+
+def test_a_unit_or_person_added_is_drawn_in_the_assign_form(cases, office_user):  # noqa: F811 (cases: the fixture)
+    before = drawn_forms.drawn(AssignForm(action=Action.ASSIGN, user=office_user))
+    unit = OrganisationFactory(name="新<单位>")
+    UserFactory(
+        username="assign-newcomer", display_name="钱<新>", organisation=unit, role=Role.MEMBER_UNIT
+    )
+    with CaptureQueriesContext(connection) as queries:
+        form = AssignForm(action=Action.ASSIGN, user=office_user)
+        after = drawn_forms.drawn(form)
+    assert len(queries) == 2  # the people, then the units: as before they were planned
+    assert "新&lt;单位&gt;" in after and "钱&lt;新&gt;" in after and "钱" not in before
+    assert after == _included(AssignForm(action=Action.ASSIGN, user=office_user))
+
+
+@pytest.mark.parametrize("who", ["office_user", "park_manager", "subdistrict_user"])
+def test_the_units_queryset_is_the_one_built_anew(cases, request, who):  # noqa: F811 (cases: the fixture)
+    """assignable_units copies the queryset built once per scope: the SQL of building it."""
+    user = request.getfixturevalue(who)
+    fresh = selectors._assignable_units(user)
+    kept = selectors.assignable_units(user)
+    assert kept is not selectors.assignable_units(user)
+    assert _sql_of(kept) == _sql_of(fresh)
+    field = AssignForm(action=Action.ASSIGN, user=user).fields["unit"].queryset
+    assert _sql_of(field) == _sql_of(selectors._assignable_units(user))
+
+
+def test_the_standard_replies_are_read_by_their_querysets_sql(cases):  # noqa: F811 (cases: the fixture)
+    """The reply form's standard replies by templates_for's query compiled once (the category
+    its value): its rows and SQL, for each category, as replies are added and retired."""
+    for step in range(3):
+        for category in (Category.WAGES, Category.SAFETY):
+            with CaptureQueriesContext(connection) as queries:
+                rows = replies.templates_listed(category)
+            assert (rows, [query["sql"] for query in queries]) == _sql_of(templates_for(category))
+        if step == 0:
+            ReplyTemplate.objects.create(category=Category.SAFETY, title="安<全>", text="注意")
+        else:
+            ReplyTemplate.objects.filter(category=Category.WAGES).update(is_active=False)
+    assert not replies.templates_listed(Category.WAGES)
+    assert [row.title for row in replies.templates_listed(Category.SAFETY)] == ["安<全>"]

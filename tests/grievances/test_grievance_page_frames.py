@@ -4,13 +4,17 @@ languages, with the request's CSRF input put in every time (issue 14). The whole
 compared with its plain drawing in test_grievance_page_kept."""
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 
 from grievances.choices import Action
 from grievances.forms import ActionForm, ExtensionRequestForm, MediationSessionForm
 from grievances.models import Grievance
+from grievances.templatetags import grievance_forms
+from grievances.templatetags.grievance_forms import CSRF_MARK
 from grievances.views.common import _shown
 from parks.templatetags import memo
 from tests.factories import GrievanceFactory
@@ -122,6 +126,86 @@ def test_the_frames_are_kept(park):
     values = {"modal_id": "m", "form": ExtensionRequestForm(), "title": "t", "action_url": "/"}
     Template('{% include "grievances/_modal_form.html" %}').render(Context(values))
     assert len(memo._drawn) == 3  # the frame's three parts around the CSRF input and the form
+
+
+MODAL_TAG = (
+    "{% load grievance_forms %}{% modal_form form modal_id=modal_id action_url=action_url"
+    " title=title submit=submit style=style %}"
+)
+
+
+def _modal_variants(grievance):
+    withdraw = {
+        "modal_id": "action-withdraw",
+        "form": ActionForm(action=Action.WITHDRAW),
+        "title": "撤回 <b>",
+        "submit": "撤回",
+        "style": "danger",
+        "action_url": f"/grievances/{grievance.pk}/act/withdraw/",
+    }
+    return [
+        withdraw,
+        {**withdraw, "title": gettext_lazy("Withdraw"), "submit": gettext_lazy("Withdraw")},
+        {**withdraw, "title": mark_safe("<i>撤回</i>"), "style": ""},
+        # A safe value holding a mark: the frame cannot be cut, so it is drawn every time.
+        {**withdraw, "title": SafeString(grievance_forms.FORM_MARK)},
+        {**withdraw, "submit": CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))},
+        {"modal_id": "extension-modal", "form": ExtensionRequestForm(), "action_url": "/x/"},
+        {
+            "modal_id": "mediation-session-modal",
+            "form": MediationSessionForm(),
+            "title": "Record a mediation session",
+            "submit": "Save session",
+            "action_url": f"/grievances/{grievance.pk}/mediation/sessions/",
+        },
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_modal_tag_prints_what_the_include_prints(park, language):
+    grievance = GrievanceFactory(park=park)
+    included = '{% include "grievances/_modal_form.html" %}'
+    grievance_forms._frames.clear()
+    printed = set()
+    with translation.override(language):
+        for values in _modal_variants(grievance):
+            values = {"title": "", "submit": "", "style": "", **values}
+            for token in ("token-of-this-request", "token-of-another"):  # never kept
+                context = {**values, "csrf_token": token}
+                before = Template(included).render(Context(context))
+                for _kept in range(2):
+                    assert Template(MODAL_TAG).render(Context(context)) == before
+                with memo.drawn_plainly():
+                    assert Template(MODAL_TAG).render(Context(context)) == before
+                assert token in before
+                printed.add(before)
+            # As a page draws it, in its whole context with what else it holds.
+            page = Context({**values, "csrf_token": "t", "form": values["form"], "other": 1})
+            assert Template(MODAL_TAG).render(page) == Template(included).render(page)
+    assert len(printed) == 2 * len(_modal_variants(grievance))
+
+
+def test_the_modal_frame_is_kept_whole_once_per_set_of_values(park):
+    grievance_forms._frames.clear()
+    values = {
+        "modal_id": "m",
+        "form": ExtensionRequestForm(),
+        "title": "t",
+        "submit": "s",
+        "style": "",
+        "action_url": "/",
+    }
+    for _kept in range(2):
+        Template(MODAL_TAG).render(Context(values))
+    assert len(grievance_forms._frames) == 1
+    Template(MODAL_TAG).render(Context({**values, "title": SafeString(grievance_forms.FORM_MARK)}))
+    assert list(grievance_forms._frames.values())[-1] is None  # not cut: drawn every time
+
+
+def test_the_modal_tag_names_each_value_of_the_frame():
+    unnamed = "{% load grievance_forms %}{% modal_form form modal_id='m' action_url='/' %}"
+    with pytest.raises(TemplateSyntaxError, match="modal_form takes"):
+        Template(unnamed).render(Context({"form": ExtensionRequestForm()}))
 
 
 # The heading's badges and labels as grievance_detail.html drew them from the grievance before

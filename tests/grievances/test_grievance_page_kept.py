@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 
 import grievances.views.detail as detail
 import grievances.views.merge as merge
-from grievances import drawn_forms, selectors
+from grievances import drawn_forms, replies, selectors
 from grievances.choices import Action, Category, ExtensionState, Status
 from grievances.forms import (
     MediationOpenForm,
@@ -63,10 +63,12 @@ def nothing_kept():
     drawn_forms.forget()
     duplicate_rows._rows.clear()
     selectors._MEDIATORS.clear()
+    selectors._UNITS.clear()
     yield
     drawn_forms.forget()
     duplicate_rows._rows.clear()
     selectors._MEDIATORS.clear()
+    selectors._UNITS.clear()
 
 
 @pytest.fixture
@@ -147,9 +149,12 @@ def _plain(key, build, *values, using="default"):
 def _plain_paths(monkeypatch):
     monkeypatch.setattr(plans, "prepared", _plain)  # the grievance: prepared_get
     monkeypatch.setattr(merge, "prepared", _plain)
+    monkeypatch.setattr(selectors, "prepared", _plain)  # the mediators, the assign form's rows
+    monkeypatch.setattr(replies, "prepared", _plain)  # the reply form's standard replies
     monkeypatch.setattr(drawn_forms, "drawn", drawn_forms._plain)
     monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
     monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
+    monkeypatch.setattr(selectors, "_UNITS", Recent(0))
     monkeypatch.setattr(memo, "_plain", True)  # each {% memo %} drawn in the page's context
 
 
