@@ -55,14 +55,18 @@ class Panel:
     icon: str = "bi-list-ul"
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) beside the count
     empty_text: str = ""
-    template: str = ""  # a panel that draws itself instead of the shared markup
-    extra: dict[str, Any] = field(default_factory=dict)
+    # A panel that draws itself instead of the shared markup: its template, and what that
+    # template prints besides the fields above, as values `{% memo %}` can key (a frozen
+    # dataclass, e.g. reforms.supervision.panels.OrderRows); a panel whose `extra` cannot be
+    # keyed is drawn on every request.
+    template: str = ""
+    extra: Any = None
 
     @property
     def drawn(self) -> "DrawnPanel":
-        """What templates/_panel.html prints of this panel, as values `{% memo %}` can key
-        (templates/_related_panels.html): the same fields, the lists made tuples. Not for a
-        panel that draws itself (`template`), whose `extra` holds rows the memo cannot key."""
+        """What templates/_panel.html, or the panel's own template, prints of this panel, as
+        values `{% memo %}` can key (templates/_related_panels.html, the workbench): the same
+        fields, the lists made tuples."""
         return DrawnPanel(
             key=self.key,
             title=self.title,
@@ -72,6 +76,8 @@ class Panel:
             icon=self.icon,
             links=tuple(self.links),
             empty_text=self.empty_text,
+            template=self.template,
+            extra=self.extra,
         )
 
 
@@ -88,6 +94,8 @@ class DrawnPanel:
     icon: str
     links: tuple[tuple[str, str], ...]
     empty_text: str
+    template: str
+    extra: Any
 
 
 class Asker:

@@ -61,12 +61,18 @@ def _panel(
 ) -> Panel:
     """The order list's rows for `query`: their count, the first few and the link. `known`:
     values of `query` the page has read already (parks.core.related.filtered)."""
-    rows = selectors.order_table(user=user, today=timezone.localdate())
-    rows = related.filtered(OrderFilter, query, rows, user, **(known or {}))
-    orders, count = related.first_and_count(rows, *ordering)
+    orders, count = first_orders(user, query, ordering=ordering, known=known)
     return _drawn(
         key, title, query, orders, count, issue_url=issue_url, show_subject=show_subject, **extra
     )
+
+
+def first_orders(user, query, *, ordering=URGENT_FIRST, known=None) -> tuple[list, int]:
+    """The first orders of the order list for `query` in `ordering`, and their count: what a
+    panel lists (the tests draw the panel's reference from them)."""
+    rows = selectors.order_table(user=user, today=timezone.localdate())
+    rows = related.filtered(OrderFilter, query, rows, user, **(known or {}))
+    return related.first_and_count(rows, *ordering)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,16 @@ class OrderRow:
         return order
 
 
+@dataclass(frozen=True)
+class OrderRows:
+    """What _orders_panel.html prints besides the shared panel's fields (Panel.extra): values,
+    so the whole panel is drawn once per set of them (templates/_related_panels.html)."""
+
+    rows: tuple[OrderRow, ...]
+    issue_url: str  # the office's "issue an order" link, or nothing
+    show_subject: bool  # name each order's task or grievance (not on its own page)
+
+
 def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True, **extra) -> Panel:
     return Panel(
         key=key,
@@ -125,12 +141,11 @@ def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True,
         url=f"{named_url('reforms:order_list')}?{query.urlencode()}",
         icon="bi-megaphone",
         template=PANEL_TEMPLATE,
-        extra={
-            "orders": orders,
-            "rows": tuple(OrderRow.of(order, show_subject) for order in orders),
-            "issue_url": issue_url,
-            "show_subject": show_subject,
-        },
+        extra=OrderRows(
+            rows=tuple(OrderRow.of(order, show_subject) for order in orders),
+            issue_url=issue_url,
+            show_subject=show_subject,
+        ),
         **extra,
     )
 

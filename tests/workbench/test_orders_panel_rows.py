@@ -31,7 +31,7 @@ ORDERS_FROM_MODELS = """{% extends "_panel.html" %}
 {% endblock %}
 {% block rows %}
   <ul class="list-group list-group-flush orders-panel">
-    {% for order in panel.extra.orders %}
+    {% for order in orders %}
       <li class="list-group-item order-row{% if order.is_overdue %} order-row-overdue{% endif %}" data-order="{{ order.pk }}">
         <div class="d-flex flex-wrap justify-content-between gap-1">
           <span>{% include "reforms/supervision/_colour_badge.html" %} <a href="{{ order.get_absolute_url }}">{{ order.code }}</a></span>
@@ -79,18 +79,30 @@ def test_the_order_rows_drawn_once_are_the_rows_drawn_from_the_orders(
 ):
     task, grievance = _orders(park, office_user, day["union"])
     plain = Template(ORDERS_FROM_MODELS)
+    newest, urgent = order_panels.NEWEST_FIRST, order_panels.URGENT_FIRST
+    # Each panel, and the orders it lists as the order list reads them (its query and order).
     panels = {
-        "park": lambda: order_panels.park_panel(office_user, park),
-        "task": lambda: order_panels._subject_panel(office_user, task),
-        "grievance": lambda: order_panels._subject_panel(office_user, grievance),
-        "overdue": lambda: order_panels.overdue_section(office_user, None),
+        "park": (lambda: order_panels.park_panel(office_user, park), {"park": park.pk}, newest),
+        "task": (lambda: order_panels._subject_panel(office_user, task), {"task": task.pk}, newest),
+        "grievance": (
+            lambda: order_panels._subject_panel(office_user, grievance),
+            {"grievance": grievance.pk},
+            newest,
+        ),
+        "overdue": (
+            lambda: order_panels.overdue_section(office_user, None),
+            {"overdue": "true"},
+            urgent,
+        ),
     }
     for language in ("zh-hans", "en"):
         with translation.override(language):
-            for name, panel_of in panels.items():
+            for name, (panel_of, params, ordering) in panels.items():
                 panel = panel_of()
-                assert panel.extra["orders"] or name == "overdue", name
-                expected = plain.render(Context({"panel": panel}))
+                query = order_panels._query(**params)
+                orders, _count = order_panels.first_orders(office_user, query, ordering=ordering)
+                assert orders or name == "overdue", name
+                expected = plain.render(Context({"panel": panel, "orders": orders}))
                 drawn = render_to_string(order_panels.PANEL_TEMPLATE, {"panel": panel})
                 kept = render_to_string(order_panels.PANEL_TEMPLATE, {"panel": panel})
                 with memo.drawn_plainly():
@@ -98,3 +110,10 @@ def test_the_order_rows_drawn_once_are_the_rows_drawn_from_the_orders(
                 assert drawn == kept == plainly == expected, (name, language)
                 if name == "park":
                     assert "order-row-overdue" in drawn and "任务 &lt;甲&gt;" in drawn
+                # A page draws the whole panel once per set of its values.
+                assert memo._key(panel.drawn) is not None, name
+                page = {"panels": [panel]}
+                kept = [render_to_string("_related_panels.html", page) for _ in range(2)]
+                with memo.drawn_plainly():
+                    plainly = render_to_string("_related_panels.html", page)
+                assert kept == [plainly] * 2 and expected.strip() in plainly, (name, language)
