@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grievances import policy, selectors, services
-from grievances.choices import DISPUTE_CATEGORIES, FINAL_STATUSES, Action, DataView, ExtensionState
+from grievances.choices import (
+    DISPUTE_CATEGORIES,
+    FINAL_STATUSES,
+    Action,
+    DataView,
+    ExtensionState,
+    Status,
+)
 from grievances.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
@@ -34,6 +41,7 @@ from grievances.models import Attachment, ExtensionRequest
 from grievances.views import detail_reads as reads
 from grievances.views.common import next_deadline, visible_grievance
 from grievances.views.merge import duplicates_panel
+from parks.core.dates import minute_text
 from parks.core.downloads import stored_file_response
 
 # Steps that need nothing typed are a single button; the others open a small form.
@@ -61,6 +69,49 @@ EVENT_LABELS = {
     MERGED: gettext_lazy("Merged into another case"),
     MERGED_IN: gettext_lazy("Duplicates merged in"),
 }
+
+
+STATUS_LABELS = dict(Status.choices)
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """A timeline entry as the page prints it, as values `{% memo %}` can key: the timeline is
+    drawn once per set of its entries (and language and time zone), not some fifteen template
+    nodes an entry on every request. Its labels are looked up when it is drawn, in the page's
+    language, as the model's get_…_display and EVENT_LABELS give them."""
+
+    action: str
+    from_status: str
+    to_status: str
+    at: str  # when, as |minute prints it in the current time zone
+    actor: str | None  # the actor's name (User.__str__); None for the worker or the system
+    note: str
+
+    @classmethod
+    def of(cls, event) -> "TimelineRow":
+        actor = event.actor
+        return cls(
+            action=event.action,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            at=minute_text(event.at),
+            actor=None if actor is None else str(actor),
+            note=event.note,
+        )
+
+    @property
+    def label(self):
+        return EVENT_LABELS.get(self.action, self.action)
+
+    # GrievanceEvent.get_from_status_display and get_to_status_display.
+    @property
+    def from_label(self):
+        return STATUS_LABELS.get(self.from_status, self.from_status)
+
+    @property
+    def to_label(self):
+        return STATUS_LABELS.get(self.to_status, self.to_status)
 
 
 def _action_buttons(user, grievance):
@@ -190,10 +241,7 @@ def grievance_detail(request, pk):
     today = timezone.localdate()
     mediation = _mediation_panel(user, grievance, today)
     personal = _personal_data(request, grievance, mediation and mediation["mediation"])
-    events = [
-        {"event": event, "label": EVENT_LABELS.get(event.action, event.action)}
-        for event in reads.events_of(grievance)
-    ]
+    timeline = tuple(TimelineRow.of(event) for event in reads.events_of(grievance))
     extensions = reads.extensions_of(grievance)
     pending = next((e for e in extensions if e.state == ExtensionState.PENDING), None)
     offers_extension = policy.offers_extension_request(
@@ -208,7 +256,7 @@ def grievance_detail(request, pk):
             "facts": facts_of(grievance),
             "deadline": next_deadline(grievance),
             "personal": personal,
-            "events": events,
+            "timeline": timeline,
             # Every call is kept, a reopened grievance's earlier answers too (grievances.rates).
             "follow_ups": reads.follow_ups_of(grievance),
             "attachments": reads.attachments_of(grievance),
