@@ -111,10 +111,14 @@ def list_plan(
                 return None
         elif not (issubclass(backend, OrderingFilter) and backend.ordering_param == "ordering"):
             return None  # a backend that may read other parameters
+    serializer_class = view.get_serializer_class()
     key = (
         "api list",
         type(view),
-        view.get_serializer_class(),
+        serializer_class,
+        # Whether the page is shaped for the serializer's fast read (PortalPagination): its
+        # joined rows read as columns, or joined as DRF's own path reads them.
+        getattr(serializer_class, "read_fast", None),
         view.list_scope(),
         ordering,
         get_language(),
