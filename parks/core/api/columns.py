@@ -159,26 +159,29 @@ def property_reader(
     }
     firsts = [keys[0] for _attname, keys, _stand_in in stand_ins.values()]
 
-    class Through:
-        # The row, but for the relations read as columns.
-        __slots__ = ("row",)
+    def related(attname: str, keys: list[str], stand_in: type) -> property:
+        def get(through: Any) -> Any:
+            found = through.__dict__
+            return None if found[attname] is None else stand_in(*[found[k] for k in keys])
 
-        def __init__(self, row: Any) -> None:
-            self.row = row
+        return property(get)
 
-        def __getattr__(self, attribute: str) -> Any:
-            found = stand_ins.get(attribute)
-            if found is None:
-                return getattr(self.row, attribute)
-            attname, keys, stand_in = found
-            columns = self.row.__dict__
-            return None if columns[attname] is None else stand_in(*[columns[k] for k in keys])
+    # The row's own values (its __dict__, shared, not copied), the property, and each
+    # relation read as columns a stand-in; anything else of the model (a method, another
+    # property) is missing here, and the field's own path answers (`fallback`).
+    through = type(
+        f"{model.__name__}Columns",
+        (),
+        {name: rule, **{relation: related(*found) for relation, found in stand_ins.items()}},
+    )
 
     def read_property(row: Any) -> Any:
         found = row.__dict__
         try:
             if all(first in found for first in firsts):
-                value = rule.fget(Through(row))
+                row_of_columns = through.__new__(through)
+                row_of_columns.__dict__ = found
+                value = getattr(row_of_columns, name)
             else:
                 value = getattr(row, name)
         except (AttributeError, ObjectDoesNotExist):

@@ -54,9 +54,13 @@ class PortalPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         if view is not None and hasattr(queryset, "_prefetch_related_lookups"):
-            shaped = partial(shaped_for, view.get_serializer_class())
-            queryset = shaped(queryset)
-            plan = list_plan(view, request, queryset, shaped)
+            serializer_class = view.get_serializer_class()
+            queryset = prefetched_as_lists(queryset, serializer_class)
+            plan = list_plan(view, request, queryset, partial(shaped_for, serializer_class))
             if plan is not None:
+                # The plan reads the page's rows, shaped: this queryset is only counted (the
+                # same rows) and tells the page's window and prefetches.
                 self.django_paginator_class = partial(PlannedPaginator, plan=plan)
+            else:
+                queryset = read_as_columns_for(queryset, serializer_class)
         return super().paginate_queryset(queryset, request, view)

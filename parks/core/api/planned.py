@@ -91,8 +91,9 @@ def list_plan(
     view: Any, request: Any, queryset: QuerySet, shaped: Callable[[QuerySet], QuerySet]
 ) -> ListPlan | None:
     """The plan of `view`'s list for `request`, whose plain queryset is `queryset` (the view's
-    `filter_queryset(listed())`, then `shaped` by the pagination); None where the SQL may
-    depend on more than the key holds (module docstring)."""
+    `filter_queryset(listed())`, with the prefetches the pagination keeps as lists), whose page
+    the plan reads `shaped` by the pagination; None where the SQL may depend on more than the
+    key holds (module docstring)."""
     if not isinstance(view, PlannedListMixin) or getattr(view, "action", None) != "list":
         return None
     values = getattr(view, "list_values_read", None)
