@@ -350,6 +350,7 @@ _CONTEXT_FREE_DRF = frozenset(
         serializers.IntegerField,
         serializers.BigIntegerField,  # a model's id: int(value), or str as set at __init__
         serializers.DateTimeField,
+        serializers.DateField,
         serializers.ChoiceField,
         RelatedField,
         PrimaryKeyRelatedField,
@@ -362,7 +363,10 @@ def _shareable(field: Field) -> bool:
     """Whether the field's step may serve every response of its class, language and time zone:
     a plain field (no children, not a method field, not the whole row) each of whose methods
     the plan runs is defined by a class known not to read the serializer (_CONTEXT_FREE_DRF,
-    or `context_free` declared beside the method)."""
+    or `context_free` declared beside the method). DRF's own list of a relation's ids
+    (`many=True`) reads its child and the value alone: shared where its child is."""
+    if type(field) is ManyRelatedField and (field.default is empty or not callable(field.default)):
+        return _shareable(field.child_relation)
     if (
         isinstance(field, serializers.BaseSerializer | ManyRelatedField)
         or hasattr(field, "child")
