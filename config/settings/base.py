@@ -368,6 +368,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "parks.core.api.pagination.PortalPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's, its choice kept per Accept header (parks/core/api/negotiation.py).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "parks.core.api.negotiation.KeptNegotiation",
     # DRF's three, with a JSON parser that refuses absurdly deep nesting (a 400, not a 500).
     "DEFAULT_PARSER_CLASSES": [
         "parks.core.api.parsers.JSONParser",

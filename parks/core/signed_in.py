@@ -77,8 +77,24 @@ def _cached_user(request: HttpRequest):
 
 
 class AuthenticationMiddleware(DjangoAuthentication):
-    """Django's, with `request.user` from `get_user` above (`request.auser` is Django's)."""
+    """Django's, with `request.user` from `get_user` above (`request.auser` is Django's).
+
+    `request.user` is lazy until first read, as Django's is (a request that never asks runs no
+    query), and then becomes the user itself: each read of an attribute through
+    SimpleLazyObject costs ~1 µs, and a page reads its user's a hundred times or more (the
+    access rules, the menu). Something that kept the lazy object reads the same user through it.
+    """
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _cached_user(request))
+
+        def read() -> object:
+            user = _cached_user(request)
+            # `is`: the lazy object's identity, not its user's. A `request.user` set since
+            # (login, logout) is left as it was set.
+            if request.__dict__.get("user") is lazy:
+                request.user = user
+            return user
+
+        lazy = SimpleLazyObject(read)
+        request.user = lazy

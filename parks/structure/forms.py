@@ -14,7 +14,6 @@ from parks.structure.choices import Role
 from parks.structure.models import (
     Facility,
     GridZone,
-    Industry,
     Organisation,
     Park,
     Subdistrict,
@@ -67,7 +66,6 @@ class ParkForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subdistrict"].queryset = Subdistrict.objects.order_by(chinese_order("name"))
-        self.fields["industries"].queryset = Industry.objects.order_by(chinese_order("name"))
         self.fields["industries"].widget.attrs["class"] = ""
         if not may_change_park_designation(user):
             for name in self.OFFICE_ONLY_FIELDS:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from parks.core.choice_display import ChoiceDisplayMixin
+from parks.core.db import chinese_order
 from parks.core.row_urls import pk_url
 from parks.structure.choice_labels import person_name
 from parks.structure.choices import (
@@ -78,6 +79,9 @@ class Industry(models.Model):
     class Meta:
         verbose_name = _("industry")
         verbose_name_plural = _("industries")
+        # Wherever industries are listed (a park's page and list row, the API, the park form's
+        # checkboxes, the park filter's select, the audit trail): by pinyin, read in SQL.
+        ordering = [chinese_order("name")]
         constraints = [
             models.CheckConstraint(condition=Q(name__regex=r"\S"), name="industry_name_not_blank"),
         ]

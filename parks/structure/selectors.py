@@ -4,7 +4,7 @@ Who sees what is parks.access; the `*_visible_to` and `user_can_*` names below a
 module's answers, kept here because many pages, views and tests read them from here.
 """
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from parks import access
@@ -20,7 +20,7 @@ from parks.access import parks_user_can_log_park_wide as parks_user_can_log_park
 from parks.access import parks_visible_to as parks_visible_to
 from parks.access import subdistricts_visible_to as subdistricts_visible_to
 from parks.core.db import chinese_order
-from parks.structure.models import Facility, GridZone, Industry, Organisation, Park, User
+from parks.structure.models import Facility, GridZone, Organisation, Park, User
 
 # --- Lists ----------------------------------------------------------------------------------
 
@@ -45,7 +45,7 @@ def park_list(*, user: AnyUser) -> QuerySet[Park]:
     parks = (
         parks_visible_to(user)
         .select_related("subdistrict")
-        .prefetch_related(Prefetch("industries", queryset=Industry.objects.order_by("name")))
+        .prefetch_related("industries")  # in Industry's order
         .annotate(
             grid_zone_count=Coalesce(Subquery(zone_count), 0),
             facility_area=Subquery(facility_area),

@@ -79,8 +79,8 @@ def _visible_park(user, pk: int) -> Park:
 
 
 def _industries_of_park(pk):
-    # The query park.industries.all() runs (the related manager's filter; Industry has no
-    # order, nor has the manager): one park's industries need no prefetch, whose plan (Django's
+    # The query park.industries.all() runs (the related manager's filter, in Industry's
+    # order): one park's industries need no prefetch, whose plan (Django's
     # lookups, the rows assigned to the park) cost twice the query's own Python.
     return Industry.objects.filter(parks__id=pk)
 

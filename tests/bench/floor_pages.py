@@ -185,6 +185,13 @@ def grievance_page(request, cursor, user, pk):
     for name, sql in GRIEVANCE_PAGE_PARTS.items():
         cursor.execute(sql, {**_duplicate_params(), "pk": pk})
         parts[name] = rows(cursor)
+    parts["mediation_sessions"] = []
+    if parts["mediation"]:  # as the page: a mediation's sessions once there is one
+        cursor.execute(
+            "SELECT * FROM grievances_mediationsession WHERE mediation_id = %s ORDER BY held_at",
+            [parts["mediation"][0]["id"]],
+        )
+        parts["mediation_sessions"] = rows(cursor)
     cursor.execute(
         "SELECT id, display_name, username FROM parks_user WHERE is_active AND (role = 'office'"
         " OR is_superuser OR park_id = %s OR organisation_id = %s)"
@@ -271,7 +278,8 @@ ORDERS_OF_PARK = """FROM reforms_supervisionorder o LEFT JOIN reforms_task t ON 
     WHERE t.park_id = %(pk)s OR g.park_id = %(pk)s"""
 PARK_PAGE_PARTS = {
     "industries": """SELECT i.id, i.name FROM parks_industry i
-        JOIN parks_park_industries pi ON pi.industry_id = i.id WHERE pi.park_id = %(pk)s""",
+        JOIN parks_park_industries pi ON pi.industry_id = i.id WHERE pi.park_id = %(pk)s
+        ORDER BY i.name COLLATE "zh-x-icu" """,
     "facilities": """SELECT * FROM parks_facility WHERE park_id = %(pk)s
         ORDER BY kind, name COLLATE "zh-x-icu" """,
     "task_warnings": f"""SELECT count(*) FILTER (WHERE warning = 'red') AS red,

@@ -72,6 +72,7 @@ def load(sizes, *, vacuum: bool = True) -> dict:
     # A grievance in progress (a handling unit, a response, deadlines running) from the middle.
     in_progress = Grievance.objects.filter(status="in_progress").order_by("pk")
     grievance = in_progress[in_progress.count() // 2]
+    lived = _lived_grievance(office, today)
     last_month_end = today.replace(day=1) - timedelta(days=1)
     if vacuum:
         with connection.cursor() as cursor:
@@ -81,11 +82,66 @@ def load(sizes, *, vacuum: bool = True) -> dict:
         "password": PASSWORD,
         "token": token,
         "grievance_id": grievance.pk,
+        "lived_grievance_id": lived,
         "park_id": loaded.parks[0].pk,
         "rates_from": last_month_end.replace(day=1).isoformat(),
         "rates_to": last_month_end.isoformat(),
         "first_day": first_day.isoformat(),
     }
+
+
+def _lived_grievance(office, today: date) -> int:
+    """A dispute with the history a real one carries, made by the services the pages call: sent
+    to a unit, accepted and started by its handler, more time asked and granted, mediation opened
+    with two sessions, the complainant's details revealed once. So its page draws a timeline, an
+    extension, a mediation and an audit trail (the loader's grievances have none). The newest
+    received dispute: its deadlines still run."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from grievances import services, workflow
+    from grievances.choices import DISPUTE_CATEGORIES
+    from grievances.models import Grievance
+    from parks.structure.choices import Role
+    from parks.structure.models import Organisation, User
+
+    grievance = (
+        Grievance.objects.filter(status="received", category__in=DISPUTE_CATEGORIES)
+        .order_by("-received_at", "-pk")
+        .first()
+    )
+    unit = Organisation.objects.filter(kind="member_unit").order_by("pk").first()
+    handler = User.objects.create(
+        username="bench-unit", display_name="基准经办人", role=Role.MEMBER_UNIT, organisation=unit
+    )
+    grievance = workflow.grievance_assign(
+        grievance=grievance, actor=office, unit=unit, note="请尽快核实处理"
+    )
+    grievance = workflow.grievance_accept(grievance=grievance, actor=handler, note="已受理")
+    grievance = workflow.grievance_start(grievance=grievance, actor=handler, note="已联系企业")
+    extension = services.extension_request(
+        grievance=grievance, actor=handler, days=5, reason="需要到企业现场核实工资发放记录"
+    )
+    services.extension_decide(extension=extension, actor=office, approve=True, note="同意延期")
+    grievance.refresh_from_db()
+    mediation = services.mediation_open(
+        grievance=grievance,
+        actor=office,
+        applied_on=today,
+        parties="申请人：园区职工；被申请人：基准企业",
+        mediator=office,
+    )
+    for hour, notes in ((9, "双方陈述诉求"), (15, "企业同意补发部分工资")):
+        services.mediation_session_add(
+            mediation=mediation,
+            actor=office,
+            held_at=timezone.make_aware(datetime.combine(today, time(hour))),
+            place="园区调解室",
+            notes=notes,
+        )
+    services.personal_data_reveal(viewer=office, grievances=[grievance], asked=True, via="page")
+    return grievance.pk
 
 
 def _reports(loaded, today: date) -> None:

@@ -83,6 +83,15 @@ ENDPOINTS = (
         "grievances/{grievance_id}/",
         "html_detail",
     ),
+    # The same page for a dispute with a history (prepare._lived_grievance): its timeline,
+    # extension, mediation and audit trail drawn, as real grievances have them.
+    Endpoint(
+        "E7h",
+        "grievance page with its history",
+        "/grievances/{lived_grievance_id}/",
+        "grievances/{lived_grievance_id}/",
+        "html_detail",
+    ),
     Endpoint(
         "E8",
         "API rates for one month",
@@ -148,8 +157,13 @@ def check(client: Client, endpoint: Endpoint, portal: str, floor: str) -> None:
             shown = _html_ids(page, r'href="/grid-log/(\d+)/"')
             _same(endpoint, "ids", shown, _ids(mine["results"]))
         elif endpoint.check == "html_detail":
-            if mine["tracking_code"] not in page:
-                raise AssertionError(f"{endpoint.key}: the page lacks {mine['tracking_code']}")
+            # Its code, and its history: each step's note and each mediation session's.
+            shown = [mine["tracking_code"], *(event["note"] for event in mine["events"])]
+            for session in mine["mediation_sessions"]:
+                shown.append(session["notes"])
+            for text in shown:
+                if text and text not in page:
+                    raise AssertionError(f"{endpoint.key}: the page lacks {text!r}")
         elif mine["park"]["name"] not in page:
             raise AssertionError(f"{endpoint.key}: the page lacks {mine['park']['name']}")
 

@@ -12,6 +12,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils.functional import SimpleLazyObject
 
 from parks.core import signed_in
 from tests.page_helpers import page_as
@@ -179,3 +180,47 @@ def test_pages_are_the_same_with_django_s_middleware(client, request, settings, 
     # The same statements; the session's key and its moment differ from one sign-in to the next.
     assert len(planned[2]) == len(plain[2])
     assert planned[2][1] == plain[2][1]  # the user's row
+
+
+def _signed_in_request(client, user):
+    """A request of `user`'s session through the session and authentication middleware."""
+    client.force_login(user)
+    request = _request(_session_of(client))
+    signed_in.AuthenticationMiddleware(lambda request: None).process_request(request)
+    return request
+
+
+def test_the_user_is_not_read_until_asked(client, office_user):
+    request = _signed_in_request(client, office_user)
+    with CaptureQueriesContext(connection) as captured:
+        assert isinstance(request.user, SimpleLazyObject)
+    assert captured.captured_queries == []
+
+
+def test_once_read_request_user_is_the_user_itself(client, office_user):
+    request = _signed_in_request(client, office_user)
+    kept = request.user
+    assert kept.is_authenticated
+    assert type(request.user) is type(office_user)
+    assert request.user.pk == office_user.pk
+    assert kept.pk == office_user.pk  # what kept the lazy object reads the same user
+    with CaptureQueriesContext(connection) as captured:
+        assert request.user is request.user
+        assert kept.username == office_user.username
+    assert captured.captured_queries == []
+
+
+def test_a_user_set_before_the_lazy_one_is_read_stays(client, office_user, park_manager):
+    request = _signed_in_request(client, office_user)
+    kept = request.user
+    request.user = park_manager  # as auth.login and auth.logout set it
+    assert kept.pk == office_user.pk
+    assert request.user is park_manager
+
+
+def test_a_signed_in_page_s_view_reads_the_user_itself(client, office_user):
+    client.force_login(office_user)
+    response = client.get("/notifications/")
+    assert response.status_code == 200
+    assert type(response.wsgi_request.user) is type(office_user)
+    assert response.wsgi_request.user.pk == office_user.pk
