@@ -210,8 +210,8 @@ class GrievanceSerializer(ReadFastSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-        # What a list page fetches of the rows it joins (parks.core.api.reading): the names
-        # the dotted sources read, and the handler's name (get_handler_name: str(handler)).
+        # What a list page reads of the rows it joins, as columns (parks.core.api.columns):
+        # the names the dotted sources read, and the handler's name (get_handler_name).
         read_related = {
             "park": (),
             "grid_zone": (),
@@ -229,7 +229,7 @@ class GrievanceSerializer(ReadFastSerializer):
         return self.context.get("unmasked_ids", ())
 
     def get_handler_name(self, grievance) -> str | None:
-        return str(grievance.handler) if grievance.handler_id else None
+        return self.related_str(grievance, "handler")
 
     def get_personal_data_masked(self, grievance) -> bool:
         return not self._unmasked(grievance)

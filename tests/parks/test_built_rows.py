@@ -20,7 +20,7 @@ from grievances import selectors as grievance_selectors
 from grievances.api.serializers import GrievanceSerializer
 from grievances.models import Attachment, Grievance
 from parks.core import built
-from parks.core.api.reading import narrowed_to_what_is_read
+from parks.core.api.reading import read_as_columns_for
 from parks.core.prepared import prepared
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.api.serializers import ActivitySerializer
@@ -84,9 +84,9 @@ def _lists(office_user):
     feed = gridlog_selectors.activity_list(user=office_user).prefetch_related(None)
     return [
         inbox,
-        narrowed_to_what_is_read(inbox, GrievanceSerializer),
+        read_as_columns_for(inbox, GrievanceSerializer),
         feed,
-        narrowed_to_what_is_read(feed, ActivitySerializer),
+        read_as_columns_for(feed, ActivitySerializer),
         task_selectors.task_table(user=office_user).prefetch_related(None),
         Grievance.objects.only("title", "park__name").select_related("park").order_by("pk"),
     ]

@@ -18,8 +18,8 @@ from parks.core.api import reading
 from parks.core.api.reading import (
     PREFETCHED,
     ReadFastSerializer,
-    narrowed_to_what_is_read,
     prefetched_as_lists,
+    read_as_columns_for,
 )
 from parks.gridlog.api.serializers import ActivitySerializer
 from parks.gridlog.models import Activity, ActivityPhoto
@@ -137,18 +137,37 @@ def test_other_lookups_and_serializers_are_left_as_they_are(monkeypatch):
     assert prefetched_as_lists(grievances, GrievanceSerializer) is grievances
 
 
-def test_a_page_fetches_of_the_joined_rows_what_the_serializer_reads():
+def test_a_page_reads_of_the_joined_rows_the_columns_the_serializer_reads():
     inbox = Grievance.objects.select_related("park", "grid_zone", "handling_unit", "handler")
-    narrowed = narrowed_to_what_is_read(inbox, GrievanceSerializer)
-    sql = str(narrowed.query)
+    read = read_as_columns_for(inbox, GrievanceSerializer)
+    sql = str(read.query)
     assert '"parks_park"."name"' in sql and '"parks_user"."display_name"' in sql
     assert '"parks_user"."password"' not in sql and '"parks_park"."address"' not in sql
     # The grievance itself keeps every column.
     for field in Grievance._meta.concrete_fields:
         assert f'"grievances_grievance"."{field.column}"' in sql
     assert GrievanceSerializer.related_reads()["park"] == {"name"}
-    chosen = inbox.only("id", "park", "park__code")
-    assert narrowed_to_what_is_read(chosen, GrievanceSerializer) is chosen
+    # As columns of the row: no joined row is built.
+    assert not read.query.select_related
+    rows = list(read.order_by("pk"))
+    assert rows and all(not row._state.fields_cache for row in rows)
+    assert [row.park__name for row in rows] == [row.park.name for row in inbox.order_by("pk")]
+    # An empty relation's columns are null (an outer join, as select_related's).
+    assert any(row.grid_zone_id is None and row.grid_zone__code is None for row in rows)
+    assert len(rows) == Grievance.objects.count()
+
+
+def test_joins_the_serializer_does_not_read_as_columns_stay_joined(monkeypatch):
+    deeper = Grievance.objects.select_related("park__subdistrict", "handler", "survey")
+    read = read_as_columns_for(deeper, GrievanceSerializer)
+    assert read.query.select_related == {"park": {"subdistrict": {}}, "survey": {}}
+    assert '"parks_user"."display_name"' in str(read.query)
+    assert "handler__display_name" in read.query.annotations
+    everything = Grievance.objects.select_related()
+    assert read_as_columns_for(everything, GrievanceSerializer) is everything
+    monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
+    plain = Grievance.objects.select_related("park")
+    assert read_as_columns_for(plain, GrievanceSerializer) is plain
 
 
 def test_the_detail_keeps_its_attachments_as_a_list_page_keeps_them(

@@ -13,6 +13,7 @@ from grievances.models import Grievance
 from parks.core.api import reading
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
+from reforms.tasks.api.serializers import TaskSerializer
 from tests.factories import GrievanceFactory
 from tests.parks import test_fast_reading
 from tests.parks.test_fast_reading import NOW, USERS, _paths
@@ -41,7 +42,7 @@ def test_shared_steps_answer_what_each_responses_own_and_drf_answer(
     request, api_as, varied, monkeypatch
 ):
     paths = [path for path in _paths(varied) if "/activities/" not in path]
-    for serializer_class in (GrievanceSerializer, AttachmentSerializer):
+    for serializer_class in (GrievanceSerializer, AttachmentSerializer, TaskSerializer):
         monkeypatch.setattr(serializer_class, "_shared_plans", {}, raising=False)
     shared = _answers(request, api_as, paths)
     monkeypatch.setattr(reading, "_shareable", lambda field: False)
@@ -60,6 +61,27 @@ def test_the_fields_that_read_their_serializer_are_made_per_response():
     assert own == {"handler_name", "personal_data_masked", "attachments"}
     with timezone.override("UTC"):
         assert dict(AttachmentSerializer()._shared_plan())["download_url"] is None
+
+
+def test_a_list_of_ids_is_shared_where_its_child_is():
+    """A task's supporting units (DRF's ManyRelatedField of ids) are not copied per response."""
+    with timezone.override("UTC"):
+        shared = dict(TaskSerializer()._shared_plan())
+    assert shared["supporting_units"] is not None
+    own = {name for name, step in shared.items() if step is None}
+    assert own == {"owner_name", "warning_display"}
+    ids = TaskSerializer().fields["supporting_units"]
+    assert reading._shareable(ids)
+    # A child whose representation reads the context is not shared, nor the list of it.
+    ids.child_relation.__class__ = ContextIds
+    assert not reading._shareable(ids)
+
+
+class ContextIds(serializers.PrimaryKeyRelatedField):
+    """Ids whose representation reads the serializer's context."""
+
+    def to_representation(self, value):
+        return self.context["x"]
 
 
 class ContextTitle(serializers.CharField):

@@ -1,5 +1,6 @@
 """The task API reads the names of a task's plan, park, lead unit and owner as columns of the
-task's own query (reforms.tasks.api.serializers.api_rows), not from joined rows (issue 14).
+task's own query (parks.core.api.columns, as TaskSerializer's Meta.read_related declares), not
+from joined rows (issue 14).
 Every answer is byte for byte the one the joined rows gave: each read is made both ways, by
 each role, in Chinese and in English, over tasks with and without a park, an owner and
 supporting units, and owners with and without a display name."""
@@ -7,6 +8,8 @@ supporting units, and owners with and without a display name."""
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from rest_framework import serializers
 
@@ -24,10 +27,13 @@ USERS = ["office_user", "park_manager", "subdistrict_user", "member_unit_user", 
 
 
 class JoinedNames(TaskSerializer):
-    # The names as TaskSerializer read them from the joined rows before api_rows.
+    # The names as TaskSerializer read them from the joined rows: no relation read as columns.
     plan_title = serializers.CharField(source="plan.title", read_only=True)
     park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
     lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        read_related = {}
 
     def get_owner_name(self, task):
         return str(task.owner) if task.owner_id else None
@@ -69,15 +75,16 @@ def _paths(tasks):
     ]
 
 
-def _answers(client, paths, language):
-    with translation.override(language):
+def _answers(client, paths, language, joined=False):
+    with translation.override(language), CaptureQueriesContext(connection) as queries:
         answers = [client.get(path, HTTP_ACCEPT_LANGUAGE=language) for path in paths]
+    # A plan's document is selected only where the plan is a joined row.
+    assert any('"reforms_plan"."document"' in q["sql"] for q in queries) is joined
     return [(path, a.status_code, a.content) for path, a in zip(paths, answers, strict=True)]
 
 
 def _joined(monkeypatch):
-    """Read the names from the joined rows, as the API did before api_rows."""
-    monkeypatch.setattr(views, "api_rows", lambda tasks: tasks)
+    """Read the names from the joined rows, as DRF's path reads them."""
     monkeypatch.setattr(views, "TaskSerializer", JoinedNames)
     monkeypatch.setattr(
         TaskViewSet,
@@ -95,7 +102,7 @@ def test_the_names_read_as_columns_are_the_joined_rows_names(
     paths = _paths(tasks)
     as_columns = _answers(client, paths, language)
     _joined(monkeypatch)
-    assert as_columns == _answers(client, paths, language)
+    assert as_columns == _answers(client, paths, language, joined=True)
     if who == "office_user":
         assert all(status == 200 for _path, status, _body in as_columns)
         assert "王科长".encode() in as_columns[0][2] and b'"li.si"' in as_columns[0][2]
@@ -107,7 +114,7 @@ def test_the_comparison_can_fail(api_as, office_user, tasks, monkeypatch):
     as_columns = _answers(client, ["/api/v1/tasks/"], "zh-hans")
     _joined(monkeypatch)
     monkeypatch.setattr(JoinedNames, "get_owner_name", lambda serializer, task: "?")
-    assert as_columns != _answers(client, ["/api/v1/tasks/"], "zh-hans")
+    assert as_columns != _answers(client, ["/api/v1/tasks/"], "zh-hans", joined=True)
 
 
 def test_writes_answer_the_row_a_read_answers(api_as, office_user, tasks):

@@ -28,6 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from parks.core.api.reading import read_as_columns_for
+
 
 @dataclass(frozen=True)
 class Term:
@@ -131,6 +133,10 @@ class CursorPagination(BasePagination):
     ) -> list[Any]:
         self.request = request
         self.page_size = self._page_size(request)
+        if view is not None:
+            # The joined rows the serializer reads a few columns of, read as columns, as a
+            # numbered page reads them (PortalPagination).
+            queryset = read_as_columns_for(queryset, view.get_serializer_class())
         terms = _terms(queryset)
         backwards, position = self._decode(request, queryset, terms)
         rows = queryset.order_by(*(term.order(reverse=backwards) for term in terms))

@@ -6,14 +6,14 @@ from rest_framework.pagination import PageNumberPagination
 
 from parks.core import tallies
 from parks.core.api.planned import ListPlan, list_plan
-from parks.core.api.reading import narrowed_to_what_is_read, prefetched_as_lists
+from parks.core.api.reading import prefetched_as_lists, read_as_columns_for
 from parks.core.tallies import TalliedPaginator
 
 
 def shaped_for(serializer_class, queryset):
     """`queryset` as a page of it is read for `serializer_class` (PortalPagination)."""
     queryset = prefetched_as_lists(queryset, serializer_class)
-    return narrowed_to_what_is_read(queryset, serializer_class)
+    return read_as_columns_for(queryset, serializer_class)
 
 
 class PlannedPaginator(TalliedPaginator):
@@ -42,9 +42,10 @@ class PortalPagination(PageNumberPagination):
     """`count/next/previous/results`; clients may ask for up to 200 rows a page. The count is
     exact and, for a scope's whole list of a tallied table, read from its tally
     (parks.core.tallies) rather than counted row by row. A page keeps what it prefetches for
-    the view's serializer as lists its read plan takes, and fetches of the rows it joins the
-    columns the serializer reads (parks.core.api.reading); a list that opts in is read by SQL
-    compiled once when the request names no filter (parks.core.api.planned)."""
+    the view's serializer as lists its read plan takes, and reads the few columns the
+    serializer reads of the rows it joins as columns of its own (parks.core.api.reading); a
+    list that opts in is read by SQL compiled once when the request names no filter
+    (parks.core.api.planned)."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -53,9 +54,13 @@ class PortalPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         if view is not None and hasattr(queryset, "_prefetch_related_lookups"):
-            shaped = partial(shaped_for, view.get_serializer_class())
-            queryset = shaped(queryset)
-            plan = list_plan(view, request, queryset, shaped)
+            serializer_class = view.get_serializer_class()
+            queryset = prefetched_as_lists(queryset, serializer_class)
+            plan = list_plan(view, request, queryset, partial(shaped_for, serializer_class))
             if plan is not None:
+                # The plan reads the page's rows, shaped: this queryset is only counted (the
+                # same rows) and tells the page's window and prefetches.
                 self.django_paginator_class = partial(PlannedPaginator, plan=plan)
+            else:
+                queryset = read_as_columns_for(queryset, serializer_class)
         return super().paginate_queryset(queryset, request, view)

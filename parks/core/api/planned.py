@@ -91,8 +91,9 @@ def list_plan(
     view: Any, request: Any, queryset: QuerySet, shaped: Callable[[QuerySet], QuerySet]
 ) -> ListPlan | None:
     """The plan of `view`'s list for `request`, whose plain queryset is `queryset` (the view's
-    `filter_queryset(listed())`, then `shaped` by the pagination); None where the SQL may
-    depend on more than the key holds (module docstring)."""
+    `filter_queryset(listed())`, with the prefetches the pagination keeps as lists), whose page
+    the plan reads `shaped` by the pagination; None where the SQL may depend on more than the
+    key holds (module docstring)."""
     if not isinstance(view, PlannedListMixin) or getattr(view, "action", None) != "list":
         return None
     values = getattr(view, "list_values_read", None)
@@ -111,10 +112,14 @@ def list_plan(
                 return None
         elif not (issubclass(backend, OrderingFilter) and backend.ordering_param == "ordering"):
             return None  # a backend that may read other parameters
+    serializer_class = view.get_serializer_class()
     key = (
         "api list",
         type(view),
-        view.get_serializer_class(),
+        serializer_class,
+        # Whether the page is shaped for the serializer's fast read (PortalPagination): its
+        # joined rows read as columns, or joined as DRF's own path reads them.
+        getattr(serializer_class, "read_fast", None),
         view.list_scope(),
         ordering,
         get_language(),

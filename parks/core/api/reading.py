@@ -44,13 +44,13 @@ in the same order, but Django builds no manager and no filtered queryset per row
 to store the rows, once to read them back) — about a millisecond a page. The plan reads such
 a field from its list where the row has one, and through the field's own path otherwise.
 
-A page also fetches, of each related row it joins (select_related), only the columns the
-serializer reads, where the serializer names the relation in `Meta.read_related`
-(`narrowed_to_what_is_read`): the columns of its dotted sources (`park.name`) and those the
-declaration adds (a person's name for `str(handler)`); a relation that ends up with none is
-fetched whole. The main row keeps all its columns. A column read that was not fetched is
-still read correctly, with a query of its own; the tests compare the query counts with DRF's
-path.
+A page also reads, of each relation the serializer names in `Meta.read_related`, only the
+columns it reads, as columns of the row's own query instead of as joined rows
+(parks.core.api.columns, `read_as_columns_for`): the columns of its dotted sources
+(`park.name`) and those the declaration adds (a person's name for `str(handler)`, read by
+`related_str`, or by a CharField whose source is the relation). A relation read deeper than
+one step (`park.subdistrict.name`) stays joined. A row without the columns is read through the
+relation as before; the tests compare the query counts and bytes with DRF's path.
 """
 
 import copy
@@ -74,6 +74,14 @@ from rest_framework.relations import (
     RelatedField,
 )
 from rest_framework.settings import api_settings
+
+from parks.core.api.columns import (
+    column_name,
+    column_reader,
+    property_reader,
+    read_as_columns,
+    str_reader,
+)
 
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
 #  column, unchanged): `column` names the row's own attribute the value is, which reads as the
@@ -284,12 +292,50 @@ def _step(serializer: serializers.Serializer, field: Field) -> Step:
         and _is_simple_source(attrs)
     ):
         read, represent = _attribute_reader(field, attrs), _representer(field)
+        step = _relation_step(serializer, field, model, read, represent)
+        if step is not None:
+            return step
         if len(attrs) == 1 and _plain_attribute(model, attrs[0]):
             return name, read, represent, attrs[0], _unchanged(field)
         return name, read, represent, None, None
     if isinstance(field, RelatedField):
         return name, field.get_attribute, _pk_aware(_representer(field)), None, None
     return name, field.get_attribute, _representer(field), None, None
+
+
+def _relation_step(
+    serializer: Any, field: Field, model: Any, read: Callable[[Any], Any], represent: Any
+) -> Step | None:
+    """The step of a plain field reading a relation a page reads as columns
+    (parks.core.api.columns), or of a property of the row declared to read only those
+    (`Meta.read_on_columns`); None for any other field."""
+    related_reads = getattr(type(serializer), "related_reads", None)
+    reads = related_reads() if related_reads is not None else {}
+    name, attrs = field.field_name, field.source_attrs
+    columns = reads.get(attrs[0])
+    if columns and len(attrs) == 2 and attrs[1] in columns:
+        found = column_reader(model, attrs[0], attrs[1], read, _when_missing(field))
+        if found is not None:
+            read, may_be_empty = found
+            # The column as the row holds it (to_representation's shortcut) only where an
+            # empty relation's null column is what the field answers then: null.
+            if may_be_empty and not _missing_is_null(field):
+                return name, read, represent, None, None
+            return name, read, represent, column_name(*attrs), _unchanged(field)
+    if columns and len(attrs) == 1 and _own(field, serializers.CharField, "to_representation"):
+        # str() of the relation, null where it is empty (DRF's CharField of a row or None).
+        return name, str_reader(model, attrs[0], columns), represent, None, None
+    if len(attrs) == 1 and attrs[0] in getattr(serializer.Meta, "read_on_columns", ()):
+        rule = property_reader(model, attrs[0], reads, field.get_attribute)
+        return name, rule, represent, None, None
+    return None
+
+
+def _missing_is_null(field: Field) -> bool:
+    """Whether the field answers null where its dotted source meets None (_when_missing)."""
+    return not getattr(field.root, "partial", False) and (
+        field.default is None or (field.default is empty and field.allow_null)
+    )
 
 
 # DRF's field classes whose methods that a read plan runs (bind, get_attribute,
@@ -304,6 +350,7 @@ _CONTEXT_FREE_DRF = frozenset(
         serializers.IntegerField,
         serializers.BigIntegerField,  # a model's id: int(value), or str as set at __init__
         serializers.DateTimeField,
+        serializers.DateField,
         serializers.ChoiceField,
         RelatedField,
         PrimaryKeyRelatedField,
@@ -316,7 +363,10 @@ def _shareable(field: Field) -> bool:
     """Whether the field's step may serve every response of its class, language and time zone:
     a plain field (no children, not a method field, not the whole row) each of whose methods
     the plan runs is defined by a class known not to read the serializer (_CONTEXT_FREE_DRF,
-    or `context_free` declared beside the method)."""
+    or `context_free` declared beside the method). DRF's own list of a relation's ids
+    (`many=True`) reads its child and the value alone: shared where its child is."""
+    if type(field) is ManyRelatedField and (field.default is empty or not callable(field.default)):
+        return _shareable(field.child_relation)
     if (
         isinstance(field, serializers.BaseSerializer | ManyRelatedField)
         or hasattr(field, "child")
@@ -403,28 +453,12 @@ def lookups_as_lists(lookups: Sequence[Any], serializer_class: type) -> list[Any
     return changed
 
 
-def narrowed_to_what_is_read(queryset: QuerySet, serializer_class: type) -> QuerySet:
-    """`queryset` fetching, of each joined relation the serializer declares, only the columns
-    it reads (module docstring); unchanged where the queryset already chose its columns."""
-    joined = queryset.query.select_related
-    deferred, defer = queryset.query.deferred_loading
-    if not _reads_fast(serializer_class) or not isinstance(joined, dict) or not defer:
+def read_as_columns_for(queryset: QuerySet, serializer_class: type) -> QuerySet:
+    """`queryset` reading the relations `serializer_class` declares as columns of its own rows
+    (module docstring; parks.core.api.columns); unchanged for DRF's own path."""
+    if not _reads_fast(serializer_class):
         return queryset
-    reads = serializer_class.related_reads()
-    narrowed = [
-        f"{relation}{LOOKUP_SEP}{column}"
-        for relation, deeper in joined.items()
-        if not deeper and relation in reads
-        for column in sorted(reads[relation])
-    ]
-    if not narrowed:
-        return queryset
-    own = [
-        field.name
-        for field in queryset.model._meta.concrete_fields
-        if field.name not in deferred and field.attname not in deferred
-    ]
-    return queryset.only(*own, *narrowed)
+    return read_as_columns(queryset, serializer_class.related_reads())
 
 
 def _itself(row: Any) -> Any:
@@ -501,6 +535,18 @@ class ReadFastSerializer(serializers.ModelSerializer):
                 if relation not in deeper
             }
         return reads
+
+    def related_str(self, row: Any, relation: str) -> str | None:
+        """`str(row.<relation>)`, None where it is empty: of the columns `Meta.read_related`
+        declares, where the page read them as columns (parks.core.api.columns.str_reader)."""
+        readers = type(self).__dict__.get("_str_readers")
+        if readers is None:
+            readers = type(self)._str_readers = {}
+        reader = readers.get(relation)
+        if reader is None:
+            columns = type(self).related_reads().get(relation, frozenset())
+            reader = readers[relation] = str_reader(self.Meta.model, relation, columns)
+        return reader(row)
 
     def _read_plan(self) -> list[Step]:
         plan = self.__dict__.get("_plan")

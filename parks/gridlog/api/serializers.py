@@ -158,13 +158,13 @@ class ActivitySerializer(ReadFastSerializer):
             "photos",
         ]
         read_only_fields = fields
-        # What a list page fetches of the rows it joins (parks.core.api.reading): the park's
-        # name, the zone's label (get_grid_zone_label: str(zone)), the author's name
-        # (logged_by_name: str(user)).
+        # What a list page reads of the rows it joins, as columns (parks.core.api.columns):
+        # the park's name, the zone's label (get_grid_zone_label: str(zone)), the author's
+        # name (logged_by_name: str(user)).
         read_related = {"park": (), "grid_zone": ZONE_COLUMNS, "logged_by": PERSON_COLUMNS}
 
     def get_grid_zone_label(self, activity) -> str | None:
-        return str(activity.grid_zone) if activity.grid_zone_id else None
+        return self.related_str(activity, "grid_zone")
 
 
 class ActivityFieldsSerializer(PortalModelSerializer):

@@ -115,9 +115,10 @@ class ReportSerializer(ReadFastSerializer):
             "json_url",
         ]
         read_only_fields = fields
-        # What a list page fetches of the rows it joins (parks.core.api.reading): the park's
-        # or subdistrict's name (scope_name: Report.scope_label).
+        # What a list page reads of the rows it joins, as columns (parks.core.api.columns):
+        # the park's or subdistrict's name, which Report.scope_label (scope_name) reads.
         read_related = {"park": ("name",), "subdistrict": ("name",)}
+        read_on_columns = ("scope_label",)
         extra_kwargs = {
             "period_start": {
                 "label": gettext_lazy("Period start"),

@@ -3,7 +3,6 @@ only through the workflow actions and progress updates (reforms.services)."""
 
 from functools import cached_property
 
-from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +12,7 @@ from rest_framework import serializers
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
 from parks.structure.api.serializers import PortalDateTimeField, VisibleParkField
-from parks.structure.choice_labels import PERSON_COLUMNS, person_name
+from parks.structure.choice_labels import PERSON_COLUMNS
 from parks.structure.models import Organisation, Subdistrict, User
 from reforms.tasks.choices import WarningLevel
 from reforms.tasks.models import Evidence, Milestone, Plan, ProgressUpdate, Task
@@ -94,37 +93,17 @@ class TaskMilestoneSerializer(MilestoneSerializer):
         fields = ["id", "order", "title", "due_date", "done_on", "done"]
 
 
-# The names a task's row shows of its plan, park, lead unit and owner, read as columns of the
-# task's own query (`api_rows`) rather than as joined rows: a page of 50 tasks then builds no
-# plan, park, unit and user instances beside them (~0.6 ms of a page's ~6).
-NAMES = {
-    "plan_title": F("plan__title"),
-    "park_name": F("park__name"),
-    "lead_unit_name": F("lead_unit__name"),
-    # The owner's name by person_name (User.__str__'s rule), of the columns it reads.
-    **{f"owner_{column}": F(f"owner__{column}") for column in PERSON_COLUMNS},
-}
-OWNER_NAME_COLUMNS = tuple(f"owner_{column}" for column in PERSON_COLUMNS)
-
-
-def api_rows(tasks):
-    """`tasks` (selectors.task_table) as TaskSerializer reads them: the names it shows as
-    columns (NAMES) instead of joined rows."""
-    return tasks.select_related(None).annotate(**NAMES)
-
-
 class TaskSerializer(ReadFastSerializer):
     """A row of the construction table. `warning` and `days_left` come from the SQL annotation
     of reforms.tasks.selectors.with_warning."""
 
-    # The names of the plan, park, lead unit and owner are columns of the row (api_rows).
     plan = VisiblePlanField()
-    plan_title = serializers.CharField(read_only=True)
+    plan_title = serializers.CharField(source="plan.title", read_only=True)
     park = VisibleParkField(allow_null=True, required=False)
-    park_name = serializers.CharField(read_only=True, allow_null=True)
+    park_name = serializers.CharField(source="park.name", read_only=True, allow_null=True)
     category_display = ChoiceLabelField(source="category")
     lead_unit = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    lead_unit_name = serializers.CharField(read_only=True)
+    lead_unit_name = serializers.CharField(source="lead_unit.name", read_only=True)
     supporting_units = serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), many=True, required=False
     )
@@ -184,12 +163,12 @@ class TaskSerializer(ReadFastSerializer):
             "expected_updated_at",
         ]
         read_only_fields = ["status", "progress", "done_on", "created_at", "updated_at"]
+        # What a list page reads of the rows it joins, as columns (parks.core.api.columns):
+        # the names the dotted sources read, and the owner's name (get_owner_name).
+        read_related = {"plan": (), "park": (), "lead_unit": (), "owner": PERSON_COLUMNS}
 
     def get_owner_name(self, task) -> str | None:
-        # str(owner): User.__str__'s rule, of the columns api_rows reads.
-        if task.owner_id is None:
-            return None
-        return person_name(*(getattr(task, column) for column in OWNER_NAME_COLUMNS))
+        return self.related_str(task, "owner")
 
     @cached_property
     def _warning_labels(self) -> dict[str, str]:

@@ -19,6 +19,7 @@ from parks.access.lists import ScopedPlannedListMixin
 from parks.access.permissions import OfficeEditsPermission
 from parks.core.api.filtering import PortalFilterBackend
 from parks.core.api.ordering import ChineseOrderingFilter
+from parks.core.api.reading import read_as_columns_for
 from parks.core.api.schema import file_download
 from parks.core.api.viewsets import CursorListMixin, EditViewSet, PortalViewSet, assign
 from parks.core.downloads import stored_file_response
@@ -34,7 +35,6 @@ from reforms.tasks.api.serializers import (
     ReasonSerializer,
     TaskDetailSerializer,
     TaskSerializer,
-    api_rows,
 )
 from reforms.tasks.choices import TaskStatus
 from reforms.tasks.filters import MilestoneFilter, PlanFilter, TaskFilter
@@ -135,7 +135,7 @@ class TaskViewSet(CursorListMixin, ScopedPlannedListMixin, CrudViewSet):
     list_settings = ("REFORM_DUE_SOON_DAYS", "REFORM_PACE_MARGIN")
 
     def list_queryset(self, today):
-        return api_rows(selectors.task_table(user=self.request.user, today=today))
+        return selectors.task_table(user=self.request.user, today=today)
 
     def list_values(self):
         return (timezone.localdate(),)
@@ -148,7 +148,7 @@ class TaskViewSet(CursorListMixin, ScopedPlannedListMixin, CrudViewSet):
             # The workbook reads the joined rows (reforms.tasks.excel).
             return selectors.task_table(user=user)
         if self.action in ("retrieve", "create", "update", "partial_update"):
-            tasks = api_rows(selectors.task_table(user=user))
+            tasks = read_as_columns_for(selectors.task_table(user=user), TaskSerializer)
             if self.action == "retrieve":
                 tasks = tasks.prefetch_related("milestones")
             return tasks
@@ -176,7 +176,8 @@ class TaskViewSet(CursorListMixin, ScopedPlannedListMixin, CrudViewSet):
 
     def _table_row(self, task):
         # Re-read with the warning annotation so every response carries the same fields as GET.
-        return get_object_or_404(api_rows(selectors.task_table(user=self.request.user)), pk=task.pk)
+        tasks = read_as_columns_for(selectors.task_table(user=self.request.user), TaskSerializer)
+        return get_object_or_404(tasks, pk=task.pk)
 
     def _transition(self, request, to_status, input_serializer, note_field, from_status=None):
         data = input_serializer(data=request.data)
