@@ -58,6 +58,26 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
+# The timeline's actions besides the steps: on the merged case, and on the case that takes it in
+# (grievances.merging).
+MERGED = "merge"
+MERGED_IN = "merged_in"
+# What the office's timeline calls each entry, on the grievance page and in the API's events:
+# the steps, and the entries that are not steps. (The worker's tracking page has its own words:
+# public_views.PUBLIC_STEPS.)
+EVENT_LABELS = {
+    **dict(Action.choices),
+    "receive": _("Received"),
+    "extension_requested": _("More time requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_rejected": _("Extension rejected"),
+    "mediation_opened": _("Mediation opened"),
+    "mediation_concluded": _("Mediation concluded"),
+    MERGED: _("Merged into another case"),
+    MERGED_IN: _("Duplicates merged in"),
+}
+
+
 OPEN_STATUSES = (
     Status.RECEIVED,
     Status.ASSIGNED,

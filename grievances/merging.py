@@ -13,15 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from grievances import handoffs, policy
-from grievances.choices import Status
+from grievances.choices import MERGED, MERGED_IN, Status
 from grievances.models import Grievance
 from grievances.workflow import _event
 from parks.history import audit
 from parks.structure.models import User
-
-# The timeline's actions: on the merged case, and on the case that takes it in.
-MERGED = "merge"
-MERGED_IN = "merged_in"
 
 
 @transaction.atomic

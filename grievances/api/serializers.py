@@ -18,7 +18,7 @@ from rest_framework.validators import UniqueValidator
 
 from grievances import policy
 from grievances.choices import (
-    Action,
+    EVENT_LABELS,
     Category,
     Channel,
     ExtensionState,
@@ -55,18 +55,6 @@ from parks.structure.api.serializers import (
 )
 from parks.structure.choice_labels import PERSON_COLUMNS
 from parks.structure.models import Organisation, User
-
-EVENT_LABELS = {
-    **{action.value: action.label for action in Action},
-    "receive": _("Received"),
-    "extension_requested": _("More time requested"),
-    "extension_approved": _("Extension approved"),
-    "extension_rejected": _("Extension rejected"),
-    "mediation_opened": _("Mediation opened"),
-    "mediation_concluded": _("Mediation concluded"),
-    "merge": _("Merged into another case"),
-    "merged_in": _("Duplicates merged in"),
-}
 
 
 class StatusField(NamedChoiceField):

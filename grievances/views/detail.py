@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grievances import policy, selectors, services
 from grievances.choices import (
     DISPUTE_CATEGORIES,
+    EVENT_LABELS,
     FINAL_STATUSES,
     Action,
     DataView,
@@ -36,7 +37,6 @@ from grievances.forms import (
     MediationSessionForm,
     action_form,
 )
-from grievances.merging import MERGED, MERGED_IN
 from grievances.models import Attachment, ExtensionRequest
 from grievances.views import detail_reads as reads
 from grievances.views.common import next_deadline, visible_grievance
@@ -56,18 +56,6 @@ ACTION_STYLES = {
     Action.CLOSE: "success",
     Action.REOPEN: "outline-warning",
     Action.WITHDRAW: "outline-danger",
-}
-# Timeline entries that are not workflow steps.
-EVENT_LABELS = {
-    **dict(Action.choices),
-    "receive": gettext_lazy("Received"),
-    "extension_requested": gettext_lazy("More time requested"),
-    "extension_approved": gettext_lazy("Extension approved"),
-    "extension_rejected": gettext_lazy("Extension rejected"),
-    "mediation_opened": gettext_lazy("Mediation opened"),
-    "mediation_concluded": gettext_lazy("Mediation concluded"),
-    MERGED: gettext_lazy("Merged into another case"),
-    MERGED_IN: gettext_lazy("Duplicates merged in"),
 }
 
 
