@@ -320,12 +320,16 @@ class PlainBar:
 
     @property
     def selects(self) -> list[dict]:
-        markups = self._markups  # type: ignore[attr-defined]
+        # Kept options print as their marker: filled_options puts their markup in its place.
         return [
             dict(
                 zip(
                     _SELECT,
-                    (*control[:3], markups.get(control[3], control[3]), control[4]),
+                    (
+                        *control[:3],
+                        _marker(control[3]) if type(control[3]) is int else control[3],
+                        control[4],
+                    ),
                     strict=True,
                 )
             )
@@ -399,3 +403,18 @@ def plain_bar(bar: Mapping) -> PlainBar:
     )
     object.__setattr__(plain, "_markups", markups)  # not a field: the numbers name them
     return plain
+
+
+def _marker(number: int) -> SafeString:
+    # A comment no value of the bar can print: the template escapes each one ("<" as "&lt;").
+    return mark_safe(f"<!--kept options {number}-->")  # noqa: S308 a number
+
+
+def filled_options(drawn: str, plain: PlainBar) -> SafeString:
+    """`drawn` (the bar's fragment) with each kept select's markup in place of its marker: the
+    fragment the memo keeps holds the markers alone, a few kilobytes, however many options (a
+    request naming a value or a search of its own makes a fragment of its own: the options'
+    markup, tens of kilobytes, is kept once, in _KEPT)."""
+    for number, markup in plain._markups.items():  # type: ignore[attr-defined]
+        drawn = drawn.replace(_marker(number), markup)
+    return mark_safe(drawn)  # noqa: S308 the drawn fragment and the options' markup
