@@ -48,6 +48,22 @@ def label_by_columns(
     )
 
 
+# (FilterSet class, field, scope) -> the field's queryset in the order its select lists it, as
+# built (order_choices).
+_ORDERED = Recent(256)
+
+
+def order_choices(filterset, name: str, scope: Hashable, *order) -> None:
+    """Order the select `name` of `filterset` by `order`. `scope`: a key holding everything the
+    field's queryset depends on (access.scope_key of the user, for a select of what the user
+    sees): the ordered queryset is kept per FilterSet class, field and scope, and each request's
+    field takes a copy of it (ModelChoiceField.queryset); ordering it again on every request cost
+    about a tenth of the feed's CPU. The kept queryset is never evaluated."""
+    field = filterset.form.fields[name]
+    key = (type(filterset), name, scope)
+    field.queryset = _ORDERED.kept(key, lambda: field.queryset.order_by(*order))
+
+
 def _choices(field, name: str = "", compiled_for: Hashable = None) -> list[tuple[str, str]]:
     return _choices_keyed(field, name, compiled_for)[0]
 

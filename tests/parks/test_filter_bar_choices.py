@@ -11,6 +11,8 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from grievances.filters import GrievanceFilter
+from grievances.models import Grievance
 from grievances.views.inbox import filtered_grievances
 from parks.core import filter_bar
 from parks.core.db import chinese_order
@@ -188,7 +190,7 @@ def _feed_fields(user):
 def test_the_feeds_selects_are_ordered_once_per_scope_as_each_request_would(
     office_user, liaison, varied
 ):
-    """parks.gridlog.views.office._in_order keeps each select's ordered queryset per scope: a
+    """parks.core.filter_bar.order_choices keeps each select's ordered queryset per scope: a
     second request of the same scope, and a request of another scope, get the SQL (and the
     options) their own request would order."""
     order = {
@@ -197,7 +199,7 @@ def test_the_feeds_selects_are_ordered_once_per_scope_as_each_request_would(
         "logged_by": (chinese_order("display_name"), "pk"),
         "grid_zone": gridlog_selectors.COVERAGE_ZONE_ORDER,
     }
-    office_view._ORDERED.clear()
+    filter_bar._ORDERED.clear()
     for user in (office_user, liaison, office_user, liaison):
         request = RequestFactory().get("/activities/")
         request.user = user
@@ -210,3 +212,18 @@ def test_the_feeds_selects_are_ordered_once_per_scope_as_each_request_would(
     # The liaison sees their park alone; the office every park.
     assert len(_feed_fields(liaison)["park"].queryset) == 1
     assert len(_feed_fields(office_user)["park"].queryset) >= 3
+
+
+def test_the_inboxs_zones_are_ordered_once_per_scope_as_each_request_would(
+    office_user, liaison, varied
+):
+    filter_bar._ORDERED.clear()
+    for user in (office_user, liaison, office_user, liaison):
+        request = RequestFactory().get("/grievances/")
+        request.user = user
+        grievance_filter, *_rest = filtered_grievances(request)
+        fresh = GrievanceFilter({}, queryset=Grievance.objects.none(), request=request)
+        expected = fresh.form.fields["grid_zone"].queryset.order_by("park__name", "code")
+        field = grievance_filter.form.fields["grid_zone"]
+        assert str(field.queryset.query) == str(expected.query), user
+        assert _choices(field) == instance_labels(field), user

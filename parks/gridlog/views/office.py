@@ -25,8 +25,7 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, month_start
 from parks.core.db import chinese_order
-from parks.core.filter_bar import filter_bar
-from parks.core.recent import Recent
+from parks.core.filter_bar import filter_bar, order_choices
 from parks.core.tallies import tallied_totals
 from parks.core.view_helpers import page_bounds, paginate, unfiltered
 from parks.gridlog import selectors
@@ -46,19 +45,9 @@ COVERAGE_WEEKS = 12
 COVERAGE_WEEKS_MAX = 52
 
 
-# (FilterSet class, field, access.scope_key) -> the field's queryset in the order its select
-# lists it, as built. A select's queryset is the user's scope's (access.for_request and the
-# filters' own per-scope querysets: equal keys get the same conditions), so ordering it once per
-# scope serves every request of that scope; ordering it again cost about a tenth of the feed's
-# CPU. The kept queryset is never evaluated: the field takes a copy (ModelChoiceField.queryset).
-_ORDERED = Recent(256)
-
-
 def _in_order(filterset, scope, name, labels, *order):
-    field = filterset.form.fields[name]
-    key = (type(filterset), name, scope)
-    field.queryset = _ORDERED.kept(key, lambda: field.queryset.order_by(*order))
-    name_choices(field, labels)
+    order_choices(filterset, name, scope, *order)
+    name_choices(filterset.form.fields[name], labels)
 
 
 def _in_pinyin_order(filterset, scope, name, column, labels):
