@@ -140,16 +140,28 @@ def _tab_links(request, *, feed_query, active):
             urlencode(coverage_query),
         ),
     ]
-    return [
-        {
-            "key": key,
-            "label": label,
-            "icon": icon,
-            "url": f"{url}?{query}" if query else url,
-            "active": key == active,
-        }
+    return tuple(
+        Tab(
+            key=key,
+            label=label,
+            icon=icon,
+            url=f"{url}?{query}" if query else url,
+            active=key == active,
+        )
         for key, label, icon, url, query in tabs
-    ]
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One of the three pages' tabs: plain values, so that _header.html draws the header once
+    per process for each set of tabs ({% memo %})."""
+
+    key: str
+    label: str
+    icon: str
+    url: str
+    active: bool
 
 
 # --- The feed ---------------------------------------------------------------------------------
