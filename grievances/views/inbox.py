@@ -27,7 +27,7 @@ from grievances.views.common import (
 from grievances.views.inbox_rows import inbox_rows, page_columns
 from parks import access
 from parks.access import activities_visible_to
-from parks.core.filter_bar import filter_bar
+from parks.core.filter_bar import filter_bar, order_choices
 from parks.core.prepared import prepared
 from parks.core.tallies import counts_by
 from parks.core.view_helpers import page_bounds, sort_links, unfiltered
@@ -51,7 +51,9 @@ def filtered_grievances(request, now=None):
     fields = grievance_filter.form.fields
     # Every page of the inbox lists the district's hundreds of zones: named from their columns
     # (parks.structure.choice_labels), no model instance per option.
-    fields["grid_zone"].queryset = fields["grid_zone"].queryset.order_by("park__name", "code")
+    order_choices(
+        grievance_filter, "grid_zone", access.scope_key(request.user), "park__name", "code"
+    )
     name_choices(fields["grid_zone"], "zone_in_park")
     name_choices(fields["park"], "name")
     name_choices(fields["handling_unit"], "name")

@@ -11,7 +11,9 @@ values, no model instance per option — the inbox and the feed draw about a tho
 """
 
 import html
+import itertools
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
@@ -44,6 +46,22 @@ def label_by_columns(
     field.label_from_instance = lambda instance: label(
         *(_attribute(instance, column) for column in columns)
     )
+
+
+# (FilterSet class, field, scope) -> the field's queryset in the order its select lists it, as
+# built (order_choices).
+_ORDERED = Recent(256)
+
+
+def order_choices(filterset, name: str, scope: Hashable, *order) -> None:
+    """Order the select `name` of `filterset` by `order`. `scope`: a key holding everything the
+    field's queryset depends on (access.scope_key of the user, for a select of what the user
+    sees): the ordered queryset is kept per FilterSet class, field and scope, and each request's
+    field takes a copy of it (ModelChoiceField.queryset); ordering it again on every request cost
+    about a tenth of the feed's CPU. The kept queryset is never evaluated."""
+    field = filterset.form.fields[name]
+    key = (type(filterset), name, scope)
+    field.queryset = _ORDERED.kept(key, lambda: field.queryset.order_by(*order))
 
 
 def _choices(field, name: str = "", compiled_for: Hashable = None) -> list[tuple[str, str]]:
@@ -155,6 +173,11 @@ def _options(choices, selected: set[str], known: _Known | None = None) -> str:
     """`<option>`s of `choices`, the `selected` values marked: what format_html would build,
     without its cost per option (each value and label escaped all the same). `known`: what
     _known says of the choices' _options_key, when known already."""
+    return _numbered_options(choices, selected, known)[0]
+
+
+def _numbered_options(choices, selected: set[str], known: _Known | None) -> tuple[str, int | None]:
+    """_options and, when they are kept, their number (_kept_options)."""
     key, plain, values = known if known is not None else _known(_options_key(choices))
     if not plain:
         # A lazy label (a choice's name: it prints in the request's language) is its text in
@@ -164,7 +187,7 @@ def _options(choices, selected: set[str], known: _Known | None = None) -> str:
         ]
         key, plain, values = _known(_options_key(choices))
         if not plain:
-            return _drawn_options(choices, selected)
+            return _drawn_options(choices, selected), None
     # Only the selected values among the choices mark an option: the key holds those, not
     # whatever values the request sent (which would make an entry of their own each).
     shown = frozenset(selected.intersection(values))
@@ -188,8 +211,13 @@ _KEPT = Recent(256)
 _PLAIN = frozenset({str, SafeString})
 
 
-def _kept_options(key, choices, selected) -> str:
-    return _KEPT.kept(key, lambda: _drawn_options(choices, selected))
+# Each markup kept is numbered when drawn, and a number is never given twice: one number names
+# one markup, so a fragment drawn for the number (the bar's {% memo %}, KeptOptions) prints it.
+_NUMBERS = itertools.count(1)
+
+
+def _kept_options(key, choices, selected) -> tuple[str, int]:
+    return _KEPT.kept(key, lambda: (_drawn_options(choices, selected), next(_NUMBERS)))
 
 
 def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict:
@@ -198,6 +226,7 @@ def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict
     if choices is None:
         choices, key = _choices_keyed(bound.field, bound.name, compiled_for)
     selected = _chosen(data, bound.name)
+    options, number = _numbered_options(choices, set(selected), key)
     return {
         "name": bound.name,
         "id": bound.id_for_label,
@@ -206,7 +235,8 @@ def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict
         "selected": selected,
         # The options as markup at once: a template loop over a thousand options cost more
         # than the rest of the page (templates/_filter_bar.html).
-        "options": _options(choices, set(selected), key),
+        "options": options,
+        "options_number": number,
         "errors": bound.errors,
     }
 
@@ -277,3 +307,130 @@ def filter_bar(
         ],
         "non_field_errors": form.non_field_errors(),
     }
+
+
+# --- The bar as plain values, for its {% memo %} ----------------------------------------------
+#
+# templates/_filter_bar.html draws the bar once per process for each set of what it prints
+# ({% memo %}, parks/templatetags/memo.py). PlainBar holds that as nested tuples of plain
+# values (cheap for the memo to key on): lazy texts as their text in the request's language
+# (which the memo keys on too), errors as their messages, and a select's kept options as their
+# number. Options drawn each time stay markup, and any value too long or not plain makes the
+# memo draw the bar every time, the same way.
+
+_INPUT = ("name", "id", "label", "value", "errors")
+_SELECT = ("name", "id", "label", "options", "errors")
+
+
+@dataclass(frozen=True)
+class PlainBar:
+    """filter_bar()'s bar as templates/_filter_bar.html reads it: `drawn` is everything it
+    prints; the properties give it the bar's shape."""
+
+    drawn: tuple
+
+    @property
+    def search(self) -> dict | None:
+        search = self.drawn[0]
+        return None if search is None else dict(zip(_INPUT, search, strict=True))
+
+    @property
+    def selects(self) -> list[dict]:
+        # Kept options print as their marker: filled_options puts their markup in its place.
+        return [
+            dict(
+                zip(
+                    _SELECT,
+                    (
+                        *control[:3],
+                        _marker(control[3]) if type(control[3]) is int else control[3],
+                        control[4],
+                    ),
+                    strict=True,
+                )
+            )
+            for control in self.drawn[1]
+        ]
+
+    @property
+    def dates(self) -> list[dict]:
+        return [dict(zip(_INPUT, control, strict=True)) for control in self.drawn[2]]
+
+    @property
+    def hidden(self) -> list[dict]:
+        return [{"name": name, "value": value} for name, value in self.drawn[3]]
+
+    @property
+    def non_field_errors(self) -> tuple:
+        return self.drawn[4]
+
+    @property
+    def dates_alone(self) -> "PlainBar":
+        """The bar with its date inputs alone: what the part of the template after the extra
+        controls prints (a smaller key for its memo)."""
+        return PlainBar((None, (), self.drawn[2], (), ()))
+
+
+def _text(value):
+    return str(value) if isinstance(value, Promise) else value
+
+
+def _messages(errors) -> tuple:
+    return tuple(_text(error) for error in errors)
+
+
+def _plain_input(control) -> tuple:
+    return (
+        control["name"],
+        control["id"],
+        _text(control["label"]),
+        control["value"],
+        _messages(control["errors"]),
+    )
+
+
+def plain_bar(bar: Mapping) -> PlainBar:
+    """`bar` (filter_bar's, as the view left it) as the plain values its template prints."""
+    search = bar["search"]
+    markups = {}
+    selects = []
+    for control in bar["selects"]:
+        number = control.get("options_number")
+        if number is not None:
+            # The number names the markup (_kept_options): the key holds the number alone.
+            markups[number] = control["options"]
+        selects.append(
+            (
+                control["name"],
+                control["id"],
+                _text(control["label"]),
+                control["options"] if number is None else number,
+                _messages(control["errors"]),
+            )
+        )
+    plain = PlainBar(
+        (
+            None if search is None else _plain_input(search),
+            tuple(selects),
+            tuple(_plain_input(control) for control in bar["dates"]),
+            tuple((param["name"], param["value"]) for param in bar["hidden"]),
+            _messages(bar["non_field_errors"]),
+        )
+    )
+    object.__setattr__(plain, "_markups", markups)  # not a field: the numbers name them
+    return plain
+
+
+def _marker(number: int) -> SafeString:
+    # A comment no value of the bar can print: the template escapes each one ("<" as "&lt;").
+    return mark_safe(f"<!--kept options {number}-->")  # noqa: S308 a number
+
+
+def filled_options(drawn: str, plain: PlainBar) -> SafeString:
+    """`drawn` (the bar's fragment) with each kept select's markup in place of its marker: the
+    fragment the memo keeps holds the markers alone, a few kilobytes, however many options (a
+    request naming a value or a search of its own makes a fragment of its own: the options'
+    markup, tens of kilobytes, is kept once, in _KEPT)."""
+    for number, markup in plain._markups.items():  # type: ignore[attr-defined]
+        drawn = drawn.replace(_marker(number), markup)
+    return mark_safe(drawn)  # noqa: S308 the drawn fragment and the options' markup

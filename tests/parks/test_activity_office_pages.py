@@ -16,6 +16,7 @@ from django.urls import reverse
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import ActivityPhoto
 from parks.structure.choices import Role
+from parks.templatetags import memo
 from tests.factories import ActivityFactory, GridZoneFactory, ParkFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -524,3 +525,23 @@ def test_the_office_pages_need_a_sign_in(client):
     for name in ("parks:activity_feed", "parks:activity_calendar", "parks:coverage"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_pages_header_drawn_once_is_the_header_drawn_plainly(
+    client, office_user, park, language
+):
+    """_header.html's {% memo tabs=tabs %} (office._tab_links' Tab): the tabs, their links
+    keeping the filters, and the active one, as drawn plainly."""
+    client.force_login(office_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    header = re.compile(
+        r'<div class="d-flex flex-wrap justify-content-between.*?</ul>\s*</div>', re.S
+    )
+    for name in ("parks:activity_feed", "parks:activity_calendar", "parks:coverage"):
+        for query in ({}, {"park": str(park.pk), "q": '<b>"走访"</b>'}):
+            with memo.drawn_plainly():
+                plainly = header.findall(_html(client.get(reverse(name), query)))
+            assert plainly and 'aria-current="page"' in plainly[0]
+            for _again in range(2):
+                assert header.findall(_html(client.get(reverse(name), query))) == plainly

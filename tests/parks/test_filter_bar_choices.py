@@ -11,10 +11,15 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from grievances.filters import GrievanceFilter
+from grievances.models import Grievance
 from grievances.views.inbox import filtered_grievances
 from parks.core import filter_bar
+from parks.core.db import chinese_order
 from parks.core.filter_bar import _choices, _drawn_options, _options
 from parks.gridlog import selectors as gridlog_selectors
+from parks.gridlog.models import Activity
+from parks.gridlog.views import office as office_view
 from parks.gridlog.views.office import filtered_activities
 from parks.structure.choices import Role
 from parks.structure.models import Facility, GridZone
@@ -173,3 +178,52 @@ def test_rows_of_text_and_whole_number_columns_are_labelled_once_the_same(office
     assert filter_bar._exact_columns(GridZone, ("park__name", "code", "name"))
     assert not filter_bar._exact_columns(Facility, ("name", "area_m2"))
     assert not filter_bar._exact_columns(GridZone, ("no_such_column",))
+
+
+def _feed_fields(user):
+    request = RequestFactory().get("/activities/")
+    request.user = user
+    activity_filter, _activities = filtered_activities(request, Activity.objects.none(), data={})
+    return activity_filter.form.fields
+
+
+def test_the_feeds_selects_are_ordered_once_per_scope_as_each_request_would(
+    office_user, liaison, varied
+):
+    """parks.core.filter_bar.order_choices keeps each select's ordered queryset per scope: a
+    second request of the same scope, and a request of another scope, get the SQL (and the
+    options) their own request would order."""
+    order = {
+        "park": (chinese_order("name"), "pk"),
+        "subdistrict": (chinese_order("name"), "pk"),
+        "logged_by": (chinese_order("display_name"), "pk"),
+        "grid_zone": gridlog_selectors.COVERAGE_ZONE_ORDER,
+    }
+    filter_bar._ORDERED.clear()
+    for user in (office_user, liaison, office_user, liaison):
+        request = RequestFactory().get("/activities/")
+        request.user = user
+        fresh = office_view.ActivityFilter({}, queryset=Activity.objects.none(), request=request)
+        fields = _feed_fields(user)
+        for name, by in order.items():
+            expected = fresh.form.fields[name].queryset.order_by(*by)
+            assert str(fields[name].queryset.query) == str(expected.query), (user, name)
+            assert _choices(fields[name]) == instance_labels(fields[name]), (user, name)
+    # The liaison sees their park alone; the office every park.
+    assert len(_feed_fields(liaison)["park"].queryset) == 1
+    assert len(_feed_fields(office_user)["park"].queryset) >= 3
+
+
+def test_the_inboxs_zones_are_ordered_once_per_scope_as_each_request_would(
+    office_user, liaison, varied
+):
+    filter_bar._ORDERED.clear()
+    for user in (office_user, liaison, office_user, liaison):
+        request = RequestFactory().get("/grievances/")
+        request.user = user
+        grievance_filter, *_rest = filtered_grievances(request)
+        fresh = GrievanceFilter({}, queryset=Grievance.objects.none(), request=request)
+        expected = fresh.form.fields["grid_zone"].queryset.order_by("park__name", "code")
+        field = grievance_filter.form.fields["grid_zone"]
+        assert str(field.queryset.query) == str(expected.query), user
+        assert _choices(field) == instance_labels(field), user

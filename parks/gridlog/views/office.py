@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from parks import access
 from parks.core.dates import PORTAL_DATE_MAX, PORTAL_DATE_MIN, local_day_start, month_start
 from parks.core.db import chinese_order
-from parks.core.filter_bar import filter_bar
+from parks.core.filter_bar import filter_bar, order_choices
 from parks.core.tallies import tallied_totals
 from parks.core.view_helpers import page_bounds, paginate, unfiltered
 from parks.gridlog import selectors
@@ -45,22 +45,23 @@ COVERAGE_WEEKS = 12
 COVERAGE_WEEKS_MAX = 52
 
 
-def _in_pinyin_order(field, name, labels):
-    field.queryset = field.queryset.order_by(chinese_order(name), "pk")
-    name_choices(field, labels)
+def _in_order(filterset, scope, name, labels, *order):
+    order_choices(filterset, name, scope, *order)
+    name_choices(filterset.form.fields[name], labels)
+
+
+def _in_pinyin_order(filterset, scope, name, column, labels):
+    _in_order(filterset, scope, name, labels, chinese_order(column), "pk")
 
 
 def filtered_activities(request, queryset, *, data):
     """ActivityFilter over `queryset` with pinyin-ordered choices; nothing on a bad value."""
     activity_filter = ActivityFilter(data, queryset=queryset, request=request)
-    fields = activity_filter.form.fields
-    _in_pinyin_order(fields["park"], "name", "name")
-    _in_pinyin_order(fields["subdistrict"], "name", "name")
-    _in_pinyin_order(fields["logged_by"], "display_name", "person")
-    fields["grid_zone"].queryset = fields["grid_zone"].queryset.order_by(
-        *selectors.COVERAGE_ZONE_ORDER
-    )
-    name_choices(fields["grid_zone"], "zone_in_park")
+    scope = access.scope_key(request.user)
+    _in_pinyin_order(activity_filter, scope, "park", "name", "name")
+    _in_pinyin_order(activity_filter, scope, "subdistrict", "name", "name")
+    _in_pinyin_order(activity_filter, scope, "logged_by", "display_name", "person")
+    _in_order(activity_filter, scope, "grid_zone", "zone_in_park", *selectors.COVERAGE_ZONE_ORDER)
     # A filter naming something unknown or hidden matches nothing rather than being ignored.
     activities = activity_filter.qs.none() if activity_filter.errors else activity_filter.qs
     return activity_filter, activities
@@ -139,16 +140,28 @@ def _tab_links(request, *, feed_query, active):
             urlencode(coverage_query),
         ),
     ]
-    return [
-        {
-            "key": key,
-            "label": label,
-            "icon": icon,
-            "url": f"{url}?{query}" if query else url,
-            "active": key == active,
-        }
+    return tuple(
+        Tab(
+            key=key,
+            label=label,
+            icon=icon,
+            url=f"{url}?{query}" if query else url,
+            active=key == active,
+        )
         for key, label, icon, url, query in tabs
-    ]
+    )
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One of the three pages' tabs: plain values, so that _header.html draws the header once
+    per process for each set of tabs ({% memo %})."""
+
+    key: str
+    label: str
+    icon: str
+    url: str
+    active: bool
 
 
 # --- The feed ---------------------------------------------------------------------------------
@@ -406,8 +419,9 @@ def coverage(request):
     zone_filter = GridZoneFilter(
         scope, queryset=access.grid_zones_visible_to(request.user), request=request
     )
-    _in_pinyin_order(zone_filter.form.fields["park"], "name", "name")
-    _in_pinyin_order(zone_filter.form.fields["subdistrict"], "name", "name")
+    seen = access.scope_key(request.user)
+    _in_pinyin_order(zone_filter, seen, "park", "name", "name")
+    _in_pinyin_order(zone_filter, seen, "subdistrict", "name", "name")
     zones = zone_filter.qs.none() if zone_filter.errors else zone_filter.qs
     result = selectors.coverage(
         zones=zones, first_week=this_week - timedelta(weeks=weeks - 1), weeks=weeks
