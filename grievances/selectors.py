@@ -460,14 +460,18 @@ def assignable_units(user: User) -> QuerySet[Organisation]:
 _UNITS = Recent(1024)
 
 
+def _active_units(user: User) -> QuerySet[Organisation]:
+    """The units a grievance may be sent to: the active ones the user sees."""
+    return access.organisations_visible_to(user).filter(is_active=True)
+
+
 def _assignable_units(user: User) -> QuerySet[Organisation]:
-    units = access.organisations_visible_to(user).filter(is_active=True)
-    return units.order_by("kind", chinese_order("name"))
+    return _active_units(user).order_by("kind", chinese_order("name"))
 
 
 def assignable_people(user: User) -> QuerySet[User]:
     """The people of those units, who may be named to handle it, by unit and name."""
-    units = access.organisations_visible_to(user).filter(is_active=True)
+    units = _active_units(user)
     return (
         User.objects.filter(is_active=True, organisation__in=units)
         .select_related("organisation")

@@ -48,8 +48,8 @@ def label_by_columns(
     )
 
 
-# (FilterSet class, field, scope) -> the field's queryset in the order its select lists it, as
-# built (order_choices).
+# (FilterSet class, field, scope, order) -> the field's queryset in the order its select lists
+# it, as built (order_choices).
 _ORDERED = Recent(256)
 
 
@@ -60,7 +60,7 @@ def order_choices(filterset, name: str, scope: Hashable, *order) -> None:
     field takes a copy of it (ModelChoiceField.queryset); ordering it again on every request cost
     about a tenth of the feed's CPU. The kept queryset is never evaluated."""
     field = filterset.form.fields[name]
-    key = (type(filterset), name, scope)
+    key = (type(filterset), name, scope, order)  # expressions hash and compare by value
     field.queryset = _ORDERED.kept(key, lambda: field.queryset.order_by(*order))
 
 

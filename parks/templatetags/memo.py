@@ -66,10 +66,13 @@ def ambient() -> tuple:
 
 
 PLAIN_TYPES = frozenset({str, SafeString, int, bool, type(None)})
-# A text longer than this (a query string as the request sent it, say) is drawn every time: the
-# kept fragments are bounded in number (LIMIT), and this bounds each one's size too, so no
-# request can fill a worker's memory with fragments of its own making.
+# A text longer than this (a query string as the request sent it, say), or a tuple of more
+# items than this (a filter's values repeated in the query string), is drawn every time: the
+# kept fragments are bounded in number (_drawn), and these bound what a request can put in a
+# key, and so in the fragment drawn from it; no request can fill a worker's memory with
+# fragments of its own making.
 LONGEST_KEPT_TEXT = 300
+LONGEST_KEPT_TUPLE = 64
 
 
 def _key(value: object) -> tuple | None:
@@ -80,6 +83,8 @@ def _key(value: object) -> tuple | None:
             return None
         return (kind, value)
     if kind is tuple:
+        if len(value) > LONGEST_KEPT_TUPLE:  # type: ignore[arg-type]
+            return None
         keys = tuple(_key(item) for item in value)  # type: ignore[attr-defined]
         return None if None in keys else (kind, keys)
     frozen = _frozen_fields(kind)

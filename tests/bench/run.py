@@ -13,6 +13,7 @@ on the way out, Ctrl-C included (--keep keeps the databases).
 """
 
 import argparse
+import html
 import json
 import os
 import platform
@@ -162,6 +163,8 @@ def check(client: Client, endpoint: Endpoint, portal: str, floor: str) -> None:
             for session in mine["mediation_sessions"]:
                 shown.append(session["notes"])
             for text in shown:
+                # As the page prints a note: escaped, its lines broken (|linebreaksbr).
+                text = html.escape(text.replace("\r\n", "\n")).replace("\n", "<br>")
                 if text and text not in page:
                     raise AssertionError(f"{endpoint.key}: the page lacks {text!r}")
         elif mine["park"]["name"] not in page:

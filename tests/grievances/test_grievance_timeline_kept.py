@@ -100,7 +100,31 @@ def test_the_timeline_prints_what_its_template_printed(grievances, language, zon
         assert shown in lived, shown
 
 
-def test_a_timeline_of_short_entries_is_kept(grievances):
+def test_a_timeline_of_short_entries_is_kept_and_copied(grievances, monkeypatch):
+    """The kept path itself: the lived grievance's entries but the long note's, drawn once, then
+    copied from the memo (no template node runs) as the template drew them."""
     lived, _quiet = grievances
-    events = [e for e in reads.events_of(lived) if len(e.note) < 300]
-    assert memo._key(tuple(detail.TimelineRow.of(event) for event in events)) is not None
+    GrievanceEvent.objects.filter(grievance=lived, note__regex=r"^x+$").delete()
+    events = reads.events_of(lived)
+    expected = Template(TIMELINE_BEFORE).render(
+        Context(
+            {
+                "events": [
+                    {"event": e, "label": detail.EVENT_LABELS.get(e.action, e.action)}
+                    for e in events
+                ]
+            }  # fmt: skip
+        )
+    )
+    timeline = tuple(detail.TimelineRow.of(event) for event in events)
+    now = Template(_timeline_now())
+    before = len(memo._drawn)
+    assert now.render(Context({"timeline": timeline})) == expected
+    assert len(memo._drawn) == before + 1
+    # Drawn again, the entries' labels would be their bare actions; the copy prints the labels.
+    monkeypatch.setattr(detail, "EVENT_LABELS", {})
+    assert now.render(Context({"timeline": timeline})) == expected
+    assert len(memo._drawn) == before + 1
+    assert expected.count("timeline-event") == 5
+    with memo.drawn_plainly():
+        assert now.render(Context({"timeline": timeline})) != expected

@@ -119,3 +119,16 @@ def test_a_long_text_is_drawn_every_time_and_never_kept():
     assert len(memo._drawn) == before
     assert template.render(Context({"a": "short"})) == "5"
     assert len(memo._drawn) == before + 1
+
+
+def test_a_long_tuple_is_drawn_every_time_and_never_kept():
+    # Found in review: a filter's values repeated in the query string (?status=…&status=…)
+    # reach the filter bar's key as one tuple; kept, a request could make it as long as it likes.
+    template = Template("{% load memo %}{% memo a=a %}{{ a|length }}{% endmemo %}")
+    long_tuple = ("x",) * (memo.LONGEST_KEPT_TUPLE + 1)
+    before = len(memo._drawn)
+    assert template.render(Context({"a": long_tuple})) == str(len(long_tuple))
+    assert template.render(Context({"a": (long_tuple,)})) == "1"
+    assert len(memo._drawn) == before
+    assert template.render(Context({"a": long_tuple[:-1]})) == str(len(long_tuple) - 1)
+    assert len(memo._drawn) == before + 1
