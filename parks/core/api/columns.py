@@ -4,9 +4,9 @@ A serializer of a list names, in `Meta.read_related`, the relations whose rows i
 few columns of: a park's name (`park.name`), a person's name (`str(handler)`: the columns
 User.__str__ reads). Joining such a relation (select_related) made Django build a model
 instance of each joined row of each page (a grievance page: 200 of them) for the sake of a
-name. A page instead fetches those columns beside the row's own, each as an annotation of the
-very join select_related made (`read_as_columns`: an inner join for a required relation, an
-outer join for one that may be empty, as select_related joins them), named
+name. A page instead fetches those columns beside the row's own, each as an annotation (`F()`,
+whose join is of the kind select_related would make: inner for a required relation, outer for
+one that may be empty; `read_as_columns` drops the select_related itself), named
 `<relation>__<column>`, and builds no instance of them:
 
 - a dotted source `park.name` reads the row's `park__name` (reading._step); where the
