@@ -86,26 +86,7 @@ def test_the_breadcrumbs_print_what_their_template_printed(park, language):
 def test_each_modal_frame_prints_what_its_template_printed(park, language):
     grievance = GrievanceFactory(park=park)
     included = '{% include "grievances/_modal_form.html" %}'
-    withdraw = {
-        "modal_id": "action-withdraw",
-        "form": ActionForm(action=Action.WITHDRAW),
-        "title": "撤回 <b>",
-        "submit": "撤回",
-        "style": "danger",
-        "action_url": f"/grievances/{grievance.pk}/act/withdraw/",
-    }
-    variants = [
-        withdraw,
-        {**withdraw, "title": gettext_lazy("Withdraw"), "submit": gettext_lazy("Withdraw")},
-        {"modal_id": "extension-modal", "form": ExtensionRequestForm(), "action_url": "/x/"},
-        {
-            "modal_id": "mediation-session-modal",
-            "form": MediationSessionForm(),
-            "title": "Record a mediation session",
-            "submit": "Save session",
-            "action_url": f"/grievances/{grievance.pk}/mediation/sessions/",
-        },
-    ]
+    variants = _modal_variants(grievance)
     printed = set()
     with translation.override(language):
         for values in variants:

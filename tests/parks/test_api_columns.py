@@ -5,8 +5,6 @@ The rows are those of tests/parks/test_fast_reading.py (grievances with and with
 handling unit and a handler; tasks with and without a park and an owner; reports of the
 district, a subdistrict and a park)."""
 
-from datetime import date
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,25 +20,17 @@ from parks.structure.models import User
 from reforms.reporting import freshness
 from reforms.reporting import selectors as report_selectors
 from reforms.reporting.api.report_serializers import ReportSerializer
-from reforms.reporting.choices import PeriodKind, ReportScope
+from reforms.reporting.choices import ReportScope
 from reforms.reporting.models import Report
 from reforms.tasks import selectors as task_selectors
 from reforms.tasks.api.serializers import TaskSerializer
-from tests.parks import test_fast_reading
+from tests.parks import test_fast_lists, test_fast_reading
 
 varied = test_fast_reading.varied
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("varied")]
 
 
-@pytest.fixture
-def subdistrict_report(subdistrict):
-    return Report.objects.create(
-        scope=ReportScope.SUBDISTRICT,
-        subdistrict=subdistrict,
-        period_kind=PeriodKind.MONTH,
-        period_start=date(2026, 4, 1),
-        period_end=date(2026, 4, 30),
-    )
+subdistrict_report = test_fast_lists.subdistrict_report
 
 
 def _lists(user):
