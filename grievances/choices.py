@@ -58,24 +58,24 @@ class Action(models.TextChoices):
     WITHDRAW = "withdraw", _("Withdraw")
 
 
-# The timeline's actions besides the steps: on the merged case, and on the case that takes it in
-# (grievances.merging).
-MERGED = "merge"
-MERGED_IN = "merged_in"
-# What the office's timeline calls each entry, on the grievance page and in the API's events:
-# the steps, and the entries that are not steps. (The worker's tracking page has its own words:
-# public_views.PUBLIC_STEPS.)
-EVENT_LABELS = {
-    **dict(Action.choices),
-    "receive": _("Received"),
-    "extension_requested": _("More time requested"),
-    "extension_approved": _("Extension approved"),
-    "extension_rejected": _("Extension rejected"),
-    "mediation_opened": _("Mediation opened"),
-    "mediation_concluded": _("Mediation concluded"),
-    MERGED: _("Merged into another case"),
-    MERGED_IN: _("Duplicates merged in"),
-}
+class TimelineEntry(models.TextChoices):
+    """The timeline's entries besides the workflow's steps (Action), as the services record them
+    and the office's timeline calls them."""
+
+    RECEIVE = "receive", _("Received")
+    EXTENSION_REQUESTED = "extension_requested", _("More time requested")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    MEDIATION_OPENED = "mediation_opened", _("Mediation opened")
+    MEDIATION_CONCLUDED = "mediation_concluded", _("Mediation concluded")
+    # On the merged case, and on the case that takes it in (grievances.merging).
+    MERGED = "merge", _("Merged into another case")
+    MERGED_IN = "merged_in", _("Duplicates merged in")
+
+
+# What the office's timeline calls each entry, on the grievance page and in the API's events.
+# (The worker's tracking page has its own words: public_views.PUBLIC_STEPS.)
+EVENT_LABELS = {**dict(Action.choices), **dict(TimelineEntry.choices)}
 
 
 OPEN_STATUSES = (

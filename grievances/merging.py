@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from grievances import handoffs, policy
-from grievances.choices import MERGED, MERGED_IN, Status
+from grievances.choices import Status, TimelineEntry
 from grievances.models import Grievance
 from grievances.workflow import _event
 from parks.history import audit
@@ -50,7 +50,7 @@ def grievance_merge(
     _event(
         duplicate,
         actor=actor,
-        action=MERGED,
+        action=TimelineEntry.MERGED,
         from_status=from_status,
         note=f"→ {survivor.tracking_code} {note}".strip(),
     )
@@ -68,7 +68,7 @@ def grievance_merge(
     _event(
         survivor,
         actor=actor,
-        action=MERGED_IN,
+        action=TimelineEntry.MERGED_IN,
         from_status=survivor.status,
         note=f"← {codes} {note}".strip(),
     )

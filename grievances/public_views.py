@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from grievances import policy, services
-from grievances.choices import Action, Status
+from grievances.choices import Action, Status, TimelineEntry
 from grievances.merging import followed_case
 from grievances.models import Grievance, GrievanceEvent, new_tracking_code
 from grievances.public_forms import (
@@ -44,7 +44,7 @@ SUBMITTED_SESSION_KEY = "grievance_submitted"
 # Timeline steps a worker sees, with the words they see; returns to the office, extensions and
 # mediation are the office's business. Only the reply carries its note.
 PUBLIC_STEPS = {
-    "receive": gettext_lazy("Received"),
+    TimelineEntry.RECEIVE: gettext_lazy("Received"),
     Action.ASSIGN: gettext_lazy("Passed to the unit that handles it"),
     Action.ACCEPT: gettext_lazy("Accepted by the handling unit"),
     Action.START: gettext_lazy("Being handled"),

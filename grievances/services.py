@@ -30,6 +30,7 @@ from grievances.choices import (
     ExtensionState,
     ReminderLevel,
     Status,
+    TimelineEntry,
 )
 from grievances.models import (
     Attachment,
@@ -131,7 +132,7 @@ def grievance_receive(
             original_name=(upload.name or "")[:200],
             size=upload.size or 0,
         )
-    _event(grievance, actor=actor, action="receive", from_status="")
+    _event(grievance, actor=actor, action=TimelineEntry.RECEIVE, from_status="")
     attached = [(upload.name or "")[:200] for upload in files]
     audit.record_save(
         actor=actor, instance=grievance, before=None, extra={"attachments": ([], attached)}
@@ -179,7 +180,7 @@ def extension_request(
     _event(
         grievance,
         actor=actor,
-        action="extension_requested",
+        action=TimelineEntry.EXTENSION_REQUESTED,
         from_status=grievance.status,
         note=f"+{days}: {reason}",
     )
@@ -214,7 +215,7 @@ def extension_decide(
     _event(
         grievance,
         actor=actor,
-        action="extension_approved" if approve else "extension_rejected",
+        action=TimelineEntry.EXTENSION_APPROVED if approve else TimelineEntry.EXTENSION_REJECTED,
         from_status=grievance.status,
         note=note,
     )
@@ -239,7 +240,9 @@ def mediation_open(
     )
     mediation.full_clean()
     mediation.save()
-    _event(grievance, actor=actor, action="mediation_opened", from_status=grievance.status)
+    _event(
+        grievance, actor=actor, action=TimelineEntry.MEDIATION_OPENED, from_status=grievance.status
+    )
     return mediation
 
 
@@ -283,7 +286,7 @@ def mediation_conclude(
     _event(
         mediation.grievance,
         actor=actor,
-        action="mediation_concluded",
+        action=TimelineEntry.MEDIATION_CONCLUDED,
         from_status=mediation.grievance.status,
         note=mediation.get_outcome_display(),
     )
