@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from grievances.api.serializers import AttachmentSerializer, GrievanceSerializer
 from grievances.models import Grievance
-from parks.core.api import reading
+from parks.core.api import reading, shared_steps
 from parks.core.api.fields import ChoiceLabelField
 from parks.core.api.reading import ReadFastSerializer
 from reforms.tasks.api.serializers import TaskSerializer
@@ -45,7 +45,7 @@ def test_shared_steps_answer_what_each_responses_own_and_drf_answer(
     for serializer_class in (GrievanceSerializer, AttachmentSerializer, TaskSerializer):
         monkeypatch.setattr(serializer_class, "_shared_plans", {}, raising=False)
     shared = _answers(request, api_as, paths)
-    monkeypatch.setattr(reading, "_shareable", lambda field: False)
+    monkeypatch.setattr(reading, "shareable", lambda field: False)
     assert shared == _answers(request, api_as, paths)
     monkeypatch.setattr(ReadFastSerializer, "read_fast", False)
     assert shared == _answers(request, api_as, paths)
@@ -71,10 +71,10 @@ def test_a_list_of_ids_is_shared_where_its_child_is():
     own = {name for name, step in shared.items() if step is None}
     assert own == {"owner_name", "warning_display"}
     ids = TaskSerializer().fields["supporting_units"]
-    assert reading._shareable(ids)
+    assert shared_steps.shareable(ids)
     # A child whose representation reads the context is not shared, nor the list of it.
     ids.child_relation.__class__ = ContextIds
-    assert not reading._shareable(ids)
+    assert not shared_steps.shareable(ids)
 
 
 class ContextIds(serializers.PrimaryKeyRelatedField):

@@ -82,6 +82,7 @@ from parks.core.api.columns import (
     read_as_columns,
     str_reader,
 )
+from parks.core.api.shared_steps import shareable
 
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
 #  column, unchanged): `column` names the row's own attribute the value is, which reads as the
@@ -338,52 +339,6 @@ def _missing_is_null(field: Field) -> bool:
     )
 
 
-# DRF's field classes whose methods that a read plan runs (bind, get_attribute,
-# use_pk_only_optimization, to_representation) read the field's own attributes and the value
-# alone, never the serializer the field is bound to nor its context. A class of the portal's
-# says so of the methods it defines itself with `context_free = True` in its own body.
-_CONTEXT_FREE_DRF = frozenset(
-    {
-        Field,
-        serializers.CharField,
-        serializers.BooleanField,
-        serializers.IntegerField,
-        serializers.BigIntegerField,  # a model's id: int(value), or str as set at __init__
-        serializers.DateTimeField,
-        serializers.DateField,
-        serializers.ChoiceField,
-        RelatedField,
-        PrimaryKeyRelatedField,
-    }
-)
-_PLAN_METHODS = ("bind", "get_attribute", "use_pk_only_optimization", "to_representation")
-
-
-def _shareable(field: Field) -> bool:
-    """Whether the field's step may serve every response of its class, language and time zone:
-    a plain field (no children, not a method field, not the whole row) each of whose methods
-    the plan runs is defined by a class known not to read the serializer (_CONTEXT_FREE_DRF,
-    or `context_free` declared beside the method). DRF's own list of a relation's ids
-    (`many=True`) reads its child and the value alone: shared where its child is."""
-    if type(field) is ManyRelatedField and (field.default is empty or not callable(field.default)):
-        return _shareable(field.child_relation)
-    if (
-        isinstance(field, serializers.BaseSerializer | ManyRelatedField)
-        or hasattr(field, "child")
-        or field.source == "*"
-        or isinstance(field, serializers.SerializerMethodField)
-        or (field.default is not empty and callable(field.default))  # may read the context
-    ):
-        return False
-    for method in _PLAN_METHODS:
-        owner = next((k for k in type(field).__mro__ if method in k.__dict__), None)
-        if owner is None:
-            continue
-        if owner not in _CONTEXT_FREE_DRF and owner.__dict__.get("context_free") is not True:
-            return False
-    return True
-
-
 def _pk_aware(represent: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A related field's own path may read the id alone (a PKOnlyObject): a missing id is null,
     as DRF writes it."""
@@ -581,8 +536,9 @@ class ReadFastSerializer(serializers.ModelSerializer):
         """[(field name, its step, or None where each response makes its own)] in the order of
         the readable fields. Made once per class, language and time zone, of fields bound to a
         serializer of the class made for the purpose: a step is shared only where nothing it
-        runs reads the serializer it is bound to (`_shareable`), so what it answers depends on
-        the value, the language and the time zone alone: the key (correct by construction)."""
+        runs reads the serializer it is bound to (`shared_steps.shareable`), so what it answers
+        depends on the value, the language and the time zone alone: the key (correct by
+        construction)."""
         plans = type(self).__dict__.get("_shared_plans")
         if plans is None:
             plans = type(self)._shared_plans = {}
@@ -591,7 +547,7 @@ class ReadFastSerializer(serializers.ModelSerializer):
         if shared is None:
             template = type(self)()
             shared = plans[key] = [
-                (field.field_name, _step(template, field) if _shareable(field) else None)
+                (field.field_name, _step(template, field) if shareable(field) else None)
                 for field in template._readable_fields
             ]
         return shared
