@@ -37,18 +37,15 @@ def _plain(form: forms.BaseForm) -> SafeString:
     return mark_safe(get_template("_form.html").render({"form": form}))  # noqa: S308 the engine's
 
 
-def drawn(form: forms.BaseForm, around: tuple | None = None) -> SafeString:
-    """`{% include "_form.html" %}` for `form`, kept per process for each set of its inputs.
-    `around`: the ambient inputs, when the caller has just read them (`ambient()`)."""
+def drawn(form: forms.BaseForm) -> SafeString:
+    """`{% include "_form.html" %}` for `form`, kept per process for each set of its inputs."""
     inputs = getattr(form, "drawing_inputs", None)
     if inputs is None or form.is_bound:
         return _plain(form)
     made = _made(form)
     if made is None:
         return _plain(form)
-    if around is None:
-        around = ambient()
-    return _drawn.kept((type(form), made, inputs(), around), lambda: _plain(form))
+    return _drawn.kept((type(form), made, inputs(), ambient()), lambda: _plain(form))
 
 
 PLAIN_TYPES = frozenset({str, int, bool, type(None), date})

@@ -336,19 +336,10 @@ class PlainBar:
 
     @property
     def selects(self) -> list[dict]:
-        # Kept options print as their marker: filled_options puts their markup in its place.
+        # Kept options are their number: the bar's template puts their markup in at a hole
+        # (kept_options).
         return [
-            dict(
-                zip(
-                    _SELECT,
-                    (
-                        *control[:3],
-                        _marker(control[3]) if type(control[3]) is int else control[3],
-                        control[4],
-                    ),
-                    strict=True,
-                )
-            )
+            {**dict(zip(_SELECT, control, strict=True)), "kept": type(control[3]) is int}
             for control in self.drawn[1]
         ]
 
@@ -421,16 +412,9 @@ def plain_bar(bar: Mapping) -> PlainBar:
     return plain
 
 
-def _marker(number: int) -> SafeString:
-    # A comment no value of the bar can print: the template escapes each one ("<" as "&lt;").
-    return mark_safe(f"<!--kept options {number}-->")  # noqa: S308 a number
-
-
-def filled_options(drawn: str, plain: PlainBar) -> SafeString:
-    """`drawn` (the bar's fragment) with each kept select's markup in place of its marker: the
-    fragment the memo keeps holds the markers alone, a few kilobytes, however many options (a
+def kept_options(plain: PlainBar, number: int) -> SafeString:
+    """The markup of a kept select's options, by the number that names it: the bar's fragment
+    holds a {% hole %} where they go, so it stays a few kilobytes however many options (a
     request naming a value or a search of its own makes a fragment of its own: the options'
     markup, tens of kilobytes, is kept once, in _KEPT)."""
-    for number, markup in plain._markups.items():  # type: ignore[attr-defined]
-        drawn = drawn.replace(_marker(number), markup)
-    return mark_safe(drawn)  # noqa: S308 the drawn fragment and the options' markup
+    return plain._markups[number]  # type: ignore[attr-defined]

@@ -16,7 +16,13 @@ its type: equal values that print differently (True and 1, a safe string and a p
 share an entry. Any other value (a model instance, whose fields may change under the same key,
 a Decimal, a list) is drawn every time, the same way, and never kept. `{% csrf_token %}`,
 `{% now %}`, a time left and anything else that changes while its named values do not must
-stay outside a memo (the inbox's rows keep their time left after theirs).
+stay outside a memo (the inbox's rows keep their time left after theirs), or in a hole:
+
+`{% hole name=value … %}…{% endhole %}` inside a memo's body is drawn on every request, in the
+page's context with its named values on top (read from the memo's values when the fragment was
+drawn, as a loop's row). The fragment is kept cut at its holes: a modal's frame around the
+request's CSRF input and its form, a filter bar around its selects' options kept on their own.
+A hole met outside a memo's drawing is drawn in place.
 """
 
 import dataclasses
@@ -122,6 +128,59 @@ def _frozen_fields(kind: type) -> tuple[attrgetter, int] | None:
     return found
 
 
+# Where a hole was, in a fragment being drawn: no escaped value can print it ("<" escapes), and
+# a fragment in which it is not found once per hole (a safe value printing it) is not kept.
+HOLE_MARK = "<memo-hole>"
+
+
+class HoleNode(Node):
+    def __init__(self, nodelist: NodeList, values: dict):
+        self.nodelist = nodelist
+        self.values = values
+
+    def render(self, context: Context) -> str:
+        values = {name: value.resolve(context) for name, value in self.values.items()}
+        # A memo drawing its fragment hands its body a context holding its list of holes and
+        # the page's context (MemoNode._render_alone); elsewhere the hole is drawn in place.
+        drawing = getattr(context, "_memo_holes", None)
+        if drawing is not None:
+            drawing.append((self, values))
+            return HOLE_MARK
+        return self.drawn_in(getattr(context, "_memo_page", context), values)
+
+    def drawn_in(self, page: Context, values: dict) -> str:
+        """This hole drawn in `page`, or its mark there when `page` is itself a fragment being
+        drawn (a memo within a memo: the outer one keeps the hole)."""
+        drawing = getattr(page, "_memo_holes", None)
+        if drawing is not None:
+            drawing.append((self, values))
+            return HOLE_MARK
+        with page.push(values):
+            return self.nodelist.render(page)
+
+
+def _filled(parts: tuple, page: Context) -> SafeString:
+    """A fragment cut at its holes — (text, (hole, values), text, …) — with each hole drawn."""
+    if len(parts) == 1:
+        return parts[0]
+    drawn = [parts[0]]
+    for at in range(1, len(parts), 2):
+        hole, values = parts[at]
+        drawn += (hole.drawn_in(page, values), parts[at + 1])
+    return mark_safe("".join(drawn))  # noqa: S308 each part drawn by the engine
+
+
+@register.tag
+def hole(parser: Parser, token: Token) -> HoleNode:
+    bits = token.split_contents()[1:]
+    values = token_kwargs(bits, parser)
+    if bits:
+        raise template.TemplateSyntaxError("hole takes only name=value arguments")
+    nodelist = parser.parse(("endhole",))
+    parser.delete_first_token()
+    return HoleNode(nodelist, values)
+
+
 class MemoNode(Node):
     # Not walked by get_nodes_by_type: `{% extends %}` looks for the blocks of the layout on
     # every page, and its memos hold most of its nodes (~0.16 ms of CPU a page). A memo holds no
@@ -133,11 +192,30 @@ class MemoNode(Node):
         self.values = values
         self.names = tuple(sorted(values))
 
-    def _render_alone(self, context: Context, values: dict) -> SafeString:
+    def _render_alone(self, context: Context, values: dict, *, cut: bool = True) -> tuple | None:
+        """The body drawn with the named values alone, cut at its holes (_filled), or None
+        when a safe value printed a hole's mark; `cut=False`: its holes drawn in place."""
         alone = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n)
         alone.template = context.template
         alone.render_context = context.render_context
-        return mark_safe(self.nodelist.render(alone))  # noqa: S308 rendered by the engine
+        alone._memo_page = context  # type: ignore[attr-defined]  where its holes are drawn
+        holes: list = []
+        alone._memo_holes = holes if cut else None  # type: ignore[attr-defined]
+        drawn = self.nodelist.render(alone)
+        if not holes:
+            return (mark_safe(drawn),)  # noqa: S308 rendered by the engine
+        texts = drawn.split(HOLE_MARK)
+        if len(texts) != len(holes) + 1:
+            return None
+        parts: list = [mark_safe(texts[0])]  # noqa: S308 rendered by the engine
+        for found, text in zip(holes, texts[1:], strict=True):
+            parts += (found, mark_safe(text))  # noqa: S308 rendered by the engine
+        return tuple(parts)
+
+    def _drawn(self, context: Context, values: dict, parts: tuple | None) -> SafeString:
+        if parts is None:
+            return _filled(self._render_alone(context, values, cut=False), context)  # type: ignore[arg-type]
+        return _filled(parts, context)
 
     def render(self, context: Context) -> SafeString:
         values = {name: self.values[name].resolve(context) for name in self.names}
@@ -146,9 +224,10 @@ class MemoNode(Node):
                 return self.nodelist.render(context)
         keys = [_key(values[name]) for name in self.names]
         if None in keys:
-            return self._render_alone(context, values)
+            return self._drawn(context, values, self._render_alone(context, values))
         key = (self, context.autoescape, context.use_l10n, ambient(), *keys)
-        return _drawn.kept(key, lambda: self._render_alone(context, values))
+        parts = _drawn.kept(key, lambda: self._render_alone(context, values))
+        return self._drawn(context, values, parts)
 
 
 @register.tag

@@ -5,7 +5,6 @@ compared with its plain drawing in test_grievance_page_kept."""
 
 import pytest
 from django.template import Context, Template, TemplateSyntaxError
-from django.template.defaulttags import CsrfTokenNode
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
@@ -13,8 +12,6 @@ from django.utils.translation import gettext_lazy
 from grievances.choices import Action
 from grievances.forms import ActionForm, ExtensionRequestForm, MediationSessionForm
 from grievances.models import Grievance
-from grievances.templatetags import grievance_forms
-from grievances.templatetags.grievance_forms import CSRF_MARK
 from grievances.views.common import _shown
 from parks.templatetags import memo
 from tests.factories import GrievanceFactory
@@ -102,11 +99,13 @@ def test_each_modal_frame_prints_what_its_template_printed(park, language):
     assert len(printed) == len(variants)
 
 
-def test_the_frames_are_kept(park):
+def test_the_frame_is_kept_whole_cut_at_its_two_holes(park):
     memo._drawn.clear()
     values = {"modal_id": "m", "form": ExtensionRequestForm(), "title": "t", "action_url": "/"}
     Template('{% include "grievances/_modal_form.html" %}').render(Context(values))
-    assert len(memo._drawn) == 3  # the frame's three parts around the CSRF input and the form
+    # One fragment: three texts around the CSRF input and the form, drawn per request.
+    (parts,) = memo._drawn.values()
+    assert len(parts) == 5
 
 
 MODAL_TAG = (
@@ -128,9 +127,9 @@ def _modal_variants(grievance):
         withdraw,
         {**withdraw, "title": gettext_lazy("Withdraw"), "submit": gettext_lazy("Withdraw")},
         {**withdraw, "title": mark_safe("<i>撤回</i>"), "style": ""},
-        # A safe value holding a mark: the frame cannot be cut, so it is drawn every time.
-        {**withdraw, "title": SafeString(grievance_forms.FORM_MARK)},
-        {**withdraw, "submit": CsrfTokenNode().render(Context({"csrf_token": CSRF_MARK}))},
+        # A safe value holding a hole's mark: the frame cannot be cut, so it is drawn every time.
+        {**withdraw, "title": SafeString(memo.HOLE_MARK)},
+        {**withdraw, "submit": SafeString(f"<b>{memo.HOLE_MARK}</b>")},
         {"modal_id": "extension-modal", "form": ExtensionRequestForm(), "action_url": "/x/"},
         {
             "modal_id": "mediation-session-modal",
@@ -146,7 +145,7 @@ def _modal_variants(grievance):
 def test_the_modal_tag_prints_what_the_include_prints(park, language):
     grievance = GrievanceFactory(park=park)
     included = '{% include "grievances/_modal_form.html" %}'
-    grievance_forms._frames.clear()
+    memo._drawn.clear()
     printed = set()
     with translation.override(language):
         for values in _modal_variants(grievance):
@@ -167,7 +166,7 @@ def test_the_modal_tag_prints_what_the_include_prints(park, language):
 
 
 def test_the_modal_frame_is_kept_whole_once_per_set_of_values(park):
-    grievance_forms._frames.clear()
+    memo._drawn.clear()
     values = {
         "modal_id": "m",
         "form": ExtensionRequestForm(),
@@ -178,9 +177,9 @@ def test_the_modal_frame_is_kept_whole_once_per_set_of_values(park):
     }
     for _kept in range(2):
         Template(MODAL_TAG).render(Context(values))
-    assert len(grievance_forms._frames) == 1
-    Template(MODAL_TAG).render(Context({**values, "title": SafeString(grievance_forms.FORM_MARK)}))
-    assert list(grievance_forms._frames.values())[-1] is None  # not cut: drawn every time
+    assert len(memo._drawn) == 1
+    Template(MODAL_TAG).render(Context({**values, "title": SafeString(memo.HOLE_MARK)}))
+    assert list(memo._drawn.values())[-1] is None  # not cut: drawn every time
 
 
 def test_the_modal_tag_names_each_value_of_the_frame():

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from parks.core import filter_bar
-from parks.core.filter_bar import PlainBar, filled_options, plain_bar
+from parks.core.filter_bar import PlainBar, kept_options, plain_bar
 from parks.templatetags import memo
 from tests.parks.test_filter_bar import list_pages
 
@@ -41,7 +41,7 @@ def test_every_list_pages_bar_is_the_bar_drawn_plainly(
                 plainly = _bar(client, url, query)
             assert _bar(client, url, query) == plainly, (name, query)
             assert _bar(client, url, query) == plainly, (name, query)  # from the memo
-            assert "<!--kept options" not in plainly
+            assert memo.HOLE_MARK not in plainly
 
 
 def test_a_number_names_one_markup_and_options_drawn_each_time_are_not_named():
@@ -77,12 +77,12 @@ def test_the_plain_bar_keys_on_the_number_and_prints_the_markup():
     plain = plain_bar(bar)
     assert isinstance(plain, PlainBar)
     assert plain.drawn[1] == (("park", "id_park", "park", 7, ()),)
-    # The fragment holds the options' marker; filled_options puts their markup in its place.
-    marker = plain.selects[0]["options"]
-    assert marker == "<!--kept options 7-->"
-    assert filled_options(f"<select>{marker}</select>", plain) == f"<select>{markup}</select>"
+    # The fragment holds a hole where the options go; kept_options gives their markup there.
+    assert plain.selects[0]["options"] == 7 and plain.selects[0]["kept"] is True
+    assert kept_options(plain, 7) is markup
     assert plain.hidden == [{"name": "group", "value": "open"}]
     assert plain.dates_alone.drawn == (None, (), (), (), ())
     # Options drawn each time are keyed as their markup: a long one is never kept by a memo.
     drawn = plain_bar({**bar, "selects": [_control("park", markup, None)]})
     assert drawn.drawn[1][0][3] is markup and drawn.selects[0]["options"] is markup
+    assert drawn.selects[0]["kept"] is False

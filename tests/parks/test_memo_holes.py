@@ -1,0 +1,72 @@
+"""`{% hole %}` inside a `{% memo %}` (parks/templatetags/memo.py): drawn on every request in the
+page's context, with the values it names read when the fragment was drawn; the rest of the
+fragment kept once per set of the memo's values."""
+
+from django.template import Context, Template
+from django.utils.safestring import SafeString
+
+from parks.templatetags import memo
+
+LOAD = "{% load memo %}"
+
+
+def _drawn_three_ways(template: Template, values: dict) -> str:
+    """Missed, then kept, then the plain path: all three the same."""
+    first = template.render(Context(values))
+    kept = template.render(Context(values))
+    with memo.drawn_plainly():
+        plain = template.render(Context(values))
+    assert first == kept == plain, values
+    return first
+
+
+def test_a_hole_is_drawn_per_request_in_the_pages_context():
+    template = Template(
+        LOAD + "{% memo a=a %}<{{ a }}|{% hole %}{{ token }}{% endhole %}>{% endmemo %}"
+    )
+    memo._drawn.clear()
+    assert _drawn_three_ways(template, {"a": "x", "token": "one"}) == "<x|one>"
+    # Kept once; the hole follows the page.
+    assert template.render(Context({"a": "x", "token": "two"})) == "<x|two>"
+    assert len(memo._drawn) == 1
+
+
+def test_a_holes_values_are_read_from_the_memos_values_when_drawn():
+    template = Template(
+        LOAD
+        + "{% memo rows=rows %}{% for row in rows %}[{{ row }}:{% hole n=row %}{{ n }}{{ token }}"
+        "{% endhole %}]{% endfor %}{% endmemo %}"
+    )
+    assert (
+        _drawn_three_ways(template, {"rows": ("a", "<b>"), "token": "t"})
+        == "[a:at][&lt;b&gt;:&lt;b&gt;t]"
+    )
+    assert (
+        template.render(Context({"rows": ("a", "<b>"), "token": "u"}))
+        == "[a:au][&lt;b&gt;:&lt;b&gt;u]"
+    )
+
+
+def test_a_hole_in_a_memo_within_a_memo_stays_a_hole():
+    template = Template(
+        LOAD + "{% memo a=a %}{{ a }}{% memo b=a %}({{ b }}{% hole %}{{ token }}{% endhole %})"
+        "{% endmemo %}{% endmemo %}"
+    )
+    assert _drawn_three_ways(template, {"a": "x", "token": "one"}) == "x(xone)"
+    assert template.render(Context({"a": "x", "token": "two"})) == "x(xtwo)"
+
+
+def test_a_fragment_whose_value_prints_the_mark_is_drawn_every_time():
+    template = Template(
+        LOAD + "{% memo a=a %}{{ a }}{% hole %}{{ token }}{% endhole %}{{ a }}{% endmemo %}"
+    )
+    memo._drawn.clear()
+    marked = SafeString(memo.HOLE_MARK)
+    expected = f"{memo.HOLE_MARK}one{memo.HOLE_MARK}"
+    assert _drawn_three_ways(template, {"a": marked, "token": "one"}) == expected
+    assert list(memo._drawn.values()) == [None]  # not cut: drawn every time
+
+
+def test_a_hole_outside_a_memo_is_drawn_in_place():
+    template = Template(LOAD + "{% hole n=a %}{{ n }}{{ b }}{% endhole %}")
+    assert template.render(Context({"a": 1, "b": 2})) == "12"
