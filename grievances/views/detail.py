@@ -38,6 +38,7 @@ from grievances.forms import (
     action_form,
 )
 from grievances.models import Attachment, ExtensionRequest
+from grievances.views import detail_cards as cards
 from grievances.views import detail_reads as reads
 from grievances.views.common import next_deadline, visible_grievance
 from grievances.views.merge import duplicates_panel
@@ -235,6 +236,7 @@ def grievance_detail(request, pk):
     offers_extension = policy.offers_extension_request(
         user, grievance, has_pending=pending is not None
     )
+    can_decide = pending is not None and policy.extension_decision_refusal(user, pending) is None
     response = render(
         request,
         "grievances/grievance_detail.html",
@@ -249,18 +251,18 @@ def grievance_detail(request, pk):
             "follow_ups": reads.follow_ups_of(grievance),
             "attachments": reads.attachments_of(grievance),
             "actions": _action_buttons(user, grievance),
-            "extensions": extensions,
-            "pending_extension": pending,
+            "extensions": cards.extension_rows(extensions, can_decide=can_decide),
+            "offers_extension": offers_extension,
             "extension_form": ExtensionRequestForm() if offers_extension else None,
-            "can_decide_extension": pending is not None
-            and policy.extension_decision_refusal(user, pending) is None,
             "mediation": mediation,
+            "mediation_card": mediation
+            and cards.mediation_card(
+                mediation, grievance, personal, settings.GRIEVANCE_MEDIATION_DAYS
+            ),
             "duplicates": duplicates_panel(user, grievance),
-            "data_views": reads.data_views_of(grievance)
-            if policy.sees_personal_data_log(user)
-            else None,
-            "today": today,
-            "mediation_days": settings.GRIEVANCE_MEDIATION_DAYS,
+            "data_views": cards.data_view_rows(
+                reads.data_views_of(grievance) if policy.sees_personal_data_log(user) else None
+            ),
         },
     )
     if personal["revealed"]:
