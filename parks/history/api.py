@@ -70,7 +70,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         model = event.record_model
         return [
             {"field": name, "label": field_label(model, name), "before": before, "after": after}
-            for name, (before, after) in event.changes.items()
+            for name, before, after in event.changed_values()
         ]
 
 

@@ -1,6 +1,7 @@
 """The audit log: who created, changed or deleted which record, when, and what changed."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -38,14 +39,30 @@ def field_label(model, name: str) -> str:
     return capfirst(field.verbose_name)
 
 
-def _choice_labels(model, name: str) -> dict:
+def _reading(model, name: str) -> tuple[str, dict]:
+    """A changed field's label (lazy: it speaks the language it is read in) and its choices'
+    labels by value as text; worked out once per model and name (a history panel reads every
+    changed field of every event on each request), but for choices given as a callable, which
+    may change and are read again each time (parks.core.choice_display keeps the same rule)."""
+    try:
+        return _READINGS[model, name]
+    except KeyError:
+        pass
     try:
         field = model._meta.get_field(name) if model is not None else None
     except FieldDoesNotExist:
-        return {}
-    if not getattr(field, "choices", None):
-        return {}
-    return {str(value): label for value, label in field.flatchoices}
+        field = None
+    choices = getattr(field, "choices", None)
+    labels = {str(value): label for value, label in field.flatchoices} if choices else {}
+    found = (field_label(model, name), labels)
+    if choices is None or isinstance(choices, list | tuple):
+        _READINGS[model, name] = found
+    return found
+
+
+# (model, field name) -> _reading's answer. Bounded by the code: the names are the fields and
+# extras (photos, industries) the services log, for the audited models.
+_READINGS: dict[tuple, tuple[str, dict]] = {}
 
 
 def _display(value, labels) -> str:
@@ -55,9 +72,32 @@ def _display(value, labels) -> str:
         return gettext("(hidden)")
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "、".join(_display(item, labels) for item in value) or "—"
     return str(labels.get(str(value), value))
+
+
+def _frozen(value):
+    """A stored value with its lists as tuples: a value `{% memo %}` can key."""
+    return tuple(_frozen(item) for item in value) if isinstance(value, list) else value
+
+
+def read_changes(model, changed) -> list[ChangeRow]:
+    """The changed fields, (name, before, after) as stored, with their labels and values as a
+    reader sees them (choices by their label, masked values as hidden), in the current
+    language; no query."""
+    rows = []
+    for name, before, after in changed:
+        label, labels = _reading(model, name)
+        rows.append(
+            ChangeRow(
+                field=name,
+                label=str(label),
+                before=_display(before, labels),
+                after=_display(after, labels),
+            )
+        )
+    return rows
 
 
 class AuditEvent(ChoiceDisplayMixin, models.Model):
@@ -134,24 +174,27 @@ class AuditEvent(ChoiceDisplayMixin, models.Model):
         return f"{self.get_action_display()} {self.object_repr}"
 
     @property
+    def shown_actor(self) -> str | None:
+        """Who the log names: the person as named now, or as written when their account is
+        gone; None for the system (the pages print "System" in their language)."""
+        if self.actor is not None:
+            return str(self.actor)
+        return self.actor_name or None
+
+    @property
     def record_model(self):
         # ContentType rows are cached by Django: no query once the event has its content_type.
         return self.content_type.model_class()
 
-    def change_rows(self) -> list[ChangeRow]:
-        """The changed fields with their labels and values as a reader sees them (choices by
-        their label, masked values as hidden); from the stored JSON alone, no query."""
-        model = self.record_model
-        rows = []
+    def changed_values(self) -> tuple[tuple[str, Any, Any], ...]:
+        """Each changed field as (name, before, after), as stored (lists as tuples): what the
+        change rows are read from, as values (parks.history.rows.HistoryRow)."""
+        values = []
         for name, pair in self.changes.items():
             before, after = pair if isinstance(pair, list) and len(pair) == 2 else (None, pair)
-            labels = _choice_labels(model, name)
-            rows.append(
-                ChangeRow(
-                    field=name,
-                    label=field_label(model, name),
-                    before=_display(before, labels),
-                    after=_display(after, labels),
-                )
-            )
-        return rows
+            values.append((name, _frozen(before), _frozen(after)))
+        return tuple(values)
+
+    def change_rows(self) -> list[ChangeRow]:
+        """The changed fields as a reader sees them (read_changes); from the stored JSON alone."""
+        return read_changes(self.record_model, self.changed_values())

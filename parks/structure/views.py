@@ -21,8 +21,8 @@ from parks import access as parks_access
 from parks.core.filter_bar import filter_bar
 from parks.core.prepared import prepared, prepared_get
 from parks.core.view_helpers import paginate, save_form
+from parks.structure import park_page, services
 from parks.structure import selectors as structure_selectors
-from parks.structure import services
 from parks.structure.choice_labels import PERSON_COLUMNS, person_name
 from parks.structure.filters import ParkFilter
 from parks.structure.forms import (
@@ -154,12 +154,10 @@ def park_detail(request, pk):
         "parks/park_detail.html",
         {
             "park": park,
-            "industries": industries,
+            # The header, facts, zones and facilities as values their memos key.
+            **park_page.shown(park, industries, facilities, organisations),
             "zone_rows": zone_rows,
             "zone_route": GRID_ZONE_ROUTE,
-            "facilities": facilities,
-            "facility_area": sum(f.area_m2 for f in facilities),
-            "organisations": organisations,
             "can_manage": access.may_manage_park(request.user, park),
             "can_print_posters": access.may_print_posters(request.user, park),
         },

@@ -1,6 +1,7 @@
 """History panels (templates/_history.html) from the audit log, for a record's page:
 `{% object_history_panel obj %}` for one record, `{% type_history_panel "app.model" %}` for a
-page that edits every record of a kind."""
+page that edits every record of a kind. The events go to the template as values
+(parks.history.rows.HistoryRow), which its `{% memo %}`s key."""
 
 from django import template
 from django.apps import apps
@@ -8,6 +9,7 @@ from django.utils.http import urlencode
 
 from parks import access
 from parks.core.row_urls import named_url
+from parks.history.rows import history_rows
 from parks.history.selectors import object_history, type_history
 
 register = template.Library()
@@ -28,8 +30,9 @@ def object_history_panel(context, instance):
     if instance is None or instance.pk is None:
         return {"history": None}
     return {
-        "history": object_history(instance),
+        "history": history_rows(object_history(instance)),
         "more_url": _audit_url(context, type(instance), object_id=instance.pk),
+        "show_record": False,
     }
 
 
@@ -37,7 +40,7 @@ def object_history_panel(context, instance):
 def type_history_panel(context, model_label):
     model = apps.get_model(model_label)
     return {
-        "history": type_history(model),
+        "history": history_rows(type_history(model)),
         "more_url": _audit_url(context, model),
         "show_record": True,
     }

@@ -2,6 +2,7 @@
 /api/v1/audit/ (office only, filtered, a fixed number of queries however many rows)."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -123,6 +124,28 @@ def test_the_api_lists_changes_with_labels_and_values(api_as, office_user, park)
             "after": "无锡华夏家居港",
         }
     ]
+
+
+def test_the_api_gives_each_value_as_logged(api_as, office_user, park):
+    """Lists, yes/no, numbers, masked and missing values as the log keeps them (read through
+    AuditEvent.changed_values, as the pages read them)."""
+    changes = {
+        "industries": [["建材"], ["建材", "家居"]],
+        "kind": ["market", "industrial_park"],
+        "designation_year": [None, 2019],
+        "wecom_webhook": [AuditEvent.MASKED, None],
+        "flag": [True, False],
+    }
+    AuditEvent.objects.create(
+        action="update",
+        content_type=ContentType.objects.get_for_model(Park),
+        object_id=park.pk,
+        object_repr=str(park),
+        changes=changes,
+    )
+    body = api_as(office_user).get("/api/v1/audit/", {"object_type": "parks.park"}).json()
+    listed = body["results"][0]["changes"]
+    assert {c["field"]: [c["before"], c["after"]] for c in listed} == changes
 
 
 @pytest.mark.parametrize("who", ["liaison", "park_manager", "member_unit_user"])
