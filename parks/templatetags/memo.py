@@ -170,15 +170,20 @@ def _filled(parts: tuple, page: Context) -> SafeString:
     return mark_safe("".join(drawn))  # noqa: S308 each part drawn by the engine
 
 
-@register.tag
-def hole(parser: Parser, token: Token) -> HoleNode:
-    bits = token.split_contents()[1:]
+def _parsed(parser: Parser, token: Token) -> tuple[NodeList, dict]:
+    """`{% name a=b … %}…{% endname %}`: the body and the named values, nothing else."""
+    name, *bits = token.split_contents()
     values = token_kwargs(bits, parser)
     if bits:
-        raise template.TemplateSyntaxError("hole takes only name=value arguments")
-    nodelist = parser.parse(("endhole",))
+        raise template.TemplateSyntaxError(f"{name} takes only name=value arguments")
+    nodelist = parser.parse((f"end{name}",))
     parser.delete_first_token()
-    return HoleNode(nodelist, values)
+    return nodelist, values
+
+
+@register.tag
+def hole(parser: Parser, token: Token) -> HoleNode:
+    return HoleNode(*_parsed(parser, token))
 
 
 class MemoNode(Node):
@@ -232,12 +237,7 @@ class MemoNode(Node):
 
 @register.tag
 def memo(parser: Parser, token: Token) -> MemoNode:
-    bits = token.split_contents()[1:]
-    values = token_kwargs(bits, parser)
-    if bits:
-        raise template.TemplateSyntaxError("memo takes only name=value arguments")
-    nodelist = parser.parse(("endmemo",))
-    parser.delete_first_token()
+    nodelist, values = _parsed(parser, token)
     if nodelist.get_nodes_by_type(BlockNode):
         # A block drawn once for its named values alone could not be overridden per page.
         raise template.TemplateSyntaxError("memo holds no {% block %}")

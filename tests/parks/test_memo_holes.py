@@ -2,7 +2,8 @@
 page's context, with the values it names read when the fragment was drawn; the rest of the
 fragment kept once per set of the memo's values."""
 
-from django.template import Context, Template
+import pytest
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils.safestring import SafeString
 
 from parks.templatetags import memo
@@ -70,3 +71,8 @@ def test_a_fragment_whose_value_prints_the_mark_is_drawn_every_time():
 def test_a_hole_outside_a_memo_is_drawn_in_place():
     template = Template(LOAD + "{% hole n=a %}{{ n }}{{ b }}{% endhole %}")
     assert template.render(Context({"a": 1, "b": 2})) == "12"
+
+
+def test_a_hole_takes_only_named_values():
+    with pytest.raises(TemplateSyntaxError, match="hole takes only name=value arguments"):
+        Template(LOAD + "{% memo %}{% hole token %}{% endhole %}{% endmemo %}")
