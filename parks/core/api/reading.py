@@ -194,6 +194,14 @@ def _representer(field: Field) -> Callable[[Any], Any]:
     return represent
 
 
+def represented_by(field: Field) -> Callable[[Any], Any]:
+    """What `field.to_representation` answers, by the plan's shorter way where it has one
+    (`_representer`): for a serializer's method writing a value as a DRF field would, with
+    one field made for the response rather than one per row. Made within the request (a
+    DateTimeField's time zone is the request's)."""
+    return _representer(field)
+
+
 def _unchanged(field: Field) -> type | None:
     """The exact type of the values `_representer(field)` answers as they are: the types its
     shorter paths for a DRF CharField, BooleanField and IntegerField keep (`str(value)`,

@@ -2,6 +2,8 @@
 and in detail, with its file links and freshness, and the request for one, whose park and
 subdistrict fields offer only what the asker may ask for (reforms.reporting.policy)."""
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 
 from django.urls import reverse
@@ -13,7 +15,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from parks.core.api.reading import ReadFastSerializer
+from parks.core.api.reading import ReadFastSerializer, represented_by
 from parks.core.dates import PORTAL_DATE_VALIDATORS
 from parks.structure.api.serializers import NamedChoiceField
 from reforms.reporting import freshness, policy, services
@@ -157,16 +159,18 @@ class ReportSerializer(ReadFastSerializer):
         )
         return detail.rsplit(_ID, 1), download.rsplit(_ID, 1)
 
+    # `report.id`, not `report.pk`: the same value (Report's primary key is `id`), read from the
+    # row without the `pk` property's two calls, four times a row.
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report):
         before, after = self._links[0]
-        return f"{before}{report.pk}{after}"
+        return f"{before}{report.id}{after}"
 
     def _download(self, report, file_format):
         if report.status != ReportStatus.DONE:
             return None
         before, after = self._links[1]
-        return f"{before}{report.pk}{after}?format={file_format}"
+        return f"{before}{report.id}{after}?format={file_format}"
 
     @extend_schema_field(
         serializers.ChoiceField(choices=list(services.BuildState.LABELS), read_only=True)
@@ -183,10 +187,16 @@ class ReportSerializer(ReadFastSerializer):
     def get_build_state_label(self, report):
         return self._build_state_labels[services.report_build_state(report)]
 
+    @cached_property
+    def _moment(self) -> Callable[[datetime], str]:
+        # A DateTimeField's representation, made once per response (the time zone does not
+        # change within it) rather than a field made for each row (reading.represented_by).
+        return represented_by(serializers.DateTimeField())
+
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_data_changed_at(self, report):
         changed = freshness.changed_since_built(report)
-        return serializers.DateTimeField().to_representation(changed) if changed else None
+        return self._moment(changed) if changed else None
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_stale(self, report):
