@@ -262,8 +262,11 @@ def _datetime_representer(field: Field, represent: Callable[[Any], Any]) -> Call
         return represent
 
     def iso(value: Any) -> Any:
-        # DRF's path for an aware datetime: into the field's zone, ISO 8601, UTC as "Z".
-        if type(value) is not datetime.datetime or value.utcoffset() is None:
+        # DRF's path for an aware datetime: into the field's zone, ISO 8601, UTC as "Z". A
+        # fixed offset (what the database's rows hold: datetime.UTC) is aware without asking.
+        if type(value) is not datetime.datetime or (
+            type(value.tzinfo) is not datetime.timezone and value.utcoffset() is None
+        ):
             return represent(value)
         text = value.astimezone(zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -573,6 +576,12 @@ class ReadFastSerializer(serializers.ModelSerializer):
                 value = row.get(column, _ABSENT)
                 if value is None or type(value) is unchanged:
                     data[name] = value  # neither is callable: what `read` answers, kept
+                    continue
+            elif read is _itself:
+                # A method field or another of source `*`: the row itself, not a call answering it.
+                value = instance
+                if represent is not None:
+                    data[name] = represent(value)
                     continue
             else:
                 value = _ABSENT
