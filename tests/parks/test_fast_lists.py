@@ -185,3 +185,26 @@ def test_the_detail_keeps_its_attachments_as_a_list_page_keeps_them(
         assert list(plain.attachments.all()) == kept
         attached += bool(kept)
     assert attached  # some grievance has attachments
+
+
+def test_a_nested_list_is_copied_only_for_a_response_showing_rows(
+    varied, api_as, office_user, monkeypatch
+):
+    """parks.core.api.nested: the detail of a grievance without attachments writes `[]` with no
+    copy of the nested serializer; one with attachments copies and binds it, as DRF does (the
+    bytes are compared with DRF's in test_fast_reading)."""
+    copied = []
+    original = reading._copy
+
+    def counted(field):
+        copied.append(type(field).__name__)
+        return original(field)
+
+    monkeypatch.setattr(reading, "_copy", counted)
+    client = api_as(office_user)
+    shown = {}
+    for grievance in varied["grievances"]:
+        copied.clear()
+        body = client.get(f"/api/v1/grievances/{grievance.pk}/").json()
+        shown[bool(body["attachments"])] = "ListSerializer" in copied
+    assert shown == {False: False, True: True}

@@ -42,7 +42,8 @@ serializer's to-many fields (a grievance's attachments, a task's supporting unit
 lists beside each row instead of in a related manager's cache: the same query, the same rows
 in the same order, but Django builds no manager and no filtered queryset per row, twice (once
 to store the rows, once to read them back) — about a millisecond a page. The plan reads such
-a field from its list where the row has one, and through the field's own path otherwise.
+a field from its list where the row has one, and through the field's own path otherwise; a
+nested serializer's copy is bound only for a response showing rows (parks.core.api.nested).
 
 A page also reads, of each relation the serializer names in `Meta.read_related`, only the
 columns it reads, as columns of the row's own query instead of as joined rows
@@ -56,6 +57,7 @@ relation as before; the tests compare the query counts and bytes with DRF's path
 import copy
 import datetime
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -82,6 +84,7 @@ from parks.core.api.columns import (
     read_as_columns,
     str_reader,
 )
+from parks.core.api.nested import bound_on_use
 from parks.core.api.shared_steps import shareable
 
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
@@ -194,12 +197,8 @@ def _representer(field: Field) -> Callable[[Any], Any]:
     return represent
 
 
-def represented_by(field: Field) -> Callable[[Any], Any]:
-    """What `field.to_representation` answers, by the plan's shorter way where it has one
-    (`_representer`): for a serializer's method writing a value as a DRF field would, with
-    one field made for the response rather than one per row. Made within the request (a
-    DateTimeField's time zone is the request's)."""
-    return _representer(field)
+# A field's to_representation by the plan's shorter way: a method's field made once per response.
+represented_by = _representer
 
 
 def _unchanged(field: Field) -> type | None:
@@ -537,11 +536,15 @@ class ReadFastSerializer(serializers.ModelSerializer):
                     # What binding a copy would make of it (_step, _representer), uncopied.
                     step = (name, _itself, getattr(self, method), None, None)
                 else:
-                    field = _copy(built[name])
-                    field.bind(field_name=name, parent=self)
-                    step = _step(self, field)
+                    bind = partial(self._bound_step, built[name], name)
+                    step = bound_on_use(built[name], name, PREFETCHED + name, bind) or bind()
             plan.append(step)
         return plan
+
+    def _bound_step(self, built: Field, name: str) -> Step:
+        field = _copy(built)
+        field.bind(field_name=name, parent=self)
+        return _step(self, field)
 
     def _shared_plan(self) -> list[tuple[str, Step | None]]:
         """[(field name, its step, or None where each response makes its own)] in the order of
