@@ -6,9 +6,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
 
-from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
@@ -17,6 +16,7 @@ from rest_framework import serializers
 
 from parks.core.api.reading import ReadFastSerializer, represented_by
 from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.row_urls import pk_url_parts
 from parks.structure.api.serializers import NamedChoiceField
 from reforms.reporting import freshness, policy, services
 from reforms.reporting.api.report_schema import ReportSnapshotSerializer
@@ -31,8 +31,8 @@ def _absolute(request, url):
     return request.build_absolute_uri(url) if request else url
 
 
-# Stands for a report's id in a link reversed once for a whole list (ReportSerializer._links).
-_ID = "2147483647"
+# {language: {build state: its label}} (ReportSerializer._build_state_labels).
+_BUILD_STATE_LABELS: dict[str | None, dict[str, str]] = {}
 # The status as the rows hold it: an enum member is read several times slower than a module's
 # constant, and each row asks it three times (its file links).
 _DONE = ReportStatus.DONE.value
@@ -152,15 +152,17 @@ class ReportSerializer(ReadFastSerializer):
         }
 
     @cached_property
-    def _links(self) -> tuple[list[str], list[str]]:
-        """The detail and download links around the id, reversed and made absolute once for
-        the whole list rather than four times a row."""
+    def _links(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The detail and download links around the id, reversed once per process
+        (parks.core.row_urls) and made absolute once for the whole list rather than four
+        times a row. The part before the id is an absolute path: made absolute alone, it is
+        the start of the whole address made absolute."""
         request = self.context.get("request")
         detail, download = (
-            _absolute(request, reverse(name, args=[_ID]))
-            for name in ("report-detail", "report-download")
+            (_absolute(request, head), tail)
+            for head, tail in map(pk_url_parts, ("report-detail", "report-download"))
         )
-        return detail.rsplit(_ID, 1), download.rsplit(_ID, 1)
+        return detail, download
 
     # `report.id`, not `report.pk`: the same value (Report's primary key is `id`), read from the
     # row without the `pk` property's two calls, four times a row.
@@ -183,8 +185,14 @@ class ReportSerializer(ReadFastSerializer):
 
     @cached_property
     def _build_state_labels(self) -> dict[str, str]:
-        # Translated once per response (the language does not change within it), not per row.
-        return {state: str(label) for state, label in services.BuildState.LABELS.items()}
+        # Translated once per language and process (the labels are the code's own), not per row.
+        language = get_language()
+        labels = _BUILD_STATE_LABELS.get(language)
+        if labels is None:
+            labels = _BUILD_STATE_LABELS[language] = {
+                state: str(label) for state, label in services.BuildState.LABELS.items()
+            }
+        return labels
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_build_state_label(self, report):
