@@ -94,7 +94,14 @@ class FailOpenRedisCache(RedisCache):
         return script(keys=[self.make_and_validate_key(key)], args=args, client=self._redis(key))
 
     def _redis(self, key):
-        return self._cache.get_client(key, write=True)
+        # One client, made on first use: Django's get_client makes a new redis-py client for every
+        # operation, and the throttles run one on every API request (~20 % of its cost). A client
+        # holds no connection of its own (its pool does), and every write goes to the one pool
+        # (Django's write pool is the first server's, whatever the key).
+        client = self.__dict__.get("_writer")
+        if client is None:
+            client = self._writer = self._cache.get_client(key, write=True)
+        return client
 
     # A Lua script over one key of this cache (`script`: redis-py's Script), in one round trip;
     # None while Redis cannot be reached.

@@ -23,6 +23,13 @@ _SPLIT: dict[tuple, tuple[str, str]] = {}
 
 def pk_url(viewname: str, pk: int) -> str:
     """`reverse(viewname, args=[pk])` for a route whose one argument is an `<int:…>` id."""
+    head, tail = pk_url_parts(viewname)
+    return f"{head}{int(pk)}{tail}"
+
+
+def pk_url_parts(viewname: str) -> tuple[str, str]:
+    """(the address before the id, after it) of `pk_url(viewname, …)`: for a caller making
+    the address absolute once for many rows (the report list's links)."""
     key = (viewname, get_urlconf(), get_script_prefix(), get_language())
     split = _SPLIT.get(key)
     if split is None:
@@ -33,7 +40,7 @@ def pk_url(viewname: str, pk: int) -> str:
         if f"{head}{_CHECK}{tail}" != reverse(viewname, args=[_CHECK]):
             raise ValueError(f"{viewname} does not take its id as written")
         split = _SPLIT[key] = (head, tail)
-    return f"{split[0]}{int(pk)}{split[1]}"
+    return split
 
 
 # (name, urlconf, script prefix, language) -> the address

@@ -44,8 +44,12 @@ def loader_for(timezone: Any) -> type:
             self.parse = C_LOADER(oid, context).load
 
         def load(self, data: Any) -> Any:
-            # BaseTzLoader.load: psycopg's value, its tzinfo replaced by the time zone's.
-            return self.parse(data).replace(tzinfo=self.timezone)
+            # BaseTzLoader.load: psycopg's value, its tzinfo replaced by the time zone's. A value
+            # holding that very tzinfo already (psycopg's for a UTC session is datetime.UTC, as
+            # Django's connection's is) is what the replacement would answer, without the copy.
+            value = self.parse(data)
+            zone = self.timezone
+            return value if value.tzinfo is zone else value.replace(tzinfo=zone)
 
     Loader.timezone = timezone
     return Loader

@@ -10,6 +10,7 @@ import time_machine
 from django.db import connection
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse, set_script_prefix
 
 from grievances.api.serializers import GrievanceEventSerializer, GrievanceSerializer
 from grievances.api.views.grievances import _one_shown
@@ -185,3 +186,52 @@ def test_the_detail_keeps_its_attachments_as_a_list_page_keeps_them(
         assert list(plain.attachments.all()) == kept
         attached += bool(kept)
     assert attached  # some grievance has attachments
+
+
+def test_a_nested_list_is_copied_only_for_a_response_showing_rows(
+    varied, api_as, office_user, monkeypatch
+):
+    """parks.core.api.nested: the detail of a grievance without attachments writes `[]` with no
+    copy of the nested serializer; one with attachments copies and binds it, as DRF does (the
+    bytes are compared with DRF's in test_fast_reading)."""
+    copied = []
+    original = reading._copy
+
+    def counted(field):
+        copied.append(type(field).__name__)
+        return original(field)
+
+    monkeypatch.setattr(reading, "_copy", counted)
+    client = api_as(office_user)
+    shown = {}
+    for grievance in varied["grievances"]:
+        copied.clear()
+        body = client.get(f"/api/v1/grievances/{grievance.pk}/").json()
+        shown[bool(body["attachments"])] = "ListSerializer" in copied
+    assert shown == {False: False, True: True}
+
+
+@pytest.mark.parametrize("prefix", ["/", "/portal/"])
+def test_the_report_lists_links_are_reverses_made_absolute(api_as, office_user, prefix):
+    """ReportSerializer._links makes the address before the id absolute once a list
+    (parks.core.row_urls.pk_url_parts): the same as each row's address reversed and made
+    absolute."""
+    set_script_prefix(prefix)
+    try:
+        response = api_as(office_user).get("/api/v1/reports/")
+        rows = response.json()["results"]
+        expected = {
+            row["id"]: [
+                response.wsgi_request.build_absolute_uri(reverse(name, args=[row["id"]]))
+                for name in ("report-detail", "report-download")
+            ]
+            for row in rows
+        }
+    finally:
+        set_script_prefix("/")
+    assert rows and all(row["url"].startswith(f"http://testserver{prefix}api/") for row in rows)
+    for row in rows:
+        detail, download = expected[row["id"]]
+        assert row["url"] == detail
+        assert row["xlsx_url"] in (None, f"{download}?format=xlsx")
+    assert any(row["xlsx_url"] for row in rows)  # a done report's links compared too

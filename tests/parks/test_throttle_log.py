@@ -77,3 +77,14 @@ def test_with_redis_down_the_redis_log_lets_requests_through(redis_down, office_
     assert _answers(throttling.UserRateThrottle, office_user, "1/minute") == [(True, None)] * len(
         MOMENTS
     )
+
+
+def test_the_script_runs_on_one_client_of_the_write_pool(live_redis, office_user):  # noqa: F811
+    """The cache makes its redis-py client once (parks.core.cache._redis), not per request:
+    the client Django's get_client would make, on the same pool."""
+    cache = caches["default"]
+    _answers(throttling.UserRateThrottle, office_user, "3/minute")
+    client = cache._redis("any key")
+    _answers(throttling.UserRateThrottle, office_user, "3/minute")
+    assert cache._redis("another key") is client
+    assert client.connection_pool is cache._cache.get_client(write=True).connection_pool

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
 
 from reforms.ledgers import services as reform_services
 from reforms.ledgers.models import CarePayment
+from reforms.reporting import freshness
 from reforms.reporting.choices import ReportStatus
 from reforms.reporting.models import Report
 from tests.reforms import report_pages_helpers as shared
@@ -73,6 +76,21 @@ def test_the_api_says_when_a_reports_data_changed_after_it_was_built(
     assert body["as_of"] == fresh["as_of"]
     listed = {row["id"]: row["stale"] for row in client.get(API).json()["results"]}
     assert listed == {reports["park"].pk: True, reports["other_park"].pk: False}
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC", "America/St_Johns"])
+def test_the_list_writes_data_changed_at_as_a_drf_datetime_field_writes_it(
+    api_as, office_user, reports, change_park, zone
+):
+    """The serializer writes it by one representation per response
+    (report_serializers._moment), not a DRF field made for each row: the same text."""
+    change_park()
+    with timezone.override(zone):
+        rows = api_as(office_user).get(API).json()["results"]
+        changed = freshness.changed_since_built(Report.objects.get(pk=reports["park"].pk))
+        expected = serializers.DateTimeField().to_representation(changed)
+    [row] = [row for row in rows if row["id"] == reports["park"].pk]
+    assert row["data_changed_at"] == expected
 
 
 def test_a_client_holding_the_up_to_date_answer_gets_the_out_of_date_one(

@@ -35,6 +35,9 @@ ROW_PAGES = (
     "reforms:order_detail",
     "grievances:qr_poster",
     "reforms:park_roadmap",
+    # The API report list's links (reforms.reporting.api.report_serializers._links).
+    "report-detail",
+    "report-download",
 )
 
 

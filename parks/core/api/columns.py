@@ -163,7 +163,7 @@ def property_reader(
     stand_ins = {
         relation: _stand_in(model, relation, columns) for relation, columns in reads.items()
     }
-    firsts = [keys[0] for _attname, keys, _stand_in in stand_ins.values()]
+    firsts = frozenset(keys[0] for _attname, keys, _stand_in in stand_ins.values())
 
     def related(attname: str, keys: list[str], stand_in: type) -> property:
         def get(through: Any) -> Any:
@@ -184,7 +184,7 @@ def property_reader(
     def read_property(row: Any) -> Any:
         found = row.__dict__
         try:
-            if all(first in found for first in firsts):
+            if found.keys() >= firsts:
                 row_of_columns = through.__new__(through)
                 row_of_columns.__dict__ = found
                 value = getattr(row_of_columns, name)

@@ -42,7 +42,8 @@ serializer's to-many fields (a grievance's attachments, a task's supporting unit
 lists beside each row instead of in a related manager's cache: the same query, the same rows
 in the same order, but Django builds no manager and no filtered queryset per row, twice (once
 to store the rows, once to read them back) — about a millisecond a page. The plan reads such
-a field from its list where the row has one, and through the field's own path otherwise.
+a field from its list where the row has one, and through the field's own path otherwise; a
+nested serializer's copy is bound only for a response showing rows (parks.core.api.nested).
 
 A page also reads, of each relation the serializer names in `Meta.read_related`, only the
 columns it reads, as columns of the row's own query instead of as joined rows
@@ -56,6 +57,7 @@ relation as before; the tests compare the query counts and bytes with DRF's path
 import copy
 import datetime
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, ClassVar
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
@@ -82,6 +84,7 @@ from parks.core.api.columns import (
     read_as_columns,
     str_reader,
 )
+from parks.core.api.nested import bound_on_use
 from parks.core.api.shared_steps import shareable
 
 # (field name, read(row) -> value, represent(value) -> JSON value or None to keep the value,
@@ -194,6 +197,10 @@ def _representer(field: Field) -> Callable[[Any], Any]:
     return represent
 
 
+# A field's to_representation by the plan's shorter way: a method's field made once per response.
+represented_by = _representer
+
+
 def _unchanged(field: Field) -> type | None:
     """The exact type of the values `_representer(field)` answers as they are: the types its
     shorter paths for a DRF CharField, BooleanField and IntegerField keep (`str(value)`,
@@ -254,8 +261,11 @@ def _datetime_representer(field: Field, represent: Callable[[Any], Any]) -> Call
         return represent
 
     def iso(value: Any) -> Any:
-        # DRF's path for an aware datetime: into the field's zone, ISO 8601, UTC as "Z".
-        if type(value) is not datetime.datetime or value.utcoffset() is None:
+        # DRF's path for an aware datetime: into the field's zone, ISO 8601, UTC as "Z". A
+        # fixed offset (what the database's rows hold: datetime.UTC) is aware without asking.
+        if type(value) is not datetime.datetime or (
+            type(value.tzinfo) is not datetime.timezone and value.utcoffset() is None
+        ):
             return represent(value)
         text = value.astimezone(zone).isoformat()
         return text[:-6] + "Z" if text.endswith("+00:00") else text
@@ -526,11 +536,15 @@ class ReadFastSerializer(serializers.ModelSerializer):
                     # What binding a copy would make of it (_step, _representer), uncopied.
                     step = (name, _itself, getattr(self, method), None, None)
                 else:
-                    field = _copy(built[name])
-                    field.bind(field_name=name, parent=self)
-                    step = _step(self, field)
+                    bind = partial(self._bound_step, built[name], name)
+                    step = bound_on_use(built[name], name, PREFETCHED + name, bind) or bind()
             plan.append(step)
         return plan
+
+    def _bound_step(self, built: Field, name: str) -> Step:
+        field = _copy(built)
+        field.bind(field_name=name, parent=self)
+        return _step(self, field)
 
     def _shared_plan(self) -> list[tuple[str, Step | None]]:
         """[(field name, its step, or None where each response makes its own)] in the order of
@@ -565,6 +579,12 @@ class ReadFastSerializer(serializers.ModelSerializer):
                 value = row.get(column, _ABSENT)
                 if value is None or type(value) is unchanged:
                     data[name] = value  # neither is callable: what `read` answers, kept
+                    continue
+            elif read is _itself:
+                # A method field or another of source `*`: the row itself, not a call answering it.
+                value = instance
+                if represent is not None:
+                    data[name] = represent(value)
                     continue
             else:
                 value = _ABSENT

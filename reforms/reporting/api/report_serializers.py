@@ -2,19 +2,21 @@
 and in detail, with its file links and freshness, and the request for one, whose park and
 subdistrict fields offer only what the asker may ask for (reforms.reporting.policy)."""
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 
-from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers
 
-from parks.core.api.reading import ReadFastSerializer
+from parks.core.api.reading import ReadFastSerializer, represented_by
 from parks.core.dates import PORTAL_DATE_VALIDATORS
+from parks.core.row_urls import pk_url_parts
 from parks.structure.api.serializers import NamedChoiceField
 from reforms.reporting import freshness, policy, services
 from reforms.reporting.api.report_schema import ReportSnapshotSerializer
@@ -29,8 +31,11 @@ def _absolute(request, url):
     return request.build_absolute_uri(url) if request else url
 
 
-# Stands for a report's id in a link reversed once for a whole list (ReportSerializer._links).
-_ID = "2147483647"
+# {language: {build state: its label}} (ReportSerializer._build_state_labels).
+_BUILD_STATE_LABELS: dict[str | None, dict[str, str]] = {}
+# The status as the rows hold it: an enum member is read several times slower than a module's
+# constant, and each row asks it three times (its file links).
+_DONE = ReportStatus.DONE.value
 
 
 class ReportSerializer(ReadFastSerializer):
@@ -147,26 +152,30 @@ class ReportSerializer(ReadFastSerializer):
         }
 
     @cached_property
-    def _links(self) -> tuple[list[str], list[str]]:
-        """The detail and download links around the id, reversed and made absolute once for
-        the whole list rather than four times a row."""
+    def _links(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The detail and download links around the id, reversed once per process
+        (parks.core.row_urls) and made absolute once for the whole list rather than four
+        times a row. The part before the id is an absolute path: made absolute alone, it is
+        the start of the whole address made absolute."""
         request = self.context.get("request")
         detail, download = (
-            _absolute(request, reverse(name, args=[_ID]))
-            for name in ("report-detail", "report-download")
+            (_absolute(request, head), tail)
+            for head, tail in map(pk_url_parts, ("report-detail", "report-download"))
         )
-        return detail.rsplit(_ID, 1), download.rsplit(_ID, 1)
+        return detail, download
 
+    # `report.id`, not `report.pk`: the same value (Report's primary key is `id`), read from the
+    # row without the `pk` property's two calls, four times a row.
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, report):
         before, after = self._links[0]
-        return f"{before}{report.pk}{after}"
+        return f"{before}{report.id}{after}"
 
     def _download(self, report, file_format):
-        if report.status != ReportStatus.DONE:
+        if report.status != _DONE:
             return None
         before, after = self._links[1]
-        return f"{before}{report.pk}{after}?format={file_format}"
+        return f"{before}{report.id}{after}?format={file_format}"
 
     @extend_schema_field(
         serializers.ChoiceField(choices=list(services.BuildState.LABELS), read_only=True)
@@ -176,17 +185,29 @@ class ReportSerializer(ReadFastSerializer):
 
     @cached_property
     def _build_state_labels(self) -> dict[str, str]:
-        # Translated once per response (the language does not change within it), not per row.
-        return {state: str(label) for state, label in services.BuildState.LABELS.items()}
+        # Translated once per language and process (the labels are the code's own), not per row.
+        language = get_language()
+        labels = _BUILD_STATE_LABELS.get(language)
+        if labels is None:
+            labels = _BUILD_STATE_LABELS[language] = {
+                state: str(label) for state, label in services.BuildState.LABELS.items()
+            }
+        return labels
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_build_state_label(self, report):
         return self._build_state_labels[services.report_build_state(report)]
 
+    @cached_property
+    def _moment(self) -> Callable[[datetime], str]:
+        # A DateTimeField's representation, made once per response (the time zone does not
+        # change within it) rather than a field made for each row (reading.represented_by).
+        return represented_by(serializers.DateTimeField())
+
     @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
     def get_data_changed_at(self, report):
         changed = freshness.changed_since_built(report)
-        return serializers.DateTimeField().to_representation(changed) if changed else None
+        return self._moment(changed) if changed else None
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_stale(self, report):

@@ -235,15 +235,16 @@ class ReportViewSet(PlannedListMixin, ReadOnlyViewSet):
         if self.action in ("list", "retrieve"):
             # Whether each report is out of date, in the same query (reporting.freshness).
             reports = freshness.with_data_changed_at(reports)
-        if self.action == "list":
-            # What a list row never shows (its files' paths, who asked, the build's bookkeeping)
-            # is not read: ~0.1 ms of a page's 50 rows.
-            reports = reports.defer(*LIST_UNREAD)
         # The snapshot is large (a row per park): read it only where it is sent.
         needs_snapshot = self.action == "retrieve" or (
             self.action == "download" and self.request.query_params.get("format") == "json"
         )
-        return reports if needs_snapshot else reports.defer("snapshot")
+        unread = () if needs_snapshot else ("snapshot",)
+        if self.action == "list":
+            # What a list row never shows (its files' paths, who asked, the build's bookkeeping)
+            # is not read: ~0.1 ms of a page's 50 rows. One defer(), one copy of the queryset.
+            unread = (*LIST_UNREAD, *unread)
+        return reports.defer(*unread) if unread else reports
 
     def get_serializer_class(self):
         return ReportSerializer if self.action == "list" else ReportDetailSerializer
