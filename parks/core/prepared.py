@@ -248,6 +248,8 @@ class _ReadInstances(ModelIterable):
             yield from super().__iter__()
             return
         reading, rows = _rows(query, using)
+        if not rows:  # most of a page's reads find nothing: no builders made for them
+            return
         start, end = reading.start, reading.end
         # Each row and each joined row built as Django builds it, faster (parks.core.built).
         build = row_builder(reading.model, using, reading.init_list)
