@@ -50,8 +50,14 @@ def _in_order(filterset, scope, name, labels, *order):
     name_choices(filterset.form.fields[name], labels)
 
 
+# A select's pinyin order by column, built once: order_choices keys on the order, and an
+# expression hashes by its identity, worked out once per expression (building the order and its
+# identity afresh on every request cost ~0.1 ms of the feed).
+_PINYIN_ORDERS = {column: (chinese_order(column), "pk") for column in ("name", "display_name")}
+
+
 def _in_pinyin_order(filterset, scope, name, column, labels):
-    _in_order(filterset, scope, name, labels, chinese_order(column), "pk")
+    _in_order(filterset, scope, name, labels, *_PINYIN_ORDERS[column])
 
 
 def filtered_activities(request, queryset, *, data):
