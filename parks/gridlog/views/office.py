@@ -193,6 +193,7 @@ def activity_feed(request):
         (access.scope_key(request.user), page_bounds(page)) if unfiltered(activity_filter) else None
     )
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
+    entries = totals["entries"] or 0
     return render(
         request,
         "parks/activity_office/feed.html",
@@ -205,8 +206,10 @@ def activity_feed(request):
             "feed_query": feed_query,
             "page": page,
             "rows": feed_rows(page.object_list, compiled_for=compiled_for),
-            "entries": totals["entries"] or 0,
+            "entries": entries,
             "participants": totals["participants"] or 0,
+            # The filtered entries as a workbook: a plain value, for the summary's {% memo %}.
+            "exported": bool(entries) and not activity_filter.errors,
         },
     )
 
