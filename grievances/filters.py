@@ -17,8 +17,8 @@ from grievances.models import Grievance, SurveyCampaign
 from grievances.selectors import with_deadline_flags
 from parks import access
 from parks.access import grid_zones_visible_to, organisations_visible_to, parks_visible_to
+from parks.access.lists import ScopedFieldsFilterSet
 from parks.core.dates import day_range
-from parks.core.filtersets import OwnFieldsFilterSet
 
 # The values of selectors.with_deadline_flags' `deadline_flag` annotation.
 DEADLINE_FLAGS = [
@@ -43,7 +43,7 @@ class LocalDayFilter(django_filters.DateFilter):
         return qs.filter(**{f"{self.field_name}__lt": after})
 
 
-class GrievanceFilter(OwnFieldsFilterSet):
+class GrievanceFilter(ScopedFieldsFilterSet):
     """The inbox's filters. `flag` uses the SQL annotation of selectors.with_deadline_flags,
     added here when the queryset does not carry it yet."""
 

@@ -8,6 +8,8 @@ links and reloads the same way the API filters; the empty choice is drawn by the
 A select naming rows (a zone among the district's hundreds, a person among its liaisons) reads
 its labels from columns when the field was given them (`label_by_columns`): one query for plain
 values, no model instance per option — the inbox and the feed draw about a thousand options.
+With `compiled_for`, the selects naming rows of the district's small tables are read together in
+one query that brings their rows back only after one of those tables changed (parks.core.watched).
 """
 
 import html
@@ -22,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from parks.core.prepared import prepared
 from parks.core.recent import Recent
+from parks.core.watched import kept_rows
 
 
 def _chosen(data, name) -> list[str]:
@@ -68,25 +71,34 @@ def _choices(field, name: str = "", compiled_for: Hashable = None) -> list[tuple
     return _choices_keyed(field, name, compiled_for)[0]
 
 
-def _choices_keyed(field, name: str, compiled_for: Hashable) -> tuple[list, "_Known | None"]:
-    """The select's choices without the empty one, and their options' key when it is known
-    already (_labelled)."""
+def _by_columns(field) -> tuple | None:
+    """The field's (columns, label) when its select reads its labels from columns."""
     columns = getattr(field, "label_columns", None)
-    if (
-        columns is not None
-        and field.to_field_name is None
-        and not getattr(field, "null_label", None)
-    ):
+    if columns is None or field.to_field_name is not None or getattr(field, "null_label", None):
+        return None
+    return columns
+
+
+def _column_rows(field):
+    return field.queryset.values_list("pk", *field.label_columns[0])
+
+
+def _choices_keyed(
+    field, name: str, compiled_for: Hashable, rows=None
+) -> tuple[list, "_Known | None"]:
+    """The select's choices without the empty one, and their options' key when it is known
+    already (_labelled). `rows`: the select's rows as read already (parks.core.watched)."""
+    columns = _by_columns(field)
+    if columns is not None:
         names, label = columns
-
-        def build():
-            return field.queryset.values_list("pk", *names)
-
-        rows = (
-            build()
-            if compiled_for is None
-            else prepared(("filter_bar", compiled_for, name, names), build)
-        )
+        if rows is None:
+            rows = (
+                _column_rows(field)
+                if compiled_for is None
+                else prepared(
+                    ("filter_bar", compiled_for, name, names), lambda: _column_rows(field)
+                )
+            )
         if _exact_columns(field.queryset.model, names):
             choices, key = _labelled(label, tuple(rows))
             return list(choices), key
@@ -220,11 +232,12 @@ def _kept_options(key, choices, selected) -> tuple[str, int]:
     return _KEPT.kept(key, lambda: (_drawn_options(choices, selected), next(_NUMBERS)))
 
 
-def _select(bound, data, *, label=None, choices=None, compiled_for=None) -> dict:
-    """One select: its choices without the empty one (one query for those naming rows)."""
+def _select(bound, data, *, label=None, choices=None, compiled_for=None, rows=None) -> dict:
+    """One select: its choices without the empty one (one query for those naming rows, unless
+    `rows` were read already)."""
     key = None
     if choices is None:
-        choices, key = _choices_keyed(bound.field, bound.name, compiled_for)
+        choices, key = _choices_keyed(bound.field, bound.name, compiled_for, rows)
     selected = _chosen(data, bound.name)
     options, number = _numbered_options(choices, set(selected), key)
     return {
@@ -275,7 +288,8 @@ def filter_bar(
     `compiled_for`: a key holding everything the selects' querysets depend on (the page, and
     access.scope_key of the user for querysets of what the user sees). With it, each select
     naming rows by their columns reads them by a query compiled once per key and field
-    (parks.core.prepared); the caller vouches that nothing outside the key shapes them."""
+    (parks.core.prepared), or, for rows of the small tables parks.core.watched keeps, one query
+    for all of them; the caller vouches that nothing outside the key shapes them."""
     form = getattr(source, "form", source)
     data = form.data
     labels = labels or {}
@@ -283,8 +297,10 @@ def filter_bar(
     fields = form.fields
     if selects is None:
         selects = [name for name, field in fields.items() if name != search and _is_select(field)]
+    selects = list(selects)
     if dates is None:
         dates = [name for name, field in fields.items() if isinstance(field, forms.DateField)]
+    rows = {} if compiled_for is None else _kept_rows(fields, selects, choices, compiled_for)
     return {
         "search": _input(form[search], data) if search else None,
         "selects": [
@@ -294,6 +310,7 @@ def filter_bar(
                 label=labels.get(name),
                 choices=choices.get(name),
                 compiled_for=compiled_for,
+                rows=rows.get(name),
             )
             for name in selects
         ],
@@ -307,6 +324,22 @@ def filter_bar(
         ],
         "non_field_errors": form.non_field_errors(),
     }
+
+
+def _kept_rows(fields, selects, choices, compiled_for: Hashable) -> dict[str, tuple]:
+    """The rows of the selects naming rows of the district's small tables by exact columns,
+    read in one query and kept while those tables are unchanged (parks.core.watched)."""
+    names = []
+    for name in selects:
+        field = fields[name]
+        columns = None if name in choices else _by_columns(field)
+        if columns is not None and _exact_columns(field.queryset.model, columns[0]):
+            names.append(name)
+    return kept_rows(
+        ("filter_bar", compiled_for),
+        names,
+        lambda: {name: _column_rows(fields[name]) for name in names},
+    )
 
 
 # --- The bar as plain values, for its {% memo %} ----------------------------------------------

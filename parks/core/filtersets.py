@@ -14,12 +14,23 @@ were about half of building the filter form. Here:
 - the first form of a FilterSet takes its fields uncopied; any later form of the same FilterSet
   (django-filter builds one, but a caller may ask for another) copies them as Django does, so
   no two forms share a field.
+
+Building the fields themselves (a Field, its widget and its queryset per filter, and a form
+class) was still ~0.4 ms of the inbox and of the feed. A FilterSet whose fields depend on
+nothing of the request but a key (`fields_key`: the user's scope, for selects of what the user
+sees) builds its form class once per key; each form takes its own copy of each field as far as
+a request changes one (the field, its widget, and its queryset as Django's own copy takes it),
+the rest (labels, choices, validators, messages: never changed in place) shared.
 """
 
 import copy
+from collections.abc import Hashable
 
 import django_filters
+from django import forms
 from django_filters.filters import FilterMethod
+
+from parks.core.recent import Recent
 
 
 def _copied(filter_):
@@ -53,6 +64,29 @@ class _OwnFields(dict):
         return dict(self)
 
 
+def _field_copy(field: forms.Field) -> forms.Field:
+    """`field` for one form: what a request changes (the field's attributes, its widget's: a
+    select's queryset sets the widget's choices) its own; a queryset as Field.__deepcopy__
+    leaves it (`.all()`: no rows cached on the kept field's)."""
+    made = copy.copy(field)
+    made.widget = copy.copy(field.widget)
+    if isinstance(field, forms.ModelChoiceField) and field.queryset is not None:
+        made.queryset = field.queryset  # the setter takes `.all()` of it
+    return made
+
+
+class _CopiedFields(dict):
+    """A kept form class's fields, copied for each form by `_field_copy` (Form.__init__
+    deep-copies base_fields)."""
+
+    def __deepcopy__(self, memo):
+        return {name: _field_copy(field) for name, field in self.items()}
+
+
+# (FilterSet class, fields_key) -> its form class, its fields as the first FilterSet built them.
+_FORM_CLASSES = Recent(256)
+
+
 class OwnFieldsFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         self.base_filters = _Filters(type(self).base_filters)
@@ -61,9 +95,27 @@ class OwnFieldsFilterSet(django_filters.FilterSet):
         finally:
             del self.base_filters
 
-    def get_form_class(self):
+    def fields_key(self) -> Hashable | None:
+        """A key holding everything this FilterSet's fields depend on, or None (built for each
+        FilterSet): a subclass whose fields read nothing of the request but its user's scope
+        returns access.scope_key of the user."""
+        return None
+
+    def _built_form_class(self):
         form_class = super().get_form_class()
         if not getattr(self, "_fields_handed", False):
             self._fields_handed = True
             form_class.base_fields = _OwnFields(form_class.base_fields)
         return form_class
+
+    def get_form_class(self):
+        key = self.fields_key()
+        if key is None:
+            return self._built_form_class()
+
+        def made():
+            form_class = super(OwnFieldsFilterSet, self).get_form_class()
+            form_class.base_fields = _CopiedFields(form_class.base_fields)
+            return form_class
+
+        return _FORM_CLASSES.kept((type(self), key), made)

@@ -9,8 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from parks import access
 from parks.access import grid_zones_visible_to, loggers_visible_to
+from parks.access.lists import ScopedFieldsFilterSet
 from parks.core.dates import PORTAL_DATE_VALIDATORS, local_day_start
-from parks.core.filtersets import OwnFieldsFilterSet
 from parks.core.recent import Recent
 from parks.gridlog.choices import ActivityKind
 from parks.gridlog.models import Activity
@@ -43,7 +43,7 @@ def _visible_loggers(request):
     return _LOGGERS.kept(access.scope_key(user), lambda: loggers_visible_to(user)).all()
 
 
-class ActivityFilter(OwnFieldsFilterSet):
+class ActivityFilter(ScopedFieldsFilterSet):
     """The office feed and /api/v1/activities/: park, zone, kind, period, liaison, search."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

@@ -1,7 +1,9 @@
 """parks.core.filtersets: a FilterSet copies its filters without deepcopy, and its first form
 takes the fields its filters made for it, uncopied; another form of the same FilterSet gets
 copies, as Django's forms do; FilterSets of different requests share nothing, and what they
-filter is what deep-copied filters and copying forms filter."""
+filter is what deep-copied filters and copying forms filter. (The inbox's and the feed's
+FilterSets build their fields once per scope: here they build them each time, as a FilterSet
+without a `fields_key` does; tests/parks/test_scoped_filter_fields.py pins the kept ones.)"""
 
 import copy
 
@@ -10,11 +12,17 @@ from django.test import RequestFactory
 
 from grievances.filters import GrievanceFilter
 from grievances.models import Grievance
+from parks.access.lists import ScopedFieldsFilterSet
 from parks.core import filtersets
 from parks.gridlog.filters import ActivityFilter
 from parks.gridlog.models import Activity
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def built_each_time(monkeypatch):
+    monkeypatch.setattr(ScopedFieldsFilterSet, "fields_key", lambda self: None)
 
 
 def _request(user, **data):

@@ -1,9 +1,9 @@
-"""The inbox and the feed with their queries compiled once (parks.core.prepared: the filter
-bars' selects, the unfiltered pages' rows, the feed's photos, the inbox's likely duplicates and
-log button, the session) print, byte for byte
-and in as many queries, what the same pages print with every query built afresh and every
-{% memo %} drawn plainly: for every role, in both languages, filtered or not, whoever asked
-first."""
+"""The inbox and the feed with their queries compiled once (parks.core.prepared: the
+unfiltered pages' rows, the feed's photos, the inbox's likely duplicates and log button, the
+session) and their filter bars' rows kept (parks.core.watched) print, byte for byte
+and in as many queries, what the same pages print with every query built afresh, every select's
+rows read again and every {% memo %} drawn plainly: for every role, in both languages, filtered
+or not, whoever asked first."""
 
 import re
 from datetime import timedelta
@@ -18,6 +18,8 @@ from grievances import selectors
 from grievances.views.inbox import filtered_grievances
 from parks.access.context_processors import unread_notifications
 from parks.core import prepared as prepared_module
+from parks.core import watched
+from parks.core.recent import Recent
 from parks.core.view_helpers import unfiltered
 from parks.gridlog import selectors as gridlog_selectors
 from parks.gridlog.views.office import filtered_activities
@@ -82,9 +84,11 @@ def _pages(client, people, paths):
 
 
 def _plain(monkeypatch):
-    """Every prepared query built afresh, as before it was compiled once."""
+    """Every prepared query built afresh, as before it was compiled once, and every select's
+    rows read again (none kept)."""
     monkeypatch.setattr(prepared_module, "_plan", lambda *arguments: None)
     prepared_module.forget()
+    monkeypatch.setattr(watched, "_ROWS", Recent(0))
 
 
 PATHS = (
@@ -108,7 +112,6 @@ def test_the_pages_compiled_once_are_the_pages_built_afresh(client, people, rows
     assert kept == _pages(client, people, PATHS)  # their plans made, then reused
     made = {key[0] for (key, *_where), plan in prepared_module._PLANS.items() if plan is not None}
     assert {
-        "filter_bar",
         "duplicate_counts",
         "parks_to_log_in",
         "session",
@@ -116,6 +119,8 @@ def test_the_pages_compiled_once_are_the_pages_built_afresh(client, people, rows
         "feed_rows",
         "feed_photos",
     } <= made
+    kept_selects = {name for (key, name, _using) in watched._ROWS if key[0] == "filter_bar"}
+    assert {"park", "subdistrict", "grid_zone", "logged_by", "handling_unit"} <= kept_selects
     _plain(monkeypatch)
     with memo.drawn_plainly():
         assert kept == _pages(client, people, PATHS)

@@ -50,8 +50,14 @@ def _in_order(filterset, scope, name, labels, *order):
     name_choices(filterset.form.fields[name], labels)
 
 
+# A select's pinyin order by column, built once: order_choices keys on the order, and an
+# expression hashes by its identity, worked out once per expression (building the order and its
+# identity afresh on every request cost ~0.1 ms of the feed).
+_PINYIN_ORDERS = {column: (chinese_order(column), "pk") for column in ("name", "display_name")}
+
+
 def _in_pinyin_order(filterset, scope, name, column, labels):
-    _in_order(filterset, scope, name, labels, chinese_order(column), "pk")
+    _in_order(filterset, scope, name, labels, *_PINYIN_ORDERS[column])
 
 
 def filtered_activities(request, queryset, *, data):
@@ -187,6 +193,7 @@ def activity_feed(request):
         (access.scope_key(request.user), page_bounds(page)) if unfiltered(activity_filter) else None
     )
     feed_query = _query_without(request, *PAGE_PARAMS).urlencode()
+    entries = totals["entries"] or 0
     return render(
         request,
         "parks/activity_office/feed.html",
@@ -199,8 +206,10 @@ def activity_feed(request):
             "feed_query": feed_query,
             "page": page,
             "rows": feed_rows(page.object_list, compiled_for=compiled_for),
-            "entries": totals["entries"] or 0,
+            "entries": entries,
             "participants": totals["participants"] or 0,
+            # The filtered entries as a workbook: a plain value, for the summary's {% memo %}.
+            "exported": bool(entries) and not activity_filter.errors,
         },
     )
 
