@@ -26,6 +26,7 @@ A hole met outside a memo's drawing is drawn in place.
 """
 
 import dataclasses
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import attrgetter
@@ -128,9 +129,10 @@ def _frozen_fields(kind: type) -> tuple[attrgetter, int] | None:
     return found
 
 
-# Where a hole was, in a fragment being drawn: no escaped value can print it ("<" escapes), and
-# a fragment in which it is not found once per hole (a safe value printing it) is not kept.
-HOLE_MARK = "<memo-hole>"
+# Where a hole was, in a fragment being drawn. Made anew by each process, so no stored text, safe
+# or not, holds it; and no escaped value can print it ("<" escapes). A fragment in which it is
+# not found once per hole (a filter over a hole that changed it) is not kept.
+HOLE_MARK = f"<memo-hole {secrets.token_hex(8)}>"
 
 
 class HoleNode(Node):
@@ -140,23 +142,27 @@ class HoleNode(Node):
 
     def render(self, context: Context) -> str:
         values = {name: value.resolve(context) for name, value in self.values.items()}
-        # A memo drawing its fragment hands its body a context holding its list of holes and
-        # the page's context (MemoNode._render_alone); elsewhere the hole is drawn in place.
-        drawing = getattr(context, "_memo_holes", None)
-        if drawing is not None:
-            drawing.append((self, values))
-            return HOLE_MARK
-        return self.drawn_in(getattr(context, "_memo_page", context), values)
+        return self.drawn_in(context, values)
 
-    def drawn_in(self, page: Context, values: dict) -> str:
-        """This hole drawn in `page`, or its mark there when `page` is itself a fragment being
-        drawn (a memo within a memo: the outer one keeps the hole)."""
-        drawing = getattr(page, "_memo_holes", None)
-        if drawing is not None:
+    def drawn_in(self, context: Context, values: dict) -> str:
+        """This hole drawn in the page, or its mark in the fragment being drawn.
+
+        A memo drawing its fragment hands its body a context holding its list of holes and the
+        context it was drawn in (MemoNode._render_alone): a hole met there is marked, and kept
+        with the fragment. A fragment drawn uncut (None for its list) draws its holes where it
+        was drawn: in the page, or marked in a memo around it that is itself being drawn."""
+        drawing = getattr(context, "_memo_holes", _PAGE)
+        while drawing is None:
+            context = context._memo_page  # type: ignore[attr-defined]
+            drawing = getattr(context, "_memo_holes", _PAGE)
+        if drawing is not _PAGE:
             drawing.append((self, values))
             return HOLE_MARK
-        with page.push(values):
-            return self.nodelist.render(page)
+        with context.push(values):
+            return self.nodelist.render(context)
+
+
+_PAGE = object()  # a context that is not a fragment being drawn: its holes are drawn in it
 
 
 def _filled(parts: tuple, page: Context) -> SafeString:

@@ -76,3 +76,18 @@ def test_a_hole_outside_a_memo_is_drawn_in_place():
 def test_a_hole_takes_only_named_values():
     with pytest.raises(TemplateSyntaxError, match="hole takes only name=value arguments"):
         Template(LOAD + "{% memo %}{% hole token %}{% endhole %}{% endmemo %}")
+
+
+@pytest.mark.parametrize("marked", ["inner", "outer"])
+def test_a_hole_of_a_fragment_drawn_uncut_within_a_memo_is_drawn_in_the_page(marked):
+    # Found in review: an inner memo whose fragment cannot be cut drew its hole in the outer
+    # memo's context (its values alone), not the page's: the token printed empty.
+    template = Template(
+        LOAD + "{% memo a=a b=b %}[{{ a }}{% memo b=b %}{{ b }}{% hole %}{{ token }}{% endhole %}"
+        "{% endmemo %}]{% endmemo %}"
+    )
+    marked_value = SafeString(memo.HOLE_MARK)
+    values = {"a": "a", "b": "b", marked[0]: marked_value, "token": "TOK"}
+    printed = _drawn_three_ways(template, values)
+    assert printed.endswith("TOK]")
+    assert template.render(Context({**values, "token": "OTHER"})).endswith("OTHER]")
