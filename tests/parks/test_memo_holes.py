@@ -87,7 +87,12 @@ def test_a_hole_of_a_fragment_drawn_uncut_within_a_memo_is_drawn_in_the_page(mar
         "{% endmemo %}]{% endmemo %}"
     )
     marked_value = SafeString(memo.HOLE_MARK)
-    values = {"a": "a", "b": "b", marked[0]: marked_value, "token": "TOK"}
+    values = {
+        "a": "a",
+        "b": "b",
+        {"inner": "b", "outer": "a"}[marked]: marked_value,
+        "token": "TOK",
+    }
     printed = _drawn_three_ways(template, values)
     assert printed.endswith("TOK]")
     assert template.render(Context({**values, "token": "OTHER"})).endswith("OTHER]")
