@@ -214,9 +214,12 @@ def _personal_data(request, grievance, mediation):
         asked=request.GET.get("unmask") == "1",
         via=DataView.PAGE,
     )
+    allowed = selectors.user_may_see_personal_data(request.user, grievance)
     return {
-        "allowed": selectors.user_may_see_personal_data(request.user, grievance),
+        "allowed": allowed,
         "revealed": revealed,
+        # The "show personal data" buttons (the complainant's, the mediation's parties).
+        "offers_reveal": allowed and not revealed,
         **selectors.complainant_shown(grievance, revealed=revealed),
         "parties": selectors.parties_shown(mediation, revealed=revealed) if mediation else "",
         "any": selectors.has_complainant_data(grievance),

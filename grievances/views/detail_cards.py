@@ -10,17 +10,11 @@ card against its template drawn from the rows.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.utils.formats import localize
 
 from grievances.choices import ExtensionState
-from parks.core.dates import minute_text
-
-
-def _day(value: date | None) -> str:
-    # |date:"Y-m-d" (an empty text for None)
-    return "" if value is None else "%04d-%02d-%02d" % (value.year, value.month, value.day)  # noqa: UP031 the filter's digits
+from parks.core.dates import day_text, minute_text
 
 
 @dataclass(frozen=True)
@@ -65,16 +59,16 @@ def mediation_card(panel: dict, grievance, personal: dict, mediation_days: int) 
     if found is not None:
         shown = MediationShown(
             may_seek_arbitration=panel["may_seek_arbitration"],
-            last_day=_day(panel["last_day"]),
-            applied_on=_day(found.applied_on),
-            arbitration_opens_on=_day(panel["arbitration_opens_on"]),
+            last_day=day_text(panel["last_day"]),
+            applied_on=day_text(found.applied_on),
+            arbitration_opens_on=day_text(panel["arbitration_opens_on"]),
             days_left=panel["days_left"],
             outcome=found.outcome,
             outcome_label=str(found.get_outcome_display()),
-            concluded_on=_day(found.concluded_on),
+            concluded_on=day_text(found.concluded_on),
             amount_agreed=None if found.amount_agreed is None else localize(found.amount_agreed),
             parties=personal["parties"],
-            offers_reveal=personal["allowed"] and not personal["revealed"],
+            offers_reveal=personal["offers_reveal"],
             mediator=str(found.mediator),
             sessions=tuple(
                 SessionShown(minute_text(held.held_at), held.place, held.notes)

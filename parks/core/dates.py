@@ -75,6 +75,13 @@ def minute_digits(local: datetime) -> str:
     )
 
 
+def day_text(day: date | None) -> str:
+    """`day` as `{{ day|date:"Y-m-d" }}` prints it (an empty text for None)."""
+    if day is None:
+        return ""
+    return "%04d-%02d-%02d" % (day.year, day.month, day.day)  # noqa: UP031 the filter's formats
+
+
 def iso_text(moment: datetime) -> str:
     """`moment` as `{{ moment|date:"c" }}` prints it: ISO 8601 in the current time zone."""
     return timezone.template_localtime(moment).isoformat()  # type: ignore[attr-defined]

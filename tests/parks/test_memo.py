@@ -3,7 +3,7 @@ what drawing it every time in the page's whole context prints, for every role an
 body sees only what it names."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from parks.core.dates import iso_text, minute_text
+from parks.core.dates import day_text, iso_text, minute_text
 from parks.templatetags import memo
 from tests.factories import UserFactory
 
@@ -107,6 +107,10 @@ def test_minute_and_iso_texts_are_the_date_filters(language):
         for moment in [*moments, datetime(2000, 2, 29, 23, 0, tzinfo=UTC)]:
             expected = template.render(Context({"moment": moment}))
             assert f"{minute_text(moment)}|{iso_text(moment)}" == expected
+    days = Template('{{ day|date:"Y-m-d" }}')
+    with translation.override(language):
+        for day in (date(2026, 1, 5), date(999, 12, 31), None):
+            assert day_text(day) == days.render(Context({"day": day}))
 
 
 def test_a_long_text_is_drawn_every_time_and_never_kept():
