@@ -43,8 +43,12 @@ from parks.core.recent import Recent
 
 register = template.Library()
 
-# Enough for every role × language × menu entry of the layout and a few pages of rows; the
-# least recently drawn are forgotten first (a miss costs one ordinary render).
+# The layout's fragments (a few per role and language) stay, read on every page; the rest are a
+# page's rows (the inbox's, the feed's: 25–50 a page) and a record's cards (a grievance's facts,
+# timeline, history cards and modal frames: ~10; a history panel: itself and each of its up to 20
+# events; a park page: 3), mostly 1–4 KB each. The least recently drawn are forgotten first; a
+# miss costs one ordinary render. Entries, not bytes: ~4,096 × a few KB is tens of MB a worker at
+# most, beside the ~57 MB of compiled plans (docs/scaling.md).
 _drawn = Recent(4096)
 _plain = False
 
