@@ -24,8 +24,13 @@ def choice_label(field, value):
     labels = field.__dict__.get("_labels_by_value")
     if labels is None:
         labels = dict(make_hashable(field.flatchoices))
-        # Choices given as a callable may change: those are read again on every call.
-        if isinstance(field.choices, list | tuple):
+        if choices_fixed(field):
             field._labels_by_value = labels
     # force_str() coerces the lazy label in the current language, as Django's does.
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+def choices_fixed(field) -> bool:
+    """Whether a field's choices may be read once and kept: choices given as a callable may
+    change, and are read again on every use."""
+    return isinstance(field.choices, list | tuple)

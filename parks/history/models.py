@@ -12,7 +12,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from parks.core.choice_display import ChoiceDisplayMixin
+from parks.core.choice_display import ChoiceDisplayMixin, choices_fixed
 from parks.history.choices import AuditAction
 
 
@@ -42,8 +42,8 @@ def field_label(model, name: str) -> str:
 def _reading(model, name: str) -> tuple[str, dict]:
     """A changed field's label (lazy: it speaks the language it is read in) and its choices'
     labels by value as text; worked out once per model and name (a history panel reads every
-    changed field of every event on each request), but for choices given as a callable, which
-    may change and are read again each time (parks.core.choice_display keeps the same rule)."""
+    changed field of every event on each request), unless its choices may change
+    (choice_display.choices_fixed)."""
     try:
         return _READINGS[model, name]
     except KeyError:
@@ -55,7 +55,7 @@ def _reading(model, name: str) -> tuple[str, dict]:
     choices = getattr(field, "choices", None)
     labels = {str(value): label for value, label in field.flatchoices} if choices else {}
     found = (field_label(model, name), labels)
-    if choices is None or isinstance(choices, list | tuple):
+    if choices is None or choices_fixed(field):
         _READINGS[model, name] = found
     return found
 
