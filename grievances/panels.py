@@ -136,9 +136,13 @@ def _open_grievances(key, user, query, *, links=(), **known):
 
 
 def _poster_link(user, park):
-    if not access.may_print_posters(user, park):
+    return _poster_links(access.may_print_posters(user, park), park.pk)
+
+
+def _poster_links(may_print: bool, park_pk: int) -> list[tuple[str, str]]:
+    if not may_print:
         return []
-    return [(_("QR posters"), pk_url("grievances:qr_poster", park.pk))]
+    return [(_("QR posters"), pk_url("grievances:qr_poster", park_pk))]
 
 
 # The moments a park panel's rows are counted with: a row's deadline flags (what the moments
@@ -152,7 +156,6 @@ def park_panel(user, park):
     (parks.core.related.first_once, count_once; the key holds what the SQL depends on besides
     the park's id and the moments: access.scope_key). tests/workbench pin it to the plain
     panel."""
-    query = _query(park=park.pk)
     statuses = STATUS_GROUPS["open"][1]
 
     def open_rows(pk, *moments):
@@ -162,19 +165,29 @@ def park_panel(user, park):
 
     moments = selectors.deadline_moments()
     key = ("park_grievances", access.scope_key(user))
-    link = query.copy()
+    count = related.count_once(key, open_rows, park.pk, *COUNTED_AT)
+    # The rows' items are made on every request (a deadline's time left changes by the
+    # minute); the panel around them once per set of its values (related.built_once).
+    items = _as_items(
+        related.first_once(key, lambda *v: _shown(open_rows(*v)), park.pk, *moments), moments[0]
+    )
+    may_print = access.may_print_posters(user, park)
+    return related.built_once(
+        "park_grievances", _park_built, park.pk, count, tuple(items), may_print
+    )
+
+
+def _park_built(park_pk: int, count: int, items: tuple, may_print: bool) -> Panel:
+    link = _query(park=park_pk)
     link["group"] = "open"
     return Panel(
         key="grievances",
         title=_("Open grievances"),
-        count=related.count_once(key, open_rows, park.pk, *COUNTED_AT),
+        count=count,
         url=f"{named_url('grievances:inbox')}?{link.urlencode()}",
-        items=_as_items(
-            related.first_once(key, lambda *v: _shown(open_rows(*v)), park.pk, *moments),
-            moments[0],
-        ),
+        items=list(items),
         icon="bi-chat-left-text",
-        links=_poster_link(user, park),
+        links=_poster_links(may_print, park_pk),
         empty_text=_("No open grievances."),
     )
 

@@ -49,9 +49,14 @@ def _entries(user, key, **where):
 
 
 def _panel(activities, count, key, value):
-    """The panel of `activities` (rows read as ITEM_COLUMNS): each one's title, address, day,
-    zone and who logged it (Activity.get_absolute_url, User.__str__: person_name), and kind
-    (get_kind_display: choice_label)."""
+    """The panel of `activities` (rows read as ITEM_COLUMNS, plain values), built once per set
+    of them (parks.core.related.built_once)."""
+    return related.built_once("activities", _built, tuple(activities), count, key, value)
+
+
+def _built(activities, count, key, value):
+    """Each activity's title, address, day, zone and who logged it (Activity.get_absolute_url,
+    User.__str__: person_name), and kind (get_kind_display: choice_label)."""
     items = [
         PanelItem(
             text=title,

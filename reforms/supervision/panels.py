@@ -134,19 +134,34 @@ class OrderRows:
 
 
 def _drawn(key, title, query, orders, count, *, issue_url="", show_subject=True, **extra) -> Panel:
-    return Panel(
-        key=key,
-        title=title,
-        count=count,
-        url=f"{named_url('reforms:order_list')}?{query.urlencode()}",
-        icon="bi-megaphone",
-        template=PANEL_TEMPLATE,
-        extra=OrderRows(
+    """The panel of `orders`, read as values (OrderRow) and built once per set of them
+    (related.built_once): its address's query string encoded once."""
+    return related.built_once(
+        "orders",
+        _built,
+        key,
+        title,
+        related.query_values(query),
+        count,
+        OrderRows(
             rows=tuple(OrderRow.of(order, show_subject) for order in orders),
             issue_url=issue_url,
             show_subject=show_subject,
         ),
-        **extra,
+        tuple(sorted(extra.items())),
+    )
+
+
+def _built(key, title, query, count, rows, extra) -> Panel:
+    return Panel(
+        key=key,
+        title=title,
+        count=count,
+        url=f"{named_url('reforms:order_list')}?{related.query_of(query).urlencode()}",
+        icon="bi-megaphone",
+        template=PANEL_TEMPLATE,
+        extra=rows,
+        **dict(extra),
     )
 
 

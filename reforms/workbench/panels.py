@@ -113,19 +113,35 @@ def _warning_panel(key, title, rows, query, *, every_task=False, links=(), empty
 
 
 def _levels_panel(key, title, counts, items, query, every_task, links, empty_text) -> Panel:
+    """The panel of a warning's counts and `items`, its links to the table made once per set of
+    these values (related.built_once): three query strings encoded and the table reversed."""
+    return related.built_once(
+        "task_levels",
+        _levels_built,
+        key,
+        title,
+        (counts["red"], counts["yellow"], counts["total"]),
+        tuple(items),
+        related.query_values(query),
+        every_task,
+        tuple(links),
+        empty_text,
+    )
+
+
+def _levels_built(key, title, counts, items, query_lists, every_task, links, empty_text) -> Panel:
+    red, yellow, total = counts
+    query = related.query_of(query_lists)
     return Panel(
         key=key,
         title=title,
-        count=counts["total"] if every_task else counts["red"] + counts["yellow"],
+        count=total if every_task else red + yellow,
         url=_table_url(query, ordering="warning"),
-        items=items,
+        items=list(items),
         icon="bi-flag",
         links=[
-            (_("%(count)d red") % {"count": counts["red"]}, _table_url(query, warning="red")),
-            (
-                _("%(count)d yellow") % {"count": counts["yellow"]},
-                _table_url(query, warning="yellow"),
-            ),
+            (_("%(count)d red") % {"count": red}, _table_url(query, warning="red")),
+            (_("%(count)d yellow") % {"count": yellow}, _table_url(query, warning="yellow")),
             *links,
         ],
         empty_text=empty_text,
@@ -309,13 +325,20 @@ def park_ledgers_panel(user, park):
 
 
 def _ledgers_panel(park, counts) -> Panel:
+    """How many rows each ledger holds for `park` (`counts`, by kind), built once per park and
+    counts (related.built_once)."""
+    return related.built_once(
+        "park_ledgers", _ledgers_built, park.pk, tuple(counts[kind] for kind in LEDGERS)
+    )
+
+
+def _ledgers_built(park_pk, counts) -> Panel:
     items = []
-    for kind, ledger in LEDGERS.items():
-        count = counts[kind]
+    for ledger, count in zip(LEDGERS.values(), counts, strict=True):
         items.append(
             PanelItem(
                 text=str(ledger.title),
-                url=f"{ledger.url('list')}?park={park.pk}",
+                url=f"{ledger.url('list')}?park={park_pk}",
                 badge=str(count),
                 tone="secondary",
             )
@@ -324,7 +347,7 @@ def _ledgers_panel(park, counts) -> Panel:
         key="ledgers",
         title=_("Ledgers"),
         count=sum(int(item.badge) for item in items),
-        url=f"{named_url('reforms:ledgers')}?park={park.pk}",
+        url=f"{named_url('reforms:ledgers')}?park={park_pk}",
         items=items,
         icon="bi-journal-bookmark",
     )
@@ -360,21 +383,28 @@ def park_reports_panel(user, park):
     reports, count = related.first_and_count_once(
         ("park_reports", access.scope_key(user)), rows_of, park.pk, ordering=("-period_end", "-pk")
     )
+    # Each report as the panel shows it, as values: the panel is built once per set of them
+    # (related.built_once). Its name is the model's own (Report.__str__), read here.
+    shown = tuple((report.pk, str(report), report.period_kind) for report in reports)
+    return related.built_once("park_reports", _reports_built, park.pk, count, shown)
+
+
+def _reports_built(park_pk, count, reports) -> Panel:
     kind = Report._meta.get_field("period_kind")
     return Panel(
         key="reports",
         title=_("Progress reports"),
         count=count,
-        url=f"{named_url('reforms:report_list')}?park={park.pk}",
+        url=f"{named_url('reforms:report_list')}?park={park_pk}",
         items=[
             PanelItem(
-                text=str(report),
-                url=report.get_absolute_url(),
+                text=text,
+                url=Report(pk=pk).get_absolute_url(),
                 # What get_period_kind_display() returns, without translating every kind.
-                badge=choice_label(kind, report.period_kind),
+                badge=choice_label(kind, period_kind),
                 tone="secondary",
             )
-            for report in reports
+            for pk, text, period_kind in reports
         ],
         icon="bi-file-earmark-bar-graph",
         empty_text=_("No report yet."),
