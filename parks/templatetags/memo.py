@@ -209,7 +209,7 @@ class MemoNode(Node):
 
     def _render_alone(self, context: Context, values: dict, *, cut: bool = True) -> tuple | None:
         """The body drawn with the named values alone, cut at its holes (_filled), or None
-        when a safe value printed a hole's mark; `cut=False`: its holes drawn in place."""
+        when its marks are not found once per hole; `cut=False`: its holes drawn in place."""
         alone = Context(values, autoescape=context.autoescape, use_l10n=context.use_l10n)
         alone.template = context.template
         alone.render_context = context.render_context
