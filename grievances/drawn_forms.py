@@ -7,7 +7,7 @@ of its CPU for HTML that changes only with a handful of values. A form opts in b
 is made from, `drawing_inputs()`: everything its constructor reads (its arguments, the rows its
 choices list, the day, the settings it prints) as plain values. `drawn(form)` keys `_form.html`
 drawn for the form on its class, those inputs and the ambient inputs every template reads (the
-language, the time zone, the URL conf: parks.templatetags.memo.ambient).
+language, the time zone, the URL conf: parks.core.kept.ambient).
 
 Correct by construction as far as the form goes: `_form.html` is drawn with the form alone in its
 context (nothing else exists for it), and only for an unbound form (a bound one prints its
@@ -25,8 +25,8 @@ from django import forms
 from django.template.loader import get_template
 from django.utils.safestring import SafeData, SafeString, mark_safe
 
+from parks.core import kept as keeping
 from parks.core.recent import Recent
-from parks.templatetags.memo import ambient
 
 # Each kind of form times the languages, the days and the options it is drawn with: a few
 # hundred; the least recently drawn are forgotten first (a miss costs one ordinary drawing).
@@ -45,7 +45,7 @@ def drawn(form: forms.BaseForm) -> SafeString:
     made = _made(form)
     if made is None:
         return _plain(form)
-    return _drawn.kept((type(form), made, inputs(), ambient()), lambda: _plain(form))
+    return keeping.kept(_drawn, (type(form), made, inputs()), lambda: _plain(form))
 
 
 PLAIN_TYPES = frozenset({str, int, bool, type(None), date})

@@ -10,7 +10,7 @@ template's row, kept there verbatim.
 
 Each row is then kept per process (parks.core.recent.Recent), keyed on all it prints from: the
 case's id, code, title, time of receipt and status, this grievance's id, whether merging is
-offered, and the ambient inputs (language, time zone, URL conf: parks.templatetags.memo.ambient).
+offered, and the ambient inputs (language, time zone, URL conf: parks.core.kept.ambient).
 The request's CSRF input is never kept: a kept row holds CSRF_MARK where it goes, replaced on
 every request (an escaped value never holds a "<", so no value can forge the mark).
 """
@@ -23,9 +23,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from parks.core.dates import minute_text
+from parks.core.kept import ambient
 from parks.core.recent import Recent
 from parks.core.row_urls import pk_url
-from parks.templatetags.memo import ambient
 
 register = template.Library()
 

@@ -15,8 +15,7 @@ that draws more than the shared markup names its `template`, which extends templ
 """
 
 import functools
-from collections.abc import Callable, Hashable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,11 +23,11 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, QuerySet, Window
 from django.http import QueryDict
 
+from parks.core import kept as keeping
 from parks.core import tallies
 from parks.core.prepared import prepared
 from parks.core.recent import Recent
 from parks.core.replayed import KeptStatements
-from parks.templatetags.memo import ambient
 
 # Rows a panel lists; its count and link lead to the rest.
 PANEL_ITEMS = 5
@@ -231,22 +230,10 @@ def count_once(
 # items from them (a day formatted, a label translated, an address reversed, a query string
 # encoded) cost more Python than reading them: ~0.1-0.2 ms a panel. `built_once` builds a panel
 # once per set of those values and the ambient inputs (language, time zone, URL conf and script
-# prefix: parks.templatetags.memo.ambient), as {% memo %} draws a fragment. A panel with its
+# prefix: parks.core.kept.ambient), as {% memo %} draws a fragment. A panel with its
 # key is at most ~3.5 KB (tracemalloc over the 50 parks' pages, their new statements counted
 # too): 2048 hold under 7 MB, the park, zone and unit pages of a district (a miss builds it).
 _BUILT = Recent(2048)
-_plain = False
-
-
-@contextmanager
-def built_plainly() -> Iterator[None]:
-    """The plain path, for the tests that pin built_once: every panel built every time."""
-    global _plain  # noqa: PLW0603 a switch for tests, read per panel
-    _plain, before = True, _plain
-    try:
-        yield
-    finally:
-        _plain = before
 
 
 def built_once(key: Hashable, build: Callable[..., Panel], *values: Hashable) -> Panel:
@@ -258,9 +245,7 @@ def built_once(key: Hashable, build: Callable[..., Panel], *values: Hashable) ->
     dates, moments, and tuples of them: as read from a row), so equal values build equal
     panels; a moment is formatted in the time zone the key holds. The panel is shared: nothing
     changes it (its lists are read, never appended to)."""
-    if _plain:
-        return build(*values)
-    return _BUILT.kept((key, ambient(), values), lambda: build(*values))
+    return keeping.kept(_BUILT, (key, values), lambda: build(*values))
 
 
 def query_values(query: QueryDict) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -27,18 +27,16 @@ A hole met outside a memo's drawing is drawn in place.
 
 import dataclasses
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from operator import attrgetter
 
 from django import template
 from django.template.base import Node, NodeList, Parser, Token, token_kwargs
 from django.template.context import Context
 from django.template.loader_tags import BlockNode
-from django.urls import get_script_prefix, get_urlconf
-from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from parks.core import kept as keeping
+from parks.core.kept import ambient, drawn_plainly, kept  # noqa: F401 (the memo's own names)
 from parks.core.recent import Recent
 
 register = template.Library()
@@ -50,30 +48,6 @@ register = template.Library()
 # miss costs one ordinary render. Entries, not bytes: ~4,096 × a few KB is tens of MB a worker at
 # most, beside the ~57 MB of compiled plans (docs/scaling.md).
 _drawn = Recent(4096)
-_plain = False
-
-
-@contextmanager
-def drawn_plainly() -> Iterator[None]:
-    """The plain path, for the tests that pin a memo: each body drawn every time in the page's
-    whole context (its named values pushed on top), so a body reading anything it does not
-    name prints what the page would, and differs from the memo's output."""
-    global _plain  # noqa: PLW0603 a switch for tests, read per render
-    _plain, before = True, _plain
-    try:
-        yield
-    finally:
-        _plain = before
-
-
-def ambient() -> tuple:
-    """What every fragment depends on besides its named values."""
-    return (
-        translation.get_language(),
-        timezone.get_current_timezone_name(),
-        get_urlconf(),
-        get_script_prefix(),
-    )
 
 
 PLAIN_TYPES = frozenset({str, SafeString, int, bool, type(None)})
@@ -234,7 +208,7 @@ class MemoNode(Node):
 
     def render(self, context: Context) -> SafeString:
         values = {name: self.values[name].resolve(context) for name in self.names}
-        if _plain:
+        if keeping._plain:
             with context.push(values):
                 return self.nodelist.render(context)
         keys = [_key(values[name]) for name in self.names]

@@ -37,10 +37,10 @@ from grievances.models import (
 from grievances.templatetags import duplicate_rows
 from grievances.views import detail_reads as reads
 from grievances.views.common import SHOWN_RELATED, _shown
+from parks.core import kept as keeping
 from parks.core import prepared as plans
 from parks.core.recent import Recent
 from parks.structure.choices import Role
-from parks.templatetags import memo
 from tests.factories import (
     ActivityFactory,
     GrievanceFactory,
@@ -155,7 +155,7 @@ def _plain_paths(monkeypatch):
     monkeypatch.setattr(duplicate_rows, "kept", lambda _key, make: make())
     monkeypatch.setattr(selectors, "_MEDIATORS", Recent(0))  # each queryset built anew
     monkeypatch.setattr(selectors, "_UNITS", Recent(0))
-    monkeypatch.setattr(memo, "_plain", True)  # each {% memo %} drawn in the page's context
+    monkeypatch.setattr(keeping, "_plain", True)  # each {% memo %} drawn in the page's context
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

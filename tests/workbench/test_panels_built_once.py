@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from parks.core import related
 from parks.core.related import Panel, PanelItem
+from parks.templatetags import memo
 from tests.factories import ActivityFactory, GrievanceFactory, TaskFactory
 from tests.page_helpers import page_as
 from tests.workbench import helpers
@@ -62,7 +63,7 @@ def test_each_panel_built_once_is_the_panel_built_plainly(
     for round_ in range(3):
         for where, build in _every_panel(users, subjects):
             first, kept = build(), build()
-            with related.built_plainly():
+            with memo.drawn_plainly():
                 plain = build()
             assert first == kept == plain, where
             assert first is None or first.drawn == plain.drawn, where
@@ -116,7 +117,7 @@ def test_each_page_of_panels_is_byte_for_byte_the_plain_one(
         for user in users:
             for url in urls:
                 for _twice in range(2):
-                    with related.built_plainly():
+                    with memo.drawn_plainly():
                         status, plain, plain_queries = page_as(client, user, url, language)
                     fast_status, fast, fast_queries = page_as(client, user, url, language)
                     assert (fast_status, fast) == (status, plain), (url, user)
