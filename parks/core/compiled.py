@@ -26,12 +26,17 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Expression, Model, QuerySet
 from django.utils.functional import cached_property
 
+from parks.core.recent import forgotten_with_the_database
 from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
 
 # (key, annotation name, database vendor) -> (sql, params: a value's position or a constant)
-# (None: compiled afresh each time, see parks.core.stand_ins)
-_COMPILED: dict[tuple[Hashable, str, str], tuple[str, Slots] | None] = {}
+# (None: compiled afresh each time, see parks.core.stand_ins). Its SQL may hold constants read
+# from the database (content types' ids): forgotten when the database is made anew.
+_COMPILED: dict[tuple[Hashable, str, str], tuple[str, Slots] | None] = forgotten_with_the_database(
+    {}
+)
+_UNKNOWN: Any = object()
 # key -> [(annotation name, output field)], in the order the definition adds them
 _ANNOTATIONS: dict[Hashable, list[tuple[str, Any]]] = {}
 
@@ -75,12 +80,12 @@ class CompiledOnce(Expression):
         if self.alias != table:
             return compiler.compile(self._defined(self.values).relabeled_clone({table: self.alias}))
         cache_key = (self.key, self.name, connection.vendor)
-        if cache_key not in _COMPILED:
+        cached = _COMPILED.get(cache_key, _UNKNOWN)
+        if cached is _UNKNOWN:
             first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = compiler.compile(self._defined(first))
             slots = stand_in_slots(compiled, compiler.compile(self._defined(second)), first, second)
-            _COMPILED[cache_key] = None if slots is None else (compiled[0], slots)
-        cached = _COMPILED[cache_key]
+            cached = _COMPILED[cache_key] = None if slots is None else (compiled[0], slots)
         if cached is None or not fits(cached[1], self.values):
             return compiler.compile(self._defined(self.values))
         sql, slots = cached
@@ -244,12 +249,12 @@ class CompiledAggregate(Expression):
             # query names its tables now.
             return self._compile_fresh(self.values, connection, prefix, compiler)
         cache_key = (self.key, self.name, connection.vendor)
-        if cache_key not in _COMPILED:
+        cached = _COMPILED.get(cache_key, _UNKNOWN)
+        if cached is _UNKNOWN:
             first, second = (stand_ins(self.values, second) for second in (False, True))
             compiled = [self._compile_fresh(values, connection) for values in (first, second)]
             slots = stand_in_slots(compiled[0], compiled[1], first, second)
-            _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
-        cached = _COMPILED[cache_key]
+            cached = _COMPILED[cache_key] = None if slots is None else (compiled[0][0], slots)
         if cached is None or not fits(cached[1], self.values):
             return self._compile_fresh(self.values, connection)
         sql, slots = cached
