@@ -64,6 +64,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from parks.core.built import JoinedRows, row_builder
 from parks.core.recent import Recent
+from parks.core.server_plans import ServerBinding, fetch_all
 from parks.core.stand_ins import Slots, filled, fits, stand_ins
 from parks.core.stand_ins import slots as stand_in_slots
 
@@ -110,6 +111,8 @@ class _Plan:
     # database's kind alone (the functions are handed the connection as they are applied).
     converters: dict[int, Any]
     reading: "_Reading | None"  # None: read by Django's own iterable
+    # Whether its SQL runs as a prepared statement (parks.core.server_plans).
+    binding: ServerBinding
 
 
 def _compiled(queryset: QuerySet, using: str) -> tuple[SQLCompiler, str, tuple[Any, ...]] | None:
@@ -154,6 +157,7 @@ def _plan(
         slots=slots,
         converters=converters,
         reading=_reading(queryset, compiler, fields, using),
+        binding=ServerBinding(),
     )
 
 
@@ -228,9 +232,8 @@ def _rows(query: "PreparedQuery", using: str) -> tuple["_Reading", Any]:
     and results_iter: every row read at once, as a non-chunked read does)."""
     plan, sql, params, _build, _values, _window = query.prepared
     connection = connections[using]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: Any = cursor.fetchall()
+    # A statement PostgreSQL plans once per connection (parks.core.server_plans).
+    rows: Any = fetch_all(connection, plan.binding, sql, params)
     if plan.converters:
         compiler = copy.copy(plan.compiler)
         compiler.connection = connection
