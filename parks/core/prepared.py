@@ -33,14 +33,16 @@ Correct by construction, as parks.core.compiled is:
   so one plan serves every page).
 
 Its rows are read the way Django's iterable reads them (ModelIterable for instances,
-FlatValuesListIterable for `values_list(..., flat=True)`), with what that iterable works out
-again for every query (where each model's columns start, the related objects' populators, the
-annotations' columns, the converters) worked out once with the plan (`_Reading`): ~50 µs less
-per query, several queries on every request (the session, the user, the API token, the unread
-count, a detail), and each row and joined row is built as Django builds it, without
-Model.__init__'s general path where the model allows (parks.core.built). Any other iterable,
-a chunked read (`iterator()`) or a chained queryset is Django's own (a related manager's rows
-are never planned: _plan).
+FlatValuesListIterable for `values_list(..., flat=True)`, ValuesListIterable and ValuesIterable
+for `values_list()` and `values()`), by a
+statement PostgreSQL plans once per connection (parks.core.server_plans), with what that
+iterable works out again for every query (where each model's columns start, the related
+objects' populators, the annotations' columns, the converters, the dicts' keys) worked out once
+with the plan (`_Reading`): ~50 µs less per query, several queries on every request (the
+session, the user, the API token, the unread count, a detail), and each row and joined row is
+built as Django builds it, without Model.__init__'s general path where the model allows
+(parks.core.built). Any other iterable, a chunked read (`iterator()`) or a chained queryset is
+Django's own, its SQL planned on every use (a related manager's rows are never planned: _plan).
 tests/parks/test_prepared_reading.py pins the instances to Django's, and holds the source of
 the Django code followed, so that an upgrade that changes it fails there first.
 """
@@ -57,6 +59,8 @@ from django.db.models.query import (
     MAX_GET_RESULTS,
     FlatValuesListIterable,
     ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
     get_related_populators,
 )
 from django.db.models.sql import Query
@@ -95,7 +99,7 @@ class _Reading:
     model: Any
     start: int  # the model's own columns: row[start:end]
     end: int
-    init_list: tuple[str, ...]
+    init_list: tuple[str, ...]  # the model's attnames; for dict rows (_ReadValues), the keys
     populators: tuple[Any, ...]  # Django's RelatedPopulators (select_related), stateless
     annotations: tuple[tuple[str, int], ...]
 
@@ -170,6 +174,13 @@ def _reading(
         return None
     if queryset._iterable_class is FlatValuesListIterable:
         return _Reading(_ReadFlatValues, None, 0, 0, (), (), ())
+    if queryset._iterable_class is ValuesListIterable:
+        return _Reading(_ReadValuesList, None, 0, 0, (), (), ())
+    if queryset._iterable_class is ValuesIterable:
+        # ValuesIterable's names, as it works them out (its extra columns are refused above).
+        query = queryset.query
+        names = query.selected or [*query.values_select, *query.annotation_select]
+        return _Reading(_ReadValues, None, 0, 0, tuple(names), (), ())
     if queryset._iterable_class is not ModelIterable:
         return None
     select, klass_info = compiler.select, compiler.klass_info
@@ -277,6 +288,34 @@ class _ReadFlatValues(FlatValuesListIterable):
         _reading, rows = _rows(query, self.queryset.db)
         for row in rows:
             yield row[0]
+
+
+class _ReadValuesList(ValuesListIterable):
+    """ValuesListIterable over a prepared query's rows (as _ReadInstances): a tuple a row."""
+
+    def __iter__(self) -> Iterator[Any]:
+        query = self.queryset.query
+        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+            yield from super().__iter__()
+            return
+        _reading, rows = _rows(query, self.queryset.db)
+        # Rows through converters are lists (SQLCompiler.apply_converters).
+        yield from map(tuple, rows)
+
+
+class _ReadValues(ValuesIterable):
+    """ValuesIterable over a prepared query's rows (as _ReadInstances): a dict a row, by the
+    names the plan worked out once (_Reading.init_list)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        query = self.queryset.query
+        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+            yield from super().__iter__()
+            return
+        reading, rows = _rows(query, self.queryset.db)
+        names = reading.init_list
+        for row in rows:
+            yield dict(zip(names, row, strict=False))
 
 
 def prepared(

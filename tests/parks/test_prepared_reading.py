@@ -1,7 +1,8 @@
 """A prepared query's rows are read as Django's own iterables read them (parks.core.prepared:
-`_ReadInstances`, `_ReadFlatValues`): the same instances, field for field, with the same related
-objects (select_related, a missing one included), annotations, deferred fields and converted
-values, by the same SQL; a chained queryset or a chunked read is Django's own."""
+`_ReadInstances`, `_ReadFlatValues`, `_ReadValues`): the same instances, field for field, with
+the same related objects (select_related, a missing one included), annotations, deferred fields,
+converted values and dicts, by the same SQL; a chained queryset or a chunked read is Django's
+own."""
 
 import hashlib
 import inspect
@@ -10,7 +11,13 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import F, Value
-from django.db.models.query import FlatValuesListIterable, ModelIterable, RelatedPopulator
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    RelatedPopulator,
+    ValuesIterable,
+    ValuesListIterable,
+)
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 from knox.models import AuthToken
@@ -32,6 +39,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_plans")]
 FOLLOWED = {
     ModelIterable.__iter__: "c2a744b8c18e0b4a",
     FlatValuesListIterable.__iter__: "d5ef4d1d9df2c7f1",
+    ValuesIterable.__iter__: "02f58ade3ac0f2ed",
+    ValuesListIterable.__iter__: "0ae5e24afc01dfc9",
     SQLCompiler.results_iter: "d279d61b80a3a115",
     SQLCompiler.execute_sql: "c1be0e0faedcb93e",
     RelatedPopulator.populate: "c939cb628b0376fe",
@@ -99,9 +108,31 @@ def _unread(user_id):
     )
 
 
+def _inbox_values(park_id, now, response_warn, resolution_warn):
+    """Dict rows, as the inbox reads them: columns, a joined one, annotations."""
+    moments = (now, response_warn, resolution_warn)
+    return (
+        selectors.with_deadline_flags(Grievance.objects.filter(park_id=park_id), moments=moments)
+        .annotate(park_name=F("park__name"), constant=Value("常量"))
+        .values("pk", "title", "received_at", "park_name", "constant", "deadline_flag")
+        .order_by("pk")
+    )
+
+
+def _inbox_tuples(park_id, now, response_warn, resolution_warn):
+    """Tuple rows (values_list), as the inbox's rows are read: a JSON column's converter too."""
+    return _inbox_values(park_id, now, response_warn, resolution_warn).values_list(
+        "pk", "title", "park_name", "deadline_flag", "received_at"
+    )
+
+
 def _changes(object_id):
     """A JSON column: its values go through its converter."""
     return AuditEvent.objects.filter(object_id=object_id).order_by("pk")
+
+
+def _changes_tuples(object_id):
+    return _changes(object_id).values_list("pk", "changes")
 
 
 def test_instances_with_related_objects_and_annotations_are_djangos(park, office_user, liaison):
@@ -136,13 +167,16 @@ def test_a_token_with_its_user_deferred_fields_flat_values_and_json_are_djangos(
         object_repr=str(park),
         changes={"名称": ["甲", "乙"], "面积": [1.5, None]},
     )
-    for build, value in (
+    for build, *values in (
         (_tokens, office_user.pk),
         (_titles_only, park.pk),
         (_unread, office_user.pk),
         (_changes, park.pk),
+        (_inbox_values, park.pk, *selectors.deadline_moments()),
+        (_inbox_tuples, park.pk, *selectors.deadline_moments()),
+        (_changes_tuples, park.pk),
     ):
-        fast, plain = _read_both(build, value)
+        fast, plain = _read_both(build, *values)
         assert fast == plain, build.__name__
         assert len(fast[0]) >= 1, build.__name__
 
@@ -159,6 +193,8 @@ def test_the_reading_runs_without_djangos_iterables(monkeypatch, park, office_us
     expected = (
         list(_grievances(park.pk, *selectors.deadline_moments())),
         list(_unread(office_user.pk)),
+        list(_inbox_values(park.pk, *selectors.deadline_moments())),
+        list(_inbox_tuples(park.pk, *selectors.deadline_moments())),
     )
 
     def refused(self):
@@ -166,9 +202,13 @@ def test_the_reading_runs_without_djangos_iterables(monkeypatch, park, office_us
 
     monkeypatch.setattr(ModelIterable, "__iter__", refused)
     monkeypatch.setattr(FlatValuesListIterable, "__iter__", refused)
+    monkeypatch.setattr(ValuesIterable, "__iter__", refused)
+    monkeypatch.setattr(ValuesListIterable, "__iter__", refused)
     read = (
         list(prepared("refused", _grievances, park.pk, *selectors.deadline_moments())),
         list(prepared("refused_unread", _unread, office_user.pk)),
+        list(prepared("refused_values", _inbox_values, park.pk, *selectors.deadline_moments())),
+        list(prepared("refused_tuples", _inbox_tuples, park.pk, *selectors.deadline_moments())),
     )
     assert read == expected
 
