@@ -13,6 +13,13 @@ for that row). The statement goes through Django's cursor wrapper, so its execut
 query log and error translation see it as any other query. Django's own cursors stay
 client-side, and psycopg prepares nothing on them: only these statements are prepared.
 
+Only rows are read so, never parks.core.prepared's aggregates (the rates of a period, the
+dashboard's months): PostgreSQL's generic plan guesses a range of times holds 0.5 % of the
+rows, would look cheaper than the plans made with a month's or a year's values, and be chosen
+though slower. A row read by key or a page in an index's order has the same plan either way;
+where the generic plan costs more (the inbox's order, whose statuses are values), PostgreSQL
+keeps planning with the values, as before.
+
 A statement is run client-side, as before, where it cannot be prepared:
 
 - not on PostgreSQL (SQLite, the demo), or with prepared statements off
