@@ -114,22 +114,9 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
     "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
 )
 
-
-def with_prepared_statements(database: dict) -> dict:
-    """`database` (a DATABASES entry) letting psycopg prepare statements on PostgreSQL: the
-    reads of SQL compiled once run as statements PostgreSQL plans once per connection
-    (parks.core.server_plans); Django's own queries are never prepared. Django leaves
-    `prepare_threshold` None, which turns psycopg's preparing off, as does
-    `DATABASE_PREPARED_STATEMENTS=false` (behind PgBouncer in transaction mode before 1.21,
-    docs/scaling.md)."""
-    if database["ENGINE"].endswith("postgresql") and env.bool(
-        "DATABASE_PREPARED_STATEMENTS", default=True
-    ):
-        database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
-    return database
-
-
-with_prepared_statements(DATABASES["default"])
+# The reads of SQL compiled once run as statements PostgreSQL plans once per connection
+# (parks.core.server_plans); `false` behind PgBouncer in transaction mode older than 1.22.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 

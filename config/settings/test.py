@@ -1,13 +1,13 @@
 """Test suite: real PostgreSQL and Redis on this host unless the environment says otherwise."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env, with_prepared_statements
+from config.settings.base import env
 
 SECRET_KEY = "test-key"  # noqa: S105
 DEBUG = False
 DATABASES = {
-    "default": with_prepared_statements(
-        env.db_url("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/park_reform")
+    "default": env.db_url(
+        "TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/park_reform"
     ),
 }
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/15")

@@ -57,7 +57,9 @@ class Recent(OrderedDict):
 # types' ids as constants (reporting.freshness), rows kept under a version of the watched tables
 # (parks.core.watched), querysets and HTML naming rows. A migrate, or a flush (the end of every
 # transactional test), may make the same keys mean other rows: content types made again with new
-# ids, sequences started again. Then everything kept is forgotten (parks.apps: post_migrate).
+# ids, sequences started again. Then everything kept is forgotten (parks.apps: post_migrate), in
+# the process that migrates or flushes: the tests'. A deploy starts its web and worker processes
+# after its migrate.
 # (A dict is not hashable, so not in a WeakSet: each by its id, gone when it is.)
 _EVERY_RECENT: "WeakValueDictionary[int, Recent]" = WeakValueDictionary()
 _OTHERS: list[MutableMapping] = []

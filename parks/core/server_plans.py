@@ -4,45 +4,61 @@ PostgreSQL spent longer planning a short read with joins than running it: the gr
 row (seven tables joined to it, one row) took ~4.5 ms to plan and 0.3 ms to run, as its search
 for a join order doubles with each table joined; the floor's hand-written page paid ~2.7 ms the
 same way. A plan of parks.core.prepared has one SQL text for every use, only its values change:
-what a server-side prepared statement is for. Its rows are read here through psycopg's
-server-side binding (the values sent apart from the text, each with its type) with
-`prepare=True`: the connection prepares the statement on its first use, and PostgreSQL plans the
-first five executions with their values, then keeps one plan for the connection when that plan
-costs no more (parks.core.prepared's reads are by key or a page in an index's order; ~0.2 ms
-for that row). The statement goes through Django's cursor wrapper, so its execute wrappers,
-query log and error translation see it as any other query. Django's own cursors stay
-client-side, and psycopg prepares nothing on them: only these statements are prepared.
+what a server-side prepared statement is for. Its rows are read here by psycopg's server-side
+binding cursor (the values sent apart from the text, each with its type), made by Django's own
+`connection.cursor()` (its time zone, its wrapper: execute wrappers, query log and error
+translation see it as any other query). The third time a connection runs the same statement
+psycopg prepares it, and PostgreSQL plans the first five executions with their values, then
+keeps one plan for the connection when that plan costs no more (a read by key or a page in an
+index's order; ~0.2 ms for that row). Django's own queries stay client-side, and psycopg's
+preparing is on only while one of these runs (Django leaves it off: `prepare_threshold` None),
+so it never counts or keeps the text of other queries (a bulk insert's among them).
 
 Only rows are read so, never parks.core.prepared's aggregates (the rates of a period, the
 dashboard's months): PostgreSQL's generic plan guesses a range of times holds 0.5 % of the
 rows, would look cheaper than the plans made with a month's or a year's values, and be chosen
-though slower. A row read by key or a page in an index's order has the same plan either way;
-where the generic plan costs more (the inbox's order, whose statuses are values), PostgreSQL
-keeps planning with the values, as before.
+though slower. Where a row read's generic plan costs more (the inbox's order, whose statuses
+are parameters), PostgreSQL keeps planning with the values, as before. The choice is made per
+connection from its first five executions: `pg_prepared_statements.generic_plans` shows it.
 
-A statement is run client-side, as before, where it cannot be prepared:
+A statement is run client-side, as before:
 
-- not on PostgreSQL (SQLite, the demo), or with prepared statements off
-  (`DATABASE_PREPARED_STATEMENTS=false`: settings leave `prepare_threshold` None, as Django
-  does; behind PgBouncer in transaction mode before 1.21, docs/scaling.md);
+- not on PostgreSQL (SQLite, the demo), or with `DATABASE_PREPARED_STATEMENTS=false` (behind
+  PgBouncer in transaction mode older than 1.22, docs/scaling.md);
 - SQL that groups with values (Django's #34255: PostgreSQL takes a value in the GROUP BY for
-  another than the same value in the select list); and a plan PostgreSQL refused with its
-  values bound apart (a value whose type it cannot work out from the text, where the
-  client-side text carried a literal), from then on for the process's life. No plan of this
-  code meets that; were one to, a read outside a transaction is answered client-side at once.
+  another than the same value in the select list);
+- a plan PostgreSQL refused with its values bound apart (a value whose type it cannot work out
+  from the text, where the client-side text carried a literal), from then on for the process's
+  life. No plan of this code meets that; were one to, a read outside a transaction is answered
+  client-side at once.
 
-A connection lasts as long as CONN_MAX_AGE lets it (production: 60 s), and with it its
-statements; psycopg keeps a hundred per connection, the least recently used dropped first, and
-drops them all after a rollback.
+A prepared statement's columns are fixed: once a migration changes a column type it selects,
+PostgreSQL refuses the statement ("cached plan must not change result type"). Outside a
+transaction the connection is closed, its statements with it, and the read made again; inside
+one the error stands, and the transaction's rollback drops the connection's statements. A
+connection lasts as long as CONN_MAX_AGE lets it (production: 60 s), and with it its statements;
+psycopg keeps a hundred per connection, the least recently used dropped first.
 """
 
 import logging
 from typing import Any
 
-from django.db import ProgrammingError
+from django.conf import settings
+from django.db import DatabaseError
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
+
+# The third use of a statement on a connection prepares it: one used once per connection (a
+# connection per request, CONN_MAX_AGE 0) is never prepared, which would cost a round trip.
+PREPARE_AFTER = 2
+
+# PostgreSQL's refusals of a statement with its values bound apart (SQLSTATE): a value's type it
+# cannot work out, a grouping it no longer sees, a type or a function it cannot match. Another
+# error (a table missing mid-deploy, a permission) is raised as it is and changes nothing here.
+_REFUSALS = frozenset({"42P18", "42P08", "42803", "42804", "42725", "42883"})
+# A prepared statement whose result's columns changed type since it was prepared.
+_RESULT_CHANGED = "0A000"
 
 
 class ServerBinding:
@@ -55,32 +71,23 @@ class ServerBinding:
         self.accepted: bool | None = None
 
 
-def _preparing_cursor_class() -> type | None:
+def _server_binding_cursor() -> type | None:
     try:  # defined where psycopg 3 is installed
         from django.db.backends.postgresql.base import ServerBindingCursor
     except ImportError:
         return None
-
-    class PreparingCursor(ServerBindingCursor):
-        """Django's server-binding cursor, each statement prepared on the connection."""
-
-        def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
-
-    return PreparingCursor
+    return ServerBindingCursor
 
 
-_PREPARING_CURSOR = _preparing_cursor_class()
+_SERVER_BINDING_CURSOR = _server_binding_cursor()
 
 
-def _cursor_class(connection: BaseDatabaseWrapper) -> type | None:
-    """The cursor that prepares each statement, where the connection prepares statements at
-    all (Django's `prepare_threshold` None turns psycopg's preparing off); else None."""
-    if connection.vendor != "postgresql" or _PREPARING_CURSOR is None:
-        return None
-    if connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold") is None:
-        return None
-    return _PREPARING_CURSOR
+def _prepares(connection: BaseDatabaseWrapper) -> bool:
+    return (
+        connection.vendor == "postgresql"
+        and _SERVER_BINDING_CURSOR is not None
+        and settings.DATABASE_PREPARED_STATEMENTS
+    )
 
 
 def fetch_all(
@@ -90,27 +97,26 @@ def fetch_all(
     (module docstring), else as Django's cursor reads it."""
     if binding.accepted is None:
         binding.accepted = _may_bind(sql, params)
-    cursor_class = _cursor_class(connection) if binding.accepted else None
-    if cursor_class is None:
-        return _fetch_all(connection, None, sql, params)
+    if not (binding.accepted and _prepares(connection)):
+        return _fetch_all(connection, sql, params, server_side=False)
     try:
-        return _fetch_all(connection, cursor_class, sql, params)
-    except ProgrammingError as refusal:
-        if _sqlstate(refusal)[:2] != "42":  # not the statement's text or types: as it is
+        return _fetch_all(connection, sql, params, server_side=True)
+    except DatabaseError as error:
+        state = _sqlstate(error)
+        if state in _REFUSALS:
+            binding.accepted = False
+            logger.warning("Run client-side from now on (%s): %s", error, sql[:200])
+        elif state == _RESULT_CHANGED and not connection.in_atomic_block:
+            connection.close()  # its statements prepared before the migration with it
+        else:
             raise
-        # Not a statement to prepare: run client-side from now on. Outside a transaction (a
-        # page's reads) the same read is answered client-side at once; inside one, the
-        # transaction is spoilt and the error stands (no test has met this).
-        binding.accepted = False
-        logger.warning("Run client-side from now on (%s): %s", refusal, sql[:200])
         if connection.in_atomic_block:
-            raise
-        return _fetch_all(connection, None, sql, params)
+            raise  # the transaction is spoilt
+        return _fetch_all(connection, sql, params, server_side=False)
 
 
 def _sqlstate(error: Exception) -> str:
-    # Django's error wraps psycopg's, which carries PostgreSQL's SQLSTATE (class 42: the
-    # statement's syntax, names or types; a value's own fault is class 22, a DataError).
+    # Django's error wraps psycopg's, which carries PostgreSQL's SQLSTATE.
     return getattr(error.__cause__, "sqlstate", None) or ""
 
 
@@ -122,19 +128,33 @@ def _may_bind(sql: str, params: tuple[Any, ...]) -> bool:
 
 
 def _fetch_all(
-    connection: BaseDatabaseWrapper, cursor_class: type | None, sql: str, params: tuple[Any, ...]
+    connection: BaseDatabaseWrapper, sql: str, params: tuple[Any, ...], *, server_side: bool
 ) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        if cursor_class is not None:
-            # Django's wrapper around a cursor of ours: the client-side cursor it made holds
-            # nothing on the server, and is closed for the one that prepares.
-            client_side = cursor.cursor
-            cursor.cursor = cursor_class(client_side.connection)
-            client_side.close()
-        cursor.execute(sql, params)
+    if not server_side:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    # Django's own cursor, made of psycopg's server-binding class: what Django's cursor() does
+    # first (a health check, a connection) done before, so the class is set on the connection
+    # the cursor is made on.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    psycopg_connection = connection.connection
+    factory, threshold = psycopg_connection.cursor_factory, psycopg_connection.prepare_threshold
+    psycopg_connection.cursor_factory = _SERVER_BINDING_CURSOR
+    try:
+        cursor = connection.cursor()
+    finally:
+        psycopg_connection.cursor_factory = factory
+    with cursor:
+        psycopg_connection.prepare_threshold = PREPARE_AFTER
+        try:
+            cursor.execute(sql, params)
+        finally:
+            psycopg_connection.prepare_threshold = threshold
         rows = cursor.fetchall()
-    if cursor_class is not None and connection.queries_logged:
-        # Django's query log takes the text a client-side cursor sent; a prepared statement
+    if connection.queries_logged:
+        # Django's query log takes the text a client-side cursor sent; a server-side binding
         # sends none. The text as Django composes it for server-side binding, in its place.
         connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
     return rows

@@ -7,7 +7,7 @@ import pytest
 from django.db import DataError, ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from parks.core.server_plans import ServerBinding, fetch_all
+from parks.core.server_plans import PREPARE_AFTER, ServerBinding, fetch_all
 from tests.factories import GrievanceFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_the_grievance_page_reads_its_row_by_a_statement_the_connection_prepared
     client, office_user, grievance
 ):
     client.force_login(office_user)
-    for _ in range(2):
+    for _ in range(PREPARE_AFTER + 1):
         assert client.get(f"/grievances/{grievance.pk}/").status_code == 200
     [statement] = _grievance_rows(_prepared_statements())
     # Its values are the statement's parameters: one statement for every grievance and moment.
@@ -49,14 +49,10 @@ def test_the_query_log_shows_a_prepared_reads_values_as_djangos_own_reads_show_t
     assert f'"grievances_grievance"."id" = {grievance.pk} ' in logged
 
 
-def test_with_prepared_statements_off_nothing_is_prepared(
-    client, office_user, grievance, monkeypatch
-):
-    # DATABASE_PREPARED_STATEMENTS=false leaves prepare_threshold None, as Django does.
-    options = {**connection.settings_dict["OPTIONS"], "prepare_threshold": None}
-    monkeypatch.setitem(connection.settings_dict, "OPTIONS", options)
+def test_with_prepared_statements_off_nothing_is_prepared(client, office_user, grievance, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False  # DATABASE_PREPARED_STATEMENTS=false
     client.force_login(office_user)
-    for _ in range(2):
+    for _ in range(PREPARE_AFTER + 3):
         assert client.get(f"/grievances/{grievance.pk}/").status_code == 200
     assert _grievance_rows(_prepared_statements()) == []
 
@@ -94,5 +90,48 @@ def test_a_value_postgresql_refuses_leaves_the_statement_prepared():
     with pytest.raises(DataError), transaction.atomic():
         fetch_all(connection, binding, sql, ("a\x00b",))
     assert binding.accepted is True
-    assert fetch_all(connection, binding, sql, ("ab",)) == [(2,)]
+    for _ in range(PREPARE_AFTER + 1):
+        assert fetch_all(connection, binding, sql, ("ab",)) == [(2,)]
     assert "SELECT length($1::text)" in _prepared_statements()
+
+
+def test_a_statement_used_once_or_twice_on_a_connection_is_not_prepared():
+    # A connection per request (CONN_MAX_AGE 0) would prepare what it never runs again.
+    binding = ServerBinding()
+    for _ in range(PREPARE_AFTER):
+        assert fetch_all(connection, binding, "SELECT %s::int + 1", (1,)) == [(2,)]
+    assert "SELECT $1::int + 1" not in _prepared_statements()
+
+
+def test_djangos_own_queries_are_never_prepared_nor_counted(client, office_user, grievance):
+    client.force_login(office_user)
+    for _ in range(PREPARE_AFTER + 3):
+        client.get(f"/grievances/{grievance.pk}/")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT %s::int", [7])
+    assert not any("::int" in statement for statement in _prepared_statements())
+    # psycopg's preparing is off between the prepared reads, so it keeps no other query's text.
+    assert connection.connection.prepare_threshold is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_prepared_before_its_column_changed_type_is_read_again():
+    """After a migration changes a column it selects, PostgreSQL refuses the prepared
+    statement ("cached plan must not change result type"): outside a transaction the
+    connection and its statements are let go, and the rows read again."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE server_plans_probe (v integer)")
+        cursor.execute("INSERT INTO server_plans_probe VALUES (1)")
+    try:
+        binding = ServerBinding()
+        sql = "SELECT v FROM server_plans_probe WHERE v >= %s"
+        for _ in range(PREPARE_AFTER + 1):
+            assert fetch_all(connection, binding, sql, (0,)) == [(1,)]
+        assert "SELECT v FROM server_plans_probe WHERE v >= $1" in _prepared_statements()
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE server_plans_probe ALTER COLUMN v TYPE bigint")
+        assert fetch_all(connection, binding, sql, (0,)) == [(1,)]
+        assert binding.accepted is True  # prepared again on the new connection
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE server_plans_probe")
