@@ -252,16 +252,25 @@ def _rows(query: "PreparedQuery", using: str) -> tuple["_Reading", Any]:
     return cast(_Reading, plan.reading), rows
 
 
+def _planned(iterable: Any) -> "tuple[_Reading, Any] | None":
+    """The plan's reading and rows for `iterable` (one of the _Read… below), or None where it
+    is Django's own: a chained queryset (a plain query) or a chunked read."""
+    query = iterable.queryset.query
+    if iterable.chunked_fetch or not isinstance(query, PreparedQuery):
+        return None
+    return _rows(query, iterable.queryset.db)
+
+
 class _ReadInstances(ModelIterable):
     """ModelIterable over a prepared query's rows, its preparations done once (_Reading).
     A chained queryset (a plain query) or a chunked read is ModelIterable's own."""
 
     def __iter__(self) -> Iterator[Any]:
-        query, using = self.queryset.query, self.queryset.db
-        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+        if (planned := _planned(self)) is None:
             yield from super().__iter__()
             return
-        reading, rows = _rows(query, using)
+        reading, rows = planned
+        using = self.queryset.db
         if not rows:  # most of a page's reads find nothing: no builders made for them
             return
         start, end = reading.start, reading.end
@@ -281,11 +290,10 @@ class _ReadFlatValues(FlatValuesListIterable):
     """FlatValuesListIterable over a prepared query's rows (as _ReadInstances)."""
 
     def __iter__(self) -> Iterator[Any]:
-        query = self.queryset.query
-        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+        if (planned := _planned(self)) is None:
             yield from super().__iter__()
             return
-        _reading, rows = _rows(query, self.queryset.db)
+        _reading, rows = planned
         for row in rows:
             yield row[0]
 
@@ -294,11 +302,10 @@ class _ReadValuesList(ValuesListIterable):
     """ValuesListIterable over a prepared query's rows (as _ReadInstances): a tuple a row."""
 
     def __iter__(self) -> Iterator[Any]:
-        query = self.queryset.query
-        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+        if (planned := _planned(self)) is None:
             yield from super().__iter__()
             return
-        _reading, rows = _rows(query, self.queryset.db)
+        _reading, rows = planned
         # Rows through converters are lists (SQLCompiler.apply_converters).
         yield from map(tuple, rows)
 
@@ -308,11 +315,10 @@ class _ReadValues(ValuesIterable):
     names the plan worked out once (_Reading.init_list)."""
 
     def __iter__(self) -> Iterator[Any]:
-        query = self.queryset.query
-        if self.chunked_fetch or not isinstance(query, PreparedQuery):
+        if (planned := _planned(self)) is None:
             yield from super().__iter__()
             return
-        reading, rows = _rows(query, self.queryset.db)
+        reading, rows = planned
         names = reading.init_list
         for row in rows:
             yield dict(zip(names, row, strict=False))
