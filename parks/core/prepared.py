@@ -99,9 +99,10 @@ class _Reading:
     model: Any
     start: int  # the model's own columns: row[start:end]
     end: int
-    init_list: tuple[str, ...]  # the model's attnames; for dict rows (_ReadValues), the keys
+    init_list: tuple[str, ...]  # the model's attnames
     populators: tuple[Any, ...]  # Django's RelatedPopulators (select_related), stateless
     annotations: tuple[tuple[str, int], ...]
+    names: tuple[str, ...] = ()  # a dict row's keys (_ReadValues)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _reading(
         # ValuesIterable's names, as it works them out (its extra columns are refused above).
         query = queryset.query
         names = query.selected or [*query.values_select, *query.annotation_select]
-        return _Reading(_ReadValues, None, 0, 0, tuple(names), (), ())
+        return _Reading(_ReadValues, None, 0, 0, (), (), (), names=tuple(names))
     if queryset._iterable_class is not ModelIterable:
         return None
     select, klass_info = compiler.select, compiler.klass_info
@@ -312,14 +313,14 @@ class _ReadValuesList(ValuesListIterable):
 
 class _ReadValues(ValuesIterable):
     """ValuesIterable over a prepared query's rows (as _ReadInstances): a dict a row, by the
-    names the plan worked out once (_Reading.init_list)."""
+    names the plan worked out once (_Reading.names)."""
 
     def __iter__(self) -> Iterator[Any]:
         if (planned := _planned(self)) is None:
             yield from super().__iter__()
             return
         reading, rows = planned
-        names = reading.init_list
+        names = reading.names
         for row in rows:
             yield dict(zip(names, row, strict=False))
 

@@ -104,14 +104,14 @@ def fetch_all(
     except DatabaseError as error:
         state = _sqlstate(error)
         if state in _REFUSALS:
-            binding.accepted = False
+            binding.accepted = False  # not a statement to prepare
             logger.warning("Run client-side from now on (%s): %s", error, sql[:200])
-        elif state == _RESULT_CHANGED and not connection.in_atomic_block:
-            connection.close()  # its statements prepared before the migration with it
-        else:
+        elif state != _RESULT_CHANGED:
             raise
         if connection.in_atomic_block:
-            raise  # the transaction is spoilt
+            raise  # the transaction is spoilt; its rollback drops the connection's statements
+        if state == _RESULT_CHANGED:
+            connection.close()  # and its statements prepared before the migration with it
         return _fetch_all(connection, sql, params, server_side=False)
 
 

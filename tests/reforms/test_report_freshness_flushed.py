@@ -24,7 +24,7 @@ API = "/api/v1/reports/"
 
 def _listed_after_a_change(api_client, time_machine):
     """Whether the list calls May's report of a park out of date after a care payment of May
-    was entered an hour after its build: {report id: stale}."""
+    was entered an hour after its build: {report id: stale}; the report's own answer says so."""
     time_machine.move_to(local(2026, 6, 10, 10, 0))
     park = ParkFactory(subdistrict=SubdistrictFactory())
     office = UserFactory(role=Role.OFFICE)
@@ -36,7 +36,10 @@ def _listed_after_a_change(api_client, time_machine):
         park=park, event="留锡过节", paid_on=date(2026, 5, 20), recipients=4, amount=Decimal(800)
     )
     reform_services.ledger_save(entry=entry, actor=office)
-    return report.pk, {row["id"]: row["stale"] for row in api_client.get(API).json()["results"]}
+    listed = {row["id"]: row["stale"] for row in api_client.get(API).json()["results"]}
+    # The report itself: its freshness compiled once too (reporting.freshness).
+    assert api_client.get(f"{API}{report.pk}/").json()["stale"] is True
+    return report.pk, listed
 
 
 @pytest.mark.django_db(transaction=True)
